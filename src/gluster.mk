@@ -1,0 +1,1 @@
+# src/gluster.mk

@@ -1,0 +1,205 @@
+/* message.c - filling a decoded message with typed fields. */
+#include "message.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void msg_reset(struct message *m)
+{
+	/* The arrays are large: clear only the header, never the storage. */
+	memset(m, 0, offsetof(struct message, info));
+	m->latency_ns = -1;
+	m->info[0] = '\0';
+	m->info_len = 0;
+	m->nfields = 0;
+	m->depth = 0;
+	m->arena_used = 0;
+}
+
+void msg_mark(struct message *m, unsigned verdict, const char *why)
+{
+	if (why && !m->why)
+		m->why = why;
+	m->verdict |= verdict;
+}
+
+void msg_info(struct message *m, const char *fmt, ...)
+{
+	size_t room = sizeof m->info - m->info_len;
+	if (room <= 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(m->info + m->info_len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	m->info_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+static struct field *add_field(struct message *m, const char *name,
+			       enum field_kind kind)
+{
+	if (m->nfields >= MSG_MAX_FIELDS) {
+		m->verdict |= MSG_FIELDS_FULL;
+		return NULL;
+	}
+	struct field *f = &m->fields[m->nfields++];
+	memset(f, 0, sizeof *f);
+	f->name = name;
+	f->kind = (uint8_t)kind;
+	f->depth = m->depth;
+	return f;
+}
+
+/* Copies len bytes into the arena; false (and FIELDS_FULL) when no room. */
+static bool arena_copy(struct message *m, struct field *f, const void *p,
+		       size_t len)
+{
+	if (len > sizeof m->arena - m->arena_used) {
+		m->verdict |= MSG_FIELDS_FULL;
+		m->nfields--;
+		return false;
+	}
+	f->off = (uint32_t)m->arena_used;
+	f->len = (uint32_t)len;
+	if (len)
+		memcpy(m->arena + m->arena_used, p, len);
+	m->arena_used += len;
+	return true;
+}
+
+struct field *msg_add_uint(struct message *m, const char *name, uint64_t v)
+{
+	struct field *f = add_field(m, name, FIELD_UINT);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+struct field *msg_add_hex(struct message *m, const char *name, uint64_t v)
+{
+	struct field *f = add_field(m, name, FIELD_HEX);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+struct field *msg_add_int(struct message *m, const char *name, int64_t v)
+{
+	struct field *f = add_field(m, name, FIELD_INT);
+	if (f)
+		f->v.i = v;
+	return f;
+}
+
+struct field *msg_add_bool(struct message *m, const char *name, bool v)
+{
+	struct field *f = add_field(m, name, FIELD_BOOL);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+static struct field *add_blob(struct message *m, const char *name,
+			      enum field_kind kind, const void *p, size_t len)
+{
+	struct field *f = add_field(m, name, kind);
+	if (f && !arena_copy(m, f, p, len))
+		return NULL;
+	return f;
+}
+
+struct field *msg_add_str(struct message *m, const char *name, const void *s,
+			  size_t len)
+{
+	return add_blob(m, name, FIELD_STR, s, len);
+}
+
+struct field *msg_add_bytes(struct message *m, const char *name,
+			    const void *p, size_t len)
+{
+	return add_blob(m, name, FIELD_BYTES, p, len);
+}
+
+struct field *msg_add_gfid(struct message *m, const char *name,
+			   const uint8_t gfid[16])
+{
+	return add_blob(m, name, FIELD_GFID, gfid, 16);
+}
+
+struct field *msg_add_time(struct message *m, const char *name, int64_t sec,
+			   uint32_t nsec)
+{
+	struct field *f = add_field(m, name, FIELD_TIME);
+	if (f) {
+		f->v.t.sec = sec;
+		f->v.t.nsec = nsec;
+	}
+	return f;
+}
+
+struct field *msg_add_enum(struct message *m, const char *name, uint64_t v,
+			   const char *value_name)
+{
+	struct field *f = add_field(m, name, FIELD_ENUM);
+	if (f) {
+		f->v.u = v;
+		f->text = value_name;
+	}
+	return f;
+}
+
+struct field *msg_add_errno(struct message *m, const char *name, int64_t e)
+{
+	struct field *f = add_field(m, name, FIELD_ERRNO);
+	if (f) {
+		f->v.i = e;
+		f->text = errno_name(e);
+	}
+	return f;
+}
+
+struct field *msg_add_flags(struct message *m, const char *name, uint64_t v,
+			    const char *names)
+{
+	struct field *f = add_blob(m, name, FIELD_FLAGS, names,
+				   names ? strlen(names) : 0);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+struct field *msg_open(struct message *m, const char *name, const char *label)
+{
+	struct field *f = add_blob(m, name, FIELD_TREE, label,
+				   label ? strlen(label) : 0);
+	/* Depth follows open/close even when the field did not fit, so
+	 * that every close matches its open. */
+	if (m->depth < UINT8_MAX)
+		m->depth++;
+	return f;
+}
+
+void msg_close(struct message *m)
+{
+	if (m->depth == 0)
+		return;
+	m->depth--;
+	add_field(m, NULL, FIELD_TREE_END);
+}
+
+const struct field *msg_find(const struct message *m, const char *name)
+{
+	for (unsigned i = 0; i < m->nfields; i++)
+		if (m->fields[i].name && strcmp(m->fields[i].name, name) == 0)
+			return &m->fields[i];
+	return NULL;
+}
+
+const uint8_t *field_bytes(const struct message *m, const struct field *f)
+{
+	return m->arena + f->off;
+}

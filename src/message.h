@@ -1,0 +1,150 @@
+/* message.h - one decoded protocol message, the contract between decoders,
+ * the output formats (text, -V, JSON, fields), the filter, the statistics
+ * and the correlator.
+ *
+ * Decoders fill a message with typed fields named by dotted names
+ * (Wireshark's names where they exist: docs/fields.md).  The message owns
+ * fixed-size storage, so decoding one message never allocates and a hostile
+ * message can at worst fill it: overflow is marked, never unbounded.
+ * Strings are copied into the message's arena (packet buffers move).
+ */
+#ifndef TAPLINE_MESSAGE_H
+#define TAPLINE_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_kind {
+	FIELD_UINT,	/* u: unsigned integer, shown in decimal */
+	FIELD_HEX,	/* u: unsigned integer, shown as 0x... */
+	FIELD_INT,	/* i: signed integer */
+	FIELD_BOOL,	/* u: 0 or 1 */
+	FIELD_STR,	/* text (arena), shown C-escaped */
+	FIELD_BYTES,	/* bytes (arena), shown as hex */
+	FIELD_GFID,	/* 16 bytes (arena), shown as a UUID */
+	FIELD_TIME,	/* t: seconds (signed) + nanoseconds */
+	FIELD_ENUM,	/* u: value with a name in text (static) */
+	FIELD_ERRNO,	/* i: errno value with its name in text (static) */
+	FIELD_FLAGS,	/* u: bit set with names in text (arena) */
+	FIELD_TREE,	/* opens a subtree; text is its label (arena) */
+	FIELD_TREE_END,	/* closes the innermost subtree */
+};
+
+struct field {
+	const char *name;	/* static dotted name, e.g. "glusterfs.gfid" */
+	uint8_t kind;		/* enum field_kind */
+	uint8_t depth;		/* nesting level, 0 = top */
+	uint32_t len;		/* STR/BYTES/GFID/FLAGS/TREE: bytes in arena */
+	uint32_t off;		/* offset of those bytes in the arena */
+	const char *text;	/* ENUM/ERRNO: static name, NULL if unknown */
+	union {
+		uint64_t u;
+		int64_t i;
+		struct {
+			int64_t sec;
+			uint32_t nsec;
+		} t;
+	} v;
+};
+
+/* Verdicts on a message; bits, several may hold. */
+enum msg_verdict {
+	MSG_OK = 0,
+	MSG_MALFORMED = 1,	/* an impossible value: bytes lie */
+	MSG_TRUNCATED = 2,	/* the capture ended inside the message */
+	MSG_NOT_DECODED = 4,	/* valid framing, body not decoded (yet) */
+	MSG_AFTER_GAP = 8,	/* first message after missing stream bytes */
+	MSG_ELIDED = 16,	/* record larger than kept: tail not stored */
+	MSG_FIELDS_FULL = 32,	/* field table or arena overflowed */
+};
+
+enum msg_type { MSG_CALL = 0, MSG_REPLY = 1, MSG_OTHER = 2 };
+
+struct endpoint {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t addr[16];	/* IPv4 in the first 4 bytes */
+	uint16_t port;
+};
+
+#define MSG_MAX_FIELDS 2048
+#define MSG_ARENA_SIZE (128 * 1024)
+#define MSG_INFO_SIZE 1024
+
+struct message {
+	/* Where and when: the frame in which the message completed (tshark's
+	 * habit), and the frame where it began. */
+	uint64_t frame;
+	uint64_t first_frame;
+	int64_t ts_ns;		/* realtime, ns since the epoch */
+	struct endpoint src, dst;
+	uint64_t conversation;	/* 1-based id of the TCP connection */
+	const char *protocol;	/* "GlusterFS", "ONC-RPC", "CQL", ... */
+	unsigned verdict;	/* enum msg_verdict bits */
+	const char *why;	/* static reason for the first bad verdict */
+	uint32_t length;	/* message length on the wire, bytes */
+
+	/* RPC core, valid when has_rpc (the correlator's columns). */
+	bool has_rpc;
+	uint32_t xid;
+	uint8_t msg_type;	/* enum msg_type */
+	uint32_t program, version, proc;
+	const char *program_name;	/* "GlusterFS", "GF-HNDSK", ... or NULL */
+	const char *proc_name;		/* "SETATTR", ... or NULL */
+	uint32_t reply_state;		/* 0 accepted, 1 denied */
+	uint32_t accept_state;		/* 0 success, ... */
+	uint64_t call_frame;		/* replies: frame of the matched call */
+	int64_t latency_ns;		/* replies: reply ts - call ts, or -1 */
+	bool has_op;			/* op_ret/op_errno present */
+	int32_t op_ret, op_errno;
+
+	/* One-line summary after the protocol and program names. */
+	char info[MSG_INFO_SIZE];
+	size_t info_len;
+
+	unsigned nfields;
+	uint8_t depth;
+	struct field fields[MSG_MAX_FIELDS];
+	size_t arena_used;
+	uint8_t arena[MSG_ARENA_SIZE];
+};
+
+void msg_reset(struct message *m);
+void msg_mark(struct message *m, unsigned verdict, const char *why);
+
+/* Appends printf-style text to the summary; silently bounded. */
+void msg_info(struct message *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Field adders return the field, or NULL when the message is full (then
+ * MSG_FIELDS_FULL is marked; callers need not check). */
+struct field *msg_add_uint(struct message *m, const char *name, uint64_t v);
+struct field *msg_add_hex(struct message *m, const char *name, uint64_t v);
+struct field *msg_add_int(struct message *m, const char *name, int64_t v);
+struct field *msg_add_bool(struct message *m, const char *name, bool v);
+struct field *msg_add_str(struct message *m, const char *name,
+			  const void *s, size_t len);
+struct field *msg_add_bytes(struct message *m, const char *name,
+			    const void *p, size_t len);
+struct field *msg_add_gfid(struct message *m, const char *name,
+			   const uint8_t gfid[16]);
+struct field *msg_add_time(struct message *m, const char *name,
+			   int64_t sec, uint32_t nsec);
+struct field *msg_add_enum(struct message *m, const char *name, uint64_t v,
+			   const char *value_name);
+struct field *msg_add_errno(struct message *m, const char *name, int64_t e);
+struct field *msg_add_flags(struct message *m, const char *name, uint64_t v,
+			    const char *names);
+struct field *msg_open(struct message *m, const char *name,
+		       const char *label);
+void msg_close(struct message *m);
+
+/* Field access for renderers, the filter and the correlator. */
+const struct field *msg_find(const struct message *m, const char *name);
+const uint8_t *field_bytes(const struct message *m, const struct field *f);
+
+/* Errno value -> "EACCES" (Linux numbering, as GlusterFS sends); NULL if
+ * unknown. */
+const char *errno_name(int64_t e);
+
+#endif

@@ -1,0 +1,1 @@
+# tapsets and stp

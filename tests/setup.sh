@@ -1,0 +1,33 @@
+# tests/setup.sh - sourced by every shell test: strict mode, C locale, a
+# private temp dir removed on exit, and TAP helpers.
+set -eu
+export LC_ALL=C
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${TAPLINE:=$top_builddir/tapline}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tapline-test.XXXXXX")
+tap_cleanup_hooks=""
+tap_cleanup() {
+	for hook in $tap_cleanup_hooks; do "$hook" || true; done
+	rm -rf "$TMP"
+}
+trap tap_cleanup EXIT
+trap 'exit 130' INT TERM
+# at_exit FUNCTION: run FUNCTION on exit, before the temp dir goes.
+at_exit() { tap_cleanup_hooks="$1 $tap_cleanup_hooks"; }
+
+tap_n=0
+tap_fail=0
+plan() { echo "1..$1"; }
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_fail=$((tap_fail + 1)); echo "not ok $tap_n - $*"; }
+# check DESCRIPTION COMMAND...: ok when COMMAND succeeds.
+check() {
+	desc=$1; shift
+	if "$@" >"$TMP/check.out" 2>&1; then ok "$desc"
+	else not_ok "$desc"; sed 's/^/#   /' "$TMP/check.out" | head -40; fi
+}
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { echo "# $*"; }
+done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }

@@ -1,0 +1,42 @@
+/* message_test.c - the message's bounded storage and field adders. */
+#include <stdlib.h>
+
+#include "message.h"
+#include "tap.h"
+
+int main(void)
+{
+	struct message *m = malloc(sizeof *m);
+	msg_reset(m);
+	msg_add_uint(m, "rpc.xid", 42);
+	msg_open(m, "glusterfs.dict", "dict");
+	msg_add_str(m, "glusterfs.dict.key", "process-name", 12);
+	msg_close(m);
+	msg_add_errno(m, "gluster.op_errno", 13);
+	is_int(m->nfields, 5, "five fields, tree end included");
+	const struct field *f = msg_find(m, "glusterfs.dict.key");
+	ok(f && f->depth == 1, "dict key is nested one level");
+	ok(f && f->len == 12 && !memcmp(field_bytes(m, f), "process-name", 12),
+	   "string copied into the arena");
+	f = msg_find(m, "gluster.op_errno");
+	is_str(f ? f->text : NULL, "EACCES", "errno 13 is named EACCES");
+	ok(f && f->depth == 0, "depth back to 0 after close");
+
+	/* A hostile message cannot grow it: the arena fills and says so. */
+	msg_reset(m);
+	static char big[4096];
+	unsigned added = 0;
+	for (int i = 0; i < 100; i++)
+		added += msg_add_str(m, "x", big, sizeof big) != NULL;
+	ok(added == MSG_ARENA_SIZE / sizeof big, "arena holds %u blobs", added);
+	ok(m->verdict & MSG_FIELDS_FULL, "overflow is marked");
+	msg_reset(m);
+	for (int i = 0; i < MSG_MAX_FIELDS + 10; i++)
+		msg_add_uint(m, "n", (uint64_t)i);
+	is_int(m->nfields, MSG_MAX_FIELDS, "field table is bounded");
+	msg_info(m, "%s", "abc");
+	msg_info(m, " %d", 7);
+	is_str(m->info, "abc 7", "info appends");
+	free(m);
+	return tap_done();
+}
