@@ -1,0 +1,50 @@
+/* decoder.h - the wire decoder: frames in, messages out.
+ *
+ *	struct decoder *d = decoder_new(&opts, on_message, user);
+ *	while (capture_next(cap, &f) == 1)
+ *		decoder_frame(d, &f);
+ *	decoder_finish(d);	// flushes streams; unanswered calls counted
+ *	decoder_free(d);
+ *
+ * Memory is bounded by the options whatever the input.
+ */
+#ifndef TAPLINE_DECODER_H
+#define TAPLINE_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "message.h"
+
+struct decoder_options {
+	size_t max_record;	/* bytes kept of one message (default 1 MiB) */
+	size_t max_flow_buffer;	/* out-of-order bytes per direction (4 MiB) */
+	size_t max_total_buffer;/* out-of-order bytes in all flows (48 MiB) */
+	size_t max_flows;	/* live connections tracked (65536) */
+};
+
+/* Defaults as documented above. */
+void decoder_default_options(struct decoder_options *opts);
+
+struct decoder_stats {
+	uint64_t frames, bytes;
+	uint64_t non_ip, non_tcp, ip_fragments, bad_frames;
+	uint64_t tcp_segments, tcp_retransmits, tcp_out_of_order, tcp_gaps;
+	uint64_t tcp_gap_bytes, flows, flows_evicted, buffer_drops;
+	uint64_t messages, malformed, truncated;
+	uint64_t rpc_calls, rpc_replies, rpc_unanswered, rpc_orphan_replies;
+};
+
+/* Called once per decoded message, in the order the messages completed.
+ * The message is valid only during the call. */
+typedef void (*decoder_message_fn)(void *user, const struct message *m);
+
+struct decoder *decoder_new(const struct decoder_options *opts,
+			    decoder_message_fn on_message, void *user);
+void decoder_frame(struct decoder *d, const struct capture_frame *frame);
+void decoder_finish(struct decoder *d);
+const struct decoder_stats *decoder_stats(const struct decoder *d);
+void decoder_free(struct decoder *d);
+
+#endif
