@@ -1,0 +1,23 @@
+#!/bin/sh
+# scripts/deps.sh - installs exactly what tapline needs to build, test and
+# run its lab on Debian 12 (idempotent; run as root).
+set -eu
+PACKAGES="
+build-essential autoconf automake libtool pkg-config
+libpcap-dev libelf-dev libdw-dev libsqlite3-dev zlib1g-dev sqlite3
+tcpdump tshark
+glusterfs-server glusterfs-client libglusterfs-dev
+systemtap iproute2 nftables procps psmisc
+clang
+"
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
