@@ -30,4 +30,12 @@ check() {
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 diag() { echo "# $*"; }
+# need_lab: call at the top of a test that starts the GlusterFS lab.  The
+# sanitizer configuration of the test run sets TAPLINE_NO_LAB=1 because the
+# lab's tests ran already, in the main configuration.
+need_lab() {
+	[ -z "${TAPLINE_NO_LAB:-}" ] ||
+		skip_all "the lab ran in the main configuration (TAPLINE_NO_LAB set)"
+	[ "$(id -u)" -eq 0 ] || skip_all "the lab needs root"
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
