@@ -1,0 +1,73 @@
+#!/bin/sh
+# scripts/test.sh - everything CI does, on a fresh Debian 12 machine (root):
+# installs the dependencies, builds, runs every test in the main
+# configuration (the GlusterFS lab included), again under ASan+UBSan, and
+# runs each fuzz harness for a bounded time.  Prints one closing line
+# "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+
+"$top/scripts/deps.sh"
+[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
+
+passed=0 failed=0 skipped=0 status=0
+# count_results BUILDDIR: adds that build's automake results to the totals.
+count_results() {
+	for trs in $(find "$1" -name '*.trs'); do
+		p=$(grep -c '^:test-result: PASS' "$trs" || true)
+		f=$(grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)' "$trs" || true)
+		s=$(grep -c '^:test-result: SKIP' "$trs" || true)
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	done
+}
+# run_config NAME [configure args...]: builds in build-NAME, runs make check.
+run_config() {
+	name=$1; shift
+	dir="$top/build-$name"
+	echo "== $name: configure and build ($dir)"
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" -q "$@" && make -s -j"$jobs" >/dev/null) || {
+		echo "== $name: build failed"; status=1; return; }
+	echo "== $name: make check"
+	find "$dir" -name '*.trs' -delete
+	if ! (cd "$dir" && make -s -j"$jobs" check >"$dir/check.out" 2>&1); then
+		status=1
+		grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" || true
+		# Show the failing tests' logs so CI output explains itself.
+		for log in $(grep -lE '^(not ok|Bail out)' $(find "$dir/tests" -name '*.log') 2>/dev/null); do
+			echo "--- $log"; tail -60 "$log"
+		done
+	fi
+	grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR)' "$dir/check.out" | sed "s/^/$name /" || true
+	count_results "$dir"
+}
+
+start=$(date +%s)
+run_config main
+# The sanitizer run skips the lab (it ran above) and decodes everything else.
+export TAPLINE_NO_LAB=1 ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_config sanitize CC=gcc \
+	CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
+unset TAPLINE_NO_LAB
+
+# Fuzzing: every libFuzzer harness for FUZZ_SECONDS over the seed corpus.
+echo "== fuzz: ${FUZZ_SECONDS}s per harness"
+mkdir -p "$top/build-fuzz"
+if (cd "$top/build-fuzz" && "$top/configure" -q --enable-fuzz CC=clang >/dev/null &&
+    make -s -j"$jobs" fuzz >/dev/null 2>&1); then
+	if (cd "$top/build-fuzz" && make -s fuzz-run FUZZ_SECONDS="$FUZZ_SECONDS"); then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); status=1
+	fi
+else
+	echo "== fuzz: build failed"; failed=$((failed + 1)); status=1
+fi
+
+echo "== took $(( $(date +%s) - start )) s"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
