@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct capture_frame {
 	uint64_t number;	/* 1-based across all files */
@@ -30,5 +31,15 @@ struct capture *capture_open(const char *const *paths, size_t n, char *err,
 int capture_next(struct capture *cap, struct capture_frame *frame);
 const char *capture_error(const struct capture *cap);
 void capture_close(struct capture *cap);
+
+/* Added by wire: several files are read in the order of their first
+ * frame's timestamp (tcpdump -C names sort wrongly as text); after an
+ * error in one file, capture_next() goes on with the next.  "-" is
+ * standard input (only as the one capture). */
+
+/* One capture from an open stream, e.g. fmemopen() in the fuzz harness;
+ * takes `in` over (closed by capture_close or on failure). */
+struct capture *capture_open_file(FILE *in, const char *name, char *err,
+				  size_t errlen);
 
 #endif

@@ -17,6 +17,8 @@
 #include "capture.h"
 #include "message.h"
 
+struct stream_proto;
+
 struct decoder_options {
 	size_t max_record;	/* bytes kept of one message (default 1 MiB) */
 	size_t max_flow_buffer;	/* out-of-order bytes per direction (4 MiB) */
@@ -34,6 +36,11 @@ struct decoder_stats {
 	uint64_t tcp_gap_bytes, flows, flows_evicted, buffer_drops;
 	uint64_t messages, malformed, truncated;
 	uint64_t rpc_calls, rpc_replies, rpc_unanswered, rpc_orphan_replies;
+	/* Added by wire. */
+	uint64_t truncated_frames;	/* headers or payload cut by snaplen */
+	uint64_t tcp_overlaps;		/* segments partly seen before */
+	uint64_t resync_skipped_bytes;	/* scanned past to find a message */
+	uint64_t link_types_unknown;	/* frames of an unsupported DLT */
 };
 
 /* Called once per decoded message, in the order the messages completed.
@@ -46,5 +53,16 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame);
 void decoder_finish(struct decoder *d);
 const struct decoder_stats *decoder_stats(const struct decoder *d);
 void decoder_free(struct decoder *d);
+
+/* Added by wire.  messages, malformed, truncated, rpc_calls and
+ * rpc_replies are counted from the emitted messages; protocols count the
+ * rest through stream_stats().  The protocols tried by detect, in order
+ * (default: every registered one); the array must outlive the decoder.
+ * For tests and tools that want one protocol only. */
+void decoder_set_protocols(struct decoder *d,
+			   const struct stream_proto *const *protos, size_t n);
+
+/* Prints the statistics, one "name value" per line. */
+void decoder_print_stats(const struct decoder_stats *s, FILE *out);
 
 #endif

@@ -1,1 +1,5 @@
-# src/wire.mk
+# src/wire.mk - the wire decoder: capture, link, IP, TCP, reassembly,
+# stream dispatch; its tests, fuzz harness and benchmark.
+libtapline_a_SOURCES += src/capture.h src/capture.c src/link.h src/link.c \
+	src/ip.h src/ip.c src/tcp.h src/tcp.c src/reassembly.h \
+	src/reassembly.c src/stream.c src/decoder.h src/decoder.c

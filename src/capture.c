@@ -1,0 +1,357 @@
+/* capture.c - frames from pcap and pcapng files through libpcap, also
+ * gzip-compressed (found by the 1f 8b magic, not the name), and several
+ * files read as one with frame numbers counted across them.
+ *
+ * Several files are read in the order of their first frame's timestamp:
+ * a shell glob sorts tcpdump -C's "cap cap1 cap10 cap2" wrongly, the
+ * clock does not.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define GZ_CHUNK (64 * 1024)
+
+/* A FILE read through zlib (gzip, several members) or passed through
+ * after a few already-consumed bytes (non-seekable input). */
+struct unzip {
+	FILE *in;
+	bool own_in;
+	bool gzip;
+	bool in_eof;
+	bool failed;
+	bool stream_end;
+	z_stream zs;
+	uint8_t buf[GZ_CHUNK];
+	size_t prefix_len, prefix_pos;	/* plain: bytes read ahead */
+};
+
+static ssize_t unzip_read(void *cookie, char *out, size_t size)
+{
+	struct unzip *u = cookie;
+	if (u->failed)
+		return -1;
+	if (!u->gzip) {
+		size_t n = 0;
+		while (u->prefix_pos < u->prefix_len && n < size)
+			out[n++] = (char)u->buf[u->prefix_pos++];
+		if (n < size)
+			n += fread(out + n, 1, size - n, u->in);
+		if (n == 0 && ferror(u->in))
+			return -1;
+		return (ssize_t)n;
+	}
+	u->zs.next_out = (Bytef *)out;
+	u->zs.avail_out = (uInt)(size > UINT32_MAX ? UINT32_MAX : size);
+	while (u->zs.avail_out > 0) {
+		if (u->zs.avail_in == 0 && !u->in_eof) {
+			size_t got = fread(u->buf, 1, sizeof u->buf, u->in);
+			if (got == 0) {
+				u->in_eof = true;
+				if (ferror(u->in)) {
+					u->failed = true;
+					break;
+				}
+			}
+			u->zs.next_in = u->buf;
+			u->zs.avail_in = (uInt)got;
+		}
+		if (u->stream_end) {
+			/* Another gzip member follows (cat a.gz b.gz). */
+			if (u->zs.avail_in == 0)
+				break;
+			if (inflateReset(&u->zs) != Z_OK) {
+				u->failed = true;
+				break;
+			}
+			u->stream_end = false;
+		}
+		if (u->zs.avail_in == 0 && u->in_eof)
+			break;	/* a truncated .gz ends here; pcap reports it */
+		int rc = inflate(&u->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			u->stream_end = true;
+		} else if (rc == Z_BUF_ERROR) {
+			if (u->in_eof)
+				break;
+		} else if (rc != Z_OK) {
+			u->failed = true;
+			break;
+		}
+	}
+	size_t produced = size - u->zs.avail_out;
+	if (produced == 0 && u->failed)
+		return -1;
+	return (ssize_t)produced;
+}
+
+static int unzip_close(void *cookie)
+{
+	struct unzip *u = cookie;
+	if (u->gzip)
+		inflateEnd(&u->zs);
+	if (u->own_in)
+		fclose(u->in);
+	free(u);
+	return 0;
+}
+
+/* Wraps `in` (whose first `n` bytes, already read, are `head`) in a
+ * stream that yields the decompressed or the original bytes. */
+static FILE *unzip_open(FILE *in, bool own_in, const uint8_t *head, size_t n,
+			bool gzip)
+{
+	struct unzip *u = calloc(1, sizeof *u);
+	if (!u)
+		return NULL;
+	u->in = in;
+	u->own_in = own_in;
+	u->gzip = gzip;
+	memcpy(u->buf, head, n);
+	if (gzip) {
+		u->zs.next_in = u->buf;
+		u->zs.avail_in = (uInt)n;
+		/* 15 + 32: zlib or gzip header, detected by zlib. */
+		if (inflateInit2(&u->zs, 15 + 32) != Z_OK) {
+			free(u);
+			return NULL;
+		}
+	} else {
+		u->prefix_len = n;
+	}
+	cookie_io_functions_t io = { .read = unzip_read, .close = unzip_close };
+	FILE *f = fopencookie(u, "rb", io);
+	if (!f) {
+		if (gzip)
+			inflateEnd(&u->zs);
+		free(u);
+	}
+	return f;
+}
+
+/* Opens one capture from `in` (taken over: closed on all paths). */
+static pcap_t *open_stream(FILE *in, const char *name, char *err,
+			   size_t errlen)
+{
+	uint8_t head[2];
+	size_t n = fread(head, 1, sizeof head, in);
+	bool gzip = n == 2 && head[0] == 0x1f && head[1] == 0x8b;
+	FILE *fp = in;
+	if (gzip || fseek(in, 0, SEEK_SET) != 0) {
+		fp = unzip_open(in, true, head, n, gzip);
+		if (!fp) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			fclose(in);
+			return NULL;
+		}
+	}
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(
+		fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!p) {
+		if (n == 0)
+			snprintf(err, errlen, "%s: empty file, not a capture",
+				 name);
+		else
+			snprintf(err, errlen, "%s: not a pcap or pcapng capture%s (%s)",
+				 name, gzip ? " inside the gzip data" : "",
+				 pcap_err);
+		fclose(fp);
+	}
+	return p;
+}
+
+static pcap_t *open_path(const char *path, char *err, size_t errlen)
+{
+	FILE *in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!in) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return open_stream(in, strcmp(path, "-") ? path : "(stdin)", err,
+			   errlen);
+}
+
+struct capture {
+	char **paths;
+	size_t n;
+	size_t *order;		/* indices into paths, reading order */
+	size_t pos;		/* next entry of order to open */
+	pcap_t *pcap;		/* the file being read, or NULL */
+	size_t cur;		/* its index into paths */
+	int linktype;
+	uint64_t number;
+	char err[PCAP_ERRBUF_SIZE + 512];
+};
+
+static int64_t header_ns(const struct pcap_pkthdr *h)
+{
+	return (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+}
+
+struct first_ts {
+	size_t index;
+	int64_t ts;
+};
+
+static int by_first_ts(const void *a, const void *b)
+{
+	const struct first_ts *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void capture_close(struct capture *cap)
+{
+	if (!cap)
+		return;
+	if (cap->pcap)
+		pcap_close(cap->pcap);
+	for (size_t i = 0; i < cap->n; i++)
+		free(cap->paths[i]);
+	free(cap->paths);
+	free(cap->order);
+	free(cap);
+}
+
+struct capture *capture_open(const char *const *paths, size_t n, char *err,
+			     size_t errlen)
+{
+	if (n == 0) {
+		snprintf(err, errlen, "no capture file given");
+		return NULL;
+	}
+	struct capture *cap = calloc(1, sizeof *cap);
+	struct first_ts *firsts = calloc(n, sizeof *firsts);
+	if (!cap || !firsts)
+		goto nomem;
+	cap->paths = calloc(n, sizeof *cap->paths);
+	cap->order = calloc(n, sizeof *cap->order);
+	if (!cap->paths || !cap->order)
+		goto nomem;
+	cap->n = n;
+	for (size_t i = 0; i < n; i++) {
+		if (!(cap->paths[i] = strdup(paths[i])))
+			goto nomem;
+		cap->order[i] = i;
+	}
+	if (n == 1) {
+		/* One file (maybe stdin): open it now to report errors early,
+		 * and keep it open. */
+		cap->pcap = open_path(paths[0], err, errlen);
+		if (!cap->pcap)
+			goto fail;
+		cap->cur = 0;
+		cap->pos = 1;
+		cap->linktype = pcap_datalink(cap->pcap);
+		free(firsts);
+		return cap;
+	}
+	/* Several: check each one and order them by their first frame. */
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(paths[i], "-")) {
+			snprintf(err, errlen,
+				 "-: standard input must be the only capture");
+			goto fail;
+		}
+		pcap_t *p = open_path(paths[i], err, errlen);
+		if (!p)
+			goto fail;
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		firsts[i].index = i;
+		firsts[i].ts = pcap_next_ex(p, &h, &data) == 1 ? header_ns(h)
+							       : INT64_MAX;
+		pcap_close(p);
+	}
+	qsort(firsts, n, sizeof *firsts, by_first_ts);
+	for (size_t i = 0; i < n; i++)
+		cap->order[i] = firsts[i].index;
+	free(firsts);
+	return cap;
+nomem:
+	snprintf(err, errlen, "out of memory opening %zu captures", n);
+fail:
+	free(firsts);
+	capture_close(cap);
+	return NULL;
+}
+
+/* Only for harnesses: one capture from an open stream (taken over). */
+struct capture *capture_open_file(FILE *in, const char *name, char *err,
+				  size_t errlen)
+{
+	struct capture *cap = calloc(1, sizeof *cap);
+	if (cap) {
+		cap->paths = calloc(1, sizeof *cap->paths);
+		cap->order = calloc(1, sizeof *cap->order);
+	}
+	if (!cap || !cap->paths || !cap->order ||
+	    !(cap->paths[0] = strdup(name))) {
+		snprintf(err, errlen, "out of memory");
+		fclose(in);
+		capture_close(cap);
+		return NULL;
+	}
+	cap->n = 1;
+	cap->pcap = open_stream(in, name, err, errlen);
+	if (!cap->pcap) {
+		capture_close(cap);
+		return NULL;
+	}
+	cap->pos = 1;
+	cap->linktype = pcap_datalink(cap->pcap);
+	return cap;
+}
+
+int capture_next(struct capture *cap, struct capture_frame *frame)
+{
+	for (;;) {
+		if (!cap->pcap) {
+			if (cap->pos >= cap->n)
+				return 0;
+			cap->cur = cap->order[cap->pos++];
+			cap->pcap = open_path(cap->paths[cap->cur], cap->err,
+					      sizeof cap->err);
+			if (!cap->pcap)
+				return -1;
+			cap->linktype = pcap_datalink(cap->pcap);
+		}
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(cap->pcap, &h, &data);
+		if (rc == 1) {
+			frame->number = ++cap->number;
+			frame->ts_ns = header_ns(h);
+			frame->linktype = cap->linktype;
+			frame->data = data;
+			frame->caplen = h->caplen;
+			frame->wirelen = h->len;
+			frame->file_index = (unsigned)cap->cur;
+			return 1;
+		}
+		const char *name = cap->paths[cap->cur];
+		if (!strcmp(name, "-"))
+			name = "(stdin)";
+		if (rc != PCAP_ERROR_BREAK)
+			snprintf(cap->err, sizeof cap->err, "%s: %s", name,
+				 pcap_geterr(cap->pcap));
+		pcap_close(cap->pcap);
+		cap->pcap = NULL;
+		if (rc != PCAP_ERROR_BREAK)
+			return -1;
+	}
+}
+
+const char *capture_error(const struct capture *cap)
+{
+	return cap->err[0] ? cap->err : "no error";
+}

@@ -1,0 +1,506 @@
+/* reassembly.c - TCP connections: a flow table hashed by the 4-tuple
+ * with LRU eviction, and per-direction reassembly into in-order bytes.
+ *
+ * Out-of-order data waits in a sorted list of disjoint segments; where
+ * bytes overlap, the first copy seen wins.  A hole is given up (a gap,
+ * reported once) when the receiver acknowledged past it, when the
+ * direction closes, or when the out-of-order buffers reach their caps.
+ * Stream offsets are 64-bit counts from the first byte seen, so sequence
+ * numbers wrap freely.
+ */
+#include "reassembly.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BUCKETS (1u << 20)
+#define MAX_WINDOW (1 << 30)	/* further ahead than this: not this stream */
+
+static uint32_t endpoint_hash(const uint8_t *addr, int family, uint16_t port)
+{
+	uint32_t h = 2166136261u;
+	size_t n = family == 6 ? 16 : 4;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ (port & 0xff)) * 16777619u;
+	return (h ^ (port >> 8)) * 16777619u;
+}
+
+/* The same for both directions of a connection. */
+static uint32_t flow_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
+			  uint16_t pb, int family)
+{
+	uint32_t h = endpoint_hash(a, family, pa) ^ endpoint_hash(b, family, pb);
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	return h ^ (h >> 12);
+}
+
+bool reassembly_init(struct reassembly *ra, const struct decoder_options *o)
+{
+	memset(ra, 0, sizeof *ra);
+	size_t want = o->max_flows < 16 ? 16 : o->max_flows;
+	ra->nbuckets = 16;
+	while (ra->nbuckets < want && ra->nbuckets < MAX_BUCKETS)
+		ra->nbuckets <<= 1;
+	ra->buckets = calloc(ra->nbuckets, sizeof *ra->buckets);
+	return ra->buckets != NULL;
+}
+
+static void lru_unlink(struct reassembly *ra, struct flow *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		ra->lru_head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		ra->lru_tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push(struct reassembly *ra, struct flow *f)
+{
+	f->lru_prev = NULL;
+	f->lru_next = ra->lru_head;
+	if (ra->lru_head)
+		ra->lru_head->lru_prev = f;
+	ra->lru_head = f;
+	if (!ra->lru_tail)
+		ra->lru_tail = f;
+}
+
+static void listener_add(struct reassembly *ra, int family,
+			 const uint8_t addr[16], uint16_t port)
+{
+	size_t n = ra->nlisteners < 256 ? ra->nlisteners : 256;
+	for (size_t i = 0; i < n; i++) {
+		struct listener *l = &ra->listeners[i];
+		if (l->port == port && l->family == family &&
+		    !memcmp(l->addr, addr, 16))
+			return;
+	}
+	struct listener *l = &ra->listeners[ra->nlisteners++ % 256];
+	l->family = (uint8_t)family;
+	l->port = port;
+	memcpy(l->addr, addr, 16);
+}
+
+static bool listener_known(const struct reassembly *ra, int family,
+			   const uint8_t addr[16], uint16_t port)
+{
+	size_t n = ra->nlisteners < 256 ? ra->nlisteners : 256;
+	for (size_t i = 0; i < n; i++) {
+		const struct listener *l = &ra->listeners[i];
+		if (l->port == port && l->family == family &&
+		    !memcmp(l->addr, addr, 16))
+			return true;
+	}
+	return false;
+}
+
+static struct flow *flow_lookup(struct reassembly *ra, uint32_t hash,
+				int family, const uint8_t src[16],
+				uint16_t sport, const uint8_t dst[16],
+				uint16_t dport, int *dir)
+{
+	for (struct flow *f = ra->buckets[hash & (ra->nbuckets - 1)]; f;
+	     f = f->hash_next) {
+		const struct flow_key *k = &f->key;
+		if (f->hash != hash || k->family != family)
+			continue;
+		if (k->port[0] == sport && k->port[1] == dport &&
+		    !memcmp(k->addr[0], src, 16) && !memcmp(k->addr[1], dst, 16)) {
+			*dir = 0;
+			return f;
+		}
+		if (k->port[0] == dport && k->port[1] == sport &&
+		    !memcmp(k->addr[0], dst, 16) && !memcmp(k->addr[1], src, 16)) {
+			*dir = 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static void gap(struct decoder *d, struct tcp_dir *t, uint64_t missing,
+		const struct frame_ref *frame)
+{
+	d->stats.tcp_gaps++;
+	d->stats.tcp_gap_bytes += missing;
+	t->sd.bytes_seen = t->offset;
+	stream_gap(t, missing, frame);
+	t->offset += missing;
+	t->sd.bytes_seen = t->offset;
+}
+
+static void deliver(struct tcp_dir *t, const uint8_t *data, size_t len,
+		    const struct frame_ref *frame)
+{
+	t->sd.bytes_seen = t->offset;
+	stream_data(t, data, len, frame);
+	t->offset += len;
+	t->sd.bytes_seen = t->offset;
+}
+
+static void segment_free(struct decoder *d, struct tcp_dir *t,
+			 struct ooo_segment *s)
+{
+	t->ooo_bytes -= s->len;
+	d->ra.total_buffer -= s->len;
+	free(s);
+}
+
+/* Delivers queued segments that the stream has reached. */
+static void drain(struct decoder *d, struct tcp_dir *t)
+{
+	struct ooo_segment *s;
+	while ((s = t->ooo) && s->off <= t->offset) {
+		t->ooo = s->next;
+		if (s->off + s->len > t->offset) {
+			size_t skip = (size_t)(t->offset - s->off);
+			deliver(t, s->data + skip, s->len - skip, &s->frame);
+		}
+		segment_free(d, t, s);
+	}
+}
+
+/* Gives up the hole before the first queued segment. */
+static void flush_one(struct decoder *d, struct tcp_dir *t)
+{
+	struct ooo_segment *s = t->ooo;
+	gap(d, t, s->off - t->offset, &s->frame);
+	drain(d, t);
+}
+
+/* Queues the uncovered parts of [off, off+len); false when the caps
+ * leave no room. */
+static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
+		  const uint8_t *data, size_t len,
+		  const struct frame_ref *frame)
+{
+	if (t->ooo_bytes + len > d->opts.max_flow_buffer ||
+	    d->ra.total_buffer + len > d->opts.max_total_buffer)
+		return false;
+	struct ooo_segment **pp = &t->ooo;
+	uint64_t cur = off, end = off + len;
+	while (cur < end) {
+		while (*pp && (*pp)->off + (*pp)->len <= cur)
+			pp = &(*pp)->next;
+		struct ooo_segment *next = *pp;
+		if (next && next->off <= cur) {
+			/* already there: the first copy wins */
+			d->stats.tcp_overlaps++;
+			cur = next->off + next->len;
+			continue;
+		}
+		uint64_t piece_end = next && next->off < end ? next->off : end;
+		size_t n = (size_t)(piece_end - cur);
+		struct ooo_segment *s = malloc(sizeof *s + n);
+		if (!s) {
+			d->stats.buffer_drops++;
+			return true;
+		}
+		s->off = cur;
+		s->len = (uint32_t)n;
+		s->frame = *frame;
+		memcpy(s->data, data + (cur - off), n);
+		s->next = next;
+		*pp = s;
+		pp = &s->next;
+		t->ooo_bytes += n;
+		d->ra.total_buffer += n;
+		cur = piece_end;
+	}
+	return true;
+}
+
+/* Payload of one segment: `len` bytes captured of `wire_len` sent. */
+static void dir_data(struct decoder *d, struct tcp_dir *t, uint32_t seq,
+		     const uint8_t *data, size_t len, size_t wire_len,
+		     const struct frame_ref *frame)
+{
+	bool counted = false;
+	for (;;) {
+		uint32_t next_seq = t->base_seq + (uint32_t)t->offset;
+		int64_t rel = (int32_t)(seq - next_seq);
+		int64_t off = (int64_t)t->offset + rel;
+		if (off + (int64_t)wire_len <= (int64_t)t->offset) {
+			d->stats.tcp_retransmits++;
+			return;
+		}
+		if (off < (int64_t)t->offset) {
+			/* partly seen: keep only what is new */
+			size_t skip = (size_t)((int64_t)t->offset - off);
+			d->stats.tcp_overlaps++;
+			data += skip < len ? skip : len;
+			len = skip < len ? len - skip : 0;
+			wire_len -= skip;
+			seq += (uint32_t)skip;
+			off = (int64_t)t->offset;
+		}
+		if (off == (int64_t)t->offset) {
+			size_t n = len, w = wire_len;
+			if (t->ooo && t->ooo->off < t->offset + w) {
+				/* queued bytes came first: they win */
+				size_t limit = (size_t)(t->ooo->off - t->offset);
+				d->stats.tcp_overlaps++;
+				w = limit;
+				n = n < limit ? n : limit;
+			}
+			if (n)
+				deliver(t, data, n, frame);
+			if (w > n)	/* not captured (snap length) */
+				gap(d, t, w - n, frame);
+			drain(d, t);
+			return;
+		}
+		if (rel > MAX_WINDOW) {
+			d->stats.bad_frames++;
+			return;
+		}
+		if (len == 0)
+			return;	/* nothing captured to keep */
+		if (!counted) {
+			d->stats.tcp_out_of_order++;
+			counted = true;
+		}
+		if (queue(d, t, (uint64_t)off, data, len, frame))
+			return;
+		/* No room: give up the oldest hole, then try again. */
+		d->stats.buffer_drops++;
+		if (t->ooo)
+			flush_one(d, t);
+		else
+			gap(d, t, (uint64_t)off - t->offset, frame);
+	}
+}
+
+static void close_dir(struct decoder *d, struct tcp_dir *t,
+		      const struct frame_ref *frame)
+{
+	if (t->closed)
+		return;
+	while (t->ooo)
+		flush_one(d, t);
+	if (t->fin_seen && t->fin_off > t->offset)
+		gap(d, t, t->fin_off - t->offset, frame);
+	t->closed = true;
+	stream_close(t, frame);
+}
+
+static void flow_free(struct decoder *d, struct flow *f)
+{
+	struct reassembly *ra = &d->ra;
+	struct flow **pp = &ra->buckets[f->hash & (ra->nbuckets - 1)];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = f->hash_next;
+	lru_unlink(ra, f);
+	ra->nflows--;
+	stream_destroy_flow(f);
+	for (int i = 0; i < 2; i++)
+		while (f->dir[i].ooo) {
+			struct ooo_segment *s = f->dir[i].ooo;
+			f->dir[i].ooo = s->next;
+			segment_free(d, &f->dir[i], s);
+		}
+	free(f);
+}
+
+static void flow_end(struct decoder *d, struct flow *f,
+		     const struct frame_ref *frame)
+{
+	close_dir(d, &f->dir[0], frame);
+	close_dir(d, &f->dir[1], frame);
+	flow_free(d, f);
+}
+
+static void endpoint_set(struct endpoint *e, int family, const uint8_t a[16],
+			 uint16_t port)
+{
+	e->family = (uint8_t)family;
+	memcpy(e->addr, a, 16);
+	e->port = port;
+}
+
+static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
+			     const uint8_t src[16], const uint8_t dst[16],
+			     const struct tcp_segment *seg,
+			     const struct frame_ref *frame)
+{
+	struct reassembly *ra = &d->ra;
+	size_t max = d->opts.max_flows ? d->opts.max_flows : 1;
+	while (ra->nflows >= max && ra->lru_tail) {
+		d->stats.flows_evicted++;
+		flow_end(d, ra->lru_tail, frame);
+	}
+	struct flow *f = calloc(1, sizeof *f);
+	if (!f) {
+		d->stats.buffer_drops++;
+		return NULL;
+	}
+	f->hash = hash;
+	f->key.family = (uint8_t)family;
+	f->key.port[0] = seg->sport;
+	f->key.port[1] = seg->dport;
+	memcpy(f->key.addr[0], src, 16);
+	memcpy(f->key.addr[1], dst, 16);
+
+	/* Who is the client: the SYN says; mid-stream, a listener seen
+	 * before, else the lower port serves (a protocol may correct this
+	 * with stream_set_client). */
+	bool src_client;
+	uint8_t syn_ack = seg->flags & (TCP_SYN | TCP_ACK);
+	if (syn_ack == TCP_SYN) {
+		src_client = true;
+	} else if (syn_ack == (TCP_SYN | TCP_ACK)) {
+		src_client = false;
+	} else {
+		f->roles_guessed = true;
+		if (listener_known(ra, family, dst, seg->dport))
+			src_client = true;
+		else if (listener_known(ra, family, src, seg->sport))
+			src_client = false;
+		else
+			src_client = seg->sport > seg->dport ||
+				     (seg->sport == seg->dport &&
+				      memcmp(src, dst, 16) > 0);
+	}
+	uint64_t conv = ++d->conversations;
+	for (int i = 0; i < 2; i++) {
+		struct tcp_dir *t = &f->dir[i];
+		t->flow = f;
+		t->sd.decoder = d;
+		t->sd.conversation = conv;
+		endpoint_set(&t->sd.src, family, f->key.addr[i], f->key.port[i]);
+		endpoint_set(&t->sd.dst, family, f->key.addr[!i],
+			     f->key.port[!i]);
+		t->sd.client_to_server = i == 0 ? src_client : !src_client;
+		t->sd.peer = &f->dir[!i].sd;
+	}
+	struct flow **bucket = &ra->buckets[hash & (ra->nbuckets - 1)];
+	f->hash_next = *bucket;
+	*bucket = f;
+	lru_push(ra, f);
+	ra->nflows++;
+	d->stats.flows++;
+	return f;
+}
+
+/* The peer acknowledged up to `ack`: holes before it will never be
+ * filled (the receiver has the bytes, the capture lost them). */
+static void acked(struct decoder *d, struct tcp_dir *p, uint32_t ack,
+		  const struct frame_ref *frame)
+{
+	if (!p->have_seq || p->closed)
+		return;
+	uint32_t next_seq = p->base_seq + (uint32_t)p->offset;
+	int64_t rel = (int32_t)(ack - next_seq);
+	if (rel <= 0)
+		return;
+	uint64_t ack_off = p->offset + (uint64_t)rel;
+	while (p->ooo && p->ooo->off <= ack_off)
+		flush_one(d, p);
+	if (p->fin_seen && ack_off > p->fin_off)
+		close_dir(d, p, frame);
+}
+
+void reassembly_segment(struct decoder *d, const uint8_t src[16],
+			const uint8_t dst[16], int family,
+			const struct tcp_segment *seg,
+			const struct frame_ref *frame)
+{
+	struct reassembly *ra = &d->ra;
+	uint8_t flags = seg->flags;
+	uint32_t hash = flow_hash(src, seg->sport, dst, seg->dport, family);
+	int i = 0;
+	struct flow *f = flow_lookup(ra, hash, family, src, seg->sport, dst,
+				     seg->dport, &i);
+
+	if (f && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    f->dir[i].have_seq && seg->seq + 1 != f->dir[i].base_seq) {
+		/* The 4-tuple is used again by a new connection. */
+		flow_end(d, f, frame);
+		f = NULL;
+	}
+	if (!f) {
+		/* Nothing to decode in a stray ACK, FIN or RST. */
+		if (!(flags & TCP_SYN) && seg->wire_len == 0)
+			return;
+		if (flags & TCP_RST)
+			return;
+		if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+			listener_add(ra, family, dst, seg->dport);
+		f = flow_new(d, hash, family, src, dst, seg, frame);
+		if (!f)
+			return;
+		i = 0;
+	} else if (ra->lru_head != f) {
+		lru_unlink(ra, f);
+		lru_push(ra, f);
+	}
+	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+		listener_add(ra, family, dst, seg->dport);
+
+	struct tcp_dir *t = &f->dir[i], *peer = &f->dir[!i];
+	if (flags & TCP_RST) {
+		flow_end(d, f, frame);
+		return;
+	}
+	uint32_t data_seq = seg->seq;
+	if (flags & TCP_SYN) {
+		data_seq++;	/* the SYN takes one sequence number */
+		if (!t->have_seq) {
+			t->have_seq = true;
+			t->base_seq = data_seq;
+			t->at_start = true;
+		}
+	}
+	if (!t->have_seq && (seg->wire_len || (flags & TCP_FIN))) {
+		/* The capture began inside the connection. */
+		t->have_seq = true;
+		t->base_seq = data_seq;
+		t->at_start = false;
+	}
+	if (t->closed) {
+		if (seg->wire_len)
+			d->stats.tcp_retransmits++;
+	} else if (t->have_seq) {
+		if (seg->wire_len)
+			dir_data(d, t, data_seq, seg->payload, seg->len,
+				 seg->wire_len, frame);
+		if ((flags & TCP_FIN) && !t->fin_seen) {
+			uint32_t fin_seq = data_seq + (uint32_t)seg->wire_len;
+			int64_t rel = (int32_t)(fin_seq -
+				(t->base_seq + (uint32_t)t->offset));
+			if (rel >= 0) {
+				t->fin_seen = true;
+				t->fin_off = t->offset + (uint64_t)rel;
+			}
+		}
+		if (t->fin_seen && !t->ooo && t->offset >= t->fin_off)
+			close_dir(d, t, frame);
+	}
+	if (flags & TCP_ACK)
+		acked(d, peer, seg->ack, frame);
+	if (t->closed && peer->closed)
+		flow_free(d, f);
+}
+
+void reassembly_finish(struct decoder *d, const struct frame_ref *last)
+{
+	while (d->ra.lru_head)
+		flow_end(d, d->ra.lru_head, last);
+}
+
+void reassembly_free(struct decoder *d)
+{
+	/* Without closing: the consumer may be gone. */
+	while (d->ra.lru_head)
+		flow_free(d, d->ra.lru_head);
+	free(d->ra.buckets);
+	d->ra.buckets = NULL;
+}

@@ -1,0 +1,123 @@
+/* reassembly.h - wire internals: the decoder object, the TCP flow table
+ * and per-direction reassembly, and the stream dispatch (stream.c) that
+ * reassembly hands in-order bytes to.  Not a contract: protocols see
+ * only stream.h. */
+#ifndef TAPLINE_REASSEMBLY_H
+#define TAPLINE_REASSEMBLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decoder.h"
+#include "stream.h"
+#include "tcp.h"
+
+/* Bytes kept to decide which protocol a direction speaks. */
+#define DETECT_WINDOW 1024
+#define DETECT_CHUNKS 32
+/* After a gap, give up looking for a message start after this many. */
+#define DETECT_SCAN_LIMIT (8u << 20)
+
+struct ooo_segment {
+	struct ooo_segment *next;
+	uint64_t off;		/* stream offset of data[0] */
+	uint32_t len;
+	struct frame_ref frame;
+	uint8_t data[];
+};
+
+enum detect_state { DETECTING = 0, DETECTED, UNDETECTABLE };
+
+struct detect_buffer {
+	size_t len;
+	unsigned nchunks;
+	struct {
+		size_t end;	/* bytes of buf that came with frame */
+		struct frame_ref frame;
+	} chunks[DETECT_CHUNKS];
+	uint8_t buf[DETECT_WINDOW];
+};
+
+struct tcp_dir {
+	struct stream_dir sd;	/* what protocols see; first member */
+	struct flow *flow;
+	bool have_seq;		/* base_seq is known */
+	bool closed;
+	bool fin_seen;
+	uint32_t base_seq;	/* sequence number of stream offset 0 */
+	uint64_t offset;	/* stream offset of the next byte due */
+	uint64_t fin_off;	/* stream offset of the FIN */
+	struct ooo_segment *ooo;/* ahead of offset, sorted, disjoint */
+	size_t ooo_bytes;
+	/* protocol detection */
+	uint8_t detect;		/* enum detect_state */
+	bool at_start;		/* the next byte is stream offset 0 after SYN */
+	uint64_t scanned;	/* bytes scanned without finding a start */
+	struct detect_buffer *dbuf;
+};
+
+struct flow_key {
+	uint8_t family;
+	uint16_t port[2];
+	uint8_t addr[2][16];
+};
+
+struct flow {
+	struct flow *hash_next;
+	struct flow *lru_prev, *lru_next;	/* most recent first */
+	struct flow_key key;	/* endpoint 0 = sender of dir[0] */
+	uint32_t hash;
+	struct tcp_dir dir[2];
+	const struct stream_proto *proto;	/* of the connection */
+	void *conn_state;
+	bool roles_guessed;
+};
+
+struct reassembly {
+	struct flow **buckets;
+	size_t nbuckets;	/* power of two */
+	size_t nflows;
+	struct flow *lru_head, *lru_tail;
+	size_t total_buffer;	/* out-of-order bytes in all flows */
+	/* listeners seen (receivers of a SYN), to guess roles mid-stream */
+	struct listener {
+		uint8_t family;
+		uint16_t port;
+		uint8_t addr[16];
+	} listeners[256];
+	unsigned nlisteners;
+};
+
+struct decoder {
+	struct decoder_options opts;
+	decoder_message_fn on_message;
+	void *user;
+	struct decoder_stats stats;
+	struct reassembly ra;
+	uint64_t conversations;
+	const struct stream_proto *const *protos;
+	size_t nprotos;
+	struct message *scratch;
+	struct frame_ref last;	/* the latest frame that reached TCP */
+};
+
+/* reassembly.c */
+bool reassembly_init(struct reassembly *ra, const struct decoder_options *o);
+void reassembly_segment(struct decoder *d, const uint8_t src[16],
+			const uint8_t dst[16], int family,
+			const struct tcp_segment *seg,
+			const struct frame_ref *frame);
+/* Flushes and closes every flow (end of capture), then frees them. */
+void reassembly_finish(struct decoder *d, const struct frame_ref *last);
+void reassembly_free(struct decoder *d);
+
+/* stream.c: the protocol side of one direction. */
+void stream_data(struct tcp_dir *t, const uint8_t *data, size_t len,
+		 const struct frame_ref *frame);
+void stream_gap(struct tcp_dir *t, uint64_t missing,
+		const struct frame_ref *frame);
+void stream_close(struct tcp_dir *t, const struct frame_ref *frame);
+void stream_destroy_flow(struct flow *f);
+
+#endif

@@ -1,0 +1,293 @@
+/* stream.c - from in-order bytes to protocol parsers: which protocol a
+ * direction speaks is decided by content (each registered protocol's
+ * detect), never by port, both at the start of a stream and again after
+ * a gap, where the bytes are scanned for the next message start.
+ *
+ * A connection speaks one protocol: once one direction is detected, its
+ * peer is only offered that protocol, and both share conn_state.
+ */
+#include "reassembly.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct tcp_dir *tcp_dir_of(struct stream_dir *dir)
+{
+	return (struct tcp_dir *)dir;	/* sd is the first member */
+}
+
+void stream_message_begin(struct message *m, const struct stream_dir *dir,
+			  uint64_t first_frame, const struct frame_ref *frame)
+{
+	m->frame = frame->number;
+	m->first_frame = first_frame ? first_frame : frame->number;
+	m->ts_ns = frame->ts_ns;
+	m->src = dir->src;
+	m->dst = dir->dst;
+	m->conversation = dir->conversation;
+}
+
+void stream_emit(struct stream_dir *dir, struct message *m)
+{
+	struct decoder *d = dir->decoder;
+	struct decoder_stats *s = &d->stats;
+	s->messages++;
+	if (m->verdict & MSG_MALFORMED)
+		s->malformed++;
+	if (m->verdict & MSG_TRUNCATED)
+		s->truncated++;
+	if (m->has_rpc) {
+		if (m->msg_type == MSG_CALL)
+			s->rpc_calls++;
+		else if (m->msg_type == MSG_REPLY)
+			s->rpc_replies++;
+	}
+	if (d->on_message)
+		d->on_message(d->user, m);
+}
+
+struct message *stream_scratch_message(struct stream_dir *dir)
+{
+	struct message *m = dir->decoder->scratch;
+	msg_reset(m);
+	return m;
+}
+
+struct decoder_stats *stream_stats(struct stream_dir *dir)
+{
+	return &dir->decoder->stats;
+}
+
+void stream_set_client(struct stream_dir *dir, bool client_to_server)
+{
+	struct tcp_dir *t = tcp_dir_of(dir);
+	if (!t->flow->roles_guessed)
+		return;
+	dir->client_to_server = client_to_server;
+	dir->peer->client_to_server = !client_to_server;
+	t->flow->roles_guessed = false;
+}
+
+/* Binds the direction to proto, creating the states it needs. */
+static bool bind_proto(struct tcp_dir *t, const struct stream_proto *p)
+{
+	struct flow *f = t->flow;
+	if (!f->proto) {
+		f->conn_state = calloc(1, p->conn_state_size ?
+					  p->conn_state_size : 1);
+		if (!f->conn_state)
+			return false;
+		f->proto = p;
+		t->sd.peer->conn_state = f->conn_state;
+	}
+	t->sd.conn_state = f->conn_state;
+	if (!t->sd.proto_state) {
+		t->sd.proto_state = calloc(1, p->state_size ? p->state_size : 1);
+		if (!t->sd.proto_state)
+			return false;
+	}
+	t->detect = DETECTED;
+	return true;
+}
+
+/* Feeds bytes that begin at stream offset `off`. */
+static void feed(struct tcp_dir *t, const uint8_t *data, size_t len,
+		 const struct frame_ref *frame, uint64_t off)
+{
+	t->sd.bytes_seen = off;
+	t->flow->proto->feed(&t->sd, data, len, frame);
+	t->sd.bytes_seen = off + len;
+}
+
+/* Drops the first n bytes of the detection buffer. */
+static void dbuf_consume(struct detect_buffer *b, size_t n)
+{
+	memmove(b->buf, b->buf + n, b->len - n);
+	b->len -= n;
+	unsigned keep = 0;
+	for (unsigned i = 0; i < b->nchunks; i++) {
+		if (b->chunks[i].end <= n)
+			continue;
+		b->chunks[keep] = b->chunks[i];
+		b->chunks[keep].end -= n;
+		keep++;
+	}
+	b->nchunks = keep;
+}
+
+static void dbuf_append(struct detect_buffer *b, const uint8_t *data,
+			size_t n, const struct frame_ref *frame)
+{
+	memcpy(b->buf + b->len, data, n);
+	b->len += n;
+	if (b->nchunks == DETECT_CHUNKS)
+		b->nchunks--;	/* merged into the newest frame */
+	b->chunks[b->nchunks].end = b->len;
+	b->chunks[b->nchunks].frame = *frame;
+	b->nchunks++;
+}
+
+enum scan_result { SCAN_FOUND, SCAN_MORE, SCAN_NEVER };
+
+/* Looks for a message start in the buffer: *at is its offset. */
+static enum scan_result scan(struct tcp_dir *t, const struct stream_proto **found,
+			     size_t *at)
+{
+	struct decoder *d = t->sd.decoder;
+	struct detect_buffer *b = t->dbuf;
+	const struct stream_proto *only = t->flow->proto;
+	size_t nprotos = only ? 1 : d->nprotos;
+	for (size_t k = 0; k < b->len; k++) {
+		bool at_start = t->at_start && k == 0;
+		bool maybe = false;
+		for (size_t i = 0; i < nprotos; i++) {
+			const struct stream_proto *p = only ? only : d->protos[i];
+			enum detect_verdict v = p->detect(b->buf + k, b->len - k,
+							  at_start);
+			if (v == DETECT_YES) {
+				*found = p;
+				*at = k;
+				return SCAN_FOUND;
+			}
+			if (v == DETECT_MAYBE)
+				maybe = true;
+		}
+		/* A full window that still says maybe is a no. */
+		if (maybe && b->len - k < DETECT_WINDOW) {
+			*at = k;
+			return SCAN_MORE;
+		}
+		if (at_start)
+			return SCAN_NEVER;	/* a stream starts with its protocol */
+	}
+	*at = b->len;
+	return SCAN_MORE;
+}
+
+static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
+		   const struct frame_ref *frame)
+{
+	struct decoder *d = t->sd.decoder;
+	if (!t->flow->proto && d->nprotos == 0) {
+		t->detect = UNDETECTABLE;
+		return;
+	}
+	if (!t->dbuf && !(t->dbuf = malloc(sizeof *t->dbuf))) {
+		t->detect = UNDETECTABLE;
+		return;
+	}
+	struct detect_buffer *b = t->dbuf;
+	if (t->detect != DETECTING)
+		return;
+	/* Stream offsets of the buffer's first byte and of data[0]. */
+	uint64_t data_off = t->offset, buf_off = t->offset - b->len;
+	while (len > 0) {
+		size_t n = DETECT_WINDOW - b->len;
+		if (n > len)
+			n = len;
+		dbuf_append(b, data, n, frame);
+		data += n;
+		len -= n;
+		data_off += n;
+
+		const struct stream_proto *p = NULL;
+		size_t at = 0;
+		enum scan_result r = scan(t, &p, &at);
+		if (r == SCAN_NEVER) {
+			t->detect = UNDETECTABLE;
+			break;
+		}
+		if (at > 0) {
+			d->stats.resync_skipped_bytes += at;
+			t->scanned += at;
+			buf_off += at;
+			t->at_start = false;
+			dbuf_consume(b, at);
+		}
+		if (r == SCAN_FOUND) {
+			if (!bind_proto(t, p)) {
+				t->detect = UNDETECTABLE;
+				break;
+			}
+			/* The buffered bytes first, each with its frame. */
+			size_t from = 0;
+			for (unsigned i = 0; i < b->nchunks; i++) {
+				size_t end = b->chunks[i].end;
+				if (end > from)
+					feed(t, b->buf + from, end - from,
+					     &b->chunks[i].frame, buf_off + from);
+				from = end;
+			}
+			b->len = 0;
+			b->nchunks = 0;
+			if (len > 0 && t->detect == DETECTED)
+				feed(t, data, len, frame, data_off);
+			break;
+		}
+		if (t->scanned > DETECT_SCAN_LIMIT) {
+			t->detect = UNDETECTABLE;
+			break;
+		}
+	}
+	if (t->detect != DETECTING) {
+		free(t->dbuf);
+		t->dbuf = NULL;
+	}
+}
+
+void stream_data(struct tcp_dir *t, const uint8_t *data, size_t len,
+		 const struct frame_ref *frame)
+{
+	switch (t->detect) {
+	case DETECTED:
+		feed(t, data, len, frame, t->offset);
+		t->at_start = false;
+		break;
+	case DETECTING:
+		detect(t, data, len, frame);
+		break;
+	default:
+		break;
+	}
+}
+
+void stream_gap(struct tcp_dir *t, uint64_t missing,
+		const struct frame_ref *frame)
+{
+	t->at_start = false;
+	if (t->detect == DETECTED) {
+		const struct stream_proto *p = t->flow->proto;
+		if (p->gap)
+			p->gap(&t->sd, missing, frame);
+		t->detect = DETECTING;	/* resync on the next message */
+		t->scanned = 0;
+	} else if (t->detect == DETECTING && t->dbuf) {
+		t->dbuf->len = 0;
+		t->dbuf->nchunks = 0;
+	}
+}
+
+void stream_close(struct tcp_dir *t, const struct frame_ref *frame)
+{
+	const struct stream_proto *p = t->flow->proto;
+	if (p && t->sd.proto_state && p->close)
+		p->close(&t->sd, frame);
+}
+
+void stream_destroy_flow(struct flow *f)
+{
+	const struct stream_proto *p = f->proto;
+	for (int i = 0; i < 2; i++) {
+		struct tcp_dir *t = &f->dir[i];
+		if (p && t->sd.proto_state && p->destroy)
+			p->destroy(&t->sd);
+		free(t->sd.proto_state);
+		t->sd.proto_state = NULL;
+		free(t->dbuf);
+		t->dbuf = NULL;
+	}
+	if (p && f->conn_state && p->conn_destroy)
+		p->conn_destroy(f->conn_state);
+	free(f->conn_state);
+	f->conn_state = NULL;
+}
