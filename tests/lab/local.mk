@@ -1,1 +1,8 @@
-# tests/lab
+# tests/lab: the GlusterFS lab (lab.sh), its libgfapi client and smoke test.
+EXTRA_DIST += tests/lab/lab.sh tests/lab/regen-captures.sh
+if HAVE_GFAPI
+check_PROGRAMS += tests/lab/gfapi-client
+tests_lab_gfapi_client_SOURCES = tests/lab/gfapi-client.c
+tests_lab_gfapi_client_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS)
+tests_lab_gfapi_client_LDADD = $(GFAPI_LIBS) -lpthread
+endif
