@@ -81,9 +81,13 @@ static bool bind_proto(struct tcp_dir *t, const struct stream_proto *p)
 		t->sd.peer->conn_state = f->conn_state;
 	}
 	t->sd.conn_state = f->conn_state;
-	if (!t->sd.proto_state) {
-		t->sd.proto_state = calloc(1, p->state_size ? p->state_size : 1);
-		if (!t->sd.proto_state)
+	/* Both directions get state, so both see close() even if one
+	 * never sends a byte (its parser may count unanswered calls). */
+	for (int i = 0; i < 2; i++) {
+		struct stream_dir *sd = i ? t->sd.peer : &t->sd;
+		if (!sd->proto_state &&
+		    !(sd->proto_state = calloc(1, p->state_size ?
+						  p->state_size : 1)))
 			return false;
 	}
 	t->detect = DETECTED;
@@ -172,9 +176,13 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 		t->detect = UNDETECTABLE;
 		return;
 	}
-	if (!t->dbuf && !(t->dbuf = malloc(sizeof *t->dbuf))) {
-		t->detect = UNDETECTABLE;
-		return;
+	if (!t->dbuf) {
+		if (!(t->dbuf = malloc(sizeof *t->dbuf))) {
+			t->detect = UNDETECTABLE;
+			return;
+		}
+		t->dbuf->len = 0;
+		t->dbuf->nchunks = 0;
 	}
 	struct detect_buffer *b = t->dbuf;
 	if (t->detect != DETECTING)
