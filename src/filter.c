@@ -1,0 +1,700 @@
+/* filter.c - -Y display filters: a recursive-descent compiler to a small
+ * tree, evaluated per message.  The language is documented in filter.h
+ * and tapline-decode(1). */
+#include "filter.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "output.h"
+
+/* Numbers compare exactly as nanosecond-scaled 128-bit integers: a 64-bit
+ * value times 1e9 fits, and so does a time's sec.nsec. */
+__extension__ typedef __int128 num_t;
+#define NS 1000000000
+
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_MATCHES };
+
+static const char *const op_names[] = {
+	"==", "!=", "<", "<=", ">", ">=", "contains", "matches",
+};
+
+enum node_kind { N_AND, N_OR, N_NOT, N_PRESENT, N_PROTO, N_CMP, N_IN };
+
+struct literal {
+	char *text;		/* decoded bytes, NUL-terminated */
+	size_t len;
+	bool is_num;
+	num_t num;		/* value * 1e9 when is_num */
+	bool has_regex;
+	regex_t re;
+};
+
+struct node {
+	enum node_kind kind;
+	enum op op;
+	int a, b;		/* children (AND/OR/NOT) */
+	struct field_ref ref;	/* PRESENT/CMP/IN */
+	char *name;		/* owned copy of the field or protocol name */
+	struct literal *lits;	/* CMP: one, IN: nlits */
+	unsigned nlits;
+};
+
+struct filter {
+	struct node *nodes;
+	unsigned n, cap;
+	int root;
+};
+
+/* ---- lexer */
+
+enum tok {
+	T_END, T_LPAREN, T_RPAREN, T_LBRACE, T_RBRACE, T_COMMA,
+	T_AND, T_OR, T_NOT, T_OP, T_IN, T_WORD, T_STRING,
+};
+
+struct parser {
+	const char *s;
+	size_t pos;		/* of the next character */
+	size_t tok_pos;		/* where the current token began */
+	enum tok tok;
+	enum op op;
+	char *text;		/* T_WORD / T_STRING, owned */
+	size_t len;
+	char *err;
+	size_t errlen;
+	bool failed;
+	struct filter *f;
+};
+
+static void fail(struct parser *p, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct parser *p, size_t col, const char *fmt, ...)
+{
+	if (p->failed)
+		return;
+	p->failed = true;
+	int n = snprintf(p->err, p->errlen, "column %zu: ", col + 1);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == ':' ||
+	       c == '-' || c == '/';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void lex_string(struct parser *p)
+{
+	const char *s = p->s;
+	size_t i = p->pos + 1, cap = strlen(s + i) + 1, n = 0;
+	char *out = malloc(cap);
+	if (!out) {
+		fail(p, p->pos, "out of memory");
+		return;
+	}
+	for (;;) {
+		char c = s[i];
+		if (c == '\0') {
+			free(out);
+			fail(p, p->tok_pos, "unterminated string");
+			return;
+		}
+		if (c == '"') {
+			i++;
+			break;
+		}
+		if (c == '\\') {
+			char e = s[i + 1];
+			i += 2;
+			switch (e) {
+			case 'n': out[n++] = '\n'; break;
+			case 't': out[n++] = '\t'; break;
+			case 'r': out[n++] = '\r'; break;
+			case '\\': out[n++] = '\\'; break;
+			case '"': out[n++] = '"'; break;
+			case 'x': {
+				int h = hexval(s[i]), l = h < 0 ? -1 : hexval(s[i + 1]);
+				if (h < 0 || l < 0) {
+					free(out);
+					fail(p, i - 2, "\\x needs two hex digits");
+					return;
+				}
+				out[n++] = (char)(h << 4 | l);
+				i += 2;
+				break;
+			}
+			default:
+				free(out);
+				fail(p, i - 2, "unknown escape '\\%c'", e ? e : ' ');
+				return;
+			}
+			continue;
+		}
+		out[n++] = c;
+		i++;
+	}
+	out[n] = '\0';
+	p->text = out;
+	p->len = n;
+	p->tok = T_STRING;
+	p->pos = i;
+}
+
+static void next(struct parser *p)
+{
+	const char *s = p->s;
+	free(p->text);
+	p->text = NULL;
+	while (isspace((unsigned char)s[p->pos]))
+		p->pos++;
+	p->tok_pos = p->pos;
+	char c = s[p->pos], d = c ? s[p->pos + 1] : '\0';
+	struct { const char *t; enum tok tok; enum op op; } punct[] = {
+		{ "&&", T_AND, 0 }, { "||", T_OR, 0 }, { "==", T_OP, OP_EQ },
+		{ "!=", T_OP, OP_NE }, { "<=", T_OP, OP_LE },
+		{ ">=", T_OP, OP_GE }, { "<", T_OP, OP_LT }, { ">", T_OP, OP_GT },
+		{ "!", T_NOT, 0 }, { "(", T_LPAREN, 0 }, { ")", T_RPAREN, 0 },
+		{ "{", T_LBRACE, 0 }, { "}", T_RBRACE, 0 }, { ",", T_COMMA, 0 },
+		{ "=", T_OP, OP_EQ },
+	};
+	if (c == '\0') {
+		p->tok = T_END;
+		return;
+	}
+	if (c == '"') {
+		lex_string(p);
+		return;
+	}
+	/* A leading minus belongs to a number; elsewhere it is a word
+	 * character (addresses, names). */
+	if (!(c == '-' && (isdigit((unsigned char)d) || d == '.'))) {
+		for (size_t i = 0; i < sizeof punct / sizeof *punct; i++) {
+			size_t l = strlen(punct[i].t);
+			if (!strncmp(s + p->pos, punct[i].t, l)) {
+				p->tok = punct[i].tok;
+				p->op = punct[i].op;
+				p->pos += l;
+				return;
+			}
+		}
+	}
+	if (!word_char(c)) {
+		fail(p, p->pos, "unexpected character '%c'", c);
+		p->tok = T_END;
+		return;
+	}
+	size_t start = p->pos;
+	while (word_char(s[p->pos]))
+		p->pos++;
+	size_t n = p->pos - start;
+	static const struct { const char *w; enum tok tok; enum op op; } kw[] = {
+		{ "and", T_AND, 0 }, { "or", T_OR, 0 }, { "not", T_NOT, 0 },
+		{ "eq", T_OP, OP_EQ }, { "ne", T_OP, OP_NE },
+		{ "lt", T_OP, OP_LT }, { "le", T_OP, OP_LE },
+		{ "gt", T_OP, OP_GT }, { "ge", T_OP, OP_GE },
+		{ "contains", T_OP, OP_CONTAINS },
+		{ "matches", T_OP, OP_MATCHES }, { "in", T_IN, 0 },
+	};
+	for (size_t i = 0; i < sizeof kw / sizeof *kw; i++) {
+		if (strlen(kw[i].w) == n && !strncasecmp(s + start, kw[i].w, n)) {
+			p->tok = kw[i].tok;
+			p->op = kw[i].op;
+			return;
+		}
+	}
+	p->text = strndup(s + start, n);
+	if (!p->text) {
+		fail(p, start, "out of memory");
+		p->tok = T_END;
+		return;
+	}
+	p->len = n;
+	p->tok = T_WORD;
+}
+
+/* ---- numbers */
+
+/* Parses decimal (with an optional fraction of up to 9 digits), 0x hex,
+ * with an optional leading minus; the whole text must be the number. */
+static bool parse_num(const char *t, num_t *out)
+{
+	bool neg = false;
+	if (*t == '-') {
+		neg = true;
+		t++;
+	}
+	unsigned __int128 v = 0;
+	uint64_t frac = 0;
+	if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+		t += 2;
+		if (!*t)
+			return false;
+		for (; *t; t++) {
+			int h = hexval(*t);
+			if (h < 0 || v >> 60)
+				return false;
+			v = v << 4 | (unsigned)h;
+		}
+		v *= NS;
+	} else {
+		if (!isdigit((unsigned char)*t) && !(t[0] == '.' &&
+						     isdigit((unsigned char)t[1])))
+			return false;
+		for (; isdigit((unsigned char)*t); t++) {
+			v = v * 10 + (unsigned)(*t - '0');
+			if (v >> 64)
+				return false;
+		}
+		v *= NS;
+		if (*t == '.') {
+			t++;
+			unsigned digits = 0;
+			uint64_t scale = NS / 10;
+			for (; isdigit((unsigned char)*t); t++, digits++) {
+				if (digits >= 9)
+					return false;
+				frac += (uint64_t)(*t - '0') * scale;
+				scale /= 10;
+			}
+		}
+		if (*t)
+			return false;
+		v += frac;
+	}
+	*out = neg ? -(num_t)v : (num_t)v;
+	return true;
+}
+
+/* ---- the tree */
+
+static int add_node(struct parser *p, enum node_kind kind)
+{
+	struct filter *f = p->f;
+	if (f->n == f->cap) {
+		unsigned cap = f->cap ? 2 * f->cap : 16;
+		struct node *nodes = realloc(f->nodes, cap * sizeof *nodes);
+		if (!nodes) {
+			fail(p, p->tok_pos, "out of memory");
+			return -1;
+		}
+		f->nodes = nodes;
+		f->cap = cap;
+	}
+	struct node *n = &f->nodes[f->n];
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->a = n->b = -1;
+	return (int)f->n++;
+}
+
+static bool take_literal(struct parser *p, struct literal *lit, enum op op)
+{
+	if (p->tok != T_WORD && p->tok != T_STRING) {
+		fail(p, p->tok_pos, "expected a value after '%s'", op_names[op]);
+		return false;
+	}
+	memset(lit, 0, sizeof *lit);
+	lit->text = p->text;
+	lit->len = p->len;
+	p->text = NULL;
+	lit->is_num = p->tok == T_WORD && parse_num(lit->text, &lit->num);
+	if (op == OP_MATCHES) {
+		int rc = regcomp(&lit->re, lit->text, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char msg[128];
+			regerror(rc, &lit->re, msg, sizeof msg);
+			fail(p, p->tok_pos, "bad regular expression: %s", msg);
+			return false;
+		}
+		lit->has_regex = true;
+	}
+	next(p);
+	return true;
+}
+
+static int parse_or(struct parser *p, unsigned level);
+
+/* Deep nesting from a hostile or mistaken expression must not blow the
+ * stack. */
+#define MAX_NESTING 200
+
+static int parse_test(struct parser *p, unsigned level)
+{
+	if (level > MAX_NESTING) {
+		fail(p, p->tok_pos, "expression nested too deeply");
+		return -1;
+	}
+	if (p->tok == T_LPAREN) {
+		size_t open = p->tok_pos;
+		next(p);
+		int e = parse_or(p, level + 1);
+		if (e < 0)
+			return -1;
+		if (p->tok != T_RPAREN) {
+			fail(p, p->tok_pos, "expected ')' to close the '(' at "
+			     "column %zu", open + 1);
+			return -1;
+		}
+		next(p);
+		return e;
+	}
+	if (p->tok == T_NOT) {
+		next(p);
+		int a = parse_test(p, level + 1);
+		if (a < 0)
+			return -1;
+		int n = add_node(p, N_NOT);
+		if (n >= 0)
+			p->f->nodes[n].a = a;
+		return n;
+	}
+	if (p->tok != T_WORD) {
+		fail(p, p->tok_pos, p->tok == T_END ?
+		     "expected a field name, found the end" :
+		     "expected a field name");
+		return -1;
+	}
+	size_t name_pos = p->tok_pos;
+	char *name = p->text;
+	p->text = NULL;
+	if (isdigit((unsigned char)name[0]) || name[0] == '-') {
+		fail(p, name_pos, "expected a field name, found '%s'", name);
+		free(name);
+		return -1;
+	}
+	next(p);
+	int n;
+	if (p->tok == T_OP) {
+		enum op op = p->op;
+		next(p);
+		n = add_node(p, N_CMP);
+		if (n < 0) {
+			free(name);
+			return -1;
+		}
+		struct node *nd = &p->f->nodes[n];
+		nd->op = op;
+		nd->name = name;
+		nd->lits = calloc(1, sizeof *nd->lits);
+		if (!nd->lits) {
+			fail(p, name_pos, "out of memory");
+			return -1;
+		}
+		if (!take_literal(p, nd->lits, op))
+			return -1;
+		nd->nlits = 1;
+	} else if (p->tok == T_IN) {
+		next(p);
+		if (p->tok != T_LBRACE) {
+			free(name);
+			fail(p, p->tok_pos, "expected '{' after 'in'");
+			return -1;
+		}
+		next(p);
+		n = add_node(p, N_IN);
+		if (n < 0) {
+			free(name);
+			return -1;
+		}
+		p->f->nodes[n].name = name;
+		unsigned cap = 0;
+		while (p->tok != T_RBRACE) {
+			struct node *nd = &p->f->nodes[n];
+			if (p->tok == T_COMMA) {
+				next(p);
+				continue;
+			}
+			if (nd->nlits == cap) {
+				cap = cap ? 2 * cap : 4;
+				struct literal *l = realloc(nd->lits,
+							    cap * sizeof *l);
+				if (!l) {
+					fail(p, p->tok_pos, "out of memory");
+					return -1;
+				}
+				nd->lits = l;
+			}
+			if (p->tok == T_END) {
+				fail(p, p->tok_pos, "expected '}'");
+				return -1;
+			}
+			if (!take_literal(p, &nd->lits[nd->nlits], OP_EQ))
+				return -1;
+			nd->nlits++;
+		}
+		next(p);
+	} else {
+		bool proto = !strchr(name, '.') && !derived_name_known(name);
+		n = add_node(p, proto ? N_PROTO : N_PRESENT);
+		if (n < 0) {
+			free(name);
+			return -1;
+		}
+		p->f->nodes[n].name = name;
+	}
+	struct node *nd = &p->f->nodes[n];
+	field_ref_init(&nd->ref, nd->name);
+	return n;
+}
+
+static int parse_and(struct parser *p, unsigned level)
+{
+	int a = parse_test(p, level);
+	while (a >= 0 && p->tok == T_AND) {
+		next(p);
+		int b = parse_test(p, level);
+		if (b < 0)
+			return -1;
+		int n = add_node(p, N_AND);
+		if (n < 0)
+			return -1;
+		p->f->nodes[n].a = a;
+		p->f->nodes[n].b = b;
+		a = n;
+	}
+	return a;
+}
+
+static int parse_or(struct parser *p, unsigned level)
+{
+	int a = parse_and(p, level);
+	while (a >= 0 && p->tok == T_OR) {
+		next(p);
+		int b = parse_and(p, level);
+		if (b < 0)
+			return -1;
+		int n = add_node(p, N_OR);
+		if (n < 0)
+			return -1;
+		p->f->nodes[n].a = a;
+		p->f->nodes[n].b = b;
+		a = n;
+	}
+	return a;
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	for (unsigned i = 0; i < f->n; i++) {
+		struct node *n = &f->nodes[i];
+		for (unsigned j = 0; j < n->nlits; j++) {
+			free(n->lits[j].text);
+			if (n->lits[j].has_regex)
+				regfree(&n->lits[j].re);
+		}
+		/* A literal that failed to compile is not counted in nlits. */
+		if (n->lits && n->kind == N_CMP && !n->nlits) {
+			free(n->lits[0].text);
+		}
+		free(n->lits);
+		free(n->name);
+	}
+	free(f->nodes);
+	free(f);
+}
+
+struct filter *filter_compile(const char *expr, char *err, size_t errlen)
+{
+	struct filter *f = calloc(1, sizeof *f);
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	struct parser p = { .s = expr, .err = err, .errlen = errlen, .f = f };
+	next(&p);
+	if (p.tok == T_END && !p.failed)
+		fail(&p, 0, "empty filter");
+	int root = p.failed ? -1 : parse_or(&p, 0);
+	if (root >= 0 && p.tok != T_END)
+		fail(&p, p.tok_pos, p.tok == T_RPAREN ? "unbalanced ')'" :
+		     p.tok == T_WORD || p.tok == T_STRING ?
+		     "expected 'and', 'or' or the end" :
+		     "unexpected token");
+	free(p.text);
+	if (p.failed || root < 0) {
+		filter_free(f);
+		return NULL;
+	}
+	f->root = root;
+	return f;
+}
+
+/* ---- matching */
+
+static bool numeric_kind(uint8_t kind)
+{
+	switch (kind) {
+	case FIELD_UINT: case FIELD_HEX: case FIELD_INT: case FIELD_BOOL:
+	case FIELD_TIME: case FIELD_ENUM: case FIELD_ERRNO: case FIELD_FLAGS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static num_t field_num(const struct field *f)
+{
+	switch (f->kind) {
+	case FIELD_INT:
+	case FIELD_ERRNO:
+		return (num_t)f->v.i * NS;
+	case FIELD_TIME:
+		return (num_t)f->v.t.sec * NS +
+		       (f->v.t.sec < 0 ? -(num_t)f->v.t.nsec : f->v.t.nsec);
+	default:
+		return (num_t)f->v.u * NS;
+	}
+}
+
+static bool order_holds(enum op op, int c)
+{
+	switch (op) {
+	case OP_EQ: return c == 0;
+	case OP_NE: return c != 0;
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	case OP_GE: return c >= 0;
+	default: return false;
+	}
+}
+
+static int compare_bytes(const char *a, size_t alen, const char *b,
+			 size_t blen, bool nocase)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = nocase ? strncasecmp(a, b, n) : memcmp(a, b, n);
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* Does one occurrence satisfy op with lit?  For OP_NE the caller asks
+ * OP_EQ and negates over all occurrences. */
+static bool test_value(const struct field *f, const uint8_t *bytes,
+		       enum op op, const struct literal *lit)
+{
+	static char buf[2 * MSG_ARENA_SIZE + 8];
+	const char *text;
+	size_t len;
+	bool nocase = true;
+
+	if (numeric_kind(f->kind) && lit->is_num && op <= OP_GE) {
+		num_t v = field_num(f);
+		return order_holds(op, v < lit->num ? -1 : v > lit->num);
+	}
+	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text &&
+	    !lit->is_num) {
+		text = f->text;
+		len = strlen(text);
+	} else if (f->kind == FIELD_STR) {
+		text = (const char *)bytes;
+		len = f->len;
+		nocase = false;
+	} else if (f->kind == FIELD_FLAGS && !lit->is_num) {
+		/* flags compare by their names: valid contains MTIME is the
+		 * usual question, == compares the whole list */
+		text = (const char *)bytes;
+		len = f->len;
+	} else {
+		len = field_format(buf, sizeof buf, f, bytes);
+		text = buf;
+	}
+	switch (op) {
+	case OP_CONTAINS:
+		return memmem(text, len, lit->text, lit->len) != NULL;
+	case OP_MATCHES: {
+		/* regexec needs a terminated string; cut at a NUL byte */
+		if (text != buf) {
+			size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
+			memmove(buf, text, n);
+			buf[n] = '\0';
+		}
+		return regexec(&lit->re, buf, 0, NULL, 0) == 0;
+	}
+	default:
+		return order_holds(op, compare_bytes(text, len, lit->text,
+						     lit->len, nocase));
+	}
+}
+
+struct cmp_state {
+	const struct node *n;
+	bool hit;
+};
+
+static bool visit_cmp(void *user, const struct field *f, const uint8_t *bytes)
+{
+	struct cmp_state *st = user;
+	const struct node *n = st->n;
+	enum op op = n->op == OP_NE ? OP_EQ : n->op;
+	for (unsigned i = 0; i < n->nlits; i++) {
+		if (test_value(f, bytes, op, &n->lits[i])) {
+			st->hit = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool visit_any(void *user, const struct field *f, const uint8_t *bytes)
+{
+	return false;
+}
+
+static bool eval(const struct filter *flt, int idx, const struct message *m)
+{
+	const struct node *n = &flt->nodes[idx];
+	switch (n->kind) {
+	case N_AND:
+		return eval(flt, n->a, m) && eval(flt, n->b, m);
+	case N_OR:
+		return eval(flt, n->a, m) || eval(flt, n->b, m);
+	case N_NOT:
+		return !eval(flt, n->a, m);
+	case N_PROTO:
+		return msg_has_protocol(m, n->name);
+	case N_PRESENT:
+		return field_ref_visit(m, &n->ref, visit_any, NULL) > 0;
+	case N_CMP:
+	case N_IN: {
+		struct cmp_state st = { n, false };
+		unsigned seen = field_ref_visit(m, &n->ref, visit_cmp, &st);
+		if (n->kind == N_CMP && n->op == OP_NE)
+			return seen > 0 && !st.hit;
+		return st.hit;
+	}
+	}
+	return false;
+}
+
+bool filter_match(const struct filter *f, const struct message *m)
+{
+	return eval(f, f->root, m);
+}

@@ -1,0 +1,39 @@
+/* filter.h - display filters (-Y): a small expression language over the
+ * field names of docs/fields.md, compiled once and matched per message.
+ *
+ *	expr    := expr ("or" | "||") expr | expr ("and" | "&&") expr
+ *	         | ("not" | "!") expr | "(" expr ")" | test
+ *	test    := NAME                      field present / protocol present
+ *	         | NAME OP VALUE             OP: == != < <= > >= (eq ne lt le
+ *	                                     gt ge), contains, matches
+ *	         | NAME "in" "{" VALUE ... "}"
+ *	VALUE   := number (decimal, 0x hex, negative, fraction: 1.5)
+ *	         | "quoted string" (\" \\ \n \t \xNN) | bare word (an
+ *	           address, a name such as EACCES or SETATTR)
+ *
+ * "not" binds tighter than "and", which binds tighter than "or".  A
+ * comparison holds when any occurrence of the field satisfies it; "!="
+ * holds when the field is present and no occurrence equals the value
+ * (Wireshark 3.6+ semantics).  Absent fields make comparisons false.
+ * Numbers compare exactly (to the nanosecond for times); enum and errno
+ * fields also compare by name (glusterfs.proc == SETATTR,
+ * gluster.op_errno == EACCES, case-insensitive); everything else
+ * compares as the text -T fields would print.  See tapline-decode(1).
+ */
+#ifndef TAPLINE_FILTER_H
+#define TAPLINE_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "message.h"
+
+struct filter;
+
+/* Compiles expr; NULL on error with a message naming the column (1-based)
+ * in err.  The filter keeps no pointer into expr. */
+struct filter *filter_compile(const char *expr, char *err, size_t errlen);
+bool filter_match(const struct filter *f, const struct message *m);
+void filter_free(struct filter *f);
+
+#endif

@@ -1,0 +1,1080 @@
+/* output.c - the renderers of tapline decode: summary lines, the -V tree,
+ * JSON lines and -T fields columns; and field-name resolution, shared
+ * with the -Y filter and the -z statistics. */
+#include "output.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+
+/* ---- derived fields: the message header seen under Wireshark's names */
+
+enum derived_id {
+	D_FRAME_NUMBER,
+	D_FRAME_TIME_EPOCH,
+	D_IP_SRC,
+	D_IP_DST,
+	D_IPV6_SRC,
+	D_IPV6_DST,
+	D_TCP_SRCPORT,
+	D_TCP_DSTPORT,
+	D_TCP_STREAM,
+	D_RPC_XID,
+	D_RPC_MSGTYP,
+	D_RPC_PROGRAM,
+	D_RPC_PROGRAMVERSION,
+	D_RPC_PROCEDURE,
+	D_RPC_REQFRAME,
+	D_RPC_TIME,
+	D_RPC_REPLYSTAT,
+	D_RPC_STATE_ACCEPT,
+	D_GLUSTER_OP_RET,
+	D_GLUSTER_OP_ERRNO,
+	D_WS_MALFORMED,
+	D_TAPLINE_FIRST_FRAME,
+	D_TAPLINE_LENGTH,
+	D_TAPLINE_PROTOCOL,
+	D_TAPLINE_PROGRAM,
+	D_TAPLINE_PROCEDURE,
+	D_TAPLINE_VERDICT,
+	D_COUNT
+};
+
+static const struct derived_info derived[D_COUNT] = {
+	[D_FRAME_NUMBER] = { "frame.number", "uint",
+		"frame where the message completed (1-based, across all inputs)" },
+	[D_FRAME_TIME_EPOCH] = { "frame.time_epoch", "time",
+		"that frame's timestamp, seconds.nanoseconds since the epoch" },
+	[D_IP_SRC] = { "ip.src", "address", "IPv4 source" },
+	[D_IP_DST] = { "ip.dst", "address", "IPv4 destination" },
+	[D_IPV6_SRC] = { "ipv6.src", "address", "IPv6 source" },
+	[D_IPV6_DST] = { "ipv6.dst", "address", "IPv6 destination" },
+	[D_TCP_SRCPORT] = { "tcp.srcport", "uint", "source port" },
+	[D_TCP_DSTPORT] = { "tcp.dstport", "uint", "destination port" },
+	[D_TCP_STREAM] = { "tcp.stream", "uint",
+		"0-based connection index (conversation - 1)" },
+	[D_RPC_XID] = { "rpc.xid", "hex", "ONC-RPC transaction id" },
+	[D_RPC_MSGTYP] = { "rpc.msgtyp", "uint", "0 call, 1 reply" },
+	[D_RPC_PROGRAM] = { "rpc.program", "uint",
+		"program number (replies: from the matched call)" },
+	[D_RPC_PROGRAMVERSION] = { "rpc.programversion", "uint",
+		"program version (replies: from the matched call)" },
+	[D_RPC_PROCEDURE] = { "rpc.procedure", "uint",
+		"procedure number (replies: from the matched call)" },
+	[D_RPC_REQFRAME] = { "rpc.reqframe", "uint",
+		"replies: frame of the matched call (\"Call In\")" },
+	[D_RPC_TIME] = { "rpc.time", "time",
+		"replies: time since the call, seconds.nanoseconds" },
+	[D_RPC_REPLYSTAT] = { "rpc.replystat", "uint",
+		"replies: 0 accepted, 1 denied" },
+	[D_RPC_STATE_ACCEPT] = { "rpc.state_accept", "uint",
+		"accepted replies: 0 success, 1 prog unavail, ..." },
+	[D_GLUSTER_OP_RET] = { "gluster.op_ret", "int",
+		"GlusterFS reply: return value" },
+	[D_GLUSTER_OP_ERRNO] = { "gluster.op_errno", "int",
+		"GlusterFS reply: errno (Linux numbering)" },
+	[D_WS_MALFORMED] = { "_ws.malformed", "bool",
+		"present when the message is malformed (Wireshark's name)" },
+	[D_TAPLINE_FIRST_FRAME] = { "tapline.first_frame", "uint",
+		"frame where the message began" },
+	[D_TAPLINE_LENGTH] = { "tapline.length", "uint",
+		"message length on the wire, bytes" },
+	[D_TAPLINE_PROTOCOL] = { "tapline.protocol", "string",
+		"protocol column: GlusterFS, ONC-RPC, ..." },
+	[D_TAPLINE_PROGRAM] = { "tapline.program", "string",
+		"RPC program name (GlusterFS, GF-HNDSK, ...)" },
+	[D_TAPLINE_PROCEDURE] = { "tapline.procedure", "string",
+		"RPC procedure name (SETATTR, ...)" },
+	[D_TAPLINE_VERDICT] = { "tapline.verdict", "string",
+		"problems: malformed, truncated, not-decoded, after-gap, "
+		"elided, fields-full (absent when none)" },
+};
+
+const struct derived_info *derived_fields(size_t *count)
+{
+	*count = D_COUNT;
+	return derived;
+}
+
+static int derived_lookup(const char *name)
+{
+	for (int i = 0; i < D_COUNT; i++)
+		if (!strcmp(derived[i].name, name))
+			return i;
+	return -1;
+}
+
+bool derived_name_known(const char *name)
+{
+	return derived_lookup(name) >= 0;
+}
+
+void field_ref_init(struct field_ref *ref, const char *name)
+{
+	ref->name = name;
+	ref->derived = derived_lookup(name);
+}
+
+static size_t format_addr(char *buf, size_t len, const struct endpoint *e)
+{
+	if (!inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+	return strlen(buf);
+}
+
+static const char *const verdict_names[] = {
+	"malformed", "truncated", "not-decoded", "after-gap", "elided",
+	"fields-full",
+};
+
+static size_t format_verdict(char *buf, size_t len, unsigned verdict)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < sizeof verdict_names / sizeof *verdict_names;
+	     i++) {
+		if (!(verdict & 1u << i))
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				 verdict_names[i]);
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+	return n;
+}
+
+static void set_str(struct field *f, uint8_t *buf, const char *s, size_t n)
+{
+	f->kind = FIELD_STR;
+	f->off = 0;
+	f->len = (uint32_t)n;
+	memcpy(buf, s, n);
+}
+
+/* Synthesizes the derived field `id` of m into f (and buf); false when
+ * the message has no such value. */
+static bool derived_value(const struct message *m, int id, struct field *f,
+			  uint8_t *buf, size_t buflen)
+{
+	memset(f, 0, sizeof *f);
+	f->name = derived[id].name;
+	f->kind = FIELD_UINT;
+	bool reply = m->has_rpc && m->msg_type == MSG_REPLY;
+	switch ((enum derived_id)id) {
+	case D_FRAME_NUMBER:
+		f->v.u = m->frame;
+		return true;
+	case D_FRAME_TIME_EPOCH: {
+		int64_t sec = m->ts_ns / 1000000000, ns = m->ts_ns % 1000000000;
+		if (ns < 0) {
+			ns += 1000000000;
+			sec--;
+		}
+		f->kind = FIELD_TIME;
+		f->v.t.sec = sec;
+		f->v.t.nsec = (uint32_t)ns;
+		return true;
+	}
+	case D_IP_SRC:
+	case D_IPV6_SRC:
+		if (m->src.family != (id == D_IP_SRC ? 4 : 6))
+			return false;
+		f->len = (uint32_t)format_addr((char *)buf, buflen, &m->src);
+		f->kind = FIELD_STR;
+		return true;
+	case D_IP_DST:
+	case D_IPV6_DST:
+		if (m->dst.family != (id == D_IP_DST ? 4 : 6))
+			return false;
+		f->len = (uint32_t)format_addr((char *)buf, buflen, &m->dst);
+		f->kind = FIELD_STR;
+		return true;
+	case D_TCP_SRCPORT:
+		f->v.u = m->src.port;
+		return m->src.family != 0;
+	case D_TCP_DSTPORT:
+		f->v.u = m->dst.port;
+		return m->dst.family != 0;
+	case D_TCP_STREAM:
+		f->v.u = m->conversation - 1;
+		return m->conversation != 0;
+	case D_RPC_XID:
+		f->kind = FIELD_HEX;
+		f->v.u = m->xid;
+		return m->has_rpc;
+	case D_RPC_MSGTYP:
+		f->kind = FIELD_ENUM;
+		f->v.u = m->msg_type;
+		f->text = m->msg_type == MSG_CALL ? "Call" :
+			  m->msg_type == MSG_REPLY ? "Reply" : NULL;
+		return m->has_rpc;
+	case D_RPC_PROGRAM:
+		f->kind = FIELD_ENUM;
+		f->v.u = m->program;
+		f->text = m->program_name;
+		return m->has_rpc && (!reply || m->call_frame);
+	case D_RPC_PROGRAMVERSION:
+		f->v.u = m->version;
+		return m->has_rpc && (!reply || m->call_frame);
+	case D_RPC_PROCEDURE:
+		f->kind = FIELD_ENUM;
+		f->v.u = m->proc;
+		f->text = m->proc_name;
+		return m->has_rpc && (!reply || m->call_frame);
+	case D_RPC_REQFRAME:
+		f->v.u = m->call_frame;
+		return reply && m->call_frame;
+	case D_RPC_TIME:
+		f->kind = FIELD_TIME;
+		f->v.t.sec = m->latency_ns / 1000000000;
+		f->v.t.nsec = (uint32_t)(m->latency_ns % 1000000000);
+		return reply && m->latency_ns >= 0;
+	case D_RPC_REPLYSTAT:
+		f->v.u = m->reply_state;
+		return reply;
+	case D_RPC_STATE_ACCEPT:
+		f->v.u = m->accept_state;
+		return reply && m->reply_state == 0;
+	case D_GLUSTER_OP_RET:
+		f->kind = FIELD_INT;
+		f->v.i = m->op_ret;
+		return m->has_op;
+	case D_GLUSTER_OP_ERRNO:
+		f->kind = FIELD_ERRNO;
+		f->v.i = m->op_errno;
+		f->text = errno_name(m->op_errno);
+		return m->has_op;
+	case D_WS_MALFORMED:
+		f->kind = FIELD_BOOL;
+		f->v.u = 1;
+		return m->verdict & MSG_MALFORMED;
+	case D_TAPLINE_FIRST_FRAME:
+		f->v.u = m->first_frame;
+		return true;
+	case D_TAPLINE_LENGTH:
+		f->v.u = m->length;
+		return true;
+	case D_TAPLINE_PROTOCOL:
+		if (!m->protocol)
+			return false;
+		set_str(f, buf, m->protocol, strnlen(m->protocol, buflen));
+		return true;
+	case D_TAPLINE_PROGRAM:
+		if (!m->has_rpc || !m->program_name)
+			return false;
+		set_str(f, buf, m->program_name,
+			strnlen(m->program_name, buflen));
+		return true;
+	case D_TAPLINE_PROCEDURE:
+		if (!m->has_rpc || !m->proc_name)
+			return false;
+		set_str(f, buf, m->proc_name, strnlen(m->proc_name, buflen));
+		return true;
+	case D_TAPLINE_VERDICT:
+		if (!m->verdict)
+			return false;
+		f->kind = FIELD_STR;
+		f->len = (uint32_t)format_verdict((char *)buf, buflen,
+						  m->verdict);
+		return true;
+	case D_COUNT:
+		break;
+	}
+	return false;
+}
+
+unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
+			 field_visit_fn fn, void *user)
+{
+	if (ref->derived >= 0) {
+		struct field f;
+		uint8_t buf[128];
+		if (!derived_value(m, ref->derived, &f, buf, sizeof buf))
+			return 0;
+		fn(user, &f, buf);
+		return 1;
+	}
+	unsigned n = 0;
+	const char *name = ref->name;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		if (!f->name || (f->name != name && strcmp(f->name, name)))
+			continue;
+		n++;
+		if (!fn(user, f, field_bytes(m, f)))
+			break;
+	}
+	return n;
+}
+
+bool msg_has_protocol(const struct message *m, const char *proto)
+{
+	if (!strcasecmp(proto, "frame") || !strcasecmp(proto, "tapline"))
+		return true;
+	if (!strcasecmp(proto, "ip"))
+		return m->src.family == 4;
+	if (!strcasecmp(proto, "ipv6"))
+		return m->src.family == 6;
+	if (!strcasecmp(proto, "tcp"))
+		return m->src.family != 0;
+	if (!strcasecmp(proto, "rpc"))
+		return m->has_rpc;
+	if (!strcasecmp(proto, "gluster") && m->has_op)
+		return true;
+	if (m->protocol && !strcasecmp(proto, m->protocol))
+		return true;
+	size_t n = strlen(proto);
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const char *name = m->fields[i].name;
+		if (name && !strncmp(name, proto, n) &&
+		    (name[n] == '.' || name[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* ---- formatting values */
+
+static size_t put_escaped(char *buf, size_t len, const uint8_t *s, size_t n,
+			  char quote)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < len; i++) {
+		uint8_t c = s[i];
+		const char *esc = NULL;
+		switch (c) {
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: break;
+		}
+		if (esc) {
+			memcpy(buf + o, esc, 2);
+			o += 2;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+		} else if (quote && c == (uint8_t)quote) {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static size_t put_hex(char *buf, size_t len, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 2 < len; i++) {
+		buf[o++] = digits[p[i] >> 4];
+		buf[o++] = digits[p[i] & 15];
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static size_t put_uuid(char *buf, size_t len, const uint8_t *g)
+{
+	return (size_t)snprintf(buf, len,
+		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		"%02x%02x%02x%02x%02x%02x",
+		g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
+		g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+static size_t clamp(int n, size_t len)
+{
+	if (n < 0)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+static size_t format_value(char *buf, size_t len, const struct field *f,
+			   const uint8_t *bytes, char quote)
+{
+	if (len == 0)
+		return 0;
+	switch ((enum field_kind)f->kind) {
+	case FIELD_UINT:
+	case FIELD_BOOL:
+	case FIELD_ENUM:
+		return clamp(snprintf(buf, len, "%" PRIu64, f->v.u), len);
+	case FIELD_HEX:
+	case FIELD_FLAGS:
+		return clamp(snprintf(buf, len, f->v.u > UINT32_MAX ?
+				      "0x%016" PRIx64 : "0x%08" PRIx64,
+				      f->v.u), len);
+	case FIELD_INT:
+	case FIELD_ERRNO:
+		return clamp(snprintf(buf, len, "%" PRId64, f->v.i), len);
+	case FIELD_TIME:
+		return clamp(snprintf(buf, len, "%" PRId64 ".%09" PRIu32,
+				      f->v.t.sec, f->v.t.nsec), len);
+	case FIELD_STR:
+	case FIELD_TREE:
+		return put_escaped(buf, len, bytes, f->len, quote);
+	case FIELD_BYTES:
+		return put_hex(buf, len, bytes, f->len);
+	case FIELD_GFID:
+		if (f->len != 16)
+			return put_hex(buf, len, bytes, f->len);
+		return clamp((int)put_uuid(buf, len, bytes), len);
+	case FIELD_TREE_END:
+		break;
+	}
+	buf[0] = '\0';
+	return 0;
+}
+
+size_t field_format(char *buf, size_t len, const struct field *f,
+		    const uint8_t *bytes)
+{
+	return format_value(buf, len, f, bytes, 0);
+}
+
+/* ---- the output object */
+
+void output_init(struct output *o, FILE *out)
+{
+	memset(o, 0, sizeof *o);
+	o->out = out;
+	o->format = OUTPUT_TEXT;
+	o->time_format = TIME_RELATIVE;
+	o->separator = '\t';
+	o->aggregator = ',';
+	o->occurrence = 'a';
+}
+
+bool output_add_field(struct output *o, const char *name)
+{
+	if (o->nfields >= OUTPUT_MAX_FIELDS)
+		return false;
+	field_ref_init(&o->fields[o->nfields++], name);
+	return true;
+}
+
+static bool parse_sep_char(const char *v, char *c)
+{
+	if (!strcmp(v, "/t") || !strcmp(v, "\\t"))
+		*c = '\t';
+	else if (!strcmp(v, "/s"))
+		*c = ' ';
+	else if (strlen(v) == 1)
+		*c = v[0];
+	else
+		return false;
+	return true;
+}
+
+bool output_set_option(struct output *o, const char *opt, char *err,
+		       size_t errlen)
+{
+	const char *eq = strchr(opt, '=');
+	if (!eq) {
+		snprintf(err, errlen, "-E %s: expected NAME=VALUE", opt);
+		return false;
+	}
+	size_t k = (size_t)(eq - opt);
+	const char *v = eq + 1;
+	if (k == 9 && !strncmp(opt, "separator", k)) {
+		if (parse_sep_char(v, &o->separator))
+			return true;
+	} else if (k == 10 && !strncmp(opt, "aggregator", k)) {
+		if (parse_sep_char(v, &o->aggregator))
+			return true;
+	} else if (k == 6 && !strncmp(opt, "header", k)) {
+		if (!strcmp(v, "y") || !strcmp(v, "n")) {
+			o->header = v[0] == 'y';
+			return true;
+		}
+	} else if (k == 5 && !strncmp(opt, "quote", k)) {
+		if (!strcmp(v, "d") || !strcmp(v, "s") || !strcmp(v, "n")) {
+			o->quote = v[0] == 'd' ? '"' : v[0] == 's' ? '\'' : 0;
+			return true;
+		}
+	} else if (k == 10 && !strncmp(opt, "occurrence", k)) {
+		if (!strcmp(v, "f") || !strcmp(v, "l") || !strcmp(v, "a")) {
+			o->occurrence = v[0];
+			return true;
+		}
+	} else {
+		snprintf(err, errlen,
+			 "-E %s: unknown option (separator, aggregator, "
+			 "header, quote, occurrence)", opt);
+		return false;
+	}
+	snprintf(err, errlen, "-E %s: bad value '%s'", opt, v);
+	return false;
+}
+
+void output_set_first_time(struct output *o, int64_t ts_ns)
+{
+	if (o->have_first)
+		return;
+	o->have_first = true;
+	o->first_ts_ns = ts_ns;
+	o->prev_ts_ns = ts_ns;
+}
+
+/* The info column: the decoder's own summary (rpc.c writes "V400
+ * SETATTR Call ..."), or the RPC identity when it wrote none, then the
+ * verdicts in brackets (tcpdump's [|proto] habit, in words). */
+static size_t compose_info(char *buf, size_t len, const struct message *m)
+{
+	static const char *const words[] = {
+		"Malformed", "Truncated", "Not decoded", "After gap", "Elided",
+		"Fields full",
+	};
+	size_t n = 0;
+#define PUT(...) (n += clamp(snprintf(buf + n, len - n, __VA_ARGS__), len - n))
+	buf[0] = '\0';
+	if (m->info_len) {
+		PUT("%.*s", (int)m->info_len, m->info);
+	} else if (m->has_rpc) {
+		bool reply = m->msg_type == MSG_REPLY;
+		if (!reply || m->call_frame) {
+			if (m->program_name)
+				PUT("%s ", m->program_name);
+			else
+				PUT("Program %" PRIu32 " ", m->program);
+			PUT("V%" PRIu32 " ", m->version);
+			if (m->proc_name)
+				PUT("%s ", m->proc_name);
+			else
+				PUT("proc-%" PRIu32 " ", m->proc);
+		}
+		if (m->msg_type == MSG_CALL)
+			PUT("Call");
+		else if (m->msg_type == MSG_OTHER)
+			PUT("xid=0x%08" PRIx32, m->xid);
+		else if (m->call_frame)
+			PUT("Reply (Call In %" PRIu64 ")", m->call_frame);
+		else
+			PUT("Reply (call not seen)");
+	}
+	if (m->verdict) {
+		PUT(" [");
+		bool first = true;
+		for (unsigned i = 0; i < sizeof words / sizeof *words; i++) {
+			if (!(m->verdict & 1u << i))
+				continue;
+			PUT("%s%s", first ? "" : ", ", words[i]);
+			first = false;
+		}
+		if (m->why)
+			PUT(": %s", m->why);
+		PUT("]");
+	}
+#undef PUT
+	/* No leading blank when the decoder gave nothing but a verdict. */
+	if (n && buf[0] == ' ') {
+		memmove(buf, buf + 1, n);
+		n--;
+	}
+	return n;
+}
+
+static void split_ns(int64_t ns, int64_t *sec, int64_t *frac)
+{
+	*sec = ns / 1000000000;
+	*frac = ns % 1000000000;
+	if (*frac < 0) {
+		*frac += 1000000000;
+		(*sec)--;
+	}
+}
+
+static void put_time(struct output *o, const struct message *m)
+{
+	int64_t sec, frac;
+	switch (o->time_format) {
+	case TIME_RELATIVE:
+	case TIME_DELTA: {
+		int64_t base = o->time_format == TIME_RELATIVE ?
+			o->first_ts_ns : o->prev_ts_ns;
+		int64_t d = m->ts_ns - base;
+		const char *sign = d < 0 ? "-" : "";
+		if (d < 0)
+			d = -d;
+		fprintf(o->out, "%s%" PRId64 ".%06" PRId64, sign,
+			d / 1000000000, d % 1000000000 / 1000);
+		break;
+	}
+	case TIME_EPOCH:
+		split_ns(m->ts_ns, &sec, &frac);
+		fprintf(o->out, "%" PRId64 ".%06" PRId64, sec, frac / 1000);
+		break;
+	case TIME_ABSOLUTE:
+	case TIME_DATE: {
+		split_ns(m->ts_ns, &sec, &frac);
+		time_t t = (time_t)sec;
+		struct tm tm;
+		char date[64];
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof date, o->time_format == TIME_DATE ?
+			 "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+		fprintf(o->out, "%s.%06" PRId64, date, frac / 1000);
+		break;
+	}
+	}
+}
+
+static void put_endpoint(FILE *out, const struct endpoint *e)
+{
+	char a[INET6_ADDRSTRLEN];
+	format_addr(a, sizeof a, e);
+	if (e->family == 6)
+		fprintf(out, "[%s]:%u", a, e->port);
+	else
+		fprintf(out, "%s:%u", a, e->port);
+}
+
+void output_summary(struct output *o, const struct message *m)
+{
+	char info[MSG_INFO_SIZE + 256];
+	compose_info(info, sizeof info, m);
+	fprintf(o->out, "%4" PRIu64 " ", m->frame);
+	put_time(o, m);
+	fputc(' ', o->out);
+	put_endpoint(o->out, &m->src);
+	fputs(" \u2192 ", o->out);
+	put_endpoint(o->out, &m->dst);
+	fprintf(o->out, " %s %" PRIu32 " %s\n",
+		m->protocol ? m->protocol : "?", m->length, info);
+}
+
+/* ---- -V: the detail tree */
+
+static void tree_line(struct output *o, unsigned depth, const struct field *f,
+		      const uint8_t *bytes)
+{
+	static char val[4 * MSG_INFO_SIZE];
+	FILE *out = o->out;
+	fprintf(out, "%*s", (int)(4 * (depth + 1)), "");
+	if (f->kind == FIELD_TREE) {
+		if (f->len) {
+			format_value(val, sizeof val, f, bytes, 0);
+			fprintf(out, "%s\n", val);
+		} else {
+			fprintf(out, "%s\n", f->name ? f->name : "");
+		}
+		return;
+	}
+	format_value(val, sizeof val, f, bytes, '"');
+	fprintf(out, "%s: ", f->name ? f->name : "?");
+	if (f->kind == FIELD_STR)
+		fprintf(out, "\"%s\"", val);
+	else
+		fputs(val, out);
+	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text)
+		fprintf(out, " (%s)", f->text);
+	else if (f->kind == FIELD_FLAGS && f->len)
+		fprintf(out, " (%.*s)", (int)f->len, (const char *)bytes);
+	fputc('\n', out);
+}
+
+void output_tree(struct output *o, const struct message *m)
+{
+	FILE *out = o->out;
+	char info[MSG_INFO_SIZE + 256];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int64_t sec, frac;
+	struct tm tm;
+	char date[64];
+
+	split_ns(m->ts_ns, &sec, &frac);
+	time_t t = (time_t)sec;
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(out, "Frame %" PRIu64 ": %" PRIu32 " bytes of %s", m->frame,
+		m->length, m->protocol ? m->protocol : "?");
+	if (m->first_frame && m->first_frame != m->frame)
+		fprintf(out, ", began in frame %" PRIu64, m->first_frame);
+	fputc('\n', out);
+	fprintf(out, "    Arrival Time: %s.%09" PRId64 " UTC\n", date, frac);
+	fprintf(out, "    Epoch Time: %" PRId64 ".%09" PRId64 " seconds\n",
+		sec, frac);
+	if (o->have_first) {
+		int64_t d = m->ts_ns - o->first_ts_ns;
+		fprintf(out, "    [Time since first frame: %s%" PRId64 ".%09"
+			PRId64 " seconds]\n", d < 0 ? "-" : "",
+			(d < 0 ? -d : d) / 1000000000,
+			(d < 0 ? -d : d) % 1000000000);
+	}
+	format_addr(a, sizeof a, &m->src);
+	format_addr(b, sizeof b, &m->dst);
+	fprintf(out, "Internet Protocol Version %d, Src: %s, Dst: %s\n",
+		m->src.family == 6 ? 6 : 4, a, b);
+	fprintf(out, "Transmission Control Protocol, Src Port: %u, "
+		"Dst Port: %u", m->src.port, m->dst.port);
+	if (m->conversation)
+		fprintf(out, ", Stream: %" PRIu64, m->conversation - 1);
+	fputc('\n', out);
+	if (m->has_rpc) {
+		bool reply = m->msg_type == MSG_REPLY;
+		fprintf(out, "Remote Procedure Call, Type:%s XID:0x%08" PRIx32
+			"\n", reply ? "Reply" : "Call", m->xid);
+		fprintf(out, "    XID: 0x%08" PRIx32 " (%" PRIu32 ")\n", m->xid,
+			m->xid);
+		fprintf(out, "    Message Type: %s (%u)\n",
+			reply ? "Reply" : "Call", m->msg_type);
+		if (!reply || m->call_frame) {
+			fprintf(out, "    Program: %s (%" PRIu32 ")\n",
+				m->program_name ? m->program_name : "Unknown",
+				m->program);
+			fprintf(out, "    Program Version: %" PRIu32 "\n",
+				m->version);
+			fprintf(out, "    Procedure: %s (%" PRIu32 ")\n",
+				m->proc_name ? m->proc_name : "Unknown",
+				m->proc);
+		}
+		if (reply) {
+			if (m->call_frame)
+				fprintf(out, "    [This is a reply to a request "
+					"in frame %" PRIu64 "]\n", m->call_frame);
+			else
+				fprintf(out, "    [The request was not seen]\n");
+			if (m->latency_ns >= 0)
+				fprintf(out, "    [Time from request: %" PRId64
+					".%09" PRId64 " seconds]\n",
+					m->latency_ns / 1000000000,
+					m->latency_ns % 1000000000);
+			fprintf(out, "    Reply State: %s (%" PRIu32 ")\n",
+				m->reply_state == 0 ? "accepted" :
+				m->reply_state == 1 ? "denied" : "?",
+				m->reply_state);
+			if (m->reply_state == 0)
+				fprintf(out, "    Accept State: %s (%" PRIu32
+					")\n", m->accept_state == 0 ?
+					"RPC executed successfully" :
+					"error", m->accept_state);
+		}
+	}
+	compose_info(info, sizeof info, m);
+	fprintf(out, "%s: %s\n", m->protocol ? m->protocol : "?", info);
+	if (m->has_op && !msg_find(m, "gluster.op_ret")) {
+		const char *en = errno_name(m->op_errno);
+		fprintf(out, "    op_ret: %" PRId32 "\n", m->op_ret);
+		fprintf(out, "    op_errno: %" PRId32 "%s%s%s\n", m->op_errno,
+			en ? " (" : "", en ? en : "", en ? ")" : "");
+	}
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		if (f->kind == FIELD_TREE_END)
+			continue;
+		tree_line(o, f->depth, f, field_bytes(m, f));
+	}
+	if (m->verdict) {
+		char v[128];
+		format_verdict(v, sizeof v, m->verdict);
+		fprintf(out, "    [Verdict: %s%s%s]\n", v, m->why ? ": " : "",
+			m->why ? m->why : "");
+	}
+	fputc('\n', out);
+}
+
+/* ---- JSON lines */
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
+static size_t utf8_len(const uint8_t *s, size_t n)
+{
+	uint8_t c = s[0];
+	size_t want;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		want = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		want = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		want = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < want)
+		return 0;
+	for (size_t i = 1; i < want; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((want == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (want == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return want;
+}
+
+/* Valid UTF-8 passes through; control characters are escaped; a byte
+ * that is not valid UTF-8 becomes \u00XX (its Latin-1 code point), so
+ * the output is always valid JSON. */
+void json_string(FILE *out, const char *str, size_t len)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	fputc('"', out);
+	for (size_t i = 0; i < len;) {
+		uint8_t c = s[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', out);
+			fputc(c, out);
+			i++;
+		} else if (c == '\n') {
+			fputs("\\n", out);
+			i++;
+		} else if (c == '\t') {
+			fputs("\\t", out);
+			i++;
+		} else if (c == '\r') {
+			fputs("\\r", out);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else {
+			size_t u = utf8_len(s + i, len - i);
+			if (!u) {
+				fprintf(out, "\\u%04x", c);
+				i++;
+			} else {
+				fwrite(s + i, 1, u, out);
+				i += u;
+			}
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_cstr(FILE *out, const char *s)
+{
+	json_string(out, s, strlen(s));
+}
+
+static void json_value(FILE *out, const struct field *f, const uint8_t *bytes)
+{
+	static char val[2 * MSG_ARENA_SIZE + 8];
+	switch ((enum field_kind)f->kind) {
+	case FIELD_UINT:
+	case FIELD_ENUM:
+		fprintf(out, "%" PRIu64, f->v.u);
+		break;
+	case FIELD_BOOL:
+		fputs(f->v.u ? "true" : "false", out);
+		break;
+	case FIELD_INT:
+	case FIELD_ERRNO:
+		fprintf(out, "%" PRId64, f->v.i);
+		break;
+	case FIELD_STR:
+	case FIELD_TREE:
+		json_string(out, (const char *)bytes, f->len);
+		break;
+	default:
+		format_value(val, sizeof val, f, bytes, 0);
+		json_cstr(out, val);
+		break;
+	}
+}
+
+void output_json(struct output *o, const struct message *m)
+{
+	FILE *out = o->out;
+	char info[MSG_INFO_SIZE + 256], a[INET6_ADDRSTRLEN];
+	int64_t sec, frac;
+
+	split_ns(m->ts_ns, &sec, &frac);
+	fprintf(out, "{\"frame\":%" PRIu64 ",\"first_frame\":%" PRIu64
+		",\"time\":\"%" PRId64 ".%09" PRId64 "\"", m->frame,
+		m->first_frame, sec, frac);
+	format_addr(a, sizeof a, &m->src);
+	fprintf(out, ",\"src\":\"%s\",\"srcport\":%u", a, m->src.port);
+	format_addr(a, sizeof a, &m->dst);
+	fprintf(out, ",\"dst\":\"%s\",\"dstport\":%u", a, m->dst.port);
+	if (m->conversation)
+		fprintf(out, ",\"stream\":%" PRIu64, m->conversation - 1);
+	fputs(",\"protocol\":", out);
+	json_cstr(out, m->protocol ? m->protocol : "");
+	fprintf(out, ",\"length\":%" PRIu32, m->length);
+	if (m->verdict) {
+		char v[128];
+		format_verdict(v, sizeof v, m->verdict);
+		fputs(",\"verdict\":", out);
+		json_cstr(out, v);
+		if (m->why) {
+			fputs(",\"why\":", out);
+			json_cstr(out, m->why);
+		}
+	}
+	size_t n = compose_info(info, sizeof info, m);
+	fputs(",\"info\":", out);
+	json_string(out, info, n);
+	if (m->has_rpc) {
+		bool reply = m->msg_type == MSG_REPLY;
+		fprintf(out, ",\"rpc\":{\"xid\":\"0x%08" PRIx32 "\","
+			"\"type\":\"%s\"", m->xid, reply ? "reply" : "call");
+		if (!reply || m->call_frame) {
+			fprintf(out, ",\"program\":%" PRIu32, m->program);
+			if (m->program_name) {
+				fputs(",\"program_name\":", out);
+				json_cstr(out, m->program_name);
+			}
+			fprintf(out, ",\"version\":%" PRIu32
+				",\"procedure\":%" PRIu32, m->version, m->proc);
+			if (m->proc_name) {
+				fputs(",\"procedure_name\":", out);
+				json_cstr(out, m->proc_name);
+			}
+		}
+		if (reply) {
+			if (m->call_frame)
+				fprintf(out, ",\"call_frame\":%" PRIu64,
+					m->call_frame);
+			if (m->latency_ns >= 0)
+				fprintf(out, ",\"latency\":\"%" PRId64 ".%09"
+					PRId64 "\"", m->latency_ns / 1000000000,
+					m->latency_ns % 1000000000);
+			fprintf(out, ",\"reply_state\":%" PRIu32, m->reply_state);
+			if (m->reply_state == 0)
+				fprintf(out, ",\"accept_state\":%" PRIu32,
+					m->accept_state);
+		}
+		if (m->has_op) {
+			const char *en = errno_name(m->op_errno);
+			fprintf(out, ",\"op_ret\":%" PRId32 ",\"op_errno\":%"
+				PRId32, m->op_ret, m->op_errno);
+			if (en)
+				fprintf(out, ",\"op_errno_name\":\"%s\"", en);
+		}
+		fputc('}', out);
+	}
+	/* The field list as a tree: subtrees hold their children in
+	 * "fields"; repeated names stay separate entries, in order. */
+	fputs(",\"fields\":[", out);
+	unsigned depth = 0;
+	bool first = true;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		const uint8_t *bytes = field_bytes(m, f);
+		if (f->kind == FIELD_TREE_END) {
+			if (depth) {
+				fputs("]}", out);
+				depth--;
+			}
+			first = false;
+			continue;
+		}
+		if (!first)
+			fputc(',', out);
+		first = false;
+		fputs("{\"name\":", out);
+		json_cstr(out, f->name ? f->name : "");
+		if (f->kind == FIELD_TREE) {
+			fputs(",\"label\":", out);
+			json_string(out, (const char *)bytes, f->len);
+			fputs(",\"fields\":[", out);
+			depth++;
+			first = true;
+			continue;
+		}
+		fputs(",\"value\":", out);
+		json_value(out, f, bytes);
+		if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
+			fputs(",\"text\":", out);
+			json_cstr(out, f->text);
+		} else if (f->kind == FIELD_FLAGS) {
+			fputs(",\"text\":", out);
+			json_string(out, (const char *)bytes, f->len);
+		}
+		fputc('}', out);
+	}
+	/* A tree the decoder left open (full message) is closed here. */
+	while (depth--)
+		fputs("]}", out);
+	fputs("]}\n", out);
+}
+
+/* ---- -T fields */
+
+struct fields_cell {
+	struct output *o;
+	unsigned n;
+	char *buf;
+	size_t len, used;
+};
+
+static bool cell_add(void *user, const struct field *f, const uint8_t *bytes)
+{
+	struct fields_cell *c = user;
+	if (c->o->occurrence == 'l')
+		c->used = 0;	/* keep only the last */
+	else if (c->n && c->used + 1 < c->len)
+		c->buf[c->used++] = c->o->aggregator;
+	c->used += format_value(c->buf + c->used, c->len - c->used, f, bytes,
+				c->o->quote);
+	c->n++;
+	return c->o->occurrence != 'f';
+}
+
+void output_fields(struct output *o, const struct message *m)
+{
+	static char cell[2 * MSG_ARENA_SIZE + 8];
+	FILE *out = o->out;
+	if (o->header && !o->header_done) {
+		for (unsigned i = 0; i < o->nfields; i++) {
+			if (i)
+				fputc(o->separator, out);
+			fputs(o->fields[i].name, out);
+		}
+		fputc('\n', out);
+		o->header_done = true;
+	}
+	for (unsigned i = 0; i < o->nfields; i++) {
+		struct fields_cell c = { o, 0, cell, sizeof cell, 0 };
+		if (i)
+			fputc(o->separator, out);
+		cell[0] = '\0';
+		field_ref_visit(m, &o->fields[i], cell_add, &c);
+		if (!c.n)
+			continue;	/* absent: empty, unquoted, like tshark */
+		if (o->quote)
+			fputc(o->quote, out);
+		fwrite(cell, 1, c.used, out);
+		if (o->quote)
+			fputc(o->quote, out);
+	}
+	fputc('\n', out);
+}
+
+void output_message(struct output *o, const struct message *m)
+{
+	o->shown++;
+	switch (o->format) {
+	case OUTPUT_TEXT:
+		if (o->verbose)
+			output_tree(o, m);
+		else
+			output_summary(o, m);
+		break;
+	case OUTPUT_JSON:
+		output_json(o, m);
+		break;
+	case OUTPUT_FIELDS:
+		output_fields(o, m);
+		break;
+	case OUTPUT_NONE:
+		break;
+	}
+	o->prev_ts_ns = m->ts_ns;
+}

@@ -1,0 +1,54 @@
+/* stats.h - -z statistics over the messages shown, printed at the end.
+ *
+ *	rpc,srt[,PROGRAM[,VERSION]]   per procedure: calls, replies, service
+ *	                              response time min/p50/p90/p99/max/avg
+ *	rpc,programs                  per program and version: the same
+ *	rpc,unanswered                calls without a reply, one per line
+ *	gluster,errors                GlusterFS replies with op_ret < 0, by
+ *	                              errno name and procedure
+ *	expert                        malformed/truncated/not-decoded... counts
+ *
+ * Memory is bounded whatever the input: percentiles come from a
+ * log-linear histogram (exact below 64 ns, within 1/64 = 1.6% above),
+ * tables have a fixed number of rows (the rest is counted as "other"),
+ * and at most STATS_MAX_PENDING unanswered calls are remembered.
+ */
+#ifndef TAPLINE_STATS_H
+#define TAPLINE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "decoder.h"
+#include "message.h"
+
+#define STATS_MAX_ROWS 512
+#define STATS_MAX_PENDING (1u << 18)
+
+struct stats;
+
+struct stats *stats_new(void);
+/* Adds one -z SPEC; false with a message in err when unknown. */
+bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen);
+bool stats_enabled(const struct stats *s);
+/* The -Y text printed as "Filter:" in the reports (may be NULL). */
+void stats_set_filter_text(struct stats *s, const char *filter);
+void stats_message(struct stats *s, const struct message *m);
+/* Prints every requested report; ds (may be NULL) adds the decoder's own
+ * counters where they apply. */
+void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds);
+void stats_free(struct stats *s);
+
+/* The list printed by -z help. */
+void stats_help(FILE *out);
+
+/* The histogram, exposed for tests: nearest-rank percentile (0..100) of
+ * the values added, within 1.6%. */
+struct histogram;
+struct histogram *histogram_new(void);
+void histogram_add(struct histogram *h, int64_t ns);
+int64_t histogram_percentile(const struct histogram *h, double pct);
+void histogram_free(struct histogram *h);
+
+#endif

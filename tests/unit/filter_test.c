@@ -1,0 +1,173 @@
+/* filter_test.c - -Y expressions: syntax, precedence, every operator,
+ * derived and listed fields, occurrences, and error columns. */
+#include <stdlib.h>
+
+#include "filter.h"
+#include "tap.h"
+
+static struct message *m;
+
+/* 1 match, 0 no match, -1 compile error (message in err). */
+static char err[256];
+static int run(const char *expr)
+{
+	struct filter *f = filter_compile(expr, err, sizeof err);
+	if (!f)
+		return -1;
+	int r = filter_match(f, m);
+	filter_free(f);
+	return r;
+}
+
+#define MATCH(e) is_int(run(e), 1, "matches: %s", e)
+#define NOMATCH(e) is_int(run(e), 0, "does not match: %s", e)
+#define BAD(e, col)                                                     \
+	do {                                                            \
+		is_int(run(e), -1, "rejected: %s", e);                  \
+		ok(!strncmp(err, "column " #col ":", sizeof "column " #col), \
+		   "  error at column " #col ": %s", err);              \
+	} while (0)
+
+int main(void)
+{
+	static const uint8_t gfid[16] = {
+		0x4e, 0x1f, 0x2a, 0x33, 0x9a, 0x01, 0x4b, 0x2c,
+		0x8d, 0x10, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
+	};
+	m = malloc(sizeof *m);
+	msg_reset(m);
+	m->frame = 53;
+	m->ts_ns = 1763764000123456789LL;
+	m->src.family = m->dst.family = 4;
+	memcpy(m->src.addr, "\x7f\x00\x00\x02", 4);
+	memcpy(m->dst.addr, "\x7f\x00\x00\x01", 4);
+	m->src.port = 1021;
+	m->dst.port = 49152;
+	m->conversation = 4;
+	m->protocol = "GlusterFS";
+	m->has_rpc = true;
+	m->xid = 0x1a;
+	m->msg_type = MSG_REPLY;
+	m->program = 1298437;
+	m->version = 400;
+	m->proc = 38;
+	m->program_name = "GlusterFS";
+	m->proc_name = "SETATTR";
+	m->call_frame = 50;
+	m->latency_ns = 1500000;
+	m->has_op = true;
+	m->op_ret = -1;
+	m->op_errno = 13;
+	msg_add_enum(m, "glusterfs.proc", 38, "SETATTR");
+	msg_add_gfid(m, "glusterfs.gfid", gfid);
+	msg_add_flags(m, "glusterfs.valid", 0x30, "ATIME,MTIME");
+	msg_add_time(m, "glusterfs.ia_atime", -1, 0);
+	msg_add_str(m, "glusterfs.dict.key", "process-name", 12);
+	msg_add_str(m, "glusterfs.dict.key", "volfile-key", 11);
+	msg_add_str(m, "glusterfs.bname", "Foo.txt", 7);
+	msg_add_uint(m, "glusterfs.size", 4096);
+
+	/* bare names: fields and protocols */
+	MATCH("rpc");
+	MATCH("glusterfs");
+	MATCH("GlusterFS");
+	MATCH("gluster");
+	MATCH("tcp and ip and frame");
+	NOMATCH("ipv6");
+	NOMATCH("cql");
+	MATCH("glusterfs.gfid");
+	NOMATCH("glusterfs.path");
+	MATCH("rpc.reqframe");
+	NOMATCH("_ws.malformed");
+
+	/* numbers: decimal, hex, negative, fractions; derived names */
+	MATCH("frame.number == 53");
+	MATCH("frame.number eq 0x35");
+	MATCH("rpc.xid == 0x1a");
+	MATCH("rpc.xid == 26");
+	MATCH("rpc.msgtyp == 1");
+	MATCH("rpc.procedure == 38 && rpc.programversion == 400");
+	MATCH("tcp.stream == 3");
+	MATCH("gluster.op_ret == -1");
+	MATCH("gluster.op_ret < 0");
+	NOMATCH("gluster.op_ret >= 0");
+	MATCH("glusterfs.size > 4095 and glusterfs.size <= 4096");
+	NOMATCH("glusterfs.size < 4096");
+	MATCH("glusterfs.size ge 4096 && glusterfs.size le 4096");
+	MATCH("glusterfs.ia_atime == -1");
+	MATCH("glusterfs.ia_atime < 0");
+	MATCH("rpc.time > 0.0015 or rpc.time == 0.0015");
+	NOMATCH("rpc.time > 0.0015");
+	MATCH("rpc.time < 0.001500001");
+	MATCH("frame.time_epoch >= 1763764000.123456789");
+	NOMATCH("frame.time_epoch > 1763764000.123456789");
+
+	/* names: enums and errnos by name, strings, addresses, gfids */
+	MATCH("glusterfs.proc == SETATTR");
+	MATCH("glusterfs.proc == setattr");
+	MATCH("rpc.procedure == SETATTR");
+	MATCH("gluster.op_errno == EACCES");
+	NOMATCH("gluster.op_errno == ENOENT");
+	MATCH("gluster.op_errno == 13");
+	MATCH("ip.src == 127.0.0.2");
+	MATCH("ip.dst == \"127.0.0.1\"");
+	NOMATCH("ip.src == 127.0.0.1");
+	MATCH("ip.src != 127.0.0.1");
+	MATCH("glusterfs.gfid == 4e1f2a33-9a01-4b2c-8d10-001122334455");
+	MATCH("glusterfs.gfid == \"4E1F2A33-9A01-4B2C-8D10-001122334455\"");
+	MATCH("glusterfs.bname == \"Foo.txt\"");
+	NOMATCH("glusterfs.bname == \"foo.txt\"");
+	MATCH("glusterfs.bname contains \"o.t\"");
+	MATCH("glusterfs.bname matches \"^F.o\\\\.txt$\"");
+	NOMATCH("glusterfs.bname matches \"^foo\"");
+	MATCH("glusterfs.valid contains MTIME");
+	MATCH("glusterfs.valid == 0x30");
+	MATCH("tapline.procedure == \"SETATTR\"");
+
+	/* several occurrences: == any, != none */
+	MATCH("glusterfs.dict.key == \"volfile-key\"");
+	MATCH("glusterfs.dict.key == \"process-name\"");
+	NOMATCH("glusterfs.dict.key != \"volfile-key\"");
+	MATCH("glusterfs.dict.key != \"other\"");
+	NOMATCH("glusterfs.path != \"x\"");	/* absent: false */
+	NOMATCH("glusterfs.path == \"x\"");
+	MATCH("!(glusterfs.path == \"x\")");
+
+	/* in { } */
+	MATCH("rpc.procedure in {27 38}");
+	MATCH("rpc.procedure in {27, 38, 41}");
+	NOMATCH("rpc.procedure in {1 2 3}");
+	MATCH("gluster.op_errno in {ENOENT EACCES}");
+
+	/* precedence: not > and > or; parentheses */
+	MATCH("rpc.xid == 1 or rpc.xid == 0x1a and rpc.msgtyp == 1");
+	NOMATCH("(rpc.xid == 1 or rpc.xid == 0x1a) and rpc.msgtyp == 0");
+	MATCH("not rpc.msgtyp == 0");
+	MATCH("!glusterfs.path && !cql || nothing");
+	NOMATCH("not (rpc || tcp)");
+	MATCH("((((rpc))))");
+
+	/* errors with columns (1-based) */
+	BAD("", 1);
+	BAD("rpc.xid ==", 11);
+	BAD("rpc.xid == 0x1a and", 20);
+	BAD("(rpc.xid == 1", 14);
+	BAD("rpc.xid == 1)", 13);
+	BAD("rpc.xid # 1", 9);
+	BAD("rpc.xid == \"abc", 12);
+	BAD("rpc.xid == 1 2", 14);
+	BAD("== 1", 1);
+	BAD("42", 1);
+	BAD("glusterfs.bname matches \"(\"", 25);
+	BAD("rpc.procedure in 38", 18);
+	BAD("rpc.procedure in {38", 21);
+	BAD("rpc.xid == \"\\q\"", 13);
+
+	/* hostile nesting is refused, not a stack overflow */
+	char deep[2048];
+	memset(deep, '(', 1000);
+	strcpy(deep + 1000, "rpc");
+	is_int(run(deep), -1, "deep nesting rejected: %s", err);
+	free(m);
+	return tap_done();
+}
