@@ -1,1 +1,25 @@
-# correlate/local.mk
+# correlate/local.mk - tapline correlate: probe records and decoded
+# captures joined into one SQLite timeline (correlate/schema.sql).
+libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
+	correlate/sha256.h correlate/sha256.c correlate/jbuf.h \
+	correlate/jbuf.c correlate/records.h correlate/records.c \
+	correlate/ingest.h correlate/ingest_records.c \
+	correlate/ingest_capture.c
+nodist_libtapline_a_SOURCES = correlate/schema.c
+CLEANFILES += correlate/schema.c
+
+# The schema is kept as commented SQL and compiled in as one C string
+# (comments included: sqlite_master keeps them, so .schema shows them).
+correlate/schema.c: $(srcdir)/correlate/schema.sql
+	$(AM_V_GEN)$(MKDIR_P) correlate && { \
+	  echo '/* Generated from correlate/schema.sql: do not edit. */'; \
+	  echo '#include "db.h"'; \
+	  echo 'const char tapline_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+	    $(srcdir)/correlate/schema.sql; \
+	  echo ';'; } > $@-t && mv $@-t $@
+
+check_PROGRAMS += tests/unit/records_test
+tests_unit_records_test_SOURCES = tests/unit/records_test.c tests/unit/tap.h
+tests_unit_records_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/records_test

@@ -1,0 +1,238 @@
+/* db.c - the timeline database: schema, prepared statements, errors. */
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Indexed by enum db_stmt. */
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_INPUT_BY_FINGERPRINT] =
+		"SELECT id, file FROM inputs WHERE fingerprint = ?1",
+	[ST_INPUT_INSERT] =
+		"INSERT INTO inputs (file, kind, fingerprint, size, ingested_ns,"
+		" clock, clock_offset_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_INPUT_FINISH] =
+		"UPDATE inputs SET host = ?2, clock = ?3, clock_offset_ns = ?4,"
+		" first_ts_ns = ?5, last_ts_ns = ?6, frames = ?7, messages = ?8,"
+		" events = ?9, malformed = ?10, error = ?11 WHERE id = ?1",
+	[ST_SESSION_INSERT] =
+		"INSERT INTO record_sessions (input, line, host, clock,"
+		" clock_offset_ns, boot_id, recorder, start_ns, header)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_EVENT_INSERT] =
+		"INSERT INTO probe_events (input, session, line, ts_ns, ts_raw,"
+		" host, pid, tid, comm, probe, phase, args, ret, errno, xid,"
+		" prog, vers, proc, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	[ST_CONV_INSERT] =
+		"INSERT INTO conversations (input, stream, client_addr,"
+		" client_port, server_addr, server_port, state, syn_count,"
+		" first_ts_ns, last_ts_ns)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	/* The latest connection of a 4-tuple, either way round; column 1
+	 * says whether ?2:?3 is its client. */
+	[ST_CONV_BY_TUPLE] =
+		"SELECT id, client_addr = ?2 AND client_port = ?3, state, stream"
+		" FROM conversations WHERE input = ?1 AND ("
+		" (client_addr = ?2 AND client_port = ?3 AND server_addr = ?4"
+		"  AND server_port = ?5) OR"
+		" (client_addr = ?4 AND client_port = ?5 AND server_addr = ?2"
+		"  AND server_port = ?3)) ORDER BY id DESC LIMIT 1",
+	[ST_CONV_BY_STREAM] =
+		"SELECT id FROM conversations WHERE input = ?1 AND stream = ?2",
+	[ST_CONV_SET_STREAM] =
+		"UPDATE conversations SET stream = ?2 WHERE id = ?1",
+	[ST_CONV_SEEN] =
+		"UPDATE conversations SET syn_count = syn_count + ?2,"
+		" last_ts_ns = max(last_ts_ns, ?3) WHERE id = ?1",
+	[ST_CONV_STATE] =
+		"UPDATE conversations SET state = ?2,"
+		" last_ts_ns = max(last_ts_ns, ?3) WHERE id = ?1",
+	[ST_CONV_MESSAGE] =
+		"UPDATE conversations SET protocol = coalesce(protocol, ?2)"
+		" WHERE id = ?1",
+	[ST_CONV_PROCESS] =
+		"UPDATE conversations SET client_host = ?2, client_pid = ?3,"
+		" process_name = coalesce(?4, process_name), process_uuid = ?5,"
+		" pid_method = 'process-uuid' WHERE id = ?1",
+	[ST_MESSAGE_INSERT] =
+		"INSERT INTO rpc_messages (input, frame, first_frame, ts_ns,"
+		" conversation, src, dst, length, xid, msg_type, program,"
+		" program_name, version, proc, proc_name, reply_state,"
+		" accept_state, call_frame, latency_ns, op_ret, op_errno,"
+		" errno_name, gfid, pargfid, path, bname, verdict, why, info,"
+		" body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+		" ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+};
+
+void db_report(struct db *db, const char *sql)
+{
+	fprintf(stderr, "tapline correlate: %s: %s\n", db->path,
+		sqlite3_errmsg(db->handle));
+	if (sql)
+		fprintf(stderr, "  while running: %.400s\n", sql);
+}
+
+bool db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return true;
+	fprintf(stderr, "tapline correlate: %s: %s\n  while running: %.400s\n",
+		db->path, msg ? msg : sqlite3_errmsg(db->handle), sql);
+	sqlite3_free(msg);
+	return false;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id)
+{
+	sqlite3_stmt *st = db->stmts[id];
+	if (!st) {
+		if (sqlite3_prepare_v3(db->handle, stmt_sql[id], -1,
+				       SQLITE_PREPARE_PERSISTENT, &st,
+				       NULL) != SQLITE_OK) {
+			db_report(db, stmt_sql[id]);
+			return NULL;
+		}
+		db->stmts[id] = st;
+		return st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+bool db_done(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_report(db, sqlite3_sql(st));
+		sqlite3_reset(st);
+		return false;
+	}
+	sqlite3_reset(st);
+	return true;
+}
+
+int db_row(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_report(db, sqlite3_sql(st));
+	return -1;
+}
+
+bool db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+bool db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, (int)len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void db_bind_opt_int(sqlite3_stmt *st, int i, bool have, int64_t v)
+{
+	if (have)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int single_int(struct db *db, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_report(db, sql);
+		return -1;
+	}
+	int rc = db_row(db, st);
+	if (rc == 1)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bool db_open(struct db *db, const char *path)
+{
+	memset(db, 0, sizeof *db);
+	db->path = path;
+	if (sqlite3_open_v2(path, &db->handle,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		fprintf(stderr, "tapline correlate: %s: %s\n", path,
+			db->handle ? sqlite3_errmsg(db->handle) :
+				     "cannot open");
+		db_close(db);
+		return false;
+	}
+	sqlite3_busy_timeout(db->handle, 5000);
+	sqlite3_extended_result_codes(db->handle, 1);
+	int64_t version = 0, tables = 0;
+	if (single_int(db, "PRAGMA user_version", &version) < 0 ||
+	    single_int(db, "SELECT count(*) FROM sqlite_master", &tables) < 0) {
+		db_close(db);
+		return false;
+	}
+	if (version == 0 && tables == 0) {
+		/* A new file: the whole schema, or nothing. */
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+			 DB_SCHEMA_VERSION);
+		if (!db_begin(db) || !db_exec(db, tapline_schema_sql) ||
+		    !db_exec(db, pragma) || !db_commit(db)) {
+			db_rollback(db);
+			db_close(db);
+			return false;
+		}
+	} else if (version == 0) {
+		fprintf(stderr, "tapline correlate: %s: an SQLite database, but"
+			" not a tapline timeline (user_version 0)\n", path);
+		db_close(db);
+		return false;
+	} else if (version != DB_SCHEMA_VERSION) {
+		/* Upgrade steps go here when version 2 exists. */
+		fprintf(stderr, "tapline correlate: %s: timeline schema version"
+			" %lld; this tapline reads version %d\n", path,
+			(long long)version, DB_SCHEMA_VERSION);
+		db_close(db);
+		return false;
+	}
+	/* One transaction per input: a big page cache keeps the indexes'
+	 * hot pages in memory while rows stream in. */
+	if (!db_exec(db, "PRAGMA cache_size = -32768")) {
+		db_close(db);
+		return false;
+	}
+	return true;
+}
+
+void db_close(struct db *db)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (db->stmts[i])
+			sqlite3_finalize(db->stmts[i]);
+	memset(db->stmts, 0, sizeof db->stmts);
+	if (db->handle)
+		sqlite3_close(db->handle);
+	db->handle = NULL;
+}

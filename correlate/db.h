@@ -1,0 +1,73 @@
+/* db.h - the timeline database: open (creating the schema of
+ * schema.sql), prepared statements kept in an enum-indexed table,
+ * transactions, and errors that name the SQL that failed. */
+#ifndef TAPLINE_DB_H
+#define TAPLINE_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_SCHEMA_VERSION 1
+
+/* The hot statements, prepared once (on first use) and reused with
+ * bind/step/reset inside one transaction per input. */
+enum db_stmt {
+	ST_INPUT_BY_FINGERPRINT,
+	ST_INPUT_INSERT,
+	ST_INPUT_FINISH,
+	ST_SESSION_INSERT,
+	ST_EVENT_INSERT,
+	ST_CONV_INSERT,
+	ST_CONV_BY_TUPLE,
+	ST_CONV_BY_STREAM,
+	ST_CONV_SET_STREAM,
+	ST_CONV_SEEN,
+	ST_CONV_STATE,
+	ST_CONV_MESSAGE,
+	ST_CONV_PROCESS,
+	ST_MESSAGE_INSERT,
+	ST_COUNT
+};
+
+struct db {
+	sqlite3 *handle;
+	const char *path;
+	sqlite3_stmt *stmts[ST_COUNT];
+};
+
+/* Opens (creates) the database and its schema; refuses another schema
+ * version.  False with a message on stderr. */
+bool db_open(struct db *db, const char *path);
+void db_close(struct db *db);
+
+/* The prepared statement, reset and with its bindings cleared; NULL (and
+ * a message) if it does not prepare. */
+sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id);
+
+/* Steps a statement that returns no row (or whose row is ignored), then
+ * resets it.  False with sqlite3_errmsg and the SQL on stderr. */
+bool db_done(struct db *db, sqlite3_stmt *st);
+
+/* Steps once: 1 a row, 0 none, -1 error (reported).  Callers reset. */
+int db_row(struct db *db, sqlite3_stmt *st);
+
+/* Runs SQL text (several statements); false with the message and SQL. */
+bool db_exec(struct db *db, const char *sql);
+
+/* Reports the last error of the handle with the SQL that failed. */
+void db_report(struct db *db, const char *sql);
+
+bool db_begin(struct db *db);
+bool db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Binding helpers: NULL when absent. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);
+void db_bind_opt_int(sqlite3_stmt *st, int i, bool have, int64_t v);
+
+/* The schema text (schema.sql, compiled in). */
+extern const char tapline_schema_sql[];
+
+#endif

@@ -1,0 +1,275 @@
+-- schema.sql - the tapline timeline database (tapline-correlate(1)).
+--
+-- One SQLite file holds what went over the wire (decoded captures) and what
+-- the programs did (probe records), on one realtime axis, with the links
+-- between them.  The version is PRAGMA user_version (below: 1); tapline
+-- refuses a database of another version rather than guess.
+--
+-- Times are integers: nanoseconds since the Unix epoch, realtime clock.
+-- Column names follow the decoder's field names (docs/fields.md) without
+-- their protocol prefix: xid = rpc.xid, proc = rpc.procedure, ...
+
+-- Every file ingested, once: the fingerprint (SHA-256 of the file's bytes)
+-- is why the same input given twice adds nothing.
+CREATE TABLE inputs (
+	id INTEGER PRIMARY KEY,
+	file TEXT NOT NULL,		-- path as given on the command line
+	kind TEXT NOT NULL		-- capture: pcap/pcapng(.gz); records: probe records
+		CHECK (kind IN ('capture', 'records')),
+	host TEXT,			-- records: host= of the first header
+	clock TEXT,			-- records: clock= of the first header; captures: realtime
+	clock_offset_ns INTEGER,	-- added to the file's times to get realtime
+	fingerprint TEXT NOT NULL UNIQUE,	-- 'sha256:' || hex digest
+	size INTEGER NOT NULL,		-- bytes
+	ingested_ns INTEGER NOT NULL,	-- when (realtime ns)
+	first_ts_ns INTEGER,		-- earliest frame/event (realtime ns)
+	last_ts_ns INTEGER,
+	frames INTEGER NOT NULL DEFAULT 0,	-- captures: frames read
+	messages INTEGER NOT NULL DEFAULT 0,	-- captures: RPC messages stored
+	events INTEGER NOT NULL DEFAULT 0,	-- records: probe events stored
+	malformed INTEGER NOT NULL DEFAULT 0,	-- records: lines skipped as malformed;
+						-- captures: messages with a bad verdict
+	error TEXT			-- a read error that ended the input early
+);
+
+-- Sessions of a record file: a header line starts one (files may be
+-- concatenated, each part with its own clock).
+CREATE TABLE record_sessions (
+	id INTEGER PRIMARY KEY,
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	line INTEGER NOT NULL,		-- line of the header
+	host TEXT,
+	clock TEXT NOT NULL,		-- realtime | tai | monotonic | boottime
+	clock_offset_ns INTEGER,	-- NULL when the producer wrote '?'
+	boot_id TEXT,
+	recorder TEXT,
+	start_ns INTEGER,		-- in the session's own clock
+	header TEXT NOT NULL		-- the whole header line, unknown keys included
+);
+
+-- Offsets between the clocks of captures taken on different hosts,
+-- estimated from RPC calls and replies seen in both (NTP's formula:
+-- ((t2 - t1) + (t3 - t4)) / 2, median over the pairs).  Reported, and
+-- kept here; the stored times are each capture's own.
+CREATE TABLE clock_offsets (
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	reference INTEGER NOT NULL REFERENCES inputs(id),
+	offset_ns INTEGER NOT NULL,	-- add to input's times to get reference's
+	samples INTEGER NOT NULL,	-- call/reply pairs seen in both
+	spread_ns INTEGER NOT NULL,	-- max - min of the per-pair offsets
+	PRIMARY KEY (input, reference)
+);
+
+-- TCP connections, one row per connection per capture, from the SYN (or
+-- the first segment seen) on.  The client is the side that sent the SYN or,
+-- without one, the RPC calls.
+CREATE TABLE conversations (
+	id INTEGER PRIMARY KEY,
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	stream INTEGER,			-- the decoder's connection number in that capture
+					-- (tcp.stream + 1); NULL when no message was decoded
+	client_addr TEXT NOT NULL,	-- '127.0.0.1' or an IPv6 address
+	client_port INTEGER NOT NULL,
+	server_addr TEXT NOT NULL,
+	server_port INTEGER NOT NULL,
+	protocol TEXT,			-- 'GlusterFS', 'ONC-RPC', ... (first message)
+	state TEXT NOT NULL DEFAULT 'data'	-- syn-sent: SYNs never answered;
+		CHECK (state IN ('syn-sent', 'refused', 'established', 'data')),
+		-- refused: answered by a reset; established: SYN-ACK seen;
+		-- data: no handshake in the capture, only data
+	syn_count INTEGER NOT NULL DEFAULT 0,	-- SYNs sent (retries included)
+	first_ts_ns INTEGER NOT NULL,
+	last_ts_ns INTEGER NOT NULL,
+	calls INTEGER NOT NULL DEFAULT 0,
+	replies INTEGER NOT NULL DEFAULT 0,
+	client_host TEXT,		-- process that owns the client side: from the
+	client_pid INTEGER,		-- SETVOLUME dict's process-uuid (HOST:, PID:),
+	process_name TEXT,		-- and process-name; or from exact XID matches
+	process_uuid TEXT,
+	pid_method TEXT			-- 'process-uuid' | 'exact-xid'
+);
+CREATE INDEX conversations_by_tuple ON conversations
+	(input, client_addr, client_port, server_addr, server_port);
+CREATE INDEX conversations_by_pid ON conversations (client_pid);
+
+-- Decoded ONC-RPC messages (GlusterFS and the other RPC programs).
+CREATE TABLE rpc_messages (
+	id INTEGER PRIMARY KEY,
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	frame INTEGER NOT NULL,		-- frame.number where the message completed
+	first_frame INTEGER NOT NULL,	-- where it began
+	ts_ns INTEGER NOT NULL,		-- that frame's time (realtime ns)
+	conversation INTEGER REFERENCES conversations(id),
+	src TEXT NOT NULL,		-- 'addr:port' ('[v6]:port')
+	dst TEXT NOT NULL,
+	length INTEGER,			-- bytes on the wire
+	xid INTEGER NOT NULL,		-- rpc.xid
+	msg_type TEXT NOT NULL CHECK (msg_type IN ('call', 'reply')),
+	program INTEGER,		-- rpc.program (replies: from the call)
+	program_name TEXT,		-- 'GlusterFS', 'GF-HNDSK', ...
+	version INTEGER,		-- rpc.programversion
+	proc INTEGER,			-- rpc.procedure
+	proc_name TEXT,			-- 'SETATTR', 'SETVOLUME', ...
+	reply_state INTEGER,		-- rpc.replystat: 0 accepted, 1 denied
+	accept_state INTEGER,		-- rpc.state_accept: 0 success, ...
+	call INTEGER REFERENCES rpc_messages(id),	-- replies: the call
+	reply INTEGER REFERENCES rpc_messages(id),	-- calls: the reply, NULL if none
+	call_frame INTEGER,		-- rpc.reqframe
+	latency_ns INTEGER,		-- replies: reply ts - call ts (rpc.time)
+	op_ret INTEGER,			-- gluster.op_ret
+	op_errno INTEGER,		-- gluster.op_errno
+	errno_name TEXT,		-- 'EACCES', ...
+	gfid TEXT,			-- glusterfs.gfid as a UUID
+	pargfid TEXT,			-- glusterfs.pargfid
+	path TEXT,			-- glusterfs.path
+	bname TEXT,			-- glusterfs.bname
+	verdict TEXT,			-- NULL when whole; else 'malformed,truncated,...'
+	why TEXT,			-- the decoder's reason for the verdict
+	info TEXT,			-- one-line summary, as tapline decode prints it
+	body TEXT			-- every decoded field as JSON (json_tree() it)
+);
+CREATE INDEX rpc_messages_by_xid ON rpc_messages (xid, msg_type, ts_ns);
+CREATE INDEX rpc_messages_by_conversation ON rpc_messages (conversation, ts_ns);
+CREATE INDEX rpc_messages_by_time ON rpc_messages (ts_ns);
+CREATE INDEX rpc_messages_by_frame ON rpc_messages (input, frame);
+CREATE INDEX rpc_messages_by_call ON rpc_messages (call) WHERE call IS NOT NULL;
+
+-- Probe events from record files (docs/record-format.md).
+CREATE TABLE probe_events (
+	id INTEGER PRIMARY KEY,
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	session INTEGER NOT NULL REFERENCES record_sessions(id),
+	line INTEGER NOT NULL,		-- line in the record file
+	ts_ns INTEGER,			-- realtime ns; NULL when the clock offset is unknown
+	ts_raw INTEGER NOT NULL,	-- as written, in the session's clock
+	host TEXT,
+	pid INTEGER NOT NULL,
+	tid INTEGER NOT NULL,
+	comm TEXT NOT NULL,
+	probe TEXT NOT NULL,		-- 'gfapi.utimens', 'rpc.call', ...
+	phase TEXT NOT NULL CHECK (phase IN ('entry', 'return', 'event')),
+	args TEXT NOT NULL,		-- every key=value of the line as a JSON object
+	ret INTEGER,			-- args' ret, errno, xid, prog, vers, proc,
+	errno INTEGER,			-- path, copied out for joins and queries
+	xid INTEGER,
+	prog INTEGER,
+	vers INTEGER,
+	proc INTEGER,
+	path TEXT,
+	entry INTEGER REFERENCES probe_events(id),	-- returns: their entry
+	return INTEGER REFERENCES probe_events(id),	-- entries: their return
+	duration_ns INTEGER		-- return ts - entry ts, on both rows
+);
+CREATE INDEX probe_events_by_thread ON probe_events (host, pid, tid, probe, ts_raw, id);
+CREATE INDEX probe_events_by_pid ON probe_events (host, pid, ts_ns);
+CREATE INDEX probe_events_by_xid ON probe_events (xid) WHERE xid IS NOT NULL;
+
+-- Links between probe events and RPC messages (or enclosing probe events).
+-- Every link says how it was found and how sure it is; an event or message
+-- without a link stays in the timeline, unlinked.
+--   exact-xid    the event carries the XID: the call with that XID on the
+--                process's connection (and its reply);
+--   time-window  a glfs_* call and an RPC its process sent between entry and
+--                return whose procedure fits the call (glfs_utimens: SETATTR);
+--   nesting      an event inside another's entry/return on the same thread.
+CREATE TABLE links (
+	id INTEGER PRIMARY KEY,
+	event INTEGER NOT NULL REFERENCES probe_events(id),
+	message INTEGER REFERENCES rpc_messages(id),	-- exact-xid, time-window
+	parent INTEGER REFERENCES probe_events(id),	-- nesting: the enclosing entry
+	method TEXT NOT NULL CHECK (method IN ('exact-xid', 'time-window', 'nesting')),
+	confidence REAL NOT NULL,	-- 1 certain; 1/n when n candidates fit equally
+	note TEXT			-- why, in words ('2 candidates', 'write-behind', ...)
+);
+CREATE INDEX links_by_event ON links (event);
+CREATE INDEX links_by_message ON links (message);
+
+-- Everything on one time axis, one readable line per row.
+CREATE VIEW timeline AS
+	SELECT m.ts_ns AS ts_ns,
+	       strftime('%Y-%m-%d %H:%M:%S', m.ts_ns / 1000000000, 'unixepoch')
+		|| printf('.%09d', m.ts_ns % 1000000000) AS time,
+	       'wire' AS source, m.input AS input, m.frame AS frame,
+	       NULL AS event, m.id AS message,
+	       m.src || ' > ' || m.dst || ' ' ||
+	       coalesce(m.program_name, 'prog ' || m.program) || ' ' ||
+	       coalesce(m.proc_name, 'proc ' || m.proc) || ' ' || m.msg_type ||
+	       printf(' xid=0x%08x', m.xid) ||
+	       CASE WHEN m.op_ret IS NOT NULL
+		    THEN printf(' op_ret=%d op_errno=%d', m.op_ret, m.op_errno) ||
+			 coalesce(' (' || m.errno_name || ')', '')
+		    ELSE '' END ||
+	       CASE WHEN m.msg_type = 'call' AND m.reply IS NULL
+		    THEN ' [no reply]' ELSE '' END ||
+	       coalesce(' [' || m.verdict || ']', '') AS summary
+	FROM rpc_messages m
+	UNION ALL
+	SELECT e.ts_ns,
+	       strftime('%Y-%m-%d %H:%M:%S', e.ts_ns / 1000000000, 'unixepoch')
+		|| printf('.%09d', e.ts_ns % 1000000000),
+	       'probe', e.input, NULL, e.id, NULL,
+	       coalesce(e.host, '?') || ' ' || e.comm || '[' || e.pid || '/' || e.tid ||
+	       '] ' || e.probe || ' ' || e.phase || ' ' || e.args ||
+	       coalesce(' -> ' || (SELECT group_concat(
+			coalesce(m.proc_name, 'proc ' || m.proc) || ' ' || m.msg_type ||
+			' frame ' || m.frame || ' (' || l.method || ')', ', ')
+		    FROM links l JOIN rpc_messages m ON m.id = l.message
+		    WHERE l.event = e.id), '')
+	FROM probe_events e
+	WHERE e.ts_ns IS NOT NULL;
+
+-- Calls that never got a reply in the captures (the mount failure's
+-- GETSPEC or LOOKUP; or a capture that ended too soon), and connections
+-- whose SYNs were never answered or were refused.
+CREATE VIEW unanswered_calls AS
+	SELECT m.id AS message, m.input, m.frame, m.ts_ns, m.src, m.dst,
+	       m.xid, m.program_name, m.proc_name, m.conversation,
+	       c.client_pid, 'call without reply' AS what
+	FROM rpc_messages m LEFT JOIN conversations c ON c.id = m.conversation
+	WHERE m.msg_type = 'call' AND m.reply IS NULL
+	UNION ALL
+	SELECT NULL, c.input, NULL, c.first_ts_ns,
+	       c.client_addr || ':' || c.client_port,
+	       c.server_addr || ':' || c.server_port,
+	       NULL, NULL, NULL, c.id, c.client_pid,
+	       CASE c.state WHEN 'refused' THEN 'connection refused (reset)'
+		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END
+	FROM conversations c
+	WHERE c.state IN ('syn-sent', 'refused');
+
+-- Replies that say a call failed: RPC-level (denied, not accepted) or
+-- GlusterFS-level (op_ret < 0), with the call they answer.
+CREATE VIEW failed_calls AS
+	SELECT r.id AS reply, r.call AS call, r.input, r.frame, r.ts_ns,
+	       r.program_name, r.proc_name, r.xid, r.op_ret, r.op_errno,
+	       r.errno_name, r.reply_state, r.accept_state, r.latency_ns,
+	       c.frame AS call_frame, c.path, c.bname, c.gfid, r.conversation
+	FROM rpc_messages r LEFT JOIN rpc_messages c ON c.id = r.call
+	WHERE r.msg_type = 'reply'
+	  AND (r.op_ret < 0 OR r.reply_state <> 0 OR r.accept_state <> 0);
+
+-- Calls with their latency, slowest first (add WHERE latency_ns > ...).
+CREATE VIEW slow_calls AS
+	SELECT c.id AS call, r.id AS reply, c.input, c.frame, r.frame AS reply_frame,
+	       c.ts_ns, c.program_name, c.proc_name, c.xid, r.latency_ns,
+	       r.op_ret, r.op_errno, c.path, c.bname, c.gfid, c.conversation
+	FROM rpc_messages c JOIN rpc_messages r ON r.id = c.reply
+	WHERE c.msg_type = 'call'
+	ORDER BY r.latency_ns DESC;
+
+-- Each glfs_* call (an entry with its return) with the RPCs it caused and
+-- their replies; calls that caused none appear once with NULLs.
+CREATE VIEW gfapi_calls AS
+	SELECT e.id AS event, e.ts_ns, e.host, e.pid, e.tid, e.comm, e.probe,
+	       e.args, x.ret, x.errno, e.duration_ns,
+	       l.method, l.confidence, l.note,
+	       c.id AS call, c.frame AS call_frame, c.proc_name, c.xid,
+	       r.id AS reply, r.frame AS reply_frame, r.op_ret, r.op_errno,
+	       r.errno_name, r.latency_ns
+	FROM probe_events e
+	LEFT JOIN probe_events x ON x.id = e.return
+	LEFT JOIN links l ON l.event = e.id AND l.message IS NOT NULL
+	LEFT JOIN rpc_messages c ON c.id = l.message AND c.msg_type = 'call'
+	LEFT JOIN rpc_messages r ON r.id = c.reply
+	WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'
+	  AND (l.id IS NULL OR c.id IS NOT NULL);
