@@ -9,6 +9,7 @@ tcpdump tshark
 glusterfs-server glusterfs-client libglusterfs-dev
 systemtap iproute2 nftables procps psmisc
 clang
+libclang-rt-14-dev time
 "
 missing=""
 for p in $PACKAGES; do

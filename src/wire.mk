@@ -9,3 +9,32 @@ tests_unit_wire_reassembly_test_SOURCES = tests/unit/wire_reassembly_test.c \
 	tests/unit/wire_pcap.h tests/unit/tap.h
 tests_unit_wire_reassembly_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/wire_reassembly_test
+
+# Fuzzing.  `./configure --enable-fuzz CC=clang` compiles everything
+# (libtapline.a included) with -fsanitize=fuzzer-no-link,address,undefined
+# (configure.ac sets that in CFLAGS); the harnesses alone link with
+# FUZZ_LDFLAGS (-fsanitize=fuzzer,...), which brings libFuzzer's main.
+# `make fuzz` builds every harness in FUZZ_HARNESSES (other areas append
+# theirs); `make fuzz-run FUZZ_SECONDS=N` runs each for N seconds
+# (tests/fuzz/run.sh).  Without libFuzzer, replay_pcap runs the pcap
+# harness over the corpus as a regular test (tests/wire-fuzz-replay.sh).
+FUZZ_HARNESSES =
+FUZZ_SECONDS = 30
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_pcap
+noinst_PROGRAMS += tests/fuzz/fuzz_pcap
+endif
+tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz_pcap.c
+tests_fuzz_fuzz_pcap_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_pcap_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_pcap
+tests_fuzz_replay_pcap_SOURCES = tests/fuzz/fuzz_pcap.c tests/fuzz/replay.c
+tests_fuzz_replay_pcap_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/wire-fuzz-replay.sh
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus tests/wire-fuzz-replay.sh
+
+fuzz: $(FUZZ_HARNESSES)
+fuzz-run: fuzz
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	$(SHELL) $(top_srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
+.PHONY: fuzz fuzz-run

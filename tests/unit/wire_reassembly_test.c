@@ -621,9 +621,14 @@ static void test_bounds(void)
 
 int main(void)
 {
-	snprintf(dir_tmp, sizeof dir_tmp, "%s/wire-test.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir_tmp)) {
+	/* WIRE_TEST_KEEP=DIR keeps the captures (fuzz corpus seeds). */
+	const char *keep = getenv("WIRE_TEST_KEEP");
+	if (keep)
+		snprintf(dir_tmp, sizeof dir_tmp, "%s", keep);
+	else
+		snprintf(dir_tmp, sizeof dir_tmp, "%s/wire-test.XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!keep && !mkdtemp(dir_tmp)) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -641,7 +646,7 @@ int main(void)
 	test_bounds();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir_tmp);
-	if (system(cmd) != 0)
+	if (!keep && system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir_tmp);
 	return tap_done();
 }
