@@ -1,0 +1,308 @@
+/* gluster_dict.c - GlusterFS dictionaries on the wire, and the small
+ * pieces every GlusterFS program shares (results, gfids, iatt/iattx).
+ *
+ * 3.x dict, inside an opaque<> (libglusterfs dict_serialize()):
+ *	count(be32) { keylen(be32) vallen(be32) key[keylen] '\0' value[vallen] }...
+ * 4.x dict, struct gfx_dict (rpc/xdr/src/glusterfs4-xdr.x):
+ *	xdr_size(u32) count(i32, -1 = NULL dict) pairs<>
+ *	pair: key opaque<> (NUL counted), gfx_value union on type(i32)
+ */
+#include "gluster.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xdr.h"
+
+#define DICT_MAX_PAIRS 4096u
+
+void gluster_uuid_text(const uint8_t g[16], char out[37])
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x",
+		 g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
+		 g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+void gluster_op(struct message *m, struct cursor *c)
+{
+	int32_t ret = xdr_i32(c);
+	int32_t err = xdr_i32(c);
+	if (!cursor_ok(c))
+		return;
+	m->has_op = true;
+	m->op_ret = ret;
+	m->op_errno = err;
+	msg_add_int(m, "gluster.op_ret", ret);
+	msg_add_errno(m, "gluster.op_errno", err);
+	msg_info(m, " op_ret=%d op_errno=%d", ret, err);
+	if (err && errno_name(err))
+		msg_info(m, " %s", errno_name(err));
+}
+
+void gluster_gfid(struct message *m, struct cursor *c, const char *name,
+		  const char *label)
+{
+	const uint8_t *g = xdr_fixed(c, 16);
+	if (!g)
+		return;
+	msg_add_gfid(m, name, g);
+	if (label) {
+		char text[37];
+		gluster_uuid_text(g, text);
+		msg_info(m, " %s=%s", label, text);
+	}
+}
+
+/* Text when every byte is printable (a trailing NUL allowed), else hex. */
+static void add_value(struct message *m, const uint8_t *p, size_t len)
+{
+	size_t n = len;
+	if (n && p[n - 1] == '\0')
+		n--;
+	bool text = true;
+	for (size_t i = 0; i < n && text; i++)
+		text = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+		       p[i] == '\t';
+	if (text)
+		msg_add_str(m, "glusterfs.dict.value", p, n);
+	else
+		msg_add_bytes(m, "glusterfs.dict.value", p, len);
+}
+
+static void add_key(struct message *m, const uint8_t *p, size_t len)
+{
+	if (len && p[len - 1] == '\0')
+		len--;
+	msg_add_str(m, "glusterfs.dict.key", p, len);
+}
+
+void gluster_dict3_bytes(struct message *m, struct cursor *outer,
+			 const uint8_t *p, size_t len, const char *name)
+{
+	if (!len)
+		return;		/* no dict sent */
+	struct cursor c = cursor_init(p, len);
+	uint32_t count = cursor_be32(&c);
+	char label[64];
+	snprintf(label, sizeof label, "%s: %u pairs", name, count);
+	msg_open(m, name, label);
+	if (count > DICT_MAX_PAIRS || (size_t)count * 9 > len)
+		cursor_malformed(&c, "dict count beyond its bytes");
+	for (uint32_t i = 0; i < count && cursor_ok(&c); i++) {
+		uint32_t keylen = cursor_be32(&c);
+		uint32_t vallen = cursor_be32(&c);
+		const uint8_t *key = cursor_take(&c, keylen);
+		if (key && !cursor_skip(&c, 1))	/* the key's NUL */
+			break;
+		const uint8_t *val = cursor_take(&c, vallen);
+		if (!val)
+			break;
+		add_key(m, key, keylen);
+		add_value(m, val, vallen);
+	}
+	msg_close(m);
+	/* The opaque is whole: running out inside it means the bytes lie. */
+	if (!cursor_ok(&c) && outer)
+		cursor_malformed(outer, c.why ? c.why
+					      : "dict pair past its opaque");
+}
+
+void gluster_dict3(struct message *m, struct cursor *c, const char *name)
+{
+	uint32_t len;
+	const uint8_t *p = xdr_opaque(c, XDR_MAX_OPAQUE, &len);
+	if (p)
+		gluster_dict3_bytes(m, c, p, len, name);
+}
+
+enum {
+	DT_STR_OLD = 1, DT_INT = 2, DT_UINT = 3, DT_DOUBLE = 4, DT_STR = 5,
+	DT_PTR = 6, DT_GFUUID = 7, DT_IATT = 8, DT_MDATA = 9,
+};
+
+static void mdata_iatt(struct message *m, struct cursor *c)
+{
+	int64_t at = xdr_i64(c), mt = xdr_i64(c), ct = xdr_i64(c);
+	uint32_t an = xdr_u32(c), mn = xdr_u32(c), cn = xdr_u32(c);
+	msg_open(m, "glusterfs.mdata", "mdata iatt");
+	msg_add_time(m, "glusterfs.ia_atime", at, an);
+	msg_add_time(m, "glusterfs.ia_mtime", mt, mn);
+	msg_add_time(m, "glusterfs.ia_ctime", ct, cn);
+	msg_close(m);
+}
+
+void gluster_dict4(struct message *m, struct cursor *c, const char *name)
+{
+	uint32_t xdr_size = xdr_u32(c);
+	int32_t count = xdr_i32(c);
+	uint32_t n = xdr_u32(c);
+	if (!cursor_ok(c))
+		return;
+	if (count == -1 && n == 0)
+		return;		/* a NULL dict */
+	if (count < 0 || (uint32_t)count != n || n > DICT_MAX_PAIRS) {
+		cursor_malformed(c, "gfx_dict count disagrees with its pairs");
+		return;
+	}
+	if (n == 0)
+		return;
+	char label[64];
+	snprintf(label, sizeof label, "%s: %u pairs", name, n);
+	msg_open(m, name, label);
+	msg_add_uint(m, "glusterfs.dict_xdr_size", xdr_size);
+	for (uint32_t i = 0; i < n && cursor_ok(c); i++) {
+		uint32_t len;
+		const uint8_t *key = xdr_opaque(c, XDR_MAX_NAME, &len);
+		int32_t type = xdr_i32(c);
+		if (!cursor_ok(c))
+			break;
+		add_key(m, key, len);
+		switch (type) {
+		case DT_INT:
+			msg_add_int(m, "glusterfs.dict.value", xdr_i64(c));
+			break;
+		case DT_UINT:
+			msg_add_uint(m, "glusterfs.dict.value", xdr_u64(c));
+			break;
+		case DT_DOUBLE: {
+			uint64_t bits = xdr_u64(c);
+			double d;
+			memcpy(&d, &bits, sizeof d);
+			char text[40];
+			int tl = snprintf(text, sizeof text, "%.17g", d);
+			msg_add_str(m, "glusterfs.dict.value", text,
+				    (size_t)tl);
+			break;
+		}
+		case DT_STR:
+		case DT_STR_OLD:
+		case DT_PTR: {
+			const uint8_t *v = xdr_opaque(c, XDR_MAX_OPAQUE, &len);
+			if (v)
+				add_value(m, v, len);
+			break;
+		}
+		case DT_GFUUID: {
+			const uint8_t *g = xdr_fixed(c, 16);
+			if (g)
+				msg_add_gfid(m, "glusterfs.dict.value", g);
+			break;
+		}
+		case DT_IATT: {
+			struct gluster_iatt ia;
+			if (gluster_read_iattx(c, &ia))
+				gluster_add_iatt(m, &ia, "glusterfs.iattx",
+						 "iattx");
+			break;
+		}
+		case DT_MDATA:
+			mdata_iatt(m, c);
+			break;
+		default:
+			cursor_malformed(c, "gfx_value of an unknown type");
+			break;
+		}
+	}
+	msg_close(m);
+}
+
+const struct field *gluster_dict_find(const struct message *m, unsigned from,
+				      const char *key)
+{
+	size_t klen = strlen(key);
+	for (unsigned i = from; i + 1 < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		if (f->kind != FIELD_STR || strcmp(f->name, "glusterfs.dict.key"))
+			continue;
+		if (f->len == klen && !memcmp(field_bytes(m, f), key, klen))
+			return &m->fields[i + 1];
+	}
+	return NULL;
+}
+
+/* ---- iatt ---- */
+
+bool gluster_read_iatt3(struct cursor *c, struct gluster_iatt *ia)
+{
+	memset(ia, 0, sizeof *ia);
+	const uint8_t *g = xdr_fixed(c, 16);
+	if (g)
+		memcpy(ia->gfid, g, 16);
+	ia->ino = xdr_u64(c);
+	ia->dev = xdr_u64(c);
+	ia->mode = xdr_u32(c);
+	ia->nlink = xdr_u32(c);
+	ia->uid = xdr_u32(c);
+	ia->gid = xdr_u32(c);
+	ia->rdev = xdr_u64(c);
+	ia->size = xdr_u64(c);
+	ia->blksize = xdr_u32(c);
+	ia->blocks = xdr_u64(c);
+	/* 3.x sends seconds as u32; a client's -1 arrives as 0xffffffff and
+	 * is read back as signed, so it shows as the -1 that was meant. */
+	for (int i = 0; i < 3; i++) {
+		ia->sec[i] = xdr_i32(c);
+		ia->nsec[i] = xdr_u32(c);
+	}
+	return cursor_ok(c);
+}
+
+bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia)
+{
+	memset(ia, 0, sizeof *ia);
+	ia->x = true;
+	const uint8_t *g = xdr_fixed(c, 16);
+	if (g)
+		memcpy(ia->gfid, g, 16);
+	ia->flags = xdr_u64(c);
+	ia->ino = xdr_u64(c);
+	ia->dev = xdr_u64(c);
+	ia->rdev = xdr_u64(c);
+	ia->size = xdr_u64(c);
+	ia->blocks = xdr_u64(c);
+	ia->attributes = xdr_u64(c);
+	ia->attributes_mask = xdr_u64(c);
+	for (int i = 0; i < 4; i++)
+		ia->sec[i] = xdr_i64(c);
+	for (int i = 0; i < 4; i++)
+		ia->nsec[i] = xdr_u32(c);
+	ia->nlink = xdr_u32(c);
+	ia->uid = xdr_u32(c);
+	ia->gid = xdr_u32(c);
+	ia->blksize = xdr_u32(c);
+	ia->mode = xdr_u32(c);
+	return cursor_ok(c);
+}
+
+void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
+		      const char *name, const char *label)
+{
+	static const char *const times[] = {
+		"glusterfs.ia_atime", "glusterfs.ia_mtime",
+		"glusterfs.ia_ctime", "glusterfs.ia_btime",
+	};
+	msg_open(m, name, label);
+	msg_add_gfid(m, "glusterfs.ia_gfid", ia->gfid);
+	if (ia->x)
+		msg_add_hex(m, "glusterfs.iax_flags", ia->flags);
+	msg_add_uint(m, "glusterfs.ia_ino", ia->ino);
+	msg_add_uint(m, "glusterfs.ia_dev", ia->dev);
+	msg_add_uint(m, "glusterfs.ia_rdev", ia->rdev);
+	msg_add_uint(m, "glusterfs.ia_size", ia->size);
+	msg_add_uint(m, "glusterfs.ia_blocks", ia->blocks);
+	msg_add_uint(m, "glusterfs.ia_blksize", ia->blksize);
+	msg_add_uint(m, "glusterfs.ia_mode", ia->mode);
+	msg_add_uint(m, "glusterfs.ia_nlink", ia->nlink);
+	msg_add_uint(m, "glusterfs.ia_uid", ia->uid);
+	msg_add_uint(m, "glusterfs.ia_gid", ia->gid);
+	for (int i = 0; i < (ia->x ? 4 : 3); i++)
+		msg_add_time(m, times[i], ia->sec[i], ia->nsec[i]);
+	if (ia->x) {
+		msg_add_hex(m, "glusterfs.iax_attributes", ia->attributes);
+		msg_add_hex(m, "glusterfs.iax_attributes_mask",
+			    ia->attributes_mask);
+	}
+	msg_close(m);
+}

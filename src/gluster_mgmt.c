@@ -1,0 +1,384 @@
+/* gluster_mgmt.c - the GlusterFS programs besides file operations:
+ * Handshake, Dump, Portmap, callbacks, and GlusterD's management, friend,
+ * brick-op, op-version handshake and CLI programs.  Program numbers and
+ * procedure lists: rpc/rpc-lib/src/protocol-common.h and xdr-common.h;
+ * bodies: rpc/xdr/src/glusterfs3-xdr.x, rpc-common-xdr.x, portmap-xdr.x,
+ * glusterd1-xdr.x, cli1-xdr.x (GlusterFS 10).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "gluster.h"
+#include "rpc.h"
+#include "xdr.h"
+
+/* Field names of the layouts below (a list tapline decode
+ * --list-fields finds). */
+static const char F_GD_DICT[] = "glusterd.dict";
+static const char F_GD_HOSTNAME[] = "glusterd.hostname";
+static const char F_GD_OP[] = "glusterd.op";
+static const char F_GD_OP_ERRSTR[] = "glusterd.op_errstr";
+static const char F_GD_PORT[] = "glusterd.port";
+static const char F_GD_TNX_ID[] = "glusterd.tnx_id";
+static const char F_GD_UUID[] = "glusterd.uuid";
+static const char F_GL_BRICK[] = "gluster.brick";
+static const char F_GL_DICT[] = "gluster.dict";
+static const char F_GL_OP_ERRSTR[] = "gluster.op_errstr";
+static const char F_HNDSK_DICT[] = "glusterfs.hndsk.dict";
+static const char F_XDATA[] = "glusterfs.xdata";
+
+#define END { I_END, NULL, NULL }
+#define OP { I_OP, NULL, NULL }
+#define X3 { I_DICT3, F_XDATA, NULL }
+#define HDICT { I_DICT3, F_HNDSK_DICT, NULL }
+#define GDICT { I_DICT3, F_GD_DICT, NULL }
+#define CDICT { I_DICT3, F_GL_DICT, NULL }
+#define UUID { I_UUID, F_GD_UUID, NULL }
+#define TXN { I_UUID, F_GD_TNX_ID, NULL }
+#define GOP { I_I32, F_GD_OP, "op" }
+#define HOST { I_STR, F_GD_HOSTNAME, "hostname" }
+#define PORT { I_I32, F_GD_PORT, "port" }
+#define GERR { I_STR, F_GD_OP_ERRSTR, "error" }
+#define CERR { I_STR, F_GL_OP_ERRSTR, "error" }
+#define BRICK { I_STR, F_GL_BRICK, "brick" }
+
+#define LAYOUT(id, ...) static const struct gluster_item id[] = { __VA_ARGS__, END }
+#define PAIR(call, reply) ((const struct gluster_item *const[]){ call, reply })
+#define PROC(n, c, r) \
+	{ n, gluster_layout_call, gluster_layout_reply, PAIR(c, r) }
+#define EMPTY(n) { n, rpc_body_empty, rpc_body_empty, NULL }
+#define NODEC(n) { n, NULL, NULL, NULL }
+#define NPROCS(t) (uint32_t)(sizeof t / sizeof t[0])
+
+/* ---- GlusterFS Handshake (14398633 v2) ---- */
+
+LAYOUT(c_setvolume, HDICT);
+LAYOUT(r_setvolume, OP, HDICT);
+LAYOUT(c_getspec, { I_HEX32, "glusterfs.hndsk.flags", NULL },
+       { I_STR, "glusterfs.hndsk.getspec.key", "key" }, X3);
+LAYOUT(r_getspec, OP, { I_STR, "glusterfs.hndsk.getspec", NULL }, X3);
+LAYOUT(c_set_lk_ver, { I_STR, "glusterfs.hndsk.uid", "uid" },
+       { I_I32, "glusterfs.hndsk.lk_ver", "lk_ver" });
+LAYOUT(r_set_lk_ver, OP, { I_I32, "glusterfs.hndsk.lk_ver", "lk_ver" });
+LAYOUT(c_event_notify, { I_I32, "glusterfs.hndsk.event_notify_op", "op" },
+       HDICT);
+LAYOUT(r_event_notify, OP, HDICT);
+LAYOUT(c_dict_only, HDICT);
+LAYOUT(r_volume_info, OP,
+       { I_STR, "glusterfs.hndsk.getvolumeinfo.op_errstr", "error" }, HDICT);
+
+/* SETVOLUME's reply carries the server's verdict in its dict: "ERROR"
+ * holds the reason ("Authentication failed") when op_ret is -1. */
+static void setvolume_reply(struct message *m, struct cursor *c,
+			    const struct rpc_proc *proc)
+{
+	(void)proc;
+	unsigned from = m->nfields;
+	gluster_run_layout(m, c, r_setvolume);
+	const struct field *err = gluster_dict_find(m, from, "ERROR");
+	if (err && err->kind == FIELD_STR) {
+		size_t n = err->len > 200 ? 200 : err->len;
+		msg_info(m, " error=\"%.*s\"", (int)n,
+			 (const char *)field_bytes(m, err));
+	}
+}
+
+/* SETVOLUME's call: name the client process and the brick it wants. */
+static void setvolume_call(struct message *m, struct cursor *c,
+			   const struct rpc_proc *proc)
+{
+	(void)proc;
+	unsigned from = m->nfields;
+	gluster_run_layout(m, c, c_setvolume);
+	static const char *const keys[] = {
+		"remote-subvolume", "process-name", "process-uuid",
+	};
+	static const char *const labels[] = { "subvolume", "process", "uuid" };
+	for (int i = 0; i < 3; i++) {
+		const struct field *f = gluster_dict_find(m, from, keys[i]);
+		if (f && f->kind == FIELD_STR)
+			msg_info(m, " %s=%.*s", labels[i],
+				 (int)(f->len > 200 ? 200 : f->len),
+				 (const char *)field_bytes(m, f));
+	}
+}
+
+/* GETSPEC's reply: the volfile; the summary says how long it is. */
+static void getspec_reply(struct message *m, struct cursor *c,
+			  const struct rpc_proc *proc)
+{
+	(void)proc;
+	unsigned from = m->nfields;
+	gluster_run_layout(m, c, r_getspec);
+	for (unsigned i = from; i < m->nfields; i++)
+		if (!strcmp(m->fields[i].name, "glusterfs.hndsk.getspec")) {
+			msg_info(m, " spec=%u bytes", m->fields[i].len);
+			break;
+		}
+}
+
+static const struct rpc_proc hndsk_procs[] = {
+	EMPTY("NULL"),
+	{ "SETVOLUME", setvolume_call, setvolume_reply, NULL },
+	{ "GETSPEC", gluster_layout_call, getspec_reply,
+	  PAIR(c_getspec, r_getspec) },
+	EMPTY("PING"),
+	PROC("SET_LK_VER", c_set_lk_ver, r_set_lk_ver),
+	PROC("EVENT_NOTIFY", c_event_notify, r_event_notify),
+	PROC("GET_VOLUME_INFO", c_dict_only, r_volume_info),
+	PROC("GET_SNAPSHOT_INFO", c_dict_only, r_volume_info),
+};
+
+/* ---- Dump (123451501 v1): DUMP lists programs, PING is 2 ---- */
+
+LAYOUT(c_dump, { I_U64, "gluster.gfsid", NULL });
+LAYOUT(r_dump, { I_U64, "gluster.gfsid", NULL }, OP,
+       { I_PROGLIST, NULL, NULL });
+LAYOUT(c_none, END);
+LAYOUT(r_common, OP, X3);
+
+static const struct rpc_proc dump_procs[] = {
+	EMPTY("NULL"),
+	PROC("DUMP", c_dump, r_dump),
+	/* rpcsvc_ping(): no arguments, answered with gf_common_rsp */
+	{ "PING", rpc_body_empty, gluster_layout_reply, PAIR(c_none, r_common) },
+};
+
+/* ---- Portmap (34123456 v1) ---- */
+
+LAYOUT(c_portbybrick, BRICK);
+LAYOUT(r_portbybrick, OP, { I_I32, "gluster.brick.status", "status" },
+       { I_I32, "gluster.brick.port", "port" });
+LAYOUT(c_brickbyport, { I_I32, "gluster.brick.port", "port" });
+LAYOUT(r_brickbyport, OP, { I_I32, "gluster.brick.status", "status" },
+       BRICK);
+LAYOUT(c_signin, BRICK, { I_I32, "gluster.brick.port", "port" },
+       { I_I32, "gluster.pid", "pid" });
+LAYOUT(c_signout, BRICK, { I_I32, "gluster.brick.port", "port" },
+       { I_I32, "gluster.rdma_port", NULL });
+LAYOUT(r_op, OP);
+
+static const struct rpc_proc pmap_procs[] = {
+	EMPTY("NULL"),
+	PROC("PORTBYBRICK", c_portbybrick, r_portbybrick),
+	PROC("BRICKBYPORT", c_brickbyport, r_brickbyport),
+	NODEC("SIGNUP"),	/* unused upstream, kept for numbering */
+	PROC("SIGNIN", c_signin, r_op),
+	PROC("SIGNOUT", c_signout, r_op),
+};
+
+/* ---- Callbacks (52743234 v1): server -> client calls ---- */
+
+LAYOUT(c_recall_lease, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
+       { I_U32, "glusterfs.lease.type", "type" },
+       { I_GFID, "glusterfs.cbk.tid", NULL }, X3);
+LAYOUT(c_statedump, { I_U32, "gluster.pid", "pid" });
+LAYOUT(c_inodelk_contention, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
+       { I_FLOCK, NULL, NULL }, { I_U32, "gluster.pid", "pid" },
+       { I_STR, "glusterfs.cbk.domain", "domain" }, X3);
+LAYOUT(c_entrylk_contention, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
+       { I_U32, "glusterfs.type", "type" }, { I_U32, "gluster.pid", "pid" },
+       { I_STR, "glusterfs.name", "name" },
+       { I_STR, "glusterfs.cbk.domain", "domain" }, X3);
+
+static const struct rpc_proc cbk_procs[] = {
+	EMPTY("NULL"),
+	NODEC("FETCHSPEC"),
+	NODEC("INO_FLUSH"),
+	NODEC("EVENT_NOTIFY"),
+	NODEC("GET_SNAPS"),
+	NODEC("CACHE_INVALIDATION"),
+	NODEC("CHILD_UP"),
+	NODEC("CHILD_DOWN"),
+	{ "RECALL_LEASE", gluster_layout_call, NULL,
+	  PAIR(c_recall_lease, r_op) },
+	{ "STATEDUMP", gluster_layout_call, NULL, PAIR(c_statedump, r_op) },
+	{ "INODELK_CONTENTION", gluster_layout_call, NULL,
+	  PAIR(c_inodelk_contention, r_op) },
+	{ "ENTRYLK_CONTENTION", gluster_layout_call, NULL,
+	  PAIR(c_entrylk_contention, r_op) },
+};
+
+/* ---- GlusterD management v2 (1238433 v2) ---- */
+
+LAYOUT(c_cluster_lock, UUID);
+LAYOUT(r_cluster_lock, UUID, OP);
+LAYOUT(c_op_req, UUID, GOP, { I_DICT3, "glusterd.buffer", NULL });
+LAYOUT(r_stage_op, UUID, GOP, OP, GERR, GDICT);
+LAYOUT(r_commit_op, UUID, GOP, OP, GDICT, GERR);
+
+static const struct rpc_proc mgmt_v2_procs[] = {
+	EMPTY("NULL"),
+	PROC("CLUSTER_LOCK", c_cluster_lock, r_cluster_lock),
+	PROC("CLUSTER_UNLOCK", c_cluster_lock, r_cluster_lock),
+	PROC("STAGE_OP", c_op_req, r_stage_op),
+	PROC("COMMIT_OP", c_op_req, r_commit_op),
+};
+
+/* ---- GlusterD management v3 (1238433 v3) ---- */
+
+LAYOUT(c_v3_lock, UUID, TXN, GOP, GDICT);
+LAYOUT(r_v3_lock, UUID, TXN, GDICT, OP);
+LAYOUT(c_v3_op, UUID, GOP, GDICT);
+LAYOUT(r_v3_val, UUID, GOP, OP, GERR, GDICT);
+LAYOUT(r_v3_commit, UUID, GOP, OP, GDICT, GERR);
+LAYOUT(c_v3_post_val, UUID, GOP, { I_I32, "glusterd.op_ret", NULL }, GDICT);
+
+static const struct rpc_proc mgmt_v3_procs[] = {
+	EMPTY("NULL"),
+	PROC("LOCK", c_v3_lock, r_v3_lock),
+	PROC("PRE_VALIDATE", c_v3_op, r_v3_val),
+	PROC("BRICK_OP", c_v3_op, r_v3_val),
+	PROC("COMMIT", c_v3_op, r_v3_commit),
+	PROC("POST_VALIDATE", c_v3_post_val, r_v3_val),
+	PROC("UNLOCK", c_v3_lock, r_v3_lock),
+	PROC("POST_COMMIT", c_v3_op, r_v3_commit),
+};
+
+/* ---- GlusterD friend (1238437 v2) ---- */
+
+LAYOUT(c_probe, UUID, HOST, PORT);
+LAYOUT(r_probe, UUID, HOST, PORT, OP, GERR);
+LAYOUT(c_friend_add, UUID, HOST, PORT, { I_DICT3, "glusterd.vols", NULL });
+LAYOUT(r_friend, UUID, HOST, OP, PORT);
+LAYOUT(c_unfriend, UUID, HOST, PORT);
+LAYOUT(c_friend_update, UUID, { I_DICT3, "glusterd.friends", NULL }, PORT);
+LAYOUT(r_friend_update, UUID, GOP, OP);
+
+static const struct rpc_proc friend_procs[] = {
+	EMPTY("NULL"),
+	PROC("PROBE_QUERY", c_probe, r_probe),
+	PROC("FRIEND_ADD", c_friend_add, r_friend),
+	PROC("FRIEND_REMOVE", c_unfriend, r_friend),
+	PROC("FRIEND_UPDATE", c_friend_update, r_friend_update),
+};
+
+/* ---- GlusterD brick operations (4867634 v2) ---- */
+
+LAYOUT(c_brick_op, { I_STR, "glusterd.name", "name" }, GOP,
+       { I_DICT3, "glusterd.input", NULL }, GDICT);
+LAYOUT(r_brick_op, OP, { I_DICT3, "glusterd.output", NULL }, GERR);
+#define BRICK_OP(n) PROC(n, c_brick_op, r_brick_op)
+
+static const struct rpc_proc brick_procs[] = {
+	EMPTY("NULL"),
+	BRICK_OP("TERMINATE"),
+	BRICK_OP("XLATOR_INFO"),
+	BRICK_OP("XLATOR_OP"),
+	BRICK_OP("STATUS"),
+	BRICK_OP("OP"),
+	BRICK_OP("XLATOR_DEFRAG"),
+	BRICK_OP("NODE_PROFILE"),
+	BRICK_OP("NODE_STATUS"),
+	BRICK_OP("VOLUME_BARRIER_OP"),
+	BRICK_OP("BARRIER"),
+	BRICK_OP("NODE_BITROT"),
+	BRICK_OP("ATTACH"),
+	BRICK_OP("DUMP_METRICS"),
+	BRICK_OP("SVC_ATTACH"),
+	BRICK_OP("SVC_DETACH"),
+};
+
+/* ---- GlusterD op-version handshake (1239873 v1) ---- */
+
+LAYOUT(c_versions, { I_DICT3, "glusterd.hndsk", NULL });
+LAYOUT(r_versions, OP, { I_DICT3, "glusterd.hndsk", NULL });
+
+static const struct rpc_proc gd_hndsk_procs[] = {
+	EMPTY("NULL"),
+	PROC("VERSIONS", c_versions, r_versions),
+	PROC("VERSIONS_ACK", c_versions, r_versions),
+};
+
+/* ---- CLI (1238463 v2) ---- */
+
+LAYOUT(c_cli, CDICT);
+LAYOUT(r_cli, OP, CERR, CDICT);
+LAYOUT(c_peer_list, { I_I32, "gluster.flag", "flags" }, CDICT);
+LAYOUT(r_peer_list, OP, { I_DICT3, "gluster.friends", NULL });
+LAYOUT(c_fsm_log, { I_STR, "gluster.name", "name" });
+LAYOUT(r_fsm_log, OP, CERR, { I_DICT3, "gluster.fsm_log", NULL });
+LAYOUT(c_getwd, { I_I32, "gluster.unused", NULL });
+LAYOUT(r_getwd, OP, { I_STR, "gluster.wd", "wd" });
+LAYOUT(c_mount, { I_STR, "gluster.label", "label" }, CDICT);
+LAYOUT(r_mount, OP, { I_STR, "gluster.path", "path" });
+LAYOUT(c_umount, { I_I32, "gluster.lazy", "lazy" },
+       { I_STR, "gluster.path", "path" });
+#define CLI(n) PROC(n, c_cli, r_cli)
+
+static const struct rpc_proc cli_procs[] = {
+	EMPTY("NULL"),
+	CLI("PROBE"),
+	CLI("DEPROBE"),
+	PROC("LIST_FRIENDS", c_peer_list, r_peer_list),
+	CLI("CREATE_VOLUME"),
+	CLI("GET_VOLUME"),
+	CLI("GET_NEXT_VOLUME"),
+	CLI("DELETE_VOLUME"),
+	CLI("START_VOLUME"),
+	CLI("STOP_VOLUME"),
+	CLI("RENAME_VOLUME"),
+	CLI("DEFRAG_VOLUME"),
+	CLI("SET_VOLUME"),
+	CLI("ADD_BRICK"),
+	CLI("REMOVE_BRICK"),
+	CLI("REPLACE_BRICK"),
+	CLI("LOG_ROTATE"),
+	CLI("GETSPEC"),
+	CLI("PMAP_PORTBYBRICK"),
+	CLI("SYNC_VOLUME"),
+	CLI("RESET_VOLUME"),
+	PROC("FSM_LOG", c_fsm_log, r_fsm_log),
+	CLI("GSYNC_SET"),
+	CLI("PROFILE_VOLUME"),
+	CLI("QUOTA"),
+	CLI("TOP_VOLUME"),
+	PROC("GETWD", c_getwd, r_getwd),
+	CLI("STATUS_VOLUME"),
+	CLI("STATUS_ALL"),
+	PROC("MOUNT", c_mount, r_mount),
+	PROC("UMOUNT", c_umount, r_op),
+	CLI("HEAL_VOLUME"),
+	CLI("STATEDUMP_VOLUME"),
+	CLI("LIST_VOLUME"),
+	CLI("CLRLOCKS_VOLUME"),
+	CLI("UUID_RESET"),
+	CLI("UUID_GET"),
+	CLI("COPY_FILE"),
+	CLI("SYS_EXEC"),
+	CLI("SNAP"),
+	CLI("BARRIER_VOLUME"),
+	CLI("GET_VOL_OPT"),
+	CLI("GANESHA"),
+	CLI("BITROT"),
+	CLI("ATTACH_TIER"),
+	CLI("TIER"),
+	CLI("GET_STATE"),
+	CLI("RESET_BRICK"),
+	CLI("REMOVE_TIER_BRICK"),
+	CLI("ADD_TIER_BRICK"),
+};
+
+#define PROGRAM(id, num, ver, name, field, procs)                          \
+	static const struct rpc_program id = {                             \
+		num, ver, name, name, field, procs, NPROCS(procs),         \
+	}
+
+PROGRAM(hndsk, 14398633, 2, "GF-HNDSK", "glusterfs.hndsk.proc", hndsk_procs);
+PROGRAM(dump, 123451501, 1, "GF-DUMP", "gluster.dump.proc", dump_procs);
+PROGRAM(pmap, 34123456, 1, "GF-PMAP", "gluster.pmap.proc", pmap_procs);
+PROGRAM(cbk, 52743234, 1, "GF-CBK", "glusterfs.cbk.proc", cbk_procs);
+PROGRAM(mgmt_v2, 1238433, 2, "GD-MGMT", "glusterd.mgmt.proc", mgmt_v2_procs);
+PROGRAM(mgmt_v3, 1238433, 3, "GD-MGMT-V3", "glusterd.mgmt.proc",
+	mgmt_v3_procs);
+PROGRAM(friend, 1238437, 2, "GD-FRIEND", "glusterd.friend.proc",
+	friend_procs);
+PROGRAM(brick, 4867634, 2, "GD-BRICK", "glusterd.brick.proc", brick_procs);
+PROGRAM(gd_hndsk, 1239873, 1, "GD-HNDSK", "glusterd.hndsk.proc",
+	gd_hndsk_procs);
+PROGRAM(cli, 1238463, 2, "GLUSTER-CLI", "gluster.cli.proc", cli_procs);
+
+const struct rpc_program *const gluster_mgmt_programs[] = {
+	&hndsk, &dump, &pmap, &cbk, &mgmt_v2, &mgmt_v3, &friend, &brick,
+	&gd_hndsk, &cli, NULL,
+};
