@@ -28,7 +28,7 @@ enum derived_id {
 	D_RPC_PROGRAM,
 	D_RPC_PROGRAMVERSION,
 	D_RPC_PROCEDURE,
-	D_RPC_REQFRAME,
+	D_RPC_REPFRAME,
 	D_RPC_TIME,
 	D_RPC_REPLYSTAT,
 	D_RPC_STATE_ACCEPT,
@@ -65,8 +65,8 @@ static const struct derived_info derived[D_COUNT] = {
 		"program version (replies: from the matched call)" },
 	[D_RPC_PROCEDURE] = { "rpc.procedure", "uint",
 		"procedure number (replies: from the matched call)" },
-	[D_RPC_REQFRAME] = { "rpc.reqframe", "uint",
-		"replies: frame of the matched call (\"Call In\")" },
+	[D_RPC_REPFRAME] = { "rpc.repframe", "uint",
+		"replies: frame of the matched call (\"Call In\"; tshark's name)" },
 	[D_RPC_TIME] = { "rpc.time", "time",
 		"replies: time since the call, seconds.nanoseconds" },
 	[D_RPC_REPLYSTAT] = { "rpc.replystat", "uint",
@@ -227,7 +227,7 @@ static bool derived_value(const struct message *m, int id, struct field *f,
 		f->v.u = m->proc;
 		f->text = m->proc_name;
 		return m->has_rpc && (!reply || m->call_frame);
-	case D_RPC_REQFRAME:
+	case D_RPC_REPFRAME:
 		f->v.u = m->call_frame;
 		return reply && m->call_frame;
 	case D_RPC_TIME:
@@ -643,7 +643,7 @@ void output_summary(struct output *o, const struct message *m)
 {
 	char info[MSG_INFO_SIZE + 256];
 	compose_info(info, sizeof info, m);
-	fprintf(o->out, "%4" PRIu64 " ", m->frame);
+	fprintf(o->out, "%5" PRIu64 " ", m->frame);
 	put_time(o, m);
 	fputc(' ', o->out);
 	put_endpoint(o->out, &m->src);

@@ -77,7 +77,7 @@ int main(void)
 	NOMATCH("cql");
 	MATCH("glusterfs.gfid");
 	NOMATCH("glusterfs.path");
-	MATCH("rpc.reqframe");
+	MATCH("rpc.repframe");
 	NOMATCH("_ws.malformed");
 
 	/* numbers: decimal, hex, negative, fractions; derived names */

@@ -107,17 +107,17 @@ int main(void)
 	output_init(&o, stdout);
 	output_set_first_time(&o, 1763764000123333789LL);
 	is_str(render(output_summary, &o, m),
-	       "  53 0.000123 127.0.0.2:1021 \u2192 127.0.0.2:49152 GlusterFS 244 "
+	       "   53 0.000123 127.0.0.2:1021 \u2192 127.0.0.2:49152 GlusterFS 244 "
 	       "V400 SETATTR Call gfid=4e1f2a33 valid=ATIME,MTIME "
 	       "atime=-1.000000000\n",
 	       "summary line: frame, relative time, src -> dst, proto, len, info");
 
 	o.time_format = TIME_EPOCH;
-	ok(!strncmp(render(output_summary, &o, m), "  53 1763764000.123456 ", 23),
+	ok(!strncmp(render(output_summary, &o, m), "   53 1763764000.123456 ", 24),
 	   "-t e: epoch seconds with microseconds");
 	o.time_format = TIME_DATE;
 	ok(!strncmp(render(output_summary, &o, m),
-		    "  53 2025-11-21 22:26:40.123456 ", 32),
+		    "   53 2025-11-21 22:26:40.123456 ", 33),
 	   "-t ad: UTC date and time");
 	o.time_format = TIME_RELATIVE;
 
@@ -227,7 +227,7 @@ int main(void)
 		"frame.number", "frame.time_epoch", "ip.src", "tcp.srcport",
 		"tcp.dstport", "tcp.stream", "rpc.xid", "rpc.msgtyp",
 		"rpc.program", "rpc.programversion", "rpc.procedure",
-		"rpc.reqframe", "glusterfs.dict.key", "glusterfs.gfid",
+		"rpc.repframe", "glusterfs.dict.key", "glusterfs.gfid",
 		"ipv6.src", "glusterfs.ia_atime",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -259,7 +259,7 @@ int main(void)
 	eacces_reply(m);
 	output_init(&o, stdout);
 	o.format = OUTPUT_FIELDS;
-	output_add_field(&o, "rpc.reqframe");
+	output_add_field(&o, "rpc.repframe");
 	output_add_field(&o, "rpc.time");
 	output_add_field(&o, "gluster.op_errno");
 	output_add_field(&o, "rpc.msgtyp");

@@ -1,0 +1,468 @@
+/* cmd_decode.c - `tapline decode`: captures in, decoded messages out, with
+ * tshark's options where tshark has them (-r -c -V -T -e -E -Y -z -q -t). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "commands.h"
+#include "decoder.h"
+#include "filter.h"
+#include "output.h"
+#include "stats.h"
+
+/* The names the decoders' sources add, scanned at build time
+ * (src/output.mk writes src/field_names.c). */
+extern const char *const decoder_field_names[];
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: tapline decode [OPTIONS] [-r] FILE...\n"
+"       tapline decode --list-fields [FILE...]\n"
+"\n"
+"Decodes GlusterFS (every program: FOPs v3.3 and v4.x, handshake, dump,\n"
+"portmap, callbacks, glusterd management, CLI) and other ONC-RPC traffic\n"
+"from packet captures: pcap or pcapng, gzip-compressed or not, several\n"
+"files read as one capture (tcpdump's -C/-G rotations) with frames\n"
+"numbered across them.  TCP streams are reassembled and RPC records found\n"
+"by content, never by port; a message that spans frames is shown at the\n"
+"frame where it completed, like tshark.\n"
+"\n"
+"Input:\n"
+"  -r, --read-file FILE  a capture to read (may be repeated; FILE\n"
+"                        arguments without -r are read too, in order)\n"
+"  -c, --count N         stop after N messages shown (tshark counts\n"
+"                        frames read; tapline counts messages after -Y)\n"
+"\n"
+"Output (one of; default: one summary line per message):\n"
+"  -V, --verbose         a detail tree per message: frame, IP, TCP, RPC\n"
+"                        header lines, then every decoded field\n"
+"  -T, --format FORMAT   text (default), json (one JSON object per\n"
+"                        message, one per line), or fields (see -e)\n"
+"  -e, --field NAME      a column for -T fields (repeatable; -e alone\n"
+"                        implies -T fields).  Several occurrences are\n"
+"                        joined with ','\n"
+"  -E, --field-option OPTION\n"
+"                        for -T fields: separator=C (/t tab, /s space),\n"
+"                        aggregator=C, header=y|n, quote=d|s|n,\n"
+"                        occurrence=f|l|a (first, last, all)\n"
+"  -t FORMAT             time column: r relative to the first frame\n"
+"                        (default), d delta to the previous message shown,\n"
+"                        a absolute UTC time, ad UTC date and time, e epoch\n"
+"  -q, --quiet           no per-message output (with -z: only reports)\n"
+"  -n                    accepted for tshark habits (tapline never\n"
+"                        resolves names)\n"
+"\n"
+"Selection and statistics:\n"
+"  -Y, --display-filter EXPR\n"
+"                        show only messages matching EXPR, e.g.\n"
+"                          -Y 'glusterfs.proc == SETATTR'\n"
+"                          -Y 'gluster.op_errno == EACCES || rpc.time > 0.5'\n"
+"                          -Y 'rpc.msgtyp == 0 and not glusterfs.gfid'\n"
+"                        Operators: == != < <= > >= (eq ne lt le gt ge),\n"
+"                        contains, matches (POSIX ERE), in {A B ...};\n"
+"                        and/&&, or/||, not/!, parentheses.  A bare name\n"
+"                        tests presence of a field or protocol (rpc,\n"
+"                        glusterfs, gluster, tcp, ip, ipv6).  Values:\n"
+"                        numbers (decimal, 0x hex, -1, 0.5), \"strings\",\n"
+"                        bare words (127.0.0.1, EACCES, SETATTR).  See\n"
+"                        tapline-decode(1) for the exact rules\n"
+"  -z, --statistics SPEC print a report at the end (repeatable):\n"
+"                        rpc,srt[,PROGRAM[,VERSION]]  calls, replies and\n"
+"                          response time min/p50/p90/p99/max/avg per\n"
+"                          procedure\n"
+"                        rpc,programs    the same per program and version\n"
+"                        rpc,unanswered  calls that got no reply\n"
+"                        gluster,errors  replies with op_ret < 0, by errno\n"
+"                        expert          malformed/truncated/... counts\n"
+"                        help            this list\n"
+"      --list-fields     the field names -e, -Y and -T json use: the\n"
+"                        derived names (from the message header), then\n"
+"                        the names the decoders' sources add; with FILEs,\n"
+"                        the names those captures produce, with counts\n"
+"  -h, --help            this help\n"
+"\n"
+"Field names follow Wireshark's where Wireshark has one (frame.number,\n"
+"frame.time_epoch, ip.src, tcp.srcport, tcp.stream, rpc.xid, rpc.msgtyp,\n"
+"rpc.program, rpc.programversion, rpc.procedure, rpc.time,\n"
+"gluster.op_errno, glusterfs.proc ...), so tshark habits and filters\n"
+"carry over; see docs/fields.md.\n"
+"\n"
+"Summary line columns: frame, time, source -> destination, protocol,\n"
+"message length, info.  Verdicts follow the info in brackets:\n"
+"[Malformed: why] (an impossible value), [Truncated] (the capture ended\n"
+"inside the message), [Not decoded] (valid framing, body not decoded),\n"
+"[After gap], [Elided], [Fields full].\n"
+"\n"
+"Exit status: 0 success; 1 a capture could not be read (the message\n"
+"names the file and why; messages decoded before the error are still\n"
+"shown); 2 usage error (bad option, filter or statistic).\n"
+"\n"
+"Examples:\n"
+"  tapline decode mount-failure.pcap.gz\n"
+"  tapline decode -Y 'gluster.op_ret == -1' -V capture.pcapng\n"
+"  tapline decode -T fields -e frame.number -e rpc.xid -e glusterfs.proc \\\n"
+"      -E header=y -E separator=, trace-*.pcap\n"
+"  tapline decode -q -z rpc,srt -z gluster,errors capture.pcap\n"
+"\n"
+"See tapline-decode(1), tapline(1), docs/fields.md.\n",
+	      out);
+}
+
+struct decode_run {
+	struct output out;
+	struct filter *filter;
+	struct stats *stats;
+	uint64_t limit;		/* -c, 0 = none */
+	bool done;
+	/* --list-fields with files */
+	bool listing;
+	const char **seen_names;
+	uint64_t *seen_counts;
+	size_t nseen, capseen;
+};
+
+static void note_names(struct decode_run *r, const struct message *m)
+{
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const char *name = m->fields[i].name;
+		if (!name)
+			continue;
+		size_t j;
+		for (j = 0; j < r->nseen; j++)
+			if (r->seen_names[j] == name ||
+			    !strcmp(r->seen_names[j], name))
+				break;
+		if (j == r->nseen) {
+			if (r->nseen == r->capseen) {
+				size_t cap = r->capseen ? 2 * r->capseen : 64;
+				const char **n = realloc(r->seen_names,
+							 cap * sizeof *n);
+				if (!n)
+					return;
+				r->seen_names = n;
+				uint64_t *c = realloc(r->seen_counts,
+						      cap * sizeof *c);
+				if (!c)
+					return;
+				r->seen_counts = c;
+				r->capseen = cap;
+			}
+			/* names are static strings of the decoders */
+			r->seen_names[j] = name;
+			r->seen_counts[j] = 0;
+			r->nseen++;
+		}
+		r->seen_counts[j]++;
+	}
+}
+
+static void on_message(void *user, const struct message *m)
+{
+	struct decode_run *r = user;
+	if (r->done)
+		return;
+	if (r->filter && !filter_match(r->filter, m))
+		return;
+	if (r->listing) {
+		note_names(r, m);
+		return;
+	}
+	output_message(&r->out, m);
+	if (r->stats)
+		stats_message(r->stats, m);
+	if (r->limit && r->out.shown >= r->limit)
+		r->done = true;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void list_static_fields(FILE *out)
+{
+	size_t n;
+	const struct derived_info *d = derived_fields(&n);
+	fputs("# Derived from the message header (docs/fields.md):\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-24s %-8s %s\n", d[i].name, d[i].type,
+			d[i].meaning);
+	fputs("# Added by the decoders (scanned from their sources):\n", out);
+	for (size_t i = 0; decoder_field_names[i]; i++)
+		if (!derived_name_known(decoder_field_names[i]))
+			fprintf(out, "%s\n", decoder_field_names[i]);
+}
+
+static void list_seen_fields(FILE *out, struct decode_run *r)
+{
+	/* sort names with their counts: pair them up first */
+	struct pair { const char *name; uint64_t count; } *p =
+		malloc((r->nseen ? r->nseen : 1) * sizeof *p);
+	if (!p)
+		return;
+	for (size_t i = 0; i < r->nseen; i++) {
+		p[i].name = r->seen_names[i];
+		p[i].count = r->seen_counts[i];
+	}
+	qsort(p, r->nseen, sizeof *p, cmp_names);
+	fputs("# Field names in these captures, with occurrences:\n", out);
+	for (size_t i = 0; i < r->nseen; i++)
+		fprintf(out, "%-40s %" PRIu64 "\n", p[i].name, p[i].count);
+	free(p);
+}
+
+/* Shows where a -Y expression went wrong, with a caret under the
+ * column the compiler named. */
+static void filter_error(const char *expr, const char *err)
+{
+	fprintf(stderr, "tapline decode: -Y: %s\n", err);
+	unsigned col;
+	if (sscanf(err, "column %u:", &col) == 1 && col >= 1) {
+		fprintf(stderr, "  %s\n  %*s^\n", expr, (int)col - 1, "");
+	}
+}
+
+static bool parse_count(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || x == 0)
+		return false;
+	*v = x;
+	return true;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	enum { OPT_LIST_FIELDS = 256 };
+	static const struct option longopts[] = {
+		{ "read-file", required_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'V' },
+		{ "format", required_argument, NULL, 'T' },
+		{ "field", required_argument, NULL, 'e' },
+		{ "field-option", required_argument, NULL, 'E' },
+		{ "display-filter", required_argument, NULL, 'Y' },
+		{ "statistics", required_argument, NULL, 'z' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decode_run run;
+	memset(&run, 0, sizeof run);
+	output_init(&run.out, stdout);
+	const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+	size_t npaths = 0;
+	const char *format = NULL, *filter_text = NULL;
+	bool quiet = false, list_fields = false, want_fields = false;
+	char err[512];
+	int status = 2, c;
+
+	run.stats = stats_new();
+	if (!paths || !run.stats) {
+		fprintf(stderr, "tapline decode: out of memory\n");
+		status = 1;
+		goto out;
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:c:VT:e:E:Y:z:qt:nh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			paths[npaths++] = optarg;
+			break;
+		case 'c':
+			if (!parse_count(optarg, &run.limit)) {
+				fprintf(stderr, "tapline decode: -c %s: expected "
+					"a positive count\n", optarg);
+				goto out;
+			}
+			break;
+		case 'V':
+			run.out.verbose = true;
+			break;
+		case 'T':
+			format = optarg;
+			break;
+		case 'e':
+			want_fields = true;
+			if (!output_add_field(&run.out, optarg)) {
+				fprintf(stderr, "tapline decode: too many -e "
+					"fields (at most %d)\n",
+					OUTPUT_MAX_FIELDS);
+				goto out;
+			}
+			break;
+		case 'E':
+			if (!output_set_option(&run.out, optarg, err,
+					       sizeof err)) {
+				fprintf(stderr, "tapline decode: %s\n", err);
+				goto out;
+			}
+			break;
+		case 'Y':
+			filter_text = optarg;
+			break;
+		case 'z':
+			if (!strcmp(optarg, "help")) {
+				stats_help(stdout);
+				status = 0;
+				goto out;
+			}
+			if (!stats_add(run.stats, optarg, err, sizeof err)) {
+				fprintf(stderr, "tapline decode: %s\n", err);
+				goto out;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 't':
+			if (!strcmp(optarg, "r"))
+				run.out.time_format = TIME_RELATIVE;
+			else if (!strcmp(optarg, "d"))
+				run.out.time_format = TIME_DELTA;
+			else if (!strcmp(optarg, "a"))
+				run.out.time_format = TIME_ABSOLUTE;
+			else if (!strcmp(optarg, "ad"))
+				run.out.time_format = TIME_DATE;
+			else if (!strcmp(optarg, "e"))
+				run.out.time_format = TIME_EPOCH;
+			else {
+				fprintf(stderr, "tapline decode: -t %s: expected "
+					"r, d, a, ad or e\n", optarg);
+				goto out;
+			}
+			break;
+		case 'n':
+			break;
+		case OPT_LIST_FIELDS:
+			list_fields = true;
+			break;
+		case 'h':
+			usage(stdout);
+			status = 0;
+			goto out;
+		case ':':
+			fprintf(stderr, "tapline decode: option '%s' needs a "
+				"value; see 'tapline decode --help'\n",
+				argv[optind - 1]);
+			goto out;
+		default:
+			if (optopt)
+				fprintf(stderr, "tapline decode: unknown option "
+					"'-%c'; see 'tapline decode --help'\n",
+					optopt);
+			else
+				fprintf(stderr, "tapline decode: unknown option "
+					"'%s'; see 'tapline decode --help'\n",
+					argv[optind - 1]);
+			goto out;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		paths[npaths++] = argv[i];
+
+	if (format) {
+		if (!strcmp(format, "text"))
+			run.out.format = OUTPUT_TEXT;
+		else if (!strcmp(format, "json"))
+			run.out.format = OUTPUT_JSON;
+		else if (!strcmp(format, "fields"))
+			run.out.format = OUTPUT_FIELDS;
+		else {
+			fprintf(stderr, "tapline decode: -T %s: expected text, "
+				"json or fields\n", format);
+			goto out;
+		}
+	} else if (want_fields) {
+		run.out.format = OUTPUT_FIELDS;
+	}
+	if (run.out.format == OUTPUT_FIELDS && !run.out.nfields) {
+		fprintf(stderr, "tapline decode: -T fields needs at least one "
+			"-e NAME (see --list-fields)\n");
+		goto out;
+	}
+	if (want_fields && run.out.format != OUTPUT_FIELDS) {
+		fprintf(stderr, "tapline decode: -e needs -T fields\n");
+		goto out;
+	}
+	if (quiet)
+		run.out.format = OUTPUT_NONE;
+	if (filter_text) {
+		run.filter = filter_compile(filter_text, err, sizeof err);
+		if (!run.filter) {
+			filter_error(filter_text, err);
+			goto out;
+		}
+		stats_set_filter_text(run.stats, filter_text);
+	}
+	if (list_fields && !npaths) {
+		list_static_fields(stdout);
+		status = 0;
+		goto out;
+	}
+	if (!npaths) {
+		fprintf(stderr, "tapline decode: no capture file given; see "
+			"'tapline decode --help'\n");
+		goto out;
+	}
+	run.listing = list_fields;
+
+	struct capture *cap = capture_open(paths, npaths, err, sizeof err);
+	if (!cap) {
+		fprintf(stderr, "tapline decode: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	struct decoder_options opts;
+	decoder_default_options(&opts);
+	struct decoder *dec = decoder_new(&opts, on_message, &run);
+	if (!dec) {
+		fprintf(stderr, "tapline decode: out of memory\n");
+		capture_close(cap);
+		status = 1;
+		goto out;
+	}
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	struct capture_frame frame;
+	int rc = 0;
+	status = 0;
+	while (!run.done && (rc = capture_next(cap, &frame)) == 1) {
+		output_set_first_time(&run.out, frame.ts_ns);
+		decoder_frame(dec, &frame);
+	}
+	if (!run.done && rc < 0) {
+		fflush(stdout);
+		fprintf(stderr, "tapline decode: %s\n", capture_error(cap));
+		status = 1;
+	}
+	decoder_finish(dec);
+	if (list_fields)
+		list_seen_fields(stdout, &run);
+	else if (stats_enabled(run.stats))
+		stats_print(run.stats, stdout, decoder_stats(dec));
+	decoder_free(dec);
+	capture_close(cap);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "tapline decode: writing the output: %s\n",
+			strerror(errno));
+		status = 1;
+	}
+out:
+	filter_free(run.filter);
+	stats_free(run.stats);
+	free(run.seen_names);
+	free(run.seen_counts);
+	free(paths);
+	return status;
+}
