@@ -1,0 +1,262 @@
+/* cmd_correlate.c - tapline correlate: captures and probe records into one
+ * SQLite timeline (tapline-correlate(1)). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "db.h"
+#include "ingest.h"
+#include "join.h"
+#include "records.h"
+#include "sha256.h"
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: tapline correlate -o TIMELINE.db [-q] [--progress|--no-progress]\n"
+"                         INPUT...\n"
+"\n"
+"Joins what programs did (probe records from the SystemTap scripts or\n"
+"'tapline record') with what went over the wire (pcap/pcapng captures,\n"
+"gzip-compressed or not, from any number of hosts) into one SQLite\n"
+"database: every RPC message and probe event on one realtime axis, with\n"
+"links between them that say how they were found and how sure they are.\n"
+"\n"
+"Inputs are told apart by content: a capture starts with a pcap, pcapng\n"
+"or gzip magic; a record file's first line is a 'tapline-records'\n"
+"header.  Each input is added in one transaction: an interrupted run\n"
+"leaves the database as it was.  Inputs are fingerprinted (SHA-256 of\n"
+"their bytes), so running again with more inputs adds only the new ones;\n"
+"the links are then recomputed over everything.\n"
+"\n"
+"Options:\n"
+"  -o, --output FILE   the timeline database; created if missing, added\n"
+"                      to if it exists (required)\n"
+"  -q, --quiet         no summary on stderr (errors and malformed record\n"
+"                      lines are still reported)\n"
+"      --progress      show progress even when stderr is not a terminal\n"
+"      --no-progress   never show progress (default: on a terminal)\n"
+"  -h, --help          this text\n"
+"\n"
+"Joins (the links table; method and confidence on every row):\n"
+"  exact-xid    a probe event with an XID (rpc.call, rpc.reply) and the\n"
+"               call/reply with that XID on its process's connection\n"
+"  time-window  a glfs_* call and the RPCs of a fitting procedure its\n"
+"               process sent between entry and return (glfs_utimens:\n"
+"               SETATTR; glfs_write: WRITE, also after return when\n"
+"               write-behind delays it)\n"
+"  nesting      a probe event inside another's entry..return on the same\n"
+"               thread\n"
+"A process's connections are known from the SETVOLUME call's\n"
+"process-uuid (PID:, HOST:) or from XIDs that only one connection carries.\n"
+"\n"
+"Tables: inputs, record_sessions, clock_offsets, conversations,\n"
+"rpc_messages, probe_events, links.  Views: timeline, unanswered_calls,\n"
+"failed_calls, slow_calls, gfapi_calls.  See tapline-correlate(1).\n"
+"\n"
+"Example:\n"
+"  tapline correlate -o t.db client.pcap client.records\n"
+"  sqlite3 t.db \"SELECT time, summary FROM timeline ORDER BY ts_ns\"\n"
+"\n"
+"Exit status: 0 all inputs added (or already there), 1 an input could not\n"
+"be read or the database failed, 2 usage error.\n", out);
+}
+
+enum input_kind { KIND_UNKNOWN, KIND_CAPTURE, KIND_RECORDS };
+
+static enum input_kind sniff(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return KIND_UNKNOWN;
+	}
+	uint8_t head[4096];
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	static const uint8_t magics[][4] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },
+		{ 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d },
+		{ 0x0a, 0x0d, 0x0d, 0x0a },
+	};
+	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (n >= 4 && !memcmp(head, magics[i], 4))
+			return KIND_CAPTURE;
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		return KIND_CAPTURE;	/* gzip: capture.c inflates it */
+	if (records_sniff(head, n))
+		return KIND_RECORDS;
+	snprintf(err, errlen, "%s: neither a capture (pcap, pcapng, gzip) nor"
+		 " a record file (first line 'tapline-records 1 ...')", path);
+	return KIND_UNKNOWN;
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* 1 added, 0 already there, -1 read error (reported), -2 database error. */
+static int add_input(struct db *db, const char *path, bool quiet,
+		     bool progress)
+{
+	char err[600];
+	enum input_kind kind = sniff(path, err, sizeof err);
+	if (kind == KIND_UNKNOWN) {
+		fprintf(stderr, "tapline correlate: %s\n", err);
+		return -1;
+	}
+	char fingerprint[72];
+	uint64_t size;
+	if (sha256_file(path, fingerprint, &size) < 0) {
+		fprintf(stderr, "tapline correlate: %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	sqlite3_stmt *st = db_stmt(db, ST_INPUT_BY_FINGERPRINT);
+	if (!st)
+		return -2;
+	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+	int rc = db_row(db, st);
+	if (rc == 1 && !quiet)
+		fprintf(stderr, "%s: already in %s as input %lld (%s): nothing"
+			" added\n", path, db->path,
+			(long long)sqlite3_column_int64(st, 0),
+			sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (rc != 0)
+		return rc < 0 ? -2 : 0;
+
+	struct input_summary sum = { .path = path, .size = size };
+	struct progress prog = {
+		.out = progress ? stderr : NULL, .label = path, .total = size,
+	};
+	if (!db_begin(db))
+		return -2;
+	st = db_stmt(db, ST_INPUT_INSERT);
+	if (!st)
+		goto db_failed;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind == KIND_CAPTURE ? "capture" : "records",
+			  -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)size);
+	sqlite3_bind_int64(st, 5, realtime_ns());
+	if (kind == KIND_CAPTURE) {
+		sqlite3_bind_text(st, 6, "realtime", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, 0);
+	}
+	if (!db_done(db, st))
+		goto db_failed;
+	sum.id = sqlite3_last_insert_rowid(db->handle);
+	bool ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
+		  ingest_records(db, &sum, &prog, stderr);
+	if (!ok || !ingest_finish(db, &sum) || !db_commit(db))
+		goto db_failed;
+	if (sum.error[0])
+		fprintf(stderr, "tapline correlate: %s\n", sum.error);
+	if (!quiet) {
+		if (kind == KIND_CAPTURE)
+			fprintf(stderr, "%s: capture, %" PRIu64 " frames, %"
+				PRIu64 " RPC messages (%" PRIu64 " with a bad"
+				" verdict), %" PRIu64 " connections\n", path,
+				sum.frames, sum.messages, sum.malformed,
+				sum.conversations);
+		else
+			fprintf(stderr, "%s: records (host %s, clock %s), %"
+				PRIu64 " events, %" PRIu64 " malformed lines"
+				" skipped\n", path, sum.host[0] ? sum.host : "?",
+				sum.clock[0] ? sum.clock : "?", sum.events,
+				sum.malformed);
+	}
+	/* A file that stopped early is kept with what it held, and says so
+	 * in inputs.error; the run still fails. */
+	return sum.error[0] ? -1 : 1;
+
+db_failed:
+	db_rollback(db);
+	fprintf(stderr, "tapline correlate: %s: not added (database left as it"
+		" was)\n", path);
+	return -2;
+}
+
+int cmd_correlate(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "no-progress", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL;
+	bool quiet = false;
+	int progress = -1;	/* -1: on a terminal */
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'q': quiet = true; break;
+		case 'P': progress = 1; break;
+		case 'N': progress = 0; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			fputs("Try 'tapline correlate --help'.\n", stderr);
+			return 2;
+		}
+	}
+	if (!output) {
+		fputs("tapline correlate: -o TIMELINE.db is required\n"
+		      "Try 'tapline correlate --help'.\n", stderr);
+		return 2;
+	}
+	if (optind == argc) {
+		fputs("tapline correlate: no INPUT (captures or record files)\n"
+		      "Try 'tapline correlate --help'.\n", stderr);
+		return 2;
+	}
+	bool show_progress = progress < 0 ? !quiet && isatty(2) : progress;
+
+	struct db db;
+	if (!db_open(&db, output))
+		return 1;
+	int status = 0;
+	for (int i = optind; i < argc; i++) {
+		int rc = add_input(&db, argv[i], quiet, show_progress);
+		if (rc == -2) {
+			db_close(&db);
+			return 1;
+		}
+		if (rc < 0)
+			status = 1;
+	}
+
+	struct join_stats js;
+	if (!db_begin(&db) || !join_all(&db, &js, quiet ? NULL : stderr) ||
+	    !db_commit(&db)) {
+		db_rollback(&db);
+		fprintf(stderr, "tapline correlate: %s: joining failed; the links"
+			" are as before\n", output);
+		db_close(&db);
+		return 1;
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: %" PRIu64 " of %" PRIu64 " probe events with"
+			" an XID linked (%" PRIu64 " ambiguous), %" PRIu64
+			" of %" PRIu64 " glfs_* calls linked by time window"
+			" (%" PRIu64 " links), %" PRIu64 " nested events\n",
+			output, js.xid_linked, js.xid_events,
+			js.xid_ambiguous, js.window_linked, js.window_calls,
+			js.window_links, js.nesting_links);
+	db_close(&db);
+	return status;
+}

@@ -1,0 +1,772 @@
+/* join.c - probe events joined with RPC messages: entry/return pairs,
+ * clock offsets between captures, and the links (exact XID, time window
+ * with procedure fit, nesting).  Every link records its method and a
+ * confidence; nothing is linked silently by a guess. */
+#include "join.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers ---- */
+
+static sqlite3_stmt *prepare(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_report(db, sql);
+		return NULL;
+	}
+	return st;
+}
+
+static bool column_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
+
+static const char *column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : NULL;
+}
+
+/* ---- procedure fit ---- */
+
+struct fit {
+	const char *call;	/* after "gfapi." */
+	const char *procs[6];
+};
+
+/* Which RPCs a glfs_* call sends (GlusterFS 10 client stack).  Path calls
+ * also resolve the path (LOOKUP), which is not listed: a LOOKUP may come
+ * from the cache-less resolve of any call. */
+static const struct fit fits[] = {
+	{ "utimens", { "SETATTR" } },
+	{ "lutimens", { "SETATTR" } },
+	{ "futimens", { "FSETATTR", "SETATTR" } },
+	{ "setattr", { "SETATTR" } },
+	{ "fsetattr", { "FSETATTR", "SETATTR" } },
+	{ "chmod", { "SETATTR" } },
+	{ "chown", { "SETATTR" } },
+	{ "lchown", { "SETATTR" } },
+	{ "fchmod", { "FSETATTR", "SETATTR" } },
+	{ "fchown", { "FSETATTR", "SETATTR" } },
+	{ "write", { "WRITE" } },
+	{ "pwrite", { "WRITE" } },
+	{ "writev", { "WRITE" } },
+	{ "pwritev", { "WRITE" } },
+	{ "read", { "READ" } },
+	{ "pread", { "READ" } },
+	{ "readv", { "READ" } },
+	{ "preadv", { "READ" } },
+	{ "creat", { "CREATE" } },
+	{ "open", { "OPEN" } },
+	{ "opendir", { "OPENDIR" } },
+	{ "close", { "FLUSH", "RELEASE" } },
+	{ "closedir", { "RELEASEDIR" } },
+	{ "stat", { "LOOKUP", "STAT" } },
+	{ "lstat", { "LOOKUP", "STAT" } },
+	{ "fstat", { "FSTAT" } },
+	{ "statvfs", { "STATFS" } },
+	{ "access", { "ACCESS" } },
+	{ "mkdir", { "MKDIR" } },
+	{ "mknod", { "MKNOD" } },
+	{ "rmdir", { "RMDIR" } },
+	{ "unlink", { "UNLINK" } },
+	{ "rename", { "RENAME" } },
+	{ "link", { "LINK" } },
+	{ "symlink", { "SYMLINK" } },
+	{ "readlink", { "READLINK" } },
+	{ "truncate", { "TRUNCATE" } },
+	{ "ftruncate", { "FTRUNCATE" } },
+	{ "fsync", { "FSYNC" } },
+	{ "fdatasync", { "FSYNC" } },
+	{ "fallocate", { "FALLOCATE" } },
+	{ "discard", { "DISCARD" } },
+	{ "zerofill", { "ZEROFILL" } },
+	{ "lseek", { "SEEK" } },
+	{ "getxattr", { "GETXATTR" } },
+	{ "lgetxattr", { "GETXATTR" } },
+	{ "fgetxattr", { "FGETXATTR" } },
+	{ "listxattr", { "GETXATTR" } },
+	{ "flistxattr", { "FGETXATTR" } },
+	{ "setxattr", { "SETXATTR" } },
+	{ "lsetxattr", { "SETXATTR" } },
+	{ "fsetxattr", { "FSETXATTR" } },
+	{ "removexattr", { "REMOVEXATTR" } },
+	{ "lremovexattr", { "REMOVEXATTR" } },
+	{ "fremovexattr", { "FREMOVEXATTR" } },
+	{ "posix_lock", { "LK" } },
+	{ "copy_file_range", { "COPY_FILE_RANGE" } },
+	/* glfs_init fetches the volfile from glusterd, then connects to
+	 * each brick: versions, port, handshake. */
+	{ "init", { "GETSPEC", "DUMP", "PORTBYBRICK", "PMAP_PORTBYBRICK",
+		    "SETVOLUME" } },
+};
+
+const char *const *join_fitting_procs(const char *probe)
+{
+	if (strncmp(probe, "gfapi.", 6))
+		return NULL;
+	for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++)
+		if (!strcmp(probe + 6, fits[i].call))
+			return fits[i].procs;
+	return NULL;
+}
+
+static bool fits_proc(const char *const *procs, const char *proc)
+{
+	if (!procs || !proc)
+		return false;
+	for (; *procs; procs++)
+		if (!strcmp(*procs, proc))
+			return true;
+	return false;
+}
+
+static bool is_write_call(const char *probe)
+{
+	return !strcmp(probe, "gfapi.write") || !strcmp(probe, "gfapi.pwrite") ||
+	       !strcmp(probe, "gfapi.writev") || !strcmp(probe, "gfapi.pwritev");
+}
+
+/* ---- entry/return pairs ---- */
+
+#define PAIR_STACK 4096
+
+struct open_entry {
+	int64_t id, session, ts_raw;
+	bool ts_known;
+	int64_t ts_ns;
+};
+
+/* Pairs entries and returns per (host, pid, tid, probe) as a stack, in
+ * time order; already paired events are left alone. */
+static bool pair_entries(struct db *db, struct join_stats *js)
+{
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT id, host, pid, tid, probe, phase, session, ts_raw, ts_ns"
+		" FROM probe_events WHERE phase <> 'event' AND entry IS NULL"
+		" AND return IS NULL ORDER BY host, pid, tid, probe, ts_raw, id");
+	sqlite3_stmt *set_entry = prepare(db,
+		"UPDATE probe_events SET return = ?2, duration_ns = ?3 WHERE id = ?1");
+	sqlite3_stmt *set_return = prepare(db,
+		"UPDATE probe_events SET entry = ?2, duration_ns = ?3 WHERE id = ?1");
+	struct open_entry *stack = malloc(PAIR_STACK * sizeof *stack);
+	bool ok = sel && set_entry && set_return && stack;
+	size_t depth = 0;
+	char group[512] = "";
+	int rc = 0;
+	while (ok && (rc = db_row(db, sel)) == 1) {
+		const char *host = column_text(sel, 1);
+		char key[512];
+		snprintf(key, sizeof key, "%s\x1f%lld\x1f%lld\x1f%s",
+			 host ? host : "", (long long)sqlite3_column_int64(sel, 2),
+			 (long long)sqlite3_column_int64(sel, 3),
+			 column_text(sel, 4));
+		if (strcmp(key, group)) {
+			memcpy(group, key, sizeof group);
+			depth = 0;
+		}
+		struct open_entry e = {
+			.id = sqlite3_column_int64(sel, 0),
+			.session = sqlite3_column_int64(sel, 6),
+			.ts_raw = sqlite3_column_int64(sel, 7),
+			.ts_known = !column_null(sel, 8),
+			.ts_ns = sqlite3_column_int64(sel, 8),
+		};
+		if (!strcmp(column_text(sel, 5), "entry")) {
+			if (depth < PAIR_STACK)
+				stack[depth++] = e;	/* deeper: unpaired */
+			continue;
+		}
+		if (depth == 0)
+			continue;	/* a return without its entry */
+		struct open_entry in = stack[--depth];
+		/* Same session: one clock, raw times subtract exactly. */
+		int64_t duration = in.session == e.session ? e.ts_raw - in.ts_raw :
+				   e.ts_ns - in.ts_ns;
+		bool have = in.session == e.session || (in.ts_known && e.ts_known);
+		sqlite3_bind_int64(set_entry, 1, in.id);
+		sqlite3_bind_int64(set_entry, 2, e.id);
+		db_bind_opt_int(set_entry, 3, have, duration);
+		sqlite3_bind_int64(set_return, 1, e.id);
+		sqlite3_bind_int64(set_return, 2, in.id);
+		db_bind_opt_int(set_return, 3, have, duration);
+		ok = db_done(db, set_entry) && db_done(db, set_return);
+		js->pairs++;
+	}
+	if (rc < 0)
+		ok = false;
+	free(stack);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(set_entry);
+	sqlite3_finalize(set_return);
+	return ok;
+}
+
+/* ---- clock offsets between captures ---- */
+
+static int compare_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define OFFSET_SAMPLES 100000
+
+/* The same call and reply seen in two captures (same endpoints, XID):
+ * offset = ((a_call - b_call) + (a_reply - b_reply)) / 2 whichever side
+ * each capture was taken on, if the two directions take as long. */
+static bool estimate_offsets(struct db *db, struct join_stats *js,
+			     FILE *report)
+{
+	if (!db_exec(db, "DELETE FROM clock_offsets"))
+		return false;
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns"
+		" FROM rpc_messages ca"
+		" JOIN rpc_messages cb ON cb.xid = ca.xid AND cb.msg_type = 'call'"
+		"  AND cb.input > ca.input AND cb.src = ca.src AND cb.dst = ca.dst"
+		"  AND cb.proc IS ca.proc AND cb.program IS ca.program"
+		" JOIN rpc_messages ra ON ra.id = ca.reply"
+		" JOIN rpc_messages rb ON rb.id = cb.reply"
+		" WHERE ca.msg_type = 'call'"
+		" ORDER BY ca.input, cb.input");
+	sqlite3_stmt *ins = prepare(db,
+		"INSERT INTO clock_offsets (input, reference, offset_ns, samples,"
+		" spread_ns) VALUES (?1, ?2, ?3, ?4, ?5)");
+	int64_t *samples = malloc(OFFSET_SAMPLES * sizeof *samples);
+	bool ok = sel && ins && samples;
+	int64_t a = -1, b = -1;
+	size_t n = 0;
+	uint64_t seen = 0;
+	int rc = 0;
+	for (;;) {
+		rc = ok ? db_row(db, sel) : -1;
+		int64_t na = rc == 1 ? sqlite3_column_int64(sel, 0) : -1;
+		int64_t nb = rc == 1 ? sqlite3_column_int64(sel, 1) : -1;
+		if ((rc != 1 || na != a || nb != b) && n) {
+			qsort(samples, n, sizeof *samples, compare_i64);
+			int64_t median = samples[n / 2];
+			/* Stored as: add to b's times to get a's. */
+			sqlite3_bind_int64(ins, 1, b);
+			sqlite3_bind_int64(ins, 2, a);
+			sqlite3_bind_int64(ins, 3, median);
+			sqlite3_bind_int64(ins, 4, (int64_t)seen);
+			sqlite3_bind_int64(ins, 5, samples[n - 1] - samples[0]);
+			ok = db_done(db, ins);
+			js->offsets++;
+			if (report)
+				fprintf(report, "clock offset: input %" PRId64
+					" is %+.6f s from input %" PRId64
+					" (%" PRIu64 " call/reply pairs seen in"
+					" both, spread %.6f s)\n", b,
+					-median / 1e9, a, seen,
+					(samples[n - 1] - samples[0]) / 1e9);
+			n = 0;
+			seen = 0;
+		}
+		if (rc != 1)
+			break;
+		a = na;
+		b = nb;
+		int64_t d = (sqlite3_column_int64(sel, 2) +
+			     sqlite3_column_int64(sel, 3)) / 2;
+		seen++;
+		if (n < OFFSET_SAMPLES)
+			samples[n++] = d;
+	}
+	if (rc < 0)
+		ok = false;
+	free(samples);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
+/* ---- exact XID ---- */
+
+#define MAX_CANDIDATES 64
+
+struct candidate {
+	int64_t id, other;	/* the message, and its reply or call */
+	int64_t conversation;
+	char tuple[160];	/* "src dst": copies in two captures agree */
+	bool mine;		/* on a connection of the event's pid */
+	const char *method;	/* how that connection was mapped */
+};
+
+struct xid_event {
+	int64_t id, pid, ts, xid;
+	char host[256];
+	bool have_host, reply;
+	bool have_prog, have_vers, have_proc;
+	int64_t prog, vers, proc;
+};
+
+static const char xid_call_sql[] =
+	"SELECT m.id, m.reply, m.conversation, m.src || ' ' || m.dst,"
+	" c.client_pid, c.client_host, c.pid_method"
+	" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
+	" WHERE m.xid = ?1 AND m.msg_type = 'call'"
+	" AND m.ts_ns BETWEEN ?2 - ?6 AND ?2 + ?7"
+	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
+	" AND (?5 IS NULL OR m.proc = ?5)"
+	" ORDER BY abs(m.ts_ns - ?2), m.id";
+static const char xid_reply_sql[] =
+	"SELECT m.id, m.call, m.conversation, m.src || ' ' || m.dst,"
+	" c.client_pid, c.client_host, c.pid_method"
+	" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
+	" WHERE m.xid = ?1 AND m.msg_type = 'reply'"
+	" AND m.ts_ns BETWEEN ?2 - ?7 AND ?2 + ?6"
+	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
+	" AND (?5 IS NULL OR m.proc = ?5)"
+	" ORDER BY abs(m.ts_ns - ?2), m.id";
+
+/* Candidates of an event: on its pid's connections (mine), or on
+ * connections whose process is unknown.  Connections known to belong to
+ * another process are not candidates. */
+static int xid_candidates(struct db *db, sqlite3_stmt *st,
+			  const struct xid_event *ev, struct candidate *out,
+			  size_t *nmine)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, ev->xid);
+	sqlite3_bind_int64(st, 2, ev->ts);
+	db_bind_opt_int(st, 3, ev->have_prog, ev->prog);
+	db_bind_opt_int(st, 4, ev->have_vers, ev->vers);
+	db_bind_opt_int(st, 5, ev->have_proc, ev->proc);
+	sqlite3_bind_int64(st, 6, JOIN_CLOCK_SLACK_NS);
+	sqlite3_bind_int64(st, 7, JOIN_XID_WINDOW_NS);
+	int n = 0, rc;
+	*nmine = 0;
+	while ((rc = db_row(db, st)) == 1 && n < MAX_CANDIDATES) {
+		bool unknown = column_null(st, 4);
+		const char *chost = column_text(st, 5);
+		bool mine = !unknown && sqlite3_column_int64(st, 4) == ev->pid &&
+			    (!chost || !ev->have_host || !strcmp(chost, ev->host));
+		if (!mine && !unknown)
+			continue;
+		struct candidate *c = &out[n++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->other = column_null(st, 1) ? 0 : sqlite3_column_int64(st, 1);
+		c->conversation = sqlite3_column_int64(st, 2);
+		snprintf(c->tuple, sizeof c->tuple, "%s", column_text(st, 3));
+		c->mine = mine;
+		const char *method = column_text(st, 6);
+		c->method = method && !strcmp(method, "process-uuid") ?
+			    "process-uuid" : "exact-xid";
+		*nmine += mine;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : n;
+}
+
+static bool read_xid_event(sqlite3_stmt *sel, struct xid_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(sel, 0);
+	const char *host = column_text(sel, 1);
+	ev->have_host = host != NULL;
+	snprintf(ev->host, sizeof ev->host, "%s", host ? host : "");
+	ev->pid = sqlite3_column_int64(sel, 2);
+	ev->ts = sqlite3_column_int64(sel, 3);
+	ev->xid = sqlite3_column_int64(sel, 4);
+	ev->have_prog = !column_null(sel, 5);
+	ev->prog = sqlite3_column_int64(sel, 5);
+	ev->have_vers = !column_null(sel, 6);
+	ev->vers = sqlite3_column_int64(sel, 6);
+	ev->have_proc = !column_null(sel, 7);
+	ev->proc = sqlite3_column_int64(sel, 7);
+	const char *probe = column_text(sel, 8);
+	ev->reply = probe && !strcmp(probe, "rpc.reply");
+	return ev->xid >= 0 && ev->xid <= UINT32_MAX;
+}
+
+static bool insert_link(struct db *db, sqlite3_stmt *ins, int64_t event,
+			int64_t message, int64_t parent, const char *method,
+			double confidence, const char *note)
+{
+	sqlite3_reset(ins);
+	sqlite3_clear_bindings(ins);
+	sqlite3_bind_int64(ins, 1, event);
+	db_bind_opt_int(ins, 2, message > 0, message);
+	db_bind_opt_int(ins, 3, parent > 0, parent);
+	sqlite3_bind_text(ins, 4, method, -1, SQLITE_STATIC);
+	sqlite3_bind_double(ins, 5, confidence);
+	if (note)
+		sqlite3_bind_text(ins, 6, note, -1, SQLITE_TRANSIENT);
+	return db_done(db, ins);
+}
+
+static const char link_sql[] =
+	"INSERT INTO links (event, message, parent, method, confidence, note)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* Pass 1 maps connections to processes where an XID names exactly one
+ * connection of unknown process; pass 2 links each event to the call
+ * (or reply) nearest in time among its candidates, and to the other
+ * half of the RPC. */
+static bool link_exact_xid(struct db *db, struct join_stats *js)
+{
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe"
+		" FROM probe_events WHERE xid IS NOT NULL AND ts_ns IS NOT NULL"
+		" ORDER BY ts_ns, id");
+	sqlite3_stmt *calls = prepare(db, xid_call_sql);
+	sqlite3_stmt *replies = prepare(db, xid_reply_sql);
+	sqlite3_stmt *map = prepare(db,
+		"UPDATE conversations SET client_pid = ?2, client_host = ?3,"
+		" pid_method = 'exact-xid' WHERE id = ?1 AND client_pid IS NULL");
+	sqlite3_stmt *ins = prepare(db, link_sql);
+	struct candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
+	bool ok = sel && calls && replies && map && ins && cand;
+
+	for (int pass = 1; ok && pass <= 2; pass++) {
+		sqlite3_reset(sel);
+		int rc;
+		while (ok && (rc = db_row(db, sel)) == 1) {
+			struct xid_event ev;
+			if (!read_xid_event(sel, &ev))
+				continue;
+			size_t nmine;
+			int n = xid_candidates(db, ev.reply ? replies : calls,
+					       &ev, cand, &nmine);
+			if (n < 0) {
+				ok = false;
+				break;
+			}
+			/* Distinct connections among the usable candidates:
+			 * the same RPC in two captures is one candidate. */
+			size_t distinct = 0;
+			for (int i = 0; i < n; i++) {
+				if (nmine && !cand[i].mine)
+					continue;
+				bool dup = false;
+				for (int j = 0; j < i; j++)
+					if ((!nmine || cand[j].mine) &&
+					    !strcmp(cand[i].tuple, cand[j].tuple))
+						dup = true;
+				distinct += !dup;
+			}
+			if (pass == 1) {
+				if (nmine || distinct != 1)
+					continue;
+				for (int i = 0; i < n && ok; i++) {
+					sqlite3_reset(map);
+					sqlite3_bind_int64(map, 1, cand[i].conversation);
+					sqlite3_bind_int64(map, 2, ev.pid);
+					if (ev.have_host)
+						sqlite3_bind_text(map, 3, ev.host, -1,
+								  SQLITE_TRANSIENT);
+					else
+						sqlite3_bind_null(map, 3);
+					ok = db_done(db, map);
+					js->pid_mapped += (uint64_t)
+						sqlite3_changes(db->handle);
+				}
+				continue;
+			}
+			js->xid_events++;
+			if (distinct == 0)
+				continue;	/* stays unlinked, visibly */
+			/* The nearest usable candidate; its copies too. */
+			int best = -1;
+			for (int i = 0; i < n && best < 0; i++)
+				if (!nmine || cand[i].mine)
+					best = i;
+			double confidence = (nmine ? 1.0 : 0.9) / (double)distinct;
+			char note[256];
+			snprintf(note, sizeof note, "%s%s%s",
+				 nmine ? (strcmp(cand[best].method, "process-uuid") ?
+					  "connection of the pid (by unique XID)" :
+					  "connection of the pid (SETVOLUME process-uuid)") :
+					 "connection of unknown process",
+				 distinct > 1 ? "; several connections carry this"
+						" XID: nearest in time" : "",
+				 "");
+			if (distinct > 1)
+				js->xid_ambiguous++;
+			js->xid_linked++;
+			for (int i = 0; i < n && ok; i++) {
+				if ((nmine && !cand[i].mine) ||
+				    strcmp(cand[i].tuple, cand[best].tuple))
+					continue;
+				ok = insert_link(db, ins, ev.id, cand[i].id, 0,
+						 "exact-xid", confidence, note);
+				if (ok && cand[i].other)
+					ok = insert_link(db, ins, ev.id,
+							 cand[i].other, 0,
+							 "exact-xid", confidence,
+							 ev.reply ? "the call this reply answers" :
+							 "the reply to this call");
+			}
+		}
+		if (rc < 0)
+			ok = false;
+	}
+	free(cand);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(calls);
+	sqlite3_finalize(replies);
+	sqlite3_finalize(map);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
+/* ---- time window ---- */
+
+struct window_candidate {
+	int64_t id, ts;
+	bool mine;
+	char proc[32];
+};
+
+/* How many glfs_* calls (of that pid, or of any pid when the connection's
+ * process is unknown) were running at ts with a procedure that fits. */
+static int competing_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
+			   int64_t pid, const char *host, int64_t ts,
+			   const char *proc)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int(st, 1, any_pid);
+	sqlite3_bind_int64(st, 2, pid);
+	if (host)
+		sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, ts);
+	sqlite3_bind_int64(st, 5, JOIN_CLOCK_SLACK_NS);
+	int n = 0, rc;
+	while ((rc = db_row(db, st)) == 1)
+		n += fits_proc(join_fitting_procs(column_text(st, 0)), proc);
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : n;
+}
+
+static bool link_time_window(struct db *db, struct join_stats *js)
+{
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe"
+		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
+		" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
+		" AND e.ts_ns IS NOT NULL AND x.ts_ns IS NOT NULL"
+		" ORDER BY e.ts_ns, e.id");
+	sqlite3_stmt *msgs = prepare(db,
+		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL"
+		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
+		" WHERE m.msg_type = 'call' AND m.ts_ns BETWEEN ?1 - ?5 AND ?2 + ?5"
+		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
+		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
+		" ORDER BY m.ts_ns, m.id");
+	sqlite3_stmt *rivals = prepare(db,
+		"SELECT e.probe FROM probe_events e"
+		" JOIN probe_events x ON x.id = e.return"
+		" WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
+		" AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
+		" AND e.ts_ns <= ?4 + ?5 AND x.ts_ns >= ?4 - ?5");
+	/* Write-behind: glfs_write returned before its WRITE was sent. */
+	sqlite3_stmt *later = prepare(db,
+		"SELECT m.id FROM rpc_messages m"
+		" JOIN conversations c ON c.id = m.conversation"
+		" WHERE m.msg_type = 'call' AND m.proc_name = 'WRITE'"
+		" AND c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
+		"  OR c.client_host = ?4)"
+		" AND m.ts_ns > ?1 AND m.ts_ns < coalesce((SELECT min(n.ts_ns)"
+		"  FROM probe_events n WHERE n.pid = ?3 AND n.host IS ?4"
+		"  AND n.phase = 'entry' AND n.ts_ns > ?1 AND n.probe IN"
+		"  ('gfapi.write', 'gfapi.pwrite', 'gfapi.writev',"
+		"   'gfapi.pwritev')), ?1 + ?2)"
+		" AND NOT EXISTS (SELECT 1 FROM links l WHERE l.message = m.id"
+		"  AND l.method = 'time-window')"
+		" ORDER BY m.ts_ns");
+	sqlite3_stmt *ins = prepare(db, link_sql);
+	bool ok = sel && msgs && rivals && later && ins;
+	int rc = 0;
+	while (ok && (rc = db_row(db, sel)) == 1) {
+		int64_t id = sqlite3_column_int64(sel, 0);
+		const char *h = column_text(sel, 1);
+		char host[256];
+		snprintf(host, sizeof host, "%s", h ? h : "");
+		int64_t pid = sqlite3_column_int64(sel, 2);
+		int64_t t0 = sqlite3_column_int64(sel, 3);
+		int64_t t1 = sqlite3_column_int64(sel, 4);
+		char probe[128];
+		snprintf(probe, sizeof probe, "%s", column_text(sel, 5));
+		const char *const *procs = join_fitting_procs(probe);
+		if (!procs)
+			continue;
+		js->window_calls++;
+
+		sqlite3_reset(msgs);
+		sqlite3_clear_bindings(msgs);
+		sqlite3_bind_int64(msgs, 1, t0);
+		sqlite3_bind_int64(msgs, 2, t1);
+		sqlite3_bind_int64(msgs, 3, pid);
+		if (h)
+			sqlite3_bind_text(msgs, 4, host, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(msgs, 5, JOIN_CLOCK_SLACK_NS);
+		struct window_candidate cand[MAX_CANDIDATES];
+		size_t n = 0, nmine = 0;
+		int mrc;
+		while ((mrc = db_row(db, msgs)) == 1 && n < MAX_CANDIDATES) {
+			if (!fits_proc(procs, column_text(msgs, 2)))
+				continue;
+			cand[n].id = sqlite3_column_int64(msgs, 0);
+			cand[n].ts = sqlite3_column_int64(msgs, 1);
+			cand[n].mine = sqlite3_column_int(msgs, 3);
+			snprintf(cand[n].proc, sizeof cand[n].proc, "%s",
+				 column_text(msgs, 2));
+			nmine += cand[n].mine;
+			n++;
+		}
+		sqlite3_reset(msgs);
+		if (mrc < 0) {
+			ok = false;
+			break;
+		}
+		size_t linked = 0;
+		for (size_t i = 0; i < n && ok; i++) {
+			if (nmine && !cand[i].mine)
+				continue;
+			const char *proc = cand[i].proc;
+			int k = competing_calls(db, rivals, !cand[i].mine, pid,
+						h ? host : NULL, cand[i].ts, proc);
+			if (k < 0) {
+				ok = false;
+				break;
+			}
+			if (k < 1)
+				k = 1;
+			double confidence = (cand[i].mine ? 1.0 : 0.5) / k;
+			char note[256];
+			snprintf(note, sizeof note, "%s fits %s between entry and"
+				 " return%s%s", proc, probe,
+				 cand[i].mine ? "" :
+				 "; connection's process unknown",
+				 k > 1 ? "; other calls overlap it" : "");
+			ok = insert_link(db, ins, id, cand[i].id, 0,
+					 "time-window", confidence, note);
+			linked++;
+			js->window_links++;
+		}
+		if (ok && linked == 0 && is_write_call(probe)) {
+			sqlite3_reset(later);
+			sqlite3_clear_bindings(later);
+			sqlite3_bind_int64(later, 1, t1);
+			sqlite3_bind_int64(later, 2, 10LL * 1000000000);
+			sqlite3_bind_int64(later, 3, pid);
+			if (h)
+				sqlite3_bind_text(later, 4, host, -1,
+						  SQLITE_TRANSIENT);
+			int64_t ids[MAX_CANDIDATES];
+			size_t nl = 0;
+			int lrc;
+			while ((lrc = db_row(db, later)) == 1 &&
+			       nl < MAX_CANDIDATES)
+				ids[nl++] = sqlite3_column_int64(later, 0);
+			sqlite3_reset(later);
+			if (lrc < 0)
+				ok = false;
+			for (size_t i = 0; i < nl && ok; i++) {
+				ok = insert_link(db, ins, id, ids[i], 0,
+						 "time-window", 0.5,
+						 "write-behind: WRITE sent after"
+						 " the call returned");
+				linked++;
+				js->window_links++;
+			}
+		}
+		js->window_linked += linked > 0;
+	}
+	if (rc < 0)
+		ok = false;
+	sqlite3_finalize(sel);
+	sqlite3_finalize(msgs);
+	sqlite3_finalize(rivals);
+	sqlite3_finalize(later);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
+/* ---- nesting ---- */
+
+struct open_call {
+	int64_t id, end;
+};
+
+/* An event inside another's entry..return on the same thread is nested
+ * in the innermost such call (Samba's vfs_gluster_ntimes around
+ * glfs_utimens). */
+static bool link_nesting(struct db *db, struct join_stats *js)
+{
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT e.id, e.host, e.pid, e.tid, e.phase, e.ts_ns, e.entry,"
+		" x.ts_ns, e.probe"
+		" FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
+		" WHERE e.ts_ns IS NOT NULL"
+		" ORDER BY e.host, e.pid, e.tid, e.ts_ns, e.id");
+	sqlite3_stmt *ins = prepare(db, link_sql);
+	struct open_call *stack = malloc(PAIR_STACK * sizeof *stack);
+	bool ok = sel && ins && stack;
+	size_t depth = 0;
+	char group[320] = "";
+	int rc = 0;
+	while (ok && (rc = db_row(db, sel)) == 1) {
+		const char *host = column_text(sel, 1);
+		char key[320];
+		snprintf(key, sizeof key, "%s\x1f%lld\x1f%lld", host ? host : "",
+			 (long long)sqlite3_column_int64(sel, 2),
+			 (long long)sqlite3_column_int64(sel, 3));
+		if (strcmp(key, group)) {
+			memcpy(group, key, sizeof group);
+			depth = 0;
+		}
+		int64_t id = sqlite3_column_int64(sel, 0);
+		int64_t ts = sqlite3_column_int64(sel, 5);
+		const char *phase = column_text(sel, 4);
+		while (depth && stack[depth - 1].end < ts)
+			depth--;
+		if (!strcmp(phase, "return")) {
+			int64_t entry = sqlite3_column_int64(sel, 6);
+			if (depth && stack[depth - 1].id == entry)
+				depth--;
+			continue;
+		}
+		if (depth) {
+			char note[160];
+			snprintf(note, sizeof note, "inside the enclosing call"
+				 " on thread %lld",
+				 (long long)sqlite3_column_int64(sel, 3));
+			ok = insert_link(db, ins, id, 0, stack[depth - 1].id,
+					 "nesting", 1.0, note);
+			js->nesting_links++;
+		}
+		if (!strcmp(phase, "entry") && !column_null(sel, 7) &&
+		    depth < PAIR_STACK) {
+			stack[depth].id = id;
+			stack[depth].end = sqlite3_column_int64(sel, 7);
+			depth++;
+		}
+	}
+	if (rc < 0)
+		ok = false;
+	free(stack);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
+bool join_all(struct db *db, struct join_stats *js, FILE *report)
+{
+	memset(js, 0, sizeof *js);
+	return pair_entries(db, js) && estimate_offsets(db, js, report) &&
+	       db_exec(db, "DELETE FROM links;"
+		       " UPDATE conversations SET client_pid = NULL,"
+		       " client_host = NULL, pid_method = NULL"
+		       " WHERE pid_method = 'exact-xid'") &&
+	       link_exact_xid(db, js) && link_time_window(db, js) &&
+	       link_nesting(db, js);
+}
