@@ -38,3 +38,9 @@ fuzz-run: fuzz
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	$(SHELL) $(top_srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
 .PHONY: fuzz fuzz-run
+
+# Reassembly against tshark's follow (an independent oracle).
+check_PROGRAMS += tests/unit/wire_flows
+tests_unit_wire_flows_SOURCES = tests/unit/wire_flows.c
+tests_unit_wire_flows_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/wire-tshark-follow.sh

@@ -7,6 +7,7 @@ replay="$top_builddir/tests/fuzz/replay_pcap"
 [ -x "$replay" ] || skip_all "replay_pcap not built"
 set -- "$top_srcdir/tests/fuzz/corpus/pcap"
 for c in "$top_srcdir"/tests/captures/*.pcap* "$top_srcdir"/tests/captures/*/*.pcap*; do
+	case $c in *.pcap|*.pcapng|*.pcap.gz|*.pcapng.gz) ;; *) continue ;; esac
 	[ -f "$c" ] && set -- "$@" "$c"
 done
 "$replay" "$@"

@@ -23,6 +23,7 @@ for harness in "$builddir"/tests/fuzz/fuzz_*; do
 	if [ "$name" = pcap ]; then
 		# Small lab captures only: libFuzzer mutates whole inputs.
 		for c in "$srcdir"/tests/captures/*.pcap* "$srcdir"/tests/captures/*/*.pcap*; do
+			case $c in *.pcap|*.pcapng|*.pcap.gz|*.pcapng.gz) ;; *) continue ;; esac
 			[ -f "$c" ] || continue
 			[ "$(wc -c <"$c")" -le 1048576 ] || continue
 			cp -n "$c" "$work/" 2>/dev/null || true
