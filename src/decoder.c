@@ -16,6 +16,7 @@
 
 /* The protocols found by content, in the order they are tried. */
 static const struct stream_proto *const default_protos[] = {
+	&rpc_stream_proto,
 	NULL,
 };
 
