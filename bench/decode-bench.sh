@@ -1,0 +1,99 @@
+#!/bin/sh
+# bench/decode-bench.sh - decode speed and memory, as ratios measured in
+# the same run (never a timed test):
+#
+#   1. builds a large capture (BENCH_SIZE bytes, default 1 GiB) by
+#      multiplying a real lab capture's connections with fresh addresses
+#      and client ports (bench/multiply; into the build dir, never
+#      committed);
+#   2. times, over that same file, with /usr/bin/time -v:
+#        bare     a bare pcap_next_ex loop (bench/decode_bench --bare)
+#        tapline  `tapline decode -T fields -e rpc.xid` when the decode
+#                 command exists, else bench/decode_bench --fields (the
+#                 same decoder with an rpc.xid-printing consumer)
+#        tshark   `tshark -T fields -e rpc.xid`
+#   3. reports throughput, CPU time, peak RSS and the ratios against the
+#      targets: >= 50x tshark, >= 0.5x the bare loop, RSS <= 64 MiB.
+#
+# Environment: BENCH_SIZE (bytes), BENCH_INPUT (capture to multiply;
+# default the largest lab capture), BENCH_TSHARK_SIZE (bytes of the big
+# file tshark reads, default all of it; tshark's speed is per byte, so a
+# prefix keeps the run short on a slow machine), BENCH_KEEP=1 keeps the
+# big file for the next run.
+set -eu
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+size=${BENCH_SIZE:-1073741824}
+work="$top_builddir/bench/work"
+bench="$top_builddir/bench/decode_bench"
+multiply="$top_builddir/bench/multiply"
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "decode-bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+[ -x "$bench" ] && [ -x "$multiply" ] || { echo "decode-bench: build first (make bench)" >&2; exit 1; }
+mkdir -p "$work"
+
+input=${BENCH_INPUT:-$(ls -S "$top_srcdir"/tests/captures/*.pcap 2>/dev/null | head -1)}
+[ -n "$input" ] && [ -f "$input" ] || { echo "decode-bench: no capture to multiply (BENCH_INPUT)" >&2; exit 1; }
+big="$work/big.pcap"
+if [ ! -f "$big" ] || [ "$(cat "$work/big.source" 2>/dev/null)" != "$input $size" ]; then
+	echo "== building $size bytes from $input"
+	"$multiply" "$input" "$big" "$size"
+	echo "$input $size" >"$work/big.source"
+fi
+bytes=$(wc -c <"$big")
+cat "$big" >/dev/null	# same page-cache state for every reader
+
+# run NAME CMD...: runs CMD with stdout to /dev/null, records its times.
+run() {
+	name=$1; shift
+	"$TIME" -v -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" || {
+		echo "decode-bench: $name failed:"; cat "$work/$name.err"; exit 1; }
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+		for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$work/$name.time")
+	cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$work/$name.time")
+	rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/$name.time")
+	eval "wall_$name=$wall cpu_$name=$cpu rss_$name=$rss"
+}
+
+# mbps BYTES SECONDS
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s <= 0) s = 0.001; printf "%.1f", b / s / 1048576 }'; }
+
+run bare "$bench" --bare "$big"
+if "$TAPLINE" decode --help >/dev/null 2>&1; then
+	decoder="tapline decode -T fields -e rpc.xid"
+	run tapline "$TAPLINE" decode -T fields -e rpc.xid "$big"
+else
+	decoder="decode_bench --fields (tapline decode not built yet)"
+	run tapline "$bench" --fields "$big"
+fi
+"$bench" --stats "$big" 2>"$work/stats.txt" >/dev/null || true
+
+tshark_bytes=${BENCH_TSHARK_SIZE:-$bytes}
+if ! command -v tshark >/dev/null; then
+	echo "decode-bench: tshark not installed" >&2; exit 1
+fi
+tshark_in=$big
+if [ "$tshark_bytes" -lt "$bytes" ]; then
+	tshark_in="$work/tshark-prefix.pcap"
+	head -c "$tshark_bytes" "$big" >"$tshark_in"
+fi
+run tshark tshark -r "$tshark_in" -n -T fields -e rpc.xid
+
+tp_bare=$(mbps "$bytes" "$cpu_bare")
+tp_tapline=$(mbps "$bytes" "$cpu_tapline")
+tp_tshark=$(mbps "$tshark_bytes" "$cpu_tshark")
+echo
+echo "capture: $big ($bytes bytes, from $(basename "$input"))"
+grep -E '^(frames|tcp_segments|flows|flows_evicted|messages|rpc_calls|rpc_replies|tcp_gaps) ' "$work/stats.txt" | tr '\n' ' ' | sed 's/  */ /g; s/^/decoder: /'
+echo
+printf '%-9s %10s %10s %12s %10s  %s\n' reader "wall s" "cpu s" "MiB/s (cpu)" "RSS MiB" command
+printf '%-9s %10s %10s %12s %10s  %s\n' bare "$wall_bare" "$cpu_bare" "$tp_bare" $((rss_bare / 1024)) "pcap_next_ex loop"
+printf '%-9s %10s %10s %12s %10s  %s\n' tapline "$wall_tapline" "$cpu_tapline" "$tp_tapline" $((rss_tapline / 1024)) "$decoder"
+printf '%-9s %10s %10s %12s %10s  %s\n' tshark "$wall_tshark" "$cpu_tshark" "$tp_tshark" $((rss_tshark / 1024)) "tshark -T fields -e rpc.xid ($tshark_bytes bytes)"
+awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" 'BEGIN {
+	vs_tshark = a / (t > 0 ? t : 0.001); vs_bare = a / (b > 0 ? b : 0.001)
+	printf "\ntapline vs tshark:    %7.1fx  (target >= 50x)   %s\n", vs_tshark, vs_tshark >= 50 ? "met" : "MISSED"
+	printf "tapline vs bare loop: %7.2fx  (target >= 0.5x)  %s\n", vs_bare, vs_bare >= 0.5 ? "met" : "MISSED"
+	printf "tapline peak RSS:     %7.1f MiB (target <= 64)  %s\n", rss / 1024, rss / 1024 <= 64 ? "met" : "MISSED"
+}'
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$big" "$work/big.source" "$work/tshark-prefix.pcap"
