@@ -281,17 +281,17 @@ client_bin() {
 cap_pids=""
 # capture_start FILE [IFACE [LINKTYPE]]
 capture_start() {
-	file=$1 iface=${2:-lo} dlt=${3:-}
+	file=$1 iface=${2:-lo} dlt=${3:-} precision=${cap_precision:-micro}
 	rm -f "$file"
 	errlog="$file.tcpdump-err"
 	# -Z root: Debian's tcpdump otherwise drops to user tcpdump before
 	# opening FILE.  -U: every packet reaches the file before we stop.
 	if [ -n "$dlt" ]; then
 		nsenter --net="/run/netns/$NS" -- tcpdump -i "$iface" -y "$dlt" \
-			-s 0 -U -Z root -w "$file" "$CAPTURE_FILTER" 2>"$errlog" &
+			--time-stamp-precision="$precision" -s 0 -U -Z root -w "$file" "$CAPTURE_FILTER" 2>"$errlog" &
 	else
 		nsenter --net="/run/netns/$NS" -- tcpdump -i "$iface" \
-			-s 0 -U -Z root -w "$file" "$CAPTURE_FILTER" 2>"$errlog" &
+			--time-stamp-precision="$precision" -s 0 -U -Z root -w "$file" "$CAPTURE_FILTER" 2>"$errlog" &
 	fi
 	cap_pids="$cap_pids $!"
 	wait_for 10 grep -q 'listening on' "$errlog" ||
@@ -339,7 +339,8 @@ scenario_gfapi_utimens() {
 }
 
 scenario_distribute_2brick() {
-	capture_start "$capture"
+	# Nanosecond timestamps (pcap magic 0xa1b23c4d), unlike the others.
+	cap_precision=nano capture_start "$capture"
 	client "$clog" --server "$LAB_HOST" --volume "$VOL_DIST" \
 		--path /file-a.txt --path /file-b.txt --path /file-c.txt \
 		--path /file-d.txt || status=$?

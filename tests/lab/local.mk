@@ -6,7 +6,7 @@ tests_lab_gfapi_client_SOURCES = tests/lab/gfapi-client.c
 tests_lab_gfapi_client_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS)
 tests_lab_gfapi_client_LDADD = $(GFAPI_LIBS) -lpthread
 endif
-EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh
+EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh tests/captures
 if HAVE_GFAPI
 TESTS += tests/lab/lab-smoke.sh
 endif
