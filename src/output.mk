@@ -31,3 +31,17 @@ src/field_names.c: $(libtapline_a_SOURCES) $(top_srcdir)/src/output.mk
 	    grep -oE '"($(FIELD_PREFIXES))\.[a-z0-9_.]*[a-z0-9_]"' | \
 	    LC_ALL=C sort -u | sed 's/$$/,/'; \
 	  echo '	NULL,'; echo '};'; } > $@-t && mv $@-t $@
+
+# Golden tests (tests/TESTLIST rows, expected outputs in tests/golden/) and
+# the differential test against tshark; `make accept` re-blesses the
+# golden outputs - only after a human checked the printed differences.
+TESTS += tests/golden.sh tests/decode-vs-tshark.sh tests/decode-cli.sh
+EXTRA_DIST += tests/golden.sh tests/golden tests/decode-vs-tshark.sh \
+	tests/decode-vs-tshark.awk tests/decode-vs-tshark.known \
+	tests/decode-cli.sh
+accept: tapline$(EXEEXT)
+	GOLDEN_ACCEPT=1 top_srcdir='$(abs_top_srcdir)' \
+	  top_builddir='$(abs_top_builddir)' \
+	  TAPLINE='$(abs_top_builddir)/tapline$(EXEEXT)' \
+	  $(SHELL) $(top_srcdir)/tests/golden.sh
+.PHONY: accept

@@ -614,10 +614,12 @@ static void print_unanswered(struct stats *s, FILE *out,
 		fprintf(out, " (and %" PRIu64 " not remembered: table full)",
 			s->pending_dropped);
 	fputc('\n', out);
-	if (ds)
+	/* The decoder counts every message: shown only when no -Y made the
+	 * report count fewer. */
+	if (ds && !s->filter)
 		fprintf(out, "Decoder: %" PRIu64 " calls, %" PRIu64
 			" replies, %" PRIu64 " unanswered, %" PRIu64
-			" replies to calls not seen (all messages, before -Y)\n",
+			" replies to calls not seen\n",
 			ds->rpc_calls, ds->rpc_replies, ds->rpc_unanswered,
 			ds->rpc_orphan_replies);
 	fputs(rule, out);
@@ -688,7 +690,7 @@ static void print_expert(struct stats *s, FILE *out,
 	if (s->expert_other)
 		fprintf(out, "(other)     %8" PRIu64 "\n", s->expert_other);
 	fprintf(out, "Messages: %" PRIu64 "\n", s->messages);
-	if (ds)
+	if (ds && !s->filter)
 		fprintf(out, "Decoder: %" PRIu64 " frames, %" PRIu64
 			" TCP gaps (%" PRIu64 " bytes), %" PRIu64
 			" retransmissions, %" PRIu64 " out of order, %"
