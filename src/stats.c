@@ -488,11 +488,11 @@ static const char rule[] =
 	"========================================================================"
 	"==========================\n";
 
-/* Seconds with microseconds, 13 columns (SRT in seconds, as tshark). */
+/* Seconds rounded to the microsecond, 13 columns (as tshark's SRT). */
 static void put_secs(FILE *out, int64_t ns)
 {
-	fprintf(out, " %5" PRId64 ".%06" PRId64, ns / 1000000000,
-		ns % 1000000000 / 1000);
+	int64_t us = (ns + 500) / 1000;
+	fprintf(out, " %5" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
 }
 
 static int srt_cmp(const void *a, const void *b)
