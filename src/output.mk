@@ -45,3 +45,5 @@ accept: tapline$(EXEEXT)
 	  TAPLINE='$(abs_top_builddir)/tapline$(EXEEXT)' \
 	  $(SHELL) $(top_srcdir)/tests/golden.sh
 .PHONY: accept
+
+dist_man_MANS += man/tapline-decode.1 man/tapline.1
