@@ -210,6 +210,7 @@ static size_t rec(uint8_t *buf, const char *text)
 
 static struct decoder_stats last_stats;
 static size_t flows_left_before_finish;
+static size_t peak_total_buffer, peak_flows;
 
 static int decode_files(const char *const *paths, size_t n,
 			const struct decoder_options *opts)
@@ -227,8 +228,14 @@ static int decode_files(const char *const *paths, size_t n,
 	decoder_set_protocols(d, test_protos, 1);
 	struct capture_frame f;
 	int rc;
-	while ((rc = capture_next(cap, &f)) == 1)
+	peak_total_buffer = peak_flows = 0;
+	while ((rc = capture_next(cap, &f)) == 1) {
 		decoder_frame(d, &f);
+		if (d->ra.total_buffer > peak_total_buffer)
+			peak_total_buffer = d->ra.total_buffer;
+		if (d->ra.nflows > peak_flows)
+			peak_flows = d->ra.nflows;
+	}
 	if (rc < 0)
 		logf_("error: %s ", capture_error(cap));
 	flows_left_before_finish = d->ra.nflows;
@@ -617,6 +624,29 @@ static void test_bounds(void)
 	decode(path, &o);
 	is_int(last_stats.flows_evicted, 3, "flow cap: LRU flows evicted");
 	is_int(last_stats.messages, 5, "their messages were still delivered");
+	ok(peak_flows <= 2, "never more flows than the cap (%zu)", peak_flows);
+
+	/* holes in many flows: the total cap holds across them */
+	path = tmp_path("total.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	struct conn k[6];
+	for (int i = 0; i < 6; i++) {
+		k[i] = (struct conn){ &w, 4, (uint16_t)(41000 + i), 2049, 1, 1, 0 };
+		handshake(&k[i]);
+		k[i].cseq += 3;		/* a hole in each */
+	}
+	for (int round = 0; round < 10; round++)
+		for (int i = 0; i < 6; i++)
+			tx(&k[i], true, a, rec(a, "queued-behind-hole"));
+	writer_close(&w);
+	decoder_default_options(&o);
+	o.max_total_buffer = 500;
+	decode(path, &o);
+	ok(peak_total_buffer <= 500, "total out-of-order bytes stay under the cap (peak %zu)",
+	   peak_total_buffer);
+	ok(last_stats.buffer_drops > 0, "the total cap forced holes out");
+	is_int(last_stats.messages, 60, "every record behind the holes decoded");
+	is_int(last_stats.tcp_gaps, 6, "one gap per flow");
 }
 
 int main(void)
