@@ -10,6 +10,7 @@ glusterfs-server glusterfs-client libglusterfs-dev
 systemtap iproute2 nftables procps psmisc
 clang
 libclang-rt-14-dev time
+samba samba-vfs-modules smbclient qemu-utils qemu-block-extra util-linux gzip
 "
 missing=""
 for p in $PACKAGES; do

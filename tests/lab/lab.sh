@@ -329,7 +329,19 @@ EOF
 
 nft_unblock() { ns_exec nft delete table inet tapline_lab 2>/dev/null || true; }
 
-SCENARIOS="gfapi-utimens auth-failure mount-failure-drop mount-failure-reject cli-ops distribute-2brick any-sll"
+SCENARIOS="gfapi-utimens auth-failure mount-failure-drop mount-failure-reject cli-ops distribute-2brick any-sll fuse-mount qemu-img samba"
+
+# The ground truth of the scenarios that drive other programs: one line per
+# command, "start=NS end=NS op=LABEL ret=STATUS cmd=COMMAND", its output
+# after it as "# " lines.  Kept as text: it runs inside ns_exec.
+TIMED='timed() {
+	label=$1; shift
+	t0=$(date +%s%N)
+	"$@" >"$TIMED_OUT" 2>&1 && rc=0 || rc=$?
+	t1=$(date +%s%N)
+	echo "start=$t0 end=$t1 op=$label ret=$rc cmd=$*"
+	sed "s/^/# /" "$TIMED_OUT"
+}'
 
 scenario_gfapi_utimens() {
 	capture_start "$capture"
@@ -413,6 +425,106 @@ scenario_cli_ops() {
 	} >"$clog" 2>&1 || status=$?
 	capture_stop
 	rm -rf "$LAB_DIR/bricks/cliops-b1"
+}
+
+scenario_fuse_mount() {
+	mnt="$LAB_DIR/mnt-fuse"
+	mkdir -p "$mnt"
+	capture_start "$capture"
+	# mount, file operations and umount in one private mount namespace.
+	TIMED_OUT="$LAB_DIR/log/timed.out" ns_exec sh -c "$TIMED"'
+		m=$1 host=$2 vol=$3 log=$4
+		timed mount mount -t glusterfs -o log-file="$log" "$host:/$vol" "$m"
+		timed write sh -c "echo tapline fuse > $m/fuse.txt"
+		timed touch touch -m -d @1700000000 "$m/fuse.txt"
+		timed stat stat -c "%n size=%s atime=%X mtime=%Y" "$m/fuse.txt"
+		timed ls ls -l "$m"
+		timed rename mv "$m/fuse.txt" "$m/fuse-renamed.txt"
+		timed rm rm "$m/fuse-renamed.txt"
+		timed umount umount "$m"' sh "$mnt" "$LAB_HOST" "$VOL_SINGLE" \
+		"$LAB_DIR/log/fuse-mount.glusterfs.log" >"$clog" || status=$?
+	# The FUSE client process ends after umount; wait for its last packets.
+	wait_for 15 sh -c "! pgrep -f 'glusterfs.*$mnt' >/dev/null" || true
+	capture_stop
+	rmdir "$mnt" 2>/dev/null || true
+}
+
+scenario_qemu_img() {
+	command -v qemu-img >/dev/null ||
+		die "qemu-img not installed (qemu-utils qemu-block-extra)"
+	capture_start "$capture"
+	TIMED_OUT="$LAB_DIR/log/timed.out" ns_exec sh -c "$TIMED"'
+		timed qemu-img-create qemu-img create -f qcow2 -o cluster_size=4096 "$1" 1M' sh \
+		"gluster://$LAB_HOST/$VOL_SINGLE/tapline.qcow2" >"$clog" || status=$?
+	capture_stop
+}
+
+# A Samba share on the volume through vfs_glusterfs (smbd links libgfapi
+# and connects to the bricks as "gfapi.smbd"), reached with smbclient.
+samba_conf() {
+	S=$LAB_DIR/samba
+	mkdir -p "$S/run" "$S/lock" "$S/state" "$S/cache" "$S/private" \
+		"$S/ncalrpc" "$S/log"
+	cat >"$S/smb.conf" <<SMBCONF
+[global]
+	workgroup = TAPLINE
+	server role = standalone server
+	interfaces = $LAB_HOST/8
+	bind interfaces only = yes
+	smb ports = 445
+	disable netbios = yes
+	pid directory = $S/run
+	lock directory = $S/lock
+	state directory = $S/state
+	cache directory = $S/cache
+	private dir = $S/private
+	ncalrpc dir = $S/ncalrpc
+	log file = $S/log/smbd.log
+	log level = 1
+	map to guest = Bad User
+	load printers = no
+	printing = bsd
+	printcap name = /dev/null
+	disable spoolss = yes
+[gv]
+	path = /
+	vfs objects = glusterfs
+	glusterfs:volume = $VOL_SINGLE
+	glusterfs:volfile_server = $LAB_HOST
+	glusterfs:logfile = $S/log/glusterfs-gv.log
+	kernel share modes = no
+	read only = no
+	guest ok = yes
+	force user = root
+SMBCONF
+}
+
+smbd_listening() { ns_exec ss -ltn "sport = :445" | grep -q LISTEN; }
+smbd_gone() { ! lab_pids | xargs -r ps -o comm= -p | grep -qx smbd; }
+
+scenario_samba() {
+	for tool in smbd smbclient; do
+		command -v $tool >/dev/null ||
+			die "$tool not installed (samba samba-vfs-modules smbclient)"
+	done
+	samba_conf
+	ns_exec smbd --foreground --no-process-group -s "$S/smb.conf" \
+		</dev/null >"$S/log/smbd.out" 2>&1 &
+	smbd_pid=$!
+	wait_for 20 smbd_listening || die "smbd did not listen (see $S/log)"
+	echo "tapline samba" >"$S/upload.txt"
+	CAPTURE_FILTER="$CAPTURE_FILTER or (tcp port 445)"
+	capture_start "$capture"
+	# utimes CREATE ACCESS WRITE CHANGE: -1 leaves a time unchanged, which
+	# Samba 4.17 turns into "omit" before calling glfs_utimens.
+	TIMED_OUT="$LAB_DIR/log/timed.out" ns_exec sh -c "$TIMED"'
+		timed smbclient smbclient -N "//$1/gv" -c "put $2 smb.txt; allinfo smb.txt; setmode smb.txt +r; setmode smb.txt -r; utimes smb.txt -1 -1 2023:11:14-22:13:20 -1; allinfo smb.txt; del smb.txt"' \
+		sh "$LAB_HOST" "$S/upload.txt" >"$clog" || status=$?
+	# smbd's child calls glfs_fini (~10 s) when the client leaves.
+	kill -TERM "$smbd_pid" 2>/dev/null || true
+	wait "$smbd_pid" 2>/dev/null || true
+	wait_for 20 smbd_gone || true
+	capture_stop
 }
 
 cmd_run() {
