@@ -4,6 +4,15 @@
 #include "message.h"
 
 static const char *const names[] = {
+	[1] = "EPERM",
+	[2] = "ENOENT",
+	[3] = "ESRCH",
+	[4] = "EINTR",
+	[5] = "EIO",
+	[6] = "ENXIO",
+	[7] = "E2BIG",
+	[8] = "ENOEXEC",
+	[9] = "EBADF",
 	[10] = "ECHILD",
 	[11] = "EAGAIN",
 	[12] = "ENOMEM",
@@ -124,6 +133,8 @@ static const char *const names[] = {
 	[129] = "EKEYREJECTED",
 	[130] = "EOWNERDEAD",
 	[131] = "ENOTRECOVERABLE",
+	[132] = "ERFKILL",
+	[133] = "EHWPOISON",
 };
 
 const char *errno_name(int64_t e)
