@@ -88,8 +88,8 @@ void gluster_dict3_bytes(struct message *m, struct cursor *outer,
 	char label[64];
 	snprintf(label, sizeof label, "%s: %u pairs", name, count);
 	msg_open(m, name, label);
-	if (count > DICT_MAX_PAIRS || (size_t)count * 9 > len)
-		cursor_malformed(&c, "dict count beyond its bytes");
+	if (count > DICT_MAX_PAIRS)
+		cursor_malformed(&c, "dict count beyond any real dict");
 	for (uint32_t i = 0; i < count && cursor_ok(&c); i++) {
 		uint32_t keylen = cursor_be32(&c);
 		uint32_t vallen = cursor_be32(&c);
@@ -103,10 +103,11 @@ void gluster_dict3_bytes(struct message *m, struct cursor *outer,
 		add_value(m, val, vallen);
 	}
 	msg_close(m);
-	/* The opaque is whole: running out inside it means the bytes lie. */
+	/* The opaque is whole: running out inside it means the bytes lie
+	 * (the pairs before stay: they were there). */
 	if (!cursor_ok(&c) && outer)
 		cursor_malformed(outer, c.why ? c.why
-					      : "dict pair past its opaque");
+					      : "dict pairs run past their opaque");
 }
 
 void gluster_dict3(struct message *m, struct cursor *c, const char *name)

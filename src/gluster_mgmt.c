@@ -111,7 +111,8 @@ static void getspec_reply(struct message *m, struct cursor *c,
 	unsigned from = m->nfields;
 	gluster_run_layout(m, c, r_getspec);
 	for (unsigned i = from; i < m->nfields; i++)
-		if (!strcmp(m->fields[i].name, "glusterfs.hndsk.getspec")) {
+		if (m->fields[i].kind == FIELD_STR &&
+		    !strcmp(m->fields[i].name, "glusterfs.hndsk.getspec")) {
 			msg_info(m, " spec=%u bytes", m->fields[i].len);
 			break;
 		}
@@ -181,15 +182,29 @@ LAYOUT(c_entrylk_contention, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
        { I_STR, "glusterfs.name", "name" },
        { I_STR, "glusterfs.cbk.domain", "domain" }, X3);
 
+/* gfs3_cbk_cache_invalidation_req: the gfid travels as a string<> */
+LAYOUT(c_cache_invalidation, { I_STR, "glusterfs.cbk.gfid", "gfid" },
+       { I_U32, "glusterfs.cbk.upcall.event_type", "event" },
+       { I_HEX32, "glusterfs.cbk.cache_invalidation.flags", "flags" },
+       { I_U32, "glusterfs.cbk.cache_invalidation.expire_time_attr", NULL },
+       { I_IATT3, "glusterfs.cbk.cache_invalidation.stat", "stat" },
+       { I_IATT3, "glusterfs.cbk.cache_invalidation.parent.stat",
+	 "parent" },
+       { I_IATT3, "glusterfs.cbk.cache_invalidation.oldparent.stat",
+	 "oldparent" }, X3);
+
+/* glusterd and the bricks send FETCHSPEC, GET_SNAPS, CHILD_UP and
+ * CHILD_DOWN without arguments (rpcsvc_callback_submit(..., NULL, 0)). */
 static const struct rpc_proc cbk_procs[] = {
 	EMPTY("NULL"),
-	NODEC("FETCHSPEC"),
+	{ "FETCHSPEC", rpc_body_empty, NULL, NULL },
 	NODEC("INO_FLUSH"),
 	NODEC("EVENT_NOTIFY"),
-	NODEC("GET_SNAPS"),
-	NODEC("CACHE_INVALIDATION"),
-	NODEC("CHILD_UP"),
-	NODEC("CHILD_DOWN"),
+	{ "GET_SNAPS", rpc_body_empty, NULL, NULL },
+	{ "CACHE_INVALIDATION", gluster_layout_call, NULL,
+	  PAIR(c_cache_invalidation, r_op) },
+	{ "CHILD_UP", rpc_body_empty, NULL, NULL },
+	{ "CHILD_DOWN", rpc_body_empty, NULL, NULL },
 	{ "RECALL_LEASE", gluster_layout_call, NULL,
 	  PAIR(c_recall_lease, r_op) },
 	{ "STATEDUMP", gluster_layout_call, NULL, PAIR(c_statedump, r_op) },

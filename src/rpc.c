@@ -518,10 +518,16 @@ enum detect_verdict rpc_detect_header(const uint8_t *p, size_t len)
 	if (type == 1) {
 		if (len < 28)
 			return DETECT_MAYBE;
-		/* MSG_ACCEPTED, AUTH_NULL verifier, SUCCESS: what every
-		 * GlusterFS server sends. */
-		if (peek_be32(p, len, 12) == 0 && peek_be32(p, len, 16) == 0 &&
-		    peek_be32(p, len, 20) == 0 && peek_be32(p, len, 24) == 0)
+		uint32_t stat = peek_be32(p, len, 12);
+		/* MSG_ACCEPTED with an AUTH_NULL verifier (what GlusterFS
+		 * servers send) and a defined accept_stat ... */
+		if (stat == 0 && peek_be32(p, len, 16) == 0 &&
+		    peek_be32(p, len, 20) == 0 && peek_be32(p, len, 24) <= 5)
+			return DETECT_YES;
+		/* ... or MSG_DENIED: RPC_MISMATCH or AUTH_ERROR. */
+		if (stat == 1 && peek_be32(p, len, 16) <= 1 &&
+		    (peek_be32(p, len, 16) == 0 ? peek_be32(p, len, 20) <= 2
+						: peek_be32(p, len, 20) <= 7))
 			return DETECT_YES;
 		return DETECT_NO;
 	}

@@ -50,9 +50,12 @@ static void finish(struct rpc_reader *r, uint8_t direction, bool truncated,
 		.frame = frame->number,
 		.ts_ns = frame->ts_ns,
 	};
+	static const uint8_t none[1];
 	bool after_gap = r->after_gap;
 	r->after_gap = false;
-	fn(ctx, r->buf, r->buf_len, &info, r->first_frame, after_gap);
+	/* never a NULL buffer: a record may have kept no byte */
+	fn(ctx, r->buf ? r->buf : none, r->buf_len, &info, r->first_frame,
+	   after_gap);
 	reset_record(r);
 }
 
