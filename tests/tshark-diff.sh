@@ -7,6 +7,11 @@
 #
 # tapline's columns come from `tapline decode -T fields` when that command
 # exists, else from the decoder's own test driver (tests/gluster/rpc_fields).
+#
+# Second, the procedure NAMES: tshark's Info column ("V400 SETATTR Call")
+# against the decoder's proc_name (tests/gluster/rpc_fields -n); every
+# (program, version, procedure) where the names differ must be listed in
+# the fixture with the upstream source that names it.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
 command -v tshark >/dev/null 2>&1 || skip_all "tshark not installed"
@@ -121,4 +126,47 @@ for cap in $captures; do
 	total=$((total + nt))
 done
 diag "$total RPC messages compared"
+
+# ---- procedure names ----
+if [ -x "$driver" ]; then
+	names_bad=0 names_known=0 names_same=0
+	for cap in $captures; do
+		tshark -n -r "$cap" -T fields -e frame.number -e rpc.msgtyp \
+			-e _ws.col.Info 2>/dev/null | awk -F'\t' '
+		$2 != "" && index($2, ",") == 0 &&
+		match($3, /V[0-9]+ [^ ,]+ (Call|Reply)/) {
+			split(substr($3, RSTART, RLENGTH), w, " ")
+			print $1 "\t" $2 "\t" w[2]
+		}' >"$TMP/tnames.txt"
+		"$driver" -n "$cap" >"$TMP/onames.txt"
+		awk -F'\t' -v cap="$(basename "$cap")" -v known="$known" '
+		BEGIN {
+			while ((getline line < known) > 0) {
+				split(line, k, " ")
+				if (k[1] == "name")
+					bug[k[2] " " k[3] " " k[4] " " k[5] " " k[6]] = 1
+			}
+		}
+		FNR == NR { ours[$1 " " $3] = $4 " " $5 " " $6 " " $7; next }
+		($1 " " $2) in ours {
+			split(ours[$1 " " $2], o, " ")
+			if (o[4] == $3) { print "same"; next }
+			id = o[1] " " o[2] " " o[3] " " $3 " " o[4]
+			if (id in bug) print "known " id
+			else printf "bad %s frame %s: program %s v%s proc %s tshark=%s tapline=%s\n", cap, $1, o[1], o[2], o[3], $3, o[4]
+		}' "$TMP/onames.txt" "$TMP/tnames.txt"
+	done >"$TMP/names.txt"
+	names_same=$(grep -c '^same' "$TMP/names.txt" || true)
+	names_known=$(grep -c '^known' "$TMP/names.txt" || true)
+	if grep -q '^bad' "$TMP/names.txt"; then
+		not_ok "procedure names: $names_same agree, $names_known known tshark bugs, and unexplained differences"
+		grep '^bad' "$TMP/names.txt" | sort -u | head -20 | sed 's/^/#   /'
+	else
+		ok "procedure names: $names_same agree with tshark, $names_known differ where tshark is known wrong"
+	fi
+	grep '^known' "$TMP/names.txt" | sort | uniq -c |
+		sed 's/^ *\([0-9]*\) known /# known tshark name bug (x\1): /'
+else
+	skip "procedure names: tests/gluster/rpc_fields not built"
+fi
 done_testing

@@ -3,10 +3,11 @@
  * compares, tab-separated like `tshark -T fields`:
  *	frame.number rpc.xid rpc.msgtyp rpc.program rpc.programversion
  *	rpc.procedure
- * and with -v the verdict bits, protocol, program and summary.  It exists
+ * with -n the procedure's name instead of the last three, and with -v the
+ * verdict bits, protocol, program and summary.  It exists
  * so the decoder can be checked before and apart from `tapline decode`.
  *
- * usage: rpc_fields [-v] CAPTURE...
+ * usage: rpc_fields [-v|-n] CAPTURE...
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,11 @@ static void print_message(void *user, const struct message *m)
 		return;
 	printf("%llu\t0x%08x\t%u\t", (unsigned long long)m->frame, m->xid,
 	       m->msg_type);
+	if (verbose == 2) {
+		printf("%u\t%u\t%u\t%s\n", m->program, m->version, m->proc,
+		       m->proc_name ? m->proc_name : "-");
+		return;
+	}
 	/* A reply whose call was not seen has no program: empty columns,
 	 * as tshark prints them. */
 	if (m->msg_type == MSG_CALL || m->call_frame)
@@ -39,8 +45,10 @@ int main(int argc, char **argv)
 	int verbose = 0, first = 1;
 	if (argc > 1 && !strcmp(argv[1], "-v"))
 		verbose = 1, first = 2;
+	else if (argc > 1 && !strcmp(argv[1], "-n"))
+		verbose = 2, first = 2;
 	if (argc <= first) {
-		fprintf(stderr, "usage: rpc_fields [-v] CAPTURE...\n");
+		fprintf(stderr, "usage: rpc_fields [-v|-n] CAPTURE...\n");
 		return 2;
 	}
 	char err[256];
@@ -61,7 +69,7 @@ int main(int argc, char **argv)
 	while ((r = capture_next(cap, &f)) == 1)
 		decoder_frame(d, &f);
 	decoder_finish(d);
-	if (verbose)
+	if (verbose == 1)
 		decoder_print_stats(decoder_stats(d), stderr);
 	decoder_free(d);
 	if (r < 0)
