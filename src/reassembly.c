@@ -300,6 +300,8 @@ static void flow_free(struct decoder *d, struct flow *f)
 		*pp = f->hash_next;
 	lru_unlink(ra, f);
 	ra->nflows--;
+	if (!f->retired)
+		ra->nlive--;
 	stream_destroy_flow(f);
 	for (int i = 0; i < 2; i++)
 		while (f->dir[i].ooo) {
@@ -310,12 +312,25 @@ static void flow_free(struct decoder *d, struct flow *f)
 	free(f);
 }
 
+/* Both directions are closed: protocol state and buffers go now; the
+ * small flow entry stays (until a new SYN on its 4-tuple or eviction)
+ * so that late ACKs and retransmissions after FIN/RST are recognised
+ * and conversations are numbered like tshark's tcp.stream. */
+static void flow_retire(struct decoder *d, struct flow *f)
+{
+	if (f->retired)
+		return;
+	stream_destroy_flow(f);
+	f->retired = true;
+	d->ra.nlive--;
+}
+
 static void flow_end(struct decoder *d, struct flow *f,
 		     const struct frame_ref *frame)
 {
 	close_dir(d, &f->dir[0], frame);
 	close_dir(d, &f->dir[1], frame);
-	flow_free(d, f);
+	flow_retire(d, f);
 }
 
 static void endpoint_set(struct endpoint *e, int family, const uint8_t a[16],
@@ -334,8 +349,11 @@ static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 	struct reassembly *ra = &d->ra;
 	size_t max = d->opts.max_flows ? d->opts.max_flows : 1;
 	while (ra->nflows >= max && ra->lru_tail) {
-		d->stats.flows_evicted++;
-		flow_end(d, ra->lru_tail, frame);
+		struct flow *old = ra->lru_tail;
+		if (!old->retired)
+			d->stats.flows_evicted++;
+		flow_end(d, old, frame);
+		flow_free(d, old);
 	}
 	struct flow *f = calloc(1, sizeof *f);
 	if (!f) {
@@ -386,6 +404,7 @@ static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 	*bucket = f;
 	lru_push(ra, f);
 	ra->nflows++;
+	ra->nlive++;
 	d->stats.flows++;
 	return f;
 }
@@ -421,17 +440,26 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 				     seg->dport, &i);
 
 	if (f && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
-	    f->dir[i].have_seq && seg->seq + 1 != f->dir[i].base_seq) {
+	    (f->retired || (f->dir[i].have_seq &&
+			    seg->seq + 1 != f->dir[i].base_seq))) {
 		/* The 4-tuple is used again by a new connection. */
 		flow_end(d, f, frame);
+		flow_free(d, f);
 		f = NULL;
 	}
+	if (f && f->retired) {
+		/* after FIN/RST: late ACKs, retransmissions */
+		if (seg->wire_len)
+			d->stats.tcp_retransmits++;
+		if (ra->lru_head != f) {
+			lru_unlink(ra, f);
+			lru_push(ra, f);
+		}
+		return;
+	}
 	if (!f) {
-		/* Nothing to decode in a stray ACK, FIN or RST. */
-		if (!(flags & TCP_SYN) && seg->wire_len == 0)
-			return;
-		if (flags & TCP_RST)
-			return;
+		/* Every new 4-tuple is a conversation, even one that only
+		 * shows ACKs or a RST (tshark numbers them too). */
 		if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 			listener_add(ra, family, dst, seg->dport);
 		f = flow_new(d, hash, family, src, dst, seg, frame);
@@ -487,13 +515,16 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	if (flags & TCP_ACK)
 		acked(d, peer, seg->ack, frame);
 	if (t->closed && peer->closed)
-		flow_free(d, f);
+		flow_retire(d, f);
 }
 
 void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 {
-	while (d->ra.lru_head)
-		flow_end(d, d->ra.lru_head, last);
+	while (d->ra.lru_head) {
+		struct flow *f = d->ra.lru_head;
+		flow_end(d, f, last);
+		flow_free(d, f);
+	}
 }
 
 void reassembly_free(struct decoder *d)

@@ -15,7 +15,7 @@
 
 /* Bytes kept to decide which protocol a direction speaks. */
 #define DETECT_WINDOW 1024
-#define DETECT_CHUNKS 32
+#define DETECT_CHUNKS 8
 /* After a gap, give up looking for a message start after this many. */
 #define DETECT_SCAN_LIMIT (8u << 20)
 
@@ -29,14 +29,16 @@ struct ooo_segment {
 
 enum detect_state { DETECTING = 0, DETECTED, UNDETECTABLE };
 
+/* The undecided bytes of a direction (grown as needed up to
+ * DETECT_WINDOW, counted in the total buffer). */
 struct detect_buffer {
-	size_t len;
+	size_t len, cap;
 	unsigned nchunks;
 	struct {
 		size_t end;	/* bytes of buf that came with frame */
 		struct frame_ref frame;
 	} chunks[DETECT_CHUNKS];
-	uint8_t buf[DETECT_WINDOW];
+	uint8_t buf[];
 };
 
 struct tcp_dir {
@@ -72,14 +74,16 @@ struct flow {
 	const struct stream_proto *proto;	/* of the connection */
 	void *conn_state;
 	bool roles_guessed;
+	bool retired;		/* closed; kept only to recognise its tuple */
 };
 
 struct reassembly {
 	struct flow **buckets;
 	size_t nbuckets;	/* power of two */
-	size_t nflows;
+	size_t nflows;		/* entries, retired ones included */
+	size_t nlive;		/* not yet closed */
 	struct flow *lru_head, *lru_tail;
-	size_t total_buffer;	/* out-of-order bytes in all flows */
+	size_t total_buffer;	/* out-of-order and detection bytes */
 	/* listeners seen (receivers of a SYN), to guess roles mid-stream */
 	struct listener {
 		uint8_t family;

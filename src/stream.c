@@ -119,9 +119,42 @@ static void dbuf_consume(struct detect_buffer *b, size_t n)
 	b->nchunks = keep;
 }
 
-static void dbuf_append(struct detect_buffer *b, const uint8_t *data,
-			size_t n, const struct frame_ref *frame)
+static void dbuf_free(struct tcp_dir *t)
 {
+	if (t->dbuf) {
+		t->sd.decoder->ra.total_buffer -= t->dbuf->cap;
+		free(t->dbuf);
+		t->dbuf = NULL;
+	}
+}
+
+/* Appends to the detection buffer, grown as needed and counted in the
+ * total buffer; false when that cap leaves no room. */
+static bool dbuf_append(struct tcp_dir *t, const uint8_t *data, size_t n,
+			const struct frame_ref *frame)
+{
+	struct decoder *d = t->sd.decoder;
+	struct detect_buffer *b = t->dbuf;
+	size_t len = b ? b->len : 0, cap = b ? b->cap : 0;
+	if (len + n > cap) {
+		size_t want = cap ? cap * 2 : 64;
+		if (want < len + n)
+			want = len + n;
+		if (want > DETECT_WINDOW)
+			want = DETECT_WINDOW;
+		if (d->ra.total_buffer + (want - cap) > d->opts.max_total_buffer) {
+			d->stats.buffer_drops++;
+			return false;
+		}
+		b = realloc(b, sizeof *b + want);
+		if (!b)
+			return false;
+		if (!t->dbuf)
+			b->len = b->nchunks = 0;
+		b->cap = want;
+		d->ra.total_buffer += want - cap;
+		t->dbuf = b;
+	}
 	memcpy(b->buf + b->len, data, n);
 	b->len += n;
 	if (b->nchunks == DETECT_CHUNKS)
@@ -129,24 +162,26 @@ static void dbuf_append(struct detect_buffer *b, const uint8_t *data,
 	b->chunks[b->nchunks].end = b->len;
 	b->chunks[b->nchunks].frame = *frame;
 	b->nchunks++;
+	return true;
 }
 
 enum scan_result { SCAN_FOUND, SCAN_MORE, SCAN_NEVER };
 
-/* Looks for a message start in the buffer: *at is its offset. */
-static enum scan_result scan(struct tcp_dir *t, const struct stream_proto **found,
+/* Looks for a message start in buf: *at is its offset, or where to go
+ * on looking when more bytes come. */
+static enum scan_result scan(struct tcp_dir *t, const uint8_t *buf,
+			     size_t len, const struct stream_proto **found,
 			     size_t *at)
 {
 	struct decoder *d = t->sd.decoder;
-	struct detect_buffer *b = t->dbuf;
 	const struct stream_proto *only = t->flow->proto;
 	size_t nprotos = only ? 1 : d->nprotos;
-	for (size_t k = 0; k < b->len; k++) {
+	for (size_t k = 0; k < len; k++) {
 		bool at_start = t->at_start && k == 0;
 		bool maybe = false;
 		for (size_t i = 0; i < nprotos; i++) {
 			const struct stream_proto *p = only ? only : d->protos[i];
-			enum detect_verdict v = p->detect(b->buf + k, b->len - k,
+			enum detect_verdict v = p->detect(buf + k, len - k,
 							  at_start);
 			if (v == DETECT_YES) {
 				*found = p;
@@ -157,17 +192,20 @@ static enum scan_result scan(struct tcp_dir *t, const struct stream_proto **foun
 				maybe = true;
 		}
 		/* A full window that still says maybe is a no. */
-		if (maybe && b->len - k < DETECT_WINDOW) {
+		if (maybe && len - k < DETECT_WINDOW) {
 			*at = k;
 			return SCAN_MORE;
 		}
 		if (at_start)
 			return SCAN_NEVER;	/* a stream starts with its protocol */
 	}
-	*at = b->len;
+	*at = len;
 	return SCAN_MORE;
 }
 
+/* Bytes of a direction whose protocol is not known (yet, or again after
+ * a gap).  Scans the arriving bytes in place; only an undecided tail
+ * (shorter than DETECT_WINDOW) is buffered until more come. */
 static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 		   const struct frame_ref *frame)
 {
@@ -176,31 +214,31 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 		t->detect = UNDETECTABLE;
 		return;
 	}
-	if (!t->dbuf) {
-		if (!(t->dbuf = malloc(sizeof *t->dbuf))) {
-			t->detect = UNDETECTABLE;
-			return;
+	uint64_t data_off = t->offset;	/* stream offset of data[0] */
+	while (len > 0 && t->detect == DETECTING) {
+		bool buffered = t->dbuf && t->dbuf->len > 0;
+		const uint8_t *buf = data;
+		size_t blen = len, took = len;
+		uint64_t buf_off = data_off;
+		if (buffered) {
+			took = DETECT_WINDOW - t->dbuf->len;
+			if (took > len)
+				took = len;
+			if (!dbuf_append(t, data, took, frame)) {
+				t->detect = UNDETECTABLE;
+				break;
+			}
+			buf = t->dbuf->buf;
+			blen = t->dbuf->len;
+			buf_off = data_off + took - blen;
 		}
-		t->dbuf->len = 0;
-		t->dbuf->nchunks = 0;
-	}
-	struct detect_buffer *b = t->dbuf;
-	if (t->detect != DETECTING)
-		return;
-	/* Stream offsets of the buffer's first byte and of data[0]. */
-	uint64_t data_off = t->offset, buf_off = t->offset - b->len;
-	while (len > 0) {
-		size_t n = DETECT_WINDOW - b->len;
-		if (n > len)
-			n = len;
-		dbuf_append(b, data, n, frame);
-		data += n;
-		len -= n;
-		data_off += n;
+		data += took;
+		len -= took;
+		data_off += took;
 
 		const struct stream_proto *p = NULL;
 		size_t at = 0;
-		enum scan_result r = scan(t, &p, &at);
+		enum scan_result r = scan(t, buf, blen, &p, &at);
 		if (r == SCAN_NEVER) {
 			t->detect = UNDETECTABLE;
 			break;
@@ -208,28 +246,40 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 		if (at > 0) {
 			d->stats.resync_skipped_bytes += at;
 			t->scanned += at;
-			buf_off += at;
 			t->at_start = false;
-			dbuf_consume(b, at);
+			buf_off += at;
+			if (buffered)
+				dbuf_consume(t->dbuf, at);
 		}
 		if (r == SCAN_FOUND) {
 			if (!bind_proto(t, p)) {
 				t->detect = UNDETECTABLE;
 				break;
 			}
-			/* The buffered bytes first, each with its frame. */
-			size_t from = 0;
-			for (unsigned i = 0; i < b->nchunks; i++) {
-				size_t end = b->chunks[i].end;
-				if (end > from)
-					feed(t, b->buf + from, end - from,
-					     &b->chunks[i].frame, buf_off + from);
-				from = end;
+			if (buffered) {
+				/* each buffered piece with its own frame */
+				struct detect_buffer *b = t->dbuf;
+				size_t from = 0;
+				for (unsigned i = 0; i < b->nchunks; i++) {
+					size_t end = b->chunks[i].end;
+					if (end > from)
+						feed(t, b->buf + from, end - from,
+						     &b->chunks[i].frame,
+						     buf_off + from);
+					from = end;
+				}
+				b->len = 0;
+				b->nchunks = 0;
+			} else {
+				feed(t, buf + at, blen - at, frame, buf_off);
 			}
-			b->len = 0;
-			b->nchunks = 0;
 			if (len > 0 && t->detect == DETECTED)
 				feed(t, data, len, frame, data_off);
+			break;
+		}
+		if (!buffered && at < blen &&
+		    !dbuf_append(t, buf + at, blen - at, frame)) {
+			t->detect = UNDETECTABLE;
 			break;
 		}
 		if (t->scanned > DETECT_SCAN_LIMIT) {
@@ -237,10 +287,8 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 			break;
 		}
 	}
-	if (t->detect != DETECTING) {
-		free(t->dbuf);
-		t->dbuf = NULL;
-	}
+	if (t->detect != DETECTING || (t->dbuf && t->dbuf->len == 0))
+		dbuf_free(t);
 }
 
 void stream_data(struct tcp_dir *t, const uint8_t *data, size_t len,
@@ -269,9 +317,8 @@ void stream_gap(struct tcp_dir *t, uint64_t missing,
 			p->gap(&t->sd, missing, frame);
 		t->detect = DETECTING;	/* resync on the next message */
 		t->scanned = 0;
-	} else if (t->detect == DETECTING && t->dbuf) {
-		t->dbuf->len = 0;
-		t->dbuf->nchunks = 0;
+	} else if (t->detect == DETECTING) {
+		dbuf_free(t);
 	}
 }
 
@@ -291,8 +338,7 @@ void stream_destroy_flow(struct flow *f)
 			p->destroy(&t->sd);
 		free(t->sd.proto_state);
 		t->sd.proto_state = NULL;
-		free(t->dbuf);
-		t->dbuf = NULL;
+		dbuf_free(t);
 	}
 	if (p && f->conn_state && p->conn_destroy)
 		p->conn_destroy(f->conn_state);

@@ -238,7 +238,7 @@ static int decode_files(const char *const *paths, size_t n,
 	}
 	if (rc < 0)
 		logf_("error: %s ", capture_error(cap));
-	flows_left_before_finish = d->ra.nflows;
+	flows_left_before_finish = d->ra.nlive;
 	decoder_finish(d);
 	last_stats = *decoder_stats(d);
 	decoder_free(d);
@@ -278,7 +278,7 @@ static void test_in_order(void)
 	decode(path, NULL);
 	is_str(log_buf, "C:hello@4 S:world@5 close(40000) close(2049)",
 	       "in order: both directions, roles from the SYN, closed by FIN");
-	is_int(flows_left_before_finish, 0, "a flow closed by FIN is freed at once");
+	is_int(flows_left_before_finish, 0, "a flow closed by FIN is released at once");
 	is_int(last_stats.flows, 1, "one flow");
 	is_int(last_stats.messages, 2, "two messages counted");
 }
