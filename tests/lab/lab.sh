@@ -175,7 +175,7 @@ cmd_up() {
 
 	ip netns add "$NS"
 	ip -n "$NS" link set lo up
-	setsid sh "$0" _glusterd </dev/null >"$LAB_DIR/log/glusterd.out" 2>&1 &
+	setsid sh "$lab_src/lab.sh" _glusterd </dev/null >"$LAB_DIR/log/glusterd.out" 2>&1 &
 	if ! wait_for 30 gl volume list; then
 		say "glusterd did not answer; its log:"
 		tail -20 "$LAB_DIR/log/glusterd.log" >&2 || true
@@ -508,9 +508,10 @@ scenario_samba() {
 			die "$tool not installed (samba samba-vfs-modules smbclient)"
 	done
 	samba_conf
-	ns_exec smbd --foreground --no-process-group -s "$S/smb.conf" \
-		</dev/null >"$S/log/smbd.out" 2>&1 &
-	smbd_pid=$!
+	# Its own session: smbd's parent signals its whole process group when
+	# it exits, which would otherwise include this script and its caller.
+	setsid sh "$lab_src/lab.sh" exec smbd --foreground --no-process-group \
+		-s "$S/smb.conf" </dev/null >"$S/log/smbd.out" 2>&1 &
 	wait_for 20 smbd_listening || die "smbd did not listen (see $S/log)"
 	echo "tapline samba" >"$S/upload.txt"
 	CAPTURE_FILTER="$CAPTURE_FILTER or (tcp port 445)"
@@ -521,8 +522,7 @@ scenario_samba() {
 		timed smbclient smbclient -N "//$1/gv" -c "put $2 smb.txt; allinfo smb.txt; setmode smb.txt +r; setmode smb.txt -r; utimes smb.txt -1 -1 2023:11:14-22:13:20 -1; allinfo smb.txt; del smb.txt"' \
 		sh "$LAB_HOST" "$S/upload.txt" >"$clog" || status=$?
 	# smbd's child calls glfs_fini (~10 s) when the client leaves.
-	kill -TERM "$smbd_pid" 2>/dev/null || true
-	wait "$smbd_pid" 2>/dev/null || true
+	kill -TERM "$(cat "$S/run/smbd.pid")" 2>/dev/null || true
 	wait_for 20 smbd_gone || true
 	capture_stop
 }
