@@ -13,6 +13,7 @@ struct command {
 /* A subcommand is listed here once it works. */
 static const struct command commands[] = {
 	{ "decode", cmd_decode, "decode GlusterFS/ONC-RPC from pcap captures (tshark-style output)" },
+	{ "record", cmd_record, "record libgfapi calls and RPC XIDs with kernel uprobes" },
 	{ "correlate", cmd_correlate, "join captures and probe records into one SQLite timeline" },
 	{ NULL, NULL, NULL },
 };

@@ -1,0 +1,44 @@
+/* elfsym.h - where to put a uprobe: a function symbol's file offset.
+ *
+ * The kernel's uprobe tracer takes PATH:OFFSET, the offset in the file, not
+ * the symbol's address: offset = st_value - p_vaddr + p_offset of the
+ * PT_LOAD segment that holds the symbol.  Exported symbols of libgfapi are
+ * versioned (glfs_pwrite@@GFAPI_6.0 is the default a new program links to,
+ * glfs_pwrite@GFAPI_3.4.0 the old one): we pick the default version.
+ */
+#ifndef TAPLINE_ELFSYM_H
+#define TAPLINE_ELFSYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elfsym_file;
+
+struct elfsym {
+	uint64_t value;		/* st_value: the address in the file's layout */
+	uint64_t size;		/* st_size */
+	uint64_t file_offset;	/* where the uprobe goes */
+	char version[64];	/* "GFAPI_6.0", or "" when unversioned */
+	bool from_symtab;	/* found in .symtab (not exported) */
+};
+
+/* Opens an ELF file; NULL with a message in err when it cannot be read or
+ * is not ELF. */
+struct elfsym_file *elfsym_open(const char *path, char *err, size_t errlen);
+void elfsym_close(struct elfsym_file *ef);
+
+/* Finds a function symbol by its plain name (no @version): first the
+ * default version in .dynsym, then .symtab.  Returns 0, or -1 with a
+ * message in err. */
+int elfsym_find(struct elfsym_file *ef, const char *name, struct elfsym *out,
+		char *err, size_t errlen);
+
+/* True when the file carries DWARF (.debug_info). */
+bool elfsym_has_dwarf(const struct elfsym_file *ef);
+
+/* Converts an address in the file's layout to a file offset; -1 when no
+ * PT_LOAD maps it. */
+int64_t elfsym_addr_to_offset(const struct elfsym_file *ef, uint64_t addr);
+
+#endif

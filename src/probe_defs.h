@@ -1,0 +1,52 @@
+/* probe_defs.h - the one table of probes that `tapline record` places.
+ *
+ * Each row names a probe as the record format and the tapsets do
+ * (docs/probes.md), the library and symbols it sits on, and how to fetch
+ * its fields with the kernel's uprobe fetchargs.  Debian's libraries are
+ * stripped, so arguments are fetched by their x86-64 SysV ABI position
+ * (%di %si %dx %cx %r8 %r9); `+OFF(REG)` dereferences user memory.
+ */
+#ifndef TAPLINE_PROBE_DEFS_H
+#define TAPLINE_PROBE_DEFS_H
+
+#include <stddef.h>
+
+/* How a fetched value is written in a record. */
+enum probe_fmt {
+	PF_INT,		/* signed decimal */
+	PF_UINT,	/* unsigned decimal */
+	PF_HEX,		/* 0x... (pointers, handles) */
+	PF_STR,		/* C-escaped quoted string */
+	PF_BE32,	/* a u32 read raw from XDR bytes: byte-swap, signed */
+	PF_BE32U,	/* the same, unsigned */
+	PF_HIDDEN,	/* fetched for the kernel filter only, not written */
+};
+
+struct probe_arg {
+	const char *name;	/* the record key; also the tracefs field name */
+	const char *fetch;	/* fetcharg, e.g. "+0(%si):string" */
+	enum probe_fmt fmt;
+};
+
+#define PROBE_MAX_ARGS 8
+#define PROBE_MAX_SYMBOLS 3
+
+struct probe_def {
+	const char *name;	/* "gfapi.utimens" */
+	const char *library;	/* file name prefix: "libgfapi.so" */
+	const char *symbols[PROBE_MAX_SYMBOLS];	/* every one found is probed */
+	struct probe_arg args[PROBE_MAX_ARGS];	/* entry (or event) fields */
+	const char *ret_fetch;	/* return probe's "$retval:TYPE"; NULL: a
+				 * point probe, phase "event" */
+	enum probe_fmt ret_fmt;
+	const char *filter;	/* kernel event filter, or NULL */
+	const char *summary;
+};
+
+extern const struct probe_def probe_defs[];
+extern const size_t probe_defs_count;
+
+/* The library a probe is found in by default ("libgfapi.so.0"...). */
+const char *probe_library_soname(const char *library);
+
+#endif

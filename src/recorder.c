@@ -1,0 +1,1647 @@
+/* recorder.c - `tapline record`: kernel uprobes through tracefs.
+ *
+ * The life of a recording:
+ *   1. find tracefs (mount it if needed) and remove what dead earlier runs
+ *      left behind (groups tapline_PID, instances tapline-PID);
+ *   2. resolve every selected probe to LIB:OFFSET (elfsym.c) and add its
+ *      uprobe events to uprobe_events, in our own group;
+ *   3. make a private instance, set its clock, pid filter (+event-fork so
+ *      new threads follow), event filters, and enable our events there;
+ *   4. read the instance's per-CPU binary buffers, decode each record with
+ *      its event's `format`, order them by time across CPUs and write
+ *      record lines;
+ *   5. on exit, Ctrl-C or SIGTERM: remove the instance and every event.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/timex.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elfsym.h"
+#include "probe_defs.h"
+#include "recorder.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+#define DEFAULT_PATTERNS "gfapi.*", "rpc.*", "gluster.*"
+#define DEFAULT_BUFFER_KB 4096
+/* Events are held back this long so that a slower CPU's buffer cannot
+ * deliver an older event after a newer one was written. */
+#define ORDER_SLACK_NS (50 * 1000000ull)
+#define MAX_EVENTS 256
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+static void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("tapline record: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int path_printf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int path_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes text to a tracefs file in one write(); append keeps the other
+ * definitions in uprobe_events (a plain open would erase them all). */
+static int write_file(const char *path, const char *text, bool append)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(text);
+	ssize_t n = write(fd, text, len);
+	int saved = errno;
+	close(fd);
+	if (n != (ssize_t)len) {
+		errno = n < 0 ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a whole small file (format, uprobe_events) into a new buffer. */
+static char *read_file(const char *path, size_t limit)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		if (len == cap) {
+			if (cap >= limit)
+				break;
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Record text                                                         */
+
+size_t record_quote(char *buf, size_t size, const char *s, size_t len)
+{
+	size_t n = 0;
+#define PUT(c) do { if (n + 1 < size) buf[n] = (c); n++; } while (0)
+	PUT('"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '\\': PUT('\\'); PUT('\\'); break;
+		case '"': PUT('\\'); PUT('"'); break;
+		case '\n': PUT('\\'); PUT('n'); break;
+		case '\t': PUT('\\'); PUT('t'); break;
+		case '\r': PUT('\\'); PUT('r'); break;
+		default:
+			if (c < 0x20 || c >= 0x7f) {
+				static const char hex[] = "0123456789abcdef";
+				PUT('\\'); PUT('x');
+				PUT(hex[c >> 4]); PUT(hex[c & 15]);
+			} else {
+				PUT((char)c);
+			}
+		}
+	}
+	PUT('"');
+#undef PUT
+	if (size)
+		buf[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Event formats                                                       */
+
+static void copy_token(char *dst, size_t size, const char *s, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static long number_after(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	char *end;
+	long v = strtol(p, &end, 10);
+	return end == p ? -1 : v;
+}
+
+int tf_parse_format(const char *text, struct tf_format *fmt)
+{
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->id = -1;
+	const char *line = text;
+	while (line && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		char buf[512];
+		copy_token(buf, sizeof(buf), line, len);
+		if (!strncmp(buf, "ID:", 3)) {
+			long id = strtol(buf + 3, NULL, 10);
+			if (id >= 0 && id <= 65535)
+				fmt->id = (int)id;
+		}
+		char *f = strstr(buf, "field:");
+		if (f && fmt->nfields < TF_MAX_FIELDS) {
+			char *decl = f + 6;
+			char *semi = strchr(decl, ';');
+			long off = number_after(buf, "offset:");
+			long size = number_after(buf, "size:");
+			long sgn = number_after(buf, "signed:");
+			if (semi && off >= 0 && off <= 65535 && size > 0 &&
+			    size <= 65535) {
+				*semi = '\0';
+				struct tf_field *fld = &fmt->fields[fmt->nfields];
+				/* the name is the last identifier of the decl */
+				char *end = semi;
+				while (end > decl && (end[-1] == ' ' ||
+						      end[-1] == ']' ||
+						      (end[-1] >= '0' && end[-1] <= '9' &&
+						       strchr(decl, '['))))
+					end--;
+				char *br = strrchr(decl, '[');
+				if (br && br > decl && strchr(br, ']') &&
+				    !strstr(decl, "__data_loc"))
+					end = br;
+				char *start = end;
+				while (start > decl && (start[-1] == '_' ||
+				       (start[-1] >= 'a' && start[-1] <= 'z') ||
+				       (start[-1] >= 'A' && start[-1] <= 'Z') ||
+				       (start[-1] >= '0' && start[-1] <= '9')))
+					start--;
+				if (end > start) {
+					copy_token(fld->name, sizeof(fld->name),
+						   start, (size_t)(end - start));
+					fld->offset = (uint16_t)off;
+					fld->size = (uint16_t)size;
+					fld->data_loc = strstr(decl, "__data_loc") != NULL;
+					fld->is_signed = sgn == 1;
+					fmt->nfields++;
+				}
+			}
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return fmt->id >= 0 && fmt->nfields ? 0 : -1;
+}
+
+const struct tf_field *tf_find(const struct tf_format *fmt, const char *name)
+{
+	for (unsigned i = 0; i < fmt->nfields; i++)
+		if (!strcmp(fmt->fields[i].name, name))
+			return &fmt->fields[i];
+	return NULL;
+}
+
+static uint64_t get_le(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int tf_read_int(const struct tf_field *f, const uint8_t *rec, size_t len,
+		uint64_t *out)
+{
+	if (f->data_loc || (size_t)f->offset + f->size > len)
+		return -1;
+	if (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+		return -1;
+	uint64_t v = get_le(rec + f->offset, f->size);
+	if (f->is_signed && f->size < 8 && (v >> (f->size * 8 - 1)) & 1)
+		v |= ~0ull << (f->size * 8);
+	*out = v;
+	return 0;
+}
+
+int tf_read_str(const struct tf_field *f, const uint8_t *rec, size_t len,
+		const char **s, size_t *slen)
+{
+	if (!f->data_loc || f->size != 4 || (size_t)f->offset + 4 > len)
+		return -1;
+	uint32_t loc = (uint32_t)get_le(rec + f->offset, 4);
+	size_t off = loc & 0xffff, n = loc >> 16;
+	if (n == 0 || off > len || n > len - off)
+		return -1;	/* the kernel could not read it (fault) */
+	const char *p = (const char *)rec + off;
+	const char *nul = memchr(p, '\0', n);
+	*s = p;
+	*slen = nul ? (size_t)(nul - p) : n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ring-buffer pages (include/linux/ring_buffer.h's compressed headers) */
+
+#define RB_TYPE_PADDING 29
+#define RB_TYPE_TIME_EXTEND 30
+#define RB_TYPE_TIME_STAMP 31
+#define RB_COMMIT_MASK ((1u << 27) - 1)
+#define RB_MISSED_EVENTS (1ull << 31)
+#define RB_MISSED_STORED (1ull << 30)
+#define RB_PAGE_HEADER 16	/* u64 timestamp + long commit (64-bit) */
+#define RB_TS_MSB (~((1ull << 59) - 1))
+
+void rb_parse_page(const uint8_t *page, size_t len, rb_event_fn fn,
+		   void *ctx, struct rb_page_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (len < RB_PAGE_HEADER) {
+		info->malformed = len != 0;
+		return;
+	}
+	uint64_t ts = get_le(page, 8);
+	uint64_t commit = get_le(page + 8, 8);
+	size_t size = commit & RB_COMMIT_MASK;
+	info->missed = (commit & RB_MISSED_EVENTS) != 0;
+	if (size > len - RB_PAGE_HEADER) {
+		info->malformed = true;
+		size = len - RB_PAGE_HEADER;
+	}
+	if ((commit & RB_MISSED_STORED) &&
+	    RB_PAGE_HEADER + size + 8 <= len)
+		info->missed_count = get_le(page + RB_PAGE_HEADER + size, 8);
+	const uint8_t *p = page + RB_PAGE_HEADER;
+	const uint8_t *end = p + size;
+	while (end - p >= 4) {
+		uint32_t hdr = (uint32_t)get_le(p, 4);
+		unsigned type_len = hdr & 31;
+		uint64_t delta = hdr >> 5;
+		const uint8_t *body = p + 4;
+		size_t left = (size_t)(end - body);
+		switch (type_len) {
+		case RB_TYPE_PADDING:
+			if (delta == 0)
+				return;	/* the rest of the page is unused */
+			if (left < 4) {
+				info->malformed = true;
+				return;
+			}
+			/* a discarded event: skip it, keep its delta */
+			ts += delta;
+			{
+				uint32_t skip = (uint32_t)get_le(body, 4);
+				if (skip > left) {
+					info->malformed = true;
+					return;
+				}
+				p = body + (skip < 4 ? 4 : skip);
+			}
+			continue;
+		case RB_TYPE_TIME_EXTEND:
+			if (left < 4) {
+				info->malformed = true;
+				return;
+			}
+			ts += (get_le(body, 4) << 27) + delta;
+			p = body + 4;
+			continue;
+		case RB_TYPE_TIME_STAMP: {
+			if (left < 4) {
+				info->malformed = true;
+				return;
+			}
+			/* an absolute stamp of 59 bits; the top comes from
+			 * the running time */
+			uint64_t abs = (get_le(body, 4) << 27) + delta;
+			if (ts & RB_TS_MSB) {
+				abs |= ts & RB_TS_MSB;
+				if (abs < ts)
+					abs += 1ull << 59;
+			}
+			ts = abs;
+			p = body + 4;
+			continue;
+		}
+		case 0: {
+			if (left < 4) {
+				info->malformed = true;
+				return;
+			}
+			uint32_t n = (uint32_t)get_le(body, 4);
+			if (n < 4 || n - 4 > left - 4) {
+				info->malformed = true;
+				return;
+			}
+			ts += delta;
+			struct rb_event ev = { ts, body + 4, n - 4 };
+			info->events++;
+			fn(ctx, &ev);
+			p = body + 4 + ((n - 4 + 3) & ~3u);
+			if (p > end)
+				return;
+			continue;
+		}
+		default: {
+			size_t n = (size_t)type_len * 4;
+			if (n > left) {
+				info->malformed = true;
+				return;
+			}
+			ts += delta;
+			struct rb_event ev = { ts, body, n };
+			info->events++;
+			fn(ctx, &ev);
+			p = body + n;
+			continue;
+		}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The recorder's state                                                */
+
+struct rec_field {
+	const struct probe_arg *arg;	/* NULL: the return value */
+	struct tf_field f;
+};
+
+struct rec_event {
+	const struct probe_def *def;
+	const char *phase;		/* "entry", "return", "event" */
+	char event[64];			/* tracefs event name */
+	char where[4200];		/* "LIB:0xOFF" */
+	char symbol[160];		/* symbol@version, for the header */
+	bool created;
+	int id;
+	struct tf_field comm, pid;
+	unsigned nfields;
+	struct rec_field fields[PROBE_MAX_ARGS + 1];
+};
+
+struct pending {
+	uint64_t ts, seq;
+	size_t off, len;
+};
+
+struct tgid_slot {
+	int tid, tgid;
+};
+#define TGID_SLOTS 4096
+
+struct recorder {
+	const struct recorder_options *opt;
+	char tracefs[256];
+	char group[32];			/* tapline_PID */
+	char instance[512];		/* .../instances/tapline-PID */
+	bool instance_made;
+	struct rec_event events[MAX_EVENTS];
+	unsigned nevents;
+	int16_t by_id[65536];		/* event id -> index in events */
+	pid_t target;
+	pid_t child;			/* -- COMMAND */
+	int go_pipe;			/* child waits on it before exec */
+
+	/* clock */
+	const char *trace_clock;	/* "tai" or "mono" */
+	clockid_t clock_id;
+	int64_t to_realtime_ns;
+
+	/* reading */
+	int ncpus;
+	int cpu_fd[1024];
+	int cpu_num[1024];
+	uint8_t *page;
+	size_t page_size;
+	uint64_t missed_pages, missed_events, malformed_pages, unknown_events;
+	uint64_t recorded, tgid_unknown;
+
+	/* output ordering */
+	FILE *out;
+	struct pending *pend;
+	size_t npend, cap_pend;
+	char *arena;
+	size_t arena_len, arena_cap;
+	uint64_t seq;
+	bool out_failed;
+
+	struct tgid_slot tgids[TGID_SLOTS];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* ------------------------------------------------------------------ */
+/* tracefs                                                             */
+
+static bool has_uprobe_events(const char *dir)
+{
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/uprobe_events", dir))
+		return false;
+	return access(p, F_OK) == 0;
+}
+
+/* Finds (or mounts) tracefs; 0, or -1 after a clear message. */
+static int find_tracefs(const char *want, char *out, size_t outlen)
+{
+	if (want) {
+		if (!has_uprobe_events(want)) {
+			warnx("%s: no uprobe_events there (not tracefs, or a "
+			      "kernel without CONFIG_UPROBE_EVENTS)", want);
+			return -1;
+		}
+		snprintf(out, outlen, "%s", want);
+		return 0;
+	}
+	const char *dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	for (size_t i = 0; i < 2; i++)
+		if (has_uprobe_events(dirs[i])) {
+			snprintf(out, outlen, "%s", dirs[i]);
+			return 0;
+		}
+	if (mount("nodev", dirs[0], "tracefs", 0, NULL) == 0 &&
+	    has_uprobe_events(dirs[0])) {
+		snprintf(out, outlen, "%s", dirs[0]);
+		return 0;
+	}
+	int saved = errno;
+	if (access(dirs[0], F_OK) == 0 && has_uprobe_events(dirs[0])) {
+		snprintf(out, outlen, "%s", dirs[0]);
+		return 0;
+	}
+	if (saved == EPERM || saved == EACCES)
+		warnx("tracefs is not mounted and mounting it was refused "
+		      "(%s): run as root, or mount it with 'mount -t tracefs "
+		      "nodev /sys/kernel/tracing'", strerror(saved));
+	else if (saved == ENODEV)
+		warnx("this kernel has no tracefs (CONFIG_TRACING is off): "
+		      "uprobes cannot be recorded");
+	else
+		warnx("tracefs not found at /sys/kernel/tracing and mounting "
+		      "it failed: %s", strerror(saved));
+	return -1;
+}
+
+/* Explains a failed write to a tracefs file, with the kernel's own
+ * error_log line when there is one. */
+static void explain_write(const struct recorder *r, const char *what,
+			  const char *text, int err)
+{
+	if (err == EACCES || err == EPERM) {
+		warnx("%s: permission denied: recording uprobes needs root "
+		      "(CAP_SYS_ADMIN)", what);
+		return;
+	}
+	warnx("%s: writing '%s' failed: %s", what, text, strerror(err));
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/error_log", r->tracefs))
+		return;
+	char *log = read_file(p, 1 << 16);
+	if (!log || !*log) {
+		free(log);
+		return;
+	}
+	/* the last two lines are the newest entry: message and caret */
+	size_t n = strlen(log);
+	while (n && log[n - 1] == '\n')
+		log[--n] = '\0';
+	int lines = 0;
+	char *s = log + n;
+	while (s > log && lines < 3) {
+		s--;
+		if (*s == '\n')
+			lines++;
+	}
+	if (*s == '\n')
+		s++;
+	fprintf(stderr, "  kernel error_log:\n%s\n", s);
+	free(log);
+}
+
+static bool owner_is_running(long pid)
+{
+	if (pid <= 0 || pid > INT_MAX)
+		return false;
+	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+		return false;
+	char p[64], comm[32] = "";
+	snprintf(p, sizeof(p), "/proc/%ld/comm", pid);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	/* a live pid that is not tapline is a reused pid: the owner died */
+	return strstr(comm, "tapline") != NULL;
+}
+
+static int remove_instance(const char *tracefs, long pid)
+{
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/instances/tapline-%ld", tracefs, pid))
+		return -1;
+	if (rmdir(p) != 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/* Removes one event definition; busy while a reader still holds it. */
+static int remove_event(const char *tracefs, const char *group,
+			const char *event)
+{
+	char p[512], cmd[256];
+	if (path_printf(p, sizeof(p), "%s/uprobe_events", tracefs))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "-:%s/%s", group, event);
+	for (int tries = 0; tries < 50; tries++) {
+		if (write_file(p, cmd, true) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		usleep(20000);
+	}
+	return -1;
+}
+
+int recorder_cleanup_stale(const char *tracefs_dir, bool quiet)
+{
+	char dir[256];
+	if (find_tracefs(tracefs_dir, dir, sizeof(dir)))
+		return -1;
+	int removed = 0;
+	/* instances first: an event enabled in one cannot be removed */
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/instances", dir))
+		return -1;
+	DIR *d = opendir(p);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			char *end;
+			if (strncmp(de->d_name, "tapline-", 8))
+				continue;
+			long pid = strtol(de->d_name + 8, &end, 10);
+			if (*end || owner_is_running(pid))
+				continue;
+			if (remove_instance(dir, pid) == 0 && !quiet)
+				warnx("removed the instance of a dead run "
+				      "(pid %ld)", pid);
+		}
+		closedir(d);
+	}
+	if (path_printf(p, sizeof(p), "%s/uprobe_events", dir))
+		return -1;
+	char *defs = read_file(p, 1 << 22);
+	if (!defs) {
+		if (errno == EACCES || errno == EPERM)
+			warnx("%s: permission denied: recording uprobes needs "
+			      "root (CAP_SYS_ADMIN)", p);
+		return -1;
+	}
+	for (char *line = strtok(defs, "\n"); line; line = strtok(NULL, "\n")) {
+		/* "p:tapline_123/gfapi_init_entry /lib...:0x... args" */
+		if (line[0] == '\0' || line[1] != ':' ||
+		    strncmp(line + 2, "tapline_", 8))
+			continue;
+		char *slash = strchr(line + 2, '/');
+		char *space = strchr(line + 2, ' ');
+		if (!slash || !space || space < slash)
+			continue;
+		*slash = '\0';
+		*space = '\0';
+		char *end;
+		long pid = strtol(line + 10, &end, 10);
+		if (*end || owner_is_running(pid))
+			continue;
+		remove_instance(dir, pid);
+		if (remove_event(dir, line + 2, slash + 1) == 0)
+			removed++;
+		else if (!quiet)
+			warnx("could not remove stale probe %s/%s: %s",
+			      line + 2, slash + 1, strerror(errno));
+	}
+	free(defs);
+	if (removed && !quiet)
+		warnx("removed %d probe(s) left by dead runs", removed);
+	return removed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Choosing and placing probes                                         */
+
+static bool selected(const struct recorder_options *opt, const char *name,
+		     bool *exact)
+{
+	static const char *defaults[] = { DEFAULT_PATTERNS };
+	const char *const *pats = opt->npatterns ? opt->patterns : defaults;
+	size_t n = opt->npatterns ? opt->npatterns :
+		sizeof(defaults) / sizeof(defaults[0]);
+	*exact = false;
+	for (size_t i = 0; i < n; i++) {
+		/* a pattern may list several, comma-separated */
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", pats[i]);
+		for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (fnmatch(tok, name, 0) == 0) {
+				*exact = !strpbrk(tok, "*?[");
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool basename_matches(const char *path, const char *prefix)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	return !strncmp(b, prefix, strlen(prefix));
+}
+
+/* Where library PREFIX (e.g. "libgfapi.so") is: --lib, then what the
+ * target process has mapped, then the usual directories. */
+static int find_library(const struct recorder_options *opt, pid_t pid,
+			const char *prefix, char *out, size_t outlen)
+{
+	for (size_t i = 0; i < opt->nlibs; i++) {
+		const char *eq = strchr(opt->libs[i], '=');
+		const char *path = eq ? eq + 1 : opt->libs[i];
+		bool match;
+		if (eq) {
+			size_t klen = (size_t)(eq - opt->libs[i]);
+			match = !strncmp(prefix, opt->libs[i], klen) ||
+				(klen > 3 && !strncmp(prefix + 3, opt->libs[i], klen));
+		} else {
+			match = basename_matches(path, prefix);
+		}
+		if (match) {
+			if (!realpath(path, out)) {
+				warnx("--lib %s: %s", path, strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+	}
+	if (pid > 0) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
+		FILE *f = fopen(p, "re");
+		char line[4608];
+		while (f && fgets(line, sizeof(line), f)) {
+			char *slash = strchr(line, '/');
+			if (!slash)
+				continue;
+			slash[strcspn(slash, "\n")] = '\0';
+			if (basename_matches(slash, prefix) && file_exists(slash)) {
+				snprintf(out, outlen, "%s", slash);
+				fclose(f);
+				return 0;
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	static const char *dirs[] = {
+		"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
+		"/usr/lib64", "/lib64", "/usr/local/lib", "/usr/lib", "/lib",
+	};
+	const char *soname = probe_library_soname(prefix);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char p[512];
+		snprintf(p, sizeof(p), "%s/%s", dirs[i], soname);
+		if (file_exists(p) && realpath(p, out))
+			return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static void event_name(char *out, size_t size, const char *probe,
+		       const char *phase, unsigned variant)
+{
+	size_t n = 0;
+	for (const char *s = probe; *s && n + 1 < size; s++)
+		out[n++] = *s == '.' ? '_' : *s;
+	out[n] = '\0';
+	char suffix[24];
+	if (variant)
+		snprintf(suffix, sizeof(suffix), "_%s%u", phase, variant);
+	else
+		snprintf(suffix, sizeof(suffix), "_%s", phase);
+	if (n + strlen(suffix) < size)
+		strcat(out, suffix);
+}
+
+/* Adds one uprobe definition and learns its format. */
+static int create_event(struct recorder *r, struct rec_event *ev,
+			bool is_return)
+{
+	char def[2048];
+	int n = snprintf(def, sizeof(def), "%c:%s/%s %s", is_return ? 'r' : 'p',
+			 r->group, ev->event, ev->where);
+	const struct probe_def *pd = ev->def;
+	if (is_return) {
+		n += snprintf(def + n, sizeof(def) - (size_t)n, " ret=%s",
+			      pd->ret_fetch);
+	} else {
+		for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++)
+			n += snprintf(def + n, sizeof(def) - (size_t)n, " %s=%s",
+				      pd->args[i].name, pd->args[i].fetch);
+	}
+	snprintf(def + n, sizeof(def) - (size_t)n, " comm=$comm");
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/uprobe_events", r->tracefs))
+		return -1;
+	if (write_file(p, def, true)) {
+		explain_write(r, "uprobe_events", def, errno);
+		return -1;
+	}
+	ev->created = true;
+	if (path_printf(p, sizeof(p), "%s/events/%s/%s/format", r->tracefs,
+			r->group, ev->event))
+		return -1;
+	char *text = read_file(p, 1 << 16);
+	struct tf_format fmt;
+	if (!text || tf_parse_format(text, &fmt)) {
+		warnx("%s: unreadable event format", p);
+		free(text);
+		return -1;
+	}
+	free(text);
+	ev->id = fmt.id;
+	const struct tf_field *f;
+	if (!(f = tf_find(&fmt, "common_pid"))) {
+		warnx("%s: no common_pid field", p);
+		return -1;
+	}
+	ev->pid = *f;
+	if (!(f = tf_find(&fmt, "comm"))) {
+		warnx("%s: no comm field", p);
+		return -1;
+	}
+	ev->comm = *f;
+	ev->nfields = 0;
+	if (is_return) {
+		if (!(f = tf_find(&fmt, "ret")))
+			return -1;
+		ev->fields[ev->nfields].arg = NULL;
+		ev->fields[ev->nfields++].f = *f;
+		return 0;
+	}
+	for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++) {
+		if (!(f = tf_find(&fmt, pd->args[i].name))) {
+			warnx("%s: no field %s", p, pd->args[i].name);
+			return -1;
+		}
+		ev->fields[ev->nfields].arg = &pd->args[i];
+		ev->fields[ev->nfields++].f = *f;
+	}
+	return 0;
+}
+
+/* Resolves the selected probes and creates their events. */
+static int place_probes(struct recorder *r)
+{
+	const struct recorder_options *opt = r->opt;
+	unsigned placed = 0;
+	for (size_t i = 0; i < probe_defs_count; i++) {
+		const struct probe_def *pd = &probe_defs[i];
+		bool exact;
+		if (!selected(opt, pd->name, &exact))
+			continue;
+		char lib[4096], err[512];
+		if (find_library(opt, r->target, pd->library, lib, sizeof(lib))) {
+			if (exact) {
+				warnx("%s: library %s not found (give it with "
+				      "--lib PATH)", pd->name, pd->library);
+				return -1;
+			}
+			if (!opt->quiet)
+				warnx("skipping %s: library %s not found",
+				      pd->name, pd->library);
+			continue;
+		}
+		struct elfsym_file *ef = elfsym_open(lib, err, sizeof(err));
+		if (!ef) {
+			warnx("%s", err);
+			return -1;
+		}
+		unsigned variant = 0;
+		for (unsigned s = 0; s < PROBE_MAX_SYMBOLS && pd->symbols[s]; s++) {
+			struct elfsym sym;
+			if (elfsym_find(ef, pd->symbols[s], &sym, err, sizeof(err))) {
+				if (s == 0 && !pd->symbols[1]) {
+					if (exact) {
+						warnx("%s: %s", pd->name, err);
+						elfsym_close(ef);
+						return -1;
+					}
+					if (!opt->quiet)
+						warnx("skipping %s: %s",
+						      pd->name, err);
+				}
+				continue;
+			}
+			const char *phases[2] = { pd->ret_fetch ? "entry" : "event",
+						  pd->ret_fetch ? "return" : NULL };
+			for (unsigned ph = 0; ph < 2 && phases[ph]; ph++) {
+				if (r->nevents >= MAX_EVENTS) {
+					warnx("too many probes");
+					elfsym_close(ef);
+					return -1;
+				}
+				struct rec_event *ev = &r->events[r->nevents++];
+				memset(ev, 0, sizeof(*ev));
+				ev->def = pd;
+				ev->phase = phases[ph];
+				event_name(ev->event, sizeof(ev->event), pd->name,
+					   ph ? "return" : "entry", variant);
+				snprintf(ev->where, sizeof(ev->where),
+					 "%s:0x%llx", lib,
+					 (unsigned long long)sym.file_offset);
+				snprintf(ev->symbol, sizeof(ev->symbol), "%s%s%s",
+					 pd->symbols[s], sym.version[0] ? "@" : "",
+					 sym.version);
+				if (create_event(r, ev, ph == 1)) {
+					elfsym_close(ef);
+					return -1;
+				}
+				r->by_id[ev->id] = (int16_t)(r->nevents - 1);
+			}
+			variant++;
+			placed++;
+		}
+		elfsym_close(ef);
+	}
+	if (!placed) {
+		warnx("no probe matched%s", opt->npatterns ?
+		      " (see 'tapline record --list')" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int instance_write(struct recorder *r, const char *file,
+			  const char *text, bool quiet_fail)
+{
+	char p[1024];
+	if (path_printf(p, sizeof(p), "%s/%s", r->instance, file))
+		return -1;
+	if (write_file(p, text, false)) {
+		if (!quiet_fail)
+			explain_write(r, p, text, errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pid filter: every thread of the target (event-fork adds the ones it
+ * creates from now on). */
+static int set_pid_filter(struct recorder *r)
+{
+	if (instance_write(r, "options/event-fork", "1", false))
+		return -1;
+	char buf[65536];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "%d", (int)r->target);
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)r->target);
+	DIR *d = opendir(p);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) && n + 16 < sizeof(buf)) {
+			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+				continue;
+			if (atoi(de->d_name) == r->target)
+				continue;
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
+					      de->d_name);
+		}
+		closedir(d);
+	}
+	return instance_write(r, "set_event_pid", buf, false);
+}
+
+static int setup_clock(struct recorder *r)
+{
+	if (instance_write(r, "trace_clock", "tai", true) == 0) {
+		struct timex tx = { 0 };
+		adjtimex(&tx);
+		r->trace_clock = "tai";
+		r->clock_id = CLOCK_TAI;
+		r->to_realtime_ns = -(int64_t)tx.tai * 1000000000ll;
+		return 0;
+	}
+	if (instance_write(r, "trace_clock", "mono", false))
+		return -1;
+	r->trace_clock = "mono";
+	r->clock_id = CLOCK_MONOTONIC;
+	/* REALTIME - MONOTONIC, from the tightest of a few samples */
+	uint64_t best = UINT64_MAX;
+	for (int i = 0; i < 7; i++) {
+		uint64_t a = clock_ns(CLOCK_MONOTONIC);
+		uint64_t rt = clock_ns(CLOCK_REALTIME);
+		uint64_t b = clock_ns(CLOCK_MONOTONIC);
+		if (b - a < best) {
+			best = b - a;
+			r->to_realtime_ns = (int64_t)(rt - (a + (b - a) / 2));
+		}
+	}
+	return 0;
+}
+
+static int open_cpu_buffers(struct recorder *r)
+{
+	char p[1024];
+	if (path_printf(p, sizeof(p), "%s/per_cpu", r->instance))
+		return -1;
+	DIR *d = opendir(p);
+	if (!d) {
+		warnx("%s: %s", p, strerror(errno));
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "cpu", 3) || r->ncpus >= 1024)
+			continue;
+		char f[1100];
+		if (path_printf(f, sizeof(f), "%s/%s/trace_pipe_raw", p,
+				de->d_name))
+			continue;
+		int fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* an offline CPU */
+		r->cpu_num[r->ncpus] = atoi(de->d_name + 3);
+		r->cpu_fd[r->ncpus++] = fd;
+	}
+	closedir(d);
+	if (!r->ncpus) {
+		warnx("%s: no per-CPU buffers could be opened", p);
+		return -1;
+	}
+	size_t kb = 4;
+	if (path_printf(p, sizeof(p), "%s/buffer_subbuf_size_kb", r->instance) == 0) {
+		char *s = read_file(p, 64);
+		if (s && atoi(s) > 0)
+			kb = (size_t)atoi(s);
+		free(s);
+	}
+	r->page_size = kb * 1024;
+	r->page = malloc(r->page_size);
+	return r->page ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoding and writing                                                */
+
+static int tgid_of(struct recorder *r, int tid)
+{
+	unsigned h = (unsigned)tid * 2654435761u % TGID_SLOTS;
+	for (unsigned i = 0; i < 8; i++) {
+		struct tgid_slot *s = &r->tgids[(h + i) % TGID_SLOTS];
+		if (s->tid == tid)
+			return s->tgid;
+		if (s->tid == 0)
+			break;
+	}
+	int tgid = -1;
+	char p[64], line[128];
+	snprintf(p, sizeof(p), "/proc/%d/status", tid);
+	FILE *f = fopen(p, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Tgid:", 5)) {
+			tgid = atoi(line + 5);
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (tgid <= 0) {
+		/* gone already: the thread is the target's if it was the
+		 * target, else say we could not tell (tid) */
+		r->tgid_unknown++;
+		return tid;
+	}
+	for (unsigned i = 0; i < 8; i++) {
+		struct tgid_slot *s = &r->tgids[(h + i) % TGID_SLOTS];
+		if (s->tid == 0 || i == 7) {
+			s->tid = tid;
+			s->tgid = tgid;
+			break;
+		}
+	}
+	return tgid;
+}
+
+static bool arena_reserve(struct recorder *r, size_t more)
+{
+	if (r->arena_len + more <= r->arena_cap)
+		return true;
+	size_t cap = r->arena_cap ? r->arena_cap : 1 << 16;
+	while (cap < r->arena_len + more)
+		cap *= 2;
+	char *a = realloc(r->arena, cap);
+	if (!a)
+		return false;
+	r->arena = a;
+	r->arena_cap = cap;
+	return true;
+}
+
+static void on_event(void *ctx, const struct rb_event *rbe)
+{
+	struct recorder *r = ctx;
+	if (rbe->len < 8) {
+		r->unknown_events++;
+		return;
+	}
+	unsigned type = (unsigned)get_le(rbe->data, 2);
+	int idx = r->by_id[type];
+	if (idx < 0) {
+		r->unknown_events++;
+		return;
+	}
+	const struct rec_event *ev = &r->events[idx];
+	const uint8_t *rec = rbe->data;
+	size_t len = rbe->len;
+	uint64_t tid = 0;
+	if (tf_read_int(&ev->pid, rec, len, &tid)) {
+		r->unknown_events++;
+		return;
+	}
+	char line[8192];
+	size_t n = 0;
+	const char *comm;
+	size_t comm_len;
+	if (tf_read_str(&ev->comm, rec, len, &comm, &comm_len)) {
+		comm = "?";
+		comm_len = 1;
+	}
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d %d ",
+			      tgid_of(r, (int)tid), (int)tid);
+	n += record_quote(line + n, sizeof(line) - n, comm, comm_len < 16 ?
+			  comm_len : 16);
+	if (n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s",
+				      ev->def->name, ev->phase);
+	for (unsigned i = 0; i < ev->nfields && n < sizeof(line); i++) {
+		const struct rec_field *rf = &ev->fields[i];
+		enum probe_fmt fmt = rf->arg ? rf->arg->fmt : ev->def->ret_fmt;
+		const char *key = rf->arg ? rf->arg->name : "ret";
+		if (fmt == PF_HIDDEN)
+			continue;
+		if (fmt == PF_STR) {
+			const char *s;
+			size_t sl;
+			if (tf_read_str(&rf->f, rec, len, &s, &sl))
+				continue;	/* unreadable memory: left out */
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=",
+					      key);
+			if (n < sizeof(line))
+				n += record_quote(line + n, sizeof(line) - n, s,
+						  sl);
+			continue;
+		}
+		uint64_t v;
+		if (tf_read_int(&rf->f, rec, len, &v))
+			continue;
+		switch (fmt) {
+		case PF_HEX:
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      " %s=0x%llx", key,
+					      (unsigned long long)v);
+			break;
+		case PF_UINT:
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      " %s=%llu", key,
+					      (unsigned long long)v);
+			break;
+		case PF_BE32:
+		case PF_BE32U: {
+			uint32_t w = __builtin_bswap32((uint32_t)v);
+			if (fmt == PF_BE32)
+				n += (size_t)snprintf(line + n, sizeof(line) - n,
+						      " %s=%d", key, (int32_t)w);
+			else
+				n += (size_t)snprintf(line + n, sizeof(line) - n,
+						      " %s=%u", key, w);
+			break;
+		}
+		default:
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      " %s=%lld", key, (long long)v);
+			break;
+		}
+	}
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	line[n++] = '\n';
+	if (r->npend == r->cap_pend) {
+		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
+		struct pending *p = realloc(r->pend, cap * sizeof(*p));
+		if (!p)
+			return;
+		r->pend = p;
+		r->cap_pend = cap;
+	}
+	if (!arena_reserve(r, n))
+		return;
+	memcpy(r->arena + r->arena_len, line, n);
+	r->pend[r->npend++] = (struct pending){ rbe->ts, r->seq++,
+						r->arena_len, n };
+	r->arena_len += n;
+}
+
+/* Reads what the CPUs have; returns the number of bytes read. */
+static size_t read_buffers(struct recorder *r)
+{
+	size_t total = 0;
+	for (int i = 0; i < r->ncpus; i++) {
+		for (int pages = 0; pages < 256; pages++) {
+			ssize_t n = read(r->cpu_fd[i], r->page, r->page_size);
+			if (n <= 0)
+				break;
+			total += (size_t)n;
+			struct rb_page_info info;
+			rb_parse_page(r->page, (size_t)n, on_event, r, &info);
+			if (info.missed) {
+				r->missed_pages++;
+				r->missed_events += info.missed_count;
+			}
+			if (info.malformed)
+				r->malformed_pages++;
+		}
+	}
+	return total;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Writes the pending events older than cutoff, in time order. */
+static void flush_pending(struct recorder *r, uint64_t cutoff)
+{
+	if (!r->npend)
+		return;
+	qsort(r->pend, r->npend, sizeof(*r->pend), cmp_pending);
+	size_t i = 0;
+	for (; i < r->npend && r->pend[i].ts <= cutoff; i++) {
+		const struct pending *p = &r->pend[i];
+		int64_t ts = (int64_t)p->ts + r->to_realtime_ns;
+		if (fprintf(r->out, "%lld", (long long)ts) < 0 ||
+		    fwrite(r->arena + p->off, 1, p->len, r->out) != p->len)
+			r->out_failed = true;
+		r->recorded++;
+	}
+	if (i == r->npend) {
+		r->npend = 0;
+		r->arena_len = 0;
+	} else if (i) {
+		/* keep the rest: compact the arena */
+		char *keep = malloc(r->arena_cap);
+		if (keep) {
+			size_t len = 0;
+			for (size_t j = i; j < r->npend; j++) {
+				memcpy(keep + len, r->arena + r->pend[j].off,
+				       r->pend[j].len);
+				r->pend[j].off = len;
+				len += r->pend[j].len;
+			}
+			free(r->arena);
+			r->arena = keep;
+			r->arena_len = len;
+		}
+		memmove(r->pend, r->pend + i, (r->npend - i) * sizeof(*r->pend));
+		r->npend -= i;
+	}
+	if (fflush(r->out) != 0)
+		r->out_failed = true;
+}
+
+/* Sums what the kernel says it lost (buffer full) per CPU. */
+static uint64_t kernel_lost(struct recorder *r)
+{
+	uint64_t lost = 0;
+	for (int i = 0; i < r->ncpus; i++) {
+		char p[1100];
+		if (path_printf(p, sizeof(p), "%s/per_cpu/cpu%d/stats",
+				r->instance, r->cpu_num[i]))
+			continue;
+		char *s = read_file(p, 1 << 14);
+		if (!s)
+			continue;
+		char *o = strstr(s, "overrun:");
+		if (o)
+			lost += strtoull(o + 8, NULL, 10);
+		char *dr = strstr(s, "dropped events:");
+		if (dr)
+			lost += strtoull(dr + 15, NULL, 10);
+		free(s);
+	}
+	return lost;
+}
+
+static void write_header(struct recorder *r)
+{
+	char host[256] = "unknown";
+	gethostname(host, sizeof(host) - 1);
+	char boot_id[64] = "unknown";
+	char *b = read_file("/proc/sys/kernel/random/boot_id", 256);
+	if (b) {
+		b[strcspn(b, "\n")] = '\0';
+		snprintf(boot_id, sizeof(boot_id), "%s", b);
+		free(b);
+	}
+	fprintf(r->out, "tapline-records 1 host=%s clock=realtime "
+		"clock_offset_ns=0 boot_id=%s recorder=tapline-record/%s "
+		"start_ns=%llu trace_clock=%s trace_clock_offset_ns=%lld "
+		"target_pid=%d\n", host, boot_id, PACKAGE_VERSION,
+		(unsigned long long)clock_ns(CLOCK_REALTIME), r->trace_clock,
+		(long long)r->to_realtime_ns, (int)r->target);
+	for (unsigned i = 0; i < r->nevents; i++) {
+		const struct rec_event *ev = &r->events[i];
+		fprintf(r->out, "# probe %s %s at %s (%s)\n", ev->def->name,
+			ev->phase, ev->where, ev->symbol);
+	}
+	fflush(r->out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup and teardown                                                  */
+
+static void teardown(struct recorder *r)
+{
+	if (r->instance_made) {
+		char p[1100];
+		if (path_printf(p, sizeof(p), "%s/events/enable", r->instance) == 0)
+			write_file(p, "0", false);
+		for (int i = 0; i < r->ncpus; i++)
+			close(r->cpu_fd[i]);
+		r->ncpus = 0;
+		if (rmdir(r->instance) != 0)
+			warnx("could not remove %s: %s", r->instance,
+			      strerror(errno));
+		r->instance_made = false;
+	}
+	/* "-:GROUP/" removes the whole group at once; one by one if not */
+	bool any = false;
+	for (unsigned i = 0; i < r->nevents; i++)
+		any |= r->events[i].created;
+	if (any && remove_event(r->tracefs, r->group, "") == 0) {
+		for (unsigned i = 0; i < r->nevents; i++)
+			r->events[i].created = false;
+	}
+	for (unsigned i = 0; i < r->nevents; i++) {
+		struct rec_event *ev = &r->events[i];
+		if (!ev->created)
+			continue;
+		if (remove_event(r->tracefs, r->group, ev->event))
+			warnx("could not remove probe %s/%s: %s", r->group,
+			      ev->event, strerror(errno));
+		ev->created = false;
+	}
+}
+
+static int enable_events(struct recorder *r)
+{
+	for (unsigned i = 0; i < r->nevents; i++) {
+		const struct rec_event *ev = &r->events[i];
+		char f[256];
+		bool is_entry = strcmp(ev->phase, "return");
+		if (ev->def->filter && is_entry) {
+			snprintf(f, sizeof(f), "events/%s/%s/filter", r->group,
+				 ev->event);
+			if (instance_write(r, f, ev->def->filter, false))
+				return -1;
+		}
+		snprintf(f, sizeof(f), "events/%s/%s/enable", r->group, ev->event);
+		if (instance_write(r, f, "1", false))
+			return -1;
+	}
+	return 0;
+}
+
+/* Starts COMMAND held at a pipe, so the pid filter is in place before
+ * its first instruction. */
+static pid_t start_command(struct recorder *r, char **argv)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC)) {
+		warnx("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		warnx("fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		char c;
+		ssize_t n;
+		do
+			n = read(fds[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(127);	/* the recorder gave up */
+		close(fds[0]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tapline record: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	r->go_pipe = fds[1];
+	return pid;
+}
+
+static bool target_alive(struct recorder *r, int *status)
+{
+	if (r->child > 0) {
+		pid_t w = waitpid(r->child, status, WNOHANG);
+		if (w == r->child) {
+			r->child = -1;
+			return false;
+		}
+		return true;
+	}
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)r->target);
+	char *s = read_file(p, 4096);
+	if (!s)
+		return false;
+	char *paren = strrchr(s, ')');
+	bool alive = paren && paren[1] == ' ' && paren[2] != 'Z' &&
+		     paren[2] != 'X';
+	free(s);
+	return alive;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int recorder_run(const struct recorder_options *opt)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+	if (!r) {
+		warnx("out of memory");
+		return 1;
+	}
+	int rc = 1, status = 0;
+	r->opt = opt;
+	r->child = -1;
+	r->go_pipe = -1;
+	memset(r->by_id, 0xff, sizeof(r->by_id));
+	stop_signal = 0;
+	install_signals();
+
+	if (find_tracefs(opt->tracefs, r->tracefs, sizeof(r->tracefs)))
+		goto out;
+	if (recorder_cleanup_stale(r->tracefs, opt->quiet) < 0)
+		goto out;
+	snprintf(r->group, sizeof(r->group), "tapline_%d", (int)getpid());
+	if (path_printf(r->instance, sizeof(r->instance),
+			"%s/instances/tapline-%d", r->tracefs, (int)getpid()))
+		goto out;
+
+	if (opt->command) {
+		r->child = start_command(r, opt->command);
+		if (r->child < 0)
+			goto out;
+		r->target = r->child;
+	} else {
+		r->target = opt->pid;
+		if (kill(r->target, 0) != 0 && errno == ESRCH) {
+			warnx("no process %d", (int)r->target);
+			goto out;
+		}
+	}
+
+	if (opt->output && strcmp(opt->output, "-")) {
+		r->out = fopen(opt->output, "we");
+		if (!r->out) {
+			warnx("%s: %s", opt->output, strerror(errno));
+			goto out;
+		}
+	} else {
+		r->out = stdout;
+	}
+
+	if (place_probes(r))
+		goto out;
+	if (mkdir(r->instance, 0700) != 0) {
+		if (errno == EACCES || errno == EPERM)
+			warnx("%s: permission denied: recording uprobes needs "
+			      "root (CAP_SYS_ADMIN)", r->instance);
+		else
+			warnx("%s: %s", r->instance, strerror(errno));
+		goto out;
+	}
+	r->instance_made = true;
+	char kb[32];
+	snprintf(kb, sizeof(kb), "%u", opt->buffer_kb ? opt->buffer_kb :
+		 DEFAULT_BUFFER_KB);
+	if (instance_write(r, "buffer_size_kb", kb, false) ||
+	    setup_clock(r) || set_pid_filter(r) || enable_events(r) ||
+	    open_cpu_buffers(r))
+		goto out;
+	/* threads created before event-fork was set may have been missed
+	 * by the first listing: list again now that it is on */
+	if (!opt->command && set_pid_filter(r))
+		goto out;
+	write_header(r);
+
+	if (r->go_pipe >= 0) {
+		if (write(r->go_pipe, "g", 1) != 1) {
+			warnx("could not start the command: %s", strerror(errno));
+			goto out;
+		}
+		close(r->go_pipe);
+		r->go_pipe = -1;
+	}
+	if (!opt->quiet)
+		fprintf(stderr, "tapline record: %u probe event(s) on pid %d "
+			"(clock %s); Ctrl-C to stop\n", r->nevents,
+			(int)r->target, r->trace_clock);
+
+	bool alive = true;
+	while (!stop_signal && alive && !r->out_failed) {
+		size_t got = read_buffers(r);
+		flush_pending(r, clock_ns(r->clock_id) - ORDER_SLACK_NS);
+		alive = target_alive(r, &status);
+		if (!got && alive) {
+			struct timespec ts = { 0, 20 * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	/* what is still in the buffers */
+	while (read_buffers(r))
+		;
+	flush_pending(r, UINT64_MAX);
+
+	uint64_t lost = kernel_lost(r);
+	if (lost || r->missed_pages) {
+		fprintf(r->out, "# tapline-record: lost %llu event(s) (ring "
+			"buffer full; raise --buffer-size)\n",
+			(unsigned long long)(lost + r->missed_events));
+		warnx("lost %llu event(s): the ring buffer was full",
+		      (unsigned long long)(lost + r->missed_events));
+	}
+	if (r->malformed_pages)
+		warnx("%llu malformed buffer page(s) skipped",
+		      (unsigned long long)r->malformed_pages);
+	if (fflush(r->out) != 0 || r->out_failed) {
+		if (!(stop_signal && errno == EPIPE))
+			warnx("writing records: %s", strerror(errno));
+	}
+	if (!opt->quiet)
+		fprintf(stderr, "tapline record: %llu event(s) recorded\n",
+			(unsigned long long)r->recorded);
+	rc = 0;
+	if (opt->command) {
+		if (r->child > 0 && stop_signal) {
+			rc = 128 + stop_signal;
+		} else if (r->child < 0) {
+			rc = WIFEXITED(status) ? WEXITSTATUS(status) :
+			     128 + WTERMSIG(status);
+		}
+	} else if (stop_signal) {
+		rc = 0;	/* stopping with Ctrl-C is how -p ends */
+	}
+out:
+	teardown(r);
+	if (r->go_pipe >= 0)
+		close(r->go_pipe);	/* the held child exits 127 */
+	if (r->child > 0 && rc == 1) {
+		waitpid(r->child, NULL, 0);
+	}
+	if (r->out && r->out != stdout)
+		fclose(r->out);
+	free(r->page);
+	free(r->pend);
+	free(r->arena);
+	free(r);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* --list                                                              */
+
+int recorder_list(const struct recorder_options *opt, FILE *out)
+{
+	for (size_t i = 0; i < probe_defs_count; i++) {
+		const struct probe_def *pd = &probe_defs[i];
+		bool exact;
+		if (opt->npatterns && !selected(opt, pd->name, &exact))
+			continue;
+		fprintf(out, "%-26s %s\n", pd->name, pd->summary);
+		fprintf(out, "    %s:", pd->ret_fetch ? "entry" : "event");
+		for (unsigned a = 0; a < PROBE_MAX_ARGS && pd->args[a].name; a++)
+			if (pd->args[a].fmt != PF_HIDDEN)
+				fprintf(out, " %s", pd->args[a].name);
+		if (pd->ret_fetch)
+			fprintf(out, "\n    return: ret");
+		fputc('\n', out);
+		char lib[4096], err[512];
+		if (find_library(opt, opt->pid, pd->library, lib, sizeof(lib))) {
+			fprintf(out, "    at: %s (not found)\n", pd->library);
+			continue;
+		}
+		struct elfsym_file *ef = elfsym_open(lib, err, sizeof(err));
+		for (unsigned s = 0; s < PROBE_MAX_SYMBOLS && pd->symbols[s]; s++) {
+			struct elfsym sym;
+			if (!ef || elfsym_find(ef, pd->symbols[s], &sym, err,
+					       sizeof(err)))
+				fprintf(out, "    at: %s %s (missing)\n", lib,
+					pd->symbols[s]);
+			else
+				fprintf(out, "    at: %s:0x%llx %s%s%s\n", lib,
+					(unsigned long long)sym.file_offset,
+					pd->symbols[s],
+					sym.version[0] ? "@" : "", sym.version);
+		}
+		elfsym_close(ef);
+	}
+	return 0;
+}
