@@ -15,6 +15,8 @@
 #include "rpc.h"
 #include "rpc_record.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static struct message msg;
 
 struct ctx {
