@@ -385,11 +385,73 @@ static size_t put_hex(char *buf, size_t len, const uint8_t *p, size_t n)
 
 static size_t put_uuid(char *buf, size_t len, const uint8_t *g)
 {
-	return (size_t)snprintf(buf, len,
-		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		"%02x%02x%02x%02x%02x%02x",
-		g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
-		g[10], g[11], g[12], g[13], g[14], g[15]);
+	static const char digits[] = "0123456789abcdef";
+	char tmp[37];
+	size_t o = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			tmp[o++] = '-';
+		tmp[o++] = digits[g[i] >> 4];
+		tmp[o++] = digits[g[i] & 15];
+	}
+	tmp[o] = '\0';
+	if (o >= len)
+		o = len - 1;
+	memcpy(buf, tmp, o);
+	buf[o] = '\0';
+	return o;
+}
+
+/* Number formatting without printf: the renderers spend most of their
+ * time here on big captures. */
+static size_t u64_dec(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t i64_dec(char *buf, int64_t v)
+{
+	if (v < 0) {
+		buf[0] = '-';
+		return 1 + u64_dec(buf + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return u64_dec(buf, (uint64_t)v);
+}
+
+/* 0x and at least `width` lowercase hex digits */
+static size_t hex_pad(char *buf, uint64_t v, int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	int n = 1;
+	while (n < 16 && v >> (4 * n))
+		n++;
+	if (n < width)
+		n = width;
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (int i = 0; i < n; i++)
+		buf[2 + i] = digits[(v >> (4 * (n - 1 - i))) & 15];
+	return (size_t)n + 2;
+}
+
+/* sec "." nsec with nine digits */
+static size_t time_dec(char *buf, int64_t sec, uint32_t nsec)
+{
+	size_t n = i64_dec(buf, sec);
+	buf[n++] = '.';
+	for (int i = 8; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + nsec % 10);
+		nsec /= 10;
+	}
+	return n + 9;
 }
 
 static size_t clamp(int n, size_t len)
@@ -399,27 +461,48 @@ static size_t clamp(int n, size_t len)
 	return (size_t)n < len ? (size_t)n : len - 1;
 }
 
+static bool numeric_kind_for_format(uint8_t kind)
+{
+	return kind == FIELD_UINT || kind == FIELD_BOOL || kind == FIELD_ENUM ||
+	       kind == FIELD_HEX || kind == FIELD_FLAGS || kind == FIELD_INT ||
+	       kind == FIELD_ERRNO || kind == FIELD_TIME;
+}
+
 static size_t format_value(char *buf, size_t len, const struct field *f,
 			   const uint8_t *bytes, char quote)
 {
+	size_t n;
 	if (len == 0)
 		return 0;
+	if (len < 48 && numeric_kind_for_format(f->kind)) {
+		char tmp[48];
+		n = format_value(tmp, sizeof tmp, f, bytes, quote);
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+		return n;
+	}
 	switch ((enum field_kind)f->kind) {
 	case FIELD_UINT:
 	case FIELD_BOOL:
 	case FIELD_ENUM:
-		return clamp(snprintf(buf, len, "%" PRIu64, f->v.u), len);
+		n = u64_dec(buf, f->v.u);
+		break;
 	case FIELD_HEX:
 	case FIELD_FLAGS:
-		return clamp(snprintf(buf, len, f->v.u > UINT32_MAX ?
-				      "0x%016" PRIx64 : "0x%08" PRIx64,
-				      f->v.u), len);
+		n = hex_pad(buf, f->v.u, f->v.u > UINT32_MAX ? 16 : 8);
+		break;
 	case FIELD_INT:
 	case FIELD_ERRNO:
-		return clamp(snprintf(buf, len, "%" PRId64, f->v.i), len);
+		n = i64_dec(buf, f->v.i);
+		break;
 	case FIELD_TIME:
-		return clamp(snprintf(buf, len, "%" PRId64 ".%09" PRIu32,
-				      f->v.t.sec, f->v.t.nsec), len);
+		if (f->v.t.nsec >= 1000000000u)	/* impossible, shown as is */
+			return clamp(snprintf(buf, len, "%" PRId64 ".%" PRIu32,
+					      f->v.t.sec, f->v.t.nsec), len);
+		n = time_dec(buf, f->v.t.sec, f->v.t.nsec);
+		break;
 	case FIELD_STR:
 	case FIELD_TREE:
 		return put_escaped(buf, len, bytes, f->len, quote);
@@ -430,10 +513,12 @@ static size_t format_value(char *buf, size_t len, const struct field *f,
 			return put_hex(buf, len, bytes, f->len);
 		return clamp((int)put_uuid(buf, len, bytes), len);
 	case FIELD_TREE_END:
-		break;
+	default:
+		buf[0] = '\0';
+		return 0;
 	}
-	buf[0] = '\0';
-	return 0;
+	buf[n] = '\0';
+	return n;
 }
 
 size_t field_format(char *buf, size_t len, const struct field *f,
@@ -645,9 +730,9 @@ void output_summary(struct output *o, const struct message *m)
 	compose_info(info, sizeof info, m);
 	fprintf(o->out, "%5" PRIu64 " ", m->frame);
 	put_time(o, m);
-	fputc(' ', o->out);
+	putc_unlocked(' ', o->out);
 	put_endpoint(o->out, &m->src);
-	fputs(" \u2192 ", o->out);
+	fputs_unlocked(" \u2192 ", o->out);
 	put_endpoint(o->out, &m->dst);
 	fprintf(o->out, " %s %" PRIu32 " %s\n",
 		m->protocol ? m->protocol : "?", m->length, info);
@@ -659,28 +744,43 @@ static void tree_line(struct output *o, unsigned depth, const struct field *f,
 		      const uint8_t *bytes)
 {
 	static char val[4 * MSG_INFO_SIZE];
+	static const char spaces[] = "                                        ";
 	FILE *out = o->out;
-	fprintf(out, "%*s", (int)(4 * (depth + 1)), "");
+	size_t indent = 4 * ((size_t)depth + 1);
+	while (indent) {
+		size_t k = indent < sizeof spaces - 1 ? indent : sizeof spaces - 1;
+		fwrite_unlocked(spaces, 1, k, out);
+		indent -= k;
+	}
+	size_t n;
 	if (f->kind == FIELD_TREE) {
 		if (f->len) {
-			format_value(val, sizeof val, f, bytes, 0);
-			fprintf(out, "%s\n", val);
+			n = format_value(val, sizeof val, f, bytes, 0);
+			fwrite_unlocked(val, 1, n, out);
 		} else {
-			fprintf(out, "%s\n", f->name ? f->name : "");
+			fputs_unlocked(f->name ? f->name : "", out);
 		}
+		putc_unlocked('\n', out);
 		return;
 	}
-	format_value(val, sizeof val, f, bytes, '"');
-	fprintf(out, "%s: ", f->name ? f->name : "?");
+	n = format_value(val, sizeof val, f, bytes, '"');
+	fputs_unlocked(f->name ? f->name : "?", out);
+	fputs_unlocked(": ", out);
 	if (f->kind == FIELD_STR)
-		fprintf(out, "\"%s\"", val);
-	else
-		fputs(val, out);
-	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text)
-		fprintf(out, " (%s)", f->text);
-	else if (f->kind == FIELD_FLAGS && f->len)
-		fprintf(out, " (%.*s)", (int)f->len, (const char *)bytes);
-	fputc('\n', out);
+		putc_unlocked('"', out);
+	fwrite_unlocked(val, 1, n, out);
+	if (f->kind == FIELD_STR)
+		putc_unlocked('"', out);
+	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
+		fputs_unlocked(" (", out);
+		fputs_unlocked(f->text, out);
+		putc_unlocked(')', out);
+	} else if (f->kind == FIELD_FLAGS && f->len) {
+		fputs_unlocked(" (", out);
+		fwrite_unlocked(bytes, 1, f->len, out);
+		putc_unlocked(')', out);
+	}
+	putc_unlocked('\n', out);
 }
 
 void output_tree(struct output *o, const struct message *m)
@@ -700,7 +800,7 @@ void output_tree(struct output *o, const struct message *m)
 		m->length, m->protocol ? m->protocol : "?");
 	if (m->first_frame && m->first_frame != m->frame)
 		fprintf(out, ", began in frame %" PRIu64, m->first_frame);
-	fputc('\n', out);
+	putc_unlocked('\n', out);
 	fprintf(out, "    Arrival Time: %s.%09" PRId64 " UTC\n", date, frac);
 	fprintf(out, "    Epoch Time: %" PRId64 ".%09" PRId64 " seconds\n",
 		sec, frac);
@@ -719,7 +819,7 @@ void output_tree(struct output *o, const struct message *m)
 		"Dst Port: %u", m->src.port, m->dst.port);
 	if (m->conversation)
 		fprintf(out, ", Stream: %" PRIu64, m->conversation - 1);
-	fputc('\n', out);
+	putc_unlocked('\n', out);
 	if (m->has_rpc) {
 		bool reply = m->msg_type == MSG_REPLY;
 		fprintf(out, "Remote Procedure Call, Type:%s XID:0x%08" PRIx32
@@ -780,7 +880,7 @@ void output_tree(struct output *o, const struct message *m)
 		fprintf(out, "    [Verdict: %s%s%s]\n", v, m->why ? ": " : "",
 			m->why ? m->why : "");
 	}
-	fputc('\n', out);
+	putc_unlocked('\n', out);
 }
 
 /* ---- JSON lines */
@@ -824,37 +924,37 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 void json_string(FILE *out, const char *str, size_t len)
 {
 	const uint8_t *s = (const uint8_t *)str;
-	fputc('"', out);
-	for (size_t i = 0; i < len;) {
+	size_t i = 0, start = 0;
+	putc_unlocked('"', out);
+	while (i < len) {
 		uint8_t c = s[i];
-		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			i++;
-		} else if (c == '\n') {
-			fputs("\\n", out);
-			i++;
-		} else if (c == '\t') {
-			fputs("\\t", out);
-			i++;
-		} else if (c == '\r') {
-			fputs("\\r", out);
-			i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c);
-			i++;
-		} else {
+			continue;
+		}
+		if (c >= 0x80) {
 			size_t u = utf8_len(s + i, len - i);
-			if (!u) {
-				fprintf(out, "\\u%04x", c);
-				i++;
-			} else {
-				fwrite(s + i, 1, u, out);
+			if (u) {
 				i += u;
+				continue;
 			}
 		}
+		/* write the plain run before, then the escape */
+		if (i > start)
+			fwrite_unlocked(s + start, 1, i - start, out);
+		switch (c) {
+		case '"': fputs_unlocked("\\\"", out); break;
+		case '\\': fputs_unlocked("\\\\", out); break;
+		case '\n': fputs_unlocked("\\n", out); break;
+		case '\t': fputs_unlocked("\\t", out); break;
+		case '\r': fputs_unlocked("\\r", out); break;
+		default: fprintf(out, "\\u%04x", c); break;
+		}
+		start = ++i;
 	}
-	fputc('"', out);
+	if (i > start)
+		fwrite_unlocked(s + start, 1, i - start, out);
+	putc_unlocked('"', out);
 }
 
 static void json_cstr(FILE *out, const char *s)
@@ -865,25 +965,25 @@ static void json_cstr(FILE *out, const char *s)
 static void json_value(FILE *out, const struct field *f, const uint8_t *bytes)
 {
 	static char val[2 * MSG_ARENA_SIZE + 8];
+	size_t n;
 	switch ((enum field_kind)f->kind) {
 	case FIELD_UINT:
 	case FIELD_ENUM:
-		fprintf(out, "%" PRIu64, f->v.u);
-		break;
-	case FIELD_BOOL:
-		fputs(f->v.u ? "true" : "false", out);
-		break;
 	case FIELD_INT:
 	case FIELD_ERRNO:
-		fprintf(out, "%" PRId64, f->v.i);
+		n = format_value(val, sizeof val, f, bytes, 0);
+		fwrite_unlocked(val, 1, n, out);
+		break;
+	case FIELD_BOOL:
+		fputs_unlocked(f->v.u ? "true" : "false", out);
 		break;
 	case FIELD_STR:
 	case FIELD_TREE:
 		json_string(out, (const char *)bytes, f->len);
 		break;
 	default:
-		format_value(val, sizeof val, f, bytes, 0);
-		json_cstr(out, val);
+		n = format_value(val, sizeof val, f, bytes, 0);
+		json_string(out, val, n);
 		break;
 	}
 }
@@ -904,21 +1004,21 @@ void output_json(struct output *o, const struct message *m)
 	fprintf(out, ",\"dst\":\"%s\",\"dstport\":%u", a, m->dst.port);
 	if (m->conversation)
 		fprintf(out, ",\"stream\":%" PRIu64, m->conversation - 1);
-	fputs(",\"protocol\":", out);
+	fputs_unlocked(",\"protocol\":", out);
 	json_cstr(out, m->protocol ? m->protocol : "");
 	fprintf(out, ",\"length\":%" PRIu32, m->length);
 	if (m->verdict) {
 		char v[128];
 		format_verdict(v, sizeof v, m->verdict);
-		fputs(",\"verdict\":", out);
+		fputs_unlocked(",\"verdict\":", out);
 		json_cstr(out, v);
 		if (m->why) {
-			fputs(",\"why\":", out);
+			fputs_unlocked(",\"why\":", out);
 			json_cstr(out, m->why);
 		}
 	}
 	size_t n = compose_info(info, sizeof info, m);
-	fputs(",\"info\":", out);
+	fputs_unlocked(",\"info\":", out);
 	json_string(out, info, n);
 	if (m->has_rpc) {
 		bool reply = m->msg_type == MSG_REPLY;
@@ -927,13 +1027,13 @@ void output_json(struct output *o, const struct message *m)
 		if (!reply || m->call_frame) {
 			fprintf(out, ",\"program\":%" PRIu32, m->program);
 			if (m->program_name) {
-				fputs(",\"program_name\":", out);
+				fputs_unlocked(",\"program_name\":", out);
 				json_cstr(out, m->program_name);
 			}
 			fprintf(out, ",\"version\":%" PRIu32
 				",\"procedure\":%" PRIu32, m->version, m->proc);
 			if (m->proc_name) {
-				fputs(",\"procedure_name\":", out);
+				fputs_unlocked(",\"procedure_name\":", out);
 				json_cstr(out, m->proc_name);
 			}
 		}
@@ -957,11 +1057,11 @@ void output_json(struct output *o, const struct message *m)
 			if (en)
 				fprintf(out, ",\"op_errno_name\":\"%s\"", en);
 		}
-		fputc('}', out);
+		putc_unlocked('}', out);
 	}
 	/* The field list as a tree: subtrees hold their children in
 	 * "fields"; repeated names stay separate entries, in order. */
-	fputs(",\"fields\":[", out);
+	fputs_unlocked(",\"fields\":[", out);
 	unsigned depth = 0;
 	bool first = true;
 	for (unsigned i = 0; i < m->nfields; i++) {
@@ -969,40 +1069,40 @@ void output_json(struct output *o, const struct message *m)
 		const uint8_t *bytes = field_bytes(m, f);
 		if (f->kind == FIELD_TREE_END) {
 			if (depth) {
-				fputs("]}", out);
+				fputs_unlocked("]}", out);
 				depth--;
 			}
 			first = false;
 			continue;
 		}
 		if (!first)
-			fputc(',', out);
+			putc_unlocked(',', out);
 		first = false;
-		fputs("{\"name\":", out);
+		fputs_unlocked("{\"name\":", out);
 		json_cstr(out, f->name ? f->name : "");
 		if (f->kind == FIELD_TREE) {
-			fputs(",\"label\":", out);
+			fputs_unlocked(",\"label\":", out);
 			json_string(out, (const char *)bytes, f->len);
-			fputs(",\"fields\":[", out);
+			fputs_unlocked(",\"fields\":[", out);
 			depth++;
 			first = true;
 			continue;
 		}
-		fputs(",\"value\":", out);
+		fputs_unlocked(",\"value\":", out);
 		json_value(out, f, bytes);
 		if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
-			fputs(",\"text\":", out);
+			fputs_unlocked(",\"text\":", out);
 			json_cstr(out, f->text);
 		} else if (f->kind == FIELD_FLAGS) {
-			fputs(",\"text\":", out);
+			fputs_unlocked(",\"text\":", out);
 			json_string(out, (const char *)bytes, f->len);
 		}
-		fputc('}', out);
+		putc_unlocked('}', out);
 	}
 	/* A tree the decoder left open (full message) is closed here. */
 	while (depth--)
-		fputs("]}", out);
-	fputs("]}\n", out);
+		fputs_unlocked("]}", out);
+	fputs_unlocked("]}\n", out);
 }
 
 /* ---- -T fields */
@@ -1034,27 +1134,27 @@ void output_fields(struct output *o, const struct message *m)
 	if (o->header && !o->header_done) {
 		for (unsigned i = 0; i < o->nfields; i++) {
 			if (i)
-				fputc(o->separator, out);
-			fputs(o->fields[i].name, out);
+				putc_unlocked(o->separator, out);
+			fputs_unlocked(o->fields[i].name, out);
 		}
-		fputc('\n', out);
+		putc_unlocked('\n', out);
 		o->header_done = true;
 	}
 	for (unsigned i = 0; i < o->nfields; i++) {
 		struct fields_cell c = { o, 0, cell, sizeof cell, 0 };
 		if (i)
-			fputc(o->separator, out);
+			putc_unlocked(o->separator, out);
 		cell[0] = '\0';
 		field_ref_visit(m, &o->fields[i], cell_add, &c);
 		if (!c.n)
 			continue;	/* absent: empty, unquoted, like tshark */
 		if (o->quote)
-			fputc(o->quote, out);
-		fwrite(cell, 1, c.used, out);
+			putc_unlocked(o->quote, out);
+		fwrite_unlocked(cell, 1, c.used, out);
 		if (o->quote)
-			fputc(o->quote, out);
+			putc_unlocked(o->quote, out);
 	}
-	fputc('\n', out);
+	putc_unlocked('\n', out);
 }
 
 void output_message(struct output *o, const struct message *m)
