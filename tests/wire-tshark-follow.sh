@@ -40,8 +40,17 @@ for c in "$top_srcdir"/tests/captures/*.pcap* "$top_srcdir"/tests/captures/*/*.p
 	[ -f "$c" ] && captures="$captures $c"
 done
 [ -n "$captures" ] || skip_all "no captures"
+# The lab captures again without their first frames: connections that
+# begin mid-stream, without SYN, maybe inside a message.
+if command -v editcap >/dev/null; then
+	for c in "$top_srcdir"/tests/captures/*.pcap; do
+		[ -f "$c" ] || continue
+		cut="$TMP/$(basename "$c" .pcap)-from-frame-6.pcap"
+		editcap -r "$c" "$cut" 6-100000000 2>/dev/null && captures="$captures $cut"
+	done
+fi
 for c in $captures; do
-	name=${c#"$top_srcdir"/}
+	name=${c#"$top_srcdir"/}; name=${name#"$TMP"/}
 	case $c in *.gz) gunzip -c "$c" >"$TMP/cap" 2>/dev/null || true; in="$TMP/cap" ;; *) in=$c ;; esac
 	tshark_flows "$in" >"$TMP/want"
 	"$flows" "$c" 2>"$TMP/err" | awk '{ print $1, $2, $3 }' | sort >"$TMP/got"
