@@ -299,7 +299,8 @@ struct candidate {
 };
 
 struct xid_event {
-	int64_t id, pid, ts, xid;
+	int64_t id, input, pid, ts, xid;
+	char probe[64];
 	char host[256];
 	bool have_host, reply;
 	bool have_prog, have_vers, have_proc;
@@ -314,6 +315,9 @@ static const char xid_call_sql[] =
 	" AND m.ts_ns BETWEEN ?2 - ?6 AND ?2 + ?7"
 	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
 	" AND (?5 IS NULL OR m.proc = ?5)"
+	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
+	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
+	"  AND p.input = ?8 AND p.probe = ?9)"
 	" ORDER BY abs(m.ts_ns - ?2), m.id";
 static const char xid_reply_sql[] =
 	"SELECT m.id, m.call, m.conversation, m.src || ' ' || m.dst,"
@@ -323,11 +327,16 @@ static const char xid_reply_sql[] =
 	" AND m.ts_ns BETWEEN ?2 - ?7 AND ?2 + ?6"
 	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
 	" AND (?5 IS NULL OR m.proc = ?5)"
+	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
+	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
+	"  AND p.input = ?8 AND p.probe = ?9)"
 	" ORDER BY abs(m.ts_ns - ?2), m.id";
 
 /* Candidates of an event: on its pid's connections (mine), or on
  * connections whose process is unknown.  Connections known to belong to
- * another process are not candidates. */
+ * another process are not candidates, nor are messages an earlier event
+ * of the same probe and record file took: a client encodes each call
+ * once and decodes each reply once. */
 static int xid_candidates(struct db *db, sqlite3_stmt *st,
 			  const struct xid_event *ev, struct candidate *out,
 			  size_t *nmine)
@@ -341,6 +350,8 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 	db_bind_opt_int(st, 5, ev->have_proc, ev->proc);
 	sqlite3_bind_int64(st, 6, JOIN_CLOCK_SLACK_NS);
 	sqlite3_bind_int64(st, 7, JOIN_XID_WINDOW_NS);
+	sqlite3_bind_int64(st, 8, ev->input);
+	sqlite3_bind_text(st, 9, ev->probe, -1, SQLITE_TRANSIENT);
 	int n = 0, rc;
 	*nmine = 0;
 	while ((rc = db_row(db, st)) == 1 && n < MAX_CANDIDATES) {
@@ -383,6 +394,8 @@ static bool read_xid_event(sqlite3_stmt *sel, struct xid_event *ev)
 	ev->proc = sqlite3_column_int64(sel, 7);
 	const char *probe = column_text(sel, 8);
 	ev->reply = probe && !strcmp(probe, "rpc.reply");
+	snprintf(ev->probe, sizeof ev->probe, "%s", probe ? probe : "");
+	ev->input = sqlite3_column_int64(sel, 9);
 	return ev->xid >= 0 && ev->xid <= UINT32_MAX;
 }
 
@@ -413,7 +426,7 @@ static const char link_sql[] =
 static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe"
+		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe, input"
 		" FROM probe_events WHERE xid IS NOT NULL AND ts_ns IS NOT NULL"
 		" ORDER BY ts_ns, id");
 	sqlite3_stmt *calls = prepare(db, xid_call_sql);
@@ -525,11 +538,16 @@ struct window_candidate {
 	char proc[32];
 };
 
-/* How many glfs_* calls (of that pid, or of any pid when the connection's
- * process is unknown) were running at ts with a procedure that fits. */
-static int competing_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
-			   int64_t pid, const char *host, int64_t ts,
-			   const char *proc)
+/* Other glfs_* calls (of that pid, or of any pid when the connection's
+ * process is unknown) running at ts with a procedure that fits.
+ * Windows that hold ts without the clock slack are strict; a strict one
+ * on the same thread (*strict_same) is either a call nested with this one
+ * (glfs_write runs glfs_pwritev: they share the RPC) or, when this
+ * window holds ts only by the slack, the neighbour the RPC belongs to. */
+static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
+			int64_t pid, const char *host, int64_t tid,
+			int64_t self, int64_t ts, const char *proc,
+			int *strict_same, int *strict_rivals, int *loose_rivals)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -539,17 +557,28 @@ static int competing_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 		sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, ts);
 	sqlite3_bind_int64(st, 5, JOIN_CLOCK_SLACK_NS);
-	int n = 0, rc;
-	while ((rc = db_row(db, st)) == 1)
-		n += fits_proc(join_fitting_procs(column_text(st, 0)), proc);
+	sqlite3_bind_int64(st, 6, self);
+	sqlite3_bind_int64(st, 7, tid);
+	*strict_same = *strict_rivals = *loose_rivals = 0;
+	int rc;
+	while ((rc = db_row(db, st)) == 1) {
+		if (!fits_proc(join_fitting_procs(column_text(st, 0)), proc))
+			continue;
+		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 2))
+			++*strict_same;
+		else if (sqlite3_column_int(st, 1))
+			++*strict_rivals;
+		else
+			++*loose_rivals;
+	}
 	sqlite3_reset(st);
-	return rc < 0 ? -1 : n;
+	return rc == 0;
 }
 
 static bool link_time_window(struct db *db, struct join_stats *js)
 {
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe"
+		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe, e.tid"
 		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
 		" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
 		" AND e.ts_ns IS NOT NULL AND x.ts_ns IS NOT NULL"
@@ -562,11 +591,12 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
 		" ORDER BY m.ts_ns, m.id");
 	sqlite3_stmt *rivals = prepare(db,
-		"SELECT e.probe FROM probe_events e"
-		" JOIN probe_events x ON x.id = e.return"
+		"SELECT e.probe, e.ts_ns <= ?4 AND x.ts_ns >= ?4,"
+		" e.pid = ?2 AND e.host IS ?3 AND e.tid = ?7"
+		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
 		" WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
 		" AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
-		" AND e.ts_ns <= ?4 + ?5 AND x.ts_ns >= ?4 - ?5");
+		" AND e.ts_ns <= ?4 + ?5 AND x.ts_ns >= ?4 - ?5 AND e.id <> ?6");
 	/* Write-behind: glfs_write returned before its WRITE was sent. */
 	sqlite3_stmt *later = prepare(db,
 		"SELECT m.id FROM rpc_messages m"
@@ -593,6 +623,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		int64_t pid = sqlite3_column_int64(sel, 2);
 		int64_t t0 = sqlite3_column_int64(sel, 3);
 		int64_t t1 = sqlite3_column_int64(sel, 4);
+		int64_t tid = sqlite3_column_int64(sel, 6);
 		char probe[128];
 		snprintf(probe, sizeof probe, "%s", column_text(sel, 5));
 		const char *const *procs = join_fitting_procs(probe);
@@ -632,21 +663,27 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			if (nmine && !cand[i].mine)
 				continue;
 			const char *proc = cand[i].proc;
-			int k = competing_calls(db, rivals, !cand[i].mine, pid,
-						h ? host : NULL, cand[i].ts, proc);
-			if (k < 0) {
+			int same, strict, loose;
+			if (!rival_calls(db, rivals, !cand[i].mine, pid,
+					 h ? host : NULL, tid, id, cand[i].ts,
+					 proc, &same, &strict, &loose)) {
 				ok = false;
 				break;
 			}
-			if (k < 1)
-				k = 1;
+			/* Inside this call's window only by the clock slack,
+			 * but squarely inside another's: it is the other's. */
+			bool inside = cand[i].ts >= t0 && cand[i].ts <= t1;
+			if (!inside && (strict || same))
+				continue;
+			int k = 1 + (inside ? strict : loose);
 			double confidence = (cand[i].mine ? 1.0 : 0.5) / k;
 			char note[256];
-			snprintf(note, sizeof note, "%s fits %s between entry and"
-				 " return%s%s", proc, probe,
+			snprintf(note, sizeof note, "%s fits %s %s%s%s", proc,
+				 probe, inside ? "between entry and return" :
+				 "at the edge of its window (clock slack)",
 				 cand[i].mine ? "" :
 				 "; connection's process unknown",
-				 k > 1 ? "; other calls overlap it" : "");
+				 k > 1 ? "; calls on other threads overlap it" : "");
 			ok = insert_link(db, ins, id, cand[i].id, 0,
 					 "time-window", confidence, note);
 			linked++;
