@@ -41,6 +41,9 @@ enum derived_id {
 	D_TAPLINE_PROGRAM,
 	D_TAPLINE_PROCEDURE,
 	D_TAPLINE_VERDICT,
+	D_IP_ADDR,
+	D_IPV6_ADDR,
+	D_TCP_PORT,
 	D_COUNT
 };
 
@@ -89,6 +92,12 @@ static const struct derived_info derived[D_COUNT] = {
 		"RPC program name (GlusterFS, GF-HNDSK, ...)" },
 	[D_TAPLINE_PROCEDURE] = { "tapline.procedure", "string",
 		"RPC procedure name (SETATTR, ...)" },
+	[D_IP_ADDR] = { "ip.addr", "address",
+		"either IPv4 endpoint (two occurrences: source, destination)" },
+	[D_IPV6_ADDR] = { "ipv6.addr", "address",
+		"either IPv6 endpoint (two occurrences)" },
+	[D_TCP_PORT] = { "tcp.port", "uint",
+		"either port (two occurrences: source, destination)" },
 	[D_TAPLINE_VERDICT] = { "tapline.verdict", "string",
 		"problems: malformed, truncated, not-decoded, after-gap, "
 		"elided, fields-full (absent when none)" },
@@ -283,15 +292,40 @@ static bool derived_value(const struct message *m, int id, struct field *f,
 		f->len = (uint32_t)format_verdict((char *)buf, buflen,
 						  m->verdict);
 		return true;
+	case D_IP_ADDR:		/* visited as the two single names */
+	case D_IPV6_ADDR:
+	case D_TCP_PORT:
 	case D_COUNT:
 		break;
 	}
 	return false;
 }
 
+/* Wireshark's either-end names, as their two single names. */
+static const int either_end[][2] = {
+	[D_IP_ADDR - D_IP_ADDR] = { D_IP_SRC, D_IP_DST },
+	[D_IPV6_ADDR - D_IP_ADDR] = { D_IPV6_SRC, D_IPV6_DST },
+	[D_TCP_PORT - D_IP_ADDR] = { D_TCP_SRCPORT, D_TCP_DSTPORT },
+};
+
 unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 			 field_visit_fn fn, void *user)
 {
+	if (ref->derived >= D_IP_ADDR) {
+		unsigned n = 0;
+		for (int i = 0; i < 2; i++) {
+			struct field f;
+			uint8_t buf[128];
+			int id = either_end[ref->derived - D_IP_ADDR][i];
+			if (!derived_value(m, id, &f, buf, sizeof buf))
+				continue;
+			f.name = derived[ref->derived].name;
+			n++;
+			if (!fn(user, &f, buf))
+				break;
+		}
+		return n;
+	}
 	if (ref->derived >= 0) {
 		struct field f;
 		uint8_t buf[128];

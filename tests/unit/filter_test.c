@@ -113,6 +113,14 @@ int main(void)
 	MATCH("ip.dst == \"127.0.0.1\"");
 	NOMATCH("ip.src == 127.0.0.1");
 	MATCH("ip.src != 127.0.0.1");
+	/* either end, as Wireshark's ip.addr and tcp.port */
+	MATCH("ip.addr == 127.0.0.1");
+	MATCH("ip.addr == 127.0.0.2");
+	NOMATCH("ip.addr == 127.0.0.3");
+	NOMATCH("ip.addr != 127.0.0.1");
+	MATCH("tcp.port == 49152 && tcp.port == 1021");
+	NOMATCH("tcp.port == 24007");
+	NOMATCH("ipv6.addr");
 	MATCH("glusterfs.gfid == 4e1f2a33-9a01-4b2c-8d10-001122334455");
 	MATCH("glusterfs.gfid == \"4E1F2A33-9A01-4B2C-8D10-001122334455\"");
 	MATCH("glusterfs.bname == \"Foo.txt\"");

@@ -228,14 +228,15 @@ int main(void)
 		"tcp.dstport", "tcp.stream", "rpc.xid", "rpc.msgtyp",
 		"rpc.program", "rpc.programversion", "rpc.procedure",
 		"rpc.repframe", "glusterfs.dict.key", "glusterfs.gfid",
-		"ipv6.src", "glusterfs.ia_atime",
+		"ipv6.src", "glusterfs.ia_atime", "tcp.port",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		output_add_field(&o, names[i]);
 	is_str(render(output_fields, &o, m),
 	       "53\t1763764000.123456789\t127.0.0.2\t1021\t49152\t3\t"
 	       "0x0000001a\t0\t1298437\t400\t38\t\tk1,k2\t"
-	       "4e1f2a33-9a01-4b2c-8d10-001122334455\t\t-1.000000000\n",
+	       "4e1f2a33-9a01-4b2c-8d10-001122334455\t\t-1.000000000\t"
+	       "1021,49152\n",
 	       "fields: derived and listed, absent empty, occurrences joined");
 	ok(output_set_option(&o, "separator=,", err, sizeof err) &&
 	   output_set_option(&o, "quote=d", err, sizeof err) &&
