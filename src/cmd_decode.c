@@ -434,6 +434,8 @@ int cmd_decode(int argc, char **argv)
 	}
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (!list_fields)
+		output_begin(&run.out);
 	struct capture_frame frame;
 	int rc = 0;
 	status = 0;

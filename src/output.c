@@ -1161,19 +1161,24 @@ static bool cell_add(void *user, const struct field *f, const uint8_t *bytes)
 	return c->o->occurrence != 'f';
 }
 
+void output_begin(struct output *o)
+{
+	if (o->format != OUTPUT_FIELDS || !o->header || o->header_done)
+		return;
+	for (unsigned i = 0; i < o->nfields; i++) {
+		if (i)
+			putc_unlocked(o->separator, o->out);
+		fputs_unlocked(o->fields[i].name, o->out);
+	}
+	putc_unlocked('\n', o->out);
+	o->header_done = true;
+}
+
 void output_fields(struct output *o, const struct message *m)
 {
 	static char cell[2 * MSG_ARENA_SIZE + 8];
 	FILE *out = o->out;
-	if (o->header && !o->header_done) {
-		for (unsigned i = 0; i < o->nfields; i++) {
-			if (i)
-				putc_unlocked(o->separator, out);
-			fputs_unlocked(o->fields[i].name, out);
-		}
-		putc_unlocked('\n', out);
-		o->header_done = true;
-	}
+	output_begin(o);
 	for (unsigned i = 0; i < o->nfields; i++) {
 		struct fields_cell c = { o, 0, cell, sizeof cell, 0 };
 		if (i)

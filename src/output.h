@@ -108,6 +108,10 @@ bool output_set_option(struct output *o, const char *opt, char *err,
 /* The time relative times count from (tshark: the first frame read). */
 void output_set_first_time(struct output *o, int64_t ts_ns);
 
+/* Writes what comes before the first message: the -E header=y line of
+ * -T fields, even when no message follows (as tshark). */
+void output_begin(struct output *o);
+
 /* Writes one message in the chosen format. */
 void output_message(struct output *o, const struct message *m);
 
