@@ -728,6 +728,103 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	return ok;
 }
 
+/* ---- replies decoded by a probe ---- */
+
+/* gluster.*_rsp events read a reply as the client decodes it: they join
+ * the reply of that procedure their process received just before. */
+static const struct {
+	const char *probe, *proc, *proc2;
+} reply_probes[] = {
+	{ "gluster.setvolume_rsp", "SETVOLUME", NULL },
+	{ "gluster.dump_rsp", "DUMP", NULL },
+	{ "gluster.portmap_rsp", "PORTBYBRICK", "PMAP_PORTBYBRICK" },
+	{ "gluster.getspec_rsp", "GETSPEC", NULL },
+};
+
+static bool link_reply_probes(struct db *db, struct join_stats *js)
+{
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT id, host, pid, ts_ns, probe, input FROM probe_events"
+		" WHERE probe GLOB 'gluster.*_rsp' AND ts_ns IS NOT NULL"
+		" ORDER BY ts_ns, id");
+	sqlite3_stmt *cand = prepare(db,
+		"SELECT m.id, m.call, c.client_pid IS NOT NULL"
+		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
+		" WHERE m.msg_type = 'reply' AND (m.proc_name = ?1 OR m.proc_name = ?7)"
+		" AND m.ts_ns BETWEEN ?2 - ?8 AND ?2 + ?9"
+		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
+		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
+		" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
+		"  ON p.id = l.event WHERE l.message = m.id AND p.probe = ?5"
+		"  AND p.input = ?6)"
+		" ORDER BY c.client_pid IS NULL, abs(m.ts_ns - ?2), m.id");
+	sqlite3_stmt *ins = prepare(db, link_sql);
+	bool ok = sel && cand && ins;
+	int rc = 0;
+	while (ok && (rc = db_row(db, sel)) == 1) {
+		const char *probe = column_text(sel, 4);
+		size_t r;
+		for (r = 0; r < sizeof reply_probes / sizeof reply_probes[0]; r++)
+			if (!strcmp(probe, reply_probes[r].probe))
+				break;
+		if (r == sizeof reply_probes / sizeof reply_probes[0])
+			continue;
+		int64_t id = sqlite3_column_int64(sel, 0);
+		sqlite3_reset(cand);
+		sqlite3_clear_bindings(cand);
+		sqlite3_bind_text(cand, 1, reply_probes[r].proc, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(cand, 2, sqlite3_column_int64(sel, 3));
+		sqlite3_bind_int64(cand, 3, sqlite3_column_int64(sel, 2));
+		if (!column_null(sel, 1))
+			sqlite3_bind_text(cand, 4, column_text(sel, 1), -1,
+					  SQLITE_TRANSIENT);
+		sqlite3_bind_text(cand, 5, probe, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(cand, 6, sqlite3_column_int64(sel, 5));
+		if (reply_probes[r].proc2)
+			sqlite3_bind_text(cand, 7, reply_probes[r].proc2, -1,
+					  SQLITE_STATIC);
+		sqlite3_bind_int64(cand, 8, JOIN_XID_WINDOW_NS);
+		sqlite3_bind_int64(cand, 9, JOIN_CLOCK_SLACK_NS);
+		int64_t best = 0, call = 0;
+		bool mine = false;
+		int n = 0, crc;
+		while ((crc = db_row(db, cand)) == 1) {
+			bool m = sqlite3_column_int(cand, 2);
+			if (n == 0) {
+				best = sqlite3_column_int64(cand, 0);
+				call = sqlite3_column_int64(cand, 1);
+				mine = m;
+			}
+			if (m == mine)
+				n++;
+		}
+		sqlite3_reset(cand);
+		if (crc < 0) {
+			ok = false;
+			break;
+		}
+		if (!n)
+			continue;
+		char note[200];
+		snprintf(note, sizeof note, "the %s reply the process received"
+			 " just before%s%s", reply_probes[r].proc,
+			 mine ? "" : "; connection's process unknown",
+			 n > 1 ? "; several fit: nearest in time" : "");
+		double confidence = (mine ? 1.0 : 0.5) / n;
+		ok = insert_link(db, ins, id, best, 0, "time-window", confidence,
+				 note) &&
+		     (!call || insert_link(db, ins, id, call, 0, "time-window",
+					   confidence, "the call this reply answers"));
+		js->window_links++;
+	}
+	if (rc < 0)
+		ok = false;
+	sqlite3_finalize(sel);
+	sqlite3_finalize(cand);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
 /* ---- nesting ---- */
 
 struct open_call {
@@ -805,5 +902,5 @@ bool join_all(struct db *db, struct join_stats *js, FILE *report)
 		       " client_host = NULL, pid_method = NULL"
 		       " WHERE pid_method = 'exact-xid'") &&
 	       link_exact_xid(db, js) && link_time_window(db, js) &&
-	       link_nesting(db, js);
+	       link_reply_probes(db, js) && link_nesting(db, js);
 }

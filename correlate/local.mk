@@ -24,3 +24,7 @@ check_PROGRAMS += tests/unit/records_test
 tests_unit_records_test_SOURCES = tests/unit/records_test.c tests/unit/tap.h
 tests_unit_records_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/records_test
+
+# End to end on the lab (real glusterd, libgfapi, tapline record, tcpdump).
+TESTS += tests/correlate-lab.sh
+EXTRA_DIST += tests/correlate-lab.sh

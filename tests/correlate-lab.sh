@@ -1,0 +1,223 @@
+#!/bin/sh
+# correlate-lab.sh - end to end on the real GlusterFS lab: a real libgfapi
+# client recorded with `tapline record` while tcpdump captures, then
+# `tapline correlate`, then the classic questions asked in SQL and their
+# answers checked against independent sources: the client's own log (its
+# CLOCK_REALTIME before/after each call), the probe records' XIDs, and
+# tshark's reading of the same capture.
+#
+# Scenarios: the seed's atime -1 case, the SETVOLUME authentication
+# failure, the mount failure (brick port dropped).  Set
+# CORRELATE_LAB_KEEP=DIR to keep the captures, records, logs and timelines.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+need_lab
+command -v sqlite3 >/dev/null || skip_all "sqlite3 (the CLI) not installed"
+command -v tcpdump >/dev/null || skip_all "tcpdump not installed"
+"$TAPLINE" record --help >/dev/null 2>&1 || skip_all "tapline record not built"
+mountpoint -q /sys/kernel/tracing ||
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
+	skip_all "no tracefs (tapline record needs it)"
+
+LAB=$top_srcdir/tests/lab/lab.sh
+export LAB_NAME="tlcorr$$"
+export LAB_DIR="$TMP/lab"
+out=${CORRELATE_LAB_KEEP:-$TMP/out}
+mkdir -p "$out"
+lab_down() { "$LAB" down >/dev/null 2>&1 || true; }
+at_exit lab_down
+"$LAB" up >"$TMP/lab-up.log" 2>&1 || {
+	sed 's/^/# /' "$TMP/lab-up.log" | tail -20
+	skip_all "the lab did not come up"
+}
+CLIENT=${GFAPI_CLIENT:-$top_builddir/tests/lab/gfapi-client}
+[ -x "$CLIENT" ] || CLIENT=$top_srcdir/tests/lab/work/bin/gfapi-client
+[ -x "$CLIENT" ] || skip_all "no gfapi-client built"
+FILTER='tcp and (port 24007 or portrange 49152-49171)'
+
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# record NAME CLIENT-ARGS...: tcpdump in the lab's namespace while
+# `tapline record` runs the client; NAME.pcap, NAME.rec, NAME.client.log.
+record() {
+	name=$1; shift
+	ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -U -Z root \
+		-w "$out/$name.pcap" "$FILTER" 2>"$TMP/$name.tcpdump" &
+	tcpdump_pid=$!
+	i=0
+	until grep -q listening "$TMP/$name.tcpdump" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+	done
+	ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+	ip netns exec "$LAB_NAME" "$TAPLINE" record -q -o "$out/$name.rec" -- \
+		"$CLIENT" --gf-log "$TMP/$name.gfapi.log" "$@" \
+		>"$out/$name.client.log" 2>"$TMP/$name.record.err" || true
+	sleep 0.5
+	kill -INT "$tcpdump_pid" 2>/dev/null || true
+	wait "$tcpdump_pid" 2>/dev/null || true
+}
+
+# ---- 1. the seed's case: glfs_utimens with atime -1 ----
+record utimens --server 127.0.0.2 --volume single --path /atime.txt
+db=$out/utimens.db
+rm -f "$db"
+check "correlate the utimens capture and records" \
+	"$TAPLINE" correlate -q -o "$db" "$out/utimens.pcap" "$out/utimens.rec"
+
+answer=$(q "$db" "
+SELECT e.ts_ns, json_extract(e.args, '\$.path'), c.frame, c.xid,
+  (SELECT json_extract(t.value, '\$.value') FROM json_tree(c.body) t
+   WHERE t.type = 'object' AND json_extract(t.value, '\$.name') = 'glusterfs.ia_atime'),
+  r.frame, r.op_ret, l.confidence
+FROM probe_events e
+JOIN links l ON l.event = e.id AND l.method = 'time-window'
+JOIN rpc_messages c ON c.id = l.message AND c.msg_type = 'call' AND c.proc_name = 'SETATTR'
+LEFT JOIN rpc_messages r ON r.id = c.reply
+WHERE e.probe = 'gfapi.utimens' AND e.phase = 'entry'
+  AND json_extract(e.args, '\$.atime_sec') = -1")
+diag "atime -1 answer: $answer"
+IFS='|' read -r ev_ts path call_frame xid wire_atime reply_frame op_ret conf <<EOF
+$answer
+EOF
+if [ -n "$answer" ] && [ "$(echo "$answer" | wc -l)" -eq 1 ]; then
+	ok "one glfs_utimens call sent atime -1, joined to one SETATTR"
+else
+	not_ok "one glfs_utimens call sent atime -1, joined to one SETATTR"
+fi
+[ "$path" = /atime.txt ] && [ "$wire_atime" = "-1.000000000" ] &&
+	[ "$op_ret" = 0 ] && [ "$conf" = 1.0 ] &&
+	ok "the SETATTR carried atime -1 on the wire and its reply says op_ret 0" ||
+	not_ok "SETATTR wire atime '$wire_atime', reply op_ret '$op_ret', confidence '$conf'"
+# The client's own log: the entry lies inside the call's start..end.
+line=$(grep 'call=glfs_utimens .*atime=-1\.' "$out/utimens.client.log" || true)
+start=$(echo "$line" | sed -n 's/.*start=\([0-9]*\).*/\1/p')
+end=$(echo "$line" | sed -n 's/.*end=\([0-9]*\).*/\1/p')
+[ -n "$start" ] && [ "$ev_ts" -ge "$start" ] && [ "$ev_ts" -le "$end" ] &&
+	ok "the probe's entry time lies inside the client's own start..end" ||
+	not_ok "probe entry $ev_ts not in client log $start..$end"
+# tshark: the call frame carries that XID as a call, the reply frame as a reply.
+if command -v tshark >/dev/null; then
+	t_call=$(tshark -r "$out/utimens.pcap" -Y "frame.number == $call_frame" \
+		-T fields -e rpc.xid -e rpc.msgtyp 2>/dev/null | head -1)
+	t_reply=$(tshark -r "$out/utimens.pcap" -Y "frame.number == $reply_frame" \
+		-T fields -e rpc.xid -e rpc.msgtyp 2>/dev/null | head -1)
+	want_xid=$(printf '0x%08x' "$xid")
+	[ "$t_call" = "$(printf '%s\t0' "$want_xid")" ] &&
+	[ "$t_reply" = "$(printf '%s\t1' "$want_xid")" ] &&
+		ok "tshark sees frame $call_frame as call and $reply_frame as reply of xid $want_xid" ||
+		not_ok "tshark: frame $call_frame '$t_call', frame $reply_frame '$t_reply', want $want_xid"
+else
+	skip "tshark not installed"
+fi
+
+# Accuracy: every probe event with an XID is linked to the right call and
+# reply.  rpc.call events name prog/vers/proc: the call linked must have
+# them (XIDs repeat across connections: GETSPEC and DUMP both use xid 2);
+# rpc.reply events must take a reply of their XID received before them;
+# no wire message is claimed by two events of one probe.
+xid_events=$(q "$db" "SELECT count(*) FROM probe_events WHERE xid IS NOT NULL")
+right=$(q "$db" "
+SELECT count(*) FROM probe_events e WHERE e.xid IS NOT NULL AND
+ (e.probe = 'rpc.call' AND 1 = (SELECT count(*) FROM links l JOIN rpc_messages m ON m.id = l.message
+   WHERE l.event = e.id AND l.method = 'exact-xid' AND m.msg_type = 'call' AND m.xid = e.xid
+   AND m.program = e.prog AND m.version = e.vers AND m.proc = e.proc)
+  AND 1 = (SELECT count(*) FROM links l JOIN rpc_messages m ON m.id = l.message
+   JOIN rpc_messages c ON c.id = m.call
+   WHERE l.event = e.id AND m.msg_type = 'reply' AND m.xid = e.xid AND c.proc = e.proc))
+ OR (e.probe = 'rpc.reply' AND 1 = (SELECT count(*) FROM links l JOIN rpc_messages m ON m.id = l.message
+   WHERE l.event = e.id AND l.method = 'exact-xid' AND m.msg_type = 'reply' AND m.xid = e.xid
+   AND m.ts_ns <= e.ts_ns + 1000000))")
+claimed_twice=$(q "$db" "
+SELECT count(*) FROM (SELECT l.message, e.probe FROM links l JOIN probe_events e ON e.id = l.event
+ WHERE l.method = 'exact-xid' GROUP BY l.message, e.probe HAVING count(*) > 1)")
+diag "probe events with an XID: $xid_events, linked right: $right"
+[ "$xid_events" -gt 10 ] && [ "$right" = "$xid_events" ] && [ "$claimed_twice" = 0 ] &&
+	ok "100% of the $xid_events probe events with an XID linked to the right call and reply" ||
+	not_ok "$right of $xid_events XID events linked right, $claimed_twice messages claimed twice"
+# Every XID the records saw is on the wire: the recorder and the capture agree.
+missing=$(q "$db" "SELECT count(*) FROM probe_events e WHERE e.probe = 'rpc.call' AND NOT EXISTS
+ (SELECT 1 FROM rpc_messages m WHERE m.xid = e.xid AND m.msg_type = 'call')")
+[ "$missing" = 0 ] && ok "every rpc.call XID of the records is a call in the capture" ||
+	not_ok "$missing rpc.call XIDs not in the capture"
+glfs=$(q "$db" "SELECT count(DISTINCT event) FROM gfapi_calls WHERE call IS NOT NULL AND probe IN
+ ('gfapi.creat', 'gfapi.write', 'gfapi.utimens', 'gfapi.close', 'gfapi.init')")
+[ "$glfs" -ge 6 ] && ok "gfapi_calls: init, creat, write, both utimens, close have their RPCs ($glfs)" ||
+	not_ok "gfapi_calls: only $glfs calls with RPCs"
+
+# Re-running adds nothing; the links come out the same.
+before=$(q "$db" "SELECT (SELECT count(*) FROM rpc_messages), (SELECT count(*) FROM probe_events), (SELECT group_concat(event || message || method, ',') FROM links)")
+"$TAPLINE" correlate -q -o "$db" "$out/utimens.rec" "$out/utimens.pcap"
+after=$(q "$db" "SELECT (SELECT count(*) FROM rpc_messages), (SELECT count(*) FROM probe_events), (SELECT group_concat(event || message || method, ',') FROM links)")
+[ "$before" = "$after" ] && ok "the same inputs again add nothing" ||
+	not_ok "re-run changed the timeline"
+
+# ---- 2. SETVOLUME authentication failure ----
+volfile="$LAB_DIR/glusterd/vols/single/single.tcp-fuse.vol"
+"$LAB" gl volume set single auth.allow 192.0.2.1 >/dev/null
+sleep 2
+record auth --volfile "$volfile" --volume single --timeout 8 --path /never.txt
+"$LAB" gl volume reset single auth.allow >/dev/null || true
+db=$out/auth.db
+rm -f "$db"
+check "correlate the auth-failure capture and records" \
+	"$TAPLINE" correlate -q -o "$db" "$out/auth.pcap" "$out/auth.rec"
+answer=$(q "$db" "
+SELECT f.frame, f.op_ret, f.op_errno, f.errno_name, e.probe,
+  json_extract(e.args, '\$.op_ret'), json_extract(e.args, '\$.op_errno'), l.confidence
+FROM failed_calls f
+JOIN links l ON l.message = f.reply
+JOIN probe_events e ON e.id = l.event AND e.probe = 'gluster.setvolume_rsp'
+WHERE f.proc_name = 'SETVOLUME'")
+diag "auth failure answer: $answer"
+IFS='|' read -r frame op_ret op_errno ename probe p_ret p_errno conf <<EOF
+$answer
+EOF
+[ "$op_ret" = -1 ] && [ "$op_errno" = 13 ] && [ "$ename" = EACCES ] &&
+	ok "failed_calls: the SETVOLUME reply (frame $frame) says op_ret -1 errno 13 EACCES" ||
+	not_ok "SETVOLUME reply: '$op_ret' '$op_errno' '$ename'"
+[ "$p_ret" = -1 ] && [ "$p_errno" = 13 ] && [ "$conf" = 1.0 ] &&
+	ok "next to it, the client's probe decoding it read op_ret -1 op_errno 13" ||
+	not_ok "probe beside it: '$p_ret' '$p_errno' confidence '$conf'"
+never=$(q "$db" "SELECT count(*) FROM probe_events WHERE probe = 'gfapi.init' AND phase = 'entry' AND return IS NULL")
+grep -q 'call=glfs_init returned=no' "$out/auth.client.log" && [ "$never" = 1 ] &&
+	ok "glfs_init never returned: the client's log and the records agree" ||
+	not_ok "glfs_init without return: records $never, client log: $(grep glfs_init "$out/auth.client.log")"
+setvol=$(q "$db" "SELECT count(*) FROM links l JOIN probe_events e ON e.id = l.event
+ JOIN rpc_messages m ON m.id = l.message WHERE e.probe = 'rpc.reply' AND m.proc_name = 'SETVOLUME' AND m.op_errno = 13")
+[ "$setvol" = 1 ] && ok "the rpc.reply probe of the SETVOLUME XID joined the failing reply" ||
+	not_ok "rpc.reply to SETVOLUME: $setvol links"
+
+# ---- 3. mount failure: the brick port dropped ----
+port=$("$LAB" gl volume status single --xml 2>/dev/null |
+	sed -n 's:.*<port>\([0-9]*\)</port>.*:\1:p' | head -1)
+old_retries=$(ip netns exec "$LAB_NAME" sysctl -n net.ipv4.tcp_syn_retries)
+ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries=1
+ip netns exec "$LAB_NAME" nft -f - <<EOF
+table inet tapline_corr {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport $port drop
+	}
+}
+EOF
+record mount --server 127.0.0.2 --volume single --timeout 60 --path /blocked.txt
+ip netns exec "$LAB_NAME" nft delete table inet tapline_corr || true
+ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries="$old_retries"
+db=$out/mount.db
+rm -f "$db"
+check "correlate the mount-failure capture and records" \
+	"$TAPLINE" correlate -q -o "$db" "$out/mount.pcap" "$out/mount.rec"
+answer=$(q "$db" "SELECT dst, what, client_pid FROM unanswered_calls WHERE dst LIKE '%:$port'")
+diag "mount failure answer: $answer"
+syns=$(q "$db" "SELECT sum(syn_count) FROM conversations WHERE server_port = $port AND state = 'syn-sent'")
+t_syns=$(tshark -r "$out/mount.pcap" -Y "tcp.dstport == $port && tcp.flags.syn == 1 && tcp.flags.ack == 0" 2>/dev/null | wc -l)
+t_synack=$(tshark -r "$out/mount.pcap" -Y "tcp.srcport == $port && tcp.flags.syn == 1" 2>/dev/null | wc -l)
+echo "$answer" | grep -q "connection attempt unanswered" && [ "$syns" = "$t_syns" ] && [ "$t_synack" = 0 ] &&
+	ok "unanswered_calls: $syns SYNs to brick port $port never answered (tshark counts $t_syns, no SYN-ACK)" ||
+	not_ok "unanswered connection attempts: '$answer', SYNs $syns vs tshark $t_syns, SYN-ACKs $t_synack"
+init_ret=$(q "$db" "SELECT x.ret FROM probe_events e JOIN probe_events x ON x.id = e.return WHERE e.probe = 'gfapi.init'")
+grep -q 'call=glfs_init .*ret=-1' "$out/mount.client.log" && [ "$init_ret" = -1 ] &&
+	ok "glfs_init returned -1 in the records, as the client's log says" ||
+	not_ok "glfs_init ret '$init_ret'; client log: $(grep glfs_init "$out/mount.client.log")"
+pid_known=$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE dst LIKE '%:$port' AND client_pid IS NULL")
+diag "connection attempts whose process is unknown (no SETVOLUME, no XID on them): $pid_known"
+done_testing
