@@ -543,11 +543,14 @@ struct window_candidate {
  * Windows that hold ts without the clock slack are strict; a strict one
  * on the same thread (*strict_same) is either a call nested with this one
  * (glfs_write runs glfs_pwritev: they share the RPC) or, when this
- * window holds ts only by the slack, the neighbour the RPC belongs to. */
+ * window holds ts only by the slack, the neighbour the RPC belongs to.
+ * *strict_any counts the process's calls holding ts whatever they fit:
+ * an RPC squarely inside another call is not claimed by the slack. */
 static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 			int64_t pid, const char *host, int64_t tid,
 			int64_t self, int64_t ts, const char *proc,
-			int *strict_same, int *strict_rivals, int *loose_rivals)
+			int *strict_same, int *strict_rivals, int *loose_rivals,
+			int *strict_any)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -559,9 +562,11 @@ static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 	sqlite3_bind_int64(st, 5, JOIN_CLOCK_SLACK_NS);
 	sqlite3_bind_int64(st, 6, self);
 	sqlite3_bind_int64(st, 7, tid);
-	*strict_same = *strict_rivals = *loose_rivals = 0;
+	*strict_same = *strict_rivals = *loose_rivals = *strict_any = 0;
 	int rc;
 	while ((rc = db_row(db, st)) == 1) {
+		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 3))
+			++*strict_any;
 		if (!fits_proc(join_fitting_procs(column_text(st, 0)), proc))
 			continue;
 		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 2))
@@ -592,7 +597,8 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		" ORDER BY m.ts_ns, m.id");
 	sqlite3_stmt *rivals = prepare(db,
 		"SELECT e.probe, e.ts_ns <= ?4 AND x.ts_ns >= ?4,"
-		" e.pid = ?2 AND e.host IS ?3 AND e.tid = ?7"
+		" e.pid = ?2 AND e.host IS ?3 AND e.tid = ?7,"
+		" e.pid = ?2 AND e.host IS ?3"
 		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
 		" WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
 		" AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
@@ -663,17 +669,17 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			if (nmine && !cand[i].mine)
 				continue;
 			const char *proc = cand[i].proc;
-			int same, strict, loose;
+			int same, strict, loose, any;
 			if (!rival_calls(db, rivals, !cand[i].mine, pid,
 					 h ? host : NULL, tid, id, cand[i].ts,
-					 proc, &same, &strict, &loose)) {
+					 proc, &same, &strict, &loose, &any)) {
 				ok = false;
 				break;
 			}
 			/* Inside this call's window only by the clock slack,
 			 * but squarely inside another's: it is the other's. */
 			bool inside = cand[i].ts >= t0 && cand[i].ts <= t1;
-			if (!inside && (strict || same))
+			if (!inside && (strict || same || any))
 				continue;
 			int k = 1 + (inside ? strict : loose);
 			double confidence = (cand[i].mine ? 1.0 : 0.5) / k;

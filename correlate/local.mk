@@ -28,3 +28,9 @@ TESTS += tests/unit/records_test
 # End to end on the lab (real glusterd, libgfapi, tapline record, tcpdump).
 TESTS += tests/correlate-lab.sh
 EXTRA_DIST += tests/correlate-lab.sh
+EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
+	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
+	examples/gfapi-utimens.client.log examples/auth-failure.pcap \
+	examples/auth-failure.rec examples/auth-failure.client.log \
+	examples/mount-failure.pcap examples/mount-failure.rec \
+	examples/mount-failure.client.log
