@@ -34,3 +34,4 @@ EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/auth-failure.rec examples/auth-failure.client.log \
 	examples/mount-failure.pcap examples/mount-failure.rec \
 	examples/mount-failure.client.log
+dist_man_MANS += man/tapline-correlate.1
