@@ -169,6 +169,11 @@ static void next(struct parser *p)
 	const char *s = p->s;
 	free(p->text);
 	p->text = NULL;
+	if (p->failed) {
+		/* after an error nothing more is read: the parse unwinds */
+		p->tok = T_END;
+		return;
+	}
 	while (isspace((unsigned char)s[p->pos]))
 		p->pos++;
 	p->tok_pos = p->pos;
@@ -187,6 +192,8 @@ static void next(struct parser *p)
 	}
 	if (c == '"') {
 		lex_string(p);
+		if (p->failed)
+			p->tok = T_END;
 		return;
 	}
 	/* A leading minus belongs to a number; elsewhere it is a word
@@ -313,6 +320,8 @@ static int add_node(struct parser *p, enum node_kind kind)
 
 static bool take_literal(struct parser *p, struct literal *lit, enum op op)
 {
+	if (p->failed)
+		return false;
 	if (p->tok != T_WORD && p->tok != T_STRING) {
 		fail(p, p->tok_pos, "expected a value after '%s'", op_names[op]);
 		return false;

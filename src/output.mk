@@ -47,3 +47,25 @@ accept: tapline$(EXEEXT)
 .PHONY: accept
 
 dist_man_MANS += man/tapline-decode.1 man/tapline.1
+
+# Fuzz harnesses: capture bytes -> decoder -> every renderer, filter and
+# report; -Y text -> the filter compiler.  Replayed over their corpora (and
+# the lab captures) without libFuzzer in every build.
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_decode_output tests/fuzz/fuzz_filter
+noinst_PROGRAMS += tests/fuzz/fuzz_decode_output tests/fuzz/fuzz_filter
+endif
+tests_fuzz_fuzz_decode_output_SOURCES = tests/fuzz/fuzz_decode_output.c
+tests_fuzz_fuzz_decode_output_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_decode_output_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c
+tests_fuzz_fuzz_filter_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_filter_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_decode_output tests/fuzz/replay_filter
+tests_fuzz_replay_decode_output_SOURCES = tests/fuzz/fuzz_decode_output.c \
+	tests/fuzz/replay.c
+tests_fuzz_replay_decode_output_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_replay_filter_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/replay.c
+tests_fuzz_replay_filter_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/output-fuzz-replay.sh
+EXTRA_DIST += tests/output-fuzz-replay.sh

@@ -1,0 +1,108 @@
+/* fuzz_decode_output.c - libFuzzer entry: bytes -> a capture -> the wire
+ * decoder -> every renderer of tapline decode (summary, -V tree, JSON,
+ * -T fields with quoting), a display filter and every -z report, all
+ * written to /dev/null.  Hostile messages (odd strings, unbalanced trees,
+ * full field tables) must render without a fault.  Also replayed without
+ * libFuzzer by replay.c. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decoder.h"
+#include "filter.h"
+#include "output.h"
+#include "stats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct sinks {
+	struct output text, tree, json, fields;
+	struct filter *filter;
+	struct stats *stats;
+	unsigned matched;
+};
+
+static void consume(void *user, const struct message *m)
+{
+	struct sinks *s = user;
+	output_message(&s->text, m);
+	output_message(&s->tree, m);
+	output_message(&s->json, m);
+	output_message(&s->fields, m);
+	s->matched += filter_match(s->filter, m);
+	stats_message(s->stats, m);
+}
+
+static const char *const columns[] = {
+	"frame.number", "frame.time_epoch", "ip.addr", "tcp.port",
+	"tcp.stream", "rpc.xid", "rpc.msgtyp", "rpc.procedure", "rpc.time",
+	"rpc.repframe", "gluster.op_errno", "glusterfs.gfid",
+	"glusterfs.bname", "glusterfs.dict.key", "glusterfs.dict.value",
+	"rpc.auth.lk_owner", "tapline.verdict",
+};
+
+static const char *const reports[] = {
+	"rpc,srt", "rpc,programs", "rpc,unanswered", "gluster,errors",
+	"expert",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	FILE *in = fmemopen((void *)data, size, "rb");
+	if (!in)
+		return 0;
+	char err[512];
+	struct capture *cap = capture_open_file(in, "fuzz-input", err,
+						sizeof err);
+	if (!cap)
+		return 0;
+	FILE *null = fopen("/dev/null", "w");
+	struct sinks s;
+	memset(&s, 0, sizeof s);
+	output_init(&s.text, null);
+	output_init(&s.tree, null);
+	s.tree.verbose = true;
+	output_init(&s.json, null);
+	s.json.format = OUTPUT_JSON;
+	output_init(&s.fields, null);
+	s.fields.format = OUTPUT_FIELDS;
+	s.fields.quote = '"';
+	s.fields.header = true;
+	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+		output_add_field(&s.fields, columns[i]);
+	s.filter = filter_compile("glusterfs.bname contains \"a\" or "
+				  "gluster.op_errno in {EACCES 2} or "
+				  "not (rpc.time < 0.5) or glusterfs.dict.value "
+				  "matches \"^[0-9]+$\" or ip.addr == 127.0.0.1",
+				  err, sizeof err);
+	s.stats = stats_new();
+	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
+		stats_add(s.stats, reports[i], err, sizeof err);
+	struct decoder_options o;
+	decoder_default_options(&o);
+	o.max_flows = 8;
+	o.max_flow_buffer = 64 * 1024;
+	o.max_total_buffer = 256 * 1024;
+	o.max_record = 64 * 1024;
+	struct decoder *d = null && s.filter && s.stats ?
+		decoder_new(&o, consume, &s) : NULL;
+	if (d) {
+		struct capture_frame frame;
+		while (capture_next(cap, &frame) == 1) {
+			output_set_first_time(&s.text, frame.ts_ns);
+			decoder_frame(d, &frame);
+		}
+		decoder_finish(d);
+		stats_print(s.stats, null, decoder_stats(d));
+		decoder_free(d);
+	}
+	filter_free(s.filter);
+	stats_free(s.stats);
+	if (null)
+		fclose(null);
+	capture_close(cap);
+	return 0;
+}

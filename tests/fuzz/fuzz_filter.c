@@ -1,0 +1,75 @@
+/* fuzz_filter.c - libFuzzer entry: bytes -> a -Y expression -> compile,
+ * and when it compiles, match it against messages with every field kind.
+ * Must never fault, whatever the text; errors must name a column inside
+ * (or just after) the expression.  Also replayed by replay.c. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct message *sample(void)
+{
+	static struct message *m;
+	if (m)
+		return m;
+	static const uint8_t gfid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	m = malloc(sizeof *m);
+	if (!m)
+		abort();
+	msg_reset(m);
+	m->frame = 7;
+	m->ts_ns = -1500000000;	/* before the epoch: negative times too */
+	m->src.family = m->dst.family = 6;
+	m->src.addr[15] = 1;
+	m->conversation = 1;
+	m->protocol = "GlusterFS";
+	m->has_rpc = true;
+	m->msg_type = MSG_REPLY;
+	m->call_frame = 3;
+	m->latency_ns = 42;
+	m->has_op = true;
+	m->op_ret = -1;
+	m->op_errno = 13;
+	msg_add_enum(m, "glusterfs.proc", 38, "SETATTR");
+	msg_add_gfid(m, "glusterfs.gfid", gfid);
+	msg_add_flags(m, "glusterfs.valid", 0x30, "ATIME,MTIME");
+	msg_add_time(m, "glusterfs.ia_atime", -1, 999999999);
+	msg_add_str(m, "glusterfs.bname", "a\0b\xff", 4);
+	msg_add_bytes(m, "glusterfs.dict.value", "\x00\x01", 2);
+	msg_add_int(m, "x.int", INT64_MIN);
+	msg_add_uint(m, "x.uint", UINT64_MAX);
+	msg_add_hex(m, "x.hex", UINT64_MAX);
+	msg_add_bool(m, "x.bool", true);
+	msg_open(m, "x.tree", "label");
+	msg_add_errno(m, "x.errno", 99999);
+	msg_close(m);
+	return m;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 4096)
+		return 0;
+	char *expr = malloc(size + 1);
+	if (!expr)
+		return 0;
+	memcpy(expr, data, size);
+	expr[size] = '\0';	/* stops at an embedded NUL, as argv would */
+	char err[256];
+	struct filter *f = filter_compile(expr, err, sizeof err);
+	if (f) {
+		filter_match(f, sample());
+		filter_free(f);
+	} else {
+		unsigned col = 0;
+		if (sscanf(err, "column %u:", &col) == 1 &&
+		    (col < 1 || col > strlen(expr) + 1))
+			abort();	/* a column outside the expression */
+	}
+	free(expr);
+	return 0;
+}
