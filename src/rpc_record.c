@@ -87,6 +87,26 @@ static void keep(struct rpc_reader *r, size_t max_keep, const uint8_t *p,
 	r->buf_len += take;
 }
 
+/* A record that lies whole in the bytes fed. */
+static void direct(struct rpc_reader *r, uint8_t direction, size_t max_keep,
+		   const uint8_t *rec, size_t len,
+		   const struct frame_ref *frame, rpc_record_fn fn, void *ctx)
+{
+	static const uint8_t none[1];
+	struct rpc_record_info info = {
+		.direction = direction,
+		.length = len,
+		.elided = len > max_keep,
+		.truncated = false,
+		.frame = frame->number,
+		.ts_ns = frame->ts_ns,
+	};
+	bool after_gap = r->after_gap;
+	r->after_gap = false;
+	fn(ctx, len ? rec : none, len > max_keep ? max_keep : len, &info,
+	   frame->number, after_gap);
+}
+
 /* Reads framed bytes until they end or a mark cannot be right (then
  * r->hunting is set); returns the bytes consumed. */
 static size_t framed(struct rpc_reader *r, uint8_t direction,
@@ -96,6 +116,19 @@ static size_t framed(struct rpc_reader *r, uint8_t direction,
 {
 	size_t used = 0;
 	while (used < len) {
+		/* Fast path: a whole single-fragment record in this piece is
+		 * decoded where it lies, without a copy. */
+		if (!r->in_record && !r->mark_have && len - used >= 4) {
+			uint32_t mark = peek_be32(data + used, 4, 0);
+			size_t frag = mark & 0x7fffffffu;
+			if ((mark >> 31) && frag <= len - used - 4 &&
+			    frag <= RPC_MAX_RECORD) {
+				direct(r, direction, max_keep, data + used + 4,
+				       frag, frame, fn, ctx);
+				used += 4 + frag;
+				continue;
+			}
+		}
 		if (!r->in_frag) {
 			if (!r->in_record)
 				r->first_frame = frame->number;
