@@ -26,8 +26,8 @@ tests_unit_records_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/records_test
 
 # End to end on the lab (real glusterd, libgfapi, tapline record, tcpdump).
-TESTS += tests/correlate-lab.sh
-EXTRA_DIST += tests/correlate-lab.sh
+TESTS += tests/correlate-lab.sh tests/correlate-cli.sh
+EXTRA_DIST += tests/correlate-lab.sh tests/correlate-cli.sh
 EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
 	examples/gfapi-utimens.client.log examples/auth-failure.pcap \

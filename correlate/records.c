@@ -611,18 +611,19 @@ int records_next(struct record_reader *r, struct record *rec)
 
 bool records_sniff(const uint8_t *head, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		while (i < len && (head[i] == ' ' || head[i] == '\t' ||
-				   head[i] == '\r' || head[i] == '\n'))
-			i++;
-		if (i < len && head[i] == '#') {
-			while (i < len && head[i] != '\n')
-				i++;
-			continue;
-		}
-		break;
+	/* A header at the start of any line of the head: event lines before
+	 * it are malformed, but the file is a record file. */
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+		while (j < len && (head[j] == ' ' || head[j] == '\t'))
+			j++;
+		if (len - j >= 16 && !memcmp(head + j, "tapline-records", 15) &&
+		    (head[j + 15] == ' ' || head[j + 15] == '\t'))
+			return true;
+		const uint8_t *nl = memchr(head + i, '\n', len - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - head) + 1;
 	}
-	return len - i >= 16 && !memcmp(head + i, "tapline-records", 15) &&
-	       (head[i + 15] == ' ' || head[i + 15] == '\t');
+	return false;
 }

@@ -101,8 +101,8 @@ void records_close(struct record_reader *r);
 const struct record_value *record_find(const struct record_event *ev,
 				       const char *key);
 
-/* Whether the first bytes of a file look like a record file: the first
- * non-blank, non-comment line starts with "tapline-records ". */
+/* Whether the first bytes of a file look like a record file: a line of
+ * them starts with "tapline-records " (blanks before it allowed). */
 bool records_sniff(const uint8_t *head, size_t len);
 
 /* For tests: parses one line as the reader would (header or event),

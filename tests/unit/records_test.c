@@ -290,6 +290,12 @@ static void test_sniff(void)
 	ok(!records_sniff((const uint8_t *)b, 4), "sniff: pcap is not records");
 	static const char c[] = "tapline-records";
 	ok(!records_sniff((const uint8_t *)c, sizeof c - 1), "sniff: cut magic");
+	static const char d[] = "5 1 1 \"c\" p event\ntapline-records 1 clock=tai\n";
+	ok(records_sniff((const uint8_t *)d, sizeof d - 1),
+	   "sniff: a header after an event line");
+	static const char e[] = "some text tapline-records 1\n";
+	ok(!records_sniff((const uint8_t *)e, sizeof e - 1),
+	   "sniff: the magic inside a line is not a header");
 }
 
 static void hex(const uint8_t d[32], char out[65])

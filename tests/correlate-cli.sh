@@ -1,0 +1,195 @@
+#!/bin/sh
+# correlate-cli.sh - tapline correlate without the lab: its command line,
+# inputs told apart by content, fingerprints, malformed records, an
+# interrupted run, the schema version, and the bundled real session
+# (examples/) checked against tshark and sha256sum.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 (the CLI) not installed"
+ex=$top_srcdir/examples
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# ---- command line ----
+check "--help exits 0 and documents -o" sh -c '"$TAPLINE" correlate --help | grep -q -- "-o, --output FILE"'
+check "--help names the tables and views" sh -c \
+	'"$TAPLINE" correlate --help | grep -q "gfapi_calls"'
+check "the program lists correlate" sh -c '"$TAPLINE" --help | grep -q "^  correlate "'
+check "no -o is a usage error (2)" sh -c \
+	'"$TAPLINE" correlate x 2>"$0"; test $? -eq 2 && grep -q "is required" "$0"' "$TMP/err"
+check "no input is a usage error (2)" sh -c \
+	'"$TAPLINE" correlate -o "$0/t.db" 2>/dev/null; test $? -eq 2' "$TMP"
+check "an unknown option is a usage error (2)" sh -c \
+	'"$TAPLINE" correlate --frob -o "$0/t.db" x 2>/dev/null; test $? -eq 2' "$TMP"
+printf 'hello, world\n' >"$TMP/text.txt"
+check "content that is neither capture nor records: exit 1, named" sh -c \
+	'"$TAPLINE" correlate -o "$0/n.db" "$0/text.txt" 2>"$0/err"; test $? -eq 1 &&
+	 grep -q "text.txt: neither a capture" "$0/err"' "$TMP"
+check "a missing input: exit 1, named" sh -c \
+	'"$TAPLINE" correlate -o "$0/n.db" "$0/nope.pcap" 2>"$0/err"; test $? -eq 1 &&
+	 grep -q "nope.pcap: No such file" "$0/err"' "$TMP"
+
+# ---- the bundled session ----
+db=$TMP/t.db
+check "correlate the examples" "$TAPLINE" correlate -q -o "$db" \
+	"$ex/gfapi-utimens.pcap" "$ex/gfapi-utimens.rec"
+[ "$(q "$db" 'PRAGMA user_version')" = 1 ] && ok "schema version 1 in user_version" ||
+	not_ok "user_version $(q "$db" 'PRAGMA user_version')"
+# Every RPC message tshark sees is a row, with the same frame, XID and type.
+if command -v tshark >/dev/null; then
+	tshark -r "$ex/gfapi-utimens.pcap" -Y rpc -T fields -e frame.number \
+		-e rpc.xid -e rpc.msgtyp 2>/dev/null |
+	awk -F'\t' '{ n = split($2, x, ","); split($3, t, ",");
+		for (i = 1; i <= n; i++) print $1, x[i], t[i] }' |
+	while read -r frame xid type; do
+		echo "$frame $(printf %d "$xid") $type"
+	done | sort >"$TMP/tshark.rows"
+	q "$db" "SELECT frame, xid, CASE msg_type WHEN 'call' THEN 0 ELSE 1 END FROM rpc_messages" |
+		tr '|' ' ' | sort >"$TMP/ours.rows"
+	if [ -s "$TMP/tshark.rows" ] && cmp -s "$TMP/tshark.rows" "$TMP/ours.rows"; then
+		ok "rpc_messages: the $(wc -l <"$TMP/ours.rows") (frame, xid, call/reply) tshark sees"
+	else
+		not_ok "rpc_messages differ from tshark"
+		diff "$TMP/tshark.rows" "$TMP/ours.rows" | head | sed 's/^/#   /'
+	fi
+	t_links=$(tshark -r "$ex/gfapi-utimens.pcap" -Y 'rpc.msgtyp == 1' -T fields \
+		-e frame.number -e rpc.repframe 2>/dev/null | awk -F'\t' '$2 != "" {print $2, $1}' | sort)
+	o_links=$(q "$db" "SELECT c.frame, r.frame FROM rpc_messages r JOIN rpc_messages c ON c.id = r.call" |
+		tr '|' ' ' | sort)
+	[ -n "$o_links" ] && [ "$t_links" = "$o_links" ] &&
+		ok "call <-> reply pairs as tshark's rpc.repframe" ||
+		not_ok "call/reply pairs differ: tshark '$t_links' ours '$o_links'"
+else
+	skip "tshark not installed"
+	skip "tshark not installed"
+fi
+want=$(sha256sum "$ex/gfapi-utimens.pcap" | cut -d' ' -f1)
+got=$(q "$db" "SELECT fingerprint FROM inputs WHERE kind = 'capture'")
+[ "$got" = "sha256:$want" ] && ok "fingerprint = sha256sum of the file" ||
+	not_ok "fingerprint $got, sha256sum $want"
+events=$(grep -c '^[0-9]' "$ex/gfapi-utimens.rec")
+[ "$(q "$db" 'SELECT count(*) FROM probe_events')" = "$events" ] &&
+	ok "every event line is a probe_events row ($events)" || not_ok "event count"
+q "$db" "SELECT count(*) FROM timeline" >/dev/null &&
+	[ "$(q "$db" 'SELECT count(*) FROM timeline')" -eq \
+	  "$(q "$db" 'SELECT (SELECT count(*) FROM rpc_messages) + (SELECT count(*) FROM probe_events)')" ] &&
+	ok "timeline: one row per message and event" || not_ok "timeline rows"
+# Entry/return pairs agree with the client's own log (one line per call).
+pairs=$(q "$db" "SELECT count(*) FROM probe_events WHERE phase = 'entry' AND return IS NOT NULL
+	AND probe IN ('gfapi.new','gfapi.init','gfapi.creat','gfapi.write','gfapi.utimens','gfapi.stat','gfapi.close','gfapi.fini','gfapi.set_volfile_server')")
+logged=$(grep -c 'call=glfs_[a-z_]* ' "$ex/gfapi-utimens.client.log" | tr -d ' ')
+# glfs_set_logging is not probed.
+[ "$pairs" -eq $((logged - 1)) ] && ok "paired calls: $pairs, as the client logged (less glfs_set_logging)" ||
+	not_ok "paired $pairs, client logged $logged"
+
+# ---- re-running, fingerprints ----
+before=$(q "$db" "SELECT count(*) FROM inputs")
+cp "$ex/gfapi-utimens.pcap" "$TMP/renamed.pcap"
+"$TAPLINE" correlate -o "$db" "$TMP/renamed.pcap" "$ex/gfapi-utimens.rec" 2>"$TMP/err"
+[ "$(q "$db" 'SELECT count(*) FROM inputs')" = "$before" ] &&
+	grep -q "renamed.pcap: already in" "$TMP/err" &&
+	ok "the same content under another name adds nothing, and says so" ||
+	not_ok "re-run added inputs"
+check "more inputs later: added" "$TAPLINE" correlate -q -o "$db" \
+	"$ex/auth-failure.pcap" "$ex/auth-failure.rec"
+[ "$(q "$db" 'SELECT count(*) FROM inputs')" = $((before + 2)) ] &&
+	ok "two more inputs" || not_ok "inputs: $(q "$db" 'SELECT count(*) FROM inputs')"
+gzip -c "$ex/mount-failure.pcap" >"$TMP/mount.pcap.gz"
+check "a gzip-compressed capture is a capture" "$TAPLINE" correlate -q -o "$db" "$TMP/mount.pcap.gz"
+[ "$(q "$db" "SELECT kind || ' ' || messages FROM inputs WHERE file LIKE '%mount.pcap.gz'")" = "capture 8" ] &&
+	ok "its 8 RPC messages are in" || not_ok "gzip input: $(q "$db" "SELECT kind, messages, error FROM inputs WHERE file LIKE '%gz'")"
+[ "$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE what LIKE 'connection attempt unanswered (3 SYN)'")" = 1 ] &&
+	ok "the dropped brick connection is an unanswered attempt (3 SYNs)" || not_ok "unanswered attempts"
+
+# ---- malformed records ----
+cat >"$TMP/bad.rec" <<'EOF'
+# made by hand: every kind of bad line between good ones
+5 1 1 "c" early.bird event
+tapline-records 1 host=h clock=tai clock_offset_ns=-37000000000
+100000000000 7 7 "c" gfapi.utimens entry path="/a\"b" atime_sec=-1
+100000000001 7 7 "c" gfapi.utimens entry path="/x" path="/y"
+100000000002 7 7 "c" BadProbe event
+100000000003 7 7 "c gfapi.utimens return ret=0
+100000000004 7 7 "c" gfapi.utimens return ret=0 errno=0
+EOF
+"$TAPLINE" correlate -o "$TMP/bad.db" "$TMP/bad.rec" 2>"$TMP/err"
+cat >"$TMP/want" <<EOF
+$TMP/bad.rec:2: malformed record: event before any header (no clock domain)
+$TMP/bad.rec:5: malformed record: duplicate key
+$TMP/bad.rec:6: malformed record: bad probe name
+$TMP/bad.rec:7: malformed record: unterminated string
+EOF
+grep 'malformed record' "$TMP/err" >"$TMP/got" || true
+cmp -s "$TMP/want" "$TMP/got" && ok "malformed lines reported as FILE:LINE: malformed record: WHY" ||
+	{ not_ok "malformed reports"; diff "$TMP/want" "$TMP/got" | sed 's/^/#   /'; }
+[ "$(q "$TMP/bad.db" 'SELECT events || " " || malformed FROM inputs')" = "2 4" ] &&
+	ok "2 events kept, 4 lines counted as malformed" ||
+	not_ok "inputs: $(q "$TMP/bad.db" 'SELECT events, malformed FROM inputs')"
+[ "$(q "$TMP/bad.db" "SELECT ts_ns FROM probe_events WHERE phase = 'entry'")" = 63000000000 ] &&
+	ok "tai times converted with the header's offset" || not_ok "tai conversion"
+[ "$(q "$TMP/bad.db" "SELECT json_extract(args, '\$.path') || ' ' || duration_ns FROM probe_events WHERE phase = 'entry'")" = '/a"b 4' ] &&
+	ok "unquoted args as JSON; entry paired with its return (4 ns)" || not_ok "args/pairing"
+
+# ---- nesting and recursion (hand-made lines: the pairing rules) ----
+cat >"$TMP/nest.rec" <<'EOF'
+tapline-records 1 host=h clock=realtime
+1000 9 9 "smbd" samba.vfs_gluster_ntimes entry path="/f"
+1100 9 9 "smbd" gfapi.utimens entry path="/f"
+1150 9 12 "smbd" rpc.call event xid=3 prog=1298437 vers=400 proc=38
+1200 9 9 "smbd" gfapi.utimens entry path="/f"
+1300 9 9 "smbd" gfapi.utimens return ret=0
+1400 9 9 "smbd" gfapi.utimens return ret=-1
+1500 9 9 "smbd" samba.vfs_gluster_ntimes return ret=0
+EOF
+"$TAPLINE" correlate -q -o "$TMP/nest.db" "$TMP/nest.rec"
+got=$(q "$TMP/nest.db" "SELECT e.ts_raw || '-' || x.ts_raw FROM probe_events e JOIN probe_events x ON x.id = e.return ORDER BY e.ts_raw" | tr '\n' ' ')
+[ "$got" = "1000-1500 1100-1400 1200-1300 " ] && ok "recursion pairs as a stack" || not_ok "pairs: $got"
+got=$(q "$TMP/nest.db" "SELECT c.ts_raw || '<' || p.ts_raw FROM links l JOIN probe_events c ON c.id = l.event
+	JOIN probe_events p ON p.id = l.parent WHERE l.method = 'nesting' ORDER BY c.ts_raw" | tr '\n' ' ')
+[ "$got" = "1100<1000 1200<1100 " ] && ok "nesting: innermost enclosing call on the same thread only" ||
+	not_ok "nesting: $got"
+[ "$(q "$TMP/nest.db" "SELECT count(*) FROM links WHERE event = (SELECT id FROM probe_events WHERE probe = 'rpc.call')")" = 0 ] &&
+	ok "an rpc.call with no capture stays unlinked" || not_ok "rpc.call linked to nothing?"
+
+# ---- clock offset between two captures of the same traffic ----
+if command -v editcap >/dev/null; then
+	editcap -t 2.5 "$ex/gfapi-utimens.pcap" "$TMP/shifted.pcap" 2>/dev/null
+	"$TAPLINE" correlate -o "$TMP/two.db" "$ex/gfapi-utimens.pcap" "$TMP/shifted.pcap" 2>"$TMP/err"
+	got=$(q "$TMP/two.db" "SELECT offset_ns, samples FROM clock_offsets")
+	[ "$got" = "-2500000000|18" ] && grep -q "clock offset: input 2 is +2.500000 s from input 1" "$TMP/err" &&
+		ok "a capture shifted by editcap -t 2.5: offset -2.5 s from 18 call/reply pairs, reported" ||
+		not_ok "clock offset: $got; $(cat "$TMP/err")"
+else
+	skip "editcap not installed"
+fi
+
+# ---- schema version, foreign databases ----
+sqlite3 "$TMP/other.db" "CREATE TABLE t (x)"
+check "an SQLite file that is not a timeline is refused" sh -c \
+	'"$TAPLINE" correlate -o "$0/other.db" "$1" 2>"$0/err"; test $? -eq 1 && grep -q "not a tapline timeline" "$0/err"' \
+	"$TMP" "$ex/gfapi-utimens.rec"
+cp "$db" "$TMP/future.db"
+sqlite3 "$TMP/future.db" "PRAGMA user_version = 99"
+check "a newer schema version is refused" sh -c \
+	'"$TAPLINE" correlate -o "$0/future.db" "$1" 2>"$0/err"; test $? -eq 1 && grep -q "schema version 99" "$0/err"' \
+	"$TMP" "$ex/mount-failure.rec"
+
+# ---- an interrupted run leaves the database as it was ----
+awk 'BEGIN { print "tapline-records 1 host=h clock=realtime";
+	for (i = 0; i < 400000; i++)
+		printf "%d 5 5 \"c\" gfapi.stat %s path=\"/f%d\" ret=0\n",
+			1700000000000000000 + i * 1000, (i % 2 ? "return" : "entry"), i }' >"$TMP/big.rec"
+before=$(q "$db" "SELECT (SELECT count(*) FROM inputs), (SELECT count(*) FROM probe_events), (SELECT count(*) FROM links)")
+"$TAPLINE" correlate -q -o "$db" "$TMP/big.rec" &
+pid=$!
+sleep 1
+if kill -0 "$pid" 2>/dev/null; then
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+	after=$(q "$db" "SELECT (SELECT count(*) FROM inputs), (SELECT count(*) FROM probe_events), (SELECT count(*) FROM links)")
+	[ "$before" = "$after" ] && [ "$(q "$db" 'PRAGMA integrity_check')" = ok ] &&
+		ok "killed in the middle of an input: the database is as before, and intact" ||
+		not_ok "after the kill: $after (before $before)"
+else
+	wait "$pid" || true
+	skip "the input was added before the kill (machine too fast for this check)"
+fi
+done_testing
