@@ -53,6 +53,9 @@ check "-c 3 shows three messages" sh -c \
 check "-r works like a FILE argument" sh -c \
 	'"$TAPLINE" decode -r "$1" -c 2 >"$TMP/a" && "$TAPLINE" decode -c 2 "$1" >"$TMP/b" &&
 	 cmp "$TMP/a" "$TMP/b"' _ "$cap"
+check "- reads the standard input" sh -c \
+	'"$TAPLINE" decode -c 2 - <"$1" >"$TMP/a" && "$TAPLINE" decode -c 2 "$1" >"$TMP/b" &&
+	 cmp "$TMP/a" "$TMP/b"' _ "$cap"
 check "-e alone implies -T fields; -E header=y names the columns" sh -c \
 	'"$TAPLINE" decode -e frame.number -e rpc.xid -E header=y -c 1 "$1" >"$TMP/f" &&
 	 printf "frame.number\trpc.xid\n4\t0x00000002\n" | cmp - "$TMP/f"' _ "$cap"
