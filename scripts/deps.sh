@@ -11,6 +11,7 @@ systemtap iproute2 nftables procps psmisc
 clang
 libclang-rt-14-dev time
 samba samba-vfs-modules smbclient qemu-utils qemu-block-extra util-linux gzip
+flex bison liburcu-dev libaio-dev dpkg-dev binutils
 "
 missing=""
 for p in $PACKAGES; do
