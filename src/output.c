@@ -777,7 +777,8 @@ void output_summary(struct output *o, const struct message *m)
 static void tree_line(struct output *o, unsigned depth, const struct field *f,
 		      const uint8_t *bytes)
 {
-	static char val[4 * MSG_INFO_SIZE];
+	/* a value escapes to at most 4 bytes per byte (\xNN) */
+	static char val[4 * MSG_ARENA_SIZE + 8];
 	static const char spaces[] = "                                        ";
 	FILE *out = o->out;
 	size_t indent = 4 * ((size_t)depth + 1);
@@ -1176,7 +1177,8 @@ void output_begin(struct output *o)
 
 void output_fields(struct output *o, const struct message *m)
 {
-	static char cell[2 * MSG_ARENA_SIZE + 8];
+	/* all occurrences escaped (4 bytes per byte at most), separators */
+	static char cell[4 * MSG_ARENA_SIZE + 4 * MSG_MAX_FIELDS + 8];
 	FILE *out = o->out;
 	output_begin(o);
 	for (unsigned i = 0; i < o->nfields; i++) {
