@@ -65,6 +65,14 @@ check "-q prints nothing per message" sh -c \
 	'test -z "$("$TAPLINE" decode -q "$1")"' _ "$cap"
 check "--list-fields FILE counts what the capture has" sh -c \
 	'"$TAPLINE" decode --list-fields "$1" | grep -q "^glusterfs.setattr.valid  *2$"' _ "$cap"
+# The build-time scan must know every name the decoders really emit.
+check "--list-fields (scanned) covers every name in the lab captures" sh -c \
+	'"$TAPLINE" decode --list-fields | grep -v "^#" | awk "{print \$1}" |
+	 sort -u >"$TMP/static" &&
+	 "$TAPLINE" decode --list-fields "$1"/*.pcap | grep -v "^#" |
+	 awk "{print \$1}" | sort -u >"$TMP/seen" &&
+	 test -s "$TMP/seen" && comm -13 "$TMP/static" "$TMP/seen" >"$TMP/missing" &&
+	 { test ! -s "$TMP/missing" || { cat "$TMP/missing"; false; }; }' _ "$(dirname "$cap")"
 check "-T json lines are one object each" sh -c \
 	'"$TAPLINE" decode -T json "$1" | grep -vc "^{.*}$" | grep -qx 0' _ "$cap"
 
