@@ -3,7 +3,9 @@
  * brick-op, op-version handshake and CLI programs.  Program numbers and
  * procedure lists: rpc/rpc-lib/src/protocol-common.h and xdr-common.h;
  * bodies: rpc/xdr/src/glusterfs3-xdr.x, rpc-common-xdr.x, portmap-xdr.x,
- * glusterd1-xdr.x, cli1-xdr.x (GlusterFS 10).
+ * glusterd1-xdr.x, cli1-xdr.x, changelog-xdr.x (GlusterFS 10); the
+ * changelog programs' numbers: xlators/features/changelog/src/
+ * changelog-rpc-common.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -374,6 +376,50 @@ static const struct rpc_proc cli_procs[] = {
 	CLI("ADD_TIER_BRICK"),
 };
 
+/* ---- Changelog (changelog-xdr.x; over a brick's unix socket) ---- */
+
+/* changelog_probe_req: filter, then char sock[UNIX_PATH_MAX]: rpcgen
+ * sends a char array element by element, 4 bytes each. */
+static void changelog_probe_call(struct message *m, struct cursor *c,
+				 const struct rpc_proc *proc)
+{
+	(void)proc;
+	uint32_t filter = xdr_u32(c);
+	char sock[108];
+	size_t n = 0;
+	bool ended = false;
+	for (int i = 0; i < 108 && cursor_ok(c); i++) {
+		uint32_t ch = xdr_u32(c);
+		if (!ch)
+			ended = true;
+		else if (!ended)
+			sock[n++] = (char)ch;
+	}
+	if (!cursor_ok(c))
+		return;
+	msg_add_hex(m, "gluster.changelog.filter", filter);
+	msg_add_str(m, "gluster.changelog.sock", sock, n);
+	msg_info(m, " filter=0x%x sock=%.*s", filter, (int)n, sock);
+}
+
+LAYOUT(r_changelog_probe, { I_I32, "gluster.op_ret", "op_ret" });
+LAYOUT(c_changelog_event, { I_U64, "gluster.changelog.seq", "seq" },
+       { I_U64, "gluster.changelog.tv_sec", NULL },
+       { I_U64, "gluster.changelog.tv_usec", NULL });
+LAYOUT(r_changelog_event, { I_I32, "gluster.op_ret", "op_ret" },
+       { I_U64, "gluster.changelog.seq", "seq" });
+
+static const struct rpc_proc changelog_procs[] = {
+	EMPTY("NULL"),
+	{ "PROBE_FILTER", changelog_probe_call, gluster_layout_reply,
+	  PAIR(r_changelog_probe, r_changelog_probe) },
+};
+
+static const struct rpc_proc changelog_rev_procs[] = {
+	EMPTY("NULL"),
+	PROC("EVENT", c_changelog_event, r_changelog_event),
+};
+
 #define PROGRAM(id, num, ver, name, field, procs)                          \
 	static const struct rpc_program id = {                             \
 		num, ver, name, name, field, procs, NPROCS(procs),         \
@@ -392,8 +438,12 @@ PROGRAM(brick, 4867634, 2, "GD-BRICK", "glusterd.brick.proc", brick_procs);
 PROGRAM(gd_hndsk, 1239873, 1, "GD-HNDSK", "glusterd.hndsk.proc",
 	gd_hndsk_procs);
 PROGRAM(cli, 1238463, 2, "GLUSTER-CLI", "gluster.cli.proc", cli_procs);
+PROGRAM(changelog, 1885957735, 1, "GF-CHANGELOG", "gluster.changelog.proc",
+	changelog_procs);
+PROGRAM(changelog_rev, 1886350951, 1, "GF-CHANGELOG-REV",
+	"gluster.changelog.rev.proc", changelog_rev_procs);
 
 const struct rpc_program *const gluster_mgmt_programs[] = {
 	&hndsk, &dump, &pmap, &cbk, &mgmt_v2, &mgmt_v3, &friend, &brick,
-	&gd_hndsk, &cli, NULL,
+	&gd_hndsk, &cli, &changelog, &changelog_rev, NULL,
 };

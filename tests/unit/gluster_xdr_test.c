@@ -266,9 +266,27 @@ static void test_names(void)
 	ok(!rpc_find_proc(rpc_find_program(1238463, 2), 50), "CLI ends at 49");
 }
 
+/* changelog_probe_req { unsigned int filter; char sock[UNIX_PATH_MAX]; }:
+ * rpcgen encodes each char of the array as a 4-byte int */
+static void test_changelog(void)
+{
+	memset(&conn, 0, sizeof conn);
+	struct xb x = { .n = 0 };
+	xb_call(&x, 1, 1885957735, 1, 1);
+	xb_u32(&x, 0x3);
+	const char *sock = "/var/run/gluster/changelog-1.sock";
+	for (int i = 0; i < 108; i++)
+		xb_u32(&x, i < (int)strlen(sock) ? (uint32_t)sock[i] : 0);
+	struct message *m = decode(&x, 0, 1);
+	ok(m->verdict == 0 && has_str(m, "gluster.changelog.sock", sock),
+	   "changelog PROBE_FILTER: %s", m->info);
+	rpc_conn_free(&conn);
+}
+
 int main(void)
 {
 	test_v330();
+	test_changelog();
 	test_v400_dict();
 	test_names();
 	return tap_done();
