@@ -52,9 +52,10 @@ static void usage(FILE *out)
 "                        for -T fields: separator=C (/t tab, /s space),\n"
 "                        aggregator=C, header=y|n, quote=d|s|n,\n"
 "                        occurrence=f|l|a (first, last, all)\n"
-"  -t FORMAT             time column: r relative to the first frame\n"
-"                        (default), d delta to the previous message shown,\n"
-"                        a absolute UTC time, ad UTC date and time, e epoch\n"
+"  -t FORMAT             time column, as tshark: r relative to the first\n"
+"                        frame (default), d delta to the previous message\n"
+"                        shown, a local time, ad local date and time,\n"
+"                        u UTC time, ud UTC date and time, e epoch\n"
 "  -q, --quiet           no per-message output (with -z: only reports)\n"
 "  -n                    accepted for tshark habits (tapline never\n"
 "                        resolves names)\n"
@@ -336,11 +337,15 @@ int cmd_decode(int argc, char **argv)
 				run.out.time_format = TIME_ABSOLUTE;
 			else if (!strcmp(optarg, "ad"))
 				run.out.time_format = TIME_DATE;
+			else if (!strcmp(optarg, "u"))
+				run.out.time_format = TIME_UTC_ABSOLUTE;
+			else if (!strcmp(optarg, "ud"))
+				run.out.time_format = TIME_UTC_DATE;
 			else if (!strcmp(optarg, "e"))
 				run.out.time_format = TIME_EPOCH;
 			else {
 				fprintf(stderr, "tapline decode: -t %s: expected "
-					"r, d, a, ad or e\n", optarg);
+					"r, d, a, ad, u, ud or e\n", optarg);
 				goto out;
 			}
 			break;

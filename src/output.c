@@ -734,14 +734,23 @@ static void put_time(struct output *o, const struct message *m)
 		fprintf(o->out, "%" PRId64 ".%06" PRId64, sec, frac / 1000);
 		break;
 	case TIME_ABSOLUTE:
-	case TIME_DATE: {
+	case TIME_DATE:
+	case TIME_UTC_ABSOLUTE:
+	case TIME_UTC_DATE: {
 		split_ns(m->ts_ns, &sec, &frac);
 		time_t t = (time_t)sec;
 		struct tm tm;
 		char date[64];
-		gmtime_r(&t, &tm);
-		strftime(date, sizeof date, o->time_format == TIME_DATE ?
-			 "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+		bool utc = o->time_format == TIME_UTC_ABSOLUTE ||
+			   o->time_format == TIME_UTC_DATE;
+		bool with_date = o->time_format == TIME_DATE ||
+				 o->time_format == TIME_UTC_DATE;
+		if (utc)
+			gmtime_r(&t, &tm);
+		else
+			localtime_r(&t, &tm);
+		strftime(date, sizeof date, with_date ? "%Y-%m-%d %H:%M:%S" :
+			 "%H:%M:%S", &tm);
 		fprintf(o->out, "%s.%06" PRId64, date, frac / 1000);
 		break;
 	}

@@ -64,8 +64,10 @@ enum output_format {
 
 enum time_format {
 	TIME_RELATIVE,	/* -t r: seconds since the first frame (default) */
-	TIME_ABSOLUTE,	/* -t a: hh:mm:ss.ffffff UTC */
-	TIME_DATE,	/* -t ad: yyyy-mm-dd hh:mm:ss.ffffff UTC */
+	TIME_ABSOLUTE,	/* -t a: hh:mm:ss.ffffff local time */
+	TIME_DATE,	/* -t ad: yyyy-mm-dd hh:mm:ss.ffffff local time */
+	TIME_UTC_ABSOLUTE,	/* -t u: hh:mm:ss.ffffff UTC */
+	TIME_UTC_DATE,	/* -t ud: yyyy-mm-dd hh:mm:ss.ffffff UTC */
 	TIME_EPOCH,	/* -t e: seconds since the epoch */
 	TIME_DELTA,	/* -t d: since the previous message shown */
 };

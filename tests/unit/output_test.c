@@ -4,6 +4,7 @@
  * values put in, and the tshark formats they imitate (rpc.xid 0x%08x,
  * frame.time_epoch with 9 decimals, ip.src dotted). */
 #include <stdlib.h>
+#include <time.h>
 
 #include "output.h"
 #include "tap.h"
@@ -115,10 +116,24 @@ int main(void)
 	o.time_format = TIME_EPOCH;
 	ok(!strncmp(render(output_summary, &o, m), "   53 1763764000.123456 ", 24),
 	   "-t e: epoch seconds with microseconds");
-	o.time_format = TIME_DATE;
+	o.time_format = TIME_UTC_DATE;
 	ok(!strncmp(render(output_summary, &o, m),
 		    "   53 2025-11-21 22:26:40.123456 ", 33),
-	   "-t ad: UTC date and time");
+	   "-t ud: UTC date and time");
+	setenv("TZ", "UTC-2", 1);	/* POSIX: two hours east of UTC */
+	tzset();
+	o.time_format = TIME_DATE;
+	ok(!strncmp(render(output_summary, &o, m),
+		    "   53 2025-11-22 00:26:40.123456 ", 33),
+	   "-t ad: local date and time (TZ=UTC-2)");
+	o.time_format = TIME_ABSOLUTE;
+	ok(!strncmp(render(output_summary, &o, m), "   53 00:26:40.123456 ", 22),
+	   "-t a: local time");
+	o.time_format = TIME_UTC_ABSOLUTE;
+	ok(!strncmp(render(output_summary, &o, m), "   53 22:26:40.123456 ", 22),
+	   "-t u: UTC time");
+	unsetenv("TZ");
+	tzset();
 	o.time_format = TIME_RELATIVE;
 
 	/* verdicts are appended in brackets with the reason */
