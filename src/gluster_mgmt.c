@@ -258,7 +258,6 @@ LAYOUT(c_probe, UUID, HOST, PORT);
 LAYOUT(r_probe, UUID, HOST, PORT, OP, GERR);
 LAYOUT(c_friend_add, UUID, HOST, PORT, { I_DICT3, "glusterd.vols", NULL });
 LAYOUT(r_friend, UUID, HOST, OP, PORT);
-LAYOUT(c_unfriend, UUID, HOST, PORT);
 LAYOUT(c_friend_update, UUID, { I_DICT3, "glusterd.friends", NULL }, PORT);
 LAYOUT(r_friend_update, UUID, GOP, OP);
 
@@ -266,7 +265,8 @@ static const struct rpc_proc friend_procs[] = {
 	EMPTY("NULL"),
 	PROC("PROBE_QUERY", c_probe, r_probe),
 	PROC("FRIEND_ADD", c_friend_add, r_friend),
-	PROC("FRIEND_REMOVE", c_unfriend, r_friend),
+	/* glusterd-rpc-ops.c sends FRIEND_REMOVE as gd1_mgmt_friend_req */
+	PROC("FRIEND_REMOVE", c_friend_add, r_friend),
 	PROC("FRIEND_UPDATE", c_friend_update, r_friend_update),
 };
 
