@@ -17,14 +17,14 @@
 
 /* The first EXACT values are also kept as they are, so that small
  * captures get exact percentiles. */
-#define EXACT 1024
+#define EXACT 256
 
 struct histogram {
 	uint64_t n;
 	int64_t exact[EXACT];
 	int64_t min, max;
 	long double sum;
-	uint64_t count[NBUCKETS];
+	uint32_t count[NBUCKETS];	/* saturating: 4e9 in one bucket */
 };
 
 static unsigned bucket_of(int64_t v)
@@ -65,7 +65,9 @@ void histogram_add(struct histogram *h, int64_t ns)
 		h->exact[h->n] = ns;
 	h->n++;
 	h->sum += ns;
-	h->count[bucket_of(ns)]++;
+	unsigned b = bucket_of(ns);
+	if (h->count[b] != UINT32_MAX)
+		h->count[b]++;
 }
 
 static int cmp_i64(const void *a, const void *b)
