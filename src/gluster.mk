@@ -23,8 +23,9 @@ tests_gluster_rpc_fields_SOURCES = tests/gluster/rpc_fields.c
 tests_gluster_rpc_fields_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/rpc_record_test tests/unit/gluster_xdr_test \
 	tests/unit/gluster_lab_test tests/tshark-diff.sh \
-	tests/gluster-fuzz-replay.sh
+	tests/gluster-fuzz-replay.sh tests/gluster-gap.sh
 EXTRA_DIST += tests/tshark-diff.sh tests/tshark-known-bugs.txt \
+	tests/gluster-gap.sh \
 	tests/gluster-fuzz-replay.sh tests/fuzz/corpus/rpc_record
 
 # One RPC record stream -> the RPC and GlusterFS decoders (libFuzzer), and
