@@ -2,7 +2,8 @@
 # gluster-gap.sh - a capture that lost a segment: gfapi-utimens.pcap
 # without frame 47 (the WRITE call, 170 bytes; editcap deletes it).  The
 # RPC layer must report the loss once, go on with the next record, and
-# decode everything after it: the SETATTR with atime -1 (the client log's
+# decode everything after it (and the same when the capture starts
+# mid-connection): the SETATTR with atime -1 (the client log's
 # second glfs_utimens) still shows atime -1, and the WRITE's reply is a
 # reply to a call not seen, not a mistaken match.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -33,4 +34,16 @@ n_full=$(awk -F'\t' '$1 > 48 && $3 == 1 && $9 ~ /Call In/' "$TMP/full" | wc -l)
 n_gap=$(awk -F'\t' '$1 > 48 && $3 == 1 && $9 ~ /Call In/' "$TMP/out" | wc -l)
 diag "replies matched after the gap: $n_gap (full capture: $n_full, minus the LOOKUP the reassembly released late)"
 check "replies after the gap are matched" [ "$n_gap" -ge $((n_full - 1)) ]
+
+# A capture that begins mid-connection: without frames 1-40 the brick
+# connection starts at its SETXATTR call (xid 0xa); found by content, no
+# port and no SYN needed.
+editcap "$cap" "$TMP/mid.pcap" 1-40
+"$driver" -v "$TMP/mid.pcap" >"$TMP/mid" 2>/dev/null
+check "mid-stream: the first record is found (SETXATTR call, xid 0xa)" \
+	awk -F'\t' 'NR == 1 && $1 == 1 && $2 == "0x0000000a" && $6 == 17 { f = 1 } END { exit !f }' "$TMP/mid"
+check "mid-stream: every reply is matched" \
+	awk -F'\t' '$3 == 1 && $9 !~ /Call In/ { exit 1 }' "$TMP/mid"
+check "mid-stream: SETATTR atime -1 decoded" \
+	grep -q 'valid=ATIME,MTIME atime=-1.000000000' "$TMP/mid"
 done_testing
