@@ -61,6 +61,9 @@ static void msg_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 		s->buf[s->len++] = data[i];
 		if (s->len < 4 || s->len < 4u + s->buf[3])
 			continue;
+		/* like RPC: a call shows which side is the client */
+		if (s->buf[3] >= 4 && !memcmp(s->buf + 4, "call", 4))
+			stream_set_client(dir, true);
 		struct message *m = stream_scratch_message(dir);
 		stream_message_begin(m, dir, s->first_frame, frame);
 		m->protocol = "TEST";
@@ -446,6 +449,64 @@ static void test_mid_stream(void)
 	is_int(last_stats.resync_skipped_bytes, n - 3, "bytes before the first message skipped");
 }
 
+static void test_roles_fixed_by_protocol(void)
+{
+	struct writer w;
+	const char *path = tmp_path("roles.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	/* GlusterFS-like: a privileged client port, a brick port above */
+	struct conn c = { &w, 4, 1023, 49152, 5, 9, 0 };
+	uint8_t a[64];
+	tx(&c, false, a, rec(a, "reply-first"));
+	tx(&c, true, a, rec(a, "call-x"));
+	tx(&c, false, a, rec(a, "reply"));
+	writer_close(&w);
+	decode(path, NULL);
+	is_str(log_buf, "C:reply-first@1 C:call-x@2 S:reply@3 close(49152) close(1023)",
+	       "mid-stream roles: guessed by port, fixed once the protocol knows");
+}
+
+static void test_fragments(void)
+{
+	struct writer w;
+	const char *path = tmp_path("frag.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	struct conn c = { &w, 4, 40000, 2049, 1000, 5000, 0 };
+	uint8_t a[64];
+	handshake(&c);
+	tx(&c, true, a, rec(a, "one"));
+	struct pkt p = conn_pkt(&c, true, TCP_ACK);
+	p.payload = a;
+	p.len = rec(a, "fragmented");
+	p.frag = 0x2000;	/* more fragments */
+	writer_pkt(&w, &p);
+	c.cseq += (uint32_t)p.len;
+	tx(&c, true, a, rec(a, "two"));
+	ack(&c, false);
+	writer_close(&w);
+	decode(path, NULL);
+	is_str(log_buf, "C:one@4 gap(40000,14) !C:two@6 close(40000) close(2049)",
+	       "an IPv4 fragment is counted, not decoded: the stream shows a gap");
+	is_int(last_stats.ip_fragments, 1, "one fragment counted");
+
+	/* IPv6 with a fragment header */
+	path = tmp_path("frag6.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	static const uint8_t frame[] = {
+		0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+		0xaa, 0xaa, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 16, 44, 64,
+		0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		6, 0, 0, 1, 0, 0, 0, 42,	/* fragment header, M=1 */
+		0, 1, 0, 2, 0, 0, 0, 0,
+	};
+	writer_raw(&w, frame, sizeof frame, sizeof frame);
+	writer_close(&w);
+	decode(path, NULL);
+	is_int(last_stats.ip_fragments, 1, "an IPv6 fragment is counted");
+}
+
 static void test_rst(void)
 {
 	struct writer w;
@@ -669,6 +730,8 @@ int main(void)
 	test_retransmission_and_overlap();
 	test_gap_resync();
 	test_mid_stream();
+	test_roles_fixed_by_protocol();
+	test_fragments();
 	test_rst();
 	test_not_our_protocol();
 	test_truncated();
