@@ -40,7 +40,10 @@ static enum ip_verdict ipv4(const uint8_t *data, size_t len,
 	if (!cursor_ok(&c))
 		return IP_TRUNCATED;
 	size_t hlen = (size_t)(vihl & 0x0f) * 4;
-	if (vihl >> 4 != 4 || hlen < 20 || total < hlen)
+	/* Total length 0: a segmentation-offload super-packet captured on
+	 * the sender (BIG TCP); its length is what was captured. */
+	size_t total_len = total ? total : len;
+	if (vihl >> 4 != 4 || hlen < 20 || total_len < hlen)
 		return IP_MALFORMED;
 	if (len < hlen)
 		return IP_TRUNCATED;
@@ -53,10 +56,10 @@ static enum ip_verdict ipv4(const uint8_t *data, size_t len,
 	 * enough that the stream shows it as a gap. */
 	if (frag & 0x3fff)
 		return IP_FRAGMENT;
-	size_t captured = len < total ? len : total;	/* cut padding */
+	size_t captured = len < total_len ? len : total_len;	/* cut padding */
 	ip->payload = data + hlen;
 	ip->payload_len = captured - hlen;
-	ip->payload_wire_len = total - hlen;
+	ip->payload_wire_len = total_len - hlen;
 	return IP_OK;
 }
 
@@ -77,9 +80,9 @@ static enum ip_verdict ipv6(const uint8_t *data, size_t len,
 	ip->family = 6;
 	memcpy(ip->src, src, 16);
 	memcpy(ip->dst, dst, 16);
-	if (plen == 0)
-		return IP_UNSUPPORTED;	/* jumbogram (hop-by-hop length) */
-	size_t end_wire = 40 + (size_t)plen;
+	/* Payload length 0: a jumbogram or an offload super-packet (BIG
+	 * TCP); its length is what was captured. */
+	size_t end_wire = plen ? 40 + (size_t)plen : len;
 	bool fragment = false;
 	for (int n = 0;; n++) {
 		if (next != IPPROTO_HOPOPTS_ && next != IPPROTO_ROUTING_ &&

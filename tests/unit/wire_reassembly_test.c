@@ -489,6 +489,27 @@ static void test_fragments(void)
 	       "an IPv4 fragment is counted, not decoded: the stream shows a gap");
 	is_int(last_stats.ip_fragments, 1, "one fragment counted");
 
+	/* A segmentation-offload super-packet: IPv4 total length 0 */
+	path = tmp_path("tso.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	c = (struct conn){ &w, 4, 40000, 2049, 1000, 5000, 0 };
+	handshake(&c);
+	static uint8_t big[300], frame_buf[400], ipb[400];
+	char text[256];
+	memset(text, 't', 250);
+	text[250] = '\0';
+	p = conn_pkt(&c, true, TCP_ACK);
+	p.payload = big;
+	p.len = rec(big, text);
+	size_t n = build_ip(ipb, &p);
+	ipb[2] = ipb[3] = 0;
+	size_t fl = build_frame(frame_buf, DLT_EN10MB, 4, ipb, n, 0, false);
+	writer_raw(&w, frame_buf, fl, fl);
+	writer_close(&w);
+	decode(path, NULL);
+	ok(strncmp(log_buf, "C:tttt", 6) == 0 && last_stats.bad_frames == 0,
+	   "IPv4 total length 0 (offload super-packet) is taken as captured");
+
 	/* IPv6 with a fragment header */
 	path = tmp_path("frag6.pcap");
 	writer_open(&w, path, DLT_EN10MB);
