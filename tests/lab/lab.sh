@@ -171,6 +171,14 @@ cmd_up() {
 	# glusterd writes geo-replication/ and ss_brick/ under /var/lib/glusterd
 	# whatever its working directory: remember what the host had.
 	ls -A /var/lib/glusterd 2>/dev/null >"$LAB_DIR/host-varlib.before" || true
+	# ns_exec bind-mounts over these; a fresh container may lack /run/gluster.
+	: >"$LAB_DIR/host-created"
+	for d in /var/lib/glusterd /run/gluster /var/log/glusterfs; do
+		if [ ! -d "$d" ]; then
+			mkdir -p "$d"
+			echo "$d" >>"$LAB_DIR/host-created"
+		fi
+	done
 	write_glusterd_vol
 
 	ip netns add "$NS"
@@ -218,6 +226,11 @@ cmd_down() {
 			fi
 		done
 		rm -f "$LAB_DIR/host-varlib.before"
+	fi
+	if [ -f "$LAB_DIR/host-created" ]; then
+		while read -r d; do rmdir "$d" 2>/dev/null || true; done \
+			<"$LAB_DIR/host-created"
+		rm -f "$LAB_DIR/host-created"
 	fi
 	rm -rf "$LAB_DIR/glusterd" "$LAB_DIR/varlib" "$LAB_DIR/run" "$LAB_DIR/bricks"
 }

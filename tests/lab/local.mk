@@ -6,7 +6,8 @@ tests_lab_gfapi_client_SOURCES = tests/lab/gfapi-client.c
 tests_lab_gfapi_client_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS)
 tests_lab_gfapi_client_LDADD = $(GFAPI_LIBS) -lpthread
 endif
-EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh tests/captures
+EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh tests/captures \
+	tests/lab/build-debug-gluster.sh tests/lab/debug-gluster.sh
 if HAVE_GFAPI
-TESTS += tests/lab/lab-smoke.sh
+TESTS += tests/lab/lab-smoke.sh tests/lab/debug-gluster.sh
 endif
