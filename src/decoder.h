@@ -6,7 +6,11 @@
  *	decoder_finish(d);	// flushes streams; unanswered calls counted
  *	decoder_free(d);
  *
- * Memory is bounded by the options whatever the input.
+ * Memory is bounded by the options whatever the input.  (wire: the flow
+ * table holds at most max_flows entries of about 0.5 KiB each, live or
+ * recently closed; out-of-order bytes and the bytes kept while a
+ * protocol is being detected share max_total_buffer; each live
+ * connection's protocol state comes on top.)
  */
 #ifndef TAPLINE_DECODER_H
 #define TAPLINE_DECODER_H
