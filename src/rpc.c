@@ -442,18 +442,19 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 		msg_add_uint(m, "rpc.programversion.min", xdr_u32(c));
 		msg_add_uint(m, "rpc.programversion.max", xdr_u32(c));
 		/* fall through */
-	case 1: case 3: case 4: case 5:
+	case 1: case 3: case 4: case 5: {
 		msg_info(m, " %s", accept_name(m->accept_state));
-		if (matched && rpc_find_program(m->program, m->version)) {
+		/* named as the call was, though there is no body */
+		const struct rpc_program *prog = matched ?
+			rpc_find_program(m->program, m->version) : NULL;
+		if (prog) {
+			const struct rpc_proc *row = rpc_find_proc(prog, m->proc);
 			m->protocol = "GlusterFS";
-			m->program_name = rpc_find_program(m->program,
-							   m->version)->name;
-			const struct rpc_proc *row = rpc_find_proc(
-				rpc_find_program(m->program, m->version),
-				m->proc);
+			m->program_name = prog->name;
 			m->proc_name = row ? row->name : NULL;
 		}
 		return;
+	}
 	default:
 		cursor_malformed(c, "accept_stat out of range");
 		return;
@@ -500,8 +501,8 @@ void rpc_decode(struct rpc_conn *conn, struct message *m,
 		msg_mark(m, MSG_MALFORMED, c.why);
 	else if ((c.status & CURSOR_TRUNCATED) && complete)
 		msg_mark(m, MSG_MALFORMED, "a field runs past the end of the record");
-	else if (c.status & CURSOR_TRUNCATED)
-		msg_mark(m, 0, "decoding stopped at the end of the bytes kept");
+	/* else: decoding stopped at the end of the bytes kept, which the
+	 * ELIDED or TRUNCATED verdict already says */
 }
 
 /* ---- detection ---- */
