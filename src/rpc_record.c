@@ -32,7 +32,7 @@ static void reset_record(struct rpc_reader *r)
 	r->elided = false;
 	r->buf_len = 0;
 	/* A buffer grown for one big record is not kept for the next. */
-	if (r->buf_cap > (256u << 10)) {
+	if (r->buf_cap > (64u << 10)) {
 		free(r->buf);
 		r->buf = NULL;
 		r->buf_cap = 0;
