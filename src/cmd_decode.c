@@ -410,6 +410,7 @@ int cmd_decode(int argc, char **argv)
 			filter_error(filter_text, err);
 			goto out;
 		}
+		filter_set_time_base(run.filter, &run.out.first_ts_ns);
 		stats_set_filter_text(run.stats, filter_text);
 	}
 	if (list_fields && !npaths) {

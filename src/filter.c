@@ -703,6 +703,12 @@ static bool eval(const struct filter *flt, int idx, const struct message *m)
 	return false;
 }
 
+void filter_set_time_base(struct filter *f, const int64_t *base)
+{
+	for (unsigned i = 0; i < f->n; i++)
+		f->nodes[i].ref.time_base = base;
+}
+
 bool filter_match(const struct filter *f, const struct message *m)
 {
 	return eval(f, f->root, m);

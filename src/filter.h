@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "message.h"
 
@@ -34,6 +35,9 @@ struct filter;
  * in err.  The filter keeps no pointer into expr. */
 struct filter *filter_compile(const char *expr, char *err, size_t errlen);
 bool filter_match(const struct filter *f, const struct message *m);
+/* frame.time_relative counts from *base (owned by the caller); without
+ * it that name is absent. */
+void filter_set_time_base(struct filter *f, const int64_t *base);
 void filter_free(struct filter *f);
 
 #endif

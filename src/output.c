@@ -16,6 +16,7 @@
 enum derived_id {
 	D_FRAME_NUMBER,
 	D_FRAME_TIME_EPOCH,
+	D_FRAME_TIME_RELATIVE,
 	D_IP_SRC,
 	D_IP_DST,
 	D_IPV6_SRC,
@@ -52,6 +53,8 @@ static const struct derived_info derived[D_COUNT] = {
 		"frame where the message completed (1-based, across all inputs)" },
 	[D_FRAME_TIME_EPOCH] = { "frame.time_epoch", "time",
 		"that frame's timestamp, seconds.nanoseconds since the epoch" },
+	[D_FRAME_TIME_RELATIVE] = { "frame.time_relative", "time",
+		"seconds.nanoseconds since the first frame read" },
 	[D_IP_SRC] = { "ip.src", "address", "IPv4 source" },
 	[D_IP_DST] = { "ip.dst", "address", "IPv4 destination" },
 	[D_IPV6_SRC] = { "ipv6.src", "address", "IPv6 source" },
@@ -126,6 +129,7 @@ void field_ref_init(struct field_ref *ref, const char *name)
 {
 	ref->name = name;
 	ref->derived = derived_lookup(name);
+	ref->time_base = NULL;
 }
 
 static size_t format_addr(char *buf, size_t len, const struct endpoint *e)
@@ -169,7 +173,7 @@ static void set_str(struct field *f, uint8_t *buf, const char *s, size_t n)
 /* Synthesizes the derived field `id` of m into f (and buf); false when
  * the message has no such value. */
 static bool derived_value(const struct message *m, int id, struct field *f,
-			  uint8_t *buf, size_t buflen)
+			  uint8_t *buf, size_t buflen, const int64_t *time_base)
 {
 	memset(f, 0, sizeof *f);
 	f->name = derived[id].name;
@@ -188,6 +192,16 @@ static bool derived_value(const struct message *m, int id, struct field *f,
 		f->kind = FIELD_TIME;
 		f->v.t.sec = sec;
 		f->v.t.nsec = (uint32_t)ns;
+		return true;
+	}
+	case D_FRAME_TIME_RELATIVE: {
+		if (!time_base)
+			return false;
+		int64_t d = m->ts_ns - *time_base;
+		f->kind = FIELD_TIME;
+		/* sec.nsec of a signed difference, as tshark prints it */
+		f->v.t.sec = d / 1000000000;
+		f->v.t.nsec = (uint32_t)((d < 0 ? -d : d) % 1000000000);
 		return true;
 	}
 	case D_IP_SRC:
@@ -317,7 +331,7 @@ unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 			struct field f;
 			uint8_t buf[128];
 			int id = either_end[ref->derived - D_IP_ADDR][i];
-			if (!derived_value(m, id, &f, buf, sizeof buf))
+			if (!derived_value(m, id, &f, buf, sizeof buf, NULL))
 				continue;
 			f.name = derived[ref->derived].name;
 			n++;
@@ -329,7 +343,8 @@ unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 	if (ref->derived >= 0) {
 		struct field f;
 		uint8_t buf[128];
-		if (!derived_value(m, ref->derived, &f, buf, sizeof buf))
+		if (!derived_value(m, ref->derived, &f, buf, sizeof buf,
+				   ref->time_base))
 			return 0;
 		fn(user, &f, buf);
 		return 1;
@@ -578,7 +593,8 @@ bool output_add_field(struct output *o, const char *name)
 {
 	if (o->nfields >= OUTPUT_MAX_FIELDS)
 		return false;
-	field_ref_init(&o->fields[o->nfields++], name);
+	field_ref_init(&o->fields[o->nfields], name);
+	o->fields[o->nfields++].time_base = &o->first_ts_ns;
 	return true;
 }
 

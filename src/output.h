@@ -22,6 +22,9 @@
 struct field_ref {
 	int derived;		/* -1: from the field list */
 	const char *name;	/* the name as given (not copied) */
+	/* frame.time_relative counts from *time_base (the first frame's
+	 * time, owned by the caller); NULL: the name is absent. */
+	const int64_t *time_base;
 };
 
 void field_ref_init(struct field_ref *ref, const char *name);
@@ -99,7 +102,8 @@ struct output {
  * no quotes, all occurrences. */
 void output_init(struct output *o, FILE *out);
 
-/* Adds a -T fields column; false when there are too many. */
+/* Adds a -T fields column; false when there are too many.  Its
+ * frame.time_relative counts from the output's first frame. */
 bool output_add_field(struct output *o, const char *name);
 
 /* Parses one -E option ("separator=,", "header=y", "quote=d",

@@ -8,7 +8,7 @@
 # fields` with the same -e list (frame.number first, rpc.xid eighth).
 # tapline writes one row per message, tshark one per frame with several
 # messages' values joined by ','; so tapline's rows are grouped by frame
-# and joined the same way.  Per-frame columns (2-7) and
+# and joined the same way.  Per-frame columns (2-7, 15) and
 # rpc.programversion (11, which tshark repeats: once in the RPC header,
 # once more in its GlusterFS subtree) compare as distinct values.
 #
@@ -52,7 +52,7 @@ BEGIN {
 		n = split("frame.number frame.time_epoch ip.src ip.dst " \
 			  "tcp.srcport tcp.dstport tcp.stream rpc.xid rpc.msgtyp " \
 			  "rpc.program rpc.programversion rpc.procedure " \
-			  "rpc.repframe rpc.time", name, " ")
+			  "rpc.repframe rpc.time frame.time_relative", name, " ")
 }
 # tapline's rows
 NR == FNR && mode == "summary" {
@@ -104,7 +104,7 @@ mode != "summary" && $8 == "" { next }
 				want = distinct(want)
 				got = distinct(got)
 			}
-		} else if (i <= 7 || i == 11) {
+		} else if (i <= 7 || i == 11 || i == 15) {
 			want = distinct(want)
 			got = distinct(got)
 		}

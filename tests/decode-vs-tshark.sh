@@ -4,8 +4,8 @@
 #  1. -T fields: the derived columns (frame.number, frame.time_epoch,
 #     ip.src/dst, tcp.srcport/dstport, tcp.stream, rpc.xid, rpc.msgtyp,
 #     rpc.program, rpc.programversion, rpc.procedure, rpc.repframe,
-#     rpc.time) must equal `tshark -T fields` for every frame tshark
-#     decodes as RPC;
+#     rpc.time, frame.time_relative) must equal `tshark -T fields` for
+#     every frame tshark decodes as RPC;
 #  2. the summary lines: frame, relative time, endpoints, length (= RPC
 #     fragment length), Call/Reply and "Call In N" likewise.
 # A disagreement fails the test unless tests/decode-vs-tshark.known lists
@@ -26,7 +26,7 @@ for c; do [ -f "$c" ] && found=1; done
 
 fields="frame.number frame.time_epoch ip.src ip.dst tcp.srcport tcp.dstport
 	tcp.stream rpc.xid rpc.msgtyp rpc.program rpc.programversion
-	rpc.procedure rpc.repframe rpc.time"
+	rpc.procedure rpc.repframe rpc.time frame.time_relative"
 e=""
 for f in $fields; do e="$e -e $f"; done
 summary_e="-e frame.number -e frame.time_relative -e ip.src -e tcp.srcport

@@ -101,6 +101,7 @@ int main(void)
 	MATCH("rpc.time < 0.001500001");
 	MATCH("frame.time_epoch >= 1763764000.123456789");
 	NOMATCH("frame.time_epoch > 1763764000.123456789");
+	NOMATCH("frame.time_relative");	/* no time base given */
 
 	/* names: enums and errnos by name, strings, addresses, gfids */
 	MATCH("glusterfs.proc == SETATTR");

@@ -280,8 +280,11 @@ int main(void)
 	output_add_field(&o, "gluster.op_errno");
 	output_add_field(&o, "rpc.msgtyp");
 	output_add_field(&o, "rpc.replystat");
-	is_str(render(output_fields, &o, m), "53\t0.000123000\t13\t1\t0\n",
-	       "fields: reply-only derived names");
+	output_add_field(&o, "frame.time_relative");
+	output_set_first_time(&o, 1763764000000000000LL);
+	is_str(render(output_fields, &o, m),
+	       "53\t0.000123000\t13\t1\t0\t0.123579789\n",
+	       "fields: reply-only derived names, frame.time_relative");
 
 	/* a reply whose call was not seen has no program/procedure */
 	m->call_frame = 0;
