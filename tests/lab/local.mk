@@ -7,7 +7,9 @@ tests_lab_gfapi_client_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS)
 tests_lab_gfapi_client_LDADD = $(GFAPI_LIBS) -lpthread
 endif
 EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh tests/captures \
-	tests/lab/build-debug-gluster.sh tests/lab/debug-gluster.sh
+	tests/lab/build-debug-gluster.sh tests/lab/debug-gluster.sh \
+	tests/lab/captures-check.sh
+TESTS += tests/lab/captures-check.sh
 if HAVE_GFAPI
 TESTS += tests/lab/lab-smoke.sh tests/lab/debug-gluster.sh
 endif
