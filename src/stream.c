@@ -225,8 +225,12 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 			if (took > len)
 				took = len;
 			if (!dbuf_append(t, data, took, frame)) {
-				t->detect = UNDETECTABLE;
-				break;
+				/* No room to wait for more: pass over what
+				 * is held and look again in what comes. */
+				d->stats.resync_skipped_bytes += t->dbuf->len;
+				t->at_start = false;
+				dbuf_free(t);
+				continue;
 			}
 			buf = t->dbuf->buf;
 			blen = t->dbuf->len;
@@ -279,8 +283,8 @@ static void detect(struct tcp_dir *t, const uint8_t *data, size_t len,
 		}
 		if (!buffered && at < blen &&
 		    !dbuf_append(t, buf + at, blen - at, frame)) {
-			t->detect = UNDETECTABLE;
-			break;
+			d->stats.resync_skipped_bytes += blen - at;
+			t->at_start = false;
 		}
 		if (t->scanned > DETECT_SCAN_LIMIT) {
 			t->detect = UNDETECTABLE;
