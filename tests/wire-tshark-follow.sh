@@ -47,6 +47,11 @@ if command -v editcap >/dev/null; then
 		[ -f "$c" ] || continue
 		cut="$TMP/$(basename "$c" .pcap)-from-frame-6.pcap"
 		editcap -r "$c" "$cut" 6-100000000 2>/dev/null && captures="$captures $cut"
+		# and with one data segment lost (a gap inside a stream)
+		n=$(tshark -r "$c" -n -Y 'tcp.len > 0' -T fields -e frame.number 2>/dev/null | sed -n 5p)
+		[ -n "$n" ] || continue
+		lost="$TMP/$(basename "$c" .pcap)-without-frame-$n.pcap"
+		editcap "$c" "$lost" "$n" 2>/dev/null && captures="$captures $lost"
 	done
 fi
 for c in $captures; do
