@@ -128,22 +128,23 @@ static void version_name(struct elfsym_file *ef, unsigned ndx, char *out,
 	}
 }
 
-/* Searches one symbol table.  In .dynsym a versioned name has hidden
- * (non-default) versions marked in .gnu.version: those lose to the
- * default.  In .symtab a name may carry "@@VER" or "@VER" itself. */
-static int search_table(struct elfsym_file *ef, Elf_Scn *scn, bool dynamic,
-			const char *name, struct elfsym *out)
+/* Searches one symbol table for every version of NAME.  In .dynsym the
+ * hidden (non-default) versions are marked in .gnu.version; in .symtab a
+ * name may carry "@@VER" (default) or "@VER" itself.  The default version
+ * is put first; versions at an address already seen are dropped. */
+static size_t search_table(struct elfsym_file *ef, Elf_Scn *scn, bool dynamic,
+			   const char *name, struct elfsym *out, size_t max)
 {
 	GElf_Shdr sh;
 	Elf_Data *data = elf_getdata(scn, NULL);
 	if (!data || !gelf_getshdr(scn, &sh) || !sh.sh_entsize)
-		return -1;
+		return 0;
 	Elf_Data *vdata = dynamic && ef->versym ?
 		elf_getdata(ef->versym, NULL) : NULL;
 	size_t count = sh.sh_size / sh.sh_entsize;
 	size_t namelen = strlen(name);
-	int found = 0;	/* 0 none, 1 a hidden version, 2 the default */
-	for (size_t i = 0; i < count; i++) {
+	size_t n = 0;
+	for (size_t i = 0; i < count && n < max; i++) {
 		GElf_Sym sym;
 		if (!gelf_getsym(data, (int)i, &sym))
 			break;
@@ -155,59 +156,75 @@ static int search_table(struct elfsym_file *ef, Elf_Scn *scn, bool dynamic,
 		const char *s = elf_strptr(ef->elf, sh.sh_link, sym.st_name);
 		if (!s || strncmp(s, name, namelen))
 			continue;
-		int rank;
+		bool dflt;
 		char ver[64] = "";
 		if (s[namelen] == '\0') {
-			rank = 2;
+			dflt = true;
 			if (vdata) {
 				GElf_Versym vs;
 				if (gelf_getversym(vdata, (int)i, &vs)) {
-					if (vs & 0x8000)
-						rank = 1;
+					dflt = !(vs & 0x8000);
 					version_name(ef, vs & 0x7fff, ver,
 						     sizeof(ver));
 				}
 			}
 		} else if (s[namelen] == '@') {
-			bool dflt = s[namelen + 1] == '@';
-			rank = dflt ? 2 : 1;
+			dflt = s[namelen + 1] == '@';
 			snprintf(ver, sizeof(ver), "%s", s + namelen + 1 + dflt);
 		} else {
 			continue;
 		}
-		if (rank <= found)
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			seen |= out[j].value == sym.st_value;
+		if (seen)
 			continue;
-		found = rank;
-		out->value = sym.st_value;
-		out->size = sym.st_size;
-		snprintf(out->version, sizeof(out->version), "%s", ver);
-		out->from_symtab = !dynamic;
+		struct elfsym e = { sym.st_value, sym.st_size, 0, "", !dynamic };
+		snprintf(e.version, sizeof(e.version), "%s", ver);
+		if (dflt && n) {
+			out[n++] = out[0];
+			out[0] = e;
+		} else {
+			out[n++] = e;
+		}
 	}
-	return found ? 0 : -1;
+	return n;
+}
+
+size_t elfsym_find_all(struct elfsym_file *ef, const char *name,
+		       struct elfsym *out, size_t max, char *err,
+		       size_t errlen)
+{
+	size_t n = 0;
+	if (ef->dynsym)
+		n = search_table(ef, ef->dynsym, true, name, out, max);
+	if (!n && ef->symtab)
+		n = search_table(ef, ef->symtab, false, name, out, max);
+	if (!n) {
+		snprintf(err, errlen, "%s: no function symbol '%s'%s", ef->path,
+			 name, ef->symtab ? "" : " (stripped: only exported "
+			 "symbols can be probed)");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t off = elfsym_addr_to_offset(ef, out[i].value);
+		if (off < 0) {
+			snprintf(err, errlen, "%s: symbol '%s' at 0x%llx is in "
+				 "no loadable segment", ef->path, name,
+				 (unsigned long long)out[i].value);
+			return 0;
+		}
+		out[i].file_offset = (uint64_t)off;
+	}
+	return n;
 }
 
 int elfsym_find(struct elfsym_file *ef, const char *name, struct elfsym *out,
 		char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
-	int rc = -1;
-	if (ef->dynsym)
-		rc = search_table(ef, ef->dynsym, true, name, out);
-	if (rc && ef->symtab)
-		rc = search_table(ef, ef->symtab, false, name, out);
-	if (rc) {
-		snprintf(err, errlen, "%s: no function symbol '%s'%s", ef->path,
-			 name, ef->symtab ? "" : " (stripped: only exported "
-			 "symbols can be probed)");
+	struct elfsym all[8];
+	if (!elfsym_find_all(ef, name, all, 8, err, errlen))
 		return -1;
-	}
-	int64_t off = elfsym_addr_to_offset(ef, out->value);
-	if (off < 0) {
-		snprintf(err, errlen, "%s: symbol '%s' at 0x%llx is in no "
-			 "loadable segment", ef->path, name,
-			 (unsigned long long)out->value);
-		return -1;
-	}
-	out->file_offset = (uint64_t)off;
+	*out = all[0];
 	return 0;
 }

@@ -34,6 +34,12 @@ void elfsym_close(struct elfsym_file *ef);
 int elfsym_find(struct elfsym_file *ef, const char *name, struct elfsym *out,
 		char *err, size_t errlen);
 
+/* Every version of a function symbol at a distinct address (the default
+ * first), at most max; returns how many, 0 with a message in err. */
+size_t elfsym_find_all(struct elfsym_file *ef, const char *name,
+		       struct elfsym *out, size_t max, char *err,
+		       size_t errlen);
+
 /* True when the file carries DWARF (.debug_info). */
 bool elfsym_has_dwarf(const struct elfsym_file *ef);
 

@@ -26,15 +26,18 @@ struct probe_arg {
 	const char *name;	/* the record key; also the tracefs field name */
 	const char *fetch;	/* fetcharg, e.g. "+0(%si):string" */
 	enum probe_fmt fmt;
+	unsigned char guard;	/* 1-based index of a pointer field that must
+				 * be non-NULL for this value to be real */
 };
 
-#define PROBE_MAX_ARGS 8
+#define PROBE_MAX_ARGS 16
 #define PROBE_MAX_SYMBOLS 3
 
 struct probe_def {
 	const char *name;	/* "gfapi.utimens" */
 	const char *library;	/* file name prefix: "libgfapi.so" */
-	const char *symbols[PROBE_MAX_SYMBOLS];	/* every one found is probed */
+	const char *symbols[PROBE_MAX_SYMBOLS];	/* each is probed, in every
+						 * version the library has */
 	struct probe_arg args[PROBE_MAX_ARGS];	/* entry (or event) fields */
 	const char *ret_fetch;	/* return probe's "$retval:TYPE"; NULL: a
 				 * point probe, phase "event" */
@@ -43,8 +46,14 @@ struct probe_def {
 	const char *summary;
 };
 
-extern const struct probe_def probe_defs[];
-extern const size_t probe_defs_count;
+/* The gfapi.* rows are generated from tapsets/gfapi.spec, the definition
+ * the SystemTap tapsets are generated from too (src/gen-probe-defs.awk);
+ * the rpc.* and gluster.* rows are in probe_defs.c. */
+extern const struct probe_def gfapi_probe_defs[];
+extern const size_t gfapi_probe_defs_count;
+
+size_t probe_def_count(void);
+const struct probe_def *probe_def_at(size_t i);
 
 /* The library a probe is found in by default ("libgfapi.so.0"...). */
 const char *probe_library_soname(const char *library);

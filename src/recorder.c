@@ -42,7 +42,7 @@
 /* Events are held back this long so that a slower CPU's buffer cannot
  * deliver an older event after a newer one was written. */
 #define ORDER_SLACK_NS (50 * 1000000ull)
-#define MAX_EVENTS 256
+#define MAX_EVENTS 512
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -576,23 +576,13 @@ static void explain_write(const struct recorder *r, const char *what,
 	free(log);
 }
 
+/* Only a dead owner's probes are stale: a live pid is left alone even if
+ * it was reused by another program (its leftovers go when it dies). */
 static bool owner_is_running(long pid)
 {
 	if (pid <= 0 || pid > INT_MAX)
 		return false;
-	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-		return false;
-	char p[64], comm[32] = "";
-	snprintf(p, sizeof(p), "/proc/%ld/comm", pid);
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	/* a live pid that is not tapline is a reused pid: the owner died */
-	return strstr(comm, "tapline") != NULL;
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 
 static int remove_instance(const char *tracefs, long pid)
@@ -870,9 +860,10 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 static int place_probes(struct recorder *r)
 {
 	const struct recorder_options *opt = r->opt;
-	unsigned placed = 0;
-	for (size_t i = 0; i < probe_defs_count; i++) {
-		const struct probe_def *pd = &probe_defs[i];
+	unsigned placed = 0, missing = 0;
+	char missing_list[512] = "";
+	for (size_t i = 0; i < probe_def_count(); i++) {
+		const struct probe_def *pd = probe_def_at(i);
 		bool exact;
 		if (!selected(opt, pd->name, &exact))
 			continue;
@@ -895,51 +886,64 @@ static int place_probes(struct recorder *r)
 		}
 		unsigned variant = 0;
 		for (unsigned s = 0; s < PROBE_MAX_SYMBOLS && pd->symbols[s]; s++) {
-			struct elfsym sym;
-			if (elfsym_find(ef, pd->symbols[s], &sym, err, sizeof(err))) {
-				if (s == 0 && !pd->symbols[1]) {
-					if (exact) {
-						warnx("%s: %s", pd->name, err);
+			struct elfsym syms[4];
+			size_t nsyms = elfsym_find_all(ef, pd->symbols[s], syms,
+						       4, err, sizeof(err));
+			if (!nsyms && exact && !pd->symbols[1]) {
+				warnx("%s: %s", pd->name, err);
+				elfsym_close(ef);
+				return -1;
+			}
+			if (!nsyms && !pd->symbols[1]) {
+				missing++;
+				size_t ml = strlen(missing_list);
+				if (ml < sizeof(missing_list) - 64)
+					snprintf(missing_list + ml,
+						 sizeof(missing_list) - ml,
+						 "%s%s", ml ? " " : "",
+						 pd->symbols[s]);
+			}
+			for (size_t v = 0; v < nsyms; v++, variant++) {
+				const struct elfsym *sym = &syms[v];
+				const char *phases[2] = {
+					pd->ret_fetch ? "entry" : "event",
+					pd->ret_fetch ? "return" : NULL };
+				for (unsigned ph = 0; ph < 2 && phases[ph]; ph++) {
+					if (r->nevents >= MAX_EVENTS) {
+						warnx("too many probes");
 						elfsym_close(ef);
 						return -1;
 					}
-					if (!opt->quiet)
-						warnx("skipping %s: %s",
-						      pd->name, err);
+					struct rec_event *ev =
+						&r->events[r->nevents++];
+					memset(ev, 0, sizeof(*ev));
+					ev->def = pd;
+					ev->phase = phases[ph];
+					event_name(ev->event, sizeof(ev->event),
+						   pd->name, ph ? "return" : "entry",
+						   variant);
+					snprintf(ev->where, sizeof(ev->where),
+						 "%s:0x%llx", lib, (unsigned long long)
+						 sym->file_offset);
+					snprintf(ev->symbol, sizeof(ev->symbol),
+						 "%s%s%s", pd->symbols[s],
+						 sym->version[0] ? "@" : "",
+						 sym->version);
+					if (create_event(r, ev, ph == 1)) {
+						elfsym_close(ef);
+						return -1;
+					}
+					r->by_id[ev->id] = (int16_t)(r->nevents - 1);
 				}
-				continue;
+				placed++;
 			}
-			const char *phases[2] = { pd->ret_fetch ? "entry" : "event",
-						  pd->ret_fetch ? "return" : NULL };
-			for (unsigned ph = 0; ph < 2 && phases[ph]; ph++) {
-				if (r->nevents >= MAX_EVENTS) {
-					warnx("too many probes");
-					elfsym_close(ef);
-					return -1;
-				}
-				struct rec_event *ev = &r->events[r->nevents++];
-				memset(ev, 0, sizeof(*ev));
-				ev->def = pd;
-				ev->phase = phases[ph];
-				event_name(ev->event, sizeof(ev->event), pd->name,
-					   ph ? "return" : "entry", variant);
-				snprintf(ev->where, sizeof(ev->where),
-					 "%s:0x%llx", lib,
-					 (unsigned long long)sym.file_offset);
-				snprintf(ev->symbol, sizeof(ev->symbol), "%s%s%s",
-					 pd->symbols[s], sym.version[0] ? "@" : "",
-					 sym.version);
-				if (create_event(r, ev, ph == 1)) {
-					elfsym_close(ef);
-					return -1;
-				}
-				r->by_id[ev->id] = (int16_t)(r->nevents - 1);
-			}
-			variant++;
-			placed++;
 		}
 		elfsym_close(ef);
 	}
+	if (missing && !opt->quiet)
+		warnx("%u probe(s) skipped, not in the library: %s%s", missing,
+		      missing_list, strlen(missing_list) >= sizeof(missing_list)
+		      - 64 ? " ..." : "");
 	if (!placed) {
 		warnx("no probe matched%s", opt->npatterns ?
 		      " (see 'tapline record --list')" : "");
@@ -1149,11 +1153,16 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	if (n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s",
 				      ev->def->name, ev->phase);
+	uint64_t values[PROBE_MAX_ARGS + 1] = { 0 };
 	for (unsigned i = 0; i < ev->nfields && n < sizeof(line); i++) {
 		const struct rec_field *rf = &ev->fields[i];
 		enum probe_fmt fmt = rf->arg ? rf->arg->fmt : ev->def->ret_fmt;
 		const char *key = rf->arg ? rf->arg->name : "ret";
 		if (fmt == PF_HIDDEN)
+			continue;
+		/* values behind a NULL pointer were never read */
+		if (rf->arg && rf->arg->guard && rf->arg->guard <= i &&
+		    !values[rf->arg->guard - 1])
 			continue;
 		if (fmt == PF_STR) {
 			const char *s;
@@ -1170,6 +1179,7 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 		uint64_t v;
 		if (tf_read_int(&rf->f, rec, len, &v))
 			continue;
+		values[i] = v;
 		switch (fmt) {
 		case PF_HEX:
 			n += (size_t)snprintf(line + n, sizeof(line) - n,
@@ -1325,9 +1335,10 @@ static void write_header(struct recorder *r)
 	fprintf(r->out, "tapline-records 1 host=%s clock=realtime "
 		"clock_offset_ns=0 boot_id=%s recorder=tapline-record/%s "
 		"start_ns=%llu trace_clock=%s trace_clock_offset_ns=%lld "
-		"target_pid=%d\n", host, boot_id, PACKAGE_VERSION,
-		(unsigned long long)clock_ns(CLOCK_REALTIME), r->trace_clock,
-		(long long)r->to_realtime_ns, (int)r->target);
+		"target_pid=%d recorder_pid=%d\n", host, boot_id,
+		PACKAGE_VERSION, (unsigned long long)clock_ns(CLOCK_REALTIME),
+		r->trace_clock, (long long)r->to_realtime_ns, (int)r->target,
+		(int)getpid());
 	for (unsigned i = 0; i < r->nevents; i++) {
 		const struct rec_event *ev = &r->events[i];
 		fprintf(r->out, "# probe %s %s at %s (%s)\n", ev->def->name,
@@ -1610,8 +1621,8 @@ out:
 
 int recorder_list(const struct recorder_options *opt, FILE *out)
 {
-	for (size_t i = 0; i < probe_defs_count; i++) {
-		const struct probe_def *pd = &probe_defs[i];
+	for (size_t i = 0; i < probe_def_count(); i++) {
+		const struct probe_def *pd = probe_def_at(i);
 		bool exact;
 		if (opt->npatterns && !selected(opt, pd->name, &exact))
 			continue;
@@ -1630,16 +1641,18 @@ int recorder_list(const struct recorder_options *opt, FILE *out)
 		}
 		struct elfsym_file *ef = elfsym_open(lib, err, sizeof(err));
 		for (unsigned s = 0; s < PROBE_MAX_SYMBOLS && pd->symbols[s]; s++) {
-			struct elfsym sym;
-			if (!ef || elfsym_find(ef, pd->symbols[s], &sym, err,
-					       sizeof(err)))
+			struct elfsym syms[4];
+			size_t n = ef ? elfsym_find_all(ef, pd->symbols[s], syms,
+							4, err, sizeof(err)) : 0;
+			if (!n)
 				fprintf(out, "    at: %s %s (missing)\n", lib,
 					pd->symbols[s]);
-			else
+			for (size_t v = 0; v < n; v++)
 				fprintf(out, "    at: %s:0x%llx %s%s%s\n", lib,
-					(unsigned long long)sym.file_offset,
+					(unsigned long long)syms[v].file_offset,
 					pd->symbols[s],
-					sym.version[0] ? "@" : "", sym.version);
+					syms[v].version[0] ? "@" : "",
+					syms[v].version);
 		}
 		elfsym_close(ef);
 	}
