@@ -43,7 +43,8 @@ fuzz-run: fuzz
 check_PROGRAMS += tests/unit/wire_flows
 tests_unit_wire_flows_SOURCES = tests/unit/wire_flows.c
 tests_unit_wire_flows_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh
+TESTS += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
+	tests/wire-gap-resync.sh
 
 # Benchmark (not part of make check): make bench [BENCH_SIZE=bytes].
 noinst_PROGRAMS += bench/decode_bench bench/multiply
