@@ -14,6 +14,9 @@ top_srcdir=${top_srcdir:-$(cd "$lab_src/../.." && pwd)}
 LAB_DIR=${LAB_DIR:-$lab_src/work/$LAB_NAME}
 # The network namespace carries the instance name so that two labs with
 # different LAB_NAMEs run side by side.
+case $LAB_NAME in
+''|*[!A-Za-z0-9._-]*) echo "lab: error: LAB_NAME must be letters, digits, . _ -" >&2; exit 2 ;;
+esac
 NS=$LAB_NAME
 export LAB_NAME LAB_DIR
 # The gluster CLI refuses 127.0.0.1 and "localhost" as brick hosts, but any
@@ -182,16 +185,18 @@ cmd_up() {
 	write_glusterd_vol
 
 	ip netns add "$NS"
+	# A failed "up" leaves nothing behind either.
+	trap 'say "up failed, tearing down"; cmd_down' EXIT
 	ip -n "$NS" link set lo up
 	setsid sh "$lab_src/lab.sh" _glusterd </dev/null >"$LAB_DIR/log/glusterd.out" 2>&1 &
 	if ! wait_for 30 gl volume list; then
 		say "glusterd did not answer; its log:"
 		tail -20 "$LAB_DIR/log/glusterd.log" >&2 || true
-		cmd_down
 		exit 1
 	fi
 	create_volume "$VOL_SINGLE" single-b1
 	create_volume "$VOL_DIST" dist-b1 dist-b2
+	trap - EXIT
 	cmd_status
 }
 
