@@ -12,6 +12,7 @@ src/gfapi_probe_defs.c: $(top_srcdir)/tapsets/gfapi.spec $(top_srcdir)/src/gen-p
 check_PROGRAMS += tests/unit/record_test
 tests_unit_record_test_SOURCES = tests/unit/record_test.c tests/unit/tap.h
 tests_unit_record_test_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/record_test tests/record-cli.sh
-EXTRA_DIST += tests/record-cli.sh
+TESTS += tests/unit/record_test tests/record-cli.sh tests/record-cleanup.sh \
+	tests/record-lab.sh
+EXTRA_DIST += tests/record-cli.sh tests/record-cleanup.sh tests/record-lab.sh
 dist_man_MANS += man/tapline-record.1
