@@ -219,6 +219,28 @@ static void list_seen_fields(FILE *out, struct decode_run *r)
 	free(p);
 }
 
+/* Typos in field names would silently match nothing: warn about names
+ * that are neither derived nor in the decoders' sources (the build-time
+ * scan), like tshark, but go on - a decoder could build a name the scan
+ * cannot see. */
+static bool name_known(const char *name)
+{
+	if (derived_name_known(name) || !strchr(name, '.'))
+		return true;
+	for (size_t i = 0; decoder_field_names[i]; i++)
+		if (!strcmp(decoder_field_names[i], name))
+			return true;
+	return false;
+}
+
+static void warn_unknown(void *user, const char *name)
+{
+	if (!name_known(name))
+		fprintf(stderr, "tapline decode: warning: %s '%s' is not a "
+			"field name tapline knows (see --list-fields)\n",
+			(const char *)user, name);
+}
+
 /* Shows where a -Y expression went wrong, with a caret under the
  * column the compiler named. */
 static void filter_error(const char *expr, const char *err)
@@ -402,6 +424,8 @@ int cmd_decode(int argc, char **argv)
 		fprintf(stderr, "tapline decode: -e needs -T fields\n");
 		goto out;
 	}
+	for (unsigned i = 0; i < run.out.nfields; i++)
+		warn_unknown("-e:", run.out.fields[i].name);
 	if (quiet)
 		run.out.format = OUTPUT_NONE;
 	if (filter_text) {
@@ -411,6 +435,7 @@ int cmd_decode(int argc, char **argv)
 			goto out;
 		}
 		filter_set_time_base(run.filter, &run.out.first_ts_ns);
+		filter_names(run.filter, warn_unknown, "-Y:");
 		stats_set_filter_text(run.stats, filter_text);
 	}
 	if (list_fields && !npaths) {

@@ -709,6 +709,14 @@ void filter_set_time_base(struct filter *f, const int64_t *base)
 		f->nodes[i].ref.time_base = base;
 }
 
+void filter_names(const struct filter *f,
+		  void (*fn)(void *user, const char *name), void *user)
+{
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->nodes[i].name)
+			fn(user, f->nodes[i].name);
+}
+
 bool filter_match(const struct filter *f, const struct message *m)
 {
 	return eval(f, f->root, m);

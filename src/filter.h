@@ -38,6 +38,10 @@ bool filter_match(const struct filter *f, const struct message *m);
 /* frame.time_relative counts from *base (owned by the caller); without
  * it that name is absent. */
 void filter_set_time_base(struct filter *f, const int64_t *base);
+/* Calls fn with every field name the filter tests (protocol words are
+ * names without a dot). */
+void filter_names(const struct filter *f,
+		  void (*fn)(void *user, const char *name), void *user);
 void filter_free(struct filter *f);
 
 #endif

@@ -33,6 +33,10 @@ check "-Y syntax error: exit 2" status 2 "$TAPLINE" decode -Y 'rpc.xid == 1 and 
 check "  ... with the column and a caret" sh -c \
 	'grep -q "^tapline decode: -Y: column 19: expected a field name, found the end" "$TMP/err" &&
 	 grep -q "^                    ^$" "$TMP/err"'
+check "unknown field names are warned about, naming them" sh -c \
+	'"$TAPLINE" decode -e glusterfs.bnam -Y "glusterfs.gfdi || rpc" --list-fields \
+	 2>"$TMP/w" >/dev/null; grep -q "'"'"'glusterfs.bnam'"'"' is not a field name" "$TMP/w" &&
+	 grep -q "'"'"'glusterfs.gfdi'"'"'" "$TMP/w" && ! grep -q "'"'"'rpc'"'"'" "$TMP/w"'
 check "missing file: exit 1" status 1 "$TAPLINE" decode "$TMP/nonexistent.pcap"
 check "  ... naming the file and why" grep -q "nonexistent.pcap: No such file" "$TMP/err"
 printf 'this is not a capture\n' >"$TMP/junk.pcap"
