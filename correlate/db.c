@@ -32,12 +32,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* The latest connection of a 4-tuple, either way round; column 1
 	 * says whether ?2:?3 is its client. */
 	[ST_CONV_BY_TUPLE] =
-		"SELECT id, client_addr = ?2 AND client_port = ?3, state, stream"
-		" FROM conversations WHERE input = ?1 AND ("
-		" (client_addr = ?2 AND client_port = ?3 AND server_addr = ?4"
-		"  AND server_port = ?5) OR"
-		" (client_addr = ?4 AND client_port = ?5 AND server_addr = ?2"
-		"  AND server_port = ?3)) ORDER BY id DESC LIMIT 1",
+		"SELECT id, is_client, state, stream FROM ("
+		" SELECT id, 1 AS is_client, state, stream FROM conversations"
+		"  WHERE input = ?1 AND client_addr = ?2 AND client_port = ?3"
+		"  AND server_addr = ?4 AND server_port = ?5"
+		" UNION ALL"
+		" SELECT id, 0, state, stream FROM conversations"
+		"  WHERE input = ?1 AND client_addr = ?4 AND client_port = ?5"
+		"  AND server_addr = ?2 AND server_port = ?3)"
+		" ORDER BY id DESC LIMIT 1",
 	[ST_CONV_BY_STREAM] =
 		"SELECT id FROM conversations WHERE input = ?1 AND stream = ?2",
 	[ST_CONV_SET_STREAM] =
@@ -61,9 +64,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" program_name, version, proc, proc_name, reply_state,"
 		" accept_state, call_frame, latency_ns, op_ret, op_errno,"
 		" errno_name, gfid, pargfid, path, bname, verdict, why, info,"
-		" body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" body, call) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 		" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
-		" ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+		" ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+	/* A reply's call: the call of that XID that completed in the frame
+	 * the decoder matched it to, on the same connection. */
+	[ST_CALL_OF_REPLY] =
+		"SELECT id FROM rpc_messages WHERE input = ?1 AND frame = ?2"
+		" AND xid = ?3 AND msg_type = 'call' AND conversation = ?4"
+		" ORDER BY id DESC LIMIT 1",
+	/* Set while the call's page is still in the cache. */
+	[ST_SET_REPLY] =
+		"UPDATE rpc_messages SET reply = ?2 WHERE id = ?1 AND reply IS NULL",
 };
 
 void db_report(struct db *db, const char *sql)

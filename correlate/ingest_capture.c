@@ -374,6 +374,28 @@ static void on_message(void *user, const struct message *m)
 	if (body_len > 0 && c->membuf[body_len - 1] == '\n')
 		body_len--;
 
+	bool reply = m->msg_type == MSG_REPLY;
+	int64_t call = 0;
+	if (reply && m->call_frame) {
+		sqlite3_stmt *q = db_stmt(c->db, ST_CALL_OF_REPLY);
+		if (!q) {
+			c->failed = true;
+			return;
+		}
+		sqlite3_bind_int64(q, 1, c->sum->id);
+		sqlite3_bind_int64(q, 2, (int64_t)m->call_frame);
+		sqlite3_bind_int64(q, 3, m->xid);
+		sqlite3_bind_int64(q, 4, conv);
+		int rc = db_row(c->db, q);
+		if (rc == 1)
+			call = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		if (rc < 0) {
+			c->failed = true;
+			return;
+		}
+	}
+
 	sqlite3_stmt *st = db_stmt(c->db, ST_MESSAGE_INSERT);
 	if (!st) {
 		c->failed = true;
@@ -382,7 +404,6 @@ static void on_message(void *user, const struct message *m)
 	char src[64], dst[64], verdict[96];
 	format_endpoint(src, sizeof src, &m->src);
 	format_endpoint(dst, sizeof dst, &m->dst);
-	bool reply = m->msg_type == MSG_REPLY;
 	bool known = !reply || m->call_frame;	/* program known from a call */
 	sqlite3_bind_int64(st, 1, c->sum->id);
 	sqlite3_bind_int64(st, 2, (int64_t)m->frame);
@@ -435,24 +456,28 @@ static void on_message(void *user, const struct message *m)
 	db_bind_text(st, 29, m->info, m->info_len);
 	if (body_len > 0)
 		db_bind_text(st, 30, c->membuf, (size_t)body_len);
+	if (call)
+		sqlite3_bind_int64(st, 31, call);
 	if (!db_done(c->db, st)) {
 		c->failed = true;
 		return;
 	}
 	c->sum->messages++;
+	if (call) {
+		st = db_stmt(c->db, ST_SET_REPLY);
+		if (!st) {
+			c->failed = true;
+			return;
+		}
+		sqlite3_bind_int64(st, 1, call);
+		sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(c->db->handle));
+		if (!db_done(c->db, st))
+			c->failed = true;
+	}
 }
 
-/* After the last message: call <-> reply links, conversation counts. */
+/* After the last message: conversation counts and times. */
 static const char *const finish_sql[] = {
-	"UPDATE rpc_messages SET call = (SELECT c.id FROM rpc_messages c"
-	" WHERE c.input = rpc_messages.input AND c.frame ="
-	" rpc_messages.call_frame AND c.xid = rpc_messages.xid AND"
-	" c.msg_type = 'call' AND c.conversation IS rpc_messages.conversation"
-	" ORDER BY c.id DESC LIMIT 1)"
-	" WHERE input = ?1 AND msg_type = 'reply' AND call_frame IS NOT NULL",
-	"UPDATE rpc_messages SET reply = (SELECT min(r.id) FROM rpc_messages r"
-	" WHERE r.call = rpc_messages.id)"
-	" WHERE input = ?1 AND msg_type = 'call'",
 	"UPDATE conversations SET"
 	" calls = (SELECT count(*) FROM rpc_messages m WHERE m.conversation ="
 	"  conversations.id AND m.msg_type = 'call'),"

@@ -215,19 +215,34 @@ static int compare_i64(const void *a, const void *b)
 }
 
 #define OFFSET_SAMPLES 100000
+#define OFFSET_MAX_NS (600LL * 1000000000)
 
 /* The same call and reply seen in two captures (same endpoints, XID):
  * offset = ((a_call - b_call) + (a_reply - b_reply)) / 2 whichever side
- * each capture was taken on, if the two directions take as long. */
+ * each capture was taken on, if the two directions take as long.  Clocks
+ * more than OFFSET_MAX_NS apart are not looked for: XIDs repeat, and the
+ * search must stay narrow. */
 static bool estimate_offsets(struct db *db, struct join_stats *js,
 			     FILE *report)
 {
 	if (!db_exec(db, "DELETE FROM clock_offsets"))
 		return false;
+	sqlite3_stmt *count = prepare(db,
+		"SELECT count(*) FROM inputs WHERE kind = 'capture'");
+	if (!count)
+		return false;
+	int crc = db_row(db, count);
+	int64_t captures = crc == 1 ? sqlite3_column_int64(count, 0) : 0;
+	sqlite3_finalize(count);
+	if (crc < 0)
+		return false;
+	if (captures < 2)
+		return true;	/* one capture has no other to compare with */
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns"
 		" FROM rpc_messages ca"
 		" JOIN rpc_messages cb ON cb.xid = ca.xid AND cb.msg_type = 'call'"
+		"  AND cb.ts_ns BETWEEN ca.ts_ns - ?1 AND ca.ts_ns + ?1"
 		"  AND cb.input > ca.input AND cb.src = ca.src AND cb.dst = ca.dst"
 		"  AND cb.proc IS ca.proc AND cb.program IS ca.program"
 		" JOIN rpc_messages ra ON ra.id = ca.reply"
@@ -239,6 +254,8 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 		" spread_ns) VALUES (?1, ?2, ?3, ?4, ?5)");
 	int64_t *samples = malloc(OFFSET_SAMPLES * sizeof *samples);
 	bool ok = sel && ins && samples;
+	if (sel)
+		sqlite3_bind_int64(sel, 1, OFFSET_MAX_NS);
 	int64_t a = -1, b = -1;
 	size_t n = 0;
 	uint64_t seen = 0;

@@ -91,6 +91,7 @@ CREATE TABLE conversations (
 CREATE INDEX conversations_by_tuple ON conversations
 	(input, client_addr, client_port, server_addr, server_port);
 CREATE INDEX conversations_by_pid ON conversations (client_pid);
+CREATE INDEX conversations_by_stream ON conversations (input, stream);
 
 -- Decoded ONC-RPC messages (GlusterFS and the other RPC programs).
 CREATE TABLE rpc_messages (
