@@ -1,0 +1,70 @@
+#!/bin/sh
+# bench/correlate-bench.sh - how fast `tapline correlate` ingests a capture,
+# as a ratio against its peer measured in the same run: a bare prepared
+# INSERT loop of the same rows (conversations, rpc_messages, bodies
+# included) into the same schema, in one transaction, rows already in
+# memory (bench/insert-peer.c).  Goal: ratio >= 0.7.  Then the peak RSS on
+# a large capture (default 1 GiB).
+#
+#   bench/correlate-bench.sh [RATIO_MB [RSS_MB]]     (defaults 100 1024)
+#
+# The captures are made from the bundled real session
+# (examples/gfapi-utimens.pcap) by bench/pcap-grow.c: copies shifted in time
+# with new client ports.  TAPLINE (default build/tapline) and LIBTAPLINE
+# (default: libtapline.a beside it) name the build to measure.  Not part of
+# `make check`: it takes minutes and needs ~6 GB of disk per GiB.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+TAPLINE=${TAPLINE:-$top/build/tapline}
+LIBTAPLINE=${LIBTAPLINE:-$(dirname "$TAPLINE")/libtapline.a}
+ratio_mb=${1:-100}
+rss_mb=${2:-1024}
+runs=3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapline-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+cc -O2 -o "$tmp/pcap-grow" "$top/bench/pcap-grow.c" -lpcap
+cc -O2 -o "$tmp/insert-peer" "$top/bench/insert-peer.c" "$LIBTAPLINE" \
+	$(pkg-config --libs sqlite3)
+
+# best of N wall-clock seconds; sets $best and $rss (KB of the best run)
+measure() {
+	best=""
+	for i in $(seq "$runs"); do
+		rm -f "$tmp/ours.db"
+		/usr/bin/time -f "%e %M" -o "$tmp/time" \
+			"$TAPLINE" correlate -q --no-progress -o "$tmp/ours.db" "$1"
+		read -r t kb <"$tmp/time"
+		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then
+			best=$t; rss=$kb
+		fi
+	done
+}
+
+"$tmp/pcap-grow" "$top/examples/gfapi-utimens.pcap" "$tmp/ratio.pcap" "$ratio_mb"
+measure "$tmp/ratio.pcap"
+ours=$best
+rows=""
+peer=""
+for i in $(seq "$runs"); do
+	set -- $("$tmp/insert-peer" "$tmp/ours.db" "$tmp/peer.db")
+	rows=$1
+	if [ -z "$peer" ] || awk "BEGIN { exit !($2 < $peer) }"; then peer=$2; fi
+done
+messages=$(sqlite3 "$tmp/ours.db" "SELECT count(*) FROM rpc_messages")
+echo "capture: ${ratio_mb} MiB, $messages RPC messages, $rows rows (conversations + rpc_messages)"
+awk -v rows="$rows" -v ours="$ours" -v peer="$peer" 'BEGIN {
+	printf "tapline correlate (hash, decode, JSON bodies, insert, join): %.2f s = %.0f rows/s\n", ours, rows / ours
+	printf "bare prepared INSERT loop of the same rows:                  %.2f s = %.0f rows/s\n", peer, rows / peer
+	printf "ratio: %.2fx (goal >= 0.7x)\n", peer / ours }'
+rm -f "$tmp/ratio.pcap" "$tmp/ours.db" "$tmp/peer.db"
+
+if [ "$rss_mb" -gt 0 ]; then
+	"$tmp/pcap-grow" "$top/examples/gfapi-utimens.pcap" "$tmp/big.pcap" "$rss_mb"
+	runs=1
+	measure "$tmp/big.pcap"
+	awk -v mb="$rss_mb" -v t="$best" -v kb="$rss" \
+		-v db="$(( $(stat -c %s "$tmp/ours.db") / 1048576 ))" 'BEGIN {
+		printf "large capture: %d MiB in %.1f s (%.1f MiB/s), peak RSS %d KiB, database %d MiB\n",
+			mb, t, mb / t, kb, db }'
+fi
