@@ -427,7 +427,7 @@ struct rec_event {
 	char symbol[160];		/* symbol@version, for the header */
 	bool created;
 	int id;
-	struct tf_field comm, pid;
+	struct tf_field pid;		/* common_pid: the thread */
 	unsigned nfields;
 	struct rec_field fields[PROBE_MAX_ARGS + 1];
 };
@@ -437,10 +437,14 @@ struct pending {
 	size_t off, len;
 };
 
-struct tgid_slot {
+/* What we know of a thread: its process and name, read from /proc when
+ * first seen and again when over a second old (tids are reused). */
+struct task_slot {
 	int tid, tgid;
+	uint64_t read_ns;
+	char comm[32];
 };
-#define TGID_SLOTS 4096
+#define TASK_SLOTS 4096
 
 struct recorder {
 	const struct recorder_options *opt;
@@ -478,7 +482,8 @@ struct recorder {
 	uint64_t seq;
 	bool out_failed;
 
-	struct tgid_slot tgids[TGID_SLOTS];
+	uint64_t now_ns;		/* CLOCK_MONOTONIC at this read round */
+	struct task_slot tasks[TASK_SLOTS];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -805,7 +810,6 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 			n += snprintf(def + n, sizeof(def) - (size_t)n, " %s=%s",
 				      pd->args[i].name, pd->args[i].fetch);
 	}
-	snprintf(def + n, sizeof(def) - (size_t)n, " comm=$comm");
 	char p[512];
 	if (path_printf(p, sizeof(p), "%s/uprobe_events", r->tracefs))
 		return -1;
@@ -832,11 +836,6 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 		return -1;
 	}
 	ev->pid = *f;
-	if (!(f = tf_find(&fmt, "comm"))) {
-		warnx("%s: no comm field", p);
-		return -1;
-	}
-	ev->comm = *f;
 	ev->nfields = 0;
 	if (is_return) {
 		if (!(f = tf_find(&fmt, "ret")))
@@ -972,6 +971,9 @@ static int set_pid_filter(struct recorder *r)
 {
 	if (instance_write(r, "options/event-fork", "1", false))
 		return -1;
+	/* the kernel notes each event's tgid: our fallback for threads that
+	 * exit before we read their events */
+	instance_write(r, "options/record-tgid", "1", true);
 	char buf[65536];
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "%d", (int)r->target);
 	char p[64];
@@ -1064,18 +1066,47 @@ static int open_cpu_buffers(struct recorder *r)
 /* ------------------------------------------------------------------ */
 /* Decoding and writing                                                */
 
-static int tgid_of(struct recorder *r, int tid)
+/* Reads "TID VALUE" from a tracefs table (saved_tgids, saved_cmdlines):
+ * what the kernel noted when it recorded an event of a thread that has
+ * exited by now. */
+static bool saved_lookup(struct recorder *r, const char *file, int tid,
+			 char *out, size_t outlen)
 {
-	unsigned h = (unsigned)tid * 2654435761u % TGID_SLOTS;
-	for (unsigned i = 0; i < 8; i++) {
-		struct tgid_slot *s = &r->tgids[(h + i) % TGID_SLOTS];
-		if (s->tid == tid)
-			return s->tgid;
-		if (s->tid == 0)
-			break;
+	char p[512], line[128];
+	if (path_printf(p, sizeof(p), "%s/%s", r->tracefs, file))
+		return false;
+	FILE *f = fopen(p, "re");
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *end;
+		if (strtol(line, &end, 10) != tid || *end != ' ')
+			continue;
+		end[1 + strcspn(end + 1, "\n")] = '\0';
+		snprintf(out, outlen, "%s", end + 1);
+		found = true;
 	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static const struct task_slot *task_of(struct recorder *r, int tid)
+{
+	unsigned h = (unsigned)tid * 2654435761u % TASK_SLOTS;
+	struct task_slot *slot = NULL;
+	for (unsigned i = 0; i < 8; i++) {
+		struct task_slot *s = &r->tasks[(h + i) % TASK_SLOTS];
+		if (s->tid == tid || s->tid == 0) {
+			slot = s;
+			break;
+		}
+	}
+	if (!slot)
+		slot = &r->tasks[h];	/* evict */
+	if (slot->tid == tid && r->now_ns - slot->read_ns < 1000000000ull)
+		return slot;
+	char p[64], line[128], comm[32] = "";
 	int tgid = -1;
-	char p[64], line[128];
 	snprintf(p, sizeof(p), "/proc/%d/status", tid);
 	FILE *f = fopen(p, "re");
 	while (f && fgets(line, sizeof(line), f))
@@ -1085,21 +1116,31 @@ static int tgid_of(struct recorder *r, int tid)
 		}
 	if (f)
 		fclose(f);
-	if (tgid <= 0) {
-		/* gone already: the thread is the target's if it was the
-		 * target, else say we could not tell (tid) */
-		r->tgid_unknown++;
-		return tid;
-	}
-	for (unsigned i = 0; i < 8; i++) {
-		struct tgid_slot *s = &r->tgids[(h + i) % TGID_SLOTS];
-		if (s->tid == 0 || i == 7) {
-			s->tid = tid;
-			s->tgid = tgid;
-			break;
+	snprintf(p, sizeof(p), "/proc/%d/comm", tid);
+	f = fopen(p, "re");
+	if (f && fgets(comm, sizeof(comm), f))
+		comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	if (tgid <= 0 || !comm[0]) {
+		if (slot->tid == tid)
+			return slot;	/* gone: what we knew still holds */
+		/* gone before we saw it: the kernel's own notes */
+		char v[32];
+		tgid = saved_lookup(r, "saved_tgids", tid, v, sizeof(v)) ?
+			atoi(v) : -1;
+		if (!saved_lookup(r, "saved_cmdlines", tid, comm, sizeof(comm)))
+			snprintf(comm, sizeof(comm), "?");
+		if (tgid <= 0) {
+			r->tgid_unknown++;
+			tgid = tid;
 		}
 	}
-	return tgid;
+	slot->tid = tid;
+	slot->tgid = tgid;
+	slot->read_ns = r->now_ns;
+	snprintf(slot->comm, sizeof(slot->comm), "%s", comm);
+	return slot;
 }
 
 static bool arena_reserve(struct recorder *r, size_t more)
@@ -1140,16 +1181,11 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	}
 	char line[8192];
 	size_t n = 0;
-	const char *comm;
-	size_t comm_len;
-	if (tf_read_str(&ev->comm, rec, len, &comm, &comm_len)) {
-		comm = "?";
-		comm_len = 1;
-	}
+	const struct task_slot *task = task_of(r, (int)tid);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d %d ",
-			      tgid_of(r, (int)tid), (int)tid);
-	n += record_quote(line + n, sizeof(line) - n, comm, comm_len < 16 ?
-			  comm_len : 16);
+			      task->tgid, (int)tid);
+	n += record_quote(line + n, sizeof(line) - n, task->comm,
+			  strlen(task->comm));
 	if (n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s",
 				      ev->def->name, ev->phase);
@@ -1231,6 +1267,7 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 static size_t read_buffers(struct recorder *r)
 {
 	size_t total = 0;
+	r->now_ns = clock_ns(CLOCK_MONOTONIC);
 	for (int i = 0; i < r->ncpus; i++) {
 		for (int pages = 0; pages < 256; pages++) {
 			ssize_t n = read(r->cpu_fd[i], r->page, r->page_size);
@@ -1561,8 +1598,10 @@ int recorder_run(const struct recorder_options *opt)
 		size_t got = read_buffers(r);
 		flush_pending(r, clock_ns(r->clock_id) - ORDER_SLACK_NS);
 		alive = target_alive(r, &status);
-		if (!got && alive) {
-			struct timespec ts = { 0, 20 * 1000000 };
+		/* let pages fill: reading a page the kernel is still writing
+		 * returns a few events for a whole system call */
+		if (alive && got < r->page_size * (size_t)r->ncpus) {
+			struct timespec ts = { 0, (got ? 10 : 20) * 1000000 };
 			nanosleep(&ts, NULL);
 		}
 	}
