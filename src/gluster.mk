@@ -25,7 +25,8 @@ TESTS += tests/unit/rpc_record_test tests/unit/gluster_xdr_test \
 	tests/unit/gluster_lab_test tests/tshark-diff.sh \
 	tests/gluster-fuzz-replay.sh tests/gluster-gap.sh
 EXTRA_DIST += tests/tshark-diff.sh tests/tshark-known-bugs.txt \
-	tests/gluster-gap.sh \
+	tests/gluster-gap.sh tests/gluster/captures \
+	tests/gluster/make-v330-capture.sh \
 	tests/gluster-fuzz-replay.sh tests/fuzz/corpus/rpc_record
 
 # One RPC record stream -> the RPC and GlusterFS decoders (libFuzzer), and

@@ -241,10 +241,11 @@ bool gluster_read_iatt3(struct cursor *c, struct gluster_iatt *ia)
 	ia->size = xdr_u64(c);
 	ia->blksize = xdr_u32(c);
 	ia->blocks = xdr_u64(c);
-	/* 3.x sends seconds as u32; a client's -1 arrives as 0xffffffff and
-	 * is read back as signed, so it shows as the -1 that was meant. */
+	/* 3.x sends seconds as unsigned int: a client's -1 goes out as
+	 * 0xffffffff, and the brick applies 4294967295 (2106-02-07; seen in
+	 * the lab with testing.old-protocol), so that is what is shown. */
 	for (int i = 0; i < 3; i++) {
-		ia->sec[i] = xdr_i32(c);
+		ia->sec[i] = xdr_u32(c);
 		ia->nsec[i] = xdr_u32(c);
 	}
 	return cursor_ok(c);

@@ -15,7 +15,8 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
 command -v tshark >/dev/null 2>&1 || skip_all "tshark not installed"
-captures=$(ls "$top_srcdir"/tests/captures/*.pcap 2>/dev/null || true)
+captures=$(ls "$top_srcdir"/tests/captures/*.pcap \
+	"$top_srcdir"/tests/gluster/captures/*.pcap 2>/dev/null || true)
 [ -n "$captures" ] || skip_all "no lab captures in tests/captures"
 known="$top_srcdir/tests/tshark-known-bugs.txt"
 

@@ -38,8 +38,8 @@ static int decode(const char *name, struct kept *k)
 {
 	const char *top = getenv("top_srcdir");
 	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/captures/%s", top ? top : ".",
-		 name);
+	snprintf(path, sizeof path, "%s/%s%s", top ? top : ".",
+		 strchr(name, '/') ? "" : "tests/captures/", name);
 	const char *paths[] = { path };
 	char err[256];
 	struct capture *cap = capture_open(paths, 1, err, sizeof err);
@@ -229,6 +229,47 @@ static void test_auth_failure(void)
 	release(&k);
 }
 
+/* FOP version 330 from a real 10.3 client (testing.old-protocol; see
+ * tests/gluster/captures/README.md): client log pid 26388, atime
+ * 1700000000.123456789, then atime -1, which glfs_stat returned as
+ * 4294967295 and the brick's backend file shows as 4294967295. */
+static void test_v330(void)
+{
+	struct kept k = { .frames = { 45, 47, 48, 51 }, .n = 4 };
+	if (decode("tests/gluster/captures/v330-utimens.pcap", &k) < 0) {
+		ok(0, "v330-utimens.pcap opens");
+		return;
+	}
+	is_int(k.malformed, 0, "v330: no message malformed");
+	struct message *m = k.msgs[0];
+	ok(m && m->version == 330 && m->proc == 38, "frame 45 V330 SETATTR");
+	if (m) {
+		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		ok(f && f->v.t.sec == 1700000000 && f->v.t.nsec == 123456789,
+		   "frame 45 atime = the log's 1700000000.123456789");
+		f = msg_find(m, "rpc.auth.pid");
+		ok(f && f->v.i == 26388, "credential pid = the log's 26388");
+	}
+	m = k.msgs[1];
+	if (m) {
+		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		ok(f && f->v.t.sec == 4294967295LL,
+		   "frame 47 atime = 4294967295, what the brick applied");
+		ok(strstr(m->info, "atime=4294967295.000000000 "
+				   "mtime=1700000002.500000000") != NULL,
+		   "summary: %s", m->info);
+	} else {
+		ok(0, "frame 47 decoded");
+	}
+	m = k.msgs[2];
+	ok(m && m->call_frame == 47 && m->has_op && m->op_ret == 0,
+	   "frame 48 V330 SETATTR reply, op_ret 0");
+	m = k.msgs[3];
+	ok(m && m->version == 330 && m->proc == 41 && m->proc_name &&
+	   !strcmp(m->proc_name, "RELEASE"), "frame 51 V330 RELEASE");
+	release(&k);
+}
+
 static void test_all_clean(void)
 {
 	/* Every RPC message of every lab capture decodes without a
@@ -253,6 +294,7 @@ int main(void)
 {
 	test_utimens();
 	test_auth_failure();
+	test_v330();
 	test_all_clean();
 	return tap_done();
 }
