@@ -22,13 +22,16 @@ trap '"$lab" down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 # the trusted volfile (a client on the server), with the old protocol
 sed 's|^    type protocol/client$|&\n    option testing.old-protocol on|' \
 	"$dir/glusterd/vols/single/trusted-single.tcp-fuse.vol" >"$tmp/v330.vol"
-"$lab" exec tcpdump -i lo -s 0 -U -w "$tmp/v330-utimens.pcap" \
+# tcpdump writes its own pid, so only this one is stopped (never by name:
+# other captures may be running on the machine).
+"$lab" exec sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/tcpdump.pid" \
+	tcpdump -i lo -s 0 -U -w "$tmp/v330-utimens.pcap" \
 	'tcp and (port 24007 or portrange 49152-49171)' 2>/dev/null &
 sleep 2
 "$lab" exec "$client" --volume single --volfile "$tmp/v330.vol" \
 	--path /tapline-v330.txt --timeout 20 >"$tmp/v330-utimens.client.log"
 sleep 1
-"$lab" exec pkill -INT -x tcpdump || true
+kill -INT "$(cat "$tmp/tcpdump.pid")"
 wait || true
 # What the brick applied for the atime -1 (for the README).
 stat -c 'brick backend atime: %X (%x)' "$dir/bricks/single-b1/tapline-v330.txt"
