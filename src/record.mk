@@ -14,5 +14,6 @@ tests_unit_record_test_SOURCES = tests/unit/record_test.c tests/unit/tap.h
 tests_unit_record_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/record_test tests/record-cli.sh tests/record-cleanup.sh \
 	tests/record-lab.sh
-EXTRA_DIST += tests/record-cli.sh tests/record-cleanup.sh tests/record-lab.sh
+EXTRA_DIST += tests/record-cli.sh tests/record-cleanup.sh tests/record-lab.sh \
+	bench/record-overhead.sh
 dist_man_MANS += man/tapline-record.1

@@ -115,4 +115,36 @@ check "rpc.call and rpc.reply with that XID ($xid), SETVOLUME before the verdict
 		    \$5 == \"gluster.setvolume_rsp\" && r { ok = 1 }
 		    END { exit !ok }' '$rec'"
 check "no probe left behind" test -z "$(leftover_dead)"
+
+# --- samba: smbd (vfs_glusterfs) recorded from its start ----------------
+# The scenario runs `smbd` from PATH: a wrapper records it and the
+# per-client smbd it forks (event-fork); smbclient sets the write time to
+# 2023-11-14 22:13:20 UTC with the access time omitted (-1).
+if command -v smbd >/dev/null && command -v smbclient >/dev/null; then
+	mkdir "$TMP/bin"
+	cat >"$TMP/bin/smbd" <<WRAP
+#!/bin/sh
+exec "$TAPLINE" record -q -P 'gfapi.*' -o "$TMP/smbd.rec" -- "$(command -v smbd)" "\$@"
+WRAP
+	chmod +x "$TMP/bin/smbd"
+	check "lab.sh run samba (smbd recorded)" \
+		env PATH="$TMP/bin:$PATH" "$lab" run samba --capture "$TMP/samba.pcap"
+	rec="$TMP/smbd.rec"
+	check "records parse" valid_lines "$rec"
+	mtime=$(date -u -d '2023-11-14 22:13:20' +%s)
+	start=$(sed -n 's/^start=\([0-9]*\) .*op=smbclient .*/\1/p' "$TMP/samba.client.log")
+	end=$(sed -n 's/^start=[0-9]* end=\([0-9]*\) .*op=smbclient .*/\1/p' "$TMP/samba.client.log")
+	awk -v s="$start" -v e="$end" '$5 == "gfapi.utimens" && $6 == "entry" &&
+		$1 >= s && $1 <= e' "$rec" >"$TMP/smb-utimens"
+	check "smbd's glfs_utimens during smbclient's run: path=\"smb.txt\" mtime_sec=$mtime" \
+		grep -q "^[0-9]* [0-9]* [0-9]* \"smbd[^\"]*\" gfapi.utimens entry .*path=\"smb.txt\" .*mtime_sec=$mtime mtime_nsec=0\$" "$TMP/smb-utimens"
+	# Samba 4.17 fills the omitted atime in (ENV.md): not -1 any more
+	check "Samba 4.17 no longer passes atime -1" \
+		sh -c "test -s '$TMP/smb-utimens' && ! grep -q ' atime_sec=-1 ' '$TMP/smb-utimens'"
+	check "smbd wrote the file through glfs_creat and glfs_pwrite" \
+		sh -c "grep -q ' gfapi.creat entry .*path=\"smb.txt\"' '$rec' && grep -q ' gfapi.pwrite entry .* size=14 ' '$rec'"
+	check "no probe left behind" test -z "$(leftover_dead)"
+else
+	skip "smbd or smbclient not installed"
+fi
 done_testing
