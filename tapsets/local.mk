@@ -14,7 +14,8 @@ stp_DATA += stp/gfapi-utimens.stp stp/gfapi-utimens.meta \
 # kind of machine needs; the shim it preloads is built here with fixed
 # flags (never the sanitizers of a test build: it is preloaded into stap).
 dist_bin_SCRIPTS = scripts/tapline-stap
-pkglib_DATA = scripts/stap-memlock-shim.so
+stapshimdir = $(pkglibdir)
+stapshim_DATA = scripts/stap-memlock-shim.so
 check_DATA = scripts/stap-memlock-shim.so
 scripts/stap-memlock-shim.so: $(srcdir)/scripts/stap-memlock-shim.c
 	$(AM_V_CC)$(MKDIR_P) scripts && \
