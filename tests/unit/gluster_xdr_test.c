@@ -286,9 +286,87 @@ static void test_changelog(void)
 	rpc_conn_free(&conn);
 }
 
+/* glusterd1-xdr.x, cli1-xdr.x, glusterfs3-xdr.x callbacks: bodies the
+ * lab's single glusterd does not put on TCP */
+static void test_mgmt(void)
+{
+	memset(&conn, 0, sizeof conn);
+	/* gd1_mgmt_v3_lock_req: uuid[16], txn_id[16], op, dict<> */
+	struct xb x = { .n = 0 };
+	xb_call(&x, 0x70, 1238433, 3, 1);
+	xb_fixed(&x, gfid, 16);
+	xb_fixed(&x, gfid, 16);
+	xb_u32(&x, 11);
+	dict3(&x, "volname", "single");
+	struct message *m = decode(&x, 0, 1);
+	ok(m->verdict == 0 && !strcmp(m->program_name, "GD-MGMT-V3") &&
+	   !strcmp(m->proc_name, "LOCK") && has_str(m, "glusterfs.dict.value",
+						    "single"),
+	   "GD-MGMT v3 LOCK call: %s", m->info);
+	/* gd1_mgmt_v3_lock_rsp: uuid, txn_id, dict<>, op_ret, op_errno */
+	x.n = 0;
+	xb_reply(&x, 0x70);
+	xb_fixed(&x, gfid, 16);
+	xb_fixed(&x, gfid, 16);
+	xb_u32(&x, 0);
+	xb_u32(&x, (uint32_t)-1);
+	xb_u32(&x, 16);
+	m = decode(&x, 1, 2);
+	ok(m->verdict == 0 && m->has_op && m->op_ret == -1 &&
+	   m->op_errno == 16, "GD-MGMT v3 LOCK reply: %s", m->info);
+
+	/* gd1_mgmt_brick_op_req: name<>, op, input<>, dict<> */
+	x.n = 0;
+	xb_call(&x, 0x71, 4867634, 2, 1);
+	xb_string(&x, "/bricks/b1");
+	xb_u32(&x, 1);
+	xb_u32(&x, 0);
+	xb_u32(&x, 0);
+	m = decode(&x, 0, 3);
+	ok(m->verdict == 0 && !strcmp(m->proc_name, "TERMINATE") &&
+	   has_str(m, "glusterd.name", "/bricks/b1"),
+	   "GD-BRICK TERMINATE call: %s", m->info);
+
+	/* gf_cli_rsp: op_ret, op_errno, op_errstr<>, dict<> */
+	x.n = 0;
+	xb_call(&x, 0x72, 1238463, 2, 5);
+	dict3(&x, "flags", "2");
+	decode(&x, 0, 4);
+	x.n = 0;
+	xb_reply(&x, 0x72);
+	xb_u32(&x, (uint32_t)-1);
+	xb_u32(&x, 2);
+	xb_string(&x, "Volume nope does not exist");
+	xb_u32(&x, 0);
+	m = decode(&x, 1, 5);
+	ok(m->verdict == 0 && strstr(m->info, "GET_VOLUME Reply (Call In 4) "
+				     "op_ret=-1 op_errno=2 ENOENT error=Volume "
+				     "nope does not exist"), "CLI reply: %s",
+	   m->info);
+
+	/* gfs3_cbk_cache_invalidation_req: gfid as string<>, event_type,
+	 * flags, expire_time_attr, 3 x gf_iatt, xdata<> */
+	x.n = 0;
+	xb_call(&x, 0x73, 52743234, 1, 5);
+	xb_string(&x, "d44826d2-46b4-4713-ab48-8d47a789a3dc");
+	xb_u32(&x, 1);
+	xb_u32(&x, 0x20);
+	xb_u32(&x, 60);
+	gf_iatt(&x, 1, 2);
+	gf_iatt(&x, 3, 4);
+	gf_iatt(&x, 5, 6);
+	xb_u32(&x, 0);
+	m = decode(&x, 1, 6);
+	ok(m->verdict == 0 && !strcmp(m->proc_name, "CACHE_INVALIDATION") &&
+	   strstr(m->info, "gfid=d44826d2-46b4-4713-ab48-8d47a789a3dc"),
+	   "GF-CBK CACHE_INVALIDATION: %s", m->info);
+	rpc_conn_free(&conn);
+}
+
 int main(void)
 {
 	test_v330();
+	test_mgmt();
 	test_changelog();
 	test_v400_dict();
 	test_names();
