@@ -85,6 +85,29 @@ check "$f: SETVOLUME process-uuid carries the client's pid ($pid)" \
 check "client log: glfs_init never returned" \
 	grep -q 'call=glfs_init returned=no ' "$C/auth-failure.client.log"
 
+f=auth-failure-remote.pcap
+reply=$(nth $f "rpc.program == 14398633 && rpc.procedure == 1 && rpc.msgtyp == 1" 1)
+readme "$f SETVOLUME reply" "$reply" 32
+is "$f: SETVOLUME reply op_ret -1 op_errno 13" \
+	"$(field $f "${reply:-0}" gluster.op_ret gluster.op_errno)" "-1	13"
+is "$f: client 192.0.2.2, server 192.0.2.1" "$(field $f "${reply:-0}" ip.dst ip.src)" "192.0.2.2	192.0.2.1"
+pid=$(sed -n 's/^# gfapi-client pid=\([0-9]*\) .*/\1/p' "$C/auth-failure-remote.client.log")
+check "$f: SETVOLUME process-uuid carries the client's pid ($pid)" \
+	sh -c "tshark -r '$C/$f' -Y 'glusterfs.hndsk.proc == 1 && rpc.msgtyp == 0' -V 2>/dev/null | grep -q 'process-uuid: .*-PID:$pid-'"
+# getspec_has_username FILE: 1 when the first GETSPEC reply's volfile has
+# credentials (the trusted volfile), else 0.
+getspec_has_username() {
+	n=$(nth "$1" 'glusterfs.hndsk.proc == 2 && rpc.msgtyp == 1' 1)
+	# "option username" in hex (the reply fits in one segment on lo)
+	tshark -r "$C/$1" -Y "frame.number == ${n:-0}" -T fields -e tcp.payload 2>/dev/null |
+		grep -c 6f7074696f6e20757365726e616d65 || true
+}
+is "$f: the remote client got the non-trusted volfile" "$(getspec_has_username $f)" 0
+is "gfapi-utimens.pcap: the local client got the trusted volfile" \
+	"$(getspec_has_username gfapi-utimens.pcap)" 1
+check "client log: glfs_init never returned (remote)" \
+	grep -q 'call=glfs_init returned=no ' "$C/auth-failure-remote.client.log"
+
 # --- mount failures ----------------------------------------------------------
 # The brick port is the one PORTBYBRICK answered with.
 f=mount-failure-drop.pcap

@@ -202,6 +202,7 @@ cmd_up() {
 
 cmd_down() {
 	need_root
+	remote_ns_down
 	if ns_exists; then
 		pids=$(lab_pids)
 		if [ -n "$pids" ]; then
@@ -347,7 +348,7 @@ EOF
 
 nft_unblock() { ns_exec nft delete table inet tapline_lab 2>/dev/null || true; }
 
-SCENARIOS="gfapi-utimens auth-failure mount-failure-drop mount-failure-reject cli-ops distribute-2brick any-sll fuse-mount qemu-img samba"
+SCENARIOS="gfapi-utimens auth-failure auth-failure-remote mount-failure-drop mount-failure-reject cli-ops distribute-2brick any-sll fuse-mount qemu-img samba"
 
 # The ground truth of the scenarios that drive other programs: one line per
 # command, "start=NS end=NS op=LABEL ret=STATUS cmd=COMMAND", its output
@@ -401,6 +402,52 @@ scenario_auth_failure() {
 	capture_stop
 	gl volume reset "$VOL_SINGLE" auth.allow >/dev/null
 	sleep 1
+}
+
+# A second namespace "$NS-c" joined to the lab by a veth pair (created inside
+# the namespaces: no interface appears on the host), addresses from
+# TEST-NET-1: the server side 192.0.2.1, the client 192.0.2.2.
+REMOTE_SERVER=192.0.2.1
+REMOTE_CLIENT=192.0.2.2
+remote_ns_up() {
+	ip netns add "$NS-c"
+	ip -n "$NS-c" link set lo up
+	ip -n "$NS" link add v0 type veth peer name v1 netns "$NS-c"
+	ip -n "$NS" addr add "$REMOTE_SERVER/24" dev v0
+	ip -n "$NS" link set v0 up
+	ip -n "$NS-c" addr add "$REMOTE_CLIENT/24" dev v1
+	ip -n "$NS-c" link set v1 up
+}
+remote_ns_down() {
+	[ -e "/run/netns/$NS-c" ] || return 0
+	pids=$(ip netns pids "$NS-c" 2>/dev/null || true)
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+	ip netns del "$NS-c"	# the veth pair goes with it
+}
+
+scenario_auth_failure_remote() {
+	# The real-world case: a client on another host fetches the ordinary
+	# (non-trusted) volfile from glusterd and is refused by auth.allow.  Its
+	# bricks must be reachable from there, so the volume "remote" has its
+	# brick on the veth address.
+	remote_ns_up
+	mkdir -p "$LAB_DIR/bricks/remote-b1"
+	gl volume create remote "$REMOTE_SERVER:$LAB_DIR/bricks/remote-b1" force >/dev/null
+	gl volume start remote >/dev/null
+	wait_for 20 volume_online remote 1 || die "volume remote did not come online"
+	gl volume set remote auth.allow 192.0.2.99 >/dev/null
+	sleep 2	# the brick reloads its volfile
+	capture_start "$capture" v0
+	ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+		nsenter --net="/run/netns/$NS-c" -- "$CLIENT" \
+		--gf-log "$LAB_DIR/log/$scenario.gfapi.log" --server "$REMOTE_SERVER" \
+		--volume remote --timeout 8 --path /never.txt >"$clog" || status=$?
+	capture_stop
+	remote_ns_down
+	gl volume stop remote >/dev/null || true
+	gl volume delete remote >/dev/null || true
+	rm -rf "$LAB_DIR/bricks/remote-b1"
 }
 
 mount_failure() { # drop|reject
