@@ -39,19 +39,20 @@ LAB_DIR=$TMP/lab
 export LAB_NAME LAB_DIR
 lab_down() { sh "$LAB" down >"$TMP/lab-down.log" 2>&1 || true; }
 stap_pids=""
-# stop_all: SIGINT to each stap; stap does not always pass it on to its
-# stapbpf child, so that gets one too (by pid) after a grace period.
+# stop_all: SIGINT to each session's stapbpf (stap does not always pass
+# its own SIGINT on, and a second one can cut the end probe's output),
+# then to stap, then SIGTERM after 15 s.
 stop_all() {
-	for p in $stap_pids; do kill -INT "$p" 2>/dev/null || true; done
+	for p in $stap_pids; do
+		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
+			kill -INT "$c" 2>/dev/null || true
+		done
+	done
 	for p in $stap_pids; do
 		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 20 ]; do
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do
 			sleep 0.5; i=$((i + 1))
-			if [ $i = 6 ]; then
-				for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
-					kill -INT "$c" 2>/dev/null || true
-				done
-			fi
+			[ $i = 10 ] && kill -INT "$p" 2>/dev/null
 		done
 		if kill -0 "$p" 2>/dev/null; then
 			for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
