@@ -1,6 +1,8 @@
 /* elfsym.c - function symbol -> file offset with libelf (see elfsym.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@ struct elfsym_file {
 	char path[4096];
 	Elf_Scn *dynsym, *symtab, *versym, *verdef;
 	bool has_dwarf;
+	Dwarf *dw;		/* opened on first use */
+	bool dw_failed;
 };
 
 struct elfsym_file *elfsym_open(const char *path, char *err, size_t errlen)
@@ -69,6 +73,8 @@ void elfsym_close(struct elfsym_file *ef)
 {
 	if (!ef)
 		return;
+	if (ef->dw)
+		dwarf_end(ef->dw);
 	if (ef->elf)
 		elf_end(ef->elf);
 	if (ef->fd >= 0)
@@ -227,4 +233,87 @@ int elfsym_find(struct elfsym_file *ef, const char *name, struct elfsym *out,
 		return -1;
 	*out = all[0];
 	return 0;
+}
+
+/* DWARF register numbers of x86-64 (the psABI's table) as tracefs names. */
+static const char *const dwarf_regs[] = {
+	"%ax", "%dx", "%cx", "%bx", "%si", "%di", "%bp", "%sp",
+	"%r8", "%r9", "%r10", "%r11", "%r12", "%r13", "%r14", "%r15",
+};
+
+struct func_search {
+	uint64_t addr;
+	Dwarf_Die found;
+	bool ok;
+};
+
+static int match_func(Dwarf_Die *die, void *arg)
+{
+	struct func_search *fs = arg;
+	Dwarf_Addr pc;
+	if (dwarf_entrypc(die, &pc) == 0 && pc == fs->addr) {
+		fs->found = *die;
+		fs->ok = true;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+int elfsym_dwarf_param(struct elfsym_file *ef, uint64_t func_addr,
+		       const char *param, char *reg, size_t reglen,
+		       char *subprogram, size_t sublen)
+{
+	if (!ef->has_dwarf || ef->dw_failed)
+		return -1;
+	if (!ef->dw) {
+		ef->dw = dwarf_begin_elf(ef->elf, DWARF_C_READ, NULL);
+		if (!ef->dw) {
+			ef->dw_failed = true;
+			return -1;
+		}
+	}
+	struct func_search fs = { .addr = func_addr };
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (!fs.ok && dwarf_nextcu(ef->dw, off, &next, &hsize, NULL, NULL,
+				      NULL) == 0) {
+		Dwarf_Die cu;
+		if (dwarf_offdie(ef->dw, off + hsize, &cu))
+			dwarf_getfuncs(&cu, match_func, &fs, 0);
+		off = next;
+	}
+	if (!fs.ok)
+		return -1;
+	const char *fname = dwarf_diename(&fs.found);
+	snprintf(subprogram, sublen, "%s", fname ? fname : "?");
+	Dwarf_Die child;
+	if (dwarf_child(&fs.found, &child) != 0)
+		return -1;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		const char *name = dwarf_diename(&child);
+		if (!name || strcmp(name, param))
+			continue;
+		Dwarf_Attribute attr;
+		if (!dwarf_attr(&child, DW_AT_location, &attr))
+			return 1;
+		Dwarf_Op *expr;
+		size_t len;
+		if (dwarf_getlocation_addr(&attr, func_addr, &expr, &len, 1) != 1 ||
+		    len != 1)
+			return 1;
+		unsigned regno;
+		if (expr[0].atom >= DW_OP_reg0 && expr[0].atom <= DW_OP_reg31)
+			regno = expr[0].atom - DW_OP_reg0;
+		else if (expr[0].atom == DW_OP_regx)
+			regno = (unsigned)expr[0].number;
+		else
+			return 1;	/* a stack slot or a computed value */
+		if (regno >= sizeof(dwarf_regs) / sizeof(dwarf_regs[0]))
+			return 1;
+		snprintf(reg, reglen, "%s", dwarf_regs[regno]);
+		return 0;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return -1;
 }

@@ -43,6 +43,15 @@ size_t elfsym_find_all(struct elfsym_file *ef, const char *name,
 /* True when the file carries DWARF (.debug_info). */
 bool elfsym_has_dwarf(const struct elfsym_file *ef);
 
+/* Where parameter PARAM of the function at address FUNC_ADDR is on entry,
+ * from DWARF: a tracefs register name ("%di", "%r8"...) in reg.  Returns
+ * 0; 1 when the DWARF has the function but says no register for it there
+ * (e.g. a stack slot); -1 when there is no DWARF for the function or no
+ * such parameter.  subprogram gets the function's DWARF name. */
+int elfsym_dwarf_param(struct elfsym_file *ef, uint64_t func_addr,
+		       const char *param, char *reg, size_t reglen,
+		       char *subprogram, size_t sublen);
+
 /* Converts an address in the file's layout to a file offset; -1 when no
  * PT_LOAD maps it. */
 int64_t elfsym_addr_to_offset(const struct elfsym_file *ef, uint64_t addr);

@@ -4,7 +4,9 @@
  * (docs/probes.md), the library and symbols it sits on, and how to fetch
  * its fields with the kernel's uprobe fetchargs.  Debian's libraries are
  * stripped, so arguments are fetched by their x86-64 SysV ABI position
- * (%di %si %dx %cx %r8 %r9); `+OFF(REG)` dereferences user memory.
+ * (%di %si %dx %cx %r8 %r9); `+OFF(REG)` dereferences user memory.  Where
+ * the library has DWARF, the recorder asks it where each parameter is at
+ * the function's entry, by name, and uses that register instead.
  */
 #ifndef TAPLINE_PROBE_DEFS_H
 #define TAPLINE_PROBE_DEFS_H
@@ -28,6 +30,8 @@ struct probe_arg {
 	enum probe_fmt fmt;
 	unsigned char guard;	/* 1-based index of a pointer field that must
 				 * be non-NULL for this value to be real */
+	const char *param;	/* the C parameter it comes from, by its name
+				 * in the library's DWARF; NULL: none */
 };
 
 #define PROBE_MAX_ARGS 16

@@ -425,6 +425,8 @@ struct rec_event {
 	char event[64];			/* tracefs event name */
 	char where[4200];		/* "LIB:0xOFF" */
 	char symbol[160];		/* symbol@version, for the header */
+	char fetch[PROBE_MAX_ARGS][96];	/* the entry's fetchargs */
+	char argsrc[200];		/* where the arguments come from */
 	bool created;
 	int id;
 	struct tf_field pid;		/* common_pid: the thread */
@@ -808,7 +810,7 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 	} else {
 		for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++)
 			n += snprintf(def + n, sizeof(def) - (size_t)n, " %s=%s",
-				      pd->args[i].name, pd->args[i].fetch);
+				      pd->args[i].name, ev->fetch[i]);
 	}
 	char p[512];
 	if (path_printf(p, sizeof(p), "%s/uprobe_events", r->tracefs))
@@ -853,6 +855,60 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 		ev->fields[ev->nfields++].f = *f;
 	}
 	return 0;
+}
+
+/* Replaces the register of a fetcharg ("+0(%si):string") with reg. */
+static void swap_register(char *out, size_t size, const char *fetch,
+			  const char *reg)
+{
+	const char *pct = strchr(fetch, '%');
+	if (!pct) {
+		snprintf(out, size, "%s", fetch);
+		return;
+	}
+	size_t end = 1;
+	while (pct[end] && ((pct[end] >= 'a' && pct[end] <= 'z') ||
+			    (pct[end] >= '0' && pct[end] <= '9')))
+		end++;
+	snprintf(out, size, "%.*s%s%s", (int)(pct - fetch), fetch, reg,
+		 pct + end);
+}
+
+/* The entry's fetchargs of pd at the function at addr: where the library
+ * has DWARF for it, each parameter's register at entry by its name; else
+ * (Debian's stripped libraries) the ABI position.  Returns how many
+ * parameters DWARF placed somewhere else than the ABI position says. */
+static unsigned resolve_fetchargs(struct elfsym_file *ef,
+				  const struct probe_def *pd, uint64_t addr,
+				  char fetch[][96], char *note, size_t notelen)
+{
+	unsigned found = 0, asked = 0, moved = 0;
+	char sub[128] = "";
+	note[0] = '\0';
+	for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++) {
+		const struct probe_arg *a = &pd->args[i];
+		snprintf(fetch[i], 96, "%s", a->fetch);
+		if (!a->param || !elfsym_has_dwarf(ef))
+			continue;
+		asked++;
+		char reg[16];
+		if (elfsym_dwarf_param(ef, addr, a->param, reg, sizeof(reg), sub,
+				       sizeof(sub)) != 0)
+			continue;
+		found++;
+		char abi[96];
+		snprintf(abi, sizeof(abi), "%s", a->fetch);
+		swap_register(fetch[i], 96, a->fetch, reg);
+		if (strcmp(abi, fetch[i]))
+			moved++;
+	}
+	if (found)
+		snprintf(note, notelen, "arguments by DWARF of %s: %u of %u "
+			 "by name%s", sub, found, asked, moved ?
+			 ", some NOT at their ABI position" : "");
+	else
+		snprintf(note, notelen, "arguments by ABI position");
+	return moved;
 }
 
 /* Resolves the selected probes and creates their events. */
@@ -928,6 +984,9 @@ static int place_probes(struct recorder *r)
 						 "%s%s%s", pd->symbols[s],
 						 sym->version[0] ? "@" : "",
 						 sym->version);
+					resolve_fetchargs(ef, pd, sym->value,
+							  ev->fetch, ev->argsrc,
+							  sizeof(ev->argsrc));
 					if (create_event(r, ev, ph == 1)) {
 						elfsym_close(ef);
 						return -1;
@@ -1378,8 +1437,9 @@ static void write_header(struct recorder *r)
 		(int)getpid());
 	for (unsigned i = 0; i < r->nevents; i++) {
 		const struct rec_event *ev = &r->events[i];
-		fprintf(r->out, "# probe %s %s at %s (%s)\n", ev->def->name,
-			ev->phase, ev->where, ev->symbol);
+		fprintf(r->out, "# probe %s %s at %s (%s; %s)\n",
+			ev->def->name, ev->phase, ev->where, ev->symbol,
+			strcmp(ev->phase, "return") ? ev->argsrc : "$retval");
 	}
 	fflush(r->out);
 }
@@ -1686,12 +1746,23 @@ int recorder_list(const struct recorder_options *opt, FILE *out)
 			if (!n)
 				fprintf(out, "    at: %s %s (missing)\n", lib,
 					pd->symbols[s]);
-			for (size_t v = 0; v < n; v++)
+			for (size_t v = 0; v < n; v++) {
 				fprintf(out, "    at: %s:0x%llx %s%s%s\n", lib,
 					(unsigned long long)syms[v].file_offset,
 					pd->symbols[s],
 					syms[v].version[0] ? "@" : "",
 					syms[v].version);
+				char fetch[PROBE_MAX_ARGS][96], note[200];
+				resolve_fetchargs(ef, pd, syms[v].value, fetch,
+						  note, sizeof(note));
+				fprintf(out, "    args: %s:", note);
+				for (unsigned a = 0; a < PROBE_MAX_ARGS &&
+				     pd->args[a].name; a++)
+					if (pd->args[a].fmt != PF_HIDDEN)
+						fprintf(out, " %s=%s",
+							pd->args[a].name, fetch[a]);
+				fputc('\n', out);
+			}
 		}
 		elfsym_close(ef);
 	}

@@ -84,6 +84,23 @@ else
 	skip "no libgfapi or readelf here"
 fi
 
+# Where the lab's -g build of libgfapi exists (tests/lab/build-debug-
+# gluster.sh), its DWARF must name every parameter the spec names, at the
+# ABI position the spec gives (what the stripped libraries rely on).
+dbg=$(ls -d "$top_builddir"/tests/lab/gluster-debug/prefix-*/lib/libgfapi.so.0 \
+	"$top_srcdir"/tests/lab/work/gluster-debug/prefix-*/lib/libgfapi.so.0 2>/dev/null | head -1 || true)
+if [ -n "$dbg" ]; then
+	"$TAPLINE" record --list -P 'gfapi.*' --lib "libgfapi=$dbg" >"$TMP/dwarf"
+	check "DWARF of the -g libgfapi: every gfapi probe's arguments found by name" \
+		sh -c "test \$(grep -c '^gfapi\.' '$TMP/dwarf') -gt 50 &&
+		       ! grep '^    args:' '$TMP/dwarf' | grep -v 'by DWARF of pub_glfs_'"
+	check "... all of them (N of N) and each at its ABI position" \
+		sh -c "! grep -o ' [0-9]* of [0-9]* by name' '$TMP/dwarf' | awk '\$1 != \$3' | grep . &&
+		       ! grep -q 'NOT at their ABI' '$TMP/dwarf'"
+else
+	skip "no -g libgfapi (tests/lab/build-debug-gluster.sh) here"
+fi
+
 check "an exact probe that does not exist is an error" \
 	sh -c "! '$TAPLINE' record -q -P gfapi.nosuch -p $$ -o /dev/null 2>'$TMP/err'"
 done_testing

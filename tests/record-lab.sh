@@ -147,4 +147,29 @@ WRAP
 else
 	skip "smbd or smbclient not installed"
 fi
+
+# --- DWARF: the client on the lab's -g GlusterFS build ------------------
+# (tests/lab/build-debug-gluster.sh; not built here, used when present)
+dbg=$(ls -d "$top_builddir"/tests/lab/gluster-debug/prefix-*/lib \
+	"$top_srcdir"/tests/lab/work/gluster-debug/prefix-*/lib 2>/dev/null | head -1 || true)
+if [ -n "$dbg" ] && [ -e "$dbg/libgfapi.so.0" ]; then
+	rec="$TMP/dwarf.rec"
+	"$lab" exec "$TAPLINE" record -q -o "$rec" --lib "libgfapi=$dbg/libgfapi.so.0" \
+		--lib "libgfxdr=$dbg/libgfxdr.so.0" -- env LD_LIBRARY_PATH="$dbg" \
+		"$client" --server 127.0.0.2 --volume single --path /dwarf.txt \
+		>"$TMP/dwarf.client.log" 2>/dev/null || true
+	check "probes placed with DWARF argument locations" \
+		grep -q "^# probe gfapi.utimens entry at $dbg/libgfapi.so.*arguments by DWARF of pub_glfs_utimens: 7 of 7 by name)\$" "$rec"
+	line=$(grep 'call=glfs_utimens .*atime=-1\.' "$TMP/dwarf.client.log" | head -1)
+	start=$(echo "$line" | sed 's/^start=\([0-9]*\) .*/\1/')
+	end=$(echo "$line" | sed 's/.* end=\([0-9]*\) .*/\1/')
+	check "the -g build's glfs_utimens: atime_sec=-1 inside the client's window" \
+		sh -c "test -n '$line' && awk -v s='$start' -v e='$end' '\$5 == \"gfapi.utimens\" && \$6 == \"entry\" && \$1 >= s && \$1 <= e' '$rec' |
+		       grep -q ' path=\"/dwarf.txt\" .* atime_sec=-1 atime_nsec=0 '"
+	check "handshake verdict from the -g libgfxdr: op_ret=0" \
+		grep -q ' gluster.setvolume_rsp event op_ret=0 ' "$rec"
+	check "no probe left behind" test -z "$(leftover_dead)"
+else
+	skip "no -g GlusterFS build (tests/lab/build-debug-gluster.sh) here"
+fi
 done_testing
