@@ -238,13 +238,23 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 		return false;
 	if (captures < 2)
 		return true;	/* one capture has no other to compare with */
+	/* The same call: same endpoints, XID and decoded body (but for
+	 * where and when it was captured).  A call whose credential carries
+	 * the client's own (non-zero) ctime is unique to one session;
+	 * handshakes with AUTH_NULL or a zero ctime repeat identically in
+	 * every session and prove nothing alone. */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns"
+		"SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns,"
+		" instr(ca.body, '\"rpc.auth.ctime\"') > 0 AND instr(ca.body,"
+		"  '\"rpc.auth.ctime\",\"value\":\"0.000000000\"') = 0"
 		" FROM rpc_messages ca"
 		" JOIN rpc_messages cb ON cb.xid = ca.xid AND cb.msg_type = 'call'"
 		"  AND cb.ts_ns BETWEEN ca.ts_ns - ?1 AND ca.ts_ns + ?1"
 		"  AND cb.input > ca.input AND cb.src = ca.src AND cb.dst = ca.dst"
 		"  AND cb.proc IS ca.proc AND cb.program IS ca.program"
+		"  AND json_remove(cb.body, '$.frame', '$.first_frame', '$.time',"
+		"   '$.stream') = json_remove(ca.body, '$.frame', '$.first_frame',"
+		"   '$.time', '$.stream')"
 		" JOIN rpc_messages ra ON ra.id = ca.reply"
 		" JOIN rpc_messages rb ON rb.id = cb.reply"
 		" WHERE ca.msg_type = 'call'"
@@ -259,11 +269,21 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 	int64_t a = -1, b = -1;
 	size_t n = 0;
 	uint64_t seen = 0;
+	bool unique = false;
 	int rc = 0;
 	for (;;) {
 		rc = ok ? db_row(db, sel) : -1;
 		int64_t na = rc == 1 ? sqlite3_column_int64(sel, 0) : -1;
 		int64_t nb = rc == 1 ? sqlite3_column_int64(sel, 1) : -1;
+		if ((rc != 1 || na != a || nb != b) && n && !unique) {
+			if (report)
+				fprintf(report, "clock offset: inputs %" PRId64
+					" and %" PRId64 " share %" PRIu64 " identical"
+					" calls, none unique to one session: no"
+					" offset estimated\n", a, b, seen);
+			n = 0;
+			seen = 0;
+		}
 		if ((rc != 1 || na != a || nb != b) && n) {
 			qsort(samples, n, sizeof *samples, compare_i64);
 			int64_t median = samples[n / 2];
@@ -287,8 +307,11 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 		}
 		if (rc != 1)
 			break;
+		if (na != a || nb != b)
+			unique = false;
 		a = na;
 		b = nb;
+		unique |= sqlite3_column_int(sel, 4) != 0;
 		int64_t d = (sqlite3_column_int64(sel, 2) +
 			     sqlite3_column_int64(sel, 3)) / 2;
 		seen++;
