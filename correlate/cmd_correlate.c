@@ -158,6 +158,12 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	sum.id = sqlite3_last_insert_rowid(db->handle);
 	bool ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
 		  ingest_records(db, &sum, &prog, stderr);
+	if (ok && sum.unreadable) {
+		/* Nothing was read: no trace of it, so a fixed file can come. */
+		db_rollback(db);
+		fprintf(stderr, "tapline correlate: %s\n", sum.error);
+		return -1;
+	}
 	if (!ok || !ingest_finish(db, &sum) || !db_commit(db))
 		goto db_failed;
 	if (sum.error[0])

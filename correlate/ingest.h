@@ -23,6 +23,7 @@ struct input_summary {
 	bool have_offset;
 	int64_t clock_offset_ns;
 	char error[512];	/* a read error that ended the input early */
+	bool unreadable;	/* it could not be opened at all */
 };
 
 /* Progress on a terminal: called now and then with the bytes read. */

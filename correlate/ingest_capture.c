@@ -537,6 +537,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	struct capture *cap = capture_open(paths, 1, err, sizeof err);
 	if (!cap) {
 		snprintf(sum->error, sizeof sum->error, "%s", err);
+		sum->unreadable = true;
 		fclose(c->mem);
 		free(c->membuf);
 		free(c);

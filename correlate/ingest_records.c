@@ -121,6 +121,7 @@ bool ingest_records(struct db *db, struct input_summary *sum,
 					       sizeof err);
 	if (!r) {
 		snprintf(sum->error, sizeof sum->error, "%s", err);
+		sum->unreadable = true;
 		return true;
 	}
 	struct jbuf args = { 0 };

@@ -99,6 +99,20 @@ check "a gzip-compressed capture is a capture" "$TAPLINE" correlate -q -o "$db" 
 [ "$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE what LIKE 'connection attempt unanswered (3 SYN)'")" = 1 ] &&
 	ok "the dropped brick connection is an unanswered attempt (3 SYNs)" || not_ok "unanswered attempts"
 
+# ---- hostile captures ----
+head -c 9000 "$ex/gfapi-utimens.pcap" >"$TMP/cut.pcap"
+"$TAPLINE" correlate -q -o "$TMP/cut.db" "$TMP/cut.pcap" 2>"$TMP/err" && rc=0 || rc=$?
+[ "$rc" = 1 ] && grep -q "cut.pcap: truncated" "$TMP/err" &&
+	[ "$(q "$TMP/cut.db" "SELECT messages > 0 AND error LIKE '%truncated%' FROM inputs")" = 1 ] &&
+	ok "a cut capture: its frames are kept, the error is stored and the run fails" ||
+	not_ok "cut capture: rc $rc, $(q "$TMP/cut.db" 'SELECT messages, error FROM inputs')"
+{ printf '\324\303\262\241'; head -c 3000 "$ex/gfapi-utimens.rec"; } >"$TMP/fake.pcap"
+"$TAPLINE" correlate -q -o "$TMP/cut.db" "$TMP/fake.pcap" 2>"$TMP/err" && rc=0 || rc=$?
+[ "$rc" = 1 ] && grep -q "fake.pcap" "$TMP/err" &&
+	[ "$(q "$TMP/cut.db" "SELECT count(*) FROM inputs WHERE file LIKE '%fake.pcap'")" = 0 ] &&
+	ok "a pcap magic over garbage: refused, and not recorded as an input" ||
+	not_ok "fake capture: rc $rc"
+
 # ---- malformed records ----
 cat >"$TMP/bad.rec" <<'EOF'
 # made by hand: every kind of bad line between good ones
