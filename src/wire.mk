@@ -45,6 +45,8 @@ tests_unit_wire_flows_SOURCES = tests/unit/wire_flows.c
 tests_unit_wire_flows_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
 	tests/wire-gap-resync.sh
+EXTRA_DIST += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
+	tests/wire-gap-resync.sh
 
 # Benchmark (not part of make check): make bench [BENCH_SIZE=bytes].
 noinst_PROGRAMS += bench/decode_bench bench/multiply
