@@ -39,9 +39,10 @@
 
 #define DEFAULT_PATTERNS "gfapi.*", "rpc.*", "gluster.*"
 #define DEFAULT_BUFFER_KB 4096
-/* Events are held back this long so that a slower CPU's buffer cannot
- * deliver an older event after a newer one was written. */
-#define ORDER_SLACK_NS (50 * 1000000ull)
+/* An event is stamped when its slot is reserved and becomes readable when
+ * committed, after its arguments were fetched: a reader may see a later
+ * event of another CPU first.  Events are held back by this much. */
+#define COMMIT_MARGIN_NS (20 * 1000000ull)
 #define MAX_EVENTS 512
 
 /* ------------------------------------------------------------------ */
@@ -482,6 +483,8 @@ struct recorder {
 	char *arena;
 	size_t arena_len, arena_cap;
 	uint64_t seq;
+	uint64_t last_ts;		/* of the last event read from a CPU */
+	uint64_t frontier;		/* see read_buffers() */
 	bool out_failed;
 
 	uint64_t now_ns;		/* CLOCK_MONOTONIC at this read round */
@@ -1319,19 +1322,32 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	memcpy(r->arena + r->arena_len, line, n);
 	r->pend[r->npend++] = (struct pending){ rbe->ts, r->seq++,
 						r->arena_len, n };
+	if (rbe->ts > r->last_ts)
+		r->last_ts = rbe->ts;
 	r->arena_len += n;
 }
 
 /* Reads what the CPUs have; returns the number of bytes read. */
+/* Reads what the CPUs have; returns the number of bytes read.  Sets
+ * r->frontier: no event older than it can still arrive.  A CPU read until
+ * it had nothing can only bring events stamped after the read began (less
+ * a margin for events stamped but not yet committed); one left with data
+ * (the page limit) only ones after the last event read from it. */
 static size_t read_buffers(struct recorder *r)
 {
 	size_t total = 0;
 	r->now_ns = clock_ns(CLOCK_MONOTONIC);
+	uint64_t frontier = UINT64_MAX;
 	for (int i = 0; i < r->ncpus; i++) {
+		uint64_t began = clock_ns(r->clock_id);
+		bool drained = false;
+		r->last_ts = 0;
 		for (int pages = 0; pages < 256; pages++) {
 			ssize_t n = read(r->cpu_fd[i], r->page, r->page_size);
-			if (n <= 0)
+			if (n <= 0) {
+				drained = true;
 				break;
+			}
 			total += (size_t)n;
 			struct rb_page_info info;
 			rb_parse_page(r->page, (size_t)n, on_event, r, &info);
@@ -1342,7 +1358,12 @@ static size_t read_buffers(struct recorder *r)
 			if (info.malformed)
 				r->malformed_pages++;
 		}
+		uint64_t f = drained ? (began > COMMIT_MARGIN_NS ?
+					began - COMMIT_MARGIN_NS : 0) : r->last_ts;
+		if (f < frontier)
+			frontier = f;
 	}
+	r->frontier = frontier;
 	return total;
 }
 
@@ -1656,7 +1677,7 @@ int recorder_run(const struct recorder_options *opt)
 	bool alive = true;
 	while (!stop_signal && alive && !r->out_failed) {
 		size_t got = read_buffers(r);
-		flush_pending(r, clock_ns(r->clock_id) - ORDER_SLACK_NS);
+		flush_pending(r, r->frontier);
 		alive = target_alive(r, &status);
 		/* let pages fill: reading a page the kernel is still writing
 		 * returns a few events for a whole system call */
@@ -1670,13 +1691,17 @@ int recorder_run(const struct recorder_options *opt)
 		;
 	flush_pending(r, UINT64_MAX);
 
+	/* the kernel's per-CPU counts; the pages' own flags say the same
+	 * events again, so they are only the fallback */
 	uint64_t lost = kernel_lost(r);
+	if (!lost)
+		lost = r->missed_events;
 	if (lost || r->missed_pages) {
 		fprintf(r->out, "# tapline-record: lost %llu event(s) (ring "
 			"buffer full; raise --buffer-size)\n",
-			(unsigned long long)(lost + r->missed_events));
+			(unsigned long long)lost);
 		warnx("lost %llu event(s): the ring buffer was full",
-		      (unsigned long long)(lost + r->missed_events));
+		      (unsigned long long)lost);
 	}
 	if (r->malformed_pages)
 		warnx("%llu malformed buffer page(s) skipped",
