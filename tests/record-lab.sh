@@ -31,9 +31,12 @@ export GFAPI_CLIENT="$TMP/recorded-client"
 
 check "lab.sh up" "$lab" up
 
-valid_lines() { # FILE: every line is a header, a comment or an event line
+valid_lines() { # FILE: every line is a header, a comment or an event
+	# line, and the events are in time order (merged across CPUs)
 	awk 'NR == 1 && !/^tapline-records 1 / { bad = 1 }
 	     /^#/ || NR == 1 { next }
+	     $1 < prev { print "out of order at line " NR; bad = 1 }
+	     { prev = $1 }
 	     !/^[0-9]+ [0-9]+ [0-9]+ "[^"]*" [a-z0-9_]+(\.[a-z0-9_]+)* (entry|return|event)( [a-z_][a-z0-9_]*=(-?[0-9]+|0x[0-9a-f]+|"([^"\\]|\\.)*"))*$/ {
 		print "bad line " NR ": " $0; bad = 1 }
 	     END { exit bad }' "$1"
