@@ -478,17 +478,15 @@ static void on_message(void *user, const struct message *m)
 
 /* After the last message: conversation counts and times. */
 static const char *const finish_sql[] = {
-	"UPDATE conversations SET"
-	" calls = (SELECT count(*) FROM rpc_messages m WHERE m.conversation ="
-	"  conversations.id AND m.msg_type = 'call'),"
-	" replies = (SELECT count(*) FROM rpc_messages m WHERE m.conversation ="
-	"  conversations.id AND m.msg_type = 'reply'),"
-	" first_ts_ns = min(first_ts_ns, coalesce((SELECT min(ts_ns) FROM"
-	"  rpc_messages m WHERE m.conversation = conversations.id),"
-	"  first_ts_ns)),"
-	" last_ts_ns = max(last_ts_ns, coalesce((SELECT max(ts_ns) FROM"
-	"  rpc_messages m WHERE m.conversation = conversations.id),"
-	"  last_ts_ns))"
+	/* One pass over each connection's messages. */
+	"UPDATE conversations SET (calls, replies, first_ts_ns, last_ts_ns) ="
+	" (SELECT count(*) FILTER (WHERE m.msg_type = 'call'),"
+	"  count(*) FILTER (WHERE m.msg_type = 'reply'),"
+	"  min(conversations.first_ts_ns, coalesce(min(m.ts_ns),"
+	"   conversations.first_ts_ns)),"
+	"  max(conversations.last_ts_ns, coalesce(max(m.ts_ns),"
+	"   conversations.last_ts_ns))"
+	"  FROM rpc_messages m WHERE m.conversation = conversations.id)"
 	" WHERE input = ?1",
 };
 
