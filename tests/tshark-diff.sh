@@ -128,6 +128,39 @@ for cap in $captures; do
 done
 diag "$total RPC messages compared"
 
+# ---- bodies: results and names where tshark decodes them ----
+# gluster.op_ret / gluster.op_errno of replies and glusterfs.bname of
+# calls, frame by frame, wherever tshark shows a value (it decodes no body
+# of a call it flags malformed, nor PING's).
+if "$TAPLINE" decode --help >/dev/null 2>&1; then
+	body="-e frame.number -e gluster.op_ret -e gluster.op_errno -e glusterfs.bname"
+	nb=0
+	for cap in $captures; do
+		tshark -n -r "$cap" -T fields $body -E separator=/t 2>/dev/null |
+			awk -F'\t' '($2 != "" || $4 != "") && $2 !~ /,/ && $4 !~ /,/' \
+			>"$TMP/tbody.txt"
+		"$TAPLINE" decode -T fields $body -r "$cap" >"$TMP/obody.txt"
+		awk -F'\t' -v cap="$(basename "$cap")" '
+		FNR == NR { r[$1] = $2; e[$1] = $3; b[$1] = $4; next }
+		{
+			if ($2 != "" && (r[$1] != $2 || e[$1] != $3))
+				printf "bad %s frame %s: op_ret/op_errno tshark=%s/%s tapline=%s/%s\n", cap, $1, $2, $3, r[$1], e[$1]
+			else if ($4 != "" && b[$1] != $4)
+				printf "bad %s frame %s: bname tshark=%s tapline=%s\n", cap, $1, $4, b[$1]
+			else print "same"
+		}' "$TMP/obody.txt" "$TMP/tbody.txt"
+	done >"$TMP/body.txt"
+	nb=$(grep -c '^same' "$TMP/body.txt" || true)
+	if grep -q '^bad' "$TMP/body.txt"; then
+		not_ok "op_ret/op_errno/bname: tapline differs from tshark"
+		grep '^bad' "$TMP/body.txt" | head -20 | sed 's/^/#   /'
+	else
+		ok "op_ret/op_errno/bname: tapline agrees with tshark on $nb messages"
+	fi
+else
+	skip "op_ret/op_errno/bname: tapline decode not built"
+fi
+
 # ---- procedure names ----
 if [ -x "$driver" ]; then
 	names_bad=0 names_known=0 names_same=0
