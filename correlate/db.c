@@ -76,6 +76,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* Set while the call's page is still in the cache. */
 	[ST_SET_REPLY] =
 		"UPDATE rpc_messages SET reply = ?2 WHERE id = ?1 AND reply IS NULL",
+	[ST_CONV_CREDENTIAL] =
+		"UPDATE conversations SET client_pid = ?2, pid_method = 'credential'"
+		" WHERE id = ?1 AND client_pid IS NULL",
+	[ST_CONV_CRED_CONFLICT] =
+		"UPDATE conversations SET client_pid = NULL, pid_method = NULL"
+		" WHERE id = ?1 AND pid_method = 'credential'",
 };
 
 void db_report(struct db *db, const char *sql)

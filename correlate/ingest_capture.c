@@ -27,6 +27,7 @@ struct capture_ingest {
 	struct {
 		uint64_t stream;
 		int64_t id;
+		int64_t cred_pid;	/* 0 none yet, -1 several seen */
 	} cache[STREAM_CACHE];
 };
 
@@ -239,6 +240,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 	}
 	c->cache[slot].stream = stream;
 	c->cache[slot].id = id;
+	c->cache[slot].cred_pid = 0;
 	return id;
 }
 
@@ -298,6 +300,37 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 		db_bind_text(st, 4, (const char *)field_bytes(m, name),
 			     name->len);
 	db_bind_text(st, 5, text, n);
+	return db_done(c->db, st);
+}
+
+/* GlusterFS credentials carry the pid of the process a call is made for:
+ * for libgfapi (and Samba through it) the process that owns the
+ * connection.  A connection whose calls name one pid belongs to it; one
+ * whose calls name several (a FUSE mount serves many programs) to none. */
+static bool note_credential(struct capture_ingest *c, const struct message *m,
+			    int64_t conv)
+{
+	const struct field *f = msg_find(m, "rpc.auth.pid");
+	if (!f)
+		return true;
+	int64_t pid = f->kind == FIELD_INT ? f->v.i :
+		      f->v.u > INT64_MAX ? -1 : (int64_t)f->v.u;
+	if (pid <= 0 || pid > UINT32_MAX)
+		return true;	/* 0 and negatives: the client's own work */
+	size_t slot = m->conversation % STREAM_CACHE;
+	if (c->cache[slot].stream != m->conversation ||
+	    c->cache[slot].id != conv || c->cache[slot].cred_pid == pid ||
+	    c->cache[slot].cred_pid < 0)
+		return true;
+	bool first = c->cache[slot].cred_pid == 0;
+	sqlite3_stmt *st = db_stmt(c->db, first ? ST_CONV_CREDENTIAL :
+				   ST_CONV_CRED_CONFLICT);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, conv);
+	if (first)
+		sqlite3_bind_int64(st, 2, pid);
+	c->cache[slot].cred_pid = first ? pid : -1;
 	return db_done(c->db, st);
 }
 
@@ -361,7 +394,8 @@ static void on_message(void *user, const struct message *m)
 		c->failed = true;
 		return;
 	}
-	if (m->msg_type == MSG_CALL && !note_process(c, m, conv)) {
+	if (m->msg_type == MSG_CALL &&
+	    (!note_process(c, m, conv) || !note_credential(c, m, conv))) {
 		c->failed = true;
 		return;
 	}

@@ -408,8 +408,10 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 		snprintf(c->tuple, sizeof c->tuple, "%s", column_text(st, 3));
 		c->mine = mine;
 		const char *method = column_text(st, 6);
-		c->method = method && !strcmp(method, "process-uuid") ?
-			    "process-uuid" : "exact-xid";
+		c->method = !method ? "exact-xid" :
+			    !strcmp(method, "process-uuid") ? "SETVOLUME process-uuid" :
+			    !strcmp(method, "credential") ? "the calls' credential pid" :
+			    "unique XID";
 		*nmine += mine;
 	}
 	sqlite3_reset(st);
@@ -533,11 +535,10 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 					best = i;
 			double confidence = (nmine ? 1.0 : 0.9) / (double)distinct;
 			char note[256];
-			snprintf(note, sizeof note, "%s%s%s",
-				 nmine ? (strcmp(cand[best].method, "process-uuid") ?
-					  "connection of the pid (by unique XID)" :
-					  "connection of the pid (SETVOLUME process-uuid)") :
+			snprintf(note, sizeof note, "%s%s%s%s",
+				 nmine ? "connection of the pid, known by " :
 					 "connection of unknown process",
+				 nmine ? cand[best].method : "",
 				 distinct > 1 ? "; several connections carry this"
 						" XID: nearest in time" : "",
 				 "");

@@ -84,9 +84,10 @@ CREATE TABLE conversations (
 	replies INTEGER NOT NULL DEFAULT 0,
 	client_host TEXT,		-- process that owns the client side: from the
 	client_pid INTEGER,		-- SETVOLUME dict's process-uuid (HOST:, PID:),
-	process_name TEXT,		-- and process-name; or from exact XID matches
-	process_uuid TEXT,
-	pid_method TEXT			-- 'process-uuid' | 'exact-xid'
+	process_name TEXT,		-- and process-name; from the calls' GlusterFS
+	process_uuid TEXT,		-- credential pid when they all name one; or
+	pid_method TEXT			-- from exact XID matches: 'process-uuid' |
+					-- 'credential' | 'exact-xid'
 );
 CREATE INDEX conversations_by_tuple ON conversations
 	(input, client_addr, client_port, server_addr, server_port);

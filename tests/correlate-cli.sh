@@ -80,6 +80,32 @@ logged=$(grep -c 'call=glfs_[a-z_]* ' "$ex/gfapi-utimens.client.log" | tr -d ' '
 [ "$pairs" -eq $((logged - 1)) ] && ok "paired calls: $pairs, as the client logged (less glfs_set_logging)" ||
 	not_ok "paired $pairs, client logged $logged"
 
+# A capture started after the mount (no SETVOLUME) and records of the
+# gfapi.* calls only (no XIDs): the connection's process is known from the
+# calls' GlusterFS credential, and the atime -1 question still has its
+# certain answer.
+if command -v editcap >/dev/null; then
+	editcap -r "$ex/gfapi-utimens.pcap" "$TMP/late.pcap" 37-1000 2>/dev/null
+	grep -v ' rpc\.\| gluster\.' "$ex/gfapi-utimens.rec" >"$TMP/gfapi-only.rec"
+	"$TAPLINE" correlate -q -o "$TMP/late.db" "$TMP/late.pcap" "$TMP/gfapi-only.rec"
+	client_pid=$(sed -n 's/^# gfapi-client pid=\([0-9]*\).*/\1/p' "$ex/gfapi-utimens.client.log")
+	got=$(q "$TMP/late.db" "SELECT client_pid || ' ' || pid_method FROM conversations WHERE server_port <> 24007")
+	[ "$got" = "$client_pid credential" ] &&
+		ok "no SETVOLUME captured: the brick connection is pid $client_pid's by its credentials" ||
+		not_ok "credential mapping: '$got', client log pid $client_pid"
+	got=$(q "$TMP/late.db" "SELECT c.proc_name, l.confidence,
+	  (SELECT json_extract(t.value, '\$.value') FROM json_tree(c.body) t
+	   WHERE t.type = 'object' AND json_extract(t.value, '\$.name') = 'glusterfs.ia_atime')
+	  FROM probe_events e JOIN links l ON l.event = e.id JOIN rpc_messages c ON c.id = l.message
+	  WHERE e.probe = 'gfapi.utimens' AND json_extract(e.args, '\$.atime_sec') = -1")
+	[ "$got" = "SETATTR|1.0|-1.000000000" ] &&
+		ok "and glfs_utimens(atime -1) still joins its SETATTR with confidence 1" ||
+		not_ok "late capture answer: '$got'"
+else
+	skip "editcap not installed"
+	skip "editcap not installed"
+fi
+
 # ---- re-running, fingerprints ----
 before=$(q "$db" "SELECT count(*) FROM inputs")
 cp "$ex/gfapi-utimens.pcap" "$TMP/renamed.pcap"
