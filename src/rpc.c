@@ -507,13 +507,18 @@ void rpc_decode(struct rpc_conn *conn, struct message *m,
 
 /* ---- detection ---- */
 
+/* A first fragment larger than this is not a GlusterFS record (their
+ * largest, volfiles and READDIRP replies, are a few MiB); it keeps
+ * text protocols ("ceph v027" reads as a 1.6 GB fragment) out. */
+#define RPC_DETECT_MAX_FRAGMENT (64u << 20)
+
 enum detect_verdict rpc_detect_header(const uint8_t *p, size_t len)
 {
 	/* record mark, xid, type */
 	if (len < 12)
 		return DETECT_MAYBE;
 	uint32_t frag = peek_be32(p, len, 0) & 0x7fffffffu;
-	if (frag < 24)
+	if (frag < 24 || frag > RPC_DETECT_MAX_FRAGMENT)
 		return DETECT_NO;
 	uint32_t type = peek_be32(p, len, 8);
 	if (type == 1) {
