@@ -263,6 +263,10 @@ static void test_detect(void)
 	x.b[15] = 3;				/* rpcvers 3 */
 	is_int(rpc_record_detect(x.b, x.n, true), DETECT_NO,
 	       "RPC version 3 is not");
+	uint8_t ceph[] = "ceph v027\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+			 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+	is_int(rpc_record_detect(ceph, sizeof ceph - 1, true), DETECT_NO,
+	       "the Ceph msgr1 banner is not");
 	uint8_t http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	is_int(rpc_record_detect(http, sizeof http - 1, true), DETECT_NO,
 	       "HTTP is not");
