@@ -35,3 +35,7 @@ EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/mount-failure.pcap examples/mount-failure.rec \
 	examples/mount-failure.client.log
 dist_man_MANS += man/tapline-correlate.1
+check_PROGRAMS += tests/unit/jbuf_test
+tests_unit_jbuf_test_SOURCES = tests/unit/jbuf_test.c tests/unit/tap.h
+tests_unit_jbuf_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/jbuf_test
