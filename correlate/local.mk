@@ -27,7 +27,8 @@ TESTS += tests/unit/records_test
 
 # End to end on the lab (real glusterd, libgfapi, tapline record, tcpdump).
 TESTS += tests/correlate-lab.sh tests/correlate-cli.sh
-EXTRA_DIST += tests/correlate-lab.sh tests/correlate-cli.sh
+EXTRA_DIST += tests/correlate-lab.sh tests/correlate-cli.sh \
+	tests/correlate-hostile.rec
 EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
 	examples/gfapi-utimens.client.log examples/auth-failure.pcap \

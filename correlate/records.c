@@ -278,6 +278,25 @@ static bool parse_hex(const char *s, const char *e, uint64_t *v)
 	return true;
 }
 
+/* -?[0-9]+ or 0x[0-9a-fA-F]+ of any length. */
+static bool looks_numeric(const char *s, const char *e)
+{
+	if (e - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (s += 2; s < e; s++)
+			if (hex_digit(*s) < 0)
+				return false;
+		return true;
+	}
+	if (s < e && *s == '-')
+		s++;
+	if (s == e)
+		return false;
+	for (; s < e; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 /* [a-z_][a-z0-9_]* */
 static bool valid_key(const char *s, const char *e)
 {
@@ -343,7 +362,10 @@ static const char *parse_pairs(struct record_reader *r, char *p, char *end,
 				v->kind = VALUE_INT;
 			} else if (parse_hex(val, ve, &v->u)) {
 				v->kind = VALUE_HEX;
-			} else if (bare_values && ve > val) {
+			} else if ((bare_values && ve > val) ||
+				   looks_numeric(val, ve)) {
+				/* A number too wide for 64 bits is kept as
+				 * its text rather than dropped. */
 				v->kind = VALUE_STR;
 				v->s = val;
 				v->len = (size_t)(ve - val);

@@ -148,10 +148,6 @@ static void test_hostile(void)
 		{ "5 1 1 \"c\" p entry k=abc",
 		  "value is not a number or a quoted string" },
 		{ "5 1 1 \"c\" p entry k=0x", "value is not a number or a quoted string" },
-		{ "5 1 1 \"c\" p entry k=0x12345678123456789",
-		  "value is not a number or a quoted string" },
-		{ "5 1 1 \"c\" p entry k=9223372036854775808",
-		  "value is not a number or a quoted string" },
 		{ "5 1 1 \"c\" p entry k=--1",
 		  "value is not a number or a quoted string" },
 		{ "5 1 1 \"c\" p entry k=\"a\"b",
@@ -166,6 +162,15 @@ static void test_hostile(void)
 	       "(parsed)", "INT64_MIN accepted");
 	is_str(why_of("5 1 1 \"c\" p entry k=0xffffffffffffffff"), "(parsed)",
 	       "64-bit hex accepted");
+	struct record wide;
+	const char *wwhy;
+	is_int(parse("5 1 1 \"c\" p entry k=0x12345678123456789 j=9223372036854775808",
+		     &wide, &wwhy), 1, "numbers wider than 64 bits: the line is kept");
+	const struct record_value *wk = record_find(&wide.event, "k");
+	const struct record_value *wj = record_find(&wide.event, "j");
+	ok(wk && wk->kind == VALUE_STR && !strcmp(wk->s, "0x12345678123456789") &&
+	   wj && wj->kind == VALUE_STR && !strcmp(wj->s, "9223372036854775808"),
+	   "and the values as their text");
 
 	/* A NUL byte inside a line. */
 	struct record rec;
