@@ -115,7 +115,14 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	}
 	char fingerprint[72];
 	uint64_t size;
-	if (sha256_file(path, fingerprint, &size) < 0) {
+	if (progress) {
+		fprintf(stderr, "%s: fingerprinting...", path);
+		fflush(stderr);
+	}
+	int hashed = sha256_file(path, fingerprint, &size);
+	if (progress)
+		fputs("\r\033[K", stderr);
+	if (hashed < 0) {
 		fprintf(stderr, "tapline correlate: %s: %s\n", path,
 			strerror(errno));
 		return -1;

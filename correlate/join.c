@@ -328,7 +328,7 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 
 /* ---- exact XID ---- */
 
-#define MAX_CANDIDATES 64
+#define MAX_CANDIDATES 256
 
 struct candidate {
 	int64_t id, other;	/* the message, and its reply or call */
