@@ -85,7 +85,7 @@ start_stap() {
 wait_header() {
 	for n in "$@"; do
 		i=0
-		until grep -q '^tapline-records 1 ' "$TMP/$n.rec" 2>/dev/null; do
+		until grep -Eq '^(tapline-records 1 |# gfapi-latency.stp: tracing)' "$TMP/$n.rec" 2>/dev/null; do
 			i=$((i + 1))
 			if [ $i -gt 120 ]; then
 				sed 's/^/#   /' "$TMP/$n.err" | grep -v debuginfo | head -20
@@ -99,7 +99,7 @@ wait_header() {
 
 scripts="gfapi-utimens gfapi-trace rpc-xid handshake gfapi-latency"
 for s in $scripts; do start_stap "$s"; done
-if ! wait_header gfapi-utimens gfapi-trace rpc-xid handshake; then
+if ! wait_header gfapi-utimens gfapi-trace rpc-xid handshake gfapi-latency; then
 	not_ok "stapbpf sessions started"
 	done_testing
 fi
@@ -246,5 +246,37 @@ if wait_header handshake; then
 		awk -F'\t' -v pid="$apid" '$2 == pid && $5 == "gluster.setvolume_rsp" && $7 == "op_ret=-1" && $8 == "op_errno=13" { f = 1 } END { exit !f }' "$TMP/auth.tsv"
 else
 	not_ok "handshake.stp restarted for the auth-failure scenario"
+fi
+# --- samba-gluster: smbd's libgfapi calls for an SMB client (lab scenario
+# "samba": smbclient sets only the write time, 2023-11-14 22:13:20 UTC).
+if command -v smbd >/dev/null 2>&1 && command -v smbclient >/dev/null 2>&1 &&
+   [ -f /usr/lib/x86_64-linux-gnu/samba/vfs/glusterfs.so ] &&
+   grep -q '^scenario_samba()' "$LAB"; then
+	start_stap samba-gluster
+	if wait_header samba-gluster; then
+		sh "$LAB" run samba --capture "$TMP/samba.pcap" >"$TMP/samba.log" 2>&1 && st=0 || st=$?
+		stop_all
+		check "samba: the lab's smbclient session ran (exit $st)" test "$st" = 0
+		check "samba: samba-gluster.stp output parses as records" \
+			sh -c "awk -f '$top_srcdir/tests/stap-records.awk' '$TMP/samba-gluster.rec' >'$TMP/samba.tsv'"
+		# smbclient's own view after `utimes`: the second allinfo block.
+		wt=$(grep 'write_time:' "$TMP/samba.client.log" | tail -1 | sed 's/.*write_time: *//')
+		at=$(grep 'access_time:' "$TMP/samba.client.log" | tail -1 | sed 's/.*access_time: *//')
+		wt_s=$(date -u -d "$wt" +%s 2>/dev/null || echo none)
+		at_s=$(date -u -d "$at" +%s 2>/dev/null || echo none)
+		diag "smbclient: write_time $wt ($wt_s), access_time $at ($at_s)"
+		check "samba: smbclient saw the write time it set (2023-11-14 22:13:20 = 1700000000)" \
+			test "$wt_s" = 1700000000
+		awk -F'\t' '$4 ~ /^smbd/ && ($5 == "gfapi.utimens" || $5 == "gfapi.futimens") && $6 == "entry"' \
+			"$TMP/samba.tsv" >"$TMP/smbd-times"
+		check "samba: smbd's glfs_utimens/futimens carries mtime_sec=$wt_s (smbclient's write_time)" \
+			grep -q "	mtime_sec=$wt_s	mtime_nsec=0" "$TMP/smbd-times"
+		check "samba: and atime_sec=$at_s, smbclient's access time (Samba 4.17 fills an omitted atime in, no -1)" \
+			grep -q "	atime_sec=$at_s	.*mtime_sec=$wt_s	" "$TMP/smbd-times"
+	else
+		not_ok "samba-gluster.stp started"
+	fi
+else
+	skip "samba: smbd, smbclient, samba-vfs-modules or the lab's samba scenario missing"
 fi
 done_testing
