@@ -40,3 +40,6 @@ check_PROGRAMS += tests/unit/jbuf_test
 tests_unit_jbuf_test_SOURCES = tests/unit/jbuf_test.c tests/unit/tap.h
 tests_unit_jbuf_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/jbuf_test
+# The correlator under concurrency (builds its own libgfapi client).
+TESTS += tests/correlate-load.sh
+EXTRA_DIST += tests/correlate-load.sh tests/correlate-load.c
