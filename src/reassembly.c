@@ -1,5 +1,7 @@
 /* reassembly.c - TCP connections: a flow table hashed by the 4-tuple
- * with LRU eviction, and per-direction reassembly into in-order bytes.
+ * with LRU eviction (closed connections linger there as small entries
+ * until their tuple is reused or evicted), and per-direction reassembly
+ * into in-order bytes.
  *
  * Out-of-order data waits in a sorted list of disjoint segments; where
  * bytes overlap, the first copy seen wins.  A hole is given up (a gap,
@@ -459,7 +461,8 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	}
 	if (!f) {
 		/* Every new 4-tuple is a conversation, even one that only
-		 * shows ACKs or a RST (tshark numbers them too). */
+		 * shows ACKs or a RST (tshark numbers them too).  A SYN
+		 * marks its destination as a listener before the guess. */
 		if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 			listener_add(ra, family, dst, seg->dport);
 		f = flow_new(d, hash, family, src, dst, seg, frame);
@@ -469,9 +472,9 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	} else if (ra->lru_head != f) {
 		lru_unlink(ra, f);
 		lru_push(ra, f);
+		if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+			listener_add(ra, family, dst, seg->dport);
 	}
-	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
-		listener_add(ra, family, dst, seg->dport);
 
 	struct tcp_dir *t = &f->dir[i], *peer = &f->dir[!i];
 	if (flags & TCP_RST) {
