@@ -6,6 +6,8 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces, glusterd)"
+unshare --net true 2>/dev/null ||
+	skip_all "cannot create network namespaces here (needs CAP_SYS_ADMIN)"
 for tool in glusterd gluster tcpdump tshark nsenter unshare ip; do
 	command -v "$tool" >/dev/null || skip_all "$tool not installed (scripts/deps.sh)"
 done
