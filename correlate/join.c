@@ -534,7 +534,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 				if (!nmine || cand[i].mine)
 					best = i;
 			double confidence = (nmine ? 1.0 : 0.9) / (double)distinct;
-			char note[256];
+			char note[512];
 			snprintf(note, sizeof note, "%s%s%s%s",
 				 nmine ? "connection of the pid, known by " :
 					 "connection of unknown process",
@@ -576,8 +576,19 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 struct window_candidate {
 	int64_t id, ts;
 	bool mine;
+	bool named;	/* its gfid was found under the call's file name */
 	char proc[32];
 };
+
+/* The last component of a path, NULL when there is none. */
+static const char *base_name(const char *path)
+{
+	if (!path)
+		return NULL;
+	const char *slash = strrchr(path, '/');
+	const char *b = slash ? slash + 1 : path;
+	return *b ? b : NULL;
+}
 
 /* Other glfs_* calls (of that pid, or of any pid when the connection's
  * process is unknown) running at ts with a procedure that fits.
@@ -591,7 +602,7 @@ static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 			int64_t pid, const char *host, int64_t tid,
 			int64_t self, int64_t ts, const char *proc,
 			int *strict_same, int *strict_rivals, int *loose_rivals,
-			int *strict_any)
+			int *strict_any, const char *bname)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -610,6 +621,10 @@ static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 			++*strict_any;
 		if (!fits_proc(join_fitting_procs(column_text(st, 0)), proc))
 			continue;
+		/* A call on another file is no rival for this file's RPC. */
+		const char *other = base_name(column_text(st, 4));
+		if (bname && other && strcmp(other, bname))
+			continue;
 		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 2))
 			++*strict_same;
 		else if (sqlite3_column_int(st, 1))
@@ -621,16 +636,36 @@ static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 	return rc == 0;
 }
 
+/* Which name each gfid was found under: LOOKUP, CREATE, ... calls name
+ * (pargfid, bname) and their replies give the gfid.  A glfs_* call on a
+ * path and an RPC on a gfid then fit by content, not only by time. */
+static const char gfid_names_sql[] =
+	"DROP TABLE IF EXISTS temp.gfid_names;"
+	"CREATE TEMP TABLE gfid_names AS"
+	" SELECT DISTINCT c.bname AS bname, (SELECT json_extract(t.value, '$.value')"
+	"  FROM json_tree(r.body) t WHERE t.type = 'object'"
+	"  AND json_extract(t.value, '$.name') = 'glusterfs.ia_gfid'"
+	"  LIMIT 1) AS gfid"
+	" FROM rpc_messages c JOIN rpc_messages r ON r.id = c.reply"
+	" WHERE c.bname IS NOT NULL AND c.bname <> '' AND r.op_ret >= 0"
+	" AND c.proc_name IN ('LOOKUP', 'CREATE', 'MKDIR', 'MKNOD', 'SYMLINK',"
+	"  'LINK');"
+	"CREATE INDEX temp.gfid_names_by_gfid ON gfid_names (gfid, bname);";
+
 static bool link_time_window(struct db *db, struct join_stats *js)
 {
+	if (!db_exec(db, gfid_names_sql))
+		return false;
+	sqlite3_stmt *named = prepare(db,
+		"SELECT 1 FROM temp.gfid_names WHERE gfid = ?1 AND bname = ?2");
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe, e.tid"
-		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
+		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe, e.tid,"
+		" e.path FROM probe_events e JOIN probe_events x ON x.id = e.return"
 		" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
 		" AND e.ts_ns IS NOT NULL AND x.ts_ns IS NOT NULL"
 		" ORDER BY e.ts_ns, e.id");
 	sqlite3_stmt *msgs = prepare(db,
-		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL"
+		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL, m.gfid"
 		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
 		" WHERE m.msg_type = 'call' AND m.ts_ns BETWEEN ?1 - ?5 AND ?2 + ?5"
 		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
@@ -639,7 +674,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	sqlite3_stmt *rivals = prepare(db,
 		"SELECT e.probe, e.ts_ns <= ?4 AND x.ts_ns >= ?4,"
 		" e.pid = ?2 AND e.host IS ?3 AND e.tid = ?7,"
-		" e.pid = ?2 AND e.host IS ?3"
+		" e.pid = ?2 AND e.host IS ?3, e.path"
 		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
 		" WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
 		" AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
@@ -660,7 +695,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		"  AND l.method = 'time-window')"
 		" ORDER BY m.ts_ns");
 	sqlite3_stmt *ins = prepare(db, link_sql);
-	bool ok = sel && msgs && rivals && later && ins;
+	bool ok = named && sel && msgs && rivals && later && ins;
 	int rc = 0;
 	while (ok && (rc = db_row(db, sel)) == 1) {
 		int64_t id = sqlite3_column_int64(sel, 0);
@@ -677,6 +712,10 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		if (!procs)
 			continue;
 		js->window_calls++;
+		char pathbuf[1024];
+		snprintf(pathbuf, sizeof pathbuf, "%s",
+			 column_null(sel, 7) ? "" : column_text(sel, 7));
+		const char *bname = base_name(pathbuf);
 
 		sqlite3_reset(msgs);
 		sqlite3_clear_bindings(msgs);
@@ -697,6 +736,21 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			cand[n].mine = sqlite3_column_int(msgs, 3);
 			snprintf(cand[n].proc, sizeof cand[n].proc, "%s",
 				 column_text(msgs, 2));
+			cand[n].named = false;
+			if (bname && !column_null(msgs, 4)) {
+				sqlite3_reset(named);
+				sqlite3_bind_text(named, 1, column_text(msgs, 4), -1,
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_text(named, 2, bname, -1,
+						  SQLITE_TRANSIENT);
+				int nrc = db_row(db, named);
+				sqlite3_reset(named);
+				if (nrc < 0) {
+					mrc = -1;
+					break;
+				}
+				cand[n].named = nrc == 1;
+			}
 			nmine += cand[n].mine;
 			n++;
 		}
@@ -705,15 +759,21 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			ok = false;
 			break;
 		}
+		/* When some candidates are on the call's own file (by gfid),
+		 * the others are RPCs of other calls. */
+		size_t nnamed = 0;
+		for (size_t i = 0; i < n; i++)
+			nnamed += cand[i].named && (!nmine || cand[i].mine);
 		size_t linked = 0;
 		for (size_t i = 0; i < n && ok; i++) {
-			if (nmine && !cand[i].mine)
+			if ((nmine && !cand[i].mine) || (nnamed && !cand[i].named))
 				continue;
 			const char *proc = cand[i].proc;
 			int same, strict, loose, any;
 			if (!rival_calls(db, rivals, !cand[i].mine, pid,
 					 h ? host : NULL, tid, id, cand[i].ts,
-					 proc, &same, &strict, &loose, &any)) {
+					 proc, &same, &strict, &loose, &any,
+					 cand[i].named ? bname : NULL)) {
 				ok = false;
 				break;
 			}
@@ -724,10 +784,11 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 				continue;
 			int k = 1 + (inside ? strict : loose);
 			double confidence = (cand[i].mine ? 1.0 : 0.5) / k;
-			char note[256];
-			snprintf(note, sizeof note, "%s fits %s %s%s%s", proc,
+			char note[512];
+			snprintf(note, sizeof note, "%s fits %s %s%s%s%s", proc,
 				 probe, inside ? "between entry and return" :
 				 "at the edge of its window (clock slack)",
+				 cand[i].named ? "; on the gfid of its path" : "",
 				 cand[i].mine ? "" :
 				 "; connection's process unknown",
 				 k > 1 ? "; calls on other threads overlap it" : "");
@@ -767,6 +828,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	}
 	if (rc < 0)
 		ok = false;
+	sqlite3_finalize(named);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(msgs);
 	sqlite3_finalize(rivals);
