@@ -60,6 +60,40 @@ check "stap -p4 --runtime=bpf: every tapline.gfapi.* printer with a pid filter" 
 printf 'probe tapline.rpc.*, tapline.gluster.* ? { if (target() != 0 && pid() != target()) next }\n' >"$TMP/bpf2.stp"
 check "stap -p4 --runtime=bpf: tapline.rpc.* and tapline.gluster.*" stap_bpf -p4 "$TMP/bpf2.stp"
 
+# The tapsets and `tapline record` write the same probes with the same
+# fields (docs/probes.md): compare the tapsets' variables (stap -L, minus
+# internals) with `tapline record --list`.
+if [ -x "$TAPLINE" ] && "$TAPLINE" record --list >"$TMP/list" 2>/dev/null; then
+	awk '/^[a-z]/ { p = $1 } /^    (entry|event|return):/ {
+		k = $1; sub(/:$/, "", k); $1 = ""; n = split($0, f, " ")
+		s = ""; for (i = 1; i <= n; i++) s = s " " f[i]
+		print p, k, s }' "$TMP/list" |
+		while read -r p k rest; do
+			printf '%s %s %s\n' "$p" "$k" "$(printf '%s\n' $rest | sort | tr '\n' ' ')"
+		done | sort >"$TMP/rec-fields"
+	for pat in 'gfapi.*' 'gfapi.*.return' 'rpc.*' 'gluster.*'; do
+		stap_module -L "$pat" 2>/dev/null
+	done | while read -r alias vars; do
+		case $alias in
+		*.return) p=${alias%.return}; k=return ;;
+		rpc.*|gluster.*) p=$alias; k=event ;;
+		*) p=$alias; k=entry ;;
+		esac
+		case $alias in gluster.client_*|gluster.mgmt_*) continue ;; esac
+		f=$(printf '%s\n' $vars | sed 's/:.*//' |
+			grep -Ev '^(_.*|.*_ptr|name|argstr|retstr|\$.*)$' | sort | tr '\n' ' ')
+		printf '%s %s %s\n' "$p" "$k" "$f"
+	done | sort >"$TMP/tap-fields"
+	if diff "$TMP/tap-fields" "$TMP/rec-fields" >"$TMP/fields.diff"; then
+		ok "tapsets and tapline record --list: same $(wc -l <"$TMP/rec-fields") probe phases, same fields"
+	else
+		not_ok "tapsets and tapline record --list disagree (< tapsets, > record)"
+		sed 's/^/#   /' "$TMP/fields.diff" | head -20
+	fi
+else
+	skip "no built tapline with record --list: tapsets not compared with tapline record"
+fi
+
 # Every ready-to-run script, in both runtimes.
 for s in "$STP"/*.stp; do
 	b=$(basename "$s")
