@@ -12,11 +12,12 @@ LAB_NAME=${LAB_NAME:-tapline}
 lab_src=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$lab_src/../.." && pwd)}
 LAB_DIR=${LAB_DIR:-$lab_src/work/$LAB_NAME}
-# The network namespace carries the instance name so that two labs with
-# different LAB_NAMEs run side by side.
+case $LAB_DIR in /*) ;; *) LAB_DIR=$PWD/$LAB_DIR ;; esac
 case $LAB_NAME in
 ''|*[!A-Za-z0-9._-]*) echo "lab: error: LAB_NAME must be letters, digits, . _ -" >&2; exit 2 ;;
 esac
+# The network namespace carries the instance name so that two labs with
+# different LAB_NAMEs run side by side.
 NS=$LAB_NAME
 export LAB_NAME LAB_DIR
 # The gluster CLI refuses 127.0.0.1 and "localhost" as brick hosts, but any
@@ -614,7 +615,7 @@ cmd_run() {
 	clog="${capture%.pcap}.client.log"
 	CLIENT=$(client_bin)
 	status=0
-	trap 'capture_stop; nft_unblock' INT TERM
+	trap 'capture_stop; nft_unblock; remote_ns_down; exit 130' INT TERM
 	"scenario_$(echo "$scenario" | tr - _)"
 	trap - INT TERM
 	rm -f "$capture".tcpdump-err "${capture%.pcap}2.pcap.tcpdump-err"
