@@ -147,6 +147,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	struct progress prog = {
 		.out = progress ? stderr : NULL, .label = path, .total = size,
 	};
+	bool ok;
 	if (!db_begin(db))
 		return -2;
 	st = db_stmt(db, ST_INPUT_INSERT);
@@ -165,8 +166,8 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	if (!db_done(db, st))
 		goto db_failed;
 	sum.id = sqlite3_last_insert_rowid(db->handle);
-	bool ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
-		  ingest_records(db, &sum, &prog, stderr);
+	ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
+	     ingest_records(db, &sum, &prog, stderr);
 	if (ok && sum.unreadable) {
 		/* Nothing was read: no trace of it, so a fixed file can come. */
 		db_rollback(db);
