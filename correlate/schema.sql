@@ -134,7 +134,6 @@ CREATE INDEX rpc_messages_by_xid ON rpc_messages (xid, msg_type, ts_ns);
 CREATE INDEX rpc_messages_by_conversation ON rpc_messages (conversation, ts_ns);
 CREATE INDEX rpc_messages_by_time ON rpc_messages (ts_ns);
 CREATE INDEX rpc_messages_by_frame ON rpc_messages (input, frame);
-CREATE INDEX rpc_messages_by_call ON rpc_messages (call) WHERE call IS NOT NULL;
 
 -- Probe events from record files (docs/record-format.md).
 CREATE TABLE probe_events (
