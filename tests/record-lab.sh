@@ -156,6 +156,7 @@ fi
 dbg=$(ls -d "$top_builddir"/tests/lab/gluster-debug/prefix-*/lib \
 	"$top_srcdir"/tests/lab/work/gluster-debug/prefix-*/lib 2>/dev/null | head -1 || true)
 if [ -n "$dbg" ] && [ -e "$dbg/libgfapi.so.0" ]; then
+	dbg=$(cd "$dbg" && pwd -P)	# as the recorder names it (realpath)
 	rec="$TMP/dwarf.rec"
 	"$lab" exec "$TAPLINE" record -q -o "$rec" --lib "libgfapi=$dbg/libgfapi.so.0" \
 		--lib "libgfxdr=$dbg/libgfxdr.so.0" -- env LD_LIBRARY_PATH="$dbg" \
