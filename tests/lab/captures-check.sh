@@ -67,6 +67,9 @@ check "client log: 2nd glfs_utimens (atime -1) window holds the 2nd SETATTR" \
 	within "$C/gfapi-utimens.client.log" 'call=glfs_utimens' 2 "$(ns_of_frame $f "${second:-0}")"
 check "client log: 1st glfs_utimens window holds the 1st SETATTR" \
 	within "$C/gfapi-utimens.client.log" 'call=glfs_utimens' 1 "$(ns_of_frame $f "${first:-0}")"
+is "gfapi-utimens.pcapng is pcapng with the same packets" \
+	"$(capinfos -T -t -m "$C/gfapi-utimens.pcapng" 2>/dev/null | tail -1 | cut -d, -f2) $(tshark -r "$C/gfapi-utimens.pcapng" -T fields -e tcp.payload 2>/dev/null | md5sum)" \
+	"pcapng $(tshark -r "$C/$f" -T fields -e tcp.payload 2>/dev/null | md5sum)"
 readme "$f RELEASE (41) call" "$(nth $f "rpc.program == $FOP && rpc.procedure == 41 && rpc.msgtyp == 0" 1)" 60
 
 # --- auth-failure ------------------------------------------------------------

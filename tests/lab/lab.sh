@@ -368,6 +368,10 @@ scenario_gfapi_utimens() {
 	client "$clog" --server "$LAB_HOST" --volume "$VOL_SINGLE" \
 		--path /tapline-utimens.txt || status=$?
 	capture_stop
+	# The same packets as pcapng (tcpdump writes only pcap).
+	if command -v editcap >/dev/null; then
+		editcap -F pcapng "$capture" "${capture%.pcap}.pcapng"
+	fi
 }
 
 scenario_distribute_2brick() {
