@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,6 +107,35 @@ static int64_t realtime_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Fingerprinting a new input runs beside its ingest, on another core. */
+struct hash_job {
+	const char *path;
+	char fingerprint[72];
+	uint64_t size;
+	int rc, err;
+};
+
+static void *hash_thread(void *arg)
+{
+	struct hash_job *j = arg;
+	j->rc = sha256_file(j->path, j->fingerprint, &j->size);
+	j->err = errno;
+	return NULL;
+}
+
+/* Whether an input of that size is in the database: only then can this
+ * one be a duplicate, and its fingerprint is needed before ingesting. */
+static int size_known(struct db *db, uint64_t size)
+{
+	sqlite3_stmt *st = db_stmt(db, ST_INPUT_BY_SIZE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)size);
+	int rc = db_row(db, st);
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* 1 added, 0 already there, -1 read error (reported), -2 database error. */
 static int add_input(struct db *db, const char *path, bool quiet,
 		     bool progress)
@@ -115,33 +146,51 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		fprintf(stderr, "tapline correlate: %s\n", err);
 		return -1;
 	}
-	char fingerprint[72];
-	uint64_t size;
-	if (progress) {
-		fprintf(stderr, "%s: fingerprinting...", path);
-		fflush(stderr);
-	}
-	int hashed = sha256_file(path, fingerprint, &size);
-	if (progress)
-		fputs("\r\033[K", stderr);
-	if (hashed < 0) {
+	struct hash_job job = { .path = path };
+	struct stat sb;
+	if (stat(path, &sb) < 0) {
 		fprintf(stderr, "tapline correlate: %s: %s\n", path,
 			strerror(errno));
 		return -1;
 	}
-	sqlite3_stmt *st = db_stmt(db, ST_INPUT_BY_FINGERPRINT);
-	if (!st)
+	uint64_t size = (uint64_t)sb.st_size;
+	int same_size = size_known(db, size);
+	if (same_size < 0)
 		return -2;
-	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
-	int rc = db_row(db, st);
-	if (rc == 1 && !quiet)
-		fprintf(stderr, "%s: already in %s as input %lld (%s): nothing"
-			" added\n", path, db->path,
-			(long long)sqlite3_column_int64(st, 0),
-			sqlite3_column_text(st, 1));
-	sqlite3_reset(st);
-	if (rc != 0)
-		return rc < 0 ? -2 : 0;
+	pthread_t hasher;
+	bool hashing = false;
+	if (!same_size && S_ISREG(sb.st_mode) &&
+	    pthread_create(&hasher, NULL, hash_thread, &job) == 0) {
+		hashing = true;	/* new for sure: no input has its size */
+	} else {
+		if (progress) {
+			fprintf(stderr, "%s: fingerprinting...", path);
+			fflush(stderr);
+		}
+		hash_thread(&job);
+		if (progress)
+			fputs("\r\033[K", stderr);
+		if (job.rc < 0) {
+			fprintf(stderr, "tapline correlate: %s: %s\n", path,
+				strerror(job.err));
+			return -1;
+		}
+		size = job.size;
+		sqlite3_stmt *st = db_stmt(db, ST_INPUT_BY_FINGERPRINT);
+		if (!st)
+			return -2;
+		sqlite3_bind_text(st, 1, job.fingerprint, -1, SQLITE_STATIC);
+		int rc = db_row(db, st);
+		if (rc == 1 && !quiet)
+			fprintf(stderr, "%s: already in %s as input %lld (%s):"
+				" nothing added\n", path, db->path,
+				(long long)sqlite3_column_int64(st, 0),
+				sqlite3_column_text(st, 1));
+		sqlite3_reset(st);
+		if (rc != 0)
+			return rc < 0 ? -2 : 0;
+	}
+	sqlite3_stmt *st;
 
 	struct input_summary sum = { .path = path, .size = size };
 	struct progress prog = {
@@ -156,7 +205,9 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind == KIND_CAPTURE ? "capture" : "records",
 			  -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
+	/* Unique meanwhile: one input at a time is being added. */
+	sqlite3_bind_text(st, 3, hashing ? "sha256:pending" : job.fingerprint,
+			  -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)size);
 	sqlite3_bind_int64(st, 5, realtime_ns());
 	if (kind == KIND_CAPTURE) {
@@ -168,6 +219,26 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	sum.id = sqlite3_last_insert_rowid(db->handle);
 	ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
 	     ingest_records(db, &sum, &prog, stderr);
+	if (hashing) {
+		pthread_join(hasher, NULL);
+		hashing = false;
+		if (job.rc < 0) {
+			db_rollback(db);
+			fprintf(stderr, "tapline correlate: %s: %s\n", path,
+				strerror(job.err));
+			return -1;
+		}
+		if (ok) {
+			st = db_stmt(db, ST_INPUT_FINGERPRINT);
+			ok = st != NULL;
+			if (st) {
+				sqlite3_bind_int64(st, 1, sum.id);
+				sqlite3_bind_text(st, 2, job.fingerprint, -1,
+						  SQLITE_STATIC);
+				ok = db_done(db, st);
+			}
+		}
+	}
 	if (ok && sum.unreadable) {
 		/* Nothing was read: no trace of it, so a fixed file can come. */
 		db_rollback(db);
@@ -197,6 +268,8 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	return sum.error[0] ? -1 : 1;
 
 db_failed:
+	if (hashing)
+		pthread_join(hasher, NULL);
 	db_rollback(db);
 	fprintf(stderr, "tapline correlate: %s: not added (database left as it"
 		" was)\n", path);

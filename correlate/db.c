@@ -8,6 +8,10 @@
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INPUT_BY_FINGERPRINT] =
 		"SELECT id, file FROM inputs WHERE fingerprint = ?1",
+	[ST_INPUT_BY_SIZE] =
+		"SELECT 1 FROM inputs WHERE size = ?1 LIMIT 1",
+	[ST_INPUT_FINGERPRINT] =
+		"UPDATE inputs SET fingerprint = ?2 WHERE id = ?1",
 	[ST_INPUT_INSERT] =
 		"INSERT INTO inputs (file, kind, fingerprint, size, ingested_ns,"
 		" clock, clock_offset_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

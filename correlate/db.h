@@ -15,6 +15,8 @@
  * bind/step/reset inside one transaction per input. */
 enum db_stmt {
 	ST_INPUT_BY_FINGERPRINT,
+	ST_INPUT_BY_SIZE,
+	ST_INPUT_FINGERPRINT,
 	ST_INPUT_INSERT,
 	ST_INPUT_FINISH,
 	ST_SESSION_INSERT,

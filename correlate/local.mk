@@ -7,6 +7,8 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/ingest_capture.c correlate/join.h correlate/join.c \
 	correlate/cmd_correlate.c
 nodist_libtapline_a_SOURCES = correlate/schema.c
+# New inputs are fingerprinted on a second thread while they are read.
+tapline_LDADD += -lpthread
 CLEANFILES += correlate/schema.c
 
 # The schema is kept as commented SQL and compiled in as one C string

@@ -112,7 +112,7 @@ int sha256_file(const char *path, char hex[72], uint64_t *size)
 		return -1;
 	struct sha256 s;
 	sha256_init(&s);
-	static uint8_t buf[1 << 16];
+	uint8_t buf[1 << 16];	/* per call: hashing runs on its own thread */
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		sha256_update(&s, buf, n);
