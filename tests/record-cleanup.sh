@@ -40,6 +40,16 @@ check "SIGTERM: no probe or instance left" test -z "$(leftovers "$rec")"
 check "SIGTERM: output has the header" \
 	grep -q "^tapline-records 1 .*clock=realtime .*recorder_pid=$rec" "$TMP/term.rec"
 
+# SIGINT (Ctrl-C) likewise.
+"$TAPLINE" record -q -P 'gluster.*' -o "$TMP/int.rec" -p "$target" &
+rec=$!
+check "probes placed (pid $rec)" wait_placed "$rec"
+sleep 0.3
+kill -INT "$rec"
+st=0; wait "$rec" || st=$?
+check "SIGINT: exit 0, no probe or instance left" \
+	sh -c "test $st = 0 && test -z '$(leftovers "$rec")'"
+
 # SIGKILL leaves them; the next run (here --cleanup) removes them.
 "$TAPLINE" record -q -P 'rpc.*' -o "$TMP/kill.rec" -p "$target" &
 rec=$!
