@@ -17,3 +17,18 @@ TESTS += tests/unit/record_test tests/record-cli.sh tests/record-cleanup.sh \
 EXTRA_DIST += tests/record-cli.sh tests/record-cleanup.sh tests/record-lab.sh \
 	bench/record-overhead.sh
 dist_man_MANS += man/tapline-record.1
+# The recorder's parsers under libFuzzer (make fuzz) and, replayed over
+# the corpus, as a test.
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_record_page
+noinst_PROGRAMS += tests/fuzz/fuzz_record_page
+endif
+tests_fuzz_fuzz_record_page_SOURCES = tests/fuzz/fuzz_record_page.c
+tests_fuzz_fuzz_record_page_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_record_page_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_record_page
+tests_fuzz_replay_record_page_SOURCES = tests/fuzz/fuzz_record_page.c \
+	tests/fuzz/replay.c
+tests_fuzz_replay_record_page_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/record-fuzz-replay.sh
+EXTRA_DIST += tests/record-fuzz-replay.sh

@@ -203,10 +203,89 @@ static void test_quote(void)
 	is_int(strlen(buf), 3, "cut and terminated");
 }
 
+/* A page the kernel (Linux 6.18, this machine) wrote for a uprobe pair
+ * on glfs_utimens, called by a program with path "/p", atime {-1, 0} and
+ * mtime {1, 2}: tests/fuzz/corpus/record_page/utimens-entry-return-page
+ * (format IDs 2619 entry, 2620 return; the layouts below are the ones
+ * tracefs gave for those fetchargs). */
+struct real_ctx {
+	struct tf_format entry, ret;
+	unsigned entries, returns, bad_values, disorder;
+	uint64_t last_ts;
+};
+
+static void on_real(void *vctx, const struct rb_event *ev)
+{
+	struct real_ctx *c = vctx;
+	if (ev->ts < c->last_ts)
+		c->disorder++;
+	c->last_ts = ev->ts;
+	unsigned type = ev->data[0] | ev->data[1] << 8;
+	uint64_t v;
+	const char *s;
+	size_t n;
+	if ((int)type == c->entry.id) {
+		c->entries++;
+		if (tf_read_str(tf_find(&c->entry, "path"), ev->data, ev->len, &s, &n) ||
+		    n != 2 || memcmp(s, "/p", 2))
+			c->bad_values++;
+		if (tf_read_int(tf_find(&c->entry, "atime_sec"), ev->data, ev->len, &v) ||
+		    (int64_t)v != -1)
+			c->bad_values++;
+		if (tf_read_int(tf_find(&c->entry, "mtime_nsec"), ev->data, ev->len, &v) ||
+		    v != 2)
+			c->bad_values++;
+	} else if ((int)type == c->ret.id) {
+		c->returns++;
+		if (tf_read_int(tf_find(&c->ret, "ret"), ev->data, ev->len, &v) || v != 0)
+			c->bad_values++;
+	}
+}
+
+static void test_real_page(void)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/record_page/"
+		 "utimens-entry-return-page", top ? top : ".");
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		printf("ok %d # SKIP %s not found\n", ++tap_count, path);
+		return;
+	}
+	static uint8_t page[4096];
+	size_t len = fread(page, 1, sizeof(page), f);
+	fclose(f);
+	struct real_ctx c;
+	memset(&c, 0, sizeof(c));
+	tf_parse_format(
+		"ID: 2619\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
+		"\tfield:u64 fs;\toffset:16;\tsize:8;\tsigned:0;\n"
+		"\tfield:__data_loc char[] path;\toffset:24;\tsize:4;\tsigned:1;\n"
+		"\tfield:u64 times;\toffset:28;\tsize:8;\tsigned:0;\n"
+		"\tfield:s64 atime_sec;\toffset:36;\tsize:8;\tsigned:1;\n"
+		"\tfield:s64 mtime_nsec;\toffset:60;\tsize:8;\tsigned:1;\n",
+		&c.entry);
+	tf_parse_format(
+		"ID: 2620\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:s32 ret;\toffset:24;\tsize:4;\tsigned:1;\n", &c.ret);
+	struct rb_page_info info;
+	rb_parse_page(page, len, on_real, &c, &info);
+	ok(!info.malformed && !info.missed, "the kernel's page is well formed");
+	is_int(info.events, 75, "75 events on it");
+	ok(c.entries == 38 && c.returns == 37, "38 entries, 37 returns");
+	is_int(c.bad_values, 0, "every path, atime_sec, mtime_nsec, ret as called");
+	is_int(c.disorder, 0, "timestamps never go back");
+}
+
 int main(void)
 {
 	test_format();
 	test_pages();
 	test_quote();
+	test_real_page();
 	return tap_done();
 }
