@@ -665,7 +665,8 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		" AND e.ts_ns IS NOT NULL AND x.ts_ns IS NOT NULL"
 		" ORDER BY e.ts_ns, e.id");
 	sqlite3_stmt *msgs = prepare(db,
-		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL, m.gfid"
+		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL, m.gfid,"
+		" m.bname"
 		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
 		" WHERE m.msg_type = 'call' AND m.ts_ns BETWEEN ?1 - ?5 AND ?2 + ?5"
 		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
@@ -736,8 +737,11 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			cand[n].mine = sqlite3_column_int(msgs, 3);
 			snprintf(cand[n].proc, sizeof cand[n].proc, "%s",
 				 column_text(msgs, 2));
-			cand[n].named = false;
-			if (bname && !column_null(msgs, 4)) {
+			/* Entry calls (CREATE, MKDIR, ...) name the file;
+			 * the others name its gfid. */
+			cand[n].named = bname && !column_null(msgs, 5) &&
+					!strcmp(column_text(msgs, 5), bname);
+			if (!cand[n].named && bname && !column_null(msgs, 4)) {
 				sqlite3_reset(named);
 				sqlite3_bind_text(named, 1, column_text(msgs, 4), -1,
 						  SQLITE_TRANSIENT);
@@ -788,7 +792,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			snprintf(note, sizeof note, "%s fits %s %s%s%s%s", proc,
 				 probe, inside ? "between entry and return" :
 				 "at the edge of its window (clock slack)",
-				 cand[i].named ? "; on the gfid of its path" : "",
+				 cand[i].named ? "; on its path's file" : "",
 				 cand[i].mine ? "" :
 				 "; connection's process unknown",
 				 k > 1 ? "; calls on other threads overlap it" : "");

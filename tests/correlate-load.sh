@@ -87,6 +87,15 @@ unique=$(q "$db" "SELECT count(*) FROM probe_events e WHERE e.probe = 'gfapi.uti
 [ "$unique" = $n ] && ok "each glfs_utimens joined exactly one SETATTR despite $overlap overlaps" ||
 	not_ok "only $unique of $n glfs_utimens joined exactly one SETATTR"
 
+creats=$(q "$db" "SELECT count(*) FROM probe_events e JOIN links l ON l.event = e.id
+	JOIN rpc_messages c ON c.id = l.message AND c.proc_name = 'CREATE'
+	WHERE e.probe = 'gfapi.creat' AND l.confidence = 1.0 AND c.bname = substr(e.path, 2)")
+all_creat_links=$(q "$db" "SELECT count(*) FROM probe_events e JOIN links l ON l.event = e.id
+	WHERE e.probe = 'gfapi.creat' AND l.message IS NOT NULL")
+[ "$creats" = $threads ] && [ "$all_creat_links" = $threads ] &&
+	ok "the $threads concurrent glfs_creat each joined the CREATE of its own file name" ||
+	not_ok "glfs_creat: $creats right of $all_creat_links links, want $threads"
+
 xid_events=$(q "$db" "SELECT count(*) FROM probe_events WHERE xid IS NOT NULL")
 xid_right=$(q "$db" "
 SELECT count(*) FROM probe_events e WHERE e.xid IS NOT NULL AND
