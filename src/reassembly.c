@@ -12,6 +12,7 @@
  */
 #include "reassembly.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,37 +303,61 @@ static void flow_free(struct decoder *d, struct flow *f)
 		*pp = f->hash_next;
 	lru_unlink(ra, f);
 	ra->nflows--;
-	if (!f->retired)
+	if (!f->retired) {
 		ra->nlive--;
-	stream_destroy_flow(f);
-	for (int i = 0; i < 2; i++)
-		while (f->dir[i].ooo) {
-			struct ooo_segment *s = f->dir[i].ooo;
-			f->dir[i].ooo = s->next;
-			segment_free(d, &f->dir[i], s);
-		}
+		stream_destroy_flow(f);
+		for (int i = 0; i < 2; i++)
+			while (f->dir[i].ooo) {
+				struct ooo_segment *s = f->dir[i].ooo;
+				f->dir[i].ooo = s->next;
+				segment_free(d, &f->dir[i], s);
+			}
+	}
 	free(f);
 }
 
-/* Both directions are closed: protocol state and buffers go now; the
- * small flow entry stays (until a new SYN on its 4-tuple or eviction)
- * so that late ACKs and retransmissions after FIN/RST are recognised
- * and conversations are numbered like tshark's tcp.stream. */
+/* Both directions are closed: protocol state and buffers go now, and
+ * the entry shrinks to its 4-tuple.  It stays (until a new SYN on the
+ * tuple, or eviction) so that late ACKs and retransmissions after
+ * FIN/RST are recognised and conversations are numbered like tshark's
+ * tcp.stream.  f is invalid afterwards (it may move). */
 static void flow_retire(struct decoder *d, struct flow *f)
 {
-	if (f->retired)
-		return;
+	struct reassembly *ra = &d->ra;
 	stream_destroy_flow(f);
 	f->retired = true;
-	d->ra.nlive--;
+	ra->nlive--;
+	/* The pointers to f, to redirect should realloc move it. */
+	struct flow **before = f->lru_prev ? &f->lru_prev->lru_next
+					   : &ra->lru_head;
+	struct flow **after = f->lru_next ? &f->lru_next->lru_prev
+					  : &ra->lru_tail;
+	struct flow **chain = &ra->buckets[f->hash & (ra->nbuckets - 1)];
+	while (*chain && *chain != f)
+		chain = &(*chain)->hash_next;
+	struct flow *g = realloc(f, FLOW_RETIRED_SIZE);
+	if (!g || g == f)
+		return;
+	*before = g;
+	*after = g;
+	if (*chain)
+		*chain = g;
 }
 
-static void flow_end(struct decoder *d, struct flow *f,
-		     const struct frame_ref *frame)
+static void flow_close(struct decoder *d, struct flow *f,
+		       const struct frame_ref *frame)
 {
 	close_dir(d, &f->dir[0], frame);
 	close_dir(d, &f->dir[1], frame);
-	flow_retire(d, f);
+}
+
+/* Ends a flow for good: closes it if still live, and frees it. */
+static void flow_drop(struct decoder *d, struct flow *f,
+		      const struct frame_ref *frame)
+{
+	if (!f->retired)
+		flow_close(d, f, frame);
+	flow_free(d, f);
 }
 
 static void endpoint_set(struct endpoint *e, int family, const uint8_t a[16],
@@ -354,8 +379,7 @@ static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 		struct flow *old = ra->lru_tail;
 		if (!old->retired)
 			d->stats.flows_evicted++;
-		flow_end(d, old, frame);
-		flow_free(d, old);
+		flow_drop(d, old, frame);
 	}
 	struct flow *f = calloc(1, sizeof *f);
 	if (!f) {
@@ -445,8 +469,7 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	    (f->retired || (f->dir[i].have_seq &&
 			    seg->seq + 1 != f->dir[i].base_seq))) {
 		/* The 4-tuple is used again by a new connection. */
-		flow_end(d, f, frame);
-		flow_free(d, f);
+		flow_drop(d, f, frame);
 		f = NULL;
 	}
 	if (f && f->retired) {
@@ -478,7 +501,8 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 
 	struct tcp_dir *t = &f->dir[i], *peer = &f->dir[!i];
 	if (flags & TCP_RST) {
-		flow_end(d, f, frame);
+		flow_close(d, f, frame);
+		flow_retire(d, f);
 		return;
 	}
 	uint32_t data_seq = seg->seq;
@@ -523,11 +547,8 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 
 void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 {
-	while (d->ra.lru_head) {
-		struct flow *f = d->ra.lru_head;
-		flow_end(d, f, last);
-		flow_free(d, f);
-	}
+	while (d->ra.lru_head)
+		flow_drop(d, d->ra.lru_head, last);
 }
 
 void reassembly_free(struct decoder *d)

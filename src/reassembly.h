@@ -66,16 +66,20 @@ struct flow_key {
 };
 
 struct flow {
+	/* A retired flow (closed, kept only to recognise its 4-tuple) is
+	 * shrunk to these first members. */
 	struct flow *hash_next;
 	struct flow *lru_prev, *lru_next;	/* most recent first */
 	struct flow_key key;	/* endpoint 0 = sender of dir[0] */
 	uint32_t hash;
-	struct tcp_dir dir[2];
+	bool retired;
+	/* live flows only */
 	const struct stream_proto *proto;	/* of the connection */
 	void *conn_state;
 	bool roles_guessed;
-	bool retired;		/* closed; kept only to recognise its tuple */
+	struct tcp_dir dir[2];
 };
+#define FLOW_RETIRED_SIZE offsetof(struct flow, proto)
 
 struct reassembly {
 	struct flow **buckets;
