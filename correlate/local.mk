@@ -7,9 +7,10 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/ingest_capture.c correlate/join.h correlate/join.c \
 	correlate/cmd_correlate.c
 nodist_libtapline_a_SOURCES = correlate/schema.c
+CLEANFILES += correlate/schema.c
 # New inputs are fingerprinted on a second thread while they are read.
 tapline_LDADD += -lpthread
-CLEANFILES += correlate/schema.c
+dist_man_MANS += man/tapline-correlate.1
 
 # The schema is kept as commented SQL and compiled in as one C string
 # (comments included: sqlite_master keeps them, so .schema shows them).
@@ -22,26 +23,26 @@ correlate/schema.c: $(srcdir)/correlate/schema.sql
 	    $(srcdir)/correlate/schema.sql; \
 	  echo ';'; } > $@-t && mv $@-t $@
 
-check_PROGRAMS += tests/unit/records_test
+# Unit tests: the record reader against hostile lines, JSON strings.
+check_PROGRAMS += tests/unit/records_test tests/unit/jbuf_test
 tests_unit_records_test_SOURCES = tests/unit/records_test.c tests/unit/tap.h
 tests_unit_records_test_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/records_test
+tests_unit_jbuf_test_SOURCES = tests/unit/jbuf_test.c tests/unit/tap.h
+tests_unit_jbuf_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/records_test tests/unit/jbuf_test
 
-# End to end on the lab (real glusterd, libgfapi, tapline record, tcpdump).
-TESTS += tests/correlate-lab.sh tests/correlate-cli.sh
-EXTRA_DIST += tests/correlate-lab.sh tests/correlate-cli.sh \
-	tests/correlate-hostile.rec
+# The command on the bundled session; end to end on the lab (real
+# glusterd, libgfapi, tapline record, tcpdump); under concurrency.
+TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh
+EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
+	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c
+
 EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
 	examples/gfapi-utimens.client.log examples/auth-failure.pcap \
 	examples/auth-failure.rec examples/auth-failure.client.log \
 	examples/mount-failure.pcap examples/mount-failure.rec \
 	examples/mount-failure.client.log
-dist_man_MANS += man/tapline-correlate.1
-check_PROGRAMS += tests/unit/jbuf_test
-tests_unit_jbuf_test_SOURCES = tests/unit/jbuf_test.c tests/unit/tap.h
-tests_unit_jbuf_test_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/jbuf_test
-# The correlator under concurrency (builds its own libgfapi client).
-TESTS += tests/correlate-load.sh
-EXTRA_DIST += tests/correlate-load.sh tests/correlate-load.c
+
+# Not in make check: bench/correlate-bench.sh (ratio to a bare INSERT loop).
+EXTRA_DIST += bench/correlate-bench.sh bench/pcap-grow.c bench/insert-peer.c
