@@ -6,6 +6,7 @@
 # tapsets/gfapi.spec, and the static callbacks of gluster_client.stp.
 # SKIPs when the debug build cannot be made here (no Debian archive).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+need_lab
 . "$top_srcdir/tests/stap-lib.sh"
 
 build=$top_srcdir/tests/lab/build-debug-gluster.sh

@@ -10,6 +10,7 @@
 # Brings its own lab up and down (LAB_NAME=stap<PID>); SKIPs only when the
 # lab cannot run here.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+need_lab
 . "$top_srcdir/tests/stap-lib.sh"
 
 LAB=$top_srcdir/tests/lab/lab.sh

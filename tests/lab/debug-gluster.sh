@@ -4,6 +4,7 @@
 # DWARF for what DWARF probing needs, and a real libgfapi client runs on
 # them against the lab: the same call sequence, the same results.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup.sh"
+need_lab
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (the lab)"
 unshare --net true 2>/dev/null ||

@@ -4,6 +4,7 @@
 # client's own log and the capture (tshark as the independent oracle), tear
 # down, and check that the host is left clean.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/setup.sh"
+need_lab
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces, glusterd)"
 unshare --net true 2>/dev/null ||
