@@ -97,6 +97,12 @@ tshark -r "$pcap" -Y 'rpc.msgtyp == 1 && (tcp.srcport == 24007 || (tcp.srcport >
 check "rpc.reply: the XIDs of the replies on the wire" \
 	sh -c "test -s '$TMP/wire-replies' && diff '$TMP/wire-replies' '$TMP/rec-replies'"
 check "no probe left behind" test -z "$(leftover_dead)"
+# the correlator (docs/record-format.md's reader) takes every line
+if "$TAPLINE" correlate --help >/dev/null 2>&1; then
+	check "tapline correlate reads the records: 0 malformed lines" \
+		sh -c "'$TAPLINE' correlate -o '$TMP/t.db' '$TMP/utimens.rec' '$pcap' 2>&1 |
+		       grep -q 'utimens.rec: records .* 0 malformed'"
+fi
 
 # --- auth-failure: SETVOLUME rejected with op_errno 13 ------------------
 rec="$TMP/auth.rec"
