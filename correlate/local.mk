@@ -46,3 +46,18 @@ EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 
 # Not in make check: bench/correlate-bench.sh (ratio to a bare INSERT loop).
 EXTRA_DIST += bench/correlate-bench.sh bench/pcap-grow.c bench/insert-peer.c
+
+# The record reader under libFuzzer (make fuzz) and, replayed over its
+# corpus without libFuzzer, in every build (tests/records-fuzz-replay.sh).
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_records
+noinst_PROGRAMS += tests/fuzz/fuzz_records
+tests_fuzz_fuzz_records_SOURCES = tests/fuzz/fuzz_records.c
+tests_fuzz_fuzz_records_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_records_LDFLAGS = $(FUZZ_LDFLAGS)
+endif
+check_PROGRAMS += tests/fuzz/replay_records
+tests_fuzz_replay_records_SOURCES = tests/fuzz/fuzz_records.c tests/fuzz/replay.c
+tests_fuzz_replay_records_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/records-fuzz-replay.sh
+EXTRA_DIST += tests/records-fuzz-replay.sh tests/fuzz/corpus/records
