@@ -523,11 +523,17 @@ static int find_tracefs(const char *want, char *out, size_t outlen)
 		return 0;
 	}
 	const char *dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < 2; i++) {
 		if (has_uprobe_events(dirs[i])) {
 			snprintf(out, outlen, "%s", dirs[i]);
 			return 0;
 		}
+		if (errno == EACCES || errno == EPERM) {
+			warnx("%s: permission denied: recording uprobes needs "
+			      "root (CAP_SYS_ADMIN)", dirs[i]);
+			return -1;
+		}
+	}
 	if (mount("nodev", dirs[0], "tracefs", 0, NULL) == 0 &&
 	    has_uprobe_events(dirs[0])) {
 		snprintf(out, outlen, "%s", dirs[0]);

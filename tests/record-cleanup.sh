@@ -63,6 +63,12 @@ check "--cleanup: the dead run's probes and instance are gone" \
 	test -z "$(leftovers "$rec")"
 
 # Clear errors.
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$TAPLINE" record -p 1 -o /dev/null 2>"$TMP/err" && st=0 || st=$?
+	check "not root: exit 1, 'permission denied'" \
+		sh -c "test $st = 1 && grep -q 'permission denied' '$TMP/err'"
+fi
 "$TAPLINE" record -q -p 999999999 -o /dev/null 2>"$TMP/err" && st=0 || st=$?
 check "no such process: exit 1 with a message" \
 	sh -c "test $st = 1 && grep -q 'no process' '$TMP/err'"
