@@ -19,11 +19,9 @@ struct capture_ingest {
 	struct db *db;
 	struct input_summary *sum;
 	bool failed;
-	/* The body JSON is rendered by output_json() into this stream. */
-	FILE *mem;
+	/* The body JSON is rendered by output_json_render() here. */
 	char *membuf;
 	size_t memsize;
-	struct output out;
 	struct {
 		uint64_t stream;
 		int64_t id;
@@ -401,10 +399,7 @@ static void on_message(void *user, const struct message *m)
 	}
 
 	/* The body: the decoder's JSON, as tapline decode -T json prints. */
-	fseeko(c->mem, 0, SEEK_SET);
-	output_json(&c->out, m);
-	fflush(c->mem);
-	off_t body_len = ftello(c->mem);
+	size_t body_len = output_json_render(m, &c->membuf, &c->memsize);
 	if (body_len > 0 && c->membuf[body_len - 1] == '\n')
 		body_len--;
 
@@ -489,7 +484,7 @@ static void on_message(void *user, const struct message *m)
 	}
 	db_bind_text(st, 29, m->info, m->info_len);
 	if (body_len > 0)
-		db_bind_text(st, 30, c->membuf, (size_t)body_len);
+		db_bind_text(st, 30, c->membuf, body_len);
 	if (call)
 		sqlite3_bind_int64(st, 31, call);
 	if (!db_done(c->db, st)) {
@@ -552,14 +547,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	}
 	c->db = db;
 	c->sum = sum;
-	c->mem = open_memstream(&c->membuf, &c->memsize);
-	if (!c->mem) {
-		fprintf(stderr, "tapline correlate: out of memory\n");
-		free(c);
-		return false;
-	}
-	output_init(&c->out, c->mem);
-	c->out.format = OUTPUT_JSON;
 	snprintf(sum->clock, sizeof sum->clock, "realtime");
 	sum->have_offset = true;
 	sum->clock_offset_ns = 0;
@@ -570,7 +557,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	if (!cap) {
 		snprintf(sum->error, sizeof sum->error, "%s", err);
 		sum->unreadable = true;
-		fclose(c->mem);
 		free(c->membuf);
 		free(c);
 		return true;
@@ -581,7 +567,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	if (!d) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		capture_close(cap);
-		fclose(c->mem);
 		free(c->membuf);
 		free(c);
 		return false;
@@ -608,7 +593,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	decoder_free(d);
 	capture_close(cap);
 	bool ok = !c->failed && finish(db, sum->id);
-	fclose(c->mem);
 	free(c->membuf);
 	free(c);
 	return ok;

@@ -4,7 +4,9 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -1017,111 +1019,268 @@ void json_string(FILE *out, const char *str, size_t len)
 	putc_unlocked('"', out);
 }
 
-static void json_cstr(FILE *out, const char *s)
+/* The JSON line is built in memory, then written with one call: stdio's
+ * per-call costs (printf parsing, the locks and copies of small writes)
+ * were most of the time the correlator spent on a message body. */
+struct jout {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static bool jout_grow(struct jout *j, size_t need)
 {
-	json_string(out, s, strlen(s));
+	if (j->oom)
+		return false;
+	size_t cap = j->cap ? j->cap : 4096;
+	while (cap - j->len < need) {
+		if (cap > SIZE_MAX / 2) {
+			j->oom = true;
+			return false;
+		}
+		cap *= 2;
+	}
+	char *p = realloc(j->p, cap);
+	if (!p) {
+		j->oom = true;
+		return false;
+	}
+	j->p = p;
+	j->cap = cap;
+	return true;
 }
 
-static void json_value(FILE *out, const struct field *f, const uint8_t *bytes)
+/* Room for n more bytes (or oom set, and false). */
+static inline bool jout_room(struct jout *j, size_t n)
+{
+	return j->cap - j->len >= n || jout_grow(j, n);
+}
+
+static inline void jout_put(struct jout *j, const char *s, size_t n)
+{
+	if (!jout_room(j, n))
+		return;
+	memcpy(j->p + j->len, s, n);
+	j->len += n;
+}
+
+#define JOUT_LIT(j, s) jout_put((j), (s), sizeof(s) - 1)
+
+static inline void jout_c(struct jout *j, char c)
+{
+	if (jout_room(j, 1))
+		j->p[j->len++] = c;
+}
+
+static void jout_cstr(struct jout *j, const char *s)
+{
+	jout_put(j, s, strlen(s));
+}
+
+static void jout_u64(struct jout *j, uint64_t v)
+{
+	if (jout_room(j, 24))
+		j->len += u64_dec(j->p + j->len, v);
+}
+
+static void jout_i64(struct jout *j, int64_t v)
+{
+	if (jout_room(j, 24))
+		j->len += i64_dec(j->p + j->len, v);
+}
+
+/* sec "." nine digits, quoted */
+static void jout_time(struct jout *j, int64_t sec, int64_t frac)
+{
+	if (!jout_room(j, 40))
+		return;
+	j->p[j->len++] = '"';
+	j->len += time_dec(j->p + j->len, sec, (uint32_t)frac);
+	j->p[j->len++] = '"';
+}
+
+/* As json_string(): valid UTF-8 passes through, control characters and
+ * invalid bytes are escaped (\u00XX at most: 6 bytes a byte). */
+static void jout_string(struct jout *j, const char *str, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	if (len > (SIZE_MAX - 2) / 6 || !jout_room(j, 6 * len + 2))
+		return;
+	const uint8_t *s = (const uint8_t *)str;
+	char *o = j->p + j->len;
+	size_t i = 0;
+	*o++ = '"';
+	while (i < len) {
+		uint8_t c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t u = utf8_len(s + i, len - i);
+			if (u) {
+				memcpy(o, s + i, u);
+				o += u;
+				i += u;
+				continue;
+			}
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\t': *o++ = 't'; break;
+		case '\r': *o++ = 'r'; break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = digits[c >> 4];
+			o[4] = digits[c & 15];
+			o += 5;
+			break;
+		}
+		i++;
+	}
+	*o++ = '"';
+	j->len = (size_t)(o - j->p);
+}
+
+static void jout_jcstr(struct jout *j, const char *s)
+{
+	jout_string(j, s, strlen(s));
+}
+
+static void jout_value(struct jout *j, const struct field *f,
+		       const uint8_t *bytes)
 {
 	static char val[2 * MSG_ARENA_SIZE + 8];
 	size_t n;
 	switch ((enum field_kind)f->kind) {
 	case FIELD_UINT:
 	case FIELD_ENUM:
+		jout_u64(j, f->v.u);
+		break;
 	case FIELD_INT:
 	case FIELD_ERRNO:
-		n = format_value(val, sizeof val, f, bytes, 0);
-		fwrite_unlocked(val, 1, n, out);
+		jout_i64(j, f->v.i);
 		break;
 	case FIELD_BOOL:
-		fputs_unlocked(f->v.u ? "true" : "false", out);
+		if (f->v.u)
+			JOUT_LIT(j, "true");
+		else
+			JOUT_LIT(j, "false");
 		break;
 	case FIELD_STR:
 	case FIELD_TREE:
-		json_string(out, (const char *)bytes, f->len);
+		jout_string(j, (const char *)bytes, f->len);
 		break;
 	default:
 		n = format_value(val, sizeof val, f, bytes, 0);
-		json_string(out, val, n);
+		jout_string(j, val, n);
 		break;
 	}
 }
 
-void output_json(struct output *o, const struct message *m)
+static void render_json(struct jout *j, const struct message *m)
 {
-	FILE *out = o->out;
 	char info[MSG_INFO_SIZE + 256], a[INET6_ADDRSTRLEN];
 	int64_t sec, frac;
 
 	split_ns(m->ts_ns, &sec, &frac);
-	fprintf(out, "{\"frame\":%" PRIu64 ",\"first_frame\":%" PRIu64
-		",\"time\":\"%" PRId64 ".%09" PRId64 "\"", m->frame,
-		m->first_frame, sec, frac);
-	format_addr(a, sizeof a, &m->src);
-	fprintf(out, ",\"src\":\"%s\",\"srcport\":%u", a, m->src.port);
-	format_addr(a, sizeof a, &m->dst);
-	fprintf(out, ",\"dst\":\"%s\",\"dstport\":%u", a, m->dst.port);
-	if (m->conversation)
-		fprintf(out, ",\"stream\":%" PRIu64, m->conversation - 1);
-	fputs_unlocked(",\"protocol\":", out);
-	json_cstr(out, m->protocol ? m->protocol : "");
-	fprintf(out, ",\"length\":%" PRIu32, m->length);
+	JOUT_LIT(j, "{\"frame\":");
+	jout_u64(j, m->frame);
+	JOUT_LIT(j, ",\"first_frame\":");
+	jout_u64(j, m->first_frame);
+	JOUT_LIT(j, ",\"time\":");
+	jout_time(j, sec, frac);
+	JOUT_LIT(j, ",\"src\":\"");
+	jout_put(j, a, format_addr(a, sizeof a, &m->src));
+	JOUT_LIT(j, "\",\"srcport\":");
+	jout_u64(j, m->src.port);
+	JOUT_LIT(j, ",\"dst\":\"");
+	jout_put(j, a, format_addr(a, sizeof a, &m->dst));
+	JOUT_LIT(j, "\",\"dstport\":");
+	jout_u64(j, m->dst.port);
+	if (m->conversation) {
+		JOUT_LIT(j, ",\"stream\":");
+		jout_u64(j, m->conversation - 1);
+	}
+	JOUT_LIT(j, ",\"protocol\":");
+	jout_jcstr(j, m->protocol ? m->protocol : "");
+	JOUT_LIT(j, ",\"length\":");
+	jout_u64(j, m->length);
 	if (m->verdict) {
 		char v[128];
-		format_verdict(v, sizeof v, m->verdict);
-		fputs_unlocked(",\"verdict\":", out);
-		json_cstr(out, v);
+		JOUT_LIT(j, ",\"verdict\":");
+		jout_string(j, v, format_verdict(v, sizeof v, m->verdict));
 		if (m->why) {
-			fputs_unlocked(",\"why\":", out);
-			json_cstr(out, m->why);
+			JOUT_LIT(j, ",\"why\":");
+			jout_jcstr(j, m->why);
 		}
 	}
 	size_t n = compose_info(info, sizeof info, m);
-	fputs_unlocked(",\"info\":", out);
-	json_string(out, info, n);
+	JOUT_LIT(j, ",\"info\":");
+	jout_string(j, info, n);
 	if (m->has_rpc) {
 		bool reply = m->msg_type == MSG_REPLY;
-		fprintf(out, ",\"rpc\":{\"xid\":\"0x%08" PRIx32 "\","
-			"\"type\":\"%s\"", m->xid, reply ? "reply" : "call");
+		JOUT_LIT(j, ",\"rpc\":{\"xid\":\"");
+		if (jout_room(j, 24))
+			j->len += hex_pad(j->p + j->len, m->xid, 8);
+		if (reply)
+			JOUT_LIT(j, "\",\"type\":\"reply\"");
+		else
+			JOUT_LIT(j, "\",\"type\":\"call\"");
 		if (!reply || m->call_frame) {
-			fprintf(out, ",\"program\":%" PRIu32, m->program);
+			JOUT_LIT(j, ",\"program\":");
+			jout_u64(j, m->program);
 			if (m->program_name) {
-				fputs_unlocked(",\"program_name\":", out);
-				json_cstr(out, m->program_name);
+				JOUT_LIT(j, ",\"program_name\":");
+				jout_jcstr(j, m->program_name);
 			}
-			fprintf(out, ",\"version\":%" PRIu32
-				",\"procedure\":%" PRIu32, m->version, m->proc);
+			JOUT_LIT(j, ",\"version\":");
+			jout_u64(j, m->version);
+			JOUT_LIT(j, ",\"procedure\":");
+			jout_u64(j, m->proc);
 			if (m->proc_name) {
-				fputs_unlocked(",\"procedure_name\":", out);
-				json_cstr(out, m->proc_name);
+				JOUT_LIT(j, ",\"procedure_name\":");
+				jout_jcstr(j, m->proc_name);
 			}
 		}
 		if (reply) {
-			if (m->call_frame)
-				fprintf(out, ",\"call_frame\":%" PRIu64,
-					m->call_frame);
-			if (m->latency_ns >= 0)
-				fprintf(out, ",\"latency\":\"%" PRId64 ".%09"
-					PRId64 "\"", m->latency_ns / 1000000000,
-					m->latency_ns % 1000000000);
-			fprintf(out, ",\"reply_state\":%" PRIu32, m->reply_state);
-			if (m->reply_state == 0)
-				fprintf(out, ",\"accept_state\":%" PRIu32,
-					m->accept_state);
+			if (m->call_frame) {
+				JOUT_LIT(j, ",\"call_frame\":");
+				jout_u64(j, m->call_frame);
+			}
+			if (m->latency_ns >= 0) {
+				JOUT_LIT(j, ",\"latency\":");
+				jout_time(j, m->latency_ns / 1000000000,
+					  m->latency_ns % 1000000000);
+			}
+			JOUT_LIT(j, ",\"reply_state\":");
+			jout_u64(j, m->reply_state);
+			if (m->reply_state == 0) {
+				JOUT_LIT(j, ",\"accept_state\":");
+				jout_u64(j, m->accept_state);
+			}
 		}
 		if (m->has_op) {
 			const char *en = errno_name(m->op_errno);
-			fprintf(out, ",\"op_ret\":%" PRId32 ",\"op_errno\":%"
-				PRId32, m->op_ret, m->op_errno);
-			if (en)
-				fprintf(out, ",\"op_errno_name\":\"%s\"", en);
+			JOUT_LIT(j, ",\"op_ret\":");
+			jout_i64(j, m->op_ret);
+			JOUT_LIT(j, ",\"op_errno\":");
+			jout_i64(j, m->op_errno);
+			if (en) {
+				JOUT_LIT(j, ",\"op_errno_name\":\"");
+				jout_cstr(j, en);
+				jout_c(j, '"');
+			}
 		}
-		putc_unlocked('}', out);
+		jout_c(j, '}');
 	}
 	/* The field list as a tree: subtrees hold their children in
 	 * "fields"; repeated names stay separate entries, in order. */
-	fputs_unlocked(",\"fields\":[", out);
+	JOUT_LIT(j, ",\"fields\":[");
 	unsigned depth = 0;
 	bool first = true;
 	for (unsigned i = 0; i < m->nfields; i++) {
@@ -1129,40 +1288,58 @@ void output_json(struct output *o, const struct message *m)
 		const uint8_t *bytes = field_bytes(m, f);
 		if (f->kind == FIELD_TREE_END) {
 			if (depth) {
-				fputs_unlocked("]}", out);
+				JOUT_LIT(j, "]}");
 				depth--;
 			}
 			first = false;
 			continue;
 		}
 		if (!first)
-			putc_unlocked(',', out);
+			jout_c(j, ',');
 		first = false;
-		fputs_unlocked("{\"name\":", out);
-		json_cstr(out, f->name ? f->name : "");
+		JOUT_LIT(j, "{\"name\":");
+		jout_jcstr(j, f->name ? f->name : "");
 		if (f->kind == FIELD_TREE) {
-			fputs_unlocked(",\"label\":", out);
-			json_string(out, (const char *)bytes, f->len);
-			fputs_unlocked(",\"fields\":[", out);
+			JOUT_LIT(j, ",\"label\":");
+			jout_string(j, (const char *)bytes, f->len);
+			JOUT_LIT(j, ",\"fields\":[");
 			depth++;
 			first = true;
 			continue;
 		}
-		fputs_unlocked(",\"value\":", out);
-		json_value(out, f, bytes);
+		JOUT_LIT(j, ",\"value\":");
+		jout_value(j, f, bytes);
 		if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
-			fputs_unlocked(",\"text\":", out);
-			json_cstr(out, f->text);
+			JOUT_LIT(j, ",\"text\":");
+			jout_jcstr(j, f->text);
 		} else if (f->kind == FIELD_FLAGS) {
-			fputs_unlocked(",\"text\":", out);
-			json_string(out, (const char *)bytes, f->len);
+			JOUT_LIT(j, ",\"text\":");
+			jout_string(j, (const char *)bytes, f->len);
 		}
-		putc_unlocked('}', out);
+		jout_c(j, '}');
 	}
 	/* A tree the decoder left open (full message) is closed here. */
 	while (depth--)
-		fputs_unlocked("]}", out);
-	fputs_unlocked("]}\n", out);
+		JOUT_LIT(j, "]}");
+	JOUT_LIT(j, "]}\n");
+}
+
+size_t output_json_render(const struct message *m, char **buf, size_t *cap)
+{
+	struct jout j = { *buf, 0, *buf ? *cap : 0, false };
+	render_json(&j, m);
+	*buf = j.p;
+	*cap = j.cap;
+	return j.oom ? 0 : j.len;
+}
+
+void output_json(struct output *o, const struct message *m)
+{
+	static char *buf;
+	static size_t cap;
+	size_t n = output_json_render(m, &buf, &cap);
+	if (n)
+		fwrite_unlocked(buf, 1, n, o->out);
 }
 
 /* ---- -T fields */

@@ -125,6 +125,11 @@ void output_message(struct output *o, const struct message *m);
 void output_summary(struct output *o, const struct message *m);
 void output_tree(struct output *o, const struct message *m);
 void output_json(struct output *o, const struct message *m);
+
+/* The JSON line output_json() writes (newline included), rendered into
+ * *buf, which is grown with realloc as needed (*cap its size; NULL and 0
+ * to start).  Returns its length; 0 when out of memory. */
+size_t output_json_render(const struct message *m, char **buf, size_t *cap);
 void output_fields(struct output *o, const struct message *m);
 
 /* Writes s as a JSON string literal (quotes included). */
