@@ -68,16 +68,23 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" program_name, version, proc, proc_name, reply_state,"
 		" accept_state, call_frame, latency_ns, op_ret, op_errno,"
 		" errno_name, gfid, pargfid, path, bname, verdict, why, info,"
-		" body, call) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
-		" ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+		" body, call, reply, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+		" ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+	[ST_MESSAGE_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM rpc_messages",
+	/* A connection's messages, counted while they stream in. */
+	[ST_CONV_COUNTS] =
+		"UPDATE conversations SET calls = calls + ?2,"
+		" replies = replies + ?3, first_ts_ns = min(first_ts_ns, ?4),"
+		" last_ts_ns = max(last_ts_ns, ?5) WHERE id = ?1",
 	/* A reply's call: the call of that XID that completed in the frame
 	 * the decoder matched it to, on the same connection. */
 	[ST_CALL_OF_REPLY] =
 		"SELECT id FROM rpc_messages WHERE input = ?1 AND frame = ?2"
 		" AND xid = ?3 AND msg_type = 'call' AND conversation = ?4"
 		" ORDER BY id DESC LIMIT 1",
-	/* Set while the call's page is still in the cache. */
+	/* A reply whose call was inserted already (it waited too long). */
 	[ST_SET_REPLY] =
 		"UPDATE rpc_messages SET reply = ?2 WHERE id = ?1 AND reply IS NULL",
 	[ST_CONV_CREDENTIAL] =

@@ -13,7 +13,44 @@
 #include "output.h"
 #include "tcp.h"
 
+#ifndef STREAM_CACHE
 #define STREAM_CACHE 1024
+#endif
+
+/* Columns of ST_MESSAGE_INSERT (its ?N). */
+enum {
+	COL_INPUT = 1, COL_FRAME, COL_FIRST_FRAME, COL_TS, COL_CONVERSATION,
+	COL_SRC, COL_DST, COL_LENGTH, COL_XID, COL_MSG_TYPE, COL_PROGRAM,
+	COL_PROGRAM_NAME, COL_VERSION, COL_PROC, COL_PROC_NAME,
+	COL_REPLY_STATE, COL_ACCEPT_STATE, COL_CALL_FRAME, COL_LATENCY,
+	COL_OP_RET, COL_OP_ERRNO, COL_ERRNO_NAME, COL_GFID, COL_PARGFID,
+	COL_PATH, COL_BNAME, COL_VERDICT, COL_WHY, COL_INFO, COL_BODY,
+	COL_CALL, COL_REPLY, COL_ID, MESSAGE_COLS = COL_ID
+};
+
+/* A message row not inserted yet.  A call waits in the queue (a little)
+ * for its reply, so that its reply column is set by the INSERT rather
+ * than by an UPDATE of a row written before; ids are given in decode
+ * order, so the rows and their ids are those of inserting at once. */
+struct pending_row {
+	struct {
+		int64_t i;
+		uint32_t off, len;
+		uint8_t type;	/* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+	} col[MESSAGE_COLS + 1];
+	bool call;		/* msg_type 'call' */
+	bool waiting;		/* a call whose reply is not seen yet */
+	char *text;		/* the text columns, one after the other */
+	size_t used, cap;
+};
+
+/* Rows and bytes the queue holds at most: a call without a reply goes
+ * in once this many messages came after it (its reply, if it comes, is
+ * then set by an UPDATE). */
+#ifndef QUEUE_ROWS	/* small ones test the edges */
+#define QUEUE_ROWS 512
+#endif
+#define QUEUE_BYTES (8u << 20)
 
 struct capture_ingest {
 	struct db *db;
@@ -26,7 +63,14 @@ struct capture_ingest {
 		uint64_t stream;
 		int64_t id;
 		int64_t cred_pid;	/* 0 none yet, -1 several seen */
+		/* Messages counted here, added to the row when it leaves. */
+		uint64_t calls, replies;
+		int64_t first_ts, last_ts;
 	} cache[STREAM_CACHE];
+	int64_t next_id;	/* rpc_messages.id of the next message */
+	struct pending_row queue[QUEUE_ROWS];
+	size_t head, count;	/* ring of queued rows, oldest at head */
+	size_t queued_bytes;
 };
 
 static void format_address(char *buf, size_t len, int family,
@@ -35,13 +79,6 @@ static void format_address(char *buf, size_t len, int family,
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf,
 		       (socklen_t)len))
 		snprintf(buf, len, "?");
-}
-
-static void format_endpoint(char *buf, size_t len, const struct endpoint *e)
-{
-	char a[INET6_ADDRSTRLEN];
-	format_address(a, sizeof a, e->family, e->addr);
-	snprintf(buf, len, e->family == 6 ? "[%s]:%u" : "%s:%u", a, e->port);
 }
 
 static void note_time(struct input_summary *sum, int64_t t)
@@ -174,6 +211,40 @@ static void track_handshake(struct capture_ingest *c,
 		c->failed = true;
 }
 
+/* Adds a cache slot's message counts and times to its conversation. */
+static bool flush_counts(struct capture_ingest *c, size_t slot)
+{
+	if (!c->cache[slot].calls && !c->cache[slot].replies)
+		return true;
+	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_COUNTS);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, c->cache[slot].id);
+	sqlite3_bind_int64(st, 2, (int64_t)c->cache[slot].calls);
+	sqlite3_bind_int64(st, 3, (int64_t)c->cache[slot].replies);
+	sqlite3_bind_int64(st, 4, c->cache[slot].first_ts);
+	sqlite3_bind_int64(st, 5, c->cache[slot].last_ts);
+	c->cache[slot].calls = c->cache[slot].replies = 0;
+	return db_done(c->db, st);
+}
+
+static void count_message(struct capture_ingest *c, const struct message *m)
+{
+	size_t slot = m->conversation % STREAM_CACHE;
+	if (!c->cache[slot].calls && !c->cache[slot].replies) {
+		c->cache[slot].first_ts = m->ts_ns;
+		c->cache[slot].last_ts = m->ts_ns;
+	}
+	if (m->msg_type == MSG_REPLY)
+		c->cache[slot].replies++;
+	else
+		c->cache[slot].calls++;
+	if (m->ts_ns < c->cache[slot].first_ts)
+		c->cache[slot].first_ts = m->ts_ns;
+	if (m->ts_ns > c->cache[slot].last_ts)
+		c->cache[slot].last_ts = m->ts_ns;
+}
+
 /* The conversations row of a message's connection. */
 static int64_t conversation_of(struct capture_ingest *c,
 			       const struct message *m)
@@ -236,6 +307,8 @@ static int64_t conversation_of(struct capture_ingest *c,
 		if (!db_done(c->db, st))
 			return -1;
 	}
+	if (c->cache[slot].id && !flush_counts(c, slot))
+		return -1;
 	c->cache[slot].stream = stream;
 	c->cache[slot].id = id;
 	c->cache[slot].cred_pid = 0;
@@ -332,27 +405,189 @@ static bool note_credential(struct capture_ingest *c, const struct message *m,
 	return db_done(c->db, st);
 }
 
-static void bind_gfid(sqlite3_stmt *st, int col, const struct message *m,
-		      const char *name)
+/* ---- the row of a message, kept until it is inserted */
+
+static void row_start(struct pending_row *r)
 {
-	const struct field *f = msg_find(m, name);
-	if (!f || f->kind != FIELD_GFID || f->len != 16)
-		return;
-	const uint8_t *g = field_bytes(m, f);
-	char s[40];
-	snprintf(s, sizeof s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", g[0], g[1], g[2], g[3], g[4],
-		 g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12], g[13],
-		 g[14], g[15]);
-	sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
+	for (int i = 1; i <= MESSAGE_COLS; i++)
+		r->col[i].type = SQLITE_NULL;
+	r->used = 0;
+	r->waiting = false;
 }
 
-static void bind_str_field(sqlite3_stmt *st, int col,
-			   const struct message *m, const char *name)
+static void row_int(struct pending_row *r, int col, int64_t v)
+{
+	r->col[col].type = SQLITE_INTEGER;
+	r->col[col].i = v;
+}
+
+/* False when out of memory. */
+static bool row_text(struct pending_row *r, int col, const char *s,
+		     size_t len)
+{
+	if (!s)
+		return true;
+	if (len > UINT32_MAX / 2)
+		return false;
+	if (r->cap - r->used < len) {
+		size_t cap = r->cap ? r->cap : 4096;
+		while (cap - r->used < len)
+			cap *= 2;
+		char *t = realloc(r->text, cap);
+		if (!t)
+			return false;
+		r->text = t;
+		r->cap = cap;
+	}
+	if (len)
+		memcpy(r->text + r->used, s, len);
+	r->col[col].type = SQLITE_TEXT;
+	r->col[col].off = (uint32_t)r->used;
+	r->col[col].len = (uint32_t)len;
+	r->used += len;
+	return true;
+}
+
+static bool row_cstr(struct pending_row *r, int col, const char *s)
+{
+	return !s || row_text(r, col, s, strlen(s));
+}
+
+static bool row_gfid(struct pending_row *r, int col, const struct message *m,
+		     const char *name)
+{
+	static const char digits[] = "0123456789abcdef";
+	const struct field *f = msg_find(m, name);
+	if (!f || f->kind != FIELD_GFID || f->len != 16)
+		return true;
+	const uint8_t *g = field_bytes(m, f);
+	char s[36];
+	size_t n = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			s[n++] = '-';
+		s[n++] = digits[g[i] >> 4];
+		s[n++] = digits[g[i] & 15];
+	}
+	return row_text(r, col, s, n);
+}
+
+static bool row_str_field(struct pending_row *r, int col,
+			  const struct message *m, const char *name)
 {
 	const struct field *f = msg_find(m, name);
 	if (f && f->kind == FIELD_STR)
-		db_bind_text(st, col, (const char *)field_bytes(m, f), f->len);
+		return row_text(r, col, (const char *)field_bytes(m, f),
+				f->len);
+	return true;
+}
+
+/* 'addr:port' ('[v6]:port'); IPv4 without printf, it is most of them. */
+static size_t endpoint_text(char *buf, const struct endpoint *e)
+{
+	size_t n = 0;
+	if (e->family == 6) {
+		char a[INET6_ADDRSTRLEN];
+		format_address(a, sizeof a, 6, e->addr);
+		n = (size_t)snprintf(buf, 64, "[%s]:", a);
+	} else {
+		for (int i = 0; i < 4; i++) {
+			unsigned v = e->addr[i];
+			if (v >= 100)
+				buf[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				buf[n++] = (char)('0' + v / 10 % 10);
+			buf[n++] = (char)('0' + v % 10);
+			buf[n++] = i < 3 ? '.' : ':';
+		}
+	}
+	char digits[8];
+	size_t d = 0;
+	unsigned port = e->port;
+	do {
+		digits[d++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	while (d)
+		buf[n++] = digits[--d];
+	return n;
+}
+
+static bool row_endpoint(struct pending_row *r, int col,
+			 const struct endpoint *e)
+{
+	char buf[80];
+	return row_text(r, col, buf, endpoint_text(buf, e));
+}
+
+/* Inserts the oldest queued row. */
+static bool insert_head(struct capture_ingest *c)
+{
+	struct pending_row *r = &c->queue[c->head];
+	sqlite3_stmt *st = db_stmt(c->db, ST_MESSAGE_INSERT);
+	if (!st)
+		return false;
+	for (int i = 1; i <= MESSAGE_COLS; i++) {
+		if (r->col[i].type == SQLITE_INTEGER)
+			sqlite3_bind_int64(st, i, r->col[i].i);
+		else if (r->col[i].type == SQLITE_TEXT)
+			sqlite3_bind_text(st, i, r->col[i].len ?
+					  r->text + r->col[i].off : "",
+					  (int)r->col[i].len, SQLITE_STATIC);
+	}
+	bool ok = db_done(c->db, st);
+	c->queued_bytes -= r->used;
+	if (r->cap > 256 * 1024) {	/* a huge body: give it back */
+		free(r->text);
+		r->text = NULL;
+		r->cap = 0;
+	}
+	c->head = (c->head + 1) % QUEUE_ROWS;
+	c->count--;
+	return ok;
+}
+
+/* Inserts the rows that need wait no longer: all of them at the end. */
+static bool drain(struct capture_ingest *c, bool all)
+{
+	while (c->count && (all || !c->queue[c->head].waiting ||
+			    c->count >= QUEUE_ROWS ||
+			    c->queued_bytes > QUEUE_BYTES))
+		if (!insert_head(c))
+			return false;
+	return true;
+}
+
+/* A reply's call: the call of that XID that completed in the frame the
+ * decoder matched it to, on the same connection, the latest if several.
+ * Queued rows are newer than inserted ones: looked at first.  Returns
+ * its id (0 none, -1 error); *queued its row when it is queued. */
+static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
+			     int64_t conv, struct pending_row **queued)
+{
+	*queued = NULL;
+	for (size_t k = c->count; k-- > 0;) {
+		struct pending_row *r = &c->queue[(c->head + k) % QUEUE_ROWS];
+		if (r->col[COL_FRAME].i == (int64_t)m->call_frame &&
+		    r->col[COL_XID].i == (int64_t)m->xid &&
+		    r->col[COL_CONVERSATION].i == conv && r->call) {
+			*queued = r;
+			return r->col[COL_ID].i;
+		}
+	}
+	sqlite3_stmt *q = db_stmt(c->db, ST_CALL_OF_REPLY);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, c->sum->id);
+	sqlite3_bind_int64(q, 2, (int64_t)m->call_frame);
+	sqlite3_bind_int64(q, 3, m->xid);
+	sqlite3_bind_int64(q, 4, conv);
+	int64_t call = 0;
+	int rc = db_row(c->db, q);
+	if (rc == 1)
+		call = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc < 0 ? -1 : call;
 }
 
 static void verdict_text(char *buf, size_t len, unsigned v)
@@ -376,6 +611,74 @@ static void verdict_text(char *buf, size_t len, unsigned v)
 				break;
 			used += (size_t)n;
 		}
+}
+
+/* The message's row, queued; false when out of memory. */
+static bool queue_row(struct capture_ingest *c, const struct message *m,
+		      int64_t conv, int64_t call, const char *body,
+		      size_t body_len)
+{
+	struct pending_row *r = &c->queue[(c->head + c->count) % QUEUE_ROWS];
+	bool reply = m->msg_type == MSG_REPLY;
+	bool known = !reply || m->call_frame;	/* program known from a call */
+	bool ok = true;
+	char verdict[96];
+	row_start(r);
+	r->call = !reply;
+	r->waiting = !reply;
+	row_int(r, COL_ID, c->next_id);
+	row_int(r, COL_INPUT, c->sum->id);
+	row_int(r, COL_FRAME, (int64_t)m->frame);
+	row_int(r, COL_FIRST_FRAME, (int64_t)m->first_frame);
+	row_int(r, COL_TS, m->ts_ns);
+	row_int(r, COL_CONVERSATION, conv);
+	ok &= row_endpoint(r, COL_SRC, &m->src);
+	ok &= row_endpoint(r, COL_DST, &m->dst);
+	row_int(r, COL_LENGTH, m->length);
+	row_int(r, COL_XID, m->xid);
+	ok &= row_cstr(r, COL_MSG_TYPE, reply ? "reply" : "call");
+	if (known) {
+		row_int(r, COL_PROGRAM, m->program);
+		ok &= row_cstr(r, COL_PROGRAM_NAME, m->program_name);
+		row_int(r, COL_VERSION, m->version);
+		row_int(r, COL_PROC, m->proc);
+		ok &= row_cstr(r, COL_PROC_NAME, m->proc_name);
+	}
+	if (reply) {
+		row_int(r, COL_REPLY_STATE, m->reply_state);
+		row_int(r, COL_ACCEPT_STATE, m->accept_state);
+		if (m->call_frame)
+			row_int(r, COL_CALL_FRAME, (int64_t)m->call_frame);
+		if (m->latency_ns >= 0)
+			row_int(r, COL_LATENCY, m->latency_ns);
+	}
+	if (m->has_op) {
+		row_int(r, COL_OP_RET, m->op_ret);
+		row_int(r, COL_OP_ERRNO, m->op_errno);
+		const char *en = errno_name(m->op_errno);
+		if (en && m->op_errno)
+			ok &= row_cstr(r, COL_ERRNO_NAME, en);
+	}
+	ok &= row_gfid(r, COL_GFID, m, "glusterfs.gfid");
+	ok &= row_gfid(r, COL_PARGFID, m, "glusterfs.pargfid");
+	ok &= row_str_field(r, COL_PATH, m, "glusterfs.path");
+	ok &= row_str_field(r, COL_BNAME, m, "glusterfs.bname");
+	if (m->verdict) {
+		verdict_text(verdict, sizeof verdict, m->verdict);
+		ok &= row_cstr(r, COL_VERDICT, verdict);
+		ok &= row_cstr(r, COL_WHY, m->why);
+	}
+	ok &= row_text(r, COL_INFO, m->info, m->info_len);
+	if (body_len > 0)
+		ok &= row_text(r, COL_BODY, body, body_len);
+	if (call)
+		row_int(r, COL_CALL, call);
+	if (!ok)
+		return false;
+	c->count++;
+	c->queued_bytes += r->used;
+	c->next_id++;
+	return true;
 }
 
 static void on_message(void *user, const struct message *m)
@@ -405,136 +708,62 @@ static void on_message(void *user, const struct message *m)
 
 	bool reply = m->msg_type == MSG_REPLY;
 	int64_t call = 0;
+	struct pending_row *call_row = NULL;
 	if (reply && m->call_frame) {
-		sqlite3_stmt *q = db_stmt(c->db, ST_CALL_OF_REPLY);
-		if (!q) {
-			c->failed = true;
-			return;
-		}
-		sqlite3_bind_int64(q, 1, c->sum->id);
-		sqlite3_bind_int64(q, 2, (int64_t)m->call_frame);
-		sqlite3_bind_int64(q, 3, m->xid);
-		sqlite3_bind_int64(q, 4, conv);
-		int rc = db_row(c->db, q);
-		if (rc == 1)
-			call = sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
-		if (rc < 0) {
+		call = call_of_reply(c, m, conv, &call_row);
+		if (call < 0) {
 			c->failed = true;
 			return;
 		}
 	}
-
-	sqlite3_stmt *st = db_stmt(c->db, ST_MESSAGE_INSERT);
-	if (!st) {
+	int64_t id = c->next_id;
+	if (!queue_row(c, m, conv, call, c->membuf, body_len)) {
+		fprintf(stderr, "tapline correlate: out of memory\n");
 		c->failed = true;
 		return;
 	}
-	char src[64], dst[64], verdict[96];
-	format_endpoint(src, sizeof src, &m->src);
-	format_endpoint(dst, sizeof dst, &m->dst);
-	bool known = !reply || m->call_frame;	/* program known from a call */
-	sqlite3_bind_int64(st, 1, c->sum->id);
-	sqlite3_bind_int64(st, 2, (int64_t)m->frame);
-	sqlite3_bind_int64(st, 3, (int64_t)m->first_frame);
-	sqlite3_bind_int64(st, 4, m->ts_ns);
-	sqlite3_bind_int64(st, 5, conv);
-	sqlite3_bind_text(st, 6, src, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, dst, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 8, m->length);
-	sqlite3_bind_int64(st, 9, m->xid);
-	sqlite3_bind_text(st, 10, reply ? "reply" : "call", -1, SQLITE_STATIC);
-	if (known) {
-		sqlite3_bind_int64(st, 11, m->program);
-		if (m->program_name)
-			sqlite3_bind_text(st, 12, m->program_name, -1,
-					  SQLITE_STATIC);
-		sqlite3_bind_int64(st, 13, m->version);
-		sqlite3_bind_int64(st, 14, m->proc);
-		if (m->proc_name)
-			sqlite3_bind_text(st, 15, m->proc_name, -1,
-					  SQLITE_STATIC);
-	}
-	if (reply) {
-		sqlite3_bind_int64(st, 16, m->reply_state);
-		sqlite3_bind_int64(st, 17, m->accept_state);
-		if (m->call_frame)
-			sqlite3_bind_int64(st, 18, (int64_t)m->call_frame);
-		if (m->latency_ns >= 0)
-			sqlite3_bind_int64(st, 19, m->latency_ns);
-	}
-	if (m->has_op) {
-		sqlite3_bind_int64(st, 20, m->op_ret);
-		sqlite3_bind_int64(st, 21, m->op_errno);
-		const char *en = errno_name(m->op_errno);
-		if (en && m->op_errno)
-			sqlite3_bind_text(st, 22, en, -1, SQLITE_STATIC);
-	}
-	bind_gfid(st, 23, m, "glusterfs.gfid");
-	bind_gfid(st, 24, m, "glusterfs.pargfid");
-	bind_str_field(st, 25, m, "glusterfs.path");
-	bind_str_field(st, 26, m, "glusterfs.bname");
-	if (m->verdict) {
-		verdict_text(verdict, sizeof verdict, m->verdict);
-		sqlite3_bind_text(st, 27, verdict, -1, SQLITE_TRANSIENT);
-		if (m->why)
-			sqlite3_bind_text(st, 28, m->why, -1, SQLITE_STATIC);
-		if (m->verdict & (MSG_MALFORMED | MSG_TRUNCATED))
-			c->sum->malformed++;
-	}
-	db_bind_text(st, 29, m->info, m->info_len);
-	if (body_len > 0)
-		db_bind_text(st, 30, c->membuf, body_len);
-	if (call)
-		sqlite3_bind_int64(st, 31, call);
-	if (!db_done(c->db, st)) {
-		c->failed = true;
-		return;
-	}
+	count_message(c, m);
 	c->sum->messages++;
-	if (call) {
-		st = db_stmt(c->db, ST_SET_REPLY);
+	if (m->verdict & (MSG_MALFORMED | MSG_TRUNCATED))
+		c->sum->malformed++;
+	if (call_row) {
+		/* The first reply is the call's reply. */
+		if (call_row->col[COL_REPLY].type == SQLITE_NULL)
+			row_int(call_row, COL_REPLY, id);
+		call_row->waiting = false;
+	} else if (call) {
+		sqlite3_stmt *st = db_stmt(c->db, ST_SET_REPLY);
 		if (!st) {
 			c->failed = true;
 			return;
 		}
 		sqlite3_bind_int64(st, 1, call);
-		sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(c->db->handle));
-		if (!db_done(c->db, st))
+		sqlite3_bind_int64(st, 2, id);
+		if (!db_done(c->db, st)) {
 			c->failed = true;
+			return;
+		}
 	}
+	if (!drain(c, false))
+		c->failed = true;
 }
 
-/* After the last message: conversation counts and times. */
-static const char *const finish_sql[] = {
-	/* One pass over each connection's messages. */
-	"UPDATE conversations SET (calls, replies, first_ts_ns, last_ts_ns) ="
-	" (SELECT count(*) FILTER (WHERE m.msg_type = 'call'),"
-	"  count(*) FILTER (WHERE m.msg_type = 'reply'),"
-	"  min(conversations.first_ts_ns, coalesce(min(m.ts_ns),"
-	"   conversations.first_ts_ns)),"
-	"  max(conversations.last_ts_ns, coalesce(max(m.ts_ns),"
-	"   conversations.last_ts_ns))"
-	"  FROM rpc_messages m WHERE m.conversation = conversations.id)"
-	" WHERE input = ?1",
-};
-
-static bool finish(struct db *db, int64_t input)
+/* After the last message: the queued rows, then each connection's
+ * message counts and times. */
+static bool finish(struct capture_ingest *c)
 {
-	for (size_t i = 0; i < sizeof finish_sql / sizeof finish_sql[0]; i++) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db->handle, finish_sql[i], -1, &st,
-				       NULL) != SQLITE_OK) {
-			db_report(db, finish_sql[i]);
+	if (!drain(c, true))
+		return false;
+	for (size_t slot = 0; slot < STREAM_CACHE; slot++)
+		if (c->cache[slot].id && !flush_counts(c, slot))
 			return false;
-		}
-		sqlite3_bind_int64(st, 1, input);
-		bool ok = db_done(db, st);
-		sqlite3_finalize(st);
-		if (!ok)
-			return false;
-	}
 	return true;
+}
+
+static void free_queue(struct capture_ingest *c)
+{
+	for (size_t i = 0; i < QUEUE_ROWS; i++)
+		free(c->queue[i].text);
 }
 
 bool ingest_capture(struct db *db, struct input_summary *sum,
@@ -547,6 +776,16 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	}
 	c->db = db;
 	c->sum = sum;
+	/* The ids SQLite would give: one more than the largest. */
+	sqlite3_stmt *st = db_stmt(db, ST_MESSAGE_NEXT_ID);
+	if (!st || db_row(db, st) != 1) {
+		if (st)
+			sqlite3_reset(st);
+		free(c);
+		return false;
+	}
+	c->next_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	snprintf(sum->clock, sizeof sum->clock, "realtime");
 	sum->have_offset = true;
 	sum->clock_offset_ns = 0;
@@ -592,7 +831,8 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	progress_end(prog);
 	decoder_free(d);
 	capture_close(cap);
-	bool ok = !c->failed && finish(db, sum->id);
+	bool ok = !c->failed && finish(c);
+	free_queue(c);
 	free(c->membuf);
 	free(c);
 	return ok;
