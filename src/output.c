@@ -136,6 +136,22 @@ void field_ref_init(struct field_ref *ref, const char *name)
 
 static size_t format_addr(char *buf, size_t len, const struct endpoint *e)
 {
+	if (e->family != 6 && len >= 16) {
+		/* dotted quad without inet_ntop's sprintf: one per message */
+		size_t n = 0;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = e->addr[i];
+			if (v >= 100)
+				buf[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				buf[n++] = (char)('0' + v / 10 % 10);
+			buf[n++] = (char)('0' + v % 10);
+			if (i < 3)
+				buf[n++] = '.';
+		}
+		buf[n] = '\0';
+		return n;
+	}
 	if (!inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, buf,
 		       (socklen_t)len))
 		snprintf(buf, len, "?");
@@ -676,7 +692,12 @@ static size_t compose_info(char *buf, size_t len, const struct message *m)
 #define PUT(...) (n += clamp(snprintf(buf + n, len - n, __VA_ARGS__), len - n))
 	buf[0] = '\0';
 	if (m->info_len) {
-		PUT("%.*s", (int)m->info_len, m->info);
+		/* as "%.*s" would, without printf */
+		n = strnlen(m->info, m->info_len);
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, m->info, n);
+		buf[n] = '\0';
 	} else if (m->has_rpc) {
 		bool reply = m->msg_type == MSG_REPLY;
 		if (!reply || m->call_frame) {
@@ -1111,6 +1132,27 @@ static void jout_string(struct jout *j, const char *str, size_t len)
 	size_t i = 0;
 	*o++ = '"';
 	while (i < len) {
+		/* Eight plain bytes at a time (no control, quote, backslash,
+		 * DEL or non-ASCII byte among them): most of a body. */
+		while (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			const uint64_t ones = 0x0101010101010101u;
+			const uint64_t high = 0x8080808080808080u;
+			uint64_t quote = w ^ (ones * '"');
+			uint64_t bslash = w ^ (ones * '\\');
+			uint64_t del = w ^ (ones * 0x7f);
+			uint64_t special = ((w - ones * 0x20) |
+					    (quote - ones) | (bslash - ones) |
+					    (del - ones) | w) & high;
+			if (special)
+				break;
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		uint8_t c = s[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			*o++ = (char)c;
