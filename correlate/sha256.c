@@ -2,6 +2,7 @@
 #include "sha256.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,80 @@ static void compress(uint32_t h[8], const uint8_t *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+/* The SHA extensions (Goldmont, Zen and later) do a block in a tenth of
+ * the time: fingerprinting then costs little beside decoding.  Checked
+ * at run time; compress() stays for everything else. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define HAVE_SHA_NI_CODE 1
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_sha_ni(uint32_t h[8], const uint8_t *p, size_t blocks)
+{
+	const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL,
+						 0x0405060700010203LL);
+	/* h as the instructions want it: ABEF and CDGH. */
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+	for (; blocks--; p += 64) {
+		__m128i abef_in = abef, cdgh_in = cdgh, w[16];
+		for (int i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+				(const __m128i *)(p + 16 * i)), byte_swap);
+		for (int i = 4; i < 16; i++) {
+			__m128i t = _mm_sha256msg1_epu32(w[i - 4], w[i - 3]);
+			t = _mm_add_epi32(t, _mm_alignr_epi8(w[i - 1], w[i - 2],
+							     4));
+			w[i] = _mm_sha256msg2_epu32(t, w[i - 1]);
+		}
+		for (int i = 0; i < 16; i++) {
+			__m128i wk = _mm_add_epi32(w[i], _mm_loadu_si128(
+				(const __m128i *)&round_constants[4 * i]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			wk = _mm_shuffle_epi32(wk, 0x0e);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);
+		}
+		abef = _mm_add_epi32(abef, abef_in);
+		cdgh = _mm_add_epi32(cdgh, cdgh_in);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static bool have_sha_ni(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		unsigned a, b, c, d;
+		known = __get_cpuid(1, &a, &b, &c, &d) &&
+			(c & bit_SSE4_1) && (c & bit_SSSE3) &&
+			__get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+			(b & (1u << 29));	/* SHA */
+	}
+	return known;
+}
+#endif
+
+static void compress_blocks(uint32_t h[8], const uint8_t *p, size_t blocks)
+{
+#ifdef HAVE_SHA_NI_CODE
+	if (have_sha_ni()) {
+		compress_sha_ni(h, p, blocks);
+		return;
+	}
+#endif
+	for (; blocks--; p += 64)
+		compress(h, p);
+}
+
 void sha256_init(struct sha256 *s)
 {
 	static const uint32_t initial[8] = {
@@ -80,11 +155,12 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 		len -= n;
 		if (s->fill < 64)
 			return;
-		compress(s->h, s->block);
+		compress_blocks(s->h, s->block, 1);
 		s->fill = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		compress(s->h, p);
+	compress_blocks(s->h, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	memcpy(s->block, p, len);
 	s->fill = len;
 }
