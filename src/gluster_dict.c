@@ -18,11 +18,16 @@
 
 void gluster_uuid_text(const uint8_t g[16], char out[37])
 {
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x",
-		 g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
-		 g[10], g[11], g[12], g[13], g[14], g[15]);
+	/* 8-4-4-4-12 lower-case hex, by table: this runs for every gfid. */
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	for (unsigned i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[g[i] >> 4];
+		*p++ = hex[g[i] & 15];
+	}
+	*p = '\0';
 }
 
 void gluster_op(struct message *m, struct cursor *c)
@@ -36,9 +41,14 @@ void gluster_op(struct message *m, struct cursor *c)
 	m->op_errno = err;
 	msg_add_int(m, "gluster.op_ret", ret);
 	msg_add_errno(m, "gluster.op_errno", err);
-	msg_info(m, " op_ret=%d op_errno=%d", ret, err);
-	if (err && errno_name(err))
-		msg_info(m, " %s", errno_name(err));
+	msg_info_put(m, " op_ret=", 8);
+	msg_info_int(m, ret);
+	msg_info_put(m, " op_errno=", 10);
+	msg_info_int(m, err);
+	if (err && errno_name(err)) {
+		msg_info_put(m, " ", 1);
+		msg_info_str(m, errno_name(err));
+	}
 }
 
 void gluster_gfid(struct message *m, struct cursor *c, const char *name,
@@ -51,7 +61,8 @@ void gluster_gfid(struct message *m, struct cursor *c, const char *name,
 	if (label) {
 		char text[37];
 		gluster_uuid_text(g, text);
-		msg_info(m, " %s=%s", label, text);
+		msg_info_label(m, label);
+		msg_info_put(m, text, 36);
 	}
 }
 

@@ -29,13 +29,27 @@ static void info_text(struct message *m, const char *label, const char *s,
 	}
 	if (len > n)
 		buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
-	msg_info(m, " %s=%.*s", label, (int)n, buf);
+	msg_info_label(m, label);
+	msg_info_put(m, buf, n);
 }
 
 static void info_time(struct message *m, const char *label, int64_t sec,
 		      uint32_t nsec)
 {
-	msg_info(m, " %s=%lld.%09u", label, (long long)sec, nsec);
+	char frac[10];
+	uint32_t ns = nsec;
+	/* "%09u": at least nine digits, zero padded */
+	if (ns > 999999999u) {
+		msg_info(m, " %s=%lld.%09u", label, (long long)sec, nsec);
+		return;
+	}
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		frac[i] = (char)('0' + ns % 10);
+	frac[9] = '\0';
+	msg_info_label(m, label);
+	msg_info_int(m, sec);
+	msg_info_put(m, ".", 1);
+	msg_info_put(m, frac, 9);
 }
 
 static const struct {
@@ -66,8 +80,10 @@ static void add_oflags(struct message *m, const char *name,
 	if (n >= sizeof text)
 		n = sizeof text - 1;
 	msg_add_flags(m, name, v, text);
-	if (label)
-		msg_info(m, " %s=%s", label, text);
+	if (label) {
+		msg_info_label(m, label);
+		msg_info_str(m, text);
+	}
 }
 
 static const char *const valid_names[] = {
@@ -188,7 +204,8 @@ static void dirlist(struct message *m, struct cursor *c, bool plus, bool v4)
 		msg_close(m);
 	}
 	msg_add_int(m, "glusterfs.entries", n);
-	msg_info(m, " entries=%u", n);
+	msg_info_put(m, " entries=", 9);
+	msg_info_uint(m, n);
 }
 
 static void locklist(struct message *m, struct cursor *c)
@@ -257,8 +274,10 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_uint(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=%u", it->label, v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_uint(m, v);
+		}
 		break;
 	}
 	case I_I32: {
@@ -266,8 +285,10 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_int(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=%d", it->label, v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_int(m, v);
+		}
 		break;
 	}
 	case I_HEX32: {
@@ -275,8 +296,11 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_hex(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=0x%x", it->label, v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_put(m, "0x", 2);
+			msg_info_hex(m, v);
+		}
 		break;
 	}
 	case I_MODE: {
@@ -284,8 +308,11 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_uint(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=0%o", it->label, v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_put(m, "0", 1);
+			msg_info_oct(m, v);
+		}
 		break;
 	}
 	case I_U64: {
@@ -293,9 +320,10 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_uint(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=%llu", it->label,
-				 (unsigned long long)v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_uint(m, v);
+		}
 		break;
 	}
 	case I_I64: {
@@ -303,8 +331,10 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!cursor_ok(c))
 			break;
 		msg_add_int(m, it->name, v);
-		if (it->label)
-			msg_info(m, " %s=%lld", it->label, (long long)v);
+		if (it->label) {
+			msg_info_label(m, it->label);
+			msg_info_int(m, v);
+		}
 		break;
 	}
 	case I_OFLAGS: {

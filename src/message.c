@@ -39,6 +39,85 @@ void msg_info(struct message *m, const char *fmt, ...)
 	m->info_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
+void msg_info_put(struct message *m, const char *s, size_t n)
+{
+	size_t room = sizeof m->info - m->info_len;
+	if (room <= 1)
+		return;
+	if (n > room - 1)
+		n = room - 1;
+	memcpy(m->info + m->info_len, s, n);
+	m->info_len += n;
+	m->info[m->info_len] = '\0';
+}
+
+void msg_info_strn(struct message *m, const char *s, size_t n)
+{
+	msg_info_put(m, s, strnlen(s, n));
+}
+
+void msg_info_str(struct message *m, const char *s)
+{
+	msg_info_put(m, s, strlen(s));
+}
+
+/* v in base 8, 10 or 16 (lower case), written backwards from end. */
+static char *digits(char *end, uint64_t v, unsigned base)
+{
+	static const char hex[] = "0123456789abcdef";
+	do {
+		*--end = hex[v % base];
+		v /= base;
+	} while (v);
+	return end;
+}
+
+void msg_info_uint(struct message *m, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof buf;
+	char *p = digits(end, v, 10);
+	msg_info_put(m, p, (size_t)(end - p));
+}
+
+void msg_info_int(struct message *m, int64_t v)
+{
+	char buf[24], *end = buf + sizeof buf;
+	char *p = digits(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10);
+	if (v < 0)
+		*--p = '-';
+	msg_info_put(m, p, (size_t)(end - p));
+}
+
+void msg_info_hex(struct message *m, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof buf;
+	char *p = digits(end, v, 16);
+	msg_info_put(m, p, (size_t)(end - p));
+}
+
+void msg_info_oct(struct message *m, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof buf;
+	char *p = digits(end, v, 8);
+	msg_info_put(m, p, (size_t)(end - p));
+}
+
+void msg_info_label(struct message *m, const char *label)
+{
+	size_t n = strlen(label);
+	char buf[64];
+	if (n > sizeof buf - 2) {
+		msg_info_put(m, " ", 1);
+		msg_info_put(m, label, n);
+		msg_info_put(m, "=", 1);
+		return;
+	}
+	buf[0] = ' ';
+	memcpy(buf + 1, label, n);
+	buf[n + 1] = '=';
+	msg_info_put(m, buf, n + 2);
+}
+
 static struct field *add_field(struct message *m, const char *name,
 			       enum field_kind kind)
 {

@@ -116,6 +116,19 @@ void msg_mark(struct message *m, unsigned verdict, const char *why);
 void msg_info(struct message *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* printf-free appenders for hot paths; the same bounds as msg_info
+ * (text past the summary's room is dropped, never overflows). */
+void msg_info_put(struct message *m, const char *s, size_t n);
+/* s up to its first NUL or n bytes, as printf's "%.*s" does. */
+void msg_info_strn(struct message *m, const char *s, size_t n);
+void msg_info_str(struct message *m, const char *s);
+void msg_info_uint(struct message *m, uint64_t v);	/* "%llu" */
+void msg_info_int(struct message *m, int64_t v);	/* "%lld" */
+void msg_info_hex(struct message *m, uint64_t v);	/* "%llx" */
+void msg_info_oct(struct message *m, uint64_t v);	/* "%llo" */
+/* " label=" */
+void msg_info_label(struct message *m, const char *label);
+
 /* Field adders return the field, or NULL when the message is full (then
  * MSG_FIELDS_FULL is marked; callers need not check). */
 struct field *msg_add_uint(struct message *m, const char *name, uint64_t v);

@@ -281,8 +281,11 @@ static void info_head(struct message *m, const struct rpc_program *prog,
 		      const struct rpc_proc *row, uint32_t program,
 		      uint32_t version, uint32_t proc)
 {
-	if (prog && row)
-		msg_info(m, "%s %s", prog->tag, row->name);
+	if (prog && row) {
+		msg_info_str(m, prog->tag);
+		msg_info_put(m, " ", 1);
+		msg_info_str(m, row->name);
+	}
 	else if (prog)
 		msg_info(m, "%s proc-%u", prog->tag, proc);
 	else
@@ -334,7 +337,7 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 							  m->version);
 	info_head(m, prog, rpc_find_proc(prog, m->proc), m->program,
 		  m->version, m->proc);
-	msg_info(m, " Call");
+	msg_info_put(m, " Call", 5);
 	if (conn) {
 		struct rpc_pending e = {
 			.xid = m->xid, .program = m->program,
@@ -396,8 +399,9 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 			rpc_find_program(m->program, m->version);
 		info_head(m, prog, rpc_find_proc(prog, m->proc), m->program,
 			  m->version, m->proc);
-		msg_info(m, " Reply (Call In %llu)",
-			 (unsigned long long)m->call_frame);
+		msg_info_put(m, " Reply (Call In ", 16);
+		msg_info_uint(m, m->call_frame);
+		msg_info_put(m, ")", 1);
 	} else {
 		msg_info(m, "Reply (call not seen)");
 	}
