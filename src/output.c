@@ -1193,6 +1193,38 @@ static void jout_jcstr(struct jout *j, const char *s)
 	jout_string(j, s, strlen(s));
 }
 
+/* Field names are the decoders' string constants: a few hundred, each
+ * met again and again.  Their quoted form is kept by address (the
+ * name's bytes never change), so most names are one copy. */
+#define NAME_CACHE 1024
+static struct {
+	const char *name;
+	char *quoted;
+	size_t len;
+} name_cache[NAME_CACHE];
+
+static void jout_name(struct jout *j, const char *name)
+{
+	size_t slot = ((uintptr_t)name >> 3) % NAME_CACHE;
+	if (name_cache[slot].name == name) {
+		jout_put(j, name_cache[slot].quoted, name_cache[slot].len);
+		return;
+	}
+	size_t start = j->len;
+	jout_jcstr(j, name);
+	if (j->oom)
+		return;
+	size_t len = j->len - start;
+	char *quoted = malloc(len);
+	if (!quoted)
+		return;
+	memcpy(quoted, j->p + start, len);
+	free(name_cache[slot].quoted);
+	name_cache[slot].name = name;
+	name_cache[slot].quoted = quoted;
+	name_cache[slot].len = len;
+}
+
 static void jout_value(struct jout *j, const struct field *f,
 		       const uint8_t *bytes)
 {
@@ -1340,7 +1372,7 @@ static void render_json(struct jout *j, const struct message *m)
 			jout_c(j, ',');
 		first = false;
 		JOUT_LIT(j, "{\"name\":");
-		jout_jcstr(j, f->name ? f->name : "");
+		jout_name(j, f->name ? f->name : "");
 		if (f->kind == FIELD_TREE) {
 			JOUT_LIT(j, ",\"label\":");
 			jout_string(j, (const char *)bytes, f->len);
