@@ -458,6 +458,9 @@ int cmd_decode(int argc, char **argv)
 	}
 	struct decoder_options opts;
 	decoder_default_options(&opts);
+	/* fields, -q and --list-fields never show the summary text */
+	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
+			  run.out.format == OUTPUT_NONE || list_fields;
 	struct decoder *dec = decoder_new(&opts, on_message, &run);
 	if (!dec) {
 		fprintf(stderr, "tapline decode: out of memory\n");

@@ -26,6 +26,7 @@ void decoder_default_options(struct decoder_options *opts)
 	opts->max_flow_buffer = 4u << 20;
 	opts->max_total_buffer = 48u << 20;
 	opts->max_flows = 65536;
+	opts->no_summary = false;
 }
 
 struct decoder *decoder_new(const struct decoder_options *opts,

@@ -15,6 +15,7 @@
 #ifndef TAPLINE_DECODER_H
 #define TAPLINE_DECODER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct decoder_options {
 	size_t max_flow_buffer;	/* out-of-order bytes per direction (4 MiB) */
 	size_t max_total_buffer;/* out-of-order bytes in all flows (48 MiB) */
 	size_t max_flows;	/* live connections tracked (65536) */
+	bool no_summary;	/* messages carry no info text: the consumer
+				 * never reads it (false) */
 };
 
 /* Defaults as documented above. */

@@ -30,6 +30,26 @@ void gluster_uuid_text(const uint8_t g[16], char out[37])
 	*p = '\0';
 }
 
+/* "NAME: N pairs", cut to 63 bytes as snprintf would. */
+static void dict_label(char out[64], const char *name, uint32_t n)
+{
+	char num[16], *end = num + sizeof num, *p = end;
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	size_t at = 0;
+	const char *parts[] = { name, ": ", NULL, " pairs" };
+	for (int i = 0; i < 4; i++) {
+		const char *s = parts[i] ? parts[i] : p;
+		size_t l = parts[i] ? strlen(s) : (size_t)(end - p);
+		if (l > 63 - at)
+			l = 63 - at;
+		memcpy(out + at, s, l);
+		at += l;
+	}
+	out[at] = '\0';
+}
+
 void gluster_op(struct message *m, struct cursor *c)
 {
 	int32_t ret = xdr_i32(c);
@@ -58,7 +78,7 @@ void gluster_gfid(struct message *m, struct cursor *c, const char *name,
 	if (!g)
 		return;
 	msg_add_gfid(m, name, g);
-	if (label) {
+	if (label && !m->no_info) {
 		char text[37];
 		gluster_uuid_text(g, text);
 		msg_info_label(m, label);
@@ -97,7 +117,7 @@ void gluster_dict3_bytes(struct message *m, struct cursor *outer,
 	struct cursor c = cursor_init(p, len);
 	uint32_t count = cursor_be32(&c);
 	char label[64];
-	snprintf(label, sizeof label, "%s: %u pairs", name, count);
+	dict_label(label, name, count);
 	msg_open(m, name, label);
 	if (count > DICT_MAX_PAIRS)
 		cursor_malformed(&c, "dict count beyond any real dict");
@@ -161,7 +181,7 @@ void gluster_dict4(struct message *m, struct cursor *c, const char *name)
 	if (n == 0)
 		return;
 	char label[64];
-	snprintf(label, sizeof label, "%s: %u pairs", name, n);
+	dict_label(label, name, n);
 	msg_open(m, name, label);
 	msg_add_uint(m, "glusterfs.dict_xdr_size", xdr_size);
 	for (uint32_t i = 0; i < n && cursor_ok(c); i++) {

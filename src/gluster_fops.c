@@ -70,15 +70,19 @@ static void add_oflags(struct message *m, const char *name,
 	static const char *const acc[] = {
 		"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE",
 	};
+	/* every name together fits: no bound to check but the table's */
 	char text[256];
-	size_t n = (size_t)snprintf(text, sizeof text, "%s", acc[v & 3]);
+	size_t n = strlen(acc[v & 3]);
+	memcpy(text, acc[v & 3], n);
 	for (size_t i = 0; i < sizeof oflag_names / sizeof oflag_names[0];
 	     i++)
-		if (v & oflag_names[i].bit && n < sizeof text)
-			n += (size_t)snprintf(text + n, sizeof text - n, "|%s",
-					      oflag_names[i].name);
-	if (n >= sizeof text)
-		n = sizeof text - 1;
+		if (v & oflag_names[i].bit) {
+			size_t l = strlen(oflag_names[i].name);
+			text[n++] = '|';
+			memcpy(text + n, oflag_names[i].name, l);
+			n += l;
+		}
+	text[n] = '\0';
 	msg_add_flags(m, name, v, text);
 	if (label) {
 		msg_info_label(m, label);

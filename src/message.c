@@ -28,7 +28,7 @@ void msg_mark(struct message *m, unsigned verdict, const char *why)
 void msg_info(struct message *m, const char *fmt, ...)
 {
 	size_t room = sizeof m->info - m->info_len;
-	if (room <= 1)
+	if (room <= 1 || m->no_info)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -42,7 +42,7 @@ void msg_info(struct message *m, const char *fmt, ...)
 void msg_info_put(struct message *m, const char *s, size_t n)
 {
 	size_t room = sizeof m->info - m->info_len;
-	if (room <= 1)
+	if (room <= 1 || m->no_info)
 		return;
 	if (n > room - 1)
 		n = room - 1;
@@ -53,11 +53,15 @@ void msg_info_put(struct message *m, const char *s, size_t n)
 
 void msg_info_strn(struct message *m, const char *s, size_t n)
 {
+	if (m->no_info)
+		return;
 	msg_info_put(m, s, strnlen(s, n));
 }
 
 void msg_info_str(struct message *m, const char *s)
 {
+	if (m->no_info)
+		return;
 	msg_info_put(m, s, strlen(s));
 }
 
@@ -74,6 +78,8 @@ static char *digits(char *end, uint64_t v, unsigned base)
 
 void msg_info_uint(struct message *m, uint64_t v)
 {
+	if (m->no_info)
+		return;
 	char buf[24], *end = buf + sizeof buf;
 	char *p = digits(end, v, 10);
 	msg_info_put(m, p, (size_t)(end - p));
@@ -81,6 +87,8 @@ void msg_info_uint(struct message *m, uint64_t v)
 
 void msg_info_int(struct message *m, int64_t v)
 {
+	if (m->no_info)
+		return;
 	char buf[24], *end = buf + sizeof buf;
 	char *p = digits(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10);
 	if (v < 0)
@@ -90,6 +98,8 @@ void msg_info_int(struct message *m, int64_t v)
 
 void msg_info_hex(struct message *m, uint64_t v)
 {
+	if (m->no_info)
+		return;
 	char buf[24], *end = buf + sizeof buf;
 	char *p = digits(end, v, 16);
 	msg_info_put(m, p, (size_t)(end - p));
@@ -97,6 +107,8 @@ void msg_info_hex(struct message *m, uint64_t v)
 
 void msg_info_oct(struct message *m, uint64_t v)
 {
+	if (m->no_info)
+		return;
 	char buf[24], *end = buf + sizeof buf;
 	char *p = digits(end, v, 8);
 	msg_info_put(m, p, (size_t)(end - p));
@@ -104,6 +116,8 @@ void msg_info_oct(struct message *m, uint64_t v)
 
 void msg_info_label(struct message *m, const char *label)
 {
+	if (m->no_info)
+		return;
 	size_t n = strlen(label);
 	char buf[64];
 	if (n > sizeof buf - 2) {

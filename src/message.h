@@ -98,6 +98,11 @@ struct message {
 	bool has_op;			/* op_ret/op_errno present */
 	int32_t op_ret, op_errno;
 
+	/* Set by the decoder when no consumer reads the summary: then the
+	 * msg_info* calls do nothing (info stays empty), a saving, since
+	 * formatting the summary is most of the decoding work. */
+	bool no_info;
+
 	/* One-line summary after the protocol and program names. */
 	char info[MSG_INFO_SIZE];
 	size_t info_len;

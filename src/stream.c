@@ -50,6 +50,7 @@ struct message *stream_scratch_message(struct stream_dir *dir)
 {
 	struct message *m = dir->decoder->scratch;
 	msg_reset(m);
+	m->no_info = dir->decoder->opts.no_summary;
 	return m;
 }
 
