@@ -1723,6 +1723,10 @@ int recorder_run(const struct recorder_options *opt)
 	if (r->malformed_pages)
 		warnx("%llu malformed buffer page(s) skipped",
 		      (unsigned long long)r->malformed_pages);
+	if (r->tgid_unknown)
+		warnx("%llu thread(s) exited before their events were read and "
+		      "the kernel had no note of their process: their pid "
+		      "column is the thread id", (unsigned long long)r->tgid_unknown);
 	if (fflush(r->out) != 0 || r->out_failed) {
 		if (!(stop_signal && errno == EPIPE))
 			warnx("writing records: %s", strerror(errno));
