@@ -135,16 +135,7 @@ void msg_info_label(struct message *m, const char *label)
 static struct field *add_field(struct message *m, const char *name,
 			       enum field_kind kind)
 {
-	if (m->nfields >= MSG_MAX_FIELDS) {
-		m->verdict |= MSG_FIELDS_FULL;
-		return NULL;
-	}
-	struct field *f = &m->fields[m->nfields++];
-	memset(f, 0, sizeof *f);
-	f->name = name;
-	f->kind = (uint8_t)kind;
-	f->depth = m->depth;
-	return f;
+	return msg_field_slot(m, name, kind);
 }
 
 /* Copies len bytes into the arena; false (and FIELDS_FULL) when no room. */
@@ -162,38 +153,6 @@ static bool arena_copy(struct message *m, struct field *f, const void *p,
 		memcpy(m->arena + m->arena_used, p, len);
 	m->arena_used += len;
 	return true;
-}
-
-struct field *msg_add_uint(struct message *m, const char *name, uint64_t v)
-{
-	struct field *f = add_field(m, name, FIELD_UINT);
-	if (f)
-		f->v.u = v;
-	return f;
-}
-
-struct field *msg_add_hex(struct message *m, const char *name, uint64_t v)
-{
-	struct field *f = add_field(m, name, FIELD_HEX);
-	if (f)
-		f->v.u = v;
-	return f;
-}
-
-struct field *msg_add_int(struct message *m, const char *name, int64_t v)
-{
-	struct field *f = add_field(m, name, FIELD_INT);
-	if (f)
-		f->v.i = v;
-	return f;
-}
-
-struct field *msg_add_bool(struct message *m, const char *name, bool v)
-{
-	struct field *f = add_field(m, name, FIELD_BOOL);
-	if (f)
-		f->v.u = v;
-	return f;
 }
 
 static struct field *add_blob(struct message *m, const char *name,
@@ -230,17 +189,6 @@ struct field *msg_add_time(struct message *m, const char *name, int64_t sec,
 	if (f) {
 		f->v.t.sec = sec;
 		f->v.t.nsec = nsec;
-	}
-	return f;
-}
-
-struct field *msg_add_enum(struct message *m, const char *name, uint64_t v,
-			   const char *value_name)
-{
-	struct field *f = add_field(m, name, FIELD_ENUM);
-	if (f) {
-		f->v.u = v;
-		f->text = value_name;
 	}
 	return f;
 }

@@ -136,10 +136,59 @@ void msg_info_label(struct message *m, const char *label);
 
 /* Field adders return the field, or NULL when the message is full (then
  * MSG_FIELDS_FULL is marked; callers need not check). */
-struct field *msg_add_uint(struct message *m, const char *name, uint64_t v);
-struct field *msg_add_hex(struct message *m, const char *name, uint64_t v);
-struct field *msg_add_int(struct message *m, const char *name, int64_t v);
-struct field *msg_add_bool(struct message *m, const char *name, bool v);
+/* The next field slot, or NULL (and FIELDS_FULL) when the table is
+ * full; inline with the scalar adders below, which run for nearly every
+ * word a decoder reads. */
+static inline struct field *msg_field_slot(struct message *m,
+					   const char *name,
+					   enum field_kind kind)
+{
+	if (m->nfields >= MSG_MAX_FIELDS) {
+		m->verdict |= MSG_FIELDS_FULL;
+		return NULL;
+	}
+	struct field *f = &m->fields[m->nfields++];
+	*f = (struct field){ .name = name, .kind = (uint8_t)kind,
+			     .depth = m->depth };
+	return f;
+}
+
+static inline struct field *msg_add_uint(struct message *m,
+					 const char *name, uint64_t v)
+{
+	struct field *f = msg_field_slot(m, name, FIELD_UINT);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+static inline struct field *msg_add_hex(struct message *m, const char *name,
+					uint64_t v)
+{
+	struct field *f = msg_field_slot(m, name, FIELD_HEX);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
+static inline struct field *msg_add_int(struct message *m, const char *name,
+					int64_t v)
+{
+	struct field *f = msg_field_slot(m, name, FIELD_INT);
+	if (f)
+		f->v.i = v;
+	return f;
+}
+
+static inline struct field *msg_add_bool(struct message *m,
+					 const char *name, bool v)
+{
+	struct field *f = msg_field_slot(m, name, FIELD_BOOL);
+	if (f)
+		f->v.u = v;
+	return f;
+}
+
 struct field *msg_add_str(struct message *m, const char *name,
 			  const void *s, size_t len);
 struct field *msg_add_bytes(struct message *m, const char *name,
@@ -148,8 +197,17 @@ struct field *msg_add_gfid(struct message *m, const char *name,
 			   const uint8_t gfid[16]);
 struct field *msg_add_time(struct message *m, const char *name,
 			   int64_t sec, uint32_t nsec);
-struct field *msg_add_enum(struct message *m, const char *name, uint64_t v,
-			   const char *value_name);
+static inline struct field *msg_add_enum(struct message *m,
+					 const char *name, uint64_t v,
+					 const char *value_name)
+{
+	struct field *f = msg_field_slot(m, name, FIELD_ENUM);
+	if (f) {
+		f->v.u = v;
+		f->text = value_name;
+	}
+	return f;
+}
 struct field *msg_add_errno(struct message *m, const char *name, int64_t e);
 struct field *msg_add_flags(struct message *m, const char *name, uint64_t v,
 			    const char *names);

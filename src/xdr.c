@@ -1,27 +1,6 @@
 /* xdr.c - XDR primitives over a bounds-checked cursor. */
 #include "xdr.h"
 
-uint32_t xdr_u32(struct cursor *c)
-{
-	return cursor_be32(c);
-}
-
-int32_t xdr_i32(struct cursor *c)
-{
-	return (int32_t)cursor_be32(c);
-}
-
-uint64_t xdr_u64(struct cursor *c)
-{
-	uint64_t v = cursor_be64(c);
-	return cursor_ok(c) ? v : 0;	/* not half a value */
-}
-
-int64_t xdr_i64(struct cursor *c)
-{
-	return (int64_t)xdr_u64(c);
-}
-
 bool xdr_bool(struct cursor *c)
 {
 	uint32_t v = cursor_be32(c);

@@ -21,10 +21,27 @@
 #define XDR_MAX_NAME 4096u		/* names and paths */
 #define XDR_MAX_LIST 65536u		/* entries of one linked list */
 
-uint32_t xdr_u32(struct cursor *c);
-int32_t xdr_i32(struct cursor *c);
-uint64_t xdr_u64(struct cursor *c);
-int64_t xdr_i64(struct cursor *c);
+/* Inline: they run for every word of every message. */
+static inline uint32_t xdr_u32(struct cursor *c)
+{
+	return cursor_be32(c);
+}
+
+static inline int32_t xdr_i32(struct cursor *c)
+{
+	return (int32_t)cursor_be32(c);
+}
+
+static inline uint64_t xdr_u64(struct cursor *c)
+{
+	uint64_t v = cursor_be64(c);
+	return cursor_ok(c) ? v : 0;	/* not half a value */
+}
+
+static inline int64_t xdr_i64(struct cursor *c)
+{
+	return (int64_t)xdr_u64(c);
+}
 
 /* An XDR bool (also the "more entries" flag of optional-data lists):
  * anything but 0 or 1 is malformed. */
