@@ -31,8 +31,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CONV_INSERT] =
 		"INSERT INTO conversations (input, stream, client_addr,"
 		" client_port, server_addr, server_port, state, syn_count,"
-		" first_ts_ns, last_ts_ns)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+		" first_ts_ns, last_ts_ns, protocol, id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_CONV_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM conversations",
 	/* The latest connection of a 4-tuple, either way round; column 1
 	 * says whether ?2:?3 is its client. */
 	[ST_CONV_BY_TUPLE] =
@@ -48,16 +50,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CONV_BY_STREAM] =
 		"SELECT id FROM conversations WHERE input = ?1 AND stream = ?2",
 	[ST_CONV_SET_STREAM] =
-		"UPDATE conversations SET stream = ?2 WHERE id = ?1",
+		"UPDATE conversations SET stream = ?2,"
+		" protocol = coalesce(protocol, ?3) WHERE id = ?1",
 	[ST_CONV_SEEN] =
 		"UPDATE conversations SET syn_count = syn_count + ?2,"
 		" last_ts_ns = max(last_ts_ns, ?3) WHERE id = ?1",
 	[ST_CONV_STATE] =
 		"UPDATE conversations SET state = ?2,"
 		" last_ts_ns = max(last_ts_ns, ?3) WHERE id = ?1",
-	[ST_CONV_MESSAGE] =
-		"UPDATE conversations SET protocol = coalesce(protocol, ?2)"
-		" WHERE id = ?1",
 	[ST_CONV_PROCESS] =
 		"UPDATE conversations SET client_host = ?2, client_pid = ?3,"
 		" process_name = coalesce(?4, process_name), process_uuid = ?5,"

@@ -47,6 +47,10 @@ struct pending_row {
 /* Rows and bytes the queue holds at most: a call without a reply goes
  * in once this many messages came after it (its reply, if it comes, is
  * then set by an UPDATE). */
+#ifndef CONN_MEMO
+#define CONN_MEMO 4096
+#endif
+
 #ifndef QUEUE_ROWS	/* small ones test the edges */
 #define QUEUE_ROWS 512
 #endif
@@ -67,6 +71,19 @@ struct capture_ingest {
 		uint64_t calls, replies;
 		int64_t first_ts, last_ts;
 	} cache[STREAM_CACHE];
+	struct conn_memo {
+		int64_t id;		/* 0: empty */
+		bool in_db;		/* written: changes go to its row */
+		bool lost;		/* a connection left this slot once */
+		char client[INET6_ADDRSTRLEN], server[INET6_ADDRSTRLEN];
+		unsigned client_port, server_port;
+		char state[16];
+		int syn_count;
+		int64_t first_ts, last_ts;
+		int64_t stream;		/* -1 none */
+		const char *protocol;	/* static */
+	} memo[CONN_MEMO];
+	int64_t next_conv_id;	/* conversations.id of the next one */
 	int64_t next_id;	/* rpc_messages.id of the next message */
 	struct pending_row queue[QUEUE_ROWS];
 	size_t head, count;	/* ring of queued rows, oldest at head */
@@ -118,38 +135,155 @@ static int find_tuple(struct capture_ingest *c, const char *a, unsigned ap,
 	return rc;
 }
 
-static int64_t insert_conversation(struct capture_ingest *c, int64_t stream,
-				   const char *client, unsigned cport,
-				   const char *server, unsigned sport,
-				   const char *state, int syns, int64_t ts)
+/* ---- connections: the latest of each 4-tuple is kept in memory (a
+ * direct-mapped memo) so that the handshake, its answer and the first
+ * message cost one INSERT with the final state, not a SELECT and an
+ * UPDATE each.  A memo entry is the latest connection of its tuple; one
+ * that leaves the memo is written first, so SQL finds every other. */
+
+static uint64_t hash_text(uint64_t h, const char *s, unsigned port)
 {
-	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_INSERT);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, c->sum->id);
-	db_bind_opt_int(st, 2, stream >= 0, stream);
-	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)cport);
-	sqlite3_bind_text(st, 5, server, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, (int)sport);
-	sqlite3_bind_text(st, 7, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, syns);
-	sqlite3_bind_int64(st, 9, ts);
-	if (!db_done(c->db, st))
-		return -1;
-	c->sum->conversations++;
-	return sqlite3_last_insert_rowid(c->db->handle);
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3u;
+	return (h ^ port) * 0x100000001b3u;
 }
 
-static bool update_conversation(struct capture_ingest *c, enum db_stmt which,
-				int64_t id, const char *state, int syns,
-				int64_t ts)
+static struct conn_memo *memo_slot(struct capture_ingest *c, const char *a,
+				   unsigned ap, const char *b, unsigned bp)
 {
-	sqlite3_stmt *st = db_stmt(c->db, which);
+	/* The same slot either way round. */
+	uint64_t ha = hash_text(0xcbf29ce484222325u, a, ap);
+	uint64_t hb = hash_text(0xcbf29ce484222325u, b, bp);
+	return &c->memo[((ha ^ hb) + (ha < hb ? ha : hb)) % CONN_MEMO];
+}
+
+/* Whether the entry is a:ap <-> b:bp; *a_is_client says which way. */
+static bool memo_is(const struct conn_memo *e, const char *a, unsigned ap,
+		    const char *b, unsigned bp, bool *a_is_client)
+{
+	if (!e->id)
+		return false;
+	if (e->client_port == ap && e->server_port == bp &&
+	    !strcmp(e->client, a) && !strcmp(e->server, b)) {
+		*a_is_client = true;
+		return true;
+	}
+	if (e->client_port == bp && e->server_port == ap &&
+	    !strcmp(e->client, b) && !strcmp(e->server, a)) {
+		*a_is_client = false;
+		return true;
+	}
+	return false;
+}
+
+/* Writes a connection only the memo has. */
+static bool memo_write(struct capture_ingest *c, struct conn_memo *e)
+{
+	if (!e->id || e->in_db)
+		return true;
+	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_INSERT);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	if (which == ST_CONV_STATE)
+	sqlite3_bind_int64(st, 1, c->sum->id);
+	db_bind_opt_int(st, 2, e->stream >= 0, e->stream);
+	sqlite3_bind_text(st, 3, e->client, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)e->client_port);
+	sqlite3_bind_text(st, 5, e->server, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)e->server_port);
+	sqlite3_bind_text(st, 7, e->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, e->syn_count);
+	sqlite3_bind_int64(st, 9, e->first_ts);
+	sqlite3_bind_int64(st, 10, e->last_ts);
+	if (e->protocol)
+		sqlite3_bind_text(st, 11, e->protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, e->id);
+	if (!db_done(c->db, st))
+		return false;
+	e->in_db = true;
+	return true;
+}
+
+/* The latest connection of the 4-tuple, from the memo or (then kept in
+ * it) the database: 1 found (*e), 0 none (*e the slot, written and
+ * empty), -1 error. */
+static int memo_find(struct capture_ingest *c, const char *a, unsigned ap,
+		     const char *b, unsigned bp, struct conn_memo **e,
+		     bool *a_is_client)
+{
+	*e = memo_slot(c, a, ap, b, bp);
+	if (memo_is(*e, a, ap, b, bp, a_is_client))
+		return 1;
+	if (!memo_write(c, *e))
+		return -1;
+	/* A slot that never lost a connection knows its tuple has none. */
+	bool lost = (*e)->lost || (*e)->id;
+	(*e)->id = 0;
+	(*e)->lost = lost;
+	if (!lost)
+		return 0;
+	char state[16];
+	int64_t id, stream;
+	int rc = find_tuple(c, a, ap, b, bp, &id, a_is_client, state,
+			    sizeof state, &stream);
+	if (rc != 1)
+		return rc;
+	struct conn_memo *m = *e;
+	m->id = id;
+	m->in_db = true;
+	snprintf(m->client, sizeof m->client, "%s", *a_is_client ? a : b);
+	snprintf(m->server, sizeof m->server, "%s", *a_is_client ? b : a);
+	m->client_port = *a_is_client ? ap : bp;
+	m->server_port = *a_is_client ? bp : ap;
+	snprintf(m->state, sizeof m->state, "%s", state);
+	m->stream = stream;
+	return 1;
+}
+
+/* A new connection, the latest of its tuple: into the slot (whose
+ * previous connection is written first). */
+static struct conn_memo *memo_new(struct capture_ingest *c,
+				  struct conn_memo *e, const char *client,
+				  unsigned cport, const char *server,
+				  unsigned sport, const char *state, int syns,
+				  int64_t ts)
+{
+	if (!memo_write(c, e))
+		return NULL;
+	bool lost = e->lost || e->id;
+	memset(e, 0, sizeof *e);
+	e->lost = lost;
+	e->id = c->next_conv_id++;
+	snprintf(e->client, sizeof e->client, "%s", client);
+	snprintf(e->server, sizeof e->server, "%s", server);
+	e->client_port = cport;
+	e->server_port = sport;
+	snprintf(e->state, sizeof e->state, "%s", state);
+	e->syn_count = syns;
+	e->first_ts = e->last_ts = ts;
+	e->stream = -1;
+	c->sum->conversations++;
+	return e;
+}
+
+/* A state change of a connection: in the memo, or the database's row. */
+static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
+			const char *state, int syns, int64_t ts)
+{
+	if (!e->in_db) {
+		if (state)
+			snprintf(e->state, sizeof e->state, "%s", state);
+		e->syn_count += syns;
+		if (ts > e->last_ts)
+			e->last_ts = ts;
+		return true;
+	}
+	if (state)
+		snprintf(e->state, sizeof e->state, "%s", state);
+	sqlite3_stmt *st = db_stmt(c->db, state ? ST_CONV_STATE : ST_CONV_SEEN);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, e->id);
+	if (state)
 		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int(st, 2, syns);
@@ -178,34 +312,31 @@ static void track_handshake(struct capture_ingest *c,
 		return;
 	if (!(seg.flags & (TCP_SYN | TCP_RST)))
 		return;
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], state[16];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	format_address(src, sizeof src, ip.family, ip.src);
 	format_address(dst, sizeof dst, ip.family, ip.dst);
-	int64_t id, stream;
+	struct conn_memo *e;
 	bool src_is_client = false;
-	int rc = find_tuple(c, src, seg.sport, dst, seg.dport, &id,
-			    &src_is_client, state, sizeof state, &stream);
+	int rc = memo_find(c, src, seg.sport, dst, seg.dport, &e,
+			   &src_is_client);
 	if (rc < 0) {
 		c->failed = true;
 		return;
 	}
 	bool ok = true;
+	bool syn_sent = rc == 1 && !strcmp(e->state, "syn-sent");
 	if ((seg.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
 		/* A retry of an unanswered attempt, or a new connection. */
-		if (rc == 1 && src_is_client && !strcmp(state, "syn-sent"))
-			ok = update_conversation(c, ST_CONV_SEEN, id, NULL, 1,
-						 f->ts_ns);
+		if (syn_sent && src_is_client)
+			ok = memo_change(c, e, NULL, 1, f->ts_ns);
 		else
-			ok = insert_conversation(c, -1, src, seg.sport, dst,
-						 seg.dport, "syn-sent", 1,
-						 f->ts_ns) >= 0;
+			ok = memo_new(c, e, src, seg.sport, dst, seg.dport,
+				      "syn-sent", 1, f->ts_ns) != NULL;
 	} else if (seg.flags & TCP_SYN) {
-		if (rc == 1 && !src_is_client && !strcmp(state, "syn-sent"))
-			ok = update_conversation(c, ST_CONV_STATE, id,
-						 "established", 0, f->ts_ns);
-	} else if (rc == 1 && !src_is_client && !strcmp(state, "syn-sent")) {
-		ok = update_conversation(c, ST_CONV_STATE, id, "refused", 0,
-					 f->ts_ns);
+		if (syn_sent && !src_is_client)
+			ok = memo_change(c, e, "established", 0, f->ts_ns);
+	} else if (syn_sent && !src_is_client) {
+		ok = memo_change(c, e, "refused", 0, f->ts_ns);
 	}
 	if (!ok)
 		c->failed = true;
@@ -254,6 +385,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 	if (c->cache[slot].id && c->cache[slot].stream == stream)
 		return c->cache[slot].id;
 	int64_t id = -1;
+	/* Every connection that has a stream is in the database. */
 	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_BY_STREAM);
 	if (!st)
 		return -1;
@@ -266,46 +398,51 @@ static int64_t conversation_of(struct capture_ingest *c,
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], state[16];
+		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 		format_address(src, sizeof src, m->src.family, m->src.addr);
 		format_address(dst, sizeof dst, m->dst.family, m->dst.addr);
-		int64_t found_stream;
+		struct conn_memo *e;
 		bool src_is_client;
-		rc = find_tuple(c, src, m->src.port, dst, m->dst.port, &id,
-				&src_is_client, state, sizeof state,
-				&found_stream);
+		rc = memo_find(c, src, m->src.port, dst, m->dst.port, &e,
+			       &src_is_client);
 		if (rc < 0)
 			return -1;
-		if (rc == 1 && found_stream < 0) {
+		if (rc == 1 && e->stream < 0) {
 			/* The handshake we saw: the decoder's connection. */
-			st = db_stmt(c->db, ST_CONV_SET_STREAM);
-			if (!st)
-				return -1;
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int64(st, 2, (int64_t)stream);
-			if (!db_done(c->db, st))
-				return -1;
+			e->stream = (int64_t)stream;
+			if (!e->in_db) {
+				e->protocol = m->protocol;
+				if (!memo_write(c, e))
+					return -1;
+			} else {
+				st = db_stmt(c->db, ST_CONV_SET_STREAM);
+				if (!st)
+					return -1;
+				sqlite3_bind_int64(st, 1, e->id);
+				sqlite3_bind_int64(st, 2, (int64_t)stream);
+				if (m->protocol)
+					sqlite3_bind_text(st, 3, m->protocol,
+							  -1, SQLITE_STATIC);
+				if (!db_done(c->db, st))
+					return -1;
+			}
 		} else {
 			/* No handshake in the capture: the caller is the
 			 * side that sends calls. */
 			bool call = m->msg_type == MSG_CALL;
-			id = insert_conversation(c, (int64_t)stream,
-						 call ? src : dst,
-						 call ? m->src.port : m->dst.port,
-						 call ? dst : src,
-						 call ? m->dst.port : m->src.port,
-						 "data", 0, m->ts_ns);
-			if (id < 0)
+			e = memo_new(c, e, call ? src : dst,
+				     call ? m->src.port : m->dst.port,
+				     call ? dst : src,
+				     call ? m->dst.port : m->src.port,
+				     "data", 0, m->ts_ns);
+			if (!e)
+				return -1;
+			e->stream = (int64_t)stream;
+			e->protocol = m->protocol;
+			if (!memo_write(c, e))
 				return -1;
 		}
-		st = db_stmt(c->db, ST_CONV_MESSAGE);
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		if (m->protocol)
-			sqlite3_bind_text(st, 2, m->protocol, -1, SQLITE_STATIC);
-		if (!db_done(c->db, st))
-			return -1;
+		id = e->id;
 	}
 	if (c->cache[slot].id && !flush_counts(c, slot))
 		return -1;
@@ -754,6 +891,9 @@ static bool finish(struct capture_ingest *c)
 {
 	if (!drain(c, true))
 		return false;
+	for (size_t i = 0; i < CONN_MEMO; i++)
+		if (!memo_write(c, &c->memo[i]))
+			return false;
 	for (size_t slot = 0; slot < STREAM_CACHE; slot++)
 		if (c->cache[slot].id && !flush_counts(c, slot))
 			return false;
@@ -785,6 +925,15 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 		return false;
 	}
 	c->next_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = db_stmt(db, ST_CONV_NEXT_ID);
+	if (!st || db_row(db, st) != 1) {
+		if (st)
+			sqlite3_reset(st);
+		free(c);
+		return false;
+	}
+	c->next_conv_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	snprintf(sum->clock, sizeof sum->clock, "realtime");
 	sum->have_offset = true;
