@@ -24,8 +24,8 @@ void decoder_default_options(struct decoder_options *opts)
 {
 	opts->max_record = 1u << 20;
 	opts->max_flow_buffer = 4u << 20;
-	opts->max_total_buffer = 48u << 20;
-	opts->max_flows = 65536;
+	opts->max_total_buffer = 24u << 20;
+	opts->max_flows = 16384;
 	opts->no_summary = false;
 }
 

@@ -75,7 +75,7 @@ enum {
  * yet, by XID and the direction they were sent in.  The table grows up to
  * RPC_XID_MAX entries; beyond, the oldest call seen in a probe run is
  * dropped (and counted unanswered). */
-#define RPC_XID_INITIAL 16
+#define RPC_XID_INITIAL 4
 #define RPC_XID_MAX 16384
 
 struct rpc_pending {

@@ -22,6 +22,15 @@ enum detect_verdict rpc_record_detect(const uint8_t *data, size_t len,
 	return rpc_detect_header(data, len);
 }
 
+static void release_buf(struct rpc_reader *r)
+{
+	if (r->budget)
+		*r->budget -= r->buf_cap;
+	free(r->buf);
+	r->buf = NULL;
+	r->buf_cap = 0;
+}
+
 static void reset_record(struct rpc_reader *r)
 {
 	r->mark_have = 0;
@@ -31,12 +40,10 @@ static void reset_record(struct rpc_reader *r)
 	r->first_frame = 0;
 	r->elided = false;
 	r->buf_len = 0;
-	/* A buffer grown for one big record is not kept for the next. */
-	if (r->buf_cap > (64u << 10)) {
-		free(r->buf);
-		r->buf = NULL;
-		r->buf_cap = 0;
-	}
+	/* A buffer grown for one big record is not kept for the next; under
+	 * a shared budget none is, so idle connections hold no bytes. */
+	if (r->buf_cap > (64u << 10) || (r->budget && r->buf_cap))
+		release_buf(r);
 }
 
 static void finish(struct rpc_reader *r, uint8_t direction, bool truncated,
@@ -75,11 +82,27 @@ static void keep(struct rpc_reader *r, size_t max_keep, const uint8_t *p,
 			cap *= 2;
 		if (cap > max_keep)
 			cap = max_keep;
+		if (r->budget && *r->budget + (cap - r->buf_cap) >
+				 r->budget_max) {
+			/* grow only as far as the shared budget allows */
+			size_t spare = r->budget_max > *r->budget ?
+				       r->budget_max - *r->budget : 0;
+			if (r->buf_len + take > r->buf_cap + spare) {
+				r->elided = true;
+				take = r->buf_cap + spare > r->buf_len ?
+				       r->buf_cap + spare - r->buf_len : 0;
+				if (!take)
+					return;
+			}
+			cap = r->buf_len + take;
+		}
 		uint8_t *nb = realloc(r->buf, cap);
 		if (!nb) {	/* keep what we have; the rest is elided */
 			r->elided = true;
 			return;
 		}
+		if (r->budget)
+			*r->budget += cap - r->buf_cap;
 		r->buf = nb;
 		r->buf_cap = cap;
 	}
@@ -177,7 +200,11 @@ static size_t framed(struct rpc_reader *r, uint8_t direction,
 static size_t hunt_step(struct rpc_reader *r, const uint8_t *data,
 			size_t len)
 {
-	size_t n = sizeof r->hunt - r->hunt_len;
+	if (!r->hunt && !(r->hunt = malloc(RPC_HUNT_WINDOW))) {
+		r->skipped += len;	/* no memory: pass over, still hunting */
+		return len;
+	}
+	size_t n = RPC_HUNT_WINDOW - r->hunt_len;
 	if (n > len)
 		n = len;
 	memcpy(r->hunt + r->hunt_len, data, n);
@@ -254,9 +281,11 @@ void rpc_reader_break(struct rpc_reader *r, uint8_t direction,
 
 void rpc_reader_free(struct rpc_reader *r)
 {
-	free(r->buf);
-	r->buf = NULL;
-	r->buf_cap = r->buf_len = 0;
+	release_buf(r);
+	r->buf_len = 0;
+	free(r->hunt);
+	r->hunt = NULL;
+	r->hunt_len = 0;
 }
 
 /* ---- the stream protocol ---- */
@@ -304,6 +333,11 @@ static void rpc_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 	struct rpc_reader *r = dir->proto_state;
 	struct emit_ctx ctx = { dir, frame };
 	uint64_t skipped = r->skipped;
+	if (dir->decoder && !r->budget) {
+		/* record heads share the bound on buffered bytes */
+		r->budget = &dir->decoder->ra.total_buffer;
+		r->budget_max = dir->decoder->opts.max_total_buffer;
+	}
 	rpc_reader_feed(r, direction_of(dir), max_keep(dir), data, len, frame,
 			emit_record, &ctx);
 	if (r->skipped != skipped)

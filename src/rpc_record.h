@@ -44,9 +44,17 @@ struct rpc_reader {
 	size_t buf_len, buf_cap;
 	/* after a mark that cannot be right: look for the next record */
 	bool hunting;
-	uint8_t hunt[RPC_HUNT_WINDOW];
+	uint8_t *hunt;		/* RPC_HUNT_WINDOW bytes, allocated on the
+				 * first hunt: most connections never hunt,
+				 * and thousands are tracked at once */
 	size_t hunt_len;
 	uint64_t skipped;	/* bytes passed over while hunting */
+	/* Optional shared bound on the record heads of every reader: buf's
+	 * capacity is added to *budget, which may not pass budget_max (the
+	 * rest of a record is then counted, not stored: elided).  NULL: no
+	 * bound but max_keep. */
+	size_t *budget;
+	size_t budget_max;
 };
 
 /* Bytes of one direction, in order.  max_keep bounds the head kept. */

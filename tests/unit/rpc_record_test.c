@@ -303,11 +303,48 @@ static void test_xid_table(void)
 	rpc_conn_free(&conn);
 }
 
+/* Record heads under a shared budget: a record larger than the budget
+ * keeps what fits (elided), the budget is never passed, and a finished
+ * record gives its bytes back. */
+static void test_budget(void)
+{
+	static uint8_t rec[4 + 20000];
+	struct xb x = { .n = 0 };
+	xb_call(&x, 77, 123451501, 1, 2);	/* PING, then filler */
+	uint32_t len = sizeof rec - 4;
+	rec[0] = 0x80 | (uint8_t)(len >> 24);
+	rec[1] = (uint8_t)(len >> 16);
+	rec[2] = (uint8_t)(len >> 8);
+	rec[3] = (uint8_t)len;
+	memcpy(rec + 4, x.b, x.n);
+	size_t used = 0, peak = 0;
+	struct rpc_reader r;
+	memset(&r, 0, sizeof r);
+	r.budget = &used;
+	r.budget_max = 6000;
+	nmsgs = 0;
+	for (size_t at = 0; at < sizeof rec; at += 1000) {
+		size_t n = sizeof rec - at < 1000 ? sizeof rec - at : 1000;
+		feed(&r, 0, 1u << 20, rec + at, n, 1 + at / 1000);
+		if (used > peak)
+			peak = used;
+	}
+	ok(peak <= 6000 && peak > 0, "record head held within the budget (%zu)",
+	   peak);
+	is_int(used, 0, "a finished record gives its bytes back");
+	ok(nmsgs == 1 && (msgs[0].verdict & MSG_ELIDED) && msgs[0].xid == 77,
+	   "the record is decoded from its head and marked elided");
+	rpc_reader_free(&r);
+	rpc_conn_free(&conn);
+	memset(&conn, 0, sizeof conn);
+}
+
 int main(void)
 {
 	test_xdr();
 	test_records();
 	test_detect();
 	test_xid_table();
+	test_budget();
 	return tap_done();
 }
