@@ -511,14 +511,52 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 	return db_done(c->db, st);
 }
 
+/* ---- the fields a row copies out, found in one pass over the message
+ * (what msg_find() would give: the first of each name).  Names are the
+ * decoders' static strings: which one a name is, is kept by address. */
+enum { KEY_GFID, KEY_PARGFID, KEY_PATH, KEY_BNAME, KEY_AUTH_PID, KEYS };
+
+static const char *const key_names[KEYS] = {
+	[KEY_GFID] = "glusterfs.gfid", [KEY_PARGFID] = "glusterfs.pargfid",
+	[KEY_PATH] = "glusterfs.path", [KEY_BNAME] = "glusterfs.bname",
+	[KEY_AUTH_PID] = "rpc.auth.pid",
+};
+
+#define KEY_CACHE 512
+
+static void find_keys(const struct message *m, const struct field *found[KEYS])
+{
+	static struct {
+		const char *name;
+		int key;	/* KEYS: none */
+	} cache[KEY_CACHE];
+	for (int k = 0; k < KEYS; k++)
+		found[k] = NULL;
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const char *name = m->fields[i].name;
+		if (!name)
+			continue;
+		size_t slot = ((uintptr_t)name >> 3) % KEY_CACHE;
+		if (cache[slot].name != name) {
+			int k = 0;
+			while (k < KEYS && strcmp(name, key_names[k]))
+				k++;
+			cache[slot].name = name;
+			cache[slot].key = k;
+		}
+		int k = cache[slot].key;
+		if (k < KEYS && !found[k])
+			found[k] = &m->fields[i];
+	}
+}
+
 /* GlusterFS credentials carry the pid of the process a call is made for:
  * for libgfapi (and Samba through it) the process that owns the
  * connection.  A connection whose calls name one pid belongs to it; one
  * whose calls name several (a FUSE mount serves many programs) to none. */
 static bool note_credential(struct capture_ingest *c, const struct message *m,
-			    int64_t conv)
+			    const struct field *f, int64_t conv)
 {
-	const struct field *f = msg_find(m, "rpc.auth.pid");
 	if (!f)
 		return true;
 	int64_t pid = f->kind == FIELD_INT ? f->v.i :
@@ -591,10 +629,9 @@ static bool row_cstr(struct pending_row *r, int col, const char *s)
 }
 
 static bool row_gfid(struct pending_row *r, int col, const struct message *m,
-		     const char *name)
+		     const struct field *f)
 {
 	static const char digits[] = "0123456789abcdef";
-	const struct field *f = msg_find(m, name);
 	if (!f || f->kind != FIELD_GFID || f->len != 16)
 		return true;
 	const uint8_t *g = field_bytes(m, f);
@@ -610,9 +647,8 @@ static bool row_gfid(struct pending_row *r, int col, const struct message *m,
 }
 
 static bool row_str_field(struct pending_row *r, int col,
-			  const struct message *m, const char *name)
+			  const struct message *m, const struct field *f)
 {
-	const struct field *f = msg_find(m, name);
 	if (f && f->kind == FIELD_STR)
 		return row_text(r, col, (const char *)field_bytes(m, f),
 				f->len);
@@ -752,8 +788,8 @@ static void verdict_text(char *buf, size_t len, unsigned v)
 
 /* The message's row, queued; false when out of memory. */
 static bool queue_row(struct capture_ingest *c, const struct message *m,
-		      int64_t conv, int64_t call, const char *body,
-		      size_t body_len)
+		      const struct field *const keys[KEYS], int64_t conv,
+		      int64_t call, const char *body, size_t body_len)
 {
 	struct pending_row *r = &c->queue[(c->head + c->count) % QUEUE_ROWS];
 	bool reply = m->msg_type == MSG_REPLY;
@@ -796,10 +832,10 @@ static bool queue_row(struct capture_ingest *c, const struct message *m,
 		if (en && m->op_errno)
 			ok &= row_cstr(r, COL_ERRNO_NAME, en);
 	}
-	ok &= row_gfid(r, COL_GFID, m, "glusterfs.gfid");
-	ok &= row_gfid(r, COL_PARGFID, m, "glusterfs.pargfid");
-	ok &= row_str_field(r, COL_PATH, m, "glusterfs.path");
-	ok &= row_str_field(r, COL_BNAME, m, "glusterfs.bname");
+	ok &= row_gfid(r, COL_GFID, m, keys[KEY_GFID]);
+	ok &= row_gfid(r, COL_PARGFID, m, keys[KEY_PARGFID]);
+	ok &= row_str_field(r, COL_PATH, m, keys[KEY_PATH]);
+	ok &= row_str_field(r, COL_BNAME, m, keys[KEY_BNAME]);
 	if (m->verdict) {
 		verdict_text(verdict, sizeof verdict, m->verdict);
 		ok &= row_cstr(r, COL_VERDICT, verdict);
@@ -827,13 +863,16 @@ static void on_message(void *user, const struct message *m)
 		c->sum->other_messages++;
 		return;
 	}
+	const struct field *keys[KEYS];
+	find_keys(m, keys);
 	int64_t conv = conversation_of(c, m);
 	if (conv < 0) {
 		c->failed = true;
 		return;
 	}
 	if (m->msg_type == MSG_CALL &&
-	    (!note_process(c, m, conv) || !note_credential(c, m, conv))) {
+	    (!note_process(c, m, conv) ||
+	     !note_credential(c, m, keys[KEY_AUTH_PID], conv))) {
 		c->failed = true;
 		return;
 	}
@@ -854,7 +893,7 @@ static void on_message(void *user, const struct message *m)
 		}
 	}
 	int64_t id = c->next_id;
-	if (!queue_row(c, m, conv, call, c->membuf, body_len)) {
+	if (!queue_row(c, m, keys, conv, call, c->membuf, body_len)) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		c->failed = true;
 		return;
