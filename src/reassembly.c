@@ -520,6 +520,11 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		t->base_seq = data_seq;
 		t->at_start = false;
 	}
+	/* The ACK first: the sender had the peer's bytes up to it before
+	 * it sent this segment, so holes it settles are given up before
+	 * this data is handed on (a reply never overtakes its call). */
+	if (flags & TCP_ACK)
+		acked(d, peer, seg->ack, frame);
 	if (t->closed) {
 		if (seg->wire_len)
 			d->stats.tcp_retransmits++;
@@ -539,8 +544,6 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		if (t->fin_seen && !t->ooo && t->offset >= t->fin_off)
 			close_dir(d, t, frame);
 	}
-	if (flags & TCP_ACK)
-		acked(d, peer, seg->ack, frame);
 	if (t->closed && peer->closed)
 		flow_retire(d, f);
 }
