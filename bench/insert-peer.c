@@ -1,7 +1,8 @@
 /* insert-peer.c - the benchmark's peer: the same rows tapline correlate
  * stored (rpc_messages and conversations of a timeline), inserted again
- * into a fresh timeline (same schema, same indexes) by a bare prepared
- * INSERT loop in one transaction.  The rows are loaded into memory first;
+ * into a fresh timeline (same schema, same indexes, same connection
+ * settings as correlate/db.c) by a bare prepared INSERT loop in one
+ * transaction.  The rows are loaded into memory first;
  * only the insert loop is timed.
  *
  *	insert-peer FROM.db TO.db   ->  "ROWS SECONDS CPU_SECONDS" on stdout
@@ -113,7 +114,8 @@ int main(int argc, char **argv)
 	}
 	sqlite3_close(from);
 	remove(argv[2]);
-	if (sqlite3_open(argv[2], &to) ||
+	if (sqlite3_open_v2(argv[2], &to, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) ||
 	    sqlite3_exec(to, tapline_schema_sql, NULL, NULL, NULL) ||
 	    sqlite3_exec(to, "PRAGMA cache_size = -32768", NULL, NULL, NULL))
 		die(to, argv[2]);

@@ -697,8 +697,10 @@ static bool row_endpoint(struct pending_row *r, int col,
 static bool insert_head(struct capture_ingest *c)
 {
 	struct pending_row *r = &c->queue[c->head];
-	sqlite3_stmt *st = db_stmt(c->db, ST_MESSAGE_INSERT);
-	if (!st)
+	/* Every column is bound below and db_done() reset it: no need for
+	 * db_stmt()'s reset and clearing on this hot path. */
+	sqlite3_stmt *st = c->db->stmts[ST_MESSAGE_INSERT];
+	if (!st && !(st = db_stmt(c->db, ST_MESSAGE_INSERT)))
 		return false;
 	for (int i = 1; i <= MESSAGE_COLS; i++) {
 		if (r->col[i].type == SQLITE_INTEGER)
@@ -707,6 +709,8 @@ static bool insert_head(struct capture_ingest *c)
 			sqlite3_bind_text(st, i, r->col[i].len ?
 					  r->text + r->col[i].off : "",
 					  (int)r->col[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i);
 	}
 	bool ok = db_done(c->db, st);
 	c->queued_bytes -= r->used;

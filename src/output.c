@@ -473,15 +473,27 @@ static size_t put_uuid(char *buf, size_t len, const uint8_t *g)
  * time here on big captures. */
 static size_t u64_dec(char *buf, uint64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930"
+		"31323334353637383940414243444546474849505152535455565758596061"
+		"62636465666768697071727374757677787980818283848586878889909192"
+		"93949596979899";
 	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
+	size_t n = sizeof tmp;
+	while (v >= 100) {	/* two digits a division */
+		unsigned d = (unsigned)(v % 100);
+		v /= 100;
+		tmp[--n] = pairs[2 * d + 1];
+		tmp[--n] = pairs[2 * d];
+	}
+	if (v >= 10) {
+		tmp[--n] = pairs[2 * v + 1];
+		tmp[--n] = pairs[2 * v];
+	} else {
+		tmp[--n] = (char)('0' + v);
+	}
+	memcpy(buf, tmp + n, sizeof tmp - n);
+	return sizeof tmp - n;
 }
 
 static size_t i64_dec(char *buf, int64_t v)
