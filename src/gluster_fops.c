@@ -99,30 +99,52 @@ static const char *const valid_names[] = {
 static void add_valid(struct message *m, uint32_t valid,
 		      const struct gluster_iatt *st)
 {
+	/* every name and the rest in hex fit: no bound to check */
+	static const char hex[] = "0123456789abcdef";
 	char text[160];
 	size_t n = 0;
-	text[0] = '\0';
 	for (unsigned b = 0; b < 9; b++)
-		if (valid & (1u << b) && n < sizeof text)
-			n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
-					      n ? "," : "", valid_names[b]);
-	if (valid >> 9 && n < sizeof text)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s0x%x",
-				      n ? "," : "", valid & ~0x1ffu);
-	if (n >= sizeof text)
-		n = sizeof text - 1;
+		if (valid & (1u << b)) {
+			size_t l = strlen(valid_names[b]);
+			if (n)
+				text[n++] = ',';
+			memcpy(text + n, valid_names[b], l);
+			n += l;
+		}
+	uint32_t rest = valid & ~0x1ffu;
+	if (rest) {
+		if (n)
+			text[n++] = ',';
+		text[n++] = '0';
+		text[n++] = 'x';
+		int top = 28;
+		while (!(rest >> top & 15))
+			top -= 4;
+		for (; top >= 0; top -= 4)
+			text[n++] = hex[rest >> top & 15];
+	}
+	text[n] = '\0';
 	msg_add_flags(m, "glusterfs.setattr.valid", valid, text);
-	msg_info(m, " valid=%s", n ? text : "0");
+	msg_info_put(m, " valid=", 7);
+	msg_info_str(m, n ? text : "0");
 	if (!st)
 		return;
-	if (valid & 0x1)
-		msg_info(m, " mode=0%o", st->mode & 07777);
-	if (valid & 0x2)
-		msg_info(m, " uid=%u", st->uid);
-	if (valid & 0x4)
-		msg_info(m, " gid=%u", st->gid);
-	if (valid & 0x8)
-		msg_info(m, " size=%llu", (unsigned long long)st->size);
+	if (valid & 0x1) {
+		msg_info_put(m, " mode=0", 7);
+		msg_info_oct(m, st->mode & 07777);
+	}
+	if (valid & 0x2) {
+		msg_info_put(m, " uid=", 5);
+		msg_info_uint(m, st->uid);
+	}
+	if (valid & 0x4) {
+		msg_info_put(m, " gid=", 5);
+		msg_info_uint(m, st->gid);
+	}
+	if (valid & 0x8) {
+		msg_info_put(m, " size=", 6);
+		msg_info_uint(m, st->size);
+	}
 	if (valid & 0x10)
 		info_time(m, "atime", st->sec[0], st->nsec[0]);
 	if (valid & 0x20)
