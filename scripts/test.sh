@@ -31,6 +31,15 @@ run_config() {
 	mkdir -p "$dir"
 	(cd "$dir" && "$top/configure" -q "$@" && make -s -j"$jobs" >/dev/null) || {
 		echo "== $name: build failed"; status=1; return; }
+	if [ "$name" = main ]; then
+		# The -g GlusterFS client build that the DWARF tests of the
+		# recorder and the tapsets use: built once, before the tests, so
+		# that no test depends on another test having run first.
+		echo "== $name: GlusterFS client libraries with -g (cached)"
+		top_builddir="$dir" "$top/tests/lab/build-debug-gluster.sh" \
+			"$dir/tests/lab/gluster-debug" >/dev/null 2>"$dir/debug-gluster.err" ||
+			{ echo "== $name: no -g GlusterFS build:"; tail -5 "$dir/debug-gluster.err"; }
+	fi
 	echo "== $name: make check"
 	find "$dir" -name '*.trs' -delete
 	if ! (cd "$dir" && make -s -j"$jobs" check >"$dir/check.out" 2>&1); then

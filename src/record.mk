@@ -32,3 +32,8 @@ tests_fuzz_replay_record_page_SOURCES = tests/fuzz/fuzz_record_page.c \
 tests_fuzz_replay_record_page_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/record-fuzz-replay.sh
 EXTRA_DIST += tests/record-fuzz-replay.sh
+
+# record-cleanup.sh SIGKILLs a recorder on purpose, and its leftovers live
+# until that test's next run removes them; record-lab.sh checks that no
+# dead recorder left probes behind, so it runs after, never beside it.
+tests/record-lab.log: tests/record-cleanup.log
