@@ -151,10 +151,16 @@ static uint64_t hash_text(uint64_t h, const char *s, unsigned port)
 static struct conn_memo *memo_slot(struct capture_ingest *c, const char *a,
 				   unsigned ap, const char *b, unsigned bp)
 {
-	/* The same slot either way round. */
-	uint64_t ha = hash_text(0xcbf29ce484222325u, a, ap);
-	uint64_t hb = hash_text(0xcbf29ce484222325u, b, bp);
-	return &c->memo[((ha ^ hb) + (ha < hb ? ha : hb)) % CONN_MEMO];
+	/* The same slot either way round; the sum is mixed (splitmix64's
+	 * finalizer) so that tuples differing in a port spread out. */
+	uint64_t h = hash_text(0xcbf29ce484222325u, a, ap) +
+		     hash_text(0xcbf29ce484222325u, b, bp);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebu;
+	h ^= h >> 31;
+	return &c->memo[h % CONN_MEMO];
 }
 
 /* Whether the entry is a:ap <-> b:bp; *a_is_client says which way. */
