@@ -6,7 +6,7 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/ingest.h correlate/ingest_records.c \
 	correlate/ingest_capture.c correlate/join.h correlate/join.c \
 	correlate/cmd_correlate.c
-nodist_libtapline_a_SOURCES = correlate/schema.c
+nodist_libtapline_a_SOURCES += correlate/schema.c
 CLEANFILES += correlate/schema.c
 # New inputs are fingerprinted on a second thread while they are read.
 tapline_LDADD += -lpthread

@@ -7,7 +7,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh"
-[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
+[ -x configure ] && [ configure -nt configure.ac ] || { autoreconf -fi >/dev/null 2>&1 || autoreconf -fi; }
 mkdir -p build-main
 (cd build-main && { [ -f Makefile ] || "$top/configure" -q; } &&
 	make -s -j"$(nproc 2>/dev/null || echo 2)" tapline >/dev/null)

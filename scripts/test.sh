@@ -11,7 +11,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 
 "$top/scripts/deps.sh"
-[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
+[ -x configure ] && [ configure -nt configure.ac ] || { autoreconf -fi >/dev/null 2>&1 || autoreconf -fi; }
 
 passed=0 failed=0 skipped=0 status=0
 # count_results BUILDDIR: adds that build's automake results to the totals.

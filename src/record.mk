@@ -1,7 +1,8 @@
 # src/record.mk - `tapline record`: tracefs uprobes (owner: recorder).
 libtapline_a_SOURCES += src/elfsym.c src/elfsym.h src/probe_defs.c \
-	src/probe_defs.h src/recorder.c src/recorder.h src/cmd_record.c \
-	src/gfapi_probe_defs.c
+	src/probe_defs.h src/recorder.c src/recorder.h src/cmd_record.c
+nodist_libtapline_a_SOURCES += src/gfapi_probe_defs.c
+CLEANFILES += src/gfapi_probe_defs.c
 # The gfapi.* probe table is generated from the spec that the tapsets are
 # generated from too: one definition of names, fields and ABI positions.
 EXTRA_DIST += src/gen-probe-defs.awk
