@@ -80,8 +80,9 @@ static void setvolume_reply(struct message *m, struct cursor *c,
 	const struct field *err = gluster_dict_find(m, from, "ERROR");
 	if (err && err->kind == FIELD_STR) {
 		size_t n = err->len > 200 ? 200 : err->len;
-		msg_info(m, " error=\"%.*s\"", (int)n,
-			 (const char *)field_bytes(m, err));
+		msg_info_put(m, " error=\"", 8);
+		msg_info_strn(m, (const char *)field_bytes(m, err), n);
+		msg_info_put(m, "\"", 1);
 	}
 }
 
@@ -98,10 +99,11 @@ static void setvolume_call(struct message *m, struct cursor *c,
 	static const char *const labels[] = { "subvolume", "process", "uuid" };
 	for (int i = 0; i < 3; i++) {
 		const struct field *f = gluster_dict_find(m, from, keys[i]);
-		if (f && f->kind == FIELD_STR)
-			msg_info(m, " %s=%.*s", labels[i],
-				 (int)(f->len > 200 ? 200 : f->len),
-				 (const char *)field_bytes(m, f));
+		if (f && f->kind == FIELD_STR) {
+			msg_info_label(m, labels[i]);
+			msg_info_strn(m, (const char *)field_bytes(m, f),
+				      f->len > 200 ? 200 : f->len);
+		}
 	}
 }
 
@@ -115,7 +117,9 @@ static void getspec_reply(struct message *m, struct cursor *c,
 	for (unsigned i = from; i < m->nfields; i++)
 		if (m->fields[i].kind == FIELD_STR &&
 		    !strcmp(m->fields[i].name, "glusterfs.hndsk.getspec")) {
-			msg_info(m, " spec=%u bytes", m->fields[i].len);
+			msg_info_put(m, " spec=", 6);
+			msg_info_uint(m, m->fields[i].len);
+			msg_info_put(m, " bytes", 6);
 			break;
 		}
 }

@@ -808,28 +808,68 @@ static void put_time(struct output *o, const struct message *m)
 	}
 }
 
-static void put_endpoint(FILE *out, const struct endpoint *e)
+/* "a.b.c.d:port" or "[v6]:port" into buf (INET6_ADDRSTRLEN + 10). */
+static size_t endpoint_text(char *buf, const struct endpoint *e)
 {
-	char a[INET6_ADDRSTRLEN];
-	format_addr(a, sizeof a, e);
+	size_t n = 0;
 	if (e->family == 6)
-		fprintf(out, "[%s]:%u", a, e->port);
-	else
-		fprintf(out, "%s:%u", a, e->port);
+		buf[n++] = '[';
+	n += format_addr(buf + n, INET6_ADDRSTRLEN, e);
+	if (e->family == 6)
+		buf[n++] = ']';
+	buf[n++] = ':';
+	return n + u64_dec(buf + n, e->port);
 }
 
+/* One line per message, put together without printf and written at
+ * once: on big captures this is most of the summary's cost. */
 void output_summary(struct output *o, const struct message *m)
 {
 	char info[MSG_INFO_SIZE + 256];
+	char line[2 * (INET6_ADDRSTRLEN + 10) + 128];
 	compose_info(info, sizeof info, m);
-	fprintf(o->out, "%5" PRIu64 " ", m->frame);
-	put_time(o, m);
-	putc_unlocked(' ', o->out);
-	put_endpoint(o->out, &m->src);
-	fputs_unlocked(" \u2192 ", o->out);
-	put_endpoint(o->out, &m->dst);
-	fprintf(o->out, " %s %" PRIu32 " %s\n",
-		m->protocol ? m->protocol : "?", m->length, info);
+	size_t n = 0, k;
+	char num[24];
+	k = u64_dec(num, m->frame);	/* "%5" PRIu64 */
+	for (; k + n < 5; n++)
+		line[n] = ' ';
+	memcpy(line + n, num, k);
+	n += k;
+	line[n++] = ' ';
+	if (o->time_format == TIME_RELATIVE || o->time_format == TIME_DELTA) {
+		int64_t d = m->ts_ns - (o->time_format == TIME_RELATIVE ?
+					o->first_ts_ns : o->prev_ts_ns);
+		if (d < 0) {
+			line[n++] = '-';
+			d = -d;
+		}
+		n += u64_dec(line + n, (uint64_t)(d / 1000000000));
+		line[n++] = '.';
+		int64_t us = d % 1000000000 / 1000;	/* "%06" */
+		for (int i = 5; i >= 0; i--, us /= 10)
+			line[n + (size_t)i] = (char)('0' + us % 10);
+		n += 6;
+	} else {
+		fwrite_unlocked(line, 1, n, o->out);
+		n = 0;
+		put_time(o, m);
+	}
+	line[n++] = ' ';
+	n += endpoint_text(line + n, &m->src);
+	static const char arrow[] = " \u2192 ";
+	memcpy(line + n, arrow, sizeof arrow - 1);
+	n += sizeof arrow - 1;
+	n += endpoint_text(line + n, &m->dst);
+	line[n++] = ' ';
+	fwrite_unlocked(line, 1, n, o->out);
+	fputs_unlocked(m->protocol ? m->protocol : "?", o->out);
+	n = 0;
+	line[n++] = ' ';
+	n += u64_dec(line + n, m->length);
+	line[n++] = ' ';
+	fwrite_unlocked(line, 1, n, o->out);
+	fputs_unlocked(info, o->out);
+	putc_unlocked('\n', o->out);
 }
 
 /* ---- -V: the detail tree */
