@@ -11,6 +11,8 @@
 #        tapline  `tapline decode -T fields -e rpc.xid` when the decode
 #                 command exists, else bench/decode_bench --fields (the
 #                 same decoder with an rpc.xid-printing consumer)
+#        summary  `tapline decode` (the default summary lines; shown,
+#                 not a target)
 #        tshark   `tshark -T fields -e rpc.xid`
 #   3. reports throughput, CPU time, peak RSS and the ratios against the
 #      targets: >= 50x tshark, >= 0.5x the bare loop, RSS <= 64 MiB.
@@ -63,6 +65,8 @@ run wire "$bench" --wire-only "$big"
 if "$TAPLINE" decode --help >/dev/null 2>&1; then
 	decoder="tapline decode -T fields -e rpc.xid"
 	run tapline "$TAPLINE" decode -T fields -e rpc.xid "$big"
+	# the default output, one summary line per message (informative)
+	run summary "$TAPLINE" decode "$big"
 else
 	decoder="decode_bench --fields (tapline decode not built yet)"
 	run tapline "$bench" --fields "$big"
@@ -97,12 +101,17 @@ printf '%-9s %10s %10s %12s %10s  %s\n' reader "wall s" "cpu s" "MiB/s (cpu)" "R
 printf '%-9s %10s %10s %12s %10s  %s\n' bare "$wall_bare" "$cpu_bare" "$tp_bare" $((rss_bare / 1024)) "pcap_next_ex loop"
 printf '%-9s %10s %10s %12s %10s  %s\n' wire "$wall_wire" "$cpu_wire" "$tp_wire" $((rss_wire / 1024)) "decode_bench --wire-only (capture..reassembly, no protocol)"
 printf '%-9s %10s %10s %12s %10s  %s\n' tapline "$wall_tapline" "$cpu_tapline" "$tp_tapline" $((rss_tapline / 1024)) "$decoder"
+[ -z "${cpu_summary:-}" ] ||
+printf '%-9s %10s %10s %12s %10s  %s\n' summary "$wall_summary" "$cpu_summary" "$(mbps "$bytes" "$cpu_summary")" $((rss_summary / 1024)) "tapline decode (summary lines)"
 printf '%-9s %10s %10s %12s %10s  %s\n' tshark "$wall_tshark" "$cpu_tshark" "$tp_tshark" $((rss_tshark / 1024)) "tshark -T fields -e rpc.xid ($tshark_bytes bytes)"
-awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" -v w="$tp_wire" 'BEGIN {
+tp_summary=0
+[ -z "${cpu_summary:-}" ] || tp_summary=$(mbps "$bytes" "$cpu_summary")
+awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" -v w="$tp_wire" -v s="$tp_summary" 'BEGIN {
 	vs_tshark = a / (t > 0 ? t : 0.001); vs_bare = a / (b > 0 ? b : 0.001)
 	printf "\ntapline vs tshark:    %7.1fx  (target >= 50x)   %s\n", vs_tshark, (vs_tshark >= 50 ? "met" : "MISSED")
 	printf "tapline vs bare loop: %7.2fx  (target >= 0.5x)  %s\n", vs_bare, (vs_bare >= 0.5 ? "met" : "MISSED")
 	printf "wire layers alone vs bare loop: %.2fx\n", w / (b > 0 ? b : 0.001)
+	if (s > 0) printf "summary output vs bare loop: %.2fx\n", s / (b > 0 ? b : 0.001)
 	printf "tapline peak RSS:     %7.1f MiB (target <= 64)  %s\n", rss / 1024, (rss / 1024 <= 64 ? "met" : "MISSED")
 }'
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$big" "$work/big.source" "$work/tshark-prefix.pcap"
