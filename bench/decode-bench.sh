@@ -15,7 +15,11 @@
 #                 not a target)
 #        tshark   `tshark -T fields -e rpc.xid`
 #   3. reports throughput, CPU time, peak RSS and the ratios against the
-#      targets: >= 50x tshark, >= 0.5x the bare loop, RSS <= 64 MiB.
+#      targets: >= 50x tshark, >= 0.5x the bare loop, RSS <= 64 MiB;
+#   4. the peak RSS of `tapline decode -q` on three hostile captures
+#      (bench/hostile: BENCH_HOSTILE_CONNS connections, default 200000,
+#      each holding bytes behind a hole, or hunting for a record; and
+#      1/40 as many each 60 KB into a 1 MB record).  0 skips it.
 #
 # Environment: BENCH_SIZE (bytes), BENCH_INPUT (capture to multiply;
 # default the largest lab capture), BENCH_TSHARK_SIZE (bytes of the big
@@ -115,3 +119,26 @@ awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" -
 	printf "tapline peak RSS:     %7.1f MiB (target <= 64)  %s\n", rss / 1024, (rss / 1024 <= 64 ? "met" : "MISSED")
 }'
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$big" "$work/big.source" "$work/tshark-prefix.pcap"
+
+# Peak RSS on captures made to cost memory (bench/hostile.c): the bound
+# holds whatever the input, not only on friendly traffic.
+hostile="$top_builddir/bench/hostile"
+conns=${BENCH_HOSTILE_CONNS:-200000}
+if [ -x "$hostile" ] && [ "$conns" -gt 0 ]; then
+	echo
+	worst=0
+	for shape in hole hunt head; do
+		n=$conns
+		[ "$shape" != head ] || n=$((conns / 40))
+		"$hostile" "$work/hostile.pcap" "$shape" "$n"
+		run hostile "$TAPLINE" decode -q "$work/hostile.pcap"
+		kib=$rss_hostile
+		[ "$kib" -le "$worst" ] || worst=$kib
+		printf 'hostile %-5s %7d connections %5d MiB file: peak RSS %6.1f MiB\n' \
+			"$shape" "$n" $(($(wc -c <"$work/hostile.pcap") / 1048576)) \
+			"$(awk -v k="$kib" 'BEGIN { print k / 1024 }')"
+		rm -f "$work/hostile.pcap"
+	done
+	awk -v k="$worst" 'BEGIN { printf "hostile peak RSS:     %7.1f MiB (target <= 64)  %s\n",
+		k / 1024, (k / 1024 <= 64 ? "met" : "MISSED") }'
+fi

@@ -49,14 +49,15 @@ EXTRA_DIST += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
 	tests/wire-gap-resync.sh
 
 # Benchmark (not part of make check): make bench [BENCH_SIZE=bytes].
-noinst_PROGRAMS += bench/decode_bench bench/multiply
+noinst_PROGRAMS += bench/decode_bench bench/multiply bench/hostile
+bench_hostile_SOURCES = bench/hostile.c
 bench_decode_bench_SOURCES = bench/decode_bench.c
 bench_decode_bench_LDADD = $(TAPLINE_LIBS)
 bench_multiply_SOURCES = bench/multiply.c
 bench_multiply_LDADD = $(TAPLINE_LIBS)
 EXTRA_DIST += bench/decode-bench.sh
 BENCH_SIZE = 1073741824
-bench: bench/decode_bench bench/multiply tapline$(EXEEXT)
+bench: bench/decode_bench bench/multiply bench/hostile tapline$(EXEEXT)
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	TAPLINE='$(abs_top_builddir)/tapline' BENCH_SIZE='$(BENCH_SIZE)' \
 	$(SHELL) $(top_srcdir)/bench/decode-bench.sh
