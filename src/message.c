@@ -139,8 +139,8 @@ static struct field *add_field(struct message *m, const char *name,
 }
 
 /* Copies len bytes into the arena; false (and FIELDS_FULL) when no room. */
-static bool arena_copy(struct message *m, struct field *f, const void *p,
-		       size_t len)
+static inline bool arena_copy(struct message *m, struct field *f,
+			      const void *p, size_t len)
 {
 	if (len > sizeof m->arena - m->arena_used) {
 		m->verdict |= MSG_FIELDS_FULL;
@@ -155,8 +155,9 @@ static bool arena_copy(struct message *m, struct field *f, const void *p,
 	return true;
 }
 
-static struct field *add_blob(struct message *m, const char *name,
-			      enum field_kind kind, const void *p, size_t len)
+static inline struct field *add_blob(struct message *m, const char *name,
+				     enum field_kind kind, const void *p,
+				     size_t len)
 {
 	struct field *f = add_field(m, name, kind);
 	if (f && !arena_copy(m, f, p, len))
