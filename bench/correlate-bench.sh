@@ -16,12 +16,14 @@
 #
 # Measured (2026-11-22, 2 shared cores at load 2-5, so +-15% run to run;
 # `bench/correlate-bench.sh 100 1024`): 100 MiB (250022 messages, 270858
-# rows) 5.0 s against the peer's 3.55 s: 0.71x wall clock, 0.69x CPU
-# (0.64-0.81x over five runs); it was 0.32x before the renderer, row
-# queue, connection memo and SHA-NI work, against a weaker peer.  1 GiB:
-# 58.8 s, peak RSS 45 MiB (the 32 MiB page cache most of it), database
-# 6.9 GiB.  What is left of the difference: decoding, and rendering the
-# JSON bodies (about 0.15 of the run each).
+# rows): 0.64x-0.71x wall clock, 0.61x-0.69x CPU over four runs (best:
+# 5.0 s against the peer's 3.55 s).  Against the peer before it bound in
+# place and dropped the mutex, 0.76x-0.81x; the correlator itself was
+# 0.32x before its renderer, row queue, connection memo and SHA-NI work.
+# 1 GiB: 58.8 s, peak RSS 45 MiB (the 32 MiB page cache most of it),
+# database 6.9 GiB.  Left of the difference (callgrind, main thread):
+# rendering the JSON bodies 16%, decoding 10%, connection and
+# credential upkeep about 5%.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 TAPLINE=${TAPLINE:-$top/build/tapline}
