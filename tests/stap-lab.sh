@@ -67,6 +67,21 @@ stop_all() {
 	done
 	stap_pids=""
 }
+# stapbpf leaves its uprobe events (uprobes/stapprobe_PID_N) behind when it
+# is killed; those of dead stapbpf processes can serve no one: remove them.
+drop_dead_stapprobes() {
+	ev=/sys/kernel/tracing/uprobe_events
+	[ -w "$ev" ] || ev=/sys/kernel/debug/tracing/uprobe_events
+	[ -w "$ev" ] || return 0
+	# Read the list whole first: removing entries while reading the file
+	# makes the kernel's listing skip some.
+	list=$(sed -n 's/^[pr]:\(uprobes\/stapprobe_\([0-9]*\)_[0-9]*\) .*/\2 \1/p' "$ev")
+	echo "$list" | while read -r pid name; do
+		[ -n "$pid" ] || continue
+		kill -0 "$pid" 2>/dev/null || echo "-:$name" >>"$ev" 2>/dev/null || true
+	done
+}
+at_exit drop_dead_stapprobes
 at_exit lab_down
 at_exit stop_all
 if ! sh "$LAB" up >"$TMP/lab-up.log" 2>&1; then
