@@ -26,6 +26,16 @@ struct input_summary {
 	bool unreadable;	/* it could not be opened at all */
 };
 
+/* Widens the input's first/last timestamps to take t in. */
+static inline void input_note_time(struct input_summary *sum, int64_t t)
+{
+	if (!sum->have_ts || t < sum->first_ts_ns)
+		sum->first_ts_ns = t;
+	if (!sum->have_ts || t > sum->last_ts_ns)
+		sum->last_ts_ns = t;
+	sum->have_ts = true;
+}
+
 /* Progress on a terminal: called now and then with the bytes read. */
 struct progress {
 	FILE *out;		/* NULL: no progress shown */

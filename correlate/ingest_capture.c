@@ -98,15 +98,6 @@ static void format_address(char *buf, size_t len, int family,
 		snprintf(buf, len, "?");
 }
 
-static void note_time(struct input_summary *sum, int64_t t)
-{
-	if (!sum->have_ts || t < sum->first_ts_ns)
-		sum->first_ts_ns = t;
-	if (!sum->have_ts || t > sum->last_ts_ns)
-		sum->last_ts_ns = t;
-	sum->have_ts = true;
-}
-
 /* The latest connection of the 4-tuple: 1 found (*id, *a_is_client,
  * state copied, *stream or -1), 0 none, -1 error. */
 static int find_tuple(struct capture_ingest *c, const char *a, unsigned ap,
@@ -637,19 +628,11 @@ static bool row_cstr(struct pending_row *r, int col, const char *s)
 static bool row_gfid(struct pending_row *r, int col, const struct message *m,
 		     const struct field *f)
 {
-	static const char digits[] = "0123456789abcdef";
 	if (!f || f->kind != FIELD_GFID || f->len != 16)
 		return true;
-	const uint8_t *g = field_bytes(m, f);
-	char s[36];
-	size_t n = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			s[n++] = '-';
-		s[n++] = digits[g[i] >> 4];
-		s[n++] = digits[g[i] & 15];
-	}
-	return row_text(r, col, s, n);
+	char s[37];
+	gfid_text(field_bytes(m, f), s);
+	return row_text(r, col, s, 36);
 }
 
 static bool row_str_field(struct pending_row *r, int col,
@@ -1014,7 +997,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	while (!c->failed && (rc = capture_next(cap, &f)) == 1) {
 		sum->frames++;
 		bytes += f.caplen + 16;	/* pcap's record header */
-		note_time(sum, f.ts_ns);
+		input_note_time(sum, f.ts_ns);
 		track_handshake(c, &f);
 		decoder_frame(d, &f);
 		if ((sum->frames & 4095) == 0)

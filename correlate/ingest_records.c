@@ -104,15 +104,6 @@ static const char *const phase_names[] = {
 	[PHASE_EVENT] = "event",
 };
 
-static void note_time(struct input_summary *sum, int64_t t)
-{
-	if (!sum->have_ts || t < sum->first_ts_ns)
-		sum->first_ts_ns = t;
-	if (!sum->have_ts || t > sum->last_ts_ns)
-		sum->last_ts_ns = t;
-	sum->have_ts = true;
-}
-
 bool ingest_records(struct db *db, struct input_summary *sum,
 		    struct progress *prog, FILE *report)
 {
@@ -215,7 +206,7 @@ bool ingest_records(struct db *db, struct input_summary *sum,
 		}
 		sum->events++;
 		if (ev->ts_known)
-			note_time(sum, ev->ts_ns);
+			input_note_time(sum, ev->ts_ns);
 		if ((sum->events & 1023) == 0)
 			progress_update(prog, records_bytes(r), sum->events,
 					"events");

@@ -49,9 +49,6 @@ bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia);
 void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
 		      const char *name, const char *label);
 
-/* Writes a UUID as text (37 bytes with the NUL). */
-void gluster_uuid_text(const uint8_t g[16], char out[37]);
-
 /* Layouts: a structure of a .x file as a list of items, read by one
  * interpreter (gluster_fops.c). */
 enum gluster_item_op {

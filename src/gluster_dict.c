@@ -16,20 +16,6 @@
 
 #define DICT_MAX_PAIRS 4096u
 
-void gluster_uuid_text(const uint8_t g[16], char out[37])
-{
-	/* 8-4-4-4-12 lower-case hex, by table: this runs for every gfid. */
-	static const char hex[] = "0123456789abcdef";
-	char *p = out;
-	for (unsigned i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			*p++ = '-';
-		*p++ = hex[g[i] >> 4];
-		*p++ = hex[g[i] & 15];
-	}
-	*p = '\0';
-}
-
 /* "NAME: N pairs", cut to 63 bytes as snprintf would. */
 static void dict_label(char out[64], const char *name, uint32_t n)
 {
@@ -80,7 +66,7 @@ void gluster_gfid(struct message *m, struct cursor *c, const char *name,
 	msg_add_gfid(m, name, g);
 	if (label && !m->no_info) {
 		char text[37];
-		gluster_uuid_text(g, text);
+		gfid_text(g, text);
 		msg_info_label(m, label);
 		msg_info_put(m, text, 36);
 	}

@@ -245,3 +245,17 @@ const uint8_t *field_bytes(const struct message *m, const struct field *f)
 {
 	return m->arena + f->off;
 }
+
+void gfid_text(const uint8_t g[16], char out[37])
+{
+	/* By table, not printf: this runs for every gfid decoded. */
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+	for (unsigned i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[g[i] >> 4];
+		*p++ = hex[g[i] & 15];
+	}
+	*p = '\0';
+}

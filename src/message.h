@@ -219,6 +219,9 @@ void msg_close(struct message *m);
 const struct field *msg_find(const struct message *m, const char *name);
 const uint8_t *field_bytes(const struct message *m, const struct field *f);
 
+/* A gfid (or any UUID) as 8-4-4-4-12 lower-case hex, NUL-terminated. */
+void gfid_text(const uint8_t g[16], char out[37]);
+
 /* Errno value -> "EACCES" (Linux numbering, as GlusterFS sends); NULL if
  * unknown. */
 const char *errno_name(int64_t e);

@@ -452,16 +452,9 @@ static size_t put_hex(char *buf, size_t len, const uint8_t *p, size_t n)
 
 static size_t put_uuid(char *buf, size_t len, const uint8_t *g)
 {
-	static const char digits[] = "0123456789abcdef";
 	char tmp[37];
-	size_t o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			tmp[o++] = '-';
-		tmp[o++] = digits[g[i] >> 4];
-		tmp[o++] = digits[g[i] & 15];
-	}
-	tmp[o] = '\0';
+	gfid_text(g, tmp);
+	size_t o = 36;
 	if (o >= len)
 		o = len - 1;
 	memcpy(buf, tmp, o);
