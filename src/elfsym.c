@@ -317,3 +317,66 @@ int elfsym_dwarf_param(struct elfsym_file *ef, uint64_t func_addr,
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return -1;
 }
+
+size_t elfsym_sections(struct elfsym_file *ef, struct elfsym_section *out,
+		       size_t max)
+{
+	size_t shstrndx, n = 0;
+	if (elf_getshdrstrndx(ef->elf, &shstrndx) != 0)
+		return 0;
+	for (Elf_Scn *scn = NULL; n < max && (scn = elf_nextscn(ef->elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		Elf_Data *data = elf_rawdata(scn, NULL);
+		const char *name = elf_strptr(ef->elf, shstrndx, sh.sh_name);
+		if (!data || !data->d_buf || !name)
+			continue;
+		out[n++] = (struct elfsym_section){
+			name, sh.sh_addr, data->d_buf, data->d_size,
+			(sh.sh_flags & SHF_EXECINSTR) != 0 };
+	}
+	return n;
+}
+
+size_t elfsym_import_slots(struct elfsym_file *ef, const char *name,
+			   uint64_t *slots, size_t max)
+{
+	size_t n = 0;
+	if (!ef->dynsym)
+		return 0;
+	GElf_Shdr dsh;
+	Elf_Data *dsyms = elf_getdata(ef->dynsym, NULL);
+	if (!dsyms || !gelf_getshdr(ef->dynsym, &dsh) || !dsh.sh_entsize)
+		return 0;
+	size_t nsyms = dsh.sh_size / dsh.sh_entsize;
+	for (Elf_Scn *scn = NULL; n < max && (scn = elf_nextscn(ef->elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA ||
+		    elf_getscn(ef->elf, sh.sh_link) != ef->dynsym ||
+		    !sh.sh_entsize)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		size_t count = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < count && n < max; i++) {
+			GElf_Rela rela;
+			if (!gelf_getrela(data, (int)i, &rela))
+				break;
+			unsigned type = GELF_R_TYPE(rela.r_info);
+			size_t symi = GELF_R_SYM(rela.r_info);
+			if ((type != R_X86_64_JUMP_SLOT &&
+			     type != R_X86_64_GLOB_DAT) || !symi || symi >= nsyms)
+				continue;
+			GElf_Sym sym;
+			if (!gelf_getsym(dsyms, (int)symi, &sym))
+				continue;
+			const char *s = elf_strptr(ef->elf, dsh.sh_link,
+						   sym.st_name);
+			if (s && !strcmp(s, name))
+				slots[n++] = rela.r_offset;
+		}
+	}
+	return n;
+}

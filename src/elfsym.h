@@ -56,4 +56,23 @@ int elfsym_dwarf_param(struct elfsym_file *ef, uint64_t func_addr,
  * PT_LOAD maps it. */
 int64_t elfsym_addr_to_offset(const struct elfsym_file *ef, uint64_t addr);
 
+/* One section's bytes as the file holds them (SHT_NOBITS: none). */
+struct elfsym_section {
+	const char *name;
+	uint64_t addr;		/* sh_addr */
+	const uint8_t *bytes;	/* valid until elfsym_close */
+	size_t size;
+	bool exec;		/* SHF_EXECINSTR */
+};
+
+/* The file's sections with bytes, at most max; returns how many. */
+size_t elfsym_sections(struct elfsym_file *ef, struct elfsym_section *out,
+		       size_t max);
+
+/* The GOT slots through which the file reaches the imported function
+ * NAME: its R_X86_64_JUMP_SLOT (PLT) and R_X86_64_GLOB_DAT (-fno-plt,
+ * .plt.got) relocations.  Returns how many, at most max. */
+size_t elfsym_import_slots(struct elfsym_file *ef, const char *name,
+			   uint64_t *slots, size_t max);
+
 #endif

@@ -1,6 +1,14 @@
 # src/record.mk - `tapline record`: tracefs uprobes (owner: recorder).
 libtapline_a_SOURCES += src/elfsym.c src/elfsym.h src/probe_defs.c \
 	src/probe_defs.h src/recorder.c src/recorder.h src/cmd_record.c
+# errno on failing returns: the library's `errno = x` stores (owner: errno)
+libtapline_a_SOURCES += src/errno_sites.c src/errno_sites.h \
+	src/errno_track.c src/errno_track.h
+check_PROGRAMS += tests/unit/errno_sites_test
+tests_unit_errno_sites_test_SOURCES = tests/unit/errno_sites_test.c tests/unit/tap.h
+tests_unit_errno_sites_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/errno_sites_test tests/record-errno-sites.sh
+EXTRA_DIST += tests/record-errno-sites.sh tests/errno-sites-objdump.awk
 nodist_libtapline_a_SOURCES += src/gfapi_probe_defs.c
 CLEANFILES += src/gfapi_probe_defs.c
 # The gfapi.* probe table is generated from the spec that the tapsets are
