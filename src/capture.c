@@ -1,12 +1,14 @@
-/* capture.c - frames from pcap and pcapng files through libpcap, also
- * gzip-compressed (found by the 1f 8b magic, not the name), and several
- * files read as one with frame numbers counted across them.
+/* capture.c - frames from pcap and pcapng files, also gzip-compressed
+ * (found by the 1f 8b magic, not the name), and several files read as
+ * one with frame numbers counted across them.  Classic pcap files are
+ * read in place by pcap_file.c, the rest by libpcap.
  *
  * Several files are read in the order of their first frame's timestamp:
  * a shell glob sorts tcpdump -C's "cap cap1 cap10 cap2" wrongly, the
  * clock does not.
  */
 #include "capture.h"
+#include "pcap_file.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -136,9 +138,70 @@ static FILE *unzip_open(FILE *in, bool own_in, const uint8_t *head, size_t n,
 	return f;
 }
 
+/* One open capture file: read in place, or by libpcap. */
+struct source {
+	struct pcap_file *file;
+	pcap_t *pcap;
+};
+
+static void source_close(struct source *s)
+{
+	if (s->file)
+		pcap_file_close(s->file);
+	if (s->pcap)
+		pcap_close(s->pcap);
+	s->file = NULL;
+	s->pcap = NULL;
+}
+
+static bool source_open(const struct source *s)
+{
+	return s->file || s->pcap;
+}
+
+static int source_linktype(const struct source *s)
+{
+	return s->file ? pcap_file_linktype(s->file) : pcap_datalink(s->pcap);
+}
+
+/* 1: a frame (ts_ns, data, caplen, wirelen filled); 0: end; -1: error,
+ * then *why says what. */
+static int source_next(struct source *s, struct capture_frame *frame,
+		       const char **why)
+{
+	if (s->file) {
+		struct pcap_file_frame pff;
+		int rc = pcap_file_next(s->file, &pff);
+		if (rc == 1) {
+			frame->ts_ns = pff.ts_ns;
+			frame->data = pff.data;
+			frame->caplen = pff.caplen;
+			frame->wirelen = pff.wirelen;
+		} else if (rc < 0) {
+			*why = pcap_file_error(s->file);
+		}
+		return rc;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(s->pcap, &h, &data);
+	if (rc == 1) {
+		frame->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
+			       (int64_t)h->ts.tv_usec;
+		frame->data = data;
+		frame->caplen = h->caplen;
+		frame->wirelen = h->len;
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	*why = pcap_geterr(s->pcap);
+	return -1;
+}
+
 /* Opens one capture from `in` (taken over: closed on all paths). */
-static pcap_t *open_stream(FILE *in, const char *name, char *err,
-			   size_t errlen)
+static bool open_stream(FILE *in, const char *name, char *err,
+			size_t errlen, struct source *src)
 {
 	uint8_t head[2];
 	size_t n = fread(head, 1, sizeof head, in);
@@ -149,12 +212,35 @@ static pcap_t *open_stream(FILE *in, const char *name, char *err,
 		if (!fp) {
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			fclose(in);
-			return NULL;
+			return false;
 		}
+	}
+	uint8_t file_head[24];
+	size_t got = fread(file_head, 1, sizeof file_head, fp);
+	if (got == sizeof file_head &&
+	    (src->file = pcap_file_open(fp, file_head)))
+		return true;
+	/* libpcap reads the file from its first byte again: seek back, or
+	 * put the bytes read in front of the rest. */
+	if (fp == in) {
+		if (fseek(fp, 0, SEEK_SET) != 0) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			fclose(fp);
+			return false;
+		}
+	} else {
+		FILE *again = unzip_open(fp, true, file_head, got, false);
+		if (!again) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			fclose(fp);
+			return false;
+		}
+		fp = again;
 	}
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(
 		fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	src->pcap = p;
 	if (!p) {
 		if (n == 0)
 			snprintf(err, errlen, "%s: empty file, not a capture",
@@ -165,18 +251,19 @@ static pcap_t *open_stream(FILE *in, const char *name, char *err,
 				 pcap_err);
 		fclose(fp);
 	}
-	return p;
+	return p != NULL;
 }
 
-static pcap_t *open_path(const char *path, char *err, size_t errlen)
+static bool open_path(const char *path, char *err, size_t errlen,
+		      struct source *src)
 {
 	FILE *in = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!in) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		return false;
 	}
 	return open_stream(in, strcmp(path, "-") ? path : "(stdin)", err,
-			   errlen);
+			   errlen, src);
 }
 
 struct capture {
@@ -184,17 +271,12 @@ struct capture {
 	size_t n;
 	size_t *order;		/* indices into paths, reading order */
 	size_t pos;		/* next entry of order to open */
-	pcap_t *pcap;		/* the file being read, or NULL */
+	struct source src;	/* the file being read, if open */
 	size_t cur;		/* its index into paths */
 	int linktype;
 	uint64_t number;
 	char err[PCAP_ERRBUF_SIZE + 512];
 };
-
-static int64_t header_ns(const struct pcap_pkthdr *h)
-{
-	return (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
-}
 
 struct first_ts {
 	size_t index;
@@ -213,8 +295,7 @@ void capture_close(struct capture *cap)
 {
 	if (!cap)
 		return;
-	if (cap->pcap)
-		pcap_close(cap->pcap);
+	source_close(&cap->src);
 	for (size_t i = 0; i < cap->n; i++)
 		free(cap->paths[i]);
 	free(cap->paths);
@@ -246,12 +327,11 @@ struct capture *capture_open(const char *const *paths, size_t n, char *err,
 	if (n == 1) {
 		/* One file (maybe stdin): open it now to report errors early,
 		 * and keep it open. */
-		cap->pcap = open_path(paths[0], err, errlen);
-		if (!cap->pcap)
+		if (!open_path(paths[0], err, errlen, &cap->src))
 			goto fail;
 		cap->cur = 0;
 		cap->pos = 1;
-		cap->linktype = pcap_datalink(cap->pcap);
+		cap->linktype = source_linktype(&cap->src);
 		free(firsts);
 		return cap;
 	}
@@ -262,15 +342,15 @@ struct capture *capture_open(const char *const *paths, size_t n, char *err,
 				 "-: standard input must be the only capture");
 			goto fail;
 		}
-		pcap_t *p = open_path(paths[i], err, errlen);
-		if (!p)
+		struct source s = { 0 };
+		if (!open_path(paths[i], err, errlen, &s))
 			goto fail;
-		struct pcap_pkthdr *h;
-		const u_char *data;
+		struct capture_frame first;
+		const char *why;
 		firsts[i].index = i;
-		firsts[i].ts = pcap_next_ex(p, &h, &data) == 1 ? header_ns(h)
-							       : INT64_MAX;
-		pcap_close(p);
+		firsts[i].ts = source_next(&s, &first, &why) == 1 ?
+			       first.ts_ns : INT64_MAX;
+		source_close(&s);
 	}
 	qsort(firsts, n, sizeof *firsts, by_first_ts);
 	for (size_t i = 0; i < n; i++)
@@ -302,51 +382,43 @@ struct capture *capture_open_file(FILE *in, const char *name, char *err,
 		return NULL;
 	}
 	cap->n = 1;
-	cap->pcap = open_stream(in, name, err, errlen);
-	if (!cap->pcap) {
+	if (!open_stream(in, name, err, errlen, &cap->src)) {
 		capture_close(cap);
 		return NULL;
 	}
 	cap->pos = 1;
-	cap->linktype = pcap_datalink(cap->pcap);
+	cap->linktype = source_linktype(&cap->src);
 	return cap;
 }
 
 int capture_next(struct capture *cap, struct capture_frame *frame)
 {
 	for (;;) {
-		if (!cap->pcap) {
+		if (!source_open(&cap->src)) {
 			if (cap->pos >= cap->n)
 				return 0;
 			cap->cur = cap->order[cap->pos++];
-			cap->pcap = open_path(cap->paths[cap->cur], cap->err,
-					      sizeof cap->err);
-			if (!cap->pcap)
+			if (!open_path(cap->paths[cap->cur], cap->err,
+				       sizeof cap->err, &cap->src))
 				return -1;
-			cap->linktype = pcap_datalink(cap->pcap);
+			cap->linktype = source_linktype(&cap->src);
 		}
-		struct pcap_pkthdr *h;
-		const u_char *data;
-		int rc = pcap_next_ex(cap->pcap, &h, &data);
+		const char *why = NULL;
+		int rc = source_next(&cap->src, frame, &why);
 		if (rc == 1) {
 			frame->number = ++cap->number;
-			frame->ts_ns = header_ns(h);
 			frame->linktype = cap->linktype;
-			frame->data = data;
-			frame->caplen = h->caplen;
-			frame->wirelen = h->len;
 			frame->file_index = (unsigned)cap->cur;
 			return 1;
 		}
 		const char *name = cap->paths[cap->cur];
 		if (!strcmp(name, "-"))
 			name = "(stdin)";
-		if (rc != PCAP_ERROR_BREAK)
+		if (rc < 0)
 			snprintf(cap->err, sizeof cap->err, "%s: %s", name,
-				 pcap_geterr(cap->pcap));
-		pcap_close(cap->pcap);
-		cap->pcap = NULL;
-		if (rc != PCAP_ERROR_BREAK)
+				 why);
+		source_close(&cap->src);
+		if (rc < 0)
 			return -1;
 	}
 }

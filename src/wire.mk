@@ -1,6 +1,7 @@
 # src/wire.mk - the wire decoder: capture, link, IP, TCP, reassembly,
 # stream dispatch; its tests, fuzz harness and benchmark.
-libtapline_a_SOURCES += src/capture.h src/capture.c src/link.h src/link.c \
+libtapline_a_SOURCES += src/capture.h src/capture.c src/pcap_file.h \
+	src/pcap_file.c src/link.h src/link.c \
 	src/ip.h src/ip.c src/tcp.h src/tcp.c src/reassembly.h \
 	src/reassembly.c src/stream.c src/decoder.h src/decoder.c
 
@@ -9,6 +10,12 @@ tests_unit_wire_reassembly_test_SOURCES = tests/unit/wire_reassembly_test.c \
 	tests/unit/wire_pcap.h tests/unit/tap.h
 tests_unit_wire_reassembly_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/wire_reassembly_test
+
+check_PROGRAMS += tests/unit/pcap_file_test
+tests_unit_pcap_file_test_SOURCES = tests/unit/pcap_file_test.c \
+	tests/unit/tap.h
+tests_unit_pcap_file_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/pcap_file_test
 
 # Fuzzing.  `./configure --enable-fuzz CC=clang` compiles everything
 # (libtapline.a included) with -fsanitize=fuzzer-no-link,address,undefined
