@@ -122,6 +122,7 @@ struct decode_run {
 	struct stats *stats;
 	uint64_t limit;		/* -c, 0 = none */
 	bool done;
+	bool stats_on;		/* a -z report was asked for */
 	/* --list-fields with files */
 	bool listing;
 	const char **seen_names;
@@ -176,10 +177,33 @@ static void on_message(void *user, const struct message *m)
 		return;
 	}
 	output_message(&r->out, m);
-	if (r->stats)
+	if (r->stats_on)
 		stats_message(r->stats, m);
 	if (r->limit && r->out.shown >= r->limit)
 		r->done = true;
+}
+
+static void check_in_header(void *user, const char *name)
+{
+	if (!field_name_in_header(name))
+		*(bool *)user = false;
+}
+
+/* True when nothing this run shows reads a message body: the -T fields
+ * columns, the -Y names and the -z reports all come from the header.
+ * Then the decoder skips bodies: the same output, much sooner. */
+static bool header_is_enough(const struct decode_run *r)
+{
+	if (r->listing || stats_need_body(r->stats))
+		return false;
+	if (r->out.format != OUTPUT_FIELDS && r->out.format != OUTPUT_NONE)
+		return false;
+	bool enough = true;
+	for (unsigned i = 0; i < r->out.nfields; i++)
+		check_in_header(&enough, r->out.fields[i].name);
+	if (r->filter)
+		filter_names(r->filter, check_in_header, &enough);
+	return enough;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -461,6 +485,8 @@ int cmd_decode(int argc, char **argv)
 	/* fields, -q and --list-fields never show the summary text */
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
+	opts.header_only = header_is_enough(&run);
+	run.stats_on = stats_enabled(run.stats);
 	struct decoder *dec = decoder_new(&opts, on_message, &run);
 	if (!dec) {
 		fprintf(stderr, "tapline decode: out of memory\n");

@@ -27,6 +27,7 @@ void decoder_default_options(struct decoder_options *opts)
 	opts->max_total_buffer = 24u << 20;
 	opts->max_flows = 16384;
 	opts->no_summary = false;
+	opts->header_only = false;
 }
 
 struct decoder *decoder_new(const struct decoder_options *opts,

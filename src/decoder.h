@@ -34,6 +34,10 @@ struct decoder_options {
 	size_t max_flows;	/* live connections tracked (16384) */
 	bool no_summary;	/* messages carry no info text: the consumer
 				 * never reads it (false) */
+	bool header_only;	/* messages carry the header only: the
+				 * consumer reads no body field, op_ret or
+				 * verdict (false; message.h says what is
+				 * kept) */
 };
 
 /* Defaults as documented above. */

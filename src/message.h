@@ -103,6 +103,13 @@ struct message {
 	 * formatting the summary is most of the decoding work. */
 	bool no_info;
 
+	/* Set by the decoder when no consumer reads a body field: protocols
+	 * then decode the header (RPC: xid, type, program, version,
+	 * procedure and their names, the call/reply match, reply and
+	 * accept states) and skip credentials and bodies, so op_ret,
+	 * op_errno, body fields and body verdicts stay unset. */
+	bool header_only;
+
 	/* One-line summary after the protocol and program names. */
 	char info[MSG_INFO_SIZE];
 	size_t info_len;

@@ -127,6 +127,25 @@ bool derived_name_known(const char *name)
 	return derived_lookup(name) >= 0;
 }
 
+bool field_name_in_header(const char *name)
+{
+	static const char *const words[] = {
+		"frame", "tapline", "ip", "ipv6", "tcp", "rpc",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcasecmp(name, words[i]))
+			return true;
+	switch (derived_lookup(name)) {
+	case -1:
+	case D_GLUSTER_OP_RET:	/* from the body */
+	case D_GLUSTER_OP_ERRNO:
+	case D_WS_MALFORMED:	/* verdicts may come from the body */
+	case D_TAPLINE_VERDICT:
+		return false;
+	}
+	return true;
+}
+
 void field_ref_init(struct field_ref *ref, const char *name)
 {
 	ref->name = name;

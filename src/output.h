@@ -43,6 +43,12 @@ unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 bool derived_name_known(const char *name);
 bool msg_has_protocol(const struct message *m, const char *proto);
 
+/* True when the name (a field or a bare protocol word) is complete in a
+ * message decoded header-only (decoder_options.header_only): the derived
+ * names but op_ret, op_errno and the verdicts, and the words frame,
+ * tapline, ip, ipv6, tcp and rpc. */
+bool field_name_in_header(const char *name);
+
 /* The derived names with their types and meanings, for --list-fields. */
 struct derived_info {
 	const char *name;

@@ -35,10 +35,11 @@ src/field_names.c: $(libtapline_a_SOURCES) $(top_srcdir)/src/output.mk
 # Golden tests (tests/TESTLIST rows, expected outputs in tests/golden/) and
 # the differential test against tshark; `make accept` re-blesses the
 # golden outputs - only after a human checked the printed differences.
-TESTS += tests/golden.sh tests/decode-vs-tshark.sh tests/decode-cli.sh
+TESTS += tests/golden.sh tests/decode-vs-tshark.sh tests/decode-cli.sh \
+	tests/decode-header-only.sh
 EXTRA_DIST += tests/golden.sh tests/golden tests/decode-vs-tshark.sh \
 	tests/decode-vs-tshark.awk tests/decode-vs-tshark.known \
-	tests/decode-cli.sh
+	tests/decode-cli.sh tests/decode-header-only.sh
 accept: tapline$(EXEEXT)
 	GOLDEN_ACCEPT=1 top_srcdir='$(abs_top_srcdir)' \
 	  top_builddir='$(abs_top_builddir)' \

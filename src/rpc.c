@@ -257,7 +257,7 @@ static void decode_auth(struct message *m, struct cursor *c, bool cred)
 	uint32_t flavor = xdr_u32(c);
 	uint32_t len;
 	const uint8_t *body = xdr_opaque(c, RPC_MAX_AUTH_BYTES, &len);
-	if (!cursor_ok(c))
+	if (!cursor_ok(c) || m->header_only)
 		return;
 	msg_open(m, cred ? "rpc.cred" : "rpc.verf",
 		 cred ? "Credentials" : "Verifier");
@@ -307,6 +307,8 @@ static void decode_body(struct message *m, struct cursor *c, bool reply)
 	}
 	if (row)
 		m->proc_name = row->name;
+	if (m->header_only)
+		return;
 	rpc_body_fn fn = row ? (reply ? row->reply : row->call) : NULL;
 	if (fn)
 		fn(m, c, row);

@@ -223,6 +223,11 @@ static bool parse_u32(const char *t, uint32_t *v)
 	return true;
 }
 
+bool stats_need_body(const struct stats *s)
+{
+	return s->errors_on || s->expert_on;
+}
+
 bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen)
 {
 	if (!strncmp(spec, "rpc,srt", 7) && (spec[7] == '\0' || spec[7] == ',')) {

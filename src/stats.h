@@ -33,6 +33,9 @@ struct stats *stats_new(void);
 /* Adds one -z SPEC; false with a message in err when unknown. */
 bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen);
 bool stats_enabled(const struct stats *s);
+/* True when a requested report reads message bodies (op_ret, verdicts):
+ * then the decoder must not decode header-only. */
+bool stats_need_body(const struct stats *s);
 /* The -Y text printed as "Filter:" in the reports (may be NULL). */
 void stats_set_filter_text(struct stats *s, const char *filter);
 void stats_message(struct stats *s, const struct message *m);

@@ -51,6 +51,7 @@ struct message *stream_scratch_message(struct stream_dir *dir)
 	struct message *m = dir->decoder->scratch;
 	msg_reset(m);
 	m->no_info = dir->decoder->opts.no_summary;
+	m->header_only = dir->decoder->opts.header_only;
 	return m;
 }
 
