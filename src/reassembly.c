@@ -19,24 +19,38 @@
 #define MAX_BUCKETS (1u << 20)
 #define MAX_WINDOW (1 << 30)	/* further ahead than this: not this stream */
 
-static uint32_t endpoint_hash(const uint8_t *addr, int family, uint16_t port)
+/* A 64-bit finalizer (murmur3's fmix64): every input bit moves about
+ * half the output bits. */
+static uint64_t mix64(uint64_t x)
 {
-	uint32_t h = 2166136261u;
-	size_t n = family == 6 ? 16 : 4;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	h = (h ^ (port & 0xff)) * 16777619u;
-	return (h ^ (port >> 8)) * 16777619u;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
 }
 
-/* The same for both directions of a connection. */
+/* Word at a time: this runs for every segment. */
+static uint64_t endpoint_hash(const uint8_t *addr, int family, uint16_t port)
+{
+	uint64_t lo, hi = 0;
+	if (family == 6) {
+		memcpy(&lo, addr, 8);
+		memcpy(&hi, addr + 8, 8);
+	} else {
+		uint32_t v4;
+		memcpy(&v4, addr, 4);
+		lo = v4;
+	}
+	return mix64(lo ^ mix64(hi ^ ((uint64_t)port << 48 | 0x9e37u)));
+}
+
+/* The same for both directions of a connection (a sum commutes). */
 static uint32_t flow_hash(const uint8_t *a, uint16_t pa, const uint8_t *b,
 			  uint16_t pb, int family)
 {
-	uint32_t h = endpoint_hash(a, family, pa) ^ endpoint_hash(b, family, pb);
-	h ^= h >> 15;
-	h *= 0x2c1b3c6du;
-	return h ^ (h >> 12);
+	uint64_t h = endpoint_hash(a, family, pa) + endpoint_hash(b, family, pb);
+	return (uint32_t)(h ^ h >> 32);
 }
 
 bool reassembly_init(struct reassembly *ra, const struct decoder_options *o)
