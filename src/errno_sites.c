@@ -9,8 +9,12 @@
 #define REG_NONE (-1)
 #define REG_AX 0
 
-/* How far the scanner follows the code after a call (instructions). */
-#define FOLLOW_INSNS 10
+/* How far the scanner follows the code after a call: instructions on
+ * one path, and jumps (each conditional one splits the path in two). */
+#define FOLLOW_INSNS 12
+#define FOLLOW_JUMPS 2
+
+enum { BR_NONE, BR_COND, BR_JMP };
 
 /* What one decoded instruction does, as far as the scanner cares. */
 struct insn {
@@ -24,6 +28,8 @@ struct insn {
 	bool store_imm;
 	int32_t imm;
 	int src_reg;		/* of a register store */
+	int branch;		/* BR_*: a direct jump */
+	int32_t rel;		/* its target, from the end of the jump */
 };
 
 static uint32_t le32(const uint8_t *p)
@@ -107,6 +113,14 @@ static size_t decode(const uint8_t *p, size_t len, struct insn *in)
 		if (i >= len)
 			return 0;
 		unsigned op2 = p[i++];
+		if (op2 >= 0x80 && op2 <= 0x8f && !o16 && !rep) {	/* jcc rel32 */
+			if (len - i < 4)
+				return 0;
+			in->branch = BR_COND;
+			in->rel = (int32_t)le32(p + i);
+			in->len = i + 4;
+			return in->len;
+		}
 		if (!modrm(p, len, &i, rex, &reg, &rm, in))
 			return 0;
 		switch (op2) {
@@ -145,6 +159,23 @@ static size_t decode(const uint8_t *p, size_t len, struct insn *in)
 		return 0;	/* f2/f3 only with the 0f xmm forms */
 
 	switch (op) {
+	case 0x70: case 0x71: case 0x72: case 0x73:	/* jcc rel8 */
+	case 0x74: case 0x75: case 0x76: case 0x77:
+	case 0x78: case 0x79: case 0x7a: case 0x7b:
+	case 0x7c: case 0x7d: case 0x7e: case 0x7f:
+	case 0xeb:					/* jmp rel8 */
+		if (i >= len || o16)
+			return 0;
+		in->branch = op == 0xeb ? BR_JMP : BR_COND;
+		in->rel = (int8_t)p[i++];
+		break;
+	case 0xe9:					/* jmp rel32 */
+		if (len - i < 4 || o16)
+			return 0;
+		in->branch = BR_JMP;
+		in->rel = (int32_t)le32(p + i);
+		i += 4;
+		break;
 	case 0x90:
 		if (rex & 1)
 			return 0;	/* xchg %r8,%rax */
@@ -280,22 +311,47 @@ static const char *const reg_names[16] = {
 	"%r8", "%r9", "%r10", "%r11", "%r12", "%r13", "%r14", "%r15",
 };
 
-enum errno_call_verdict errno_follow_call(const uint8_t *p, size_t len,
-					  uint64_t addr,
-					  struct errno_site *site)
+struct follow {
+	const uint8_t *code;
+	size_t size;
+	uint64_t addr;		/* of code[0] */
+	struct errno_site *sites;
+	size_t max, n;
+	bool read;
+};
+
+/* One path from off: to a store (a site), or to what it cannot follow. */
+static void follow_path(struct follow *f, size_t off, int insns, int jumps)
 {
-	bool read = false;
-	size_t off = 0;
-	for (int n = 0; n < FOLLOW_INSNS && off < len; n++) {
+	for (; insns > 0 && off < f->size; insns--) {
 		struct insn in;
-		if (!decode(p + off, len - off, &in))
-			break;
+		if (!decode(f->code + off, f->size - off, &in))
+			return;
+		if (in.branch) {
+			int64_t to = (int64_t)(off + in.len) + in.rel;
+			if (!jumps)
+				return;
+			if (in.branch == BR_COND)
+				follow_path(f, off + in.len, insns - 1, jumps - 1);
+			if (to < 0 || (uint64_t)to >= f->size)
+				return;	/* out of the section */
+			off = (size_t)to;
+			jumps--;
+			continue;
+		}
 		if (in.errno_store) {
 			if (!in.store_imm && (in.src_reg == REG_AX ||
 					      in.src_reg == 4))
-				break;	/* the pointer itself, or %rsp */
+				return;	/* the pointer itself, or %rsp */
+			uint64_t at = f->addr + off;
+			for (size_t k = 0; k < f->n; k++)
+				if (f->sites[k].addr == at)
+					return;	/* both paths meet there */
+			if (f->n == f->max)
+				return;
+			struct errno_site *site = &f->sites[f->n++];
 			memset(site, 0, sizeof(*site));
-			site->addr = addr + off;
+			site->addr = at;
 			site->imm = in.store_imm;
 			if (in.store_imm) {
 				site->value = in.imm;
@@ -305,16 +361,27 @@ enum errno_call_verdict errno_follow_call(const uint8_t *p, size_t len,
 				snprintf(site->fetch, sizeof(site->fetch), "%s",
 					 reg_names[in.src_reg]);
 			}
-			return ERRNO_CALL_STORE;
+			return;
 		}
 		if (in.mem_rax && (in.mem_write || !in.mem_is_rax))
-			break;	/* another write through it, or an offset */
-		read |= in.mem_is_rax;
+			return;	/* another write through it, or an offset */
+		f->read |= in.mem_is_rax;
 		if (in.dst_reg == REG_AX)
-			break;	/* the pointer is gone */
+			return;	/* the pointer is gone */
 		off += in.len;
 	}
-	return read ? ERRNO_CALL_READ : ERRNO_CALL_UNDECODED;
+}
+
+enum errno_call_verdict errno_follow_call(const uint8_t *code, size_t size,
+					  uint64_t addr, size_t start,
+					  struct errno_site *sites, size_t max,
+					  size_t *nsites)
+{
+	struct follow f = { code, size, addr, sites, max, 0, false };
+	follow_path(&f, start, FOLLOW_INSNS, FOLLOW_JUMPS);
+	*nsites = f.n;
+	return f.n ? ERRNO_CALL_STORE : f.read ? ERRNO_CALL_READ :
+		     ERRNO_CALL_UNDECODED;
 }
 
 /* The PLT entries that jump through one of the slots: `ff 25 disp32`
@@ -344,9 +411,17 @@ static void find_stubs(const struct elfsym_section *sec, const uint64_t *slots,
 	}
 }
 
-static int add_site(struct errno_scan *out, size_t *cap,
-		    const struct errno_site *site)
+/* Adds a site unless another call reached the same store first. */
+static int add_site(struct elfsym_file *ef, struct errno_scan *out,
+		    size_t *cap, struct errno_site *site)
 {
+	for (size_t k = 0; k < out->nsites; k++)
+		if (out->sites[k].addr == site->addr)
+			return 0;
+	int64_t off = elfsym_addr_to_offset(ef, site->addr);
+	if (off < 0)
+		return 0;
+	site->file_offset = (uint64_t)off;
 	if (out->nsites == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 256;
 		struct errno_site *ns = realloc(out->sites, ncap * sizeof(*ns));
@@ -406,38 +481,35 @@ int errno_scan_file(struct elfsym_file *ef, struct errno_scan *out,
 				continue;
 			}
 			out->calls++;
-			struct errno_site site;
-			switch (errno_follow_call(b + i + clen,
-						  sec->size - i - clen,
-						  at + clen, &site)) {
-			case ERRNO_CALL_STORE: {
-				if (site.imm && site.value == 0) {
-					out->zeroes++;
-					break;
-				}
-				int64_t off = elfsym_addr_to_offset(ef, site.addr);
-				if (off < 0) {
-					out->undecoded++;
-					break;
-				}
-				site.call_addr = at;
-				site.file_offset = (uint64_t)off;
-				if (add_site(out, &cap, &site)) {
+			struct errno_site found[ERRNO_MAX_PATHS];
+			size_t nfound;
+			enum errno_call_verdict v = errno_follow_call(b,
+				sec->size, sec->addr, i + clen, found,
+				ERRNO_MAX_PATHS, &nfound);
+			if (v == ERRNO_CALL_READ)
+				out->reads++;
+			else if (v == ERRNO_CALL_UNDECODED)
+				out->undecoded++;
+			for (size_t k = 0; k < nfound; k++) {
+				found[k].call_addr = at;
+				int r = add_site(ef, out, &cap, &found[k]);
+				if (r < 0) {
 					snprintf(err, errlen, "out of memory");
 					errno_scan_free(out);
 					return -1;
 				}
-				break;
-			}
-			case ERRNO_CALL_READ:
-				out->reads++;
-				break;
-			case ERRNO_CALL_UNDECODED:
-				out->undecoded++;
-				break;
 			}
 		}
 	}
+	/* errno = 0 is counted, not probed (see errno_sites.h) */
+	size_t kept = 0;
+	for (size_t k = 0; k < out->nsites; k++) {
+		if (out->sites[k].imm && out->sites[k].value == 0)
+			out->zeroes++;
+		else
+			out->sites[kept++] = out->sites[k];
+	}
+	out->nsites = kept;
 	return 0;
 }
 

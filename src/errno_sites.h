@@ -10,6 +10,8 @@
  *     c7 00 imm32        movl $imm,(%rax)       errno = constant
  *     [41|44] 89 /r      mov %r32,(%rax)        errno = register
  *
+ * The scanner follows direct jumps too: GlusterFS's DECODE_SYNCOP_ERR
+ * compiles to one call, a test and a jump to each of its two stores.
  * A uprobe ON the store instruction fetches the value before it is
  * stored: the immediate, or the source register.  Stores of the constant
  * 0 are left out: GlusterFS's DECODE_SYNCOP_ERR does `errno = 0` after
@@ -61,12 +63,20 @@ int errno_scan_file(struct elfsym_file *ef, struct errno_scan *out,
 		    char *err, size_t errlen);
 void errno_scan_free(struct errno_scan *scan);
 
-/* Follows the code after a call of __errno_location: p[0..len) are the
- * bytes right after the call, at address addr.  On ERRNO_CALL_STORE,
- * site gets addr, imm, value and fetch (not call_addr, file_offset). */
-enum errno_call_verdict errno_follow_call(const uint8_t *p, size_t len,
-					  uint64_t addr,
-					  struct errno_site *site);
+/* The most stores one call can lead to (a conditional jump splits the
+ * path: DECODE_SYNCOP_ERR's `if (ret < 0) errno = -ret; else errno = 0;`
+ * is one call, a branch and two stores). */
+#define ERRNO_MAX_PATHS 8
+
+/* Follows the code after a call of __errno_location: code[0..size) is
+ * the section at address addr, the call ends at code[start].  Direct
+ * jumps are followed (both ways for a conditional one), a few deep.
+ * Fills sites[0..*nsites) with addr, imm, value and fetch (not
+ * call_addr, file_offset): each store reached, once. */
+enum errno_call_verdict errno_follow_call(const uint8_t *code, size_t size,
+					  uint64_t addr, size_t start,
+					  struct errno_site *sites, size_t max,
+					  size_t *nsites);
 
 /* The length of the x86-64 instruction at p if the scanner decodes it,
  * else 0 (exposed for tests). */

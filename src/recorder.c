@@ -31,6 +31,8 @@
 #include <unistd.h>
 
 #include "elfsym.h"
+#include "errno_sites.h"
+#include "errno_track.h"
 #include "probe_defs.h"
 #include "recorder.h"
 
@@ -434,11 +436,20 @@ struct rec_event {
 	struct tf_field pid;		/* common_pid: the thread */
 	unsigned nfields;
 	struct rec_field fields[PROBE_MAX_ARGS + 1];
+	bool errno_store;		/* the library's errno stores: no line */
+	bool errno_tracked;		/* a call whose return may get errno */
 };
+
+/* An event's part in the errno of failing returns (errno_track.h). */
+enum errno_role { ER_NONE, ER_ENTRY, ER_RETURN, ER_RETURN_FAILED, ER_STORE };
 
 struct pending {
 	uint64_t ts, seq;
 	size_t off, len;
+	uint8_t errno_role;		/* enum errno_role */
+	int tid;
+	int value;			/* ER_STORE: what was stored */
+	const void *call;		/* ER_ENTRY/RETURN*: the probe */
 };
 
 /* What we know of a thread: its process and name, read from /proc when
@@ -490,6 +501,8 @@ struct recorder {
 
 	uint64_t now_ns;		/* CLOCK_MONOTONIC at this read round */
 	struct task_slot tasks[TASK_SLOTS];
+	struct errno_track *errno_track;	/* NULL: no errno stores probed */
+	uint64_t errno_stores, errno_zero_stores;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -921,12 +934,120 @@ static unsigned resolve_fetchargs(struct elfsym_file *ef,
 	return moved;
 }
 
+/* ------------------------------------------------------------------ */
+/* errno of failing returns (errno_sites.h, errno_track.h)            */
+
+/* Not a probe of docs/probes.md: its events are never written, they give
+ * the errno of the failing gfapi.* returns of the same thread. */
+static const struct probe_def errno_store_def = {
+	.name = "gfapi.errno_store",
+	.library = "libgfapi.so",
+	.summary = "errno = x in libgfapi (gives failing returns their errno)",
+};
+
+#define ERRNO_EVENT "gfapi_errno_store"
+
+/* One event for every errno store of lib: a multi-probe uprobe event
+ * (Linux >= 5.2), each definition at its own store with one field,
+ * value, the constant or the register about to be stored.  Not fatal:
+ * without it, returns carry no errno. */
+static void place_errno_sites(struct recorder *r, const char *lib)
+{
+	char err[512], p[512];
+	if (r->nevents >= MAX_EVENTS ||
+	    path_printf(p, sizeof(p), "%s/uprobe_events", r->tracefs))
+		return;
+	struct elfsym_file *ef = elfsym_open(lib, err, sizeof(err));
+	struct errno_scan scan;
+	if (!ef || errno_scan_file(ef, &scan, err, sizeof(err))) {
+		warnx("%s: returns get no errno", err);
+		elfsym_close(ef);
+		return;
+	}
+	elfsym_close(ef);
+	if (!scan.nsites) {
+		if (!r->opt->quiet)
+			warnx("%s: no errno stores found (%zu calls of "
+			      "__errno_location): returns get no errno", lib,
+			      scan.calls);
+		errno_scan_free(&scan);
+		return;
+	}
+	struct rec_event *ev = &r->events[r->nevents];
+	memset(ev, 0, sizeof(*ev));
+	ev->def = &errno_store_def;
+	ev->phase = "event";
+	ev->errno_store = true;
+	snprintf(ev->event, sizeof(ev->event), ERRNO_EVENT);
+	snprintf(ev->where, sizeof(ev->where), "%s (%zu stores)", lib,
+		 scan.nsites);
+	snprintf(ev->symbol, sizeof(ev->symbol), "errno = x");
+	snprintf(ev->argsrc, sizeof(ev->argsrc), "%zu calls of "
+		 "__errno_location: %zu stores probed, %zu errno = 0 not, "
+		 "%zu only read, %zu not followed", scan.calls, scan.nsites,
+		 scan.zeroes, scan.reads, scan.undecoded);
+	/* many definitions per write(); the kernel takes whole lines */
+	char batch[3072];
+	size_t used = 0;
+	int failed = 0;
+	for (size_t i = 0; i <= scan.nsites && !failed; i++) {
+		char line[4400] = "";
+		if (i < scan.nsites)
+			snprintf(line, sizeof(line), "p:%s/%s %s:0x%llx value=%s:s32\n",
+				 r->group, ERRNO_EVENT, lib, (unsigned long long)
+				 scan.sites[i].file_offset, scan.sites[i].fetch);
+		size_t n = strlen(line);
+		if (used && (used + n >= sizeof(batch) || i == scan.nsites)) {
+			failed = write_file(p, batch, true);
+			if (failed)
+				explain_write(r, "uprobe_events", batch, errno);
+			else
+				ev->created = true;
+			used = 0;
+		}
+		if (n >= sizeof(batch)) {
+			failed = -1;	/* a path too long for one write */
+			break;
+		}
+		memcpy(batch + used, line, n + 1);
+		used += n;
+	}
+	errno_scan_free(&scan);
+	char *text = NULL;
+	struct tf_format fmt;
+	const struct tf_field *f = NULL, *pid = NULL;
+	if (!failed && path_printf(p, sizeof(p), "%s/events/%s/%s/format",
+				   r->tracefs, r->group, ERRNO_EVENT) == 0 &&
+	    (text = read_file(p, 1 << 16)) && tf_parse_format(text, &fmt) == 0) {
+		f = tf_find(&fmt, "value");
+		pid = tf_find(&fmt, "common_pid");
+	}
+	free(text);
+	if (!f || !pid || !(r->errno_track = errno_track_new())) {
+		warnx("the errno stores of %s could not be probed: returns get "
+		      "no errno", lib);
+		if (ev->created)
+			remove_event(r->tracefs, r->group, ERRNO_EVENT);
+		return;
+	}
+	ev->id = fmt.id;
+	ev->pid = *pid;
+	ev->nfields = 1;
+	ev->fields[0].f = *f;
+	r->by_id[ev->id] = (int16_t)r->nevents++;
+	for (unsigned i = 0; i < r->nevents; i++)
+		if (r->events[i].def->ret_fetch &&
+		    !strcmp(r->events[i].def->library, errno_store_def.library))
+			r->events[i].errno_tracked = true;
+}
+
 /* Resolves the selected probes and creates their events. */
 static int place_probes(struct recorder *r)
 {
 	const struct recorder_options *opt = r->opt;
 	unsigned placed = 0, missing = 0;
 	char missing_list[512] = "";
+	char errno_lib[4096] = "";	/* where gfapi.* returns were placed */
 	for (size_t i = 0; i < probe_def_count(); i++) {
 		const struct probe_def *pd = probe_def_at(i);
 		bool exact;
@@ -1004,6 +1125,10 @@ static int place_probes(struct recorder *r)
 					r->by_id[ev->id] = (int16_t)(r->nevents - 1);
 				}
 				placed++;
+				if (pd->ret_fetch && !strcmp(pd->library,
+							     errno_store_def.library))
+					snprintf(errno_lib, sizeof(errno_lib),
+						 "%s", lib);
 			}
 		}
 		elfsym_close(ef);
@@ -1017,6 +1142,8 @@ static int place_probes(struct recorder *r)
 		      " (see 'tapline record --list')" : "");
 		return -1;
 	}
+	if (errno_lib[0])
+		place_errno_sites(r, errno_lib);
 	return 0;
 }
 
@@ -1227,6 +1354,74 @@ static bool arena_reserve(struct recorder *r, size_t more)
 	return true;
 }
 
+/* An errno store: kept in the time-ordered queue like a line, to be
+ * applied in time order (a thread may move between CPUs). */
+static void errno_event(struct recorder *r, const struct rb_event *rbe,
+			const struct rec_event *ev, int tid)
+{
+	uint64_t v;
+	if (tf_read_int(&ev->fields[0].f, rbe->data, rbe->len, &v))
+		return;
+	r->errno_stores++;
+	r->errno_zero_stores += v == 0;
+	if (r->npend == r->cap_pend) {
+		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
+		struct pending *p = realloc(r->pend, cap * sizeof(*p));
+		if (!p)
+			return;
+		r->pend = p;
+		r->cap_pend = cap;
+	}
+	r->pend[r->npend++] = (struct pending){ rbe->ts, r->seq++,
+		r->arena_len, 0, ER_STORE, tid, (int)(int64_t)v, NULL };
+	if (rbe->ts > r->last_ts)
+		r->last_ts = rbe->ts;
+}
+
+/* Notes an entry or return of a call whose errno is tracked.  Failure:
+ * a NULL pointer (ret written as hex: glfs_t *, glfs_fd_t *, char *), or
+ * a negative number. */
+static void errno_mark(const struct rec_event *ev, int tid,
+		       const uint64_t *values, struct pending *p)
+{
+	if (!ev->errno_tracked)
+		return;
+	p->tid = tid;
+	p->call = ev->def;
+	if (strcmp(ev->phase, "return")) {
+		p->errno_role = ER_ENTRY;
+		return;
+	}
+	bool failed = ev->def->ret_fmt == PF_HEX ? values[0] == 0 :
+		      (int64_t)values[0] < 0;
+	p->errno_role = failed ? ER_RETURN_FAILED : ER_RETURN;
+}
+
+/* Applies a queued event to the threads' open calls, in time order:
+ * -1 for a store (no line of its own), 1 with *value when the line (a
+ * failed return) gets errno=VALUE, else 0. */
+static int errno_apply(struct recorder *r, const struct pending *p,
+		       int *value)
+{
+	if (!r->errno_track)
+		return 0;
+	switch (p->errno_role) {
+	case ER_ENTRY:
+		errno_track_entry(r->errno_track, p->tid, p->call);
+		return 0;
+	case ER_STORE:
+		errno_track_store(r->errno_track, p->tid, p->value);
+		return -1;
+	case ER_RETURN:
+	case ER_RETURN_FAILED:
+		return errno_track_return(r->errno_track, p->tid, p->call,
+					  value) &&
+		       p->errno_role == ER_RETURN_FAILED ? 1 : 0;
+	default:
+		return 0;
+	}
+}
+
 static void on_event(void *ctx, const struct rb_event *rbe)
 {
 	struct recorder *r = ctx;
@@ -1246,6 +1441,10 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	uint64_t tid = 0;
 	if (tf_read_int(&ev->pid, rec, len, &tid)) {
 		r->unknown_events++;
+		return;
+	}
+	if (ev->errno_store) {
+		errno_event(r, rbe, ev, (int)tid);
 		return;
 	}
 	char line[8192];
@@ -1327,8 +1526,9 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	if (!arena_reserve(r, n))
 		return;
 	memcpy(r->arena + r->arena_len, line, n);
-	r->pend[r->npend++] = (struct pending){ rbe->ts, r->seq++,
-						r->arena_len, n };
+	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts, .seq = r->seq++,
+						.off = r->arena_len, .len = n };
+	errno_mark(ev, (int)tid, values, &r->pend[r->npend - 1]);
 	if (rbe->ts > r->last_ts)
 		r->last_ts = rbe->ts;
 	r->arena_len += n;
@@ -1391,9 +1591,16 @@ static void flush_pending(struct recorder *r, uint64_t cutoff)
 	size_t i = 0;
 	for (; i < r->npend && r->pend[i].ts <= cutoff; i++) {
 		const struct pending *p = &r->pend[i];
+		int err_value = 0;
+		int with_errno = p->errno_role ? errno_apply(r, p, &err_value) : 0;
+		if (with_errno < 0)
+			continue;	/* an errno store: no line */
+		/* errno goes after ret, before the newline */
+		size_t len = p->len - (with_errno && p->len ? 1 : 0);
 		int64_t ts = (int64_t)p->ts + r->to_realtime_ns;
 		if (fprintf(r->out, "%lld", (long long)ts) < 0 ||
-		    fwrite(r->arena + p->off, 1, p->len, r->out) != p->len)
+		    fwrite(r->arena + p->off, 1, len, r->out) != len ||
+		    (with_errno && fprintf(r->out, " errno=%d\n", err_value) < 0))
 			r->out_failed = true;
 		r->recorded++;
 	}
@@ -1720,6 +1927,10 @@ int recorder_run(const struct recorder_options *opt)
 		warnx("lost %llu event(s): the ring buffer was full",
 		      (unsigned long long)lost);
 	}
+	if (r->errno_track)
+		fprintf(r->out, "# tapline-record: %llu errno store(s) seen "
+			"(%llu of them 0)\n", (unsigned long long)r->errno_stores,
+			(unsigned long long)r->errno_zero_stores);
 	if (r->malformed_pages)
 		warnx("%llu malformed buffer page(s) skipped",
 		      (unsigned long long)r->malformed_pages);
@@ -1757,6 +1968,7 @@ out:
 	free(r->page);
 	free(r->pend);
 	free(r->arena);
+	errno_track_free(r->errno_track);
 	free(r);
 	return rc;
 }

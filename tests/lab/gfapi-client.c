@@ -38,6 +38,7 @@ struct options {
 	const char *gf_log;
 	int gf_log_level;
 	int timeout;		/* seconds glfs_init may take; 0: forever */
+	int failures;		/* --failures: calls that fail on purpose */
 	const char *paths[MAX_PATHS];
 	int npaths;
 };
@@ -151,6 +152,11 @@ static void usage(FILE *out)
 "  --gf-log-level N    its level, 0 (none) to 9 (trace) (default 4: warning)\n"
 "  --timeout SECONDS   give up on glfs_init after SECONDS, log it, exit 3\n"
 "                      (default 0: wait forever)\n"
+"  --failures          then make calls that fail on purpose, each logged\n"
+"                      with its errno (not counted in the exit status):\n"
+"                      glfs_stat, glfs_open, glfs_unlink of a missing path\n"
+"                      (ENOENT), glfs_mkdir of an existing directory\n"
+"                      (EEXIST), glfs_rmdir of a non-empty one (ENOTEMPTY)\n"
 "\n"
 "Exit status: 0 when every call succeeded, 1 when one failed, 2 on usage\n"
 "errors, 3 when glfs_init timed out.\n", MAX_PATHS);
@@ -167,6 +173,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "gf-log", required_argument, NULL, 'l' },
 		{ "gf-log-level", required_argument, NULL, 'L' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "failures", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -175,7 +182,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	*o = (struct options){ .server = "127.0.0.2", .port = 24007,
 			       .transport = "tcp", .gf_log = "/dev/stderr",
 			       .gf_log_level = 4 };
-	while ((c = getopt_long(argc, argv, "s:p:v:f:P:l:L:t:h", longopts,
+	while ((c = getopt_long(argc, argv, "s:p:v:f:P:l:L:t:Fh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
@@ -193,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'l': o->gf_log = optarg; break;
 		case 'L': o->gf_log_level = atoi(optarg); break;
 		case 't': o->timeout = atoi(optarg); break;
+		case 'F': o->failures = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -263,6 +271,52 @@ static int file_sequence(glfs_t *fs, const char *path)
 	return failed;
 }
 
+/* --failures: calls that fail with a known errno, logged as they return
+ * (the ground truth for the errno that tapline record writes); the
+ * directory and its file are removed afterwards. */
+static void failing_calls(glfs_t *fs)
+{
+	const char *missing = "/tapline-missing", *dir = "/tapline-errno-dir",
+		   *file = "/tapline-errno-dir/f";
+	struct stat st;
+	int64_t t;
+	int ret;
+
+	t = now_ns();
+	ret = glfs_stat(fs, missing, &st);
+	log_call(t, ret, ret ? errno : 0, "glfs_stat", "path=%s", missing);
+	t = now_ns();
+	glfs_fd_t *fd = glfs_open(fs, missing, O_RDONLY);
+	log_call(t, fd ? 0 : -1, fd ? 0 : errno, "glfs_open", "path=%s fd=%p",
+		 missing, (void *)fd);
+	if (fd)
+		glfs_close(fd);
+	t = now_ns();
+	ret = glfs_unlink(fs, missing);
+	log_call(t, ret, ret ? errno : 0, "glfs_unlink", "path=%s", missing);
+	t = now_ns();
+	ret = glfs_mkdir(fs, dir, 0755);
+	log_call(t, ret, ret ? errno : 0, "glfs_mkdir", "path=%s", dir);
+	t = now_ns();
+	ret = glfs_mkdir(fs, dir, 0755);
+	log_call(t, ret, ret ? errno : 0, "glfs_mkdir", "path=%s", dir);
+	t = now_ns();
+	fd = glfs_creat(fs, file, O_RDWR | O_CREAT, 0644);
+	log_call(t, fd ? 0 : -1, fd ? 0 : errno, "glfs_creat", "path=%s fd=%p",
+		 file, (void *)fd);
+	if (fd)
+		glfs_close(fd);
+	t = now_ns();
+	ret = glfs_rmdir(fs, dir);
+	log_call(t, ret, ret ? errno : 0, "glfs_rmdir", "path=%s", dir);
+	t = now_ns();
+	ret = glfs_unlink(fs, file);
+	log_call(t, ret, ret ? errno : 0, "glfs_unlink", "path=%s", file);
+	t = now_ns();
+	ret = glfs_rmdir(fs, dir);
+	log_call(t, ret, ret ? errno : 0, "glfs_rmdir", "path=%s", dir);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -328,6 +382,8 @@ int main(int argc, char **argv)
 	if (ret == 0) {
 		for (int i = 0; i < o.npaths; i++)
 			failed += file_sequence(fs, o.paths[i]);
+		if (o.failures)
+			failing_calls(fs);
 	} else {
 		failed++;
 	}

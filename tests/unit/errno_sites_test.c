@@ -13,6 +13,8 @@
 
 #define ADDR 0x1000
 
+static size_t follow_count;	/* stores the last follow() reached */
+
 static enum errno_call_verdict follow(const char *hex, struct errno_site *s)
 {
 	uint8_t b[64];
@@ -24,8 +26,15 @@ static enum errno_call_verdict follow(const char *hex, struct errno_site *s)
 			hex++;
 		hex += 2;
 	}
+	struct errno_site found[ERRNO_MAX_PATHS];
+	size_t nfound = 0;
+	enum errno_call_verdict verdict = errno_follow_call(b, n, ADDR, 0, found,
+						      ERRNO_MAX_PATHS, &nfound);
 	memset(s, 0, sizeof(*s));
-	return errno_follow_call(b, n, ADDR, s);
+	if (nfound)
+		*s = found[0];
+	follow_count = nfound;
+	return verdict;
 }
 
 static void scanner(void)
@@ -83,8 +92,26 @@ static void scanner(void)
 	       "a 16-bit store is not errno");
 	is_int(follow("89 00", &s), ERRNO_CALL_UNDECODED,
 	       "mov %%eax,(%%rax) stores the pointer");
+	/* jumps: DECODE_SYNCOP_ERR as gcc -O2 compiles it in libgfapi:
+	 * test %ebp,%ebp; js +6; movl $0,(%rax); ret; neg %ebp;
+	 * mov %ebp,(%rax) */
+	is_int(follow("85 ed 78 07 c7 00 00 00 00 00 c3 f7 dd 89 28", &s),
+	       ERRNO_CALL_STORE, "both ways of a conditional jump");
+	is_int(follow_count, 2, "  two stores: errno = 0 and errno = -ret");
+	is_int(follow("eb 02 0f 0b c7 00 05 00 00 00", &s), ERRNO_CALL_STORE,
+	       "jmp over a ud2 to the store");
+	is_int(s.addr, ADDR + 4, "  at the jump's target");
+	is_int(follow("e9 00 00 00 00 44 89 20", &s), ERRNO_CALL_STORE,
+	       "jmp rel32 to the next instruction");
+	is_int(follow("74 01 90 74 01 90 74 01 90 c7 00 05 00 00 00", &s),
+	       ERRNO_CALL_UNDECODED, "no more than two jumps are followed");
+	is_int(follow("eb fe", &s), ERRNO_CALL_UNDECODED, "a jump to itself ends");
+	is_int(follow("eb 7f", &s), ERRNO_CALL_UNDECODED,
+	       "a jump out of the section ends");
 	is_int(follow("0f 84 11 01 00 00 c7 00 05 00 00 00", &s),
-	       ERRNO_CALL_UNDECODED, "a branch ends the straight line");
+	       ERRNO_CALL_STORE, "a jump out of the section: the other way");
+	is_int(follow("ff e0 c7 00 05 00 00 00", &s), ERRNO_CALL_UNDECODED,
+	       "an indirect jump ends the path");
 	is_int(follow("8a e0 c7 00 05 00 00 00", &s), ERRNO_CALL_UNDECODED,
 	       "mov %%al,%%ah writes %%rax");
 	is_int(follow("41 90 c7 00 05 00 00 00", &s), ERRNO_CALL_UNDECODED,
