@@ -8,8 +8,13 @@
 
 void msg_reset(struct message *m)
 {
-	/* The arrays are large: clear only the header, never the storage. */
-	memset(m, 0, offsetof(struct message, info));
+	/* The arrays are large: clear only the header, never the storage.
+	 * In 32-byte pieces: one memset of this size becomes `rep stos`,
+	 * whose start-up cost is most of a message's reset. */
+	enum { HEAD = offsetof(struct message, info), PIECE = 32 };
+	for (size_t o = 0; o + PIECE <= HEAD; o += PIECE)
+		memset((char *)m + o, 0, PIECE);
+	memset((char *)m + HEAD / PIECE * PIECE, 0, HEAD % PIECE);
 	m->latency_ns = -1;
 	m->info[0] = '\0';
 	m->info_len = 0;
