@@ -33,16 +33,18 @@ static uint64_t mix64(uint64_t x)
 /* Word at a time: this runs for every segment. */
 static uint64_t endpoint_hash(const uint8_t *addr, int family, uint16_t port)
 {
-	uint64_t lo, hi = 0;
+	uint64_t key;
 	if (family == 6) {
+		uint64_t lo, hi;
 		memcpy(&lo, addr, 8);
 		memcpy(&hi, addr + 8, 8);
+		key = mix64(lo) ^ hi;
 	} else {
 		uint32_t v4;
 		memcpy(&v4, addr, 4);
-		lo = v4;
+		key = v4;
 	}
-	return mix64(lo ^ mix64(hi ^ ((uint64_t)port << 48 | 0x9e37u)));
+	return mix64(key ^ (uint64_t)port << 48);
 }
 
 /* The same for both directions of a connection (a sum commutes). */

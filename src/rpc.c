@@ -281,6 +281,8 @@ static void info_head(struct message *m, const struct rpc_program *prog,
 		      const struct rpc_proc *row, uint32_t program,
 		      uint32_t version, uint32_t proc)
 {
+	if (m->no_info)
+		return;
 	if (prog && row) {
 		msg_info_str(m, prog->tag);
 		msg_info_put(m, " ", 1);
@@ -339,7 +341,8 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 							  m->version);
 	info_head(m, prog, rpc_find_proc(prog, m->proc), m->program,
 		  m->version, m->proc);
-	msg_info_put(m, " Call", 5);
+	if (!m->no_info)
+		msg_info_put(m, " Call", 5);
 	if (conn) {
 		struct rpc_pending e = {
 			.xid = m->xid, .program = m->program,
@@ -349,6 +352,11 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 		};
 		xid_add(conn, &e);
 		conn->calls++;
+	}
+	if (m->header_only) {
+		/* the credentials are the first bytes of the body part */
+		decode_body(m, c, false);
+		return;
 	}
 	decode_auth(m, c, true);
 	decode_auth(m, c, false);
