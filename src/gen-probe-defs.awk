@@ -26,8 +26,21 @@ function cstr(s) {
 
 function arg(key, fetch, fmt, guard) {
 	nargs++
-	out = out sprintf("\t\t{ %s, %s, %s, %d, %s },\n", cstr(key),
+	out = out sprintf("\t\t{ %s, %s, %s, %d, %s, 0, 0 },\n", cstr(key),
 			  cstr(fetch), fmt, guard, cstr(param))
+}
+
+# An array fetch: one field of the event, not written (PF_HIDDEN), whose
+# elements elem() then names, each a record key of its own.
+function array(name, fetch, guard) {
+	arg(name, fetch, "PF_HIDDEN", guard)
+	carrier = nargs
+}
+
+function elem(key, fmt, e) {
+	nargs++
+	out = out sprintf("\t\t{ %s, NULL, %s, %d, NULL, %d, %d },\n",
+			  cstr(key), fmt, g, carrier, e)
 }
 
 /^[ \t]*(#|$)/ { next }
@@ -78,25 +91,32 @@ function arg(key, fetch, fmt, guard) {
 		else if (type == "x32" || type == "x64")
 			arg(key, r ":" type, "PF_HEX", 0)
 		else if (type == "ts2") {
-			# struct timespec[2]; the pointer guards the values
+			# struct timespec[2]; the pointer guards the values,
+			# read as one array (probe_defs.h says why)
 			arg(key, r ":x64", "PF_HEX", 0)
 			g = nargs
-			arg("atime_sec", "+0(" r "):s64", "PF_INT", g)
-			arg("atime_nsec", "+8(" r "):s64", "PF_INT", g)
-			arg("mtime_sec", "+16(" r "):s64", "PF_INT", g)
-			arg("mtime_nsec", "+24(" r "):s64", "PF_INT", g)
+			array(key "_v", "+0(" r "):s64[4]", g)
+			elem("atime_sec", "PF_INT", 0)
+			elem("atime_nsec", "PF_INT", 1)
+			elem("mtime_sec", "PF_INT", 2)
+			elem("mtime_nsec", "PF_INT", 3)
 		} else if (type == "gstat") {
-			# struct glfs_stat (glfs.h, GlusterFS >= 6)
+			# struct glfs_stat (glfs.h, GlusterFS >= 6): mask at
+			# 0, st_atime at 24, st_mtime at 72 (timespecs),
+			# st_uid st_gid st_mode at 144 148 152
 			arg(key, r ":x64", "PF_HEX", 0)
 			g = nargs
 			arg("mask", "+0(" r "):x64", "PF_HEX", g)
-			arg("atime_sec", "+24(" r "):s64", "PF_INT", g)
-			arg("atime_nsec", "+32(" r "):s64", "PF_INT", g)
-			arg("mtime_sec", "+72(" r "):s64", "PF_INT", g)
-			arg("mtime_nsec", "+80(" r "):s64", "PF_INT", g)
-			arg("mode", "+152(" r "):x32", "PF_HEX", g)
-			arg("uid", "+144(" r "):u32", "PF_UINT", g)
-			arg("gid", "+148(" r "):u32", "PF_UINT", g)
+			array(key "_atime", "+24(" r "):s64[2]", g)
+			elem("atime_sec", "PF_INT", 0)
+			elem("atime_nsec", "PF_INT", 1)
+			array(key "_mtime", "+72(" r "):s64[2]", g)
+			elem("mtime_sec", "PF_INT", 0)
+			elem("mtime_nsec", "PF_INT", 1)
+			array(key "_ids", "+144(" r "):u32[3]", g)
+			elem("mode", "PF_HEX", 2)
+			elem("uid", "PF_UINT", 0)
+			elem("gid", "PF_UINT", 1)
 		} else {
 			printf("gfapi.spec:%d: unknown type '%s'\n", NR, type) > "/dev/stderr"
 			bad = 1

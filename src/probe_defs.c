@@ -11,12 +11,13 @@
 #define A2 "%si"
 
 /* A u32 read raw from the XDR bytes at x_private + off. */
-#define XDR_BE(name, off, fmt)	{ name, "+" #off "(+24(" A1 ")):u32", fmt, 0, NULL }
+#define XDR_BE(name, off, fmt) \
+	{ name, "+" #off "(+24(" A1 ")):u32", fmt, 0, NULL, 0, 0 }
 
 /* libtirpc's XDR: x_op (enum, 0 ENCODE 1 DECODE) at 0, x_private at 24.
  * For xdrmem streams x_private is the cursor into the message bytes. */
-#define XDR_OP		{ "xop", "+0(" A1 "):u32", PF_HIDDEN, 0, NULL }
-#define XDR_PRIV	{ "priv", "+24(" A1 "):x64", PF_HIDDEN, 0, NULL }
+#define XDR_OP		{ "xop", "+0(" A1 "):u32", PF_HIDDEN, 0, NULL, 0, 0 }
+#define XDR_PRIV	{ "priv", "+24(" A1 "):x64", PF_HIDDEN, 0, NULL, 0, 0 }
 #define XDR_DECODING	"xop == 1 && priv != 0"
 
 static const struct probe_def xdr_probe_defs[] = {
@@ -25,10 +26,10 @@ static const struct probe_def xdr_probe_defs[] = {
 	 * pass (x_private NULL) and the real encode; only the latter is
 	 * kept.  struct rpc_msg: xid at 0, prog/vers/proc at 12/16/20. */
 	{ "rpc.call", "libtirpc.so", { "xdr_callmsg" },
-	  { XDR_OP, XDR_PRIV, { "xid", "+0(" A2 "):u32", PF_UINT, 0, NULL },
-	    { "prog", "+12(" A2 "):u32", PF_UINT, 0, NULL },
-	    { "vers", "+16(" A2 "):u32", PF_UINT, 0, NULL },
-	    { "proc", "+20(" A2 "):u32", PF_UINT, 0, NULL } },
+	  { XDR_OP, XDR_PRIV, { "xid", "+0(" A2 "):u32", PF_UINT, 0, NULL, 0, 0 },
+	    { "prog", "+12(" A2 "):u32", PF_UINT, 0, NULL, 0, 0 },
+	    { "vers", "+16(" A2 "):u32", PF_UINT, 0, NULL, 0, 0 },
+	    { "proc", "+20(" A2 "):u32", PF_UINT, 0, NULL, 0, 0 } },
 	  NULL, PF_INT, "xop == 0 && priv != 0",
 	  "an outgoing RPC call (client side)" },
 	/* A reply is decoded from an xdrmem stream: at entry the struct is

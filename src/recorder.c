@@ -819,6 +819,26 @@ static void event_name(char *out, size_t size, const char *probe,
 		strcat(out, suffix);
 }
 
+/* Element elem of the array field arr, fetched as fetch ("...:s64[4]"):
+ * the format says only "s64 name[]" and the whole size. */
+static int array_element(const struct tf_field *arr, const char *fetch,
+			 unsigned elem, struct tf_field *out)
+{
+	const char *type = fetch ? strrchr(fetch, ':') : NULL;
+	const char *br = fetch ? strrchr(fetch, '[') : NULL;
+	if (!type || !br || br < type || !type[1])
+		return -1;
+	size_t esize = strtoul(type + 2, NULL, 10) / 8;
+	size_t count = strtoul(br + 1, NULL, 10);
+	if ((esize != 1 && esize != 2 && esize != 4 && esize != 8) ||
+	    elem >= count || arr->data_loc || arr->size != esize * count)
+		return -1;
+	*out = *arr;
+	out->offset = (uint16_t)(arr->offset + elem * esize);
+	out->size = (uint16_t)esize;
+	return 0;
+}
+
 /* Adds one uprobe definition and learns its format. */
 static int create_event(struct recorder *r, struct rec_event *ev,
 			bool is_return)
@@ -832,8 +852,10 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 			      pd->ret_fetch);
 	} else {
 		for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++)
-			n += snprintf(def + n, sizeof(def) - (size_t)n, " %s=%s",
-				      pd->args[i].name, ev->fetch[i]);
+			if (pd->args[i].fetch)	/* not an array's element */
+				n += snprintf(def + n, sizeof(def) - (size_t)n,
+					      " %s=%s", pd->args[i].name,
+					      ev->fetch[i]);
 	}
 	char p[512];
 	if (path_printf(p, sizeof(p), "%s/uprobe_events", r->tracefs))
@@ -870,11 +892,25 @@ static int create_event(struct recorder *r, struct rec_event *ev,
 		return 0;
 	}
 	for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++) {
-		if (!(f = tf_find(&fmt, pd->args[i].name))) {
-			warnx("%s: no field %s", p, pd->args[i].name);
+		const struct probe_arg *a = &pd->args[i];
+		struct tf_field elem;
+		if (a->array) {
+			/* a slice of the array field fetched before it */
+			unsigned c = a->array - 1u;
+			if (c >= i || array_element(&ev->fields[c].f,
+						    pd->args[c].fetch, a->elem,
+						    &elem)) {
+				warnx("%s: no element %u of %s for %s", p,
+				      a->elem, c < i ? pd->args[c].name : "?",
+				      a->name);
+				return -1;
+			}
+			f = &elem;
+		} else if (!(f = tf_find(&fmt, a->name))) {
+			warnx("%s: no field %s", p, a->name);
 			return -1;
 		}
-		ev->fields[ev->nfields].arg = &pd->args[i];
+		ev->fields[ev->nfields].arg = a;
 		ev->fields[ev->nfields++].f = *f;
 	}
 	return 0;
@@ -910,8 +946,8 @@ static unsigned resolve_fetchargs(struct elfsym_file *ef,
 	note[0] = '\0';
 	for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++) {
 		const struct probe_arg *a = &pd->args[i];
-		snprintf(fetch[i], 96, "%s", a->fetch);
-		if (!a->param || !elfsym_has_dwarf(ef))
+		snprintf(fetch[i], 96, "%s", a->fetch ? a->fetch : "");
+		if (!a->fetch || !a->param || !elfsym_has_dwarf(ef))
 			continue;
 		asked++;
 		char reg[16];
@@ -2016,7 +2052,12 @@ int recorder_list(const struct recorder_options *opt, FILE *out)
 				fprintf(out, "    args: %s:", note);
 				for (unsigned a = 0; a < PROBE_MAX_ARGS &&
 				     pd->args[a].name; a++)
-					if (pd->args[a].fmt != PF_HIDDEN)
+					if (pd->args[a].array)
+						fprintf(out, " %s=%s[%u]",
+							pd->args[a].name,
+							fetch[pd->args[a].array - 1],
+							pd->args[a].elem);
+					else if (pd->args[a].fmt != PF_HIDDEN)
 						fprintf(out, " %s=%s",
 							pd->args[a].name, fetch[a]);
 				fputc('\n', out);
