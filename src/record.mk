@@ -7,8 +7,13 @@ libtapline_a_SOURCES += src/errno_sites.c src/errno_sites.h \
 check_PROGRAMS += tests/unit/errno_sites_test
 tests_unit_errno_sites_test_SOURCES = tests/unit/errno_sites_test.c tests/unit/tap.h
 tests_unit_errno_sites_test_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/errno_sites_test tests/record-errno-sites.sh
-EXTRA_DIST += tests/record-errno-sites.sh tests/errno-sites-objdump.awk
+TESTS += tests/unit/errno_sites_test tests/record-errno-sites.sh \
+	tests/record-errno.sh
+EXTRA_DIST += tests/record-errno-sites.sh tests/errno-sites-objdump.awk \
+	tests/record-errno.sh
+# after record-cleanup.sh, like record-lab.sh (its SIGKILLed recorder's
+# leftovers)
+tests/record-errno.log: tests/record-cleanup.log
 nodist_libtapline_a_SOURCES += src/gfapi_probe_defs.c
 CLEANFILES += src/gfapi_probe_defs.c
 # The gfapi.* probe table is generated from the spec that the tapsets are

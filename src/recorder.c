@@ -1178,7 +1178,9 @@ static int place_probes(struct recorder *r)
 		      " (see 'tapline record --list')" : "");
 		return -1;
 	}
-	if (errno_lib[0])
+	/* TAPLINE_RECORD_ERRNO=0: no errno probes (to measure their cost) */
+	const char *want_errno = getenv("TAPLINE_RECORD_ERRNO");
+	if (errno_lib[0] && !(want_errno && !strcmp(want_errno, "0")))
 		place_errno_sites(r, errno_lib);
 	return 0;
 }

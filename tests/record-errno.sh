@@ -1,0 +1,122 @@
+#!/bin/sh
+# record-errno.sh - `tapline record` writes the real errno on failing
+# gfapi.* returns (docs/probes.md), on the real lab: the lab's client,
+# run with --failures, makes calls that fail (stat/open/unlink of a
+# missing path: ENOENT; mkdir of an existing directory: EEXIST; rmdir of
+# a non-empty one: ENOTEMPTY) and logs each call's errno.  Oracles: that
+# log (the errno the caller read), and tshark's op_ret/op_errno of the
+# RPC replies in the capture of the same run.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+
+need_lab
+for tool in glusterd gluster tcpdump tshark ip; do
+	command -v "$tool" >/dev/null || skip_all "$tool not installed (scripts/deps.sh)"
+done
+client="$top_builddir/tests/lab/gfapi-client"
+[ -x "$client" ] || skip_all "no $client (configure found no glusterfs-api)"
+T=/sys/kernel/tracing
+mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
+	skip_all "no tracefs here"
+
+lab="$top_srcdir/tests/lab/lab.sh"
+export LAB_NAME="tlerr$$" LAB_DIR="$TMP/lab"
+lab_down() { "$lab" down >/dev/null 2>&1; }
+at_exit lab_down
+
+# The lab runs GFAPI_CLIENT with the scenario's arguments: record it, with
+# the failing calls added.
+cat >"$TMP/recorded-client" <<WRAP
+#!/bin/sh
+exec "$TAPLINE" record -q -o "\$REC_OUT" -- "$client" "\$@" --failures
+WRAP
+chmod +x "$TMP/recorded-client"
+export GFAPI_CLIENT="$TMP/recorded-client"
+
+check "lab.sh up" "$lab" up
+
+rec="$TMP/errno.rec"
+pcap="$TMP/errno.pcap"
+clog="$TMP/errno.client.log"
+check "lab.sh run gfapi-utimens with --failures (recorded, captured)" \
+	env REC_OUT="$rec" "$lab" run gfapi-utimens --capture "$pcap"
+check "the errno stores were probed (header names how many)" \
+	grep -q '^# probe gfapi.errno_store event at .*libgfapi[^ ]* ([1-9][0-9]* stores)' "$rec"
+
+# return_of CALL START END: the return record of gfapi.CALL in [START, END]
+return_of() {
+	awk -v p="gfapi.$1" -v s="$2" -v e="$3" \
+		'$5 == p && $6 == "return" && $1 >= s && $1 <= e' "$rec"
+}
+field() { # LINE KEY
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# Every failing call of the client's log: its return record has the errno
+# the client read, and the last failing RPC reply inside the call (if it
+# made one) has that op_errno on the wire.
+tshark -r "$pcap" -Y 'rpc.msgtyp == 1 && gluster.op_ret == -1' \
+	-T fields -e frame.time_epoch -e rpc.xid -e rpc.procedure \
+	-e gluster.op_errno 2>/dev/null |
+	awk -F'\t' '{ split($1, t, "."); printf "%s%s %s %s %s\n", t[1], substr(t[2] "000000000", 1, 9), $2, $3, $4 }' \
+	>"$TMP/wire-errors"
+grep -c . "$TMP/wire-errors" >/dev/null || true
+diag "failing RPC replies on the wire: $(wc -l <"$TMP/wire-errors")"
+failures=0
+grep '^start=.* ret=-1 errno=[1-9]' "$clog" >"$TMP/failed-calls" || true
+while read -r line; do
+	start=$(field "$line" start); end=$(field "$line" end)
+	call=$(field "$line" call); call=${call#glfs_}
+	errno=$(field "$line" errno); errname=$(field "$line" errname)
+	ret=$(return_of "$call" "$start" "$end")
+	failures=$((failures + 1))
+	check "gfapi.$call failed with $errname: its return says errno=$errno ($(echo "$ret" | cut -d' ' -f7-))" \
+		sh -c "test \$(echo '$ret' | grep -c .) = 1 && echo '$ret' | grep -q ' errno=$errno\$'"
+	wire=$(awk -v s="$start" -v e="$end" '$1 >= s && $1 <= e' "$TMP/wire-errors" | tail -1)
+	if [ -n "$wire" ]; then
+		check "gfapi.$call: the last failing reply inside it on the wire (tshark: xid $(echo "$wire" | cut -d' ' -f2) proc $(echo "$wire" | cut -d' ' -f3)) has op_errno $errno" \
+			test "$(echo "$wire" | cut -d' ' -f4)" = "$errno"
+	else
+		diag "gfapi.$call: no failing reply on the wire inside it: libgfapi's own errno"
+	fi
+done <"$TMP/failed-calls"
+check "the client logged the 5 failing calls (stat, open, unlink, mkdir, rmdir)" \
+	test "$failures" = 5
+check "ENOENT, EEXIST and ENOTEMPTY among them" \
+	sh -c "grep -q 'errname=ENOENT' '$TMP/failed-calls' && grep -q 'errname=EEXIST' '$TMP/failed-calls' &&
+	       grep -q 'errname=ENOTEMPTY' '$TMP/failed-calls'"
+check "the wire agrees where libgfapi sent the failing RPC (LOOKUP ENOENT, RMDIR ENOTEMPTY)" \
+	sh -c "grep -q ' 2\$' '$TMP/wire-errors' && grep -q ' 39\$' '$TMP/wire-errors'"
+
+# Successful calls carry no errno (docs/record-format.md); every failed
+# return that got one is one the client saw fail.
+check "no errno on a successful return" \
+	sh -c "! awk '\$5 ~ /^gfapi\\./ && \$6 == \"return\" && / errno=/ &&
+		      / ret=(0x0*[1-9a-f][0-9a-f]*|[0-9]+)( |\$)/' '$rec' | grep ."
+check "as many returns with errno as failed calls in the client log" \
+	test "$(grep -c ' return ret=.* errno=' "$rec")" = "$failures"
+stores=$(sed -n 's/^# tapline-record: \([0-9]*\) errno store(s) seen.*/\1/p' "$rec")
+calls=$(grep -c ' gfapi\.[a-z_]* entry' "$rec")
+diag "errno stores seen: $stores for $calls gfapi calls ($failures failing)"
+check "the errno probes fired on failures, not on every call ($stores stores, $calls calls)" \
+	test -n "$stores" -a "${stores:-0}" -lt "$calls"
+
+# Nested calls: glfs_utimens -> glfs_setattr, both succeed: no errno.
+check "nested utimens/setattr pairs (success) carry no errno" \
+	sh -c "grep -q ' gfapi.setattr return ret=0\$' '$rec' && grep -q ' gfapi.utimens return ret=0\$' '$rec'"
+
+# Without the errno probes (TAPLINE_RECORD_ERRNO=0): the same calls fail,
+# and their returns carry no errno.
+rec0="$TMP/noerrno.rec"
+cat >"$TMP/recorded-client0" <<WRAP
+#!/bin/sh
+TAPLINE_RECORD_ERRNO=0 exec "$TAPLINE" record -q -o "\$REC_OUT" -- "$client" "\$@" --failures
+WRAP
+chmod +x "$TMP/recorded-client0"
+check "TAPLINE_RECORD_ERRNO=0: no errno probes, no errno fields" \
+	sh -c "env GFAPI_CLIENT='$TMP/recorded-client0' REC_OUT='$rec0' '$lab' run gfapi-utimens --capture '$TMP/n.pcap' >/dev/null 2>&1 &&
+	       grep -q ' gfapi.rmdir return ret=-1\$' '$rec0' && ! grep -q ' errno=' '$rec0' &&
+	       ! grep -q '^# probe gfapi.errno_store' '$rec0'"
+check "no probe left behind" sh -c "! grep -q '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' ||
+	! grep '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' | while read -r l; do
+		p=\${l#p:tapline_}; p=\${p%%/*}; kill -0 \$p 2>/dev/null || echo dead; done | grep -q dead"
+done_testing
