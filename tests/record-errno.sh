@@ -1,8 +1,8 @@
 #!/bin/sh
 # record-errno.sh - `tapline record` writes the real errno on failing
 # gfapi.* returns (docs/probes.md), on the real lab: the lab's client,
-# run with --failures, makes calls that fail (stat/open/unlink of a
-# missing path: ENOENT; mkdir of an existing directory: EEXIST; rmdir of
+# run with --failures, makes calls that fail (stat/open/unlink/utimens of
+# a missing path: ENOENT; mkdir of an existing directory: EEXIST; rmdir of
 # a non-empty one: ENOTEMPTY) and logs each call's errno.  Oracles: that
 # log (the errno the caller read), and tshark's op_ret/op_errno of the
 # RPC replies in the capture of the same run.
@@ -79,8 +79,8 @@ while read -r line; do
 		diag "gfapi.$call: no failing reply on the wire inside it: libgfapi's own errno"
 	fi
 done <"$TMP/failed-calls"
-check "the client logged the 5 failing calls (stat, open, unlink, mkdir, rmdir)" \
-	test "$failures" = 5
+check "the client logged the 6 failing calls (stat, open, unlink, utimens, mkdir, rmdir)" \
+	test "$failures" = 6
 check "ENOENT, EEXIST and ENOTEMPTY among them" \
 	sh -c "grep -q 'errname=ENOENT' '$TMP/failed-calls' && grep -q 'errname=EEXIST' '$TMP/failed-calls' &&
 	       grep -q 'errname=ENOTEMPTY' '$TMP/failed-calls'"
@@ -92,8 +92,15 @@ check "the wire agrees where libgfapi sent the failing RPC (LOOKUP ENOENT, RMDIR
 check "no errno on a successful return" \
 	sh -c "! awk '\$5 ~ /^gfapi\\./ && \$6 == \"return\" && / errno=/ &&
 		      / ret=(0x0*[1-9a-f][0-9a-f]*|[0-9]+)( |\$)/' '$rec' | grep ."
-check "as many returns with errno as failed calls in the client log" \
-	test "$(grep -c ' return ret=.* errno=' "$rec")" = "$failures"
+# glfs_utimens of a missing path fails inside the glfs_setattr it calls:
+# both returns say ENOENT, the inner one first (the nesting is per thread)
+line=$(grep 'call=glfs_utimens path=/tapline-missing ' "$clog" || true)
+start=$(field "$line" start); end=$(field "$line" end)
+check "nested: the failing glfs_setattr inside glfs_utimens has errno=2 too, before the outer return" \
+	sh -c "test -n '$line' && awk -v s='$start' -v e='$end' '\$1 >= s && \$1 <= e && \$6 == \"return\"' '$rec' |
+	       cut -d' ' -f5- | tr '\n' '|' | grep -q '^gfapi.setattr return ret=-1 errno=2|gfapi.utimens return ret=-1 errno=2|\$'"
+check "as many returns with errno as failed calls in the client log (+1 nested setattr)" \
+	test "$(grep -c ' return ret=.* errno=' "$rec")" = "$((failures + 1))"
 stores=$(sed -n 's/^# tapline-record: \([0-9]*\) errno store(s) seen.*/\1/p' "$rec")
 calls=$(grep -c ' gfapi\.[a-z_]* entry' "$rec")
 diag "errno stores seen: $stores for $calls gfapi calls ($failures failing)"

@@ -154,8 +154,9 @@ static void usage(FILE *out)
 "                      (default 0: wait forever)\n"
 "  --failures          then make calls that fail on purpose, each logged\n"
 "                      with its errno (not counted in the exit status):\n"
-"                      glfs_stat, glfs_open, glfs_unlink of a missing path\n"
-"                      (ENOENT), glfs_mkdir of an existing directory\n"
+"                      glfs_stat, glfs_open, glfs_unlink, glfs_utimens of a\n"
+"                      missing path (ENOENT), glfs_mkdir of an existing\n"
+"                      directory\n"
 "                      (EEXIST), glfs_rmdir of a non-empty one (ENOTEMPTY)\n"
 "\n"
 "Exit status: 0 when every call succeeded, 1 when one failed, 2 on usage\n"
@@ -294,6 +295,9 @@ static void failing_calls(glfs_t *fs)
 	t = now_ns();
 	ret = glfs_unlink(fs, missing);
 	log_call(t, ret, ret ? errno : 0, "glfs_unlink", "path=%s", missing);
+	t = now_ns();	/* glfs_utimens calls glfs_setattr, which fails */
+	ret = glfs_utimens(fs, missing, normal_times);
+	log_call(t, ret, ret ? errno : 0, "glfs_utimens", "path=%s", missing);
 	t = now_ns();
 	ret = glfs_mkdir(fs, dir, 0755);
 	log_call(t, ret, ret ? errno : 0, "glfs_mkdir", "path=%s", dir);
