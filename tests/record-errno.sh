@@ -123,6 +123,31 @@ check "TAPLINE_RECORD_ERRNO=0: no errno probes, no errno fields" \
 	sh -c "env GFAPI_CLIENT='$TMP/recorded-client0' REC_OUT='$rec0' '$lab' run gfapi-utimens --capture '$TMP/n.pcap' >/dev/null 2>&1 &&
 	       grep -q ' gfapi.rmdir return ret=-1\$' '$rec0' && ! grep -q ' errno=' '$rec0' &&
 	       ! grep -q '^# probe gfapi.errno_store' '$rec0'"
+# The lab's -g build of libgfapi (tests/lab/build-debug-gluster.sh; used
+# when present): other code, other store sites, the same errnos.
+dbg=$(ls -d "$top_builddir"/tests/lab/gluster-debug/prefix-*/lib \
+	"$top_srcdir"/tests/lab/work/gluster-debug/prefix-*/lib 2>/dev/null | head -1 || true)
+if [ -n "$dbg" ] && [ -e "$dbg/libgfapi.so.0" ]; then
+	dbg=$(cd "$dbg" && pwd -P)
+	rec="$TMP/dwarf.rec"
+	"$lab" exec "$TAPLINE" record -q -o "$rec" --lib "libgfapi=$dbg/libgfapi.so.0" \
+		-- env LD_LIBRARY_PATH="$dbg" "$client" --server 127.0.0.2 \
+		--volume single --path /dwarf.txt --failures \
+		>"$TMP/dwarf.client.log" 2>/dev/null || true
+	check "-g libgfapi: its errno stores probed" \
+		grep -q "^# probe gfapi.errno_store event at $dbg/libgfapi.so[^ ]* ([1-9][0-9]* stores)" "$rec"
+	grep '^start=.* ret=-1 errno=[1-9]' "$TMP/dwarf.client.log" >"$TMP/dwarf-failed" || true
+	bad=0
+	while read -r line; do
+		call=$(field "$line" call); call=${call#glfs_}
+		r=$(return_of "$call" "$(field "$line" start)" "$(field "$line" end)")
+		echo "$r" | grep -q " errno=$(field "$line" errno)\$" || { bad=$((bad + 1)); diag "-g: $line / $r"; }
+	done <"$TMP/dwarf-failed"
+	check "-g libgfapi: the $(wc -l <"$TMP/dwarf-failed") failing calls' returns have the client's errno" \
+		test "$bad" = 0 -a "$(wc -l <"$TMP/dwarf-failed")" = 6
+else
+	skip "no -g GlusterFS build (tests/lab/build-debug-gluster.sh) here"
+fi
 check "no probe left behind" sh -c "! grep -q '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' ||
 	! grep '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' | while read -r l; do
 		p=\${l#p:tapline_}; p=\${p%%/*}; kill -0 \$p 2>/dev/null || echo dead; done | grep -q dead"
