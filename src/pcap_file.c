@@ -161,8 +161,10 @@ int pcap_file_next(struct pcap_file *pf, struct pcap_file_frame *frame)
 		return -1;
 	}
 	const uint8_t *h = pf->buf + pf->pos;
-	uint32_t sec = u32_at(h, pf->swapped);
-	uint32_t frac = u32_at(h + 4, pf->swapped);
+	/* signed, as libpcap reads them (bpf_int32): a hostile 0x8f9aaef1
+	 * is a time before 1970 there, and so here */
+	int32_t sec = (int32_t)u32_at(h, pf->swapped);
+	int32_t frac = (int32_t)u32_at(h + 4, pf->swapped);
 	uint32_t caplen = u32_at(h + 8, pf->swapped);
 	uint32_t wirelen = u32_at(h + 12, pf->swapped);
 	if (caplen > MAX_CAPLEN) {

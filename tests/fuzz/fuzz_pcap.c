@@ -1,9 +1,14 @@
 /* fuzz_pcap.c - libFuzzer entry: bytes -> a capture file (pcap, pcapng,
  * or either gzip-compressed) -> the whole wire decoder with every
  * registered protocol, under small memory caps so eviction and forced
- * gaps run too.  Also replayed without libFuzzer by replay.c. */
+ * gaps run too.  Uncompressed input is also read by libpcap alone, and
+ * tapline's frames (read in place from classic pcap by pcap_file.c) must
+ * be libpcap's: any difference aborts.  Also replayed without libFuzzer
+ * by replay.c. */
+#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture.h"
@@ -22,10 +27,59 @@ static void consume(void *user, const struct message *m)
 		sink += m->fields[i].len;
 }
 
+/* The frames of capture_open_file and of pcap_next_ex, side by side. */
+static void same_as_libpcap(const uint8_t *data, size_t size)
+{
+	if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+		return;		/* libpcap cannot read gzip */
+	FILE *a = fmemopen((void *)data, size, "rb");
+	FILE *b = fmemopen((void *)data, size, "rb");
+	if (!a || !b) {
+		if (a)
+			fclose(a);
+		if (b)
+			fclose(b);
+		return;
+	}
+	char err[512], perr[PCAP_ERRBUF_SIZE];
+	struct capture *cap = capture_open_file(a, "fuzz-input", err,
+						sizeof err);
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(
+		b, PCAP_TSTAMP_PRECISION_NANO, perr);
+	if (!p)
+		fclose(b);
+	if (!cap || !p) {
+		if (!cap != !p)
+			abort();	/* one opened it, the other did not */
+		return;
+	}
+	for (;;) {
+		struct capture_frame f;
+		struct pcap_pkthdr *h;
+		const u_char *bytes;
+		int crc = capture_next(cap, &f);
+		int prc = pcap_next_ex(p, &h, &bytes);
+		if (crc != 1 || prc != 1) {
+			/* both at the end, or both failing */
+			if ((crc == 0) != (prc == PCAP_ERROR_BREAK))
+				abort();
+			break;
+		}
+		if (f.caplen != h->caplen || f.wirelen != h->len ||
+		    f.ts_ns != (int64_t)h->ts.tv_sec * 1000000000 +
+			       (int64_t)h->ts.tv_usec ||
+		    memcmp(f.data, bytes, f.caplen))
+			abort();
+	}
+	capture_close(cap);
+	pcap_close(p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
+	same_as_libpcap(data, size);
 	FILE *f = fmemopen((void *)data, size, "rb");
 	if (!f)
 		return 0;
