@@ -943,18 +943,27 @@ static unsigned resolve_fetchargs(struct elfsym_file *ef,
 {
 	unsigned found = 0, asked = 0, moved = 0;
 	char sub[128] = "";
+	/* per arg: 1 asked DWARF, 2 found there; the counts are of the
+	 * values written (an array's elements, not the array) */
+	unsigned char dwarf[PROBE_MAX_ARGS] = { 0 };
 	note[0] = '\0';
 	for (unsigned i = 0; i < PROBE_MAX_ARGS && pd->args[i].name; i++) {
 		const struct probe_arg *a = &pd->args[i];
 		snprintf(fetch[i], 96, "%s", a->fetch ? a->fetch : "");
+		if (a->array && a->array <= i && dwarf[a->array - 1]) {
+			asked++;
+			found += dwarf[a->array - 1] == 2;
+		}
 		if (!a->fetch || !a->param || !elfsym_has_dwarf(ef))
 			continue;
-		asked++;
+		dwarf[i] = 1;
+		asked += a->fmt != PF_HIDDEN;
 		char reg[16];
 		if (elfsym_dwarf_param(ef, addr, a->param, reg, sizeof(reg), sub,
 				       sizeof(sub)) != 0)
 			continue;
-		found++;
+		dwarf[i] = 2;
+		found += a->fmt != PF_HIDDEN;
 		char abi[96];
 		snprintf(abi, sizeof(abi), "%s", a->fetch);
 		swap_register(fetch[i], 96, a->fetch, reg);
