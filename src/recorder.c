@@ -678,6 +678,7 @@ int recorder_cleanup_stale(const char *tracefs_dir, bool quiet)
 			      "root (CAP_SYS_ADMIN)", p);
 		return -1;
 	}
+	char last[160] = "";	/* a multi-probe event has a line per probe */
 	for (char *line = strtok(defs, "\n"); line; line = strtok(NULL, "\n")) {
 		/* "p:tapline_123/gfapi_init_entry /lib...:0x... args" */
 		if (line[0] == '\0' || line[1] != ':' ||
@@ -693,6 +694,11 @@ int recorder_cleanup_stale(const char *tracefs_dir, bool quiet)
 		long pid = strtol(line + 10, &end, 10);
 		if (*end || owner_is_running(pid))
 			continue;
+		char name[160];
+		snprintf(name, sizeof(name), "%s/%s", line + 2, slash + 1);
+		if (!strcmp(name, last))
+			continue;	/* removed with its first line */
+		snprintf(last, sizeof(last), "%s", name);
 		remove_instance(dir, pid);
 		if (remove_event(dir, line + 2, slash + 1) == 0)
 			removed++;

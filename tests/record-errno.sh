@@ -148,6 +148,28 @@ if [ -n "$dbg" ] && [ -e "$dbg/libgfapi.so.0" ]; then
 else
 	skip "no -g GlusterFS build (tests/lab/build-debug-gluster.sh) here"
 fi
+# A SIGKILLed recorder leaves its errno event behind (one line per store
+# in uprobe_events): the next run removes it, and counts it once.
+sleep 300 &
+sleeper=$!
+kill_sleeper() { kill "$sleeper" 2>/dev/null || true; }
+at_exit kill_sleeper
+"$TAPLINE" record -q -P gfapi.stat -o "$TMP/kill.rec" -p "$sleeper" &
+killed=$!
+i=0
+while ! grep -q "^p:tapline_$killed/gfapi_errno_store " "$T/uprobe_events" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+sleep 0.5
+kill -KILL "$killed"
+wait "$killed" 2>/dev/null || true
+lines=$(grep -c "^p:tapline_$killed/gfapi_errno_store " "$T/uprobe_events" || true)
+"$TAPLINE" record --cleanup 2>"$TMP/cleanup.err" || true
+removed=$(sed -n 's/.*removed \([0-9]*\) probe(s) left by dead runs.*/\1/p' "$TMP/cleanup.err")
+check "SIGKILL: its errno event ($lines probe lines) removed by the next run, counted once ($removed event(s) removed)" \
+	sh -c "test '$lines' -gt 100 && ! grep -q '^[pr]:tapline_$killed/' '$T/uprobe_events' &&
+	       test -n '$removed' && test '$removed' -lt '$lines'"
+kill_sleeper
 check "no probe left behind" sh -c "! grep -q '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' ||
 	! grep '^p:tapline_[0-9]*/gfapi_errno_store' '$T/uprobe_events' | while read -r l; do
 		p=\${l#p:tapline_}; p=\${p%%/*}; kill -0 \$p 2>/dev/null || echo dead; done | grep -q dead"
