@@ -1,8 +1,19 @@
 /* ingest_capture.c - a capture into conversations and rpc_messages,
- * through the decoder (src/decoder.h). */
+ * through the decoder (src/decoder.h).
+ *
+ * Two threads share the work: the caller's reads the capture, decodes,
+ * keeps the connections and renders each row; a writer thread binds and
+ * steps the rows, in order, into SQLite.  Between them is a ring of rows
+ * and statements (INSERTs and UPDATEs, each with its values).  The
+ * writer is the only one to use the database while it runs; the rare
+ * question the decoding side must ask SQL (a connection or a call that
+ * left every memory) waits until the writer has stepped everything
+ * before it (writer_sync), then asks on the caller's thread. */
 #include "ingest.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,33 +39,54 @@ enum {
 	COL_CALL, COL_REPLY, COL_ID, MESSAGE_COLS = COL_ID
 };
 
-/* A message row not inserted yet.  A call waits in the queue (a little)
- * for its reply, so that its reply column is set by the INSERT rather
- * than by an UPDATE of a row written before; ids are given in decode
- * order, so the rows and their ids are those of inserting at once. */
+/* A statement not stepped yet, with its values: a message row or a
+ * write to a connection's row.  A call waits on the decoding side (a
+ * little) for its reply, so that its reply column is set by the INSERT
+ * rather than by an UPDATE of a row written before; ids are given in
+ * decode order, so the rows and their ids are those of inserting at
+ * once. */
 struct pending_row {
+	enum db_stmt stmt;
+	int ncols;		/* ?1..?ncols are bound */
 	struct {
 		int64_t i;
 		uint32_t off, len;
 		uint8_t type;	/* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
 	} col[MESSAGE_COLS + 1];
-	bool call;		/* msg_type 'call' */
+	bool call;		/* a message row of msg_type 'call' */
 	bool waiting;		/* a call whose reply is not seen yet */
 	char *text;		/* the text columns, one after the other */
 	size_t used, cap;
 };
 
-/* Rows and bytes the queue holds at most: a call without a reply goes
- * in once this many messages came after it (its reply, if it comes, is
- * then set by an UPDATE). */
 #ifndef CONN_MEMO
 #define CONN_MEMO 4096
 #endif
 
+/* The ring: rows the decoding side holds back (calls waiting for their
+ * reply, and the rows after them) are at most QUEUE_ROWS and
+ * QUEUE_BYTES: a call without a reply goes on once that many rows came
+ * after it (its reply, if it comes, is then set by an UPDATE).  The
+ * writer's share is what is left of the ring, and WRITER_BYTES. */
 #ifndef QUEUE_ROWS	/* small ones test the edges */
 #define QUEUE_ROWS 512
 #endif
+#ifndef RING_ROWS
+#define RING_ROWS 2560
+#endif
 #define QUEUE_BYTES (8u << 20)
+#define WRITER_BYTES (16u << 20)
+/* The writer steps this many rows between looks at the ring. */
+#define WRITER_BATCH 64
+/* A slot's text buffer above this is given back when it is reused. */
+#define ROW_KEEP_BYTES (32u << 10)
+
+/* Connections whose tuple may have a row only SQL can find: a Bloom
+ * filter of those that left the memo unfinished. */
+#define BLOOM_BITS (1u << 20)
+/* Streams (the decoder's connection numbers) given a row, one bit each,
+ * up to this many; beyond, SQL is asked. */
+#define STREAMS_MAX (1u << 27)
 
 struct capture_ingest {
 	struct db *db;
@@ -75,6 +107,7 @@ struct capture_ingest {
 		int64_t id;		/* 0: empty */
 		bool in_db;		/* written: changes go to its row */
 		bool lost;		/* a connection left this slot once */
+		uint64_t hash;
 		char client[INET6_ADDRSTRLEN], server[INET6_ADDRSTRLEN];
 		unsigned client_port, server_port;
 		char state[16];
@@ -83,12 +116,321 @@ struct capture_ingest {
 		int64_t stream;		/* -1 none */
 		const char *protocol;	/* static */
 	} memo[CONN_MEMO];
+	uint8_t bloom[BLOOM_BITS / 8];
+	uint64_t *streams;	/* bit s: stream s has a row */
+	size_t stream_words;
+	bool streams_beyond;	/* one above STREAMS_MAX has a row */
 	int64_t next_conv_id;	/* conversations.id of the next one */
 	int64_t next_id;	/* rpc_messages.id of the next message */
-	struct pending_row queue[QUEUE_ROWS];
-	size_t head, count;	/* ring of queued rows, oldest at head */
-	size_t queued_bytes;
+
+	/* The ring.  Rows [ready, tail) are the decoding side's, [head,
+	 * ready) the writer's; the slots of [tail - RING_ROWS, head) hold
+	 * rows already stepped, still readable by the decoding side (only
+	 * it writes slots). */
+	struct pending_row ring[RING_ROWS];
+	uint64_t tail, ready;
+	size_t held_bytes;	/* text of the rows [ready, tail) */
+	uint64_t given_bytes;	/* text handed to the writer, in all */
+	uint64_t seen_head, seen_done;	/* w_head, w_done at the last look */
+	uint64_t published;	/* w_ready at the last look */
+
+	/* Shared with the writer thread, under lock. */
+	bool threaded;
+	pthread_t writer;
+	pthread_mutex_t lock;
+	pthread_cond_t work, space;
+	uint64_t w_ready, w_head;
+	uint64_t w_done;	/* text bytes of the rows stepped */
+	bool w_sleeping, p_waiting, closing, abandon;
+	atomic_bool w_failed;
 };
+
+static bool ingest_failed(struct capture_ingest *c)
+{
+	return c->failed ||
+	       atomic_load_explicit(&c->w_failed, memory_order_relaxed);
+}
+
+/* ---- the writer */
+
+/* Binds a row's values and steps its statement. */
+static bool row_exec(struct db *db, const struct pending_row *r)
+{
+	/* A message row binds every column, and db_done() reset the
+	 * statement: no need for db_stmt()'s clearing on the hot path. */
+	sqlite3_stmt *st = r->stmt == ST_MESSAGE_INSERT ?
+			   db->stmts[ST_MESSAGE_INSERT] : NULL;
+	if (!st && !(st = db_stmt(db, r->stmt)))
+		return false;
+	for (int i = 1; i <= r->ncols; i++) {
+		if (r->col[i].type == SQLITE_INTEGER)
+			sqlite3_bind_int64(st, i, r->col[i].i);
+		else if (r->col[i].type == SQLITE_TEXT)
+			sqlite3_bind_text(st, i, r->col[i].len ?
+					  r->text + r->col[i].off : "",
+					  (int)r->col[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i);
+	}
+	return db_done(db, st);
+}
+
+static void *writer_main(void *arg)
+{
+	struct capture_ingest *c = arg;
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (c->w_head == c->w_ready && !c->closing) {
+			c->w_sleeping = true;
+			if (c->p_waiting)
+				pthread_cond_signal(&c->space);
+			pthread_cond_wait(&c->work, &c->lock);
+		}
+		c->w_sleeping = false;
+		if (c->w_head == c->w_ready)
+			break;	/* closing, and all stepped */
+		uint64_t from = c->w_head, to = c->w_ready;
+		if (to - from > WRITER_BATCH)
+			to = from + WRITER_BATCH;
+		bool skip = c->abandon ||
+			    atomic_load_explicit(&c->w_failed,
+						 memory_order_relaxed);
+		pthread_mutex_unlock(&c->lock);
+		uint64_t bytes = 0;
+		for (uint64_t i = from; i < to; i++) {
+			const struct pending_row *r = &c->ring[i % RING_ROWS];
+			bytes += r->used;
+			if (!skip && !row_exec(c->db, r)) {
+				skip = true;
+				atomic_store(&c->w_failed, true);
+			}
+		}
+		pthread_mutex_lock(&c->lock);
+		c->w_head = to;
+		c->w_done += bytes;
+		if (c->p_waiting)
+			pthread_cond_signal(&c->space);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* Under lock: the writer may take every row handed over; woken when it
+ * sleeps and there is a batch (or `now`). */
+static void publish_locked(struct capture_ingest *c, bool now)
+{
+	c->w_ready = c->ready;
+	c->published = c->ready;
+	if (c->w_sleeping && c->w_ready != c->w_head &&
+	    (now || c->w_ready - c->w_head >= WRITER_BATCH))
+		pthread_cond_signal(&c->work);
+}
+
+/* Rows handed over: to the writer thread, or stepped here without one. */
+static void publish(struct capture_ingest *c, bool now)
+{
+	if (!c->threaded) {
+		for (; c->w_head < c->ready; c->w_head++) {
+			const struct pending_row *r =
+				&c->ring[c->w_head % RING_ROWS];
+			c->w_done += r->used;
+			if (!ingest_failed(c) && !row_exec(c->db, r))
+				atomic_store(&c->w_failed, true);
+		}
+		c->seen_head = c->w_head;
+		c->seen_done = c->w_done;
+		return;
+	}
+	if (!now && c->ready - c->published < WRITER_BATCH / 2)
+		return;
+	pthread_mutex_lock(&c->lock);
+	publish_locked(c, now);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Hands the rows that need wait no longer to the writer: all of them
+ * when `all`. */
+static void release(struct capture_ingest *c, bool all)
+{
+	uint64_t from = c->ready;
+	while (c->ready < c->tail) {
+		const struct pending_row *r = &c->ring[c->ready % RING_ROWS];
+		if (!all && r->waiting && c->tail - c->ready < QUEUE_ROWS &&
+		    c->held_bytes <= QUEUE_BYTES)
+			break;
+		c->held_bytes -= r->used;
+		c->given_bytes += r->used;
+		c->ready++;
+	}
+	if (c->ready != from || all)
+		publish(c, all);
+}
+
+/* Waits for the writer until `done` says so (under lock); false when it
+ * failed. */
+static bool wait_writer(struct capture_ingest *c,
+			bool (*done)(const struct capture_ingest *))
+{
+	pthread_mutex_lock(&c->lock);
+	publish_locked(c, true);
+	c->p_waiting = true;
+	while (!done(c) && !atomic_load(&c->w_failed))
+		pthread_cond_wait(&c->space, &c->lock);
+	c->p_waiting = false;
+	c->seen_head = c->w_head;
+	c->seen_done = c->w_done;
+	pthread_mutex_unlock(&c->lock);
+	return !atomic_load(&c->w_failed);
+}
+
+static bool all_stepped(const struct capture_ingest *c)
+{
+	return c->w_head == c->w_ready;
+}
+
+/* Room for a batch of rows, and the writer's bytes below its bound. */
+static bool has_room(const struct capture_ingest *c)
+{
+	return c->tail - c->w_head + WRITER_BATCH <= RING_ROWS &&
+	       c->given_bytes - c->w_done <= WRITER_BYTES;
+}
+
+/* Everything queued is in the database, and the writer idle: the
+ * caller may use the database until it queues a row again. */
+static bool writer_sync(struct capture_ingest *c)
+{
+	release(c, true);
+	if (!c->threaded)
+		return !ingest_failed(c);
+	return wait_writer(c, all_stepped) && !c->failed;
+}
+
+/* A free slot at the tail, cleared, for statement `stmt`; NULL when the
+ * writer failed. */
+static struct pending_row *slot_new(struct capture_ingest *c,
+				    enum db_stmt stmt)
+{
+	if (c->tail - c->seen_head >= RING_ROWS ||
+	    c->given_bytes - c->seen_done > WRITER_BYTES) {
+		if (c->tail - c->ready >= RING_ROWS - WRITER_BATCH)
+			release(c, true);	/* never: QUEUE_ROWS is less */
+		if (c->threaded ? !wait_writer(c, has_room) : ingest_failed(c))
+			return NULL;
+	}
+	struct pending_row *r = &c->ring[c->tail % RING_ROWS];
+	if (r->cap > ROW_KEEP_BYTES) {	/* a huge body: give it back */
+		free(r->text);
+		r->text = NULL;
+		r->cap = 0;
+	}
+	r->stmt = stmt;
+	r->ncols = 0;
+	for (int i = 1; i <= MESSAGE_COLS; i++)
+		r->col[i].type = SQLITE_NULL;
+	r->used = 0;
+	r->call = false;
+	r->waiting = false;
+	return r;
+}
+
+/* The slot filled by the caller joins the ring (the decoding side's
+ * part: release() hands it on). */
+static void slot_push(struct capture_ingest *c, struct pending_row *r)
+{
+	c->held_bytes += r->used;
+	c->tail++;
+}
+
+static bool writer_start(struct capture_ingest *c)
+{
+	if (pthread_mutex_init(&c->lock, NULL))
+		return false;
+	if (pthread_cond_init(&c->work, NULL)) {
+		pthread_mutex_destroy(&c->lock);
+		return false;
+	}
+	if (pthread_cond_init(&c->space, NULL)) {
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->lock);
+		return false;
+	}
+	if (pthread_create(&c->writer, NULL, writer_main, c)) {
+		pthread_cond_destroy(&c->space);
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->lock);
+		return false;
+	}
+	c->threaded = true;
+	return true;
+}
+
+/* Ends the writer: after stepping every row, or (abandon) none more.
+ * False when a row failed. */
+static bool writer_stop(struct capture_ingest *c, bool abandon)
+{
+	if (!abandon)
+		release(c, true);
+	if (c->threaded) {
+		pthread_mutex_lock(&c->lock);
+		c->abandon = abandon;
+		c->closing = true;
+		publish_locked(c, true);
+		pthread_cond_signal(&c->work);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->writer, NULL);
+		pthread_cond_destroy(&c->space);
+		pthread_cond_destroy(&c->work);
+		pthread_mutex_destroy(&c->lock);
+		c->threaded = false;
+	}
+	return !ingest_failed(c);
+}
+
+/* ---- a row's values */
+
+static void row_int(struct pending_row *r, int col, int64_t v)
+{
+	r->col[col].type = SQLITE_INTEGER;
+	r->col[col].i = v;
+	if (col > r->ncols)
+		r->ncols = col;
+}
+
+/* False when out of memory. */
+static bool row_text(struct pending_row *r, int col, const char *s,
+		     size_t len)
+{
+	if (!s)
+		return true;
+	if (len > UINT32_MAX / 2)
+		return false;
+	if (r->cap - r->used < len) {
+		size_t cap = r->cap ? r->cap : 4096;
+		while (cap - r->used < len)
+			cap *= 2;
+		char *t = realloc(r->text, cap);
+		if (!t)
+			return false;
+		r->text = t;
+		r->cap = cap;
+	}
+	if (len)
+		memcpy(r->text + r->used, s, len);
+	r->col[col].type = SQLITE_TEXT;
+	r->col[col].off = (uint32_t)r->used;
+	r->col[col].len = (uint32_t)len;
+	r->used += len;
+	if (col > r->ncols)
+		r->ncols = col;
+	return true;
+}
+
+static bool row_cstr(struct pending_row *r, int col, const char *s)
+{
+	return !s || row_text(r, col, s, strlen(s));
+}
+
+/* ---- connections */
 
 static void format_address(char *buf, size_t len, int family,
 			   const uint8_t *addr)
@@ -98,13 +440,15 @@ static void format_address(char *buf, size_t len, int family,
 		snprintf(buf, len, "?");
 }
 
-/* The latest connection of the 4-tuple: 1 found (*id, *a_is_client,
- * state copied, *stream or -1), 0 none, -1 error. */
+/* The latest connection of the 4-tuple, asked of SQL: 1 found (*id,
+ * *a_is_client, state copied, *stream or -1), 0 none, -1 error. */
 static int find_tuple(struct capture_ingest *c, const char *a, unsigned ap,
 		      const char *b, unsigned bp, int64_t *id,
 		      bool *a_is_client, char *state, size_t statelen,
 		      int64_t *stream)
 {
+	if (!writer_sync(c))
+		return -1;
 	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_BY_TUPLE);
 	if (!st)
 		return -1;
@@ -130,7 +474,11 @@ static int find_tuple(struct capture_ingest *c, const char *a, unsigned ap,
  * direct-mapped memo) so that the handshake, its answer and the first
  * message cost one INSERT with the final state, not a SELECT and an
  * UPDATE each.  A memo entry is the latest connection of its tuple; one
- * that leaves the memo is written first, so SQL finds every other. */
+ * that leaves the memo is written first.  SQL is asked for a tuple only
+ * when one of its connections left the memo unfinished (handshake or
+ * first message still to come): the Bloom filter knows those.  One that
+ * left finished, found again, would be treated as none: a SYN, or a
+ * message of a new stream, starts a new connection either way. */
 
 static uint64_t hash_text(uint64_t h, const char *s, unsigned port)
 {
@@ -139,10 +487,10 @@ static uint64_t hash_text(uint64_t h, const char *s, unsigned port)
 	return (h ^ port) * 0x100000001b3u;
 }
 
-static struct conn_memo *memo_slot(struct capture_ingest *c, const char *a,
-				   unsigned ap, const char *b, unsigned bp)
+static uint64_t tuple_hash(const char *a, unsigned ap, const char *b,
+			   unsigned bp)
 {
-	/* The same slot either way round; the sum is mixed (splitmix64's
+	/* The same either way round; the sum is mixed (splitmix64's
 	 * finalizer) so that tuples differing in a port spread out. */
 	uint64_t h = hash_text(0xcbf29ce484222325u, a, ap) +
 		     hash_text(0xcbf29ce484222325u, b, bp);
@@ -151,7 +499,21 @@ static struct conn_memo *memo_slot(struct capture_ingest *c, const char *a,
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebu;
 	h ^= h >> 31;
-	return &c->memo[h % CONN_MEMO];
+	return h;
+}
+
+static void bloom_add(struct capture_ingest *c, uint64_t h)
+{
+	for (int k = 0; k < 3; k++, h >>= 21)
+		c->bloom[(h % BLOOM_BITS) / 8] |= (uint8_t)(1u << (h % 8));
+}
+
+static bool bloom_has(const struct capture_ingest *c, uint64_t h)
+{
+	for (int k = 0; k < 3; k++, h >>= 21)
+		if (!(c->bloom[(h % BLOOM_BITS) / 8] & (1u << (h % 8))))
+			return false;
+	return true;
 }
 
 /* Whether the entry is a:ap <-> b:bp; *a_is_client says which way. */
@@ -173,30 +535,48 @@ static bool memo_is(const struct conn_memo *e, const char *a, unsigned ap,
 	return false;
 }
 
-/* Writes a connection only the memo has. */
+/* Queues the INSERT of a connection only the memo has. */
 static bool memo_write(struct capture_ingest *c, struct conn_memo *e)
 {
 	if (!e->id || e->in_db)
 		return true;
-	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_INSERT);
-	if (!st)
+	struct pending_row *r = slot_new(c, ST_CONV_INSERT);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, c->sum->id);
-	db_bind_opt_int(st, 2, e->stream >= 0, e->stream);
-	sqlite3_bind_text(st, 3, e->client, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)e->client_port);
-	sqlite3_bind_text(st, 5, e->server, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, (int)e->server_port);
-	sqlite3_bind_text(st, 7, e->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, e->syn_count);
-	sqlite3_bind_int64(st, 9, e->first_ts);
-	sqlite3_bind_int64(st, 10, e->last_ts);
-	if (e->protocol)
-		sqlite3_bind_text(st, 11, e->protocol, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 12, e->id);
-	if (!db_done(c->db, st))
+	row_int(r, 1, c->sum->id);
+	if (e->stream >= 0)
+		row_int(r, 2, e->stream);
+	bool ok = row_cstr(r, 3, e->client);
+	row_int(r, 4, e->client_port);
+	ok &= row_cstr(r, 5, e->server);
+	row_int(r, 6, e->server_port);
+	ok &= row_cstr(r, 7, e->state);
+	row_int(r, 8, e->syn_count);
+	row_int(r, 9, e->first_ts);
+	row_int(r, 10, e->last_ts);
+	ok &= row_cstr(r, 11, e->protocol);
+	row_int(r, 12, e->id);
+	if (!ok) {
+		fprintf(stderr, "tapline correlate: out of memory\n");
 		return false;
+	}
+	slot_push(c, r);
 	e->in_db = true;
+	return true;
+}
+
+/* The slot's connection leaves the memo: written, and remembered by the
+ * Bloom filter when SQL may have to find it again. */
+static bool memo_evict(struct capture_ingest *c, struct conn_memo *e)
+{
+	if (!e->id)
+		return true;
+	if (!memo_write(c, e))
+		return false;
+	if (e->stream < 0 || !strcmp(e->state, "syn-sent"))
+		bloom_add(c, e->hash);
+	e->id = 0;
+	e->lost = true;
 	return true;
 }
 
@@ -207,16 +587,14 @@ static int memo_find(struct capture_ingest *c, const char *a, unsigned ap,
 		     const char *b, unsigned bp, struct conn_memo **e,
 		     bool *a_is_client)
 {
-	*e = memo_slot(c, a, ap, b, bp);
+	uint64_t h = tuple_hash(a, ap, b, bp);
+	*e = &c->memo[h % CONN_MEMO];
 	if (memo_is(*e, a, ap, b, bp, a_is_client))
 		return 1;
-	if (!memo_write(c, *e))
+	if (!memo_evict(c, *e))
 		return -1;
 	/* A slot that never lost a connection knows its tuple has none. */
-	bool lost = (*e)->lost || (*e)->id;
-	(*e)->id = 0;
-	(*e)->lost = lost;
-	if (!lost)
+	if (!(*e)->lost || !bloom_has(c, h))
 		return 0;
 	char state[16];
 	int64_t id, stream;
@@ -227,6 +605,7 @@ static int memo_find(struct capture_ingest *c, const char *a, unsigned ap,
 	struct conn_memo *m = *e;
 	m->id = id;
 	m->in_db = true;
+	m->hash = h;
 	snprintf(m->client, sizeof m->client, "%s", *a_is_client ? a : b);
 	snprintf(m->server, sizeof m->server, "%s", *a_is_client ? b : a);
 	m->client_port = *a_is_client ? ap : bp;
@@ -244,12 +623,13 @@ static struct conn_memo *memo_new(struct capture_ingest *c,
 				  unsigned sport, const char *state, int syns,
 				  int64_t ts)
 {
-	if (!memo_write(c, e))
+	if (!memo_evict(c, e))
 		return NULL;
-	bool lost = e->lost || e->id;
+	bool lost = e->lost;
 	memset(e, 0, sizeof *e);
 	e->lost = lost;
 	e->id = c->next_conv_id++;
+	e->hash = tuple_hash(client, cport, server, sport);
 	snprintf(e->client, sizeof e->client, "%s", client);
 	snprintf(e->server, sizeof e->server, "%s", server);
 	e->client_port = cport;
@@ -266,26 +646,26 @@ static struct conn_memo *memo_new(struct capture_ingest *c,
 static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 			const char *state, int syns, int64_t ts)
 {
+	if (state)
+		snprintf(e->state, sizeof e->state, "%s", state);
 	if (!e->in_db) {
-		if (state)
-			snprintf(e->state, sizeof e->state, "%s", state);
 		e->syn_count += syns;
 		if (ts > e->last_ts)
 			e->last_ts = ts;
 		return true;
 	}
-	if (state)
-		snprintf(e->state, sizeof e->state, "%s", state);
-	sqlite3_stmt *st = db_stmt(c->db, state ? ST_CONV_STATE : ST_CONV_SEEN);
-	if (!st)
+	struct pending_row *r = slot_new(c, state ? ST_CONV_STATE :
+					 ST_CONV_SEEN);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, e->id);
-	if (state)
-		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int(st, 2, syns);
-	sqlite3_bind_int64(st, 3, ts);
-	return db_done(c->db, st);
+	row_int(r, 1, e->id);
+	if (!state)
+		row_int(r, 2, syns);
+	else if (!row_cstr(r, 2, e->state))
+		return false;
+	row_int(r, 3, ts);
+	slot_push(c, r);
+	return true;
 }
 
 /* Connection attempts: the decoder reports messages, but a mount that
@@ -337,23 +717,27 @@ static void track_handshake(struct capture_ingest *c,
 	}
 	if (!ok)
 		c->failed = true;
+	else
+		release(c, false);
 }
 
-/* Adds a cache slot's message counts and times to its conversation. */
+/* Queues the addition of a cache slot's message counts and times to its
+ * conversation. */
 static bool flush_counts(struct capture_ingest *c, size_t slot)
 {
 	if (!c->cache[slot].calls && !c->cache[slot].replies)
 		return true;
-	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_COUNTS);
-	if (!st)
+	struct pending_row *r = slot_new(c, ST_CONV_COUNTS);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, c->cache[slot].id);
-	sqlite3_bind_int64(st, 2, (int64_t)c->cache[slot].calls);
-	sqlite3_bind_int64(st, 3, (int64_t)c->cache[slot].replies);
-	sqlite3_bind_int64(st, 4, c->cache[slot].first_ts);
-	sqlite3_bind_int64(st, 5, c->cache[slot].last_ts);
+	row_int(r, 1, c->cache[slot].id);
+	row_int(r, 2, (int64_t)c->cache[slot].calls);
+	row_int(r, 3, (int64_t)c->cache[slot].replies);
+	row_int(r, 4, c->cache[slot].first_ts);
+	row_int(r, 5, c->cache[slot].last_ts);
+	slot_push(c, r);
 	c->cache[slot].calls = c->cache[slot].replies = 0;
-	return db_done(c->db, st);
+	return true;
 }
 
 static void count_message(struct capture_ingest *c, const struct message *m)
@@ -373,6 +757,61 @@ static void count_message(struct capture_ingest *c, const struct message *m)
 		c->cache[slot].last_ts = m->ts_ns;
 }
 
+/* Whether a stream may have a row already (false: it has none). */
+static bool stream_known(const struct capture_ingest *c, uint64_t s)
+{
+	if (s >= (uint64_t)c->stream_words * 64)
+		return c->streams_beyond;
+	return c->streams[s / 64] >> (s % 64) & 1;
+}
+
+static void stream_mark(struct capture_ingest *c, uint64_t s)
+{
+	if (s >= (uint64_t)c->stream_words * 64) {
+		size_t words = c->stream_words ? c->stream_words : 1024;
+		while (s >= (uint64_t)words * 64 && words < STREAMS_MAX / 64)
+			words *= 2;
+		uint64_t *w = s < (uint64_t)words * 64 ?
+			      realloc(c->streams, words * sizeof *w) : NULL;
+		if (!w) {
+			c->streams_beyond = true;	/* SQL knows */
+			return;
+		}
+		memset(w + c->stream_words, 0,
+		       (words - c->stream_words) * sizeof *w);
+		c->streams = w;
+		c->stream_words = words;
+	}
+	c->streams[s / 64] |= (uint64_t)1 << (s % 64);
+}
+
+/* The conversations row of a stream that has one and left the cache:
+ * from the memo if it is there, else from SQL.  0 none, -1 error. */
+static int64_t conversation_known(struct capture_ingest *c, uint64_t stream,
+				  const char *src, unsigned sport,
+				  const char *dst, unsigned dport)
+{
+	bool src_is_client;
+	struct conn_memo *e =
+		&c->memo[tuple_hash(src, sport, dst, dport) % CONN_MEMO];
+	if (memo_is(e, src, sport, dst, dport, &src_is_client) &&
+	    e->stream == (int64_t)stream)
+		return e->id;
+	if (!writer_sync(c))
+		return -1;
+	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_BY_STREAM);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->sum->id);
+	sqlite3_bind_int64(st, 2, (int64_t)stream);
+	int64_t id = 0;
+	int rc = db_row(c->db, st);
+	if (rc == 1)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : id;
+}
+
 /* The conversations row of a message's connection. */
 static int64_t conversation_of(struct capture_ingest *c,
 			       const struct message *m)
@@ -381,27 +820,21 @@ static int64_t conversation_of(struct capture_ingest *c,
 	size_t slot = stream % STREAM_CACHE;
 	if (c->cache[slot].id && c->cache[slot].stream == stream)
 		return c->cache[slot].id;
-	int64_t id = -1;
-	/* Every connection that has a stream is in the database. */
-	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_BY_STREAM);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, c->sum->id);
-	sqlite3_bind_int64(st, 2, (int64_t)stream);
-	int rc = db_row(c->db, st);
-	if (rc == 1)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -1;
-	if (rc == 0) {
-		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-		format_address(src, sizeof src, m->src.family, m->src.addr);
-		format_address(dst, sizeof dst, m->dst.family, m->dst.addr);
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	format_address(src, sizeof src, m->src.family, m->src.addr);
+	format_address(dst, sizeof dst, m->dst.family, m->dst.addr);
+	int64_t id = 0;
+	if (stream_known(c, stream)) {
+		id = conversation_known(c, stream, src, m->src.port, dst,
+					m->dst.port);
+		if (id < 0)
+			return -1;
+	}
+	if (!id) {
 		struct conn_memo *e;
 		bool src_is_client;
-		rc = memo_find(c, src, m->src.port, dst, m->dst.port, &e,
-			       &src_is_client);
+		int rc = memo_find(c, src, m->src.port, dst, m->dst.port, &e,
+				   &src_is_client);
 		if (rc < 0)
 			return -1;
 		if (rc == 1 && e->stream < 0) {
@@ -412,16 +845,15 @@ static int64_t conversation_of(struct capture_ingest *c,
 				if (!memo_write(c, e))
 					return -1;
 			} else {
-				st = db_stmt(c->db, ST_CONV_SET_STREAM);
-				if (!st)
+				struct pending_row *r =
+					slot_new(c, ST_CONV_SET_STREAM);
+				if (!r)
 					return -1;
-				sqlite3_bind_int64(st, 1, e->id);
-				sqlite3_bind_int64(st, 2, (int64_t)stream);
-				if (m->protocol)
-					sqlite3_bind_text(st, 3, m->protocol,
-							  -1, SQLITE_STATIC);
-				if (!db_done(c->db, st))
+				row_int(r, 1, e->id);
+				row_int(r, 2, (int64_t)stream);
+				if (!row_cstr(r, 3, m->protocol))
 					return -1;
+				slot_push(c, r);
 			}
 		} else {
 			/* No handshake in the capture: the caller is the
@@ -440,6 +872,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 				return -1;
 		}
 		id = e->id;
+		stream_mark(c, stream);
 	}
 	if (c->cache[slot].id && !flush_counts(c, slot))
 		return -1;
@@ -493,19 +926,26 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 		return true;
 	const char *host_end = host ? strstr(host, "-PC_NAME:") : NULL;
 	const struct field *name = dict_value(m, "process-name");
-	sqlite3_stmt *st = db_stmt(c->db, ST_CONV_PROCESS);
-	if (!st)
+	struct pending_row *r = slot_new(c, ST_CONV_PROCESS);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, conv);
+	bool ok = true;
+	row_int(r, 1, conv);
 	if (host)
-		db_bind_text(st, 2, host + 6, host_end ?
-			     (size_t)(host_end - host - 6) : strlen(host + 6));
-	sqlite3_bind_int64(st, 3, p);
+		ok &= row_text(r, 2, host + 6, host_end ?
+			       (size_t)(host_end - host - 6) :
+			       strlen(host + 6));
+	row_int(r, 3, p);
 	if (name)
-		db_bind_text(st, 4, (const char *)field_bytes(m, name),
-			     name->len);
-	db_bind_text(st, 5, text, n);
-	return db_done(c->db, st);
+		ok &= row_text(r, 4, (const char *)field_bytes(m, name),
+			       name->len);
+	ok &= row_text(r, 5, text, n);
+	if (!ok) {
+		fprintf(stderr, "tapline correlate: out of memory\n");
+		return false;
+	}
+	slot_push(c, r);
+	return true;
 }
 
 /* ---- the fields a row copies out, found in one pass over the message
@@ -566,64 +1006,19 @@ static bool note_credential(struct capture_ingest *c, const struct message *m,
 	    c->cache[slot].cred_pid < 0)
 		return true;
 	bool first = c->cache[slot].cred_pid == 0;
-	sqlite3_stmt *st = db_stmt(c->db, first ? ST_CONV_CREDENTIAL :
-				   ST_CONV_CRED_CONFLICT);
-	if (!st)
+	struct pending_row *r = slot_new(c, first ? ST_CONV_CREDENTIAL :
+					 ST_CONV_CRED_CONFLICT);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, conv);
+	row_int(r, 1, conv);
 	if (first)
-		sqlite3_bind_int64(st, 2, pid);
+		row_int(r, 2, pid);
+	slot_push(c, r);
 	c->cache[slot].cred_pid = first ? pid : -1;
-	return db_done(c->db, st);
-}
-
-/* ---- the row of a message, kept until it is inserted */
-
-static void row_start(struct pending_row *r)
-{
-	for (int i = 1; i <= MESSAGE_COLS; i++)
-		r->col[i].type = SQLITE_NULL;
-	r->used = 0;
-	r->waiting = false;
-}
-
-static void row_int(struct pending_row *r, int col, int64_t v)
-{
-	r->col[col].type = SQLITE_INTEGER;
-	r->col[col].i = v;
-}
-
-/* False when out of memory. */
-static bool row_text(struct pending_row *r, int col, const char *s,
-		     size_t len)
-{
-	if (!s)
-		return true;
-	if (len > UINT32_MAX / 2)
-		return false;
-	if (r->cap - r->used < len) {
-		size_t cap = r->cap ? r->cap : 4096;
-		while (cap - r->used < len)
-			cap *= 2;
-		char *t = realloc(r->text, cap);
-		if (!t)
-			return false;
-		r->text = t;
-		r->cap = cap;
-	}
-	if (len)
-		memcpy(r->text + r->used, s, len);
-	r->col[col].type = SQLITE_TEXT;
-	r->col[col].off = (uint32_t)r->used;
-	r->col[col].len = (uint32_t)len;
-	r->used += len;
 	return true;
 }
 
-static bool row_cstr(struct pending_row *r, int col, const char *s)
-{
-	return !s || row_text(r, col, s, strlen(s));
-}
+/* ---- the row of a message */
 
 static bool row_gfid(struct pending_row *r, int col, const struct message *m,
 		     const struct field *f)
@@ -682,65 +1077,32 @@ static bool row_endpoint(struct pending_row *r, int col,
 	return row_text(r, col, buf, endpoint_text(buf, e));
 }
 
-/* Inserts the oldest queued row. */
-static bool insert_head(struct capture_ingest *c)
-{
-	struct pending_row *r = &c->queue[c->head];
-	/* Every column is bound below and db_done() reset it: no need for
-	 * db_stmt()'s reset and clearing on this hot path. */
-	sqlite3_stmt *st = c->db->stmts[ST_MESSAGE_INSERT];
-	if (!st && !(st = db_stmt(c->db, ST_MESSAGE_INSERT)))
-		return false;
-	for (int i = 1; i <= MESSAGE_COLS; i++) {
-		if (r->col[i].type == SQLITE_INTEGER)
-			sqlite3_bind_int64(st, i, r->col[i].i);
-		else if (r->col[i].type == SQLITE_TEXT)
-			sqlite3_bind_text(st, i, r->col[i].len ?
-					  r->text + r->col[i].off : "",
-					  (int)r->col[i].len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, i);
-	}
-	bool ok = db_done(c->db, st);
-	c->queued_bytes -= r->used;
-	if (r->cap > 256 * 1024) {	/* a huge body: give it back */
-		free(r->text);
-		r->text = NULL;
-		r->cap = 0;
-	}
-	c->head = (c->head + 1) % QUEUE_ROWS;
-	c->count--;
-	return ok;
-}
-
-/* Inserts the rows that need wait no longer: all of them at the end. */
-static bool drain(struct capture_ingest *c, bool all)
-{
-	while (c->count && (all || !c->queue[c->head].waiting ||
-			    c->count >= QUEUE_ROWS ||
-			    c->queued_bytes > QUEUE_BYTES))
-		if (!insert_head(c))
-			return false;
-	return true;
-}
-
 /* A reply's call: the call of that XID that completed in the frame the
  * decoder matched it to, on the same connection, the latest if several.
- * Queued rows are newer than inserted ones: looked at first.  Returns
- * its id (0 none, -1 error); *queued its row when it is queued. */
+ * The ring still holds the latest rows (stepped or not): looked at
+ * first, newest first; SQL knows the older ones.  Returns its id (0
+ * none, -1 error); *row its row when it is in the ring, *held whether
+ * that row is still the decoding side's (not handed to the writer). */
 static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
-			     int64_t conv, struct pending_row **queued)
+			     int64_t conv, struct pending_row **row,
+			     bool *held)
 {
-	*queued = NULL;
-	for (size_t k = c->count; k-- > 0;) {
-		struct pending_row *r = &c->queue[(c->head + k) % QUEUE_ROWS];
-		if (r->col[COL_FRAME].i == (int64_t)m->call_frame &&
+	*row = NULL;
+	*held = false;
+	uint64_t oldest = c->tail > RING_ROWS ? c->tail - RING_ROWS : 0;
+	for (uint64_t k = c->tail; k-- > oldest;) {
+		struct pending_row *r = &c->ring[k % RING_ROWS];
+		if (r->stmt == ST_MESSAGE_INSERT && r->call &&
+		    r->col[COL_FRAME].i == (int64_t)m->call_frame &&
 		    r->col[COL_XID].i == (int64_t)m->xid &&
-		    r->col[COL_CONVERSATION].i == conv && r->call) {
-			*queued = r;
+		    r->col[COL_CONVERSATION].i == conv) {
+			*row = r;
+			*held = k >= c->ready;
 			return r->col[COL_ID].i;
 		}
 	}
+	if (!writer_sync(c))
+		return -1;
 	sqlite3_stmt *q = db_stmt(c->db, ST_CALL_OF_REPLY);
 	if (!q)
 		return -1;
@@ -779,17 +1141,20 @@ static void verdict_text(char *buf, size_t len, unsigned v)
 		}
 }
 
-/* The message's row, queued; false when out of memory. */
-static bool queue_row(struct capture_ingest *c, const struct message *m,
-		      const struct field *const keys[KEYS], int64_t conv,
-		      int64_t call, const char *body, size_t body_len)
+/* The message's row, queued (its body rendered straight into the row);
+ * 1 done, 0 out of memory, -1 the writer failed. */
+static int queue_row(struct capture_ingest *c, const struct message *m,
+		     const struct field *const keys[KEYS], int64_t conv,
+		     int64_t call)
 {
-	struct pending_row *r = &c->queue[(c->head + c->count) % QUEUE_ROWS];
+	struct pending_row *r = slot_new(c, ST_MESSAGE_INSERT);
+	if (!r)
+		return -1;
 	bool reply = m->msg_type == MSG_REPLY;
 	bool known = !reply || m->call_frame;	/* program known from a call */
 	bool ok = true;
 	char verdict[96];
-	row_start(r);
+	r->ncols = MESSAGE_COLS;
 	r->call = !reply;
 	r->waiting = !reply;
 	row_int(r, COL_ID, c->next_id);
@@ -835,22 +1200,25 @@ static bool queue_row(struct capture_ingest *c, const struct message *m,
 		ok &= row_cstr(r, COL_WHY, m->why);
 	}
 	ok &= row_text(r, COL_INFO, m->info, m->info_len);
+	/* The body: the decoder's JSON, as tapline decode -T json prints. */
+	size_t body_len = output_json_render(m, &c->membuf, &c->memsize);
+	if (body_len > 0 && c->membuf[body_len - 1] == '\n')
+		body_len--;
 	if (body_len > 0)
-		ok &= row_text(r, COL_BODY, body, body_len);
+		ok &= row_text(r, COL_BODY, c->membuf, body_len);
 	if (call)
 		row_int(r, COL_CALL, call);
 	if (!ok)
-		return false;
-	c->count++;
-	c->queued_bytes += r->used;
+		return 0;
+	slot_push(c, r);
 	c->next_id++;
-	return true;
+	return 1;
 }
 
 static void on_message(void *user, const struct message *m)
 {
 	struct capture_ingest *c = user;
-	if (c->failed)
+	if (ingest_failed(c))
 		return;
 	if (!m->has_rpc || m->msg_type > MSG_REPLY) {
 		c->sum->other_messages++;
@@ -870,24 +1238,32 @@ static void on_message(void *user, const struct message *m)
 		return;
 	}
 
-	/* The body: the decoder's JSON, as tapline decode -T json prints. */
-	size_t body_len = output_json_render(m, &c->membuf, &c->memsize);
-	if (body_len > 0 && c->membuf[body_len - 1] == '\n')
-		body_len--;
-
 	bool reply = m->msg_type == MSG_REPLY;
 	int64_t call = 0;
 	struct pending_row *call_row = NULL;
+	bool call_held = false;
 	if (reply && m->call_frame) {
-		call = call_of_reply(c, m, conv, &call_row);
+		call = call_of_reply(c, m, conv, &call_row, &call_held);
 		if (call < 0) {
 			c->failed = true;
 			return;
 		}
 	}
 	int64_t id = c->next_id;
-	if (!queue_row(c, m, keys, conv, call, c->membuf, body_len)) {
-		fprintf(stderr, "tapline correlate: out of memory\n");
+	bool set_reply = call && !call_held;
+	if (call_held) {
+		/* The first reply is the call's reply; set before the
+		 * reply's row is queued, which may hand the call on. */
+		if (call_row->col[COL_REPLY].type == SQLITE_NULL)
+			row_int(call_row, COL_REPLY, id);
+		call_row->waiting = false;
+	} else if (call_row && call_row->col[COL_REPLY].type != SQLITE_NULL) {
+		set_reply = false;	/* its row has its reply already */
+	}
+	int rc = queue_row(c, m, keys, conv, call);
+	if (rc <= 0) {
+		if (rc == 0)
+			fprintf(stderr, "tapline correlate: out of memory\n");
 		c->failed = true;
 		return;
 	}
@@ -895,47 +1271,43 @@ static void on_message(void *user, const struct message *m)
 	c->sum->messages++;
 	if (m->verdict & (MSG_MALFORMED | MSG_TRUNCATED))
 		c->sum->malformed++;
-	if (call_row) {
-		/* The first reply is the call's reply. */
-		if (call_row->col[COL_REPLY].type == SQLITE_NULL)
-			row_int(call_row, COL_REPLY, id);
-		call_row->waiting = false;
-	} else if (call) {
-		sqlite3_stmt *st = db_stmt(c->db, ST_SET_REPLY);
-		if (!st) {
+	if (set_reply) {
+		/* A reply whose call was handed on already (it waited too
+		 * long). */
+		struct pending_row *r = slot_new(c, ST_SET_REPLY);
+		if (!r) {
 			c->failed = true;
 			return;
 		}
-		sqlite3_bind_int64(st, 1, call);
-		sqlite3_bind_int64(st, 2, id);
-		if (!db_done(c->db, st)) {
-			c->failed = true;
-			return;
-		}
+		row_int(r, 1, call);
+		row_int(r, 2, id);
+		slot_push(c, r);
 	}
-	if (!drain(c, false))
-		c->failed = true;
+	release(c, false);
 }
 
-/* After the last message: the queued rows, then each connection's
- * message counts and times. */
+/* After the last message: each connection and its message counts and
+ * times, then every row stepped. */
 static bool finish(struct capture_ingest *c)
 {
-	if (!drain(c, true))
-		return false;
 	for (size_t i = 0; i < CONN_MEMO; i++)
 		if (!memo_write(c, &c->memo[i]))
 			return false;
 	for (size_t slot = 0; slot < STREAM_CACHE; slot++)
 		if (c->cache[slot].id && !flush_counts(c, slot))
 			return false;
-	return true;
+	return writer_stop(c, false);
 }
 
-static void free_queue(struct capture_ingest *c)
+static void free_ingest(struct capture_ingest *c)
 {
-	for (size_t i = 0; i < QUEUE_ROWS; i++)
-		free(c->queue[i].text);
+	if (c->threaded)
+		writer_stop(c, true);
+	for (size_t i = 0; i < RING_ROWS; i++)
+		free(c->ring[i].text);
+	free(c->streams);
+	free(c->membuf);
+	free(c);
 }
 
 bool ingest_capture(struct db *db, struct input_summary *sum,
@@ -948,12 +1320,13 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	}
 	c->db = db;
 	c->sum = sum;
+	atomic_init(&c->w_failed, false);
 	/* The ids SQLite would give: one more than the largest. */
 	sqlite3_stmt *st = db_stmt(db, ST_MESSAGE_NEXT_ID);
 	if (!st || db_row(db, st) != 1) {
 		if (st)
 			sqlite3_reset(st);
-		free(c);
+		free_ingest(c);
 		return false;
 	}
 	c->next_id = sqlite3_column_int64(st, 0);
@@ -962,11 +1335,16 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	if (!st || db_row(db, st) != 1) {
 		if (st)
 			sqlite3_reset(st);
-		free(c);
+		free_ingest(c);
 		return false;
 	}
 	c->next_conv_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	/* Prepared here, before the writer uses it without db_stmt(). */
+	if (!db_stmt(db, ST_MESSAGE_INSERT)) {
+		free_ingest(c);
+		return false;
+	}
 	snprintf(sum->clock, sizeof sum->clock, "realtime");
 	sum->have_offset = true;
 	sum->clock_offset_ns = 0;
@@ -977,8 +1355,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	if (!cap) {
 		snprintf(sum->error, sizeof sum->error, "%s", err);
 		sum->unreadable = true;
-		free(c->membuf);
-		free(c);
+		free_ingest(c);
 		return true;
 	}
 	struct decoder_options opts;
@@ -987,14 +1364,16 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	if (!d) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		capture_close(cap);
-		free(c->membuf);
-		free(c);
+		free_ingest(c);
 		return false;
 	}
+	/* Without a second thread the rows are stepped as they are handed
+	 * on: slower, the same rows. */
+	writer_start(c);
 	struct capture_frame f;
 	int rc;
 	uint64_t bytes = 0;
-	while (!c->failed && (rc = capture_next(cap, &f)) == 1) {
+	while (!ingest_failed(c) && (rc = capture_next(cap, &f)) == 1) {
 		sum->frames++;
 		bytes += f.caplen + 16;	/* pcap's record header */
 		input_note_time(sum, f.ts_ns);
@@ -1004,17 +1383,15 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 			progress_update(prog, bytes < sum->size ? bytes :
 					sum->size, sum->frames, "frames");
 	}
-	if (!c->failed && rc < 0)
+	if (!ingest_failed(c) && rc < 0)
 		snprintf(sum->error, sizeof sum->error, "%s",
 			 capture_error(cap));
-	if (!c->failed)
+	if (!ingest_failed(c))
 		decoder_finish(d);
 	progress_end(prog);
 	decoder_free(d);
 	capture_close(cap);
-	bool ok = !c->failed && finish(c);
-	free_queue(c);
-	free(c->membuf);
-	free(c);
+	bool ok = !ingest_failed(c) && finish(c);
+	free_ingest(c);
 	return ok;
 }
