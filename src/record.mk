@@ -10,7 +10,7 @@ tests_unit_errno_sites_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/errno_sites_test tests/record-errno-sites.sh \
 	tests/record-errno.sh
 EXTRA_DIST += tests/record-errno-sites.sh tests/errno-sites-objdump.awk \
-	tests/record-errno.sh
+	tests/record-errno.sh bench/record-errno-cost.sh
 # after record-cleanup.sh, like record-lab.sh (its SIGKILLed recorder's
 # leftovers)
 tests/record-errno.log: tests/record-cleanup.log

@@ -1077,8 +1077,8 @@ static void place_errno_sites(struct recorder *r, const char *lib)
 	if (!f || !pid || !(r->errno_track = errno_track_new())) {
 		warnx("the errno stores of %s could not be probed: returns get "
 		      "no errno", lib);
-		if (ev->created)
-			remove_event(r->tracefs, r->group, ERRNO_EVENT);
+		/* a batch the kernel refused may have added some of its lines */
+		remove_event(r->tracefs, r->group, ERRNO_EVENT);
 		return;
 	}
 	ev->id = fmt.id;
