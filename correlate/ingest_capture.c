@@ -57,7 +57,18 @@ struct pending_row {
 	bool waiting;		/* a call whose reply is not seen yet */
 	char *text;		/* the text columns, one after the other */
 	size_t used, cap;
+	/* The body JSON, rendered here by output_json_render(). */
+	char *body;
+	size_t body_len, body_cap;
 };
+
+/* The type of a column whose text is the row's body buffer. */
+#define COL_IN_BODY 100
+
+static size_t row_bytes(const struct pending_row *r)
+{
+	return r->used + r->body_len;
+}
 
 #ifndef CONN_MEMO
 #define CONN_MEMO 4096
@@ -92,9 +103,6 @@ struct capture_ingest {
 	struct db *db;
 	struct input_summary *sum;
 	bool failed;
-	/* The body JSON is rendered by output_json_render() here. */
-	char *membuf;
-	size_t memsize;
 	struct {
 		uint64_t stream;
 		int64_t id;
@@ -141,6 +149,8 @@ struct capture_ingest {
 	pthread_cond_t work, space;
 	uint64_t w_ready, w_head;
 	uint64_t w_done;	/* text bytes of the rows stepped */
+	uint8_t w_bound[MESSAGE_COLS + 1];	/* the message INSERT's
+						 * bindings: NULL or not */
 	bool w_sleeping, p_waiting, closing, abandon;
 	atomic_bool w_failed;
 };
@@ -153,24 +163,31 @@ static bool ingest_failed(struct capture_ingest *c)
 
 /* ---- the writer */
 
-/* Binds a row's values and steps its statement. */
-static bool row_exec(struct db *db, const struct pending_row *r)
+/* Binds a row's values and steps its statement.  A message row binds
+ * every column (db_done() resets, bindings stay): a NULL is bound only
+ * where the previous row had a value (bound[] says which). */
+static bool row_exec(struct db *db, const struct pending_row *r,
+		     uint8_t bound[MESSAGE_COLS + 1])
 {
-	/* A message row binds every column, and db_done() reset the
-	 * statement: no need for db_stmt()'s clearing on the hot path. */
-	sqlite3_stmt *st = r->stmt == ST_MESSAGE_INSERT ?
-			   db->stmts[ST_MESSAGE_INSERT] : NULL;
+	bool message = r->stmt == ST_MESSAGE_INSERT;
+	sqlite3_stmt *st = message ? db->stmts[ST_MESSAGE_INSERT] : NULL;
 	if (!st && !(st = db_stmt(db, r->stmt)))
 		return false;
 	for (int i = 1; i <= r->ncols; i++) {
-		if (r->col[i].type == SQLITE_INTEGER)
+		uint8_t type = r->col[i].type;
+		if (type == SQLITE_INTEGER)
 			sqlite3_bind_int64(st, i, r->col[i].i);
-		else if (r->col[i].type == SQLITE_TEXT)
+		else if (type == SQLITE_TEXT)
 			sqlite3_bind_text(st, i, r->col[i].len ?
 					  r->text + r->col[i].off : "",
 					  (int)r->col[i].len, SQLITE_STATIC);
-		else
+		else if (type == COL_IN_BODY)
+			sqlite3_bind_text(st, i, r->body, (int)r->body_len,
+					  SQLITE_STATIC);
+		else if (!message || bound[i] != SQLITE_NULL)
 			sqlite3_bind_null(st, i);
+		if (message)
+			bound[i] = type;
 	}
 	return db_done(db, st);
 }
@@ -199,8 +216,8 @@ static void *writer_main(void *arg)
 		uint64_t bytes = 0;
 		for (uint64_t i = from; i < to; i++) {
 			const struct pending_row *r = &c->ring[i % RING_ROWS];
-			bytes += r->used;
-			if (!skip && !row_exec(c->db, r)) {
+			bytes += row_bytes(r);
+			if (!skip && !row_exec(c->db, r, c->w_bound)) {
 				skip = true;
 				atomic_store(&c->w_failed, true);
 			}
@@ -233,8 +250,8 @@ static void publish(struct capture_ingest *c, bool now)
 		for (; c->w_head < c->ready; c->w_head++) {
 			const struct pending_row *r =
 				&c->ring[c->w_head % RING_ROWS];
-			c->w_done += r->used;
-			if (!ingest_failed(c) && !row_exec(c->db, r))
+			c->w_done += row_bytes(r);
+			if (!ingest_failed(c) && !row_exec(c->db, r, c->w_bound))
 				atomic_store(&c->w_failed, true);
 		}
 		c->seen_head = c->w_head;
@@ -258,8 +275,8 @@ static void release(struct capture_ingest *c, bool all)
 		if (!all && r->waiting && c->tail - c->ready < QUEUE_ROWS &&
 		    c->held_bytes <= QUEUE_BYTES)
 			break;
-		c->held_bytes -= r->used;
-		c->given_bytes += r->used;
+		c->held_bytes -= row_bytes(r);
+		c->given_bytes += row_bytes(r);
 		c->ready++;
 	}
 	if (c->ready != from || all)
@@ -318,11 +335,17 @@ static struct pending_row *slot_new(struct capture_ingest *c,
 			return NULL;
 	}
 	struct pending_row *r = &c->ring[c->tail % RING_ROWS];
-	if (r->cap > ROW_KEEP_BYTES) {	/* a huge body: give it back */
+	if (r->cap > ROW_KEEP_BYTES) {	/* a huge row: give it back */
 		free(r->text);
 		r->text = NULL;
 		r->cap = 0;
 	}
+	if (r->body_cap > ROW_KEEP_BYTES) {
+		free(r->body);
+		r->body = NULL;
+		r->body_cap = 0;
+	}
+	r->body_len = 0;
 	r->stmt = stmt;
 	r->ncols = 0;
 	for (int i = 1; i <= MESSAGE_COLS; i++)
@@ -337,7 +360,7 @@ static struct pending_row *slot_new(struct capture_ingest *c,
  * part: release() hands it on). */
 static void slot_push(struct capture_ingest *c, struct pending_row *r)
 {
-	c->held_bytes += r->used;
+	c->held_bytes += row_bytes(r);
 	c->tail++;
 }
 
@@ -1200,12 +1223,15 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		ok &= row_cstr(r, COL_WHY, m->why);
 	}
 	ok &= row_text(r, COL_INFO, m->info, m->info_len);
-	/* The body: the decoder's JSON, as tapline decode -T json prints. */
-	size_t body_len = output_json_render(m, &c->membuf, &c->memsize);
-	if (body_len > 0 && c->membuf[body_len - 1] == '\n')
+	/* The body: the decoder's JSON, as tapline decode -T json prints
+	 * (0: out of memory). */
+	size_t body_len = output_json_render(m, &r->body, &r->body_cap);
+	if (body_len > 0 && r->body[body_len - 1] == '\n')
 		body_len--;
-	if (body_len > 0)
-		ok &= row_text(r, COL_BODY, c->membuf, body_len);
+	if (body_len == 0 || body_len > UINT32_MAX / 2)
+		ok = false;
+	r->body_len = body_len;
+	r->col[COL_BODY].type = COL_IN_BODY;
 	if (call)
 		row_int(r, COL_CALL, call);
 	if (!ok)
@@ -1303,10 +1329,11 @@ static void free_ingest(struct capture_ingest *c)
 {
 	if (c->threaded)
 		writer_stop(c, true);
-	for (size_t i = 0; i < RING_ROWS; i++)
+	for (size_t i = 0; i < RING_ROWS; i++) {
 		free(c->ring[i].text);
+		free(c->ring[i].body);
+	}
 	free(c->streams);
-	free(c->membuf);
 	free(c);
 }
 
@@ -1321,6 +1348,9 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	c->db = db;
 	c->sum = sum;
 	atomic_init(&c->w_failed, false);
+	/* db_stmt() below clears the message INSERT's bindings. */
+	for (int i = 1; i <= MESSAGE_COLS; i++)
+		c->w_bound[i] = SQLITE_NULL;
 	/* The ids SQLite would give: one more than the largest. */
 	sqlite3_stmt *st = db_stmt(db, ST_MESSAGE_NEXT_ID);
 	if (!st || db_row(db, st) != 1) {
