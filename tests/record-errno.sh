@@ -111,6 +111,26 @@ check "the errno probes fired on failures, not on every call ($stores stores, $c
 check "nested utimens/setattr pairs (success) carry no errno" \
 	sh -c "grep -q ' gfapi.setattr return ret=0\$' '$rec' && grep -q ' gfapi.utimens return ret=0\$' '$rec'"
 
+# glfs_init failing at mount time (nft REJECT on the brick port): EIO.
+# glfs_fini then fails too without storing errno: the client reads the
+# stale 5 left by glfs_init, the record has no errno (never made up).
+cat >"$TMP/recorded-plain" <<WRAP
+#!/bin/sh
+exec "$TAPLINE" record -q -o "\$REC_OUT" -- "$client" "\$@"
+WRAP
+chmod +x "$TMP/recorded-plain"
+rec="$TMP/reject.rec"
+env GFAPI_CLIENT="$TMP/recorded-plain" REC_OUT="$rec" "$lab" run mount-failure-reject \
+	--capture "$TMP/reject.pcap" >/dev/null 2>&1 || true
+line=$(grep 'call=glfs_init returned=yes' "$TMP/reject.client.log" || true)
+check "mount failure: glfs_init failed with $(field "$line" errname) ($(field "$line" errno)) in the client log; its return says so" \
+	sh -c "test '$(field "$line" errno)' = 5 &&
+	       awk -v s='$(field "$line" start)' -v e='$(field "$line" end)' \
+		'\$5 == \"gfapi.init\" && \$6 == \"return\" && \$1 >= s && \$1 <= e' '$rec' | grep -q ' ret=-1 errno=5\$'"
+check "mount failure: glfs_fini's -1 carries no errno (it stored none; the client's 5 is glfs_init's)" \
+	sh -c "grep -q 'call=glfs_fini .* ret=-1 errno=5 ' '$TMP/reject.client.log' &&
+	       grep -q ' gfapi.fini return ret=-1\$' '$rec'"
+
 # Without the errno probes (TAPLINE_RECORD_ERRNO=0): the same calls fail,
 # and their returns carry no errno.
 rec0="$TMP/noerrno.rec"
