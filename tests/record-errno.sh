@@ -177,10 +177,11 @@ at_exit kill_sleeper
 "$TAPLINE" record -q -P gfapi.stat -o "$TMP/kill.rec" -p "$sleeper" &
 killed=$!
 i=0
-while ! grep -q "^p:tapline_$killed/gfapi_errno_store " "$T/uprobe_events" && [ $i -lt 100 ]; do
+# (its instance is made once every probe is placed)
+while [ ! -d "$T/instances/tapline-$killed" ] && [ $i -lt 200 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-sleep 0.5
+sleep 0.2
 kill -KILL "$killed"
 wait "$killed" 2>/dev/null || true
 lines=$(grep -c "^p:tapline_$killed/gfapi_errno_store " "$T/uprobe_events" || true)
