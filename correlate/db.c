@@ -205,8 +205,10 @@ bool db_open(struct db *db, const char *path)
 {
 	memset(db, 0, sizeof *db);
 	db->path = path;
-	/* One thread uses the connection (the fingerprinting thread does
-	 * not): no mutex around every call, a tenth of the bind costs. */
+	/* One thread at a time uses the connection (a capture's writer
+	 * thread hands it back before the caller's uses it; the
+	 * fingerprinting thread never does): no mutex around every call, a
+	 * tenth of the bind costs. */
 	if (sqlite3_open_v2(path, &db->handle,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

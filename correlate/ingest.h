@@ -48,7 +48,9 @@ void progress_update(struct progress *p, uint64_t done, uint64_t items,
 void progress_end(struct progress *p);
 
 /* Both return false on a database error (the transaction must be rolled
- * back); read errors are kept in sum->error and are not fatal. */
+ * back); read errors are kept in sum->error and are not fatal.
+ * ingest_capture() steps its rows on a thread of its own, joined before
+ * it returns. */
 bool ingest_records(struct db *db, struct input_summary *sum,
 		    struct progress *prog, FILE *report);
 bool ingest_capture(struct db *db, struct input_summary *sum,

@@ -82,8 +82,8 @@ static size_t row_bytes(const struct pending_row *r)
 #ifndef QUEUE_ROWS	/* small ones test the edges */
 #define QUEUE_ROWS 512
 #endif
-#ifndef RING_ROWS
-#define RING_ROWS 2560
+#ifndef RING_ROWS	/* 2560 measured no faster, and 16 MiB bigger */
+#define RING_ROWS 1024
 #endif
 #define QUEUE_BYTES (8u << 20)
 #define WRITER_BYTES (16u << 20)
