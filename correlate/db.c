@@ -31,8 +31,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CONV_INSERT] =
 		"INSERT INTO conversations (input, stream, client_addr,"
 		" client_port, server_addr, server_port, state, syn_count,"
-		" first_ts_ns, last_ts_ns, protocol, id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" first_ts_ns, last_ts_ns, protocol, id, calls, replies,"
+		" client_host, client_pid, process_name, process_uuid,"
+		" pid_method) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[ST_CONV_NEXT_ID] =
 		"SELECT coalesce(max(id), 0) + 1 FROM conversations",
 	/* The latest connection of a 4-tuple, either way round; column 1

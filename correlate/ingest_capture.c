@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,24 @@ static size_t row_bytes(const struct pending_row *r)
  * up to this many; beyond, SQL is asked. */
 #define STREAMS_MAX (1u << 27)
 
+/* A conversations row that only the stream cache has: what the UPDATEs
+ * of ST_CONV_SEEN, _STATE, _PROCESS, _CREDENTIAL and _CRED_CONFLICT
+ * would do to it is done here, and it is written once, whole, when it
+ * leaves the cache (or SQL must see it). */
+struct held_row {
+	char client[INET6_ADDRSTRLEN], server[INET6_ADDRSTRLEN];
+	unsigned client_port, server_port;
+	char state[16];
+	int syn_count;
+	int64_t first_ts, last_ts, stream;
+	const char *protocol;	/* static */
+	int64_t client_pid;	/* 0: NULL */
+	const char *pid_method;	/* static, NULL */
+	bool have_host, have_name, have_uuid;
+	uint16_t host_len, name_len, uuid_len;
+	char host[256], name[256], uuid[512];
+};
+
 struct capture_ingest {
 	struct db *db;
 	struct input_summary *sum;
@@ -110,6 +129,8 @@ struct capture_ingest {
 		/* Messages counted here, added to the row when it leaves. */
 		uint64_t calls, replies;
 		int64_t first_ts, last_ts;
+		bool held;		/* its row is .row, not written yet */
+		struct held_row row;
 	} cache[STREAM_CACHE];
 	struct conn_memo {
 		int64_t id;		/* 0: empty */
@@ -314,8 +335,12 @@ static bool has_room(const struct capture_ingest *c)
 
 /* Everything queued is in the database, and the writer idle: the
  * caller may use the database until it queues a row again. */
+static bool write_all_held(struct capture_ingest *c);
+
 static bool writer_sync(struct capture_ingest *c)
 {
+	if (!write_all_held(c))
+		return false;
 	release(c, true);
 	if (!c->threaded)
 		return !ingest_failed(c);
@@ -579,6 +604,8 @@ static bool memo_write(struct capture_ingest *c, struct conn_memo *e)
 	row_int(r, 10, e->last_ts);
 	ok &= row_cstr(r, 11, e->protocol);
 	row_int(r, 12, e->id);
+	row_int(r, 13, 0);
+	row_int(r, 14, 0);
 	if (!ok) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		return false;
@@ -665,7 +692,20 @@ static struct conn_memo *memo_new(struct capture_ingest *c,
 	return e;
 }
 
-/* A state change of a connection: in the memo, or the database's row. */
+/* The row of a memo entry that the stream cache holds, or NULL. */
+static struct held_row *held_row_of(struct capture_ingest *c,
+				    const struct conn_memo *e)
+{
+	if (e->stream < 0)
+		return NULL;
+	size_t slot = (uint64_t)e->stream % STREAM_CACHE;
+	if (!c->cache[slot].held || c->cache[slot].id != e->id)
+		return NULL;
+	return &c->cache[slot].row;
+}
+
+/* A state change of a connection: in the memo, the row the stream cache
+ * holds, or the database's row. */
 static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 			const char *state, int syns, int64_t ts)
 {
@@ -675,6 +715,15 @@ static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 		e->syn_count += syns;
 		if (ts > e->last_ts)
 			e->last_ts = ts;
+		return true;
+	}
+	struct held_row *h = held_row_of(c, e);
+	if (h) {
+		if (state)
+			snprintf(h->state, sizeof h->state, "%s", state);
+		h->syn_count += syns;
+		if (ts > h->last_ts)
+			h->last_ts = ts;
 		return true;
 	}
 	struct pending_row *r = slot_new(c, state ? ST_CONV_STATE :
@@ -744,10 +793,71 @@ static void track_handshake(struct capture_ingest *c,
 		release(c, false);
 }
 
-/* Queues the addition of a cache slot's message counts and times to its
- * conversation. */
+/* Queues the INSERT of the row a cache slot holds, its message counts
+ * and times in it. */
+static bool write_held(struct capture_ingest *c, size_t slot)
+{
+	if (!c->cache[slot].held)
+		return true;
+	const struct held_row *h = &c->cache[slot].row;
+	struct pending_row *r = slot_new(c, ST_CONV_INSERT);
+	if (!r)
+		return false;
+	int64_t first = h->first_ts, last = h->last_ts;
+	if (c->cache[slot].calls || c->cache[slot].replies) {
+		if (c->cache[slot].first_ts < first)
+			first = c->cache[slot].first_ts;
+		if (c->cache[slot].last_ts > last)
+			last = c->cache[slot].last_ts;
+	}
+	row_int(r, 1, c->sum->id);
+	row_int(r, 2, h->stream);
+	bool ok = row_cstr(r, 3, h->client);
+	row_int(r, 4, h->client_port);
+	ok &= row_cstr(r, 5, h->server);
+	row_int(r, 6, h->server_port);
+	ok &= row_cstr(r, 7, h->state);
+	row_int(r, 8, h->syn_count);
+	row_int(r, 9, first);
+	row_int(r, 10, last);
+	ok &= row_cstr(r, 11, h->protocol);
+	row_int(r, 12, c->cache[slot].id);
+	row_int(r, 13, (int64_t)c->cache[slot].calls);
+	row_int(r, 14, (int64_t)c->cache[slot].replies);
+	if (h->have_host)
+		ok &= row_text(r, 15, h->host, h->host_len);
+	if (h->client_pid)
+		row_int(r, 16, h->client_pid);
+	if (h->have_name)
+		ok &= row_text(r, 17, h->name, h->name_len);
+	if (h->have_uuid)
+		ok &= row_text(r, 18, h->uuid, h->uuid_len);
+	ok &= row_cstr(r, 19, h->pid_method);
+	if (!ok) {
+		fprintf(stderr, "tapline correlate: out of memory\n");
+		return false;
+	}
+	slot_push(c, r);
+	c->cache[slot].held = false;
+	c->cache[slot].calls = c->cache[slot].replies = 0;
+	return true;
+}
+
+/* Every held row written: SQL is about to be asked. */
+static bool write_all_held(struct capture_ingest *c)
+{
+	for (size_t slot = 0; slot < STREAM_CACHE; slot++)
+		if (!write_held(c, slot))
+			return false;
+	return true;
+}
+
+/* A cache slot's conversation leaves it: its held row written, or its
+ * message counts and times added to its row. */
 static bool flush_counts(struct capture_ingest *c, size_t slot)
 {
+	if (c->cache[slot].held)
+		return write_held(c, slot);
 	if (!c->cache[slot].calls && !c->cache[slot].replies)
 		return true;
 	struct pending_row *r = slot_new(c, ST_CONV_COUNTS);
@@ -847,6 +957,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 	format_address(src, sizeof src, m->src.family, m->src.addr);
 	format_address(dst, sizeof dst, m->dst.family, m->dst.addr);
 	int64_t id = 0;
+	struct conn_memo *hold = NULL;
 	if (stream_known(c, stream)) {
 		id = conversation_known(c, stream, src, m->src.port, dst,
 					m->dst.port);
@@ -865,8 +976,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 			e->stream = (int64_t)stream;
 			if (!e->in_db) {
 				e->protocol = m->protocol;
-				if (!memo_write(c, e))
-					return -1;
+				hold = e;
 			} else {
 				struct pending_row *r =
 					slot_new(c, ST_CONV_SET_STREAM);
@@ -891,8 +1001,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 				return -1;
 			e->stream = (int64_t)stream;
 			e->protocol = m->protocol;
-			if (!memo_write(c, e))
-				return -1;
+			hold = e;
 		}
 		id = e->id;
 		stream_mark(c, stream);
@@ -902,6 +1011,23 @@ static int64_t conversation_of(struct capture_ingest *c,
 	c->cache[slot].stream = stream;
 	c->cache[slot].id = id;
 	c->cache[slot].cred_pid = 0;
+	if (hold) {
+		/* Its row is the cache's now, written when it leaves. */
+		struct held_row *h = &c->cache[slot].row;
+		memset(h, 0, offsetof(struct held_row, host));
+		memcpy(h->client, hold->client, sizeof h->client);
+		memcpy(h->server, hold->server, sizeof h->server);
+		h->client_port = hold->client_port;
+		h->server_port = hold->server_port;
+		memcpy(h->state, hold->state, sizeof h->state);
+		h->syn_count = hold->syn_count;
+		h->first_ts = hold->first_ts;
+		h->last_ts = hold->last_ts;
+		h->stream = hold->stream;
+		h->protocol = hold->protocol;
+		c->cache[slot].held = true;
+		hold->in_db = true;
+	}
 	return id;
 }
 
@@ -948,16 +1074,40 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 	if (end == pid + 5 || p <= 0 || p > UINT32_MAX)
 		return true;
 	const char *host_end = host ? strstr(host, "-PC_NAME:") : NULL;
+	size_t host_len = !host ? 0 : host_end ? (size_t)(host_end - host - 6) :
+			  strlen(host + 6);
 	const struct field *name = dict_value(m, "process-name");
+	size_t slot = m->conversation % STREAM_CACHE;
+	struct held_row *h = c->cache[slot].held && c->cache[slot].id == conv ?
+			     &c->cache[slot].row : NULL;
+	if (h && host_len < sizeof h->host && n < sizeof h->uuid &&
+	    (!name || name->len < sizeof h->name)) {
+		/* What the UPDATE would do. */
+		h->have_host = host != NULL;
+		h->host_len = (uint16_t)host_len;
+		if (host)
+			memcpy(h->host, host + 6, host_len);
+		h->client_pid = p;
+		if (name) {
+			h->have_name = true;
+			h->name_len = (uint16_t)name->len;
+			memcpy(h->name, field_bytes(m, name), name->len);
+		}
+		h->have_uuid = true;
+		h->uuid_len = (uint16_t)n;
+		memcpy(h->uuid, text, n);
+		h->pid_method = "process-uuid";
+		return true;
+	}
+	if (h && !write_held(c, slot))
+		return false;	/* too long to hold: written, then updated */
 	struct pending_row *r = slot_new(c, ST_CONV_PROCESS);
 	if (!r)
 		return false;
 	bool ok = true;
 	row_int(r, 1, conv);
 	if (host)
-		ok &= row_text(r, 2, host + 6, host_end ?
-			       (size_t)(host_end - host - 6) :
-			       strlen(host + 6));
+		ok &= row_text(r, 2, host + 6, host_len);
 	row_int(r, 3, p);
 	if (name)
 		ok &= row_text(r, 4, (const char *)field_bytes(m, name),
@@ -1029,6 +1179,20 @@ static bool note_credential(struct capture_ingest *c, const struct message *m,
 	    c->cache[slot].cred_pid < 0)
 		return true;
 	bool first = c->cache[slot].cred_pid == 0;
+	c->cache[slot].cred_pid = first ? pid : -1;
+	if (c->cache[slot].held) {
+		/* What the UPDATE would do. */
+		struct held_row *h = &c->cache[slot].row;
+		if (first && !h->client_pid) {
+			h->client_pid = pid;
+			h->pid_method = "credential";
+		} else if (!first && h->pid_method &&
+			   !strcmp(h->pid_method, "credential")) {
+			h->client_pid = 0;
+			h->pid_method = NULL;
+		}
+		return true;
+	}
 	struct pending_row *r = slot_new(c, first ? ST_CONV_CREDENTIAL :
 					 ST_CONV_CRED_CONFLICT);
 	if (!r)
@@ -1037,7 +1201,6 @@ static bool note_credential(struct capture_ingest *c, const struct message *m,
 	if (first)
 		row_int(r, 2, pid);
 	slot_push(c, r);
-	c->cache[slot].cred_pid = first ? pid : -1;
 	return true;
 }
 
