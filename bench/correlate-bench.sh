@@ -14,16 +14,19 @@
 # (default: libtapline.a beside it) name the build to measure.  Not part of
 # `make check`: it takes minutes and needs ~7 GB of disk per GiB.
 #
-# Measured (2026-11-22, 2 shared cores at load 2-5, so +-15% run to run;
-# `bench/correlate-bench.sh 100 1024`): 100 MiB (250022 messages, 270858
-# rows): 0.64x-0.71x wall clock, 0.61x-0.69x CPU over four runs (best:
-# 5.0 s against the peer's 3.55 s).  Against the peer before it bound in
-# place and dropped the mutex, 0.76x-0.81x; the correlator itself was
-# 0.32x before its renderer, row queue, connection memo and SHA-NI work.
-# 1 GiB: 58.8 s, peak RSS 45 MiB (the 32 MiB page cache most of it),
-# database 6.9 GiB.  Left of the difference (callgrind, main thread):
-# rendering the JSON bodies 16%, decoding 10%, connection and
-# credential upkeep about 5%.
+# Measured (2026-11-22, 2 shared cores at load 2-3; `bench/correlate-bench.sh
+# 100 1024`, three runs in a row): 100 MiB (250022 messages, 270858 rows):
+# 0.85x, 0.87x, 0.87x wall clock (best: 2.85 s against the peer's 2.47 s),
+# 0.65x-0.75x by CPU time; 1 GiB: 37.8-41.7 s, peak RSS 59 MiB (the 32 MiB
+# page cache, the 1024-row ring between the threads), database 6.9 GiB.
+# The rows are stepped by a writer thread while the caller's thread
+# decodes and renders, so the wall clock is about the writer's, which does
+# what the peer does; the CPU ratio is what is left when the machine has
+# no second core to give (under such load the wall ratio falls towards
+# it: 0.62x once at load 5, before connection rows were written whole).  Before the writer thread: 0.64x-0.71x wall
+# (5.0 s; 1 GiB in 58.8 s, 45 MiB).  Left of the CPU difference (perf,
+# caller's thread, 0.9 s in all): rendering the JSON bodies about 40%,
+# decoding 20%, the commit's page writes 20%.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 TAPLINE=${TAPLINE:-$top/build/tapline}
@@ -39,7 +42,7 @@ cc -O2 -o "$tmp/insert-peer" "$top/bench/insert-peer.c" "$LIBTAPLINE" \
 	$(pkg-config --libs sqlite3)
 
 # best of N wall-clock seconds; sets $best, $rss (KB of the best run) and
-# $best_cpu (least user + system seconds, both threads)
+# $best_cpu (least user + system seconds, all threads)
 measure() {
 	best=""
 	best_cpu=""
