@@ -23,10 +23,11 @@
 # decodes and renders, so the wall clock is about the writer's, which does
 # what the peer does; the CPU ratio is what is left when the machine has
 # no second core to give (under such load the wall ratio falls towards
-# it: 0.62x once at load 5, before connection rows were written whole).  Before the writer thread: 0.64x-0.71x wall
-# (5.0 s; 1 GiB in 58.8 s, 45 MiB).  Left of the CPU difference (perf,
-# caller's thread, 0.9 s in all): rendering the JSON bodies about 40%,
-# decoding 20%, the commit's page writes 20%.
+# it: 0.62x once at load 5, before connection rows were written whole).
+# Before the writer thread: 0.64x-0.71x wall (5.0 s; 1 GiB in 58.8 s,
+# 45 MiB).  Left of the CPU difference (perf, caller's thread, 0.9 s in
+# all): rendering the JSON bodies about 40%, decoding 20%, the commit's
+# page writes 20%.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 TAPLINE=${TAPLINE:-$top/build/tapline}
