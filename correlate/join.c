@@ -242,14 +242,25 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 	 * where and when it was captured).  A call whose credential carries
 	 * the client's own (non-zero) ctime is unique to one session;
 	 * handshakes with AUTH_NULL or a zero ctime repeat identically in
-	 * every session and prove nothing alone. */
+	 * every session and prove nothing alone.  A capture's own calls
+	 * share its XIDs (each connection counts from 1): they are told
+	 * from a later input's by the row id the index entry carries,
+	 * without reading their rows.  `later` is the least row id of the
+	 * inputs after each (an input's rows are added in one run, after
+	 * every earlier one's: that leaves out its own). */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns,"
+		"WITH spans AS (SELECT input, min(id) AS first_id"
+		"  FROM rpc_messages GROUP BY input),"
+		" later AS (SELECT s.input, (SELECT min(t.first_id) FROM spans t"
+		"  WHERE t.input > s.input) AS first_id FROM spans s)"
+		" SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns,"
 		" instr(ca.body, '\"rpc.auth.ctime\"') > 0 AND instr(ca.body,"
 		"  '\"rpc.auth.ctime\",\"value\":\"0.000000000\"') = 0"
 		" FROM rpc_messages ca"
+		" JOIN later x ON x.input = ca.input AND x.first_id IS NOT NULL"
 		" JOIN rpc_messages cb ON cb.xid = ca.xid AND cb.msg_type = 'call'"
 		"  AND cb.ts_ns BETWEEN ca.ts_ns - ?1 AND ca.ts_ns + ?1"
+		"  AND cb.id >= x.first_id"
 		"  AND cb.input > ca.input AND cb.src = ca.src AND cb.dst = ca.dst"
 		"  AND cb.proc IS ca.proc AND cb.program IS ca.program"
 		"  AND json_remove(cb.body, '$.frame', '$.first_frame', '$.time',"
