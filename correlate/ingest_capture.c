@@ -89,7 +89,9 @@ static size_t row_bytes(const struct pending_row *r)
 #define QUEUE_BYTES (8u << 20)
 #define WRITER_BYTES (16u << 20)
 /* The writer steps this many rows between looks at the ring. */
+#ifndef WRITER_BATCH
 #define WRITER_BATCH 64
+#endif
 /* A slot's text buffer above this is given back when it is reused. */
 #define ROW_KEEP_BYTES (32u << 10)
 

@@ -37,6 +37,17 @@ TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
 	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c
 
+# tapline with the capture ingest's memories made tiny, which must store
+# the same timeline (tests/correlate-small.sh).
+check_PROGRAMS += tests/tapline-small
+tests_tapline_small_SOURCES = src/main.c correlate/ingest_capture.c
+nodist_tests_tapline_small_SOURCES = src/field_names.c
+tests_tapline_small_CPPFLAGS = $(AM_CPPFLAGS) -DQUEUE_ROWS=2 -DRING_ROWS=8 \
+	-DWRITER_BATCH=2 -DCONN_MEMO=4 -DSTREAM_CACHE=4
+tests_tapline_small_LDADD = $(TAPLINE_LIBS) -lpthread
+TESTS += tests/correlate-small.sh
+EXTRA_DIST += tests/correlate-small.sh
+
 EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
 	examples/gfapi-utimens.client.log examples/auth-failure.pcap \
