@@ -52,7 +52,7 @@ struct pending_row {
 	struct {
 		int64_t i;
 		uint32_t off, len;
-		uint8_t type;	/* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+		uint8_t type;	/* SQLITE_NULL, _INTEGER, _TEXT, COL_IN_BODY */
 	} col[MESSAGE_COLS + 1];
 	bool call;		/* a message row of msg_type 'call' */
 	bool waiting;		/* a call whose reply is not seen yet */
@@ -80,7 +80,8 @@ static size_t row_bytes(const struct pending_row *r)
  * QUEUE_BYTES: a call without a reply goes on once that many rows came
  * after it (its reply, if it comes, is then set by an UPDATE).  The
  * writer's share is what is left of the ring, and WRITER_BYTES. */
-#ifndef QUEUE_ROWS	/* small ones test the edges */
+/* (tests/correlate-small.sh builds tapline with tiny ones.) */
+#ifndef QUEUE_ROWS
 #define QUEUE_ROWS 512
 #endif
 #ifndef RING_ROWS	/* 2560 measured no faster, and 16 MiB bigger */
@@ -136,7 +137,8 @@ struct capture_ingest {
 	} cache[STREAM_CACHE];
 	struct conn_memo {
 		int64_t id;		/* 0: empty */
-		bool in_db;		/* written: changes go to its row */
+		bool in_db;		/* written (or held by the stream
+					 * cache): changes go to its row */
 		bool lost;		/* a connection left this slot once */
 		uint64_t hash;
 		char client[INET6_ADDRSTRLEN], server[INET6_ADDRSTRLEN];
