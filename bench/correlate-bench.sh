@@ -14,11 +14,12 @@
 # (default: libtapline.a beside it) name the build to measure.  Not part of
 # `make check`: it takes minutes and needs ~7 GB of disk per GiB.
 #
-# Measured (2026-11-22, 2 shared cores at load 2-3; `bench/correlate-bench.sh
-# 100 1024`, three runs in a row): 100 MiB (250022 messages, 270858 rows):
-# 0.85x, 0.87x, 0.87x wall clock (best: 2.85 s against the peer's 2.47 s),
-# 0.65x-0.75x by CPU time; 1 GiB: 37.8-41.7 s, peak RSS 59 MiB (the 32 MiB
-# page cache, the 1024-row ring between the threads), database 6.9 GiB.
+# Measured (2026-11-22, 2 shared cores at load 1-3; `bench/correlate-bench.sh
+# 100 1024`, six runs in a row): 100 MiB (250022 messages, 270858 rows):
+# 0.85x, 0.87x, 0.87x, 0.82x, 0.92x, 0.88x wall clock (best: 2.77 s against
+# the peer's 2.45 s), 0.65x-0.75x by CPU time; 1 GiB: 35.1-41.7 s, peak RSS
+# 59 MiB (the 32 MiB page cache, the 1024-row ring between the threads),
+# database 6.9 GiB.
 # The rows are stepped by a writer thread while the caller's thread
 # decodes and renders, so the wall clock is about the writer's, which does
 # what the peer does; the CPU ratio is what is left when the machine has
