@@ -59,18 +59,19 @@
 # a register-only probe (gfapi.pwrite), and runs with 1, 2 and 4 threads
 # say how many events/s were recorded and whether any was lost.
 #
-# Measured here (2026-11-22, 2 vCPUs shared with other builds, 18 runs of
-# the single-stepped stand-in, 9 of the others):
-#   gfapi-prologue utimens  1.041-1.137, median 1.074; above 1.1 in 3 of
-#                           18 runs: the goal is met on the median, not in
-#                           every run (a run of it varies by ~3%)
+# Measured here (2026-11-22, 2 vCPUs shared with other builds, 21 runs of
+# the single-stepped stand-in, 12 of the others):
+#   gfapi-prologue utimens  1.041-1.145, median 1.074; above 1.1 in 4 of
+#                           21 runs: the goal is met on the median, not in
+#                           every run (the ratio moves by ~0.03 from run to
+#                           run with the hypervisor's cost of a trap)
 #   push utimens            1.363-1.467: missed.  Of a ~1.8 us pair of
 #                           hits, the kernel's reading of the arguments
 #                           adds ~0.29 (path ~0.11 us, the four times
 #                           ~0.21 us, a fixed ~0.05 us per event with any
 #                           argument), the pid filter ~0.08, the reader
 #                           ~0 (tapline record = fetchargs + pid filter)
-#   push pwrite (registers) 1.133-1.175: the pid filter is most of it
+#   push pwrite (registers) 1.129-1.175: the pid filter is most of it
 #   throughput              0 events lost; 150,000-790,000 events/s with
 #                           1, 2 and 4 threads, as fast as they call
 # The arguments' cost is the kernel's (trace_uprobe: one copy_from_user
