@@ -490,22 +490,25 @@ static size_t u64_dec(char *buf, uint64_t v)
 		"31323334353637383940414243444546474849505152535455565758596061"
 		"62636465666768697071727374757677787980818283848586878889909192"
 		"93949596979899";
-	char tmp[20];
-	size_t n = sizeof tmp;
+	/* Count the digits, then write them in place from the end: the
+	 * copy out of a scratch buffer cost as much as the digits. */
+	size_t len = 1;
+	for (uint64_t p = 10; len < 20 && v >= p; p *= 10)
+		len++;
+	char *o = buf + len;
 	while (v >= 100) {	/* two digits a division */
 		unsigned d = (unsigned)(v % 100);
 		v /= 100;
-		tmp[--n] = pairs[2 * d + 1];
-		tmp[--n] = pairs[2 * d];
+		*--o = pairs[2 * d + 1];
+		*--o = pairs[2 * d];
 	}
 	if (v >= 10) {
-		tmp[--n] = pairs[2 * v + 1];
-		tmp[--n] = pairs[2 * v];
+		*--o = pairs[2 * v + 1];
+		*--o = pairs[2 * v];
 	} else {
-		tmp[--n] = (char)('0' + v);
+		*--o = (char)('0' + v);
 	}
-	memcpy(buf, tmp + n, sizeof tmp - n);
-	return sizeof tmp - n;
+	return len;
 }
 
 static size_t i64_dec(char *buf, int64_t v)
@@ -1184,15 +1187,19 @@ static void jout_time(struct jout *j, int64_t sec, int64_t frac)
 	j->p[j->len++] = '"';
 }
 
+/* The most bytes a string of len bytes takes quoted. */
+static inline size_t json_string_max(size_t len)
+{
+	return 6 * len + 2;
+}
+
 /* As json_string(): valid UTF-8 passes through, control characters and
- * invalid bytes are escaped (\u00XX at most: 6 bytes a byte). */
-static void jout_string(struct jout *j, const char *str, size_t len)
+ * invalid bytes are escaped (\u00XX at most: 6 bytes a byte).  Writes
+ * at o, which has json_string_max(len) bytes of room; returns the end. */
+static char *put_json_string(char *o, const char *str, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
-	if (len > (SIZE_MAX - 2) / 6 || !jout_room(j, 6 * len + 2))
-		return;
 	const uint8_t *s = (const uint8_t *)str;
-	char *o = j->p + j->len;
 	size_t i = 0;
 	*o++ = '"';
 	while (i < len) {
@@ -1249,7 +1256,14 @@ static void jout_string(struct jout *j, const char *str, size_t len)
 		i++;
 	}
 	*o++ = '"';
-	j->len = (size_t)(o - j->p);
+	return o;
+}
+
+static void jout_string(struct jout *j, const char *str, size_t len)
+{
+	if (len > (SIZE_MAX - 2) / 6 || !jout_room(j, json_string_max(len)))
+		return;
+	j->len = (size_t)(put_json_string(j->p + j->len, str, len) - j->p);
 }
 
 static void jout_jcstr(struct jout *j, const char *s)
@@ -1267,57 +1281,114 @@ static struct {
 	size_t len;
 } name_cache[NAME_CACHE];
 
-static void jout_name(struct jout *j, const char *name)
+/* The quoted name, from the cache (or put there); NULL when memory is
+ * short, then the caller quotes it itself. */
+static const char *quoted_name(const char *name, size_t *len)
 {
 	size_t slot = ((uintptr_t)name >> 3) % NAME_CACHE;
 	if (name_cache[slot].name == name) {
-		jout_put(j, name_cache[slot].quoted, name_cache[slot].len);
-		return;
+		*len = name_cache[slot].len;
+		return name_cache[slot].quoted;
 	}
-	size_t start = j->len;
-	jout_jcstr(j, name);
-	if (j->oom)
-		return;
-	size_t len = j->len - start;
-	char *quoted = malloc(len);
+	size_t n = strlen(name);
+	char *quoted = n < SIZE_MAX / 8 ? malloc(json_string_max(n)) : NULL;
 	if (!quoted)
-		return;
-	memcpy(quoted, j->p + start, len);
+		return NULL;
 	free(name_cache[slot].quoted);
 	name_cache[slot].name = name;
 	name_cache[slot].quoted = quoted;
-	name_cache[slot].len = len;
+	name_cache[slot].len = (size_t)(put_json_string(quoted, name, n) -
+					quoted);
+	*len = name_cache[slot].len;
+	return quoted;
 }
 
-static void jout_value(struct jout *j, const struct field *f,
-		       const uint8_t *bytes)
+#define PUT_LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) += sizeof(s) - 1)
+
+/* One entry of "fields" (a TREE opens its own "fields" list): the room
+ * it can take is reserved once, then written through a plain pointer --
+ * this runs some fifty times a message. */
+static void jout_field(struct jout *j, const struct field *f,
+		       const uint8_t *bytes, bool comma)
 {
 	static char val[2 * MSG_ARENA_SIZE + 8];
-	size_t n;
+	const char *name = f->name ? f->name : "";
+	size_t name_len, val_len = 0, val_n = 0, text_len = 0;
+	const char *qname = quoted_name(name, &name_len);
+	if (!qname)
+		name_len = json_string_max(strlen(name));
+	const char *text = NULL;
 	switch ((enum field_kind)f->kind) {
+	case FIELD_UINT: case FIELD_ENUM: case FIELD_INT: case FIELD_ERRNO:
+	case FIELD_BOOL:
+		val_len = 24;
+		break;
+	case FIELD_STR: case FIELD_TREE:
+		val_len = json_string_max(f->len);
+		break;
+	default:
+		val_n = format_value(val, sizeof val, f, bytes, 0);
+		val_len = json_string_max(val_n);
+		break;
+	}
+	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
+		text = f->text;
+		text_len = strlen(text);
+	} else if (f->kind == FIELD_FLAGS) {
+		text = (const char *)bytes;
+		text_len = f->len;
+	}
+	/* ,{"name": ,"value": ,"text": } or ,"label": ,"fields":[ */
+	if (!jout_room(j, 64 + name_len + val_len + json_string_max(text_len)))
+		return;
+	char *o = j->p + j->len;
+	if (comma)
+		*o++ = ',';
+	PUT_LIT(o, "{\"name\":");
+	if (qname) {
+		memcpy(o, qname, name_len);
+		o += name_len;
+	} else {
+		o = put_json_string(o, name, strlen(name));
+	}
+	switch ((enum field_kind)f->kind) {
+	case FIELD_TREE:
+		PUT_LIT(o, ",\"label\":");
+		o = put_json_string(o, (const char *)bytes, f->len);
+		PUT_LIT(o, ",\"fields\":[");
+		j->len = (size_t)(o - j->p);
+		return;
 	case FIELD_UINT:
 	case FIELD_ENUM:
-		jout_u64(j, f->v.u);
+		PUT_LIT(o, ",\"value\":");
+		o += u64_dec(o, f->v.u);
 		break;
 	case FIELD_INT:
 	case FIELD_ERRNO:
-		jout_i64(j, f->v.i);
+		PUT_LIT(o, ",\"value\":");
+		o += i64_dec(o, f->v.i);
 		break;
 	case FIELD_BOOL:
 		if (f->v.u)
-			JOUT_LIT(j, "true");
+			PUT_LIT(o, ",\"value\":true");
 		else
-			JOUT_LIT(j, "false");
+			PUT_LIT(o, ",\"value\":false");
 		break;
 	case FIELD_STR:
-	case FIELD_TREE:
-		jout_string(j, (const char *)bytes, f->len);
+		PUT_LIT(o, ",\"value\":");
+		o = put_json_string(o, (const char *)bytes, f->len);
 		break;
 	default:
-		n = format_value(val, sizeof val, f, bytes, 0);
-		jout_string(j, val, n);
+		PUT_LIT(o, ",\"value\":");
+		o = put_json_string(o, val, val_n);
 		break;
 	}
+	if (text) {
+		PUT_LIT(o, ",\"text\":");
+		o = put_json_string(o, text, text_len);
+	}
+	*o++ = '}';
+	j->len = (size_t)(o - j->p);
 }
 
 static void render_json(struct jout *j, const struct message *m)
@@ -1432,29 +1503,10 @@ static void render_json(struct jout *j, const struct message *m)
 			first = false;
 			continue;
 		}
-		if (!first)
-			jout_c(j, ',');
-		first = false;
-		JOUT_LIT(j, "{\"name\":");
-		jout_name(j, f->name ? f->name : "");
-		if (f->kind == FIELD_TREE) {
-			JOUT_LIT(j, ",\"label\":");
-			jout_string(j, (const char *)bytes, f->len);
-			JOUT_LIT(j, ",\"fields\":[");
+		jout_field(j, f, bytes, !first);
+		first = f->kind == FIELD_TREE;
+		if (first)
 			depth++;
-			first = true;
-			continue;
-		}
-		JOUT_LIT(j, ",\"value\":");
-		jout_value(j, f, bytes);
-		if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text) {
-			JOUT_LIT(j, ",\"text\":");
-			jout_jcstr(j, f->text);
-		} else if (f->kind == FIELD_FLAGS) {
-			JOUT_LIT(j, ",\"text\":");
-			jout_string(j, (const char *)bytes, f->len);
-		}
-		jout_c(j, '}');
 	}
 	/* A tree the decoder left open (full message) is closed here. */
 	while (depth--)
