@@ -274,7 +274,7 @@ measure() { # STANDIN PROBE MODE CALLS ROUNDS ENTRY_ARGS RETURN_ARGS
 		-v a="$args" -v o="$ours" -v c="$calls" -v r="$records" \
 		-v f="$1 / $2" -v R="$rounds" -v pr="$paired" -v insn="$(first_insn "$TMP/$kind/libgfapi.so.0" "$sym")" 'BEGIN {
 		printf "== %s, stand-in \"%s\" (%s starts with: %s)\n", p, k, p, insn
-		printf "   %d calls per run, best of %d interleaved runs\n", c, R
+		printf "   %d calls per run, the best of %d interleaved rounds\n", c, R
 		printf "   fetchargs: %s\n", f
 		printf "   no probes                 %8.1f CPU ns/call\n", n
 		printf "   bare p: + r:              %8.1f CPU ns/call  (+%.1f per call, 2 hits)\n", b, b - n
