@@ -138,6 +138,16 @@ static FILE *unzip_open(FILE *in, bool own_in, const uint8_t *head, size_t n,
 	return f;
 }
 
+int64_t capture_time_ns(int64_t sec, int64_t ns)
+{
+	int64_t t;
+	if (__builtin_mul_overflow(sec, (int64_t)1000000000, &t) ||
+	    __builtin_add_overflow(t, ns, &t))
+		return sec < 0 ? -CAPTURE_TIME_LIMIT : CAPTURE_TIME_LIMIT;
+	return t < -CAPTURE_TIME_LIMIT ? -CAPTURE_TIME_LIMIT :
+	       t > CAPTURE_TIME_LIMIT ? CAPTURE_TIME_LIMIT : t;
+}
+
 /* One open capture file: read in place, or by libpcap. */
 struct source {
 	struct pcap_file *file;
@@ -186,8 +196,7 @@ static int source_next(struct source *s, struct capture_frame *frame,
 	const u_char *data;
 	int rc = pcap_next_ex(s->pcap, &h, &data);
 	if (rc == 1) {
-		frame->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
-			       (int64_t)h->ts.tv_usec;
+		frame->ts_ns = capture_time_ns(h->ts.tv_sec, h->ts.tv_usec);
 		frame->data = data;
 		frame->caplen = h->caplen;
 		frame->wirelen = h->len;

@@ -25,6 +25,12 @@ struct capture;
 struct capture *capture_open(const char *const *paths, size_t n, char *err,
 			     size_t errlen);
 
+/* sec * 1e9 + ns, held within +-(2^62 - 1) ns (years 1824..2116): a
+ * hostile pcapng can carry any 64-bit time, and the difference of two
+ * times (latencies, relative times) must still fit in an int64. */
+#define CAPTURE_TIME_LIMIT INT64_C(4611686018427387903)
+int64_t capture_time_ns(int64_t sec, int64_t ns);
+
 /* 1: a frame; 0: end of all files; -1: error (capture_error() says why;
  * frames already read stay valid, and a truncated last file is an error
  * reported after its good frames). */

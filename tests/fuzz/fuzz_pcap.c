@@ -66,8 +66,7 @@ static void same_as_libpcap(const uint8_t *data, size_t size)
 			break;
 		}
 		if (f.caplen != h->caplen || f.wirelen != h->len ||
-		    f.ts_ns != (int64_t)h->ts.tv_sec * 1000000000 +
-			       (int64_t)h->ts.tv_usec ||
+		    f.ts_ns != capture_time_ns(h->ts.tv_sec, h->ts.tv_usec) ||
 		    memcmp(f.data, bytes, f.caplen))
 			abort();
 	}
