@@ -33,6 +33,8 @@ EXTRA_DIST += tests/record-cli.sh tests/record-cleanup.sh tests/record-lab.sh \
 # array-fetched struct fields, value by value (no lab: sanitizers run it too)
 TESTS += tests/record-values.sh
 EXTRA_DIST += tests/record-values.sh
+TESTS += tests/record-filter.sh
+EXTRA_DIST += tests/record-filter.sh
 dist_man_MANS += man/tapline-record.1
 # The recorder's parsers under libFuzzer (make fuzz) and, replayed over
 # the corpus, as a test.

@@ -5,8 +5,11 @@
  *      left behind (groups tapline_PID, instances tapline-PID);
  *   2. resolve every selected probe to LIB:OFFSET (elfsym.c) and add its
  *      uprobe events to uprobe_events, in our own group;
- *   3. make a private instance, set its clock, pid filter (+event-fork so
- *      new threads follow), event filters, and enable our events there;
+ *   3. make a private instance, set its clock, event filters, and enable
+ *      our events there, with the scheduler's fork and exit events that
+ *      tell which threads and processes are the target's (the pid filter
+ *      is applied when events are written; TAPLINE_RECORD_KERNEL_PID_FILTER=1
+ *      has the kernel apply it, set_event_pid + event-fork);
  *   4. read the instance's per-CPU binary buffers, decode each record with
  *      its event's `format`, order them by time across CPUs and write
  *      record lines;
@@ -440,6 +443,10 @@ struct rec_event {
 	bool errno_tracked;		/* a call whose return may get errno */
 };
 
+/* The scheduler's events that make the pid filter: tid forked value
+ * (a thread or a process), tid exited. */
+enum task_op { TASK_NONE, TASK_FORK, TASK_EXIT };
+
 /* An event's part in the errno of failing returns (errno_track.h). */
 enum errno_role { ER_NONE, ER_ENTRY, ER_RETURN, ER_RETURN_FAILED, ER_STORE };
 
@@ -447,6 +454,7 @@ struct pending {
 	uint64_t ts, seq;
 	size_t off, len;
 	uint8_t errno_role;		/* enum errno_role */
+	uint8_t task_op;		/* enum task_op: a fork or an exit */
 	int tid;
 	int value;			/* ER_STORE: what was stored */
 	const void *call;		/* ER_ENTRY/RETURN*: the probe */
@@ -503,6 +511,15 @@ struct recorder {
 	struct task_slot tasks[TASK_SLOTS];
 	struct errno_track *errno_track;	/* NULL: no errno stores probed */
 	uint64_t errno_stores, errno_zero_stores;
+
+	/* the pid filter, applied here in time order: the threads whose
+	 * events are written, the target's at the start and every thread
+	 * or process one of them forks, until it exits (what event-fork
+	 * does in the kernel).  NULL: the kernel filters (set_event_pid). */
+	uint8_t *targets;		/* bitmap by tid */
+	int fork_id, exit_id;		/* sched_process_fork/_exit */
+	struct tf_field fork_parent, fork_child, exit_pid;
+	uint64_t dropped, followed;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -1214,17 +1231,89 @@ static int instance_write(struct recorder *r, const char *file,
 	return 0;
 }
 
-/* The pid filter: every thread of the target (event-fork adds the ones it
- * creates from now on). */
+/* PID_MAX_LIMIT of 64-bit Linux: no tid is larger (a 512 KiB bitmap) */
+#define TID_LIMIT (4 * 1024 * 1024)
+
+static bool is_target(const struct recorder *r, long tid)
+{
+	return tid > 0 && tid < TID_LIMIT &&
+	       (r->targets[tid / 8] >> (tid % 8) & 1);
+}
+
+static void set_target(struct recorder *r, long tid, bool on)
+{
+	if (tid <= 0 || tid >= TID_LIMIT)
+		return;
+	if (on)
+		r->targets[tid / 8] |= (uint8_t)(1u << (tid % 8));
+	else
+		r->targets[tid / 8] &= (uint8_t)~(1u << (tid % 8));
+}
+
+/* Learns the id and the fields of a scheduler event and enables it in
+ * the instance. */
+static int enable_sched_event(struct recorder *r, const char *name, int *id,
+			      const char *f1, struct tf_field *out1,
+			      const char *f2, struct tf_field *out2)
+{
+	char p[512];
+	if (path_printf(p, sizeof(p), "%s/events/sched/%s/format", r->tracefs,
+			name))
+		return -1;
+	char *text = read_file(p, 1 << 16);
+	struct tf_format fmt;
+	const struct tf_field *a = NULL, *b = NULL;
+	if (text && tf_parse_format(text, &fmt) == 0) {
+		a = tf_find(&fmt, f1);
+		b = f2 ? tf_find(&fmt, f2) : NULL;
+	}
+	free(text);
+	if (!a || (f2 && !b) || a->size != 4 || (b && b->size != 4)) {
+		warnx("%s: no usable format (set "
+		      "TAPLINE_RECORD_KERNEL_PID_FILTER=1 to have the kernel "
+		      "filter by pid)", p);
+		return -1;
+	}
+	*id = fmt.id;
+	*out1 = *a;
+	if (b)
+		*out2 = *b;
+	char f[128];
+	snprintf(f, sizeof(f), "events/sched/%s/enable", name);
+	return instance_write(r, f, "1", false);
+}
+
+/* The pid filter: every thread of the target, the ones it creates from
+ * now on and the processes it forks.  Called twice: threads created
+ * before the fork events (or event-fork) were on may have been missed by
+ * the first listing. */
 static int set_pid_filter(struct recorder *r)
 {
-	if (instance_write(r, "options/event-fork", "1", false))
-		return -1;
 	/* the kernel notes each event's tgid: our fallback for threads that
 	 * exit before we read their events */
 	instance_write(r, "options/record-tgid", "1", true);
+	const char *kernel = getenv("TAPLINE_RECORD_KERNEL_PID_FILTER");
+	bool in_kernel = kernel && !strcmp(kernel, "1");
+	if (in_kernel) {
+		if (instance_write(r, "options/event-fork", "1", false))
+			return -1;
+	} else if (!r->targets) {
+		r->targets = calloc(TID_LIMIT / 8, 1);
+		if (!r->targets) {
+			warnx("out of memory");
+			return -1;
+		}
+		if (enable_sched_event(r, "sched_process_fork", &r->fork_id,
+				       "parent_pid", &r->fork_parent,
+				       "child_pid", &r->fork_child) ||
+		    enable_sched_event(r, "sched_process_exit", &r->exit_id,
+				       "pid", &r->exit_pid, NULL, NULL))
+			return -1;
+	}
 	char buf[65536];
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "%d", (int)r->target);
+	if (r->targets)
+		set_target(r, r->target, true);
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/task", (int)r->target);
 	DIR *d = opendir(p);
@@ -1235,12 +1324,14 @@ static int set_pid_filter(struct recorder *r)
 				continue;
 			if (atoi(de->d_name) == r->target)
 				continue;
+			if (r->targets)
+				set_target(r, atol(de->d_name), true);
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
 					      de->d_name);
 		}
 		closedir(d);
 	}
-	return instance_write(r, "set_event_pid", buf, false);
+	return in_kernel ? instance_write(r, "set_event_pid", buf, false) : 0;
 }
 
 static int setup_clock(struct recorder *r)
@@ -1425,8 +1516,9 @@ static void errno_event(struct recorder *r, const struct rb_event *rbe,
 		r->pend = p;
 		r->cap_pend = cap;
 	}
-	r->pend[r->npend++] = (struct pending){ rbe->ts, r->seq++,
-		r->arena_len, 0, ER_STORE, tid, (int)(int64_t)v, NULL };
+	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts,
+		.seq = r->seq++, .off = r->arena_len, .errno_role = ER_STORE,
+		.tid = tid, .value = (int)(int64_t)v };
 	if (rbe->ts > r->last_ts)
 		r->last_ts = rbe->ts;
 }
@@ -1475,6 +1567,34 @@ static int errno_apply(struct recorder *r, const struct pending *p,
 	}
 }
 
+/* A fork or an exit: queued like a line, applied to the pid filter in
+ * time order (a child's first events may be read from another CPU before
+ * its parent's fork). */
+static void task_event(struct recorder *r, const struct rb_event *rbe,
+		       bool fork)
+{
+	uint64_t a, b = 0;
+	if (tf_read_int(fork ? &r->fork_parent : &r->exit_pid, rbe->data,
+			rbe->len, &a) ||
+	    (fork && tf_read_int(&r->fork_child, rbe->data, rbe->len, &b))) {
+		r->unknown_events++;
+		return;
+	}
+	if (r->npend == r->cap_pend) {
+		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
+		struct pending *p = realloc(r->pend, cap * sizeof(*p));
+		if (!p)
+			return;
+		r->pend = p;
+		r->cap_pend = cap;
+	}
+	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts, .seq = r->seq++,
+		.off = r->arena_len, .task_op = fork ? TASK_FORK : TASK_EXIT,
+		.tid = (int)(int64_t)a, .value = (int)(int64_t)b };
+	if (rbe->ts > r->last_ts)
+		r->last_ts = rbe->ts;
+}
+
 static void on_event(void *ctx, const struct rb_event *rbe)
 {
 	struct recorder *r = ctx;
@@ -1483,6 +1603,11 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 		return;
 	}
 	unsigned type = (unsigned)get_le(rbe->data, 2);
+	if (r->targets && (type == (unsigned)r->fork_id ||
+			   type == (unsigned)r->exit_id)) {
+		task_event(r, rbe, type == (unsigned)r->fork_id);
+		return;
+	}
 	int idx = r->by_id[type];
 	if (idx < 0) {
 		r->unknown_events++;
@@ -1580,7 +1705,8 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 		return;
 	memcpy(r->arena + r->arena_len, line, n);
 	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts, .seq = r->seq++,
-						.off = r->arena_len, .len = n };
+						.off = r->arena_len, .len = n,
+						.tid = (int)tid };
 	errno_mark(ev, (int)tid, values, &r->pend[r->npend - 1]);
 	if (rbe->ts > r->last_ts)
 		r->last_ts = rbe->ts;
@@ -1644,6 +1770,21 @@ static void flush_pending(struct recorder *r, uint64_t cutoff)
 	size_t i = 0;
 	for (; i < r->npend && r->pend[i].ts <= cutoff; i++) {
 		const struct pending *p = &r->pend[i];
+		if (p->task_op == TASK_FORK) {
+			if (is_target(r, p->tid)) {
+				set_target(r, p->value, true);
+				r->followed++;
+			}
+			continue;
+		}
+		if (p->task_op == TASK_EXIT) {
+			set_target(r, p->tid, false);
+			continue;
+		}
+		if (r->targets && !is_target(r, p->tid)) {
+			r->dropped++;	/* another process's */
+			continue;
+		}
 		int err_value = 0;
 		int with_errno = p->errno_role ? errno_apply(r, p, &err_value) : 0;
 		if (with_errno < 0)
@@ -1666,8 +1807,9 @@ static void flush_pending(struct recorder *r, uint64_t cutoff)
 		if (keep) {
 			size_t len = 0;
 			for (size_t j = i; j < r->npend; j++) {
-				memcpy(keep + len, r->arena + r->pend[j].off,
-				       r->pend[j].len);
+				if (r->pend[j].len)	/* forks, exits: none */
+					memcpy(keep + len, r->arena +
+					       r->pend[j].off, r->pend[j].len);
 				r->pend[j].off = len;
 				len += r->pend[j].len;
 			}
@@ -1980,6 +2122,15 @@ int recorder_run(const struct recorder_options *opt)
 		warnx("lost %llu event(s): the ring buffer was full",
 		      (unsigned long long)lost);
 	}
+	if (r->targets)
+		fprintf(r->out, "# tapline-record: %llu event(s) of other "
+			"processes dropped (pid filter of the recorder; %llu "
+			"thread(s) and process(es) followed)\n",
+			(unsigned long long)r->dropped,
+			(unsigned long long)r->followed);
+	else
+		fprintf(r->out, "# tapline-record: pid filter of the kernel "
+			"(set_event_pid, event-fork)\n");
 	if (r->errno_track)
 		fprintf(r->out, "# tapline-record: %llu errno store(s) seen "
 			"(%llu of them 0)\n", (unsigned long long)r->errno_stores,
@@ -2022,6 +2173,7 @@ out:
 	free(r->pend);
 	free(r->arena);
 	errno_track_free(r->errno_track);
+	free(r->targets);
 	free(r);
 	return rc;
 }
