@@ -76,7 +76,7 @@ static void usage(FILE *out)
 "in the output's last lines ('N event(s) of other processes dropped').\n"
 "TAPLINE_RECORD_KERNEL_PID_FILTER=1 has the kernel drop them instead\n"
 "(set_event_pid with event-fork): each probe hit in the target then\n"
-"costs ~0.1-0.2 us more, but busy other processes calling the same\n"
+"costs ~0.07 us more, but busy other processes calling the same\n"
 "functions cannot fill the ring buffer; use it when they do (lost events).\n"
 "\n"
 "Limits: a field whose memory could not be read (e.g. a NULL path) is\n"
