@@ -6,7 +6,9 @@
 #           process calling the same probed function at the same time is
 #           not recorded, and its events are counted as dropped;
 #   -- COMMAND: the command's child and grandchild processes; a concurrent
-#           unrelated process is not recorded, its events counted.
+#           unrelated process is not recorded, its events counted;
+# the errno stores (gfapi_errno_store) are filtered alike: the other
+# process's are dropped, the child's still give its failed returns errno.
 # The programs say which pids and tids made which calls (their own log is
 # the oracle); the library is a stand-in with glfs_utimens's prototype.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -18,12 +20,19 @@ mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
 [ -w "$T/uprobe_events" ] || skip_all "kernel without uprobe events"
 command -v cc >/dev/null || skip_all "no C compiler"
 
+# A path whose name starts with 'o' fails with errno = EIO: its errno store
+# is probed (gfapi_errno_store) and filtered like the calls.
 cat >"$TMP/lib.c" <<'C'
+#include <errno.h>
 #include <time.h>
 int glfs_utimens(void *fs, const char *path, const struct timespec t[2]);
 int glfs_utimens(void *fs, const char *path, const struct timespec t[2])
 {
 	__asm__ volatile("" : : "r"(fs), "r"(path), "r"(t) : "memory");
+	if (path && path[1] == 'o') {	/* /oth, /one */
+		errno = EIO;
+		return -1;
+	}
 	return 0;
 }
 C
@@ -164,8 +173,8 @@ by_pid() { # MODE (recorder|kernel)
 	check "-p ($mode): nothing of the concurrent other process" \
 		sh -c "! grep -v '^#' '$TMP/rec' | grep -q -e '/oth' -e ' $opid $opid '"
 	if [ "$mode" = recorder ]; then
-		check "-p: its $((2 * N)) events counted as dropped" \
-			test "$(dropped)" = $((2 * N))
+		check "-p: its $((3 * N)) events (entries, returns, errno stores) counted as dropped" \
+			test "$(dropped)" = $((3 * N))
 	else
 		check "-p (kernel): the kernel filtered, the trailer says so" \
 			grep -q '^# tapline-record: pid filter of the kernel' "$TMP/rec"
@@ -202,8 +211,12 @@ check "-- COMMAND: 'two' and 'three' are its grandchildren" \
 	"$(logged two ppid)" = "$(logged three ppid)"
 check "-- COMMAND: nothing of the concurrent unrelated process" \
 	sh -c "! grep -v '^#' '$TMP/rec' | grep -q -e '/oth' -e ' $opid $opid '"
-check "-- COMMAND: its $((2 * N)) events counted as dropped" \
-	test "$(dropped)" = $((2 * N))
+check "-- COMMAND: its $((3 * N)) events (entries, returns, errno stores) counted as dropped" \
+	test "$(dropped)" = $((3 * N))
+pid=$(logged one pid)
+check "-- COMMAND: the child's failed calls carry their errno (EIO) all the same" \
+	test "$(grep -v '^#' "$TMP/rec" | awk -v p="$pid" '$2 == p && $6 == "return" &&
+		/ ret=-1 errno=5$/' | wc -l)" = "$N"
 check "nothing left in tracefs" \
 	sh -c "! grep -q '$TMP/libgfapi' '$T/uprobe_events'"
 done_testing
