@@ -1498,6 +1498,28 @@ static bool arena_reserve(struct recorder *r, size_t more)
 	return true;
 }
 
+/* Queues p (its time, order and arena offset filled in here) to be
+ * written in time order; NULL when memory is short (then dropped). */
+static struct pending *pending_push(struct recorder *r, uint64_t ts,
+				    struct pending p)
+{
+	if (r->npend == r->cap_pend) {
+		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
+		struct pending *grown = realloc(r->pend, cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		r->pend = grown;
+		r->cap_pend = cap;
+	}
+	p.ts = ts;
+	p.seq = r->seq++;
+	p.off = r->arena_len;
+	r->pend[r->npend] = p;
+	if (ts > r->last_ts)
+		r->last_ts = ts;
+	return &r->pend[r->npend++];
+}
+
 /* An errno store: kept in the time-ordered queue like a line, to be
  * applied in time order (a thread may move between CPUs). */
 static void errno_event(struct recorder *r, const struct rb_event *rbe,
@@ -1508,19 +1530,8 @@ static void errno_event(struct recorder *r, const struct rb_event *rbe,
 		return;
 	r->errno_stores++;
 	r->errno_zero_stores += v == 0;
-	if (r->npend == r->cap_pend) {
-		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
-		struct pending *p = realloc(r->pend, cap * sizeof(*p));
-		if (!p)
-			return;
-		r->pend = p;
-		r->cap_pend = cap;
-	}
-	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts,
-		.seq = r->seq++, .off = r->arena_len, .errno_role = ER_STORE,
-		.tid = tid, .value = (int)(int64_t)v };
-	if (rbe->ts > r->last_ts)
-		r->last_ts = rbe->ts;
+	pending_push(r, rbe->ts, (struct pending){ .errno_role = ER_STORE,
+		.tid = tid, .value = (int)(int64_t)v });
 }
 
 /* Notes an entry or return of a call whose errno is tracked.  Failure:
@@ -1580,19 +1591,9 @@ static void task_event(struct recorder *r, const struct rb_event *rbe,
 		r->unknown_events++;
 		return;
 	}
-	if (r->npend == r->cap_pend) {
-		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
-		struct pending *p = realloc(r->pend, cap * sizeof(*p));
-		if (!p)
-			return;
-		r->pend = p;
-		r->cap_pend = cap;
-	}
-	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts, .seq = r->seq++,
-		.off = r->arena_len, .task_op = fork ? TASK_FORK : TASK_EXIT,
-		.tid = (int)(int64_t)a, .value = (int)(int64_t)b };
-	if (rbe->ts > r->last_ts)
-		r->last_ts = rbe->ts;
+	pending_push(r, rbe->ts, (struct pending){
+		.task_op = fork ? TASK_FORK : TASK_EXIT,
+		.tid = (int)(int64_t)a, .value = (int)(int64_t)b });
 }
 
 static void on_event(void *ctx, const struct rb_event *rbe)
@@ -1693,23 +1694,14 @@ static void on_event(void *ctx, const struct rb_event *rbe)
 	if (n >= sizeof(line))
 		n = sizeof(line) - 1;
 	line[n++] = '\n';
-	if (r->npend == r->cap_pend) {
-		size_t cap = r->cap_pend ? r->cap_pend * 2 : 1024;
-		struct pending *p = realloc(r->pend, cap * sizeof(*p));
-		if (!p)
-			return;
-		r->pend = p;
-		r->cap_pend = cap;
-	}
 	if (!arena_reserve(r, n))
 		return;
+	struct pending *p = pending_push(r, rbe->ts, (struct pending){
+		.len = n, .tid = (int)tid });
+	if (!p)
+		return;
 	memcpy(r->arena + r->arena_len, line, n);
-	r->pend[r->npend++] = (struct pending){ .ts = rbe->ts, .seq = r->seq++,
-						.off = r->arena_len, .len = n,
-						.tid = (int)tid };
-	errno_mark(ev, (int)tid, values, &r->pend[r->npend - 1]);
-	if (rbe->ts > r->last_ts)
-		r->last_ts = rbe->ts;
+	errno_mark(ev, (int)tid, values, p);
 	r->arena_len += n;
 }
 
