@@ -5,11 +5,7 @@
 # client from its first call (checked against the client's own log).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for tracefs uprobes"
-T=/sys/kernel/tracing
-mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
-	skip_all "no tracefs here"
-[ -w "$T/uprobe_events" ] || skip_all "kernel without uprobe events"
+need_uprobes
 
 leftovers() { # PID: what a recorder with that pid left in tracefs
 	grep "^[pr]:tapline_$1/" "$T/uprobe_events" || true

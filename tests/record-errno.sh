@@ -8,15 +8,7 @@
 # RPC replies in the capture of the same run.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
-need_lab
-for tool in glusterd gluster tcpdump tshark ip; do
-	command -v "$tool" >/dev/null || skip_all "$tool not installed (scripts/deps.sh)"
-done
-client="$top_builddir/tests/lab/gfapi-client"
-[ -x "$client" ] || skip_all "no $client (configure found no glusterfs-api)"
-T=/sys/kernel/tracing
-mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
-	skip_all "no tracefs here"
+need_lab_recording
 
 lab="$top_srcdir/tests/lab/lab.sh"
 export LAB_NAME="tlerr$$" LAB_DIR="$TMP/lab"

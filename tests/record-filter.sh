@@ -14,10 +14,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 need_lab
 
-T=/sys/kernel/tracing
-mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
-	skip_all "no tracefs here"
-[ -w "$T/uprobe_events" ] || skip_all "kernel without uprobe events"
+need_uprobes
 command -v cc >/dev/null || skip_all "no C compiler"
 
 # A path whose name starts with 'o' fails with errno = EIO: its errno store

@@ -8,11 +8,7 @@
 # runs it too.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for tracefs uprobes"
-T=/sys/kernel/tracing
-mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
-	skip_all "no tracefs here"
-[ -w "$T/uprobe_events" ] || skip_all "kernel without uprobe events"
+need_uprobes
 command -v cc >/dev/null || skip_all "no C compiler"
 
 cat >"$TMP/glfs.h" <<'C'

@@ -38,4 +38,25 @@ need_lab() {
 		skip_all "the lab ran in the main configuration (TAPLINE_NO_LAB set)"
 	[ "$(id -u)" -eq 0 ] || skip_all "the lab needs root"
 }
+# need_uprobes: root, tracefs mounted (mounts it) at $T, uprobe events.
+need_uprobes() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root for tracefs uprobes"
+	T=/sys/kernel/tracing
+	mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
+		skip_all "no tracefs here"
+	[ -w "$T/uprobe_events" ] || skip_all "kernel without uprobe events"
+}
+# need_lab_recording: need_lab, the lab's tools, the lab's libgfapi client
+# (sets $client) and tracefs at $T (mounts it).
+need_lab_recording() {
+	need_lab
+	for tool in glusterd gluster tcpdump tshark ip; do
+		command -v "$tool" >/dev/null || skip_all "$tool not installed (scripts/deps.sh)"
+	done
+	client="$top_builddir/tests/lab/gfapi-client"
+	[ -x "$client" ] || skip_all "no $client (configure found no glusterfs-api)"
+	T=/sys/kernel/tracing
+	mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
+		skip_all "no tracefs here"
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
