@@ -119,7 +119,7 @@ check "no probe left behind" test -z "$(leftover_dead)"
 
 # --- samba: smbd (vfs_glusterfs) recorded from its start ----------------
 # The scenario runs `smbd` from PATH: a wrapper records it and the
-# per-client smbd it forks (event-fork); smbclient sets the write time to
+# per-client smbd it forks (followed through its fork); smbclient sets the write time to
 # 2023-11-14 22:13:20 UTC with the access time omitted (-1).
 if command -v smbd >/dev/null && command -v smbclient >/dev/null; then
 	mkdir "$TMP/bin"
