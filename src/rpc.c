@@ -251,7 +251,8 @@ static void decode_cred(struct message *m, struct cursor *c, uint32_t flavor)
 }
 
 /* flavor | opaque<400>; the credential's body is decoded in a cursor of
- * its own, so a bad credential cannot misplace the arguments. */
+ * its own, so a bad credential cannot misplace the arguments.  Header-
+ * only messages just step over it. */
 static void decode_auth(struct message *m, struct cursor *c, bool cred)
 {
 	uint32_t flavor = xdr_u32(c);
@@ -353,11 +354,8 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 		xid_add(conn, &e);
 		conn->calls++;
 	}
-	if (m->header_only) {
-		/* the credentials are the first bytes of the body part */
-		decode_body(m, c, false);
-		return;
-	}
+	/* header-only: the credentials are only stepped over, but a call
+	 * cut inside them stays unnamed, as when decoded whole */
 	decode_auth(m, c, true);
 	decode_auth(m, c, false);
 	if (!cursor_ok(c))

@@ -5,7 +5,9 @@
 # must be exactly what full decoding gives: on every lab capture, the
 # header columns decoded header-only equal the same columns of a run
 # that also asks for a body field (gluster.op_errno forces full
-# decoding), with and without a -Y filter, and for -z rpc,srt.
+# decoding), with and without a -Y filter, and for -z rpc,srt; and on the
+# fuzz corpus's hostile captures (cut credentials, bad lengths), whose
+# decoding may end with an error: the same error, at the same place.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
 "$TAPLINE" decode --help >/dev/null 2>&1 ||
@@ -19,14 +21,19 @@ header="-e frame.number -e frame.time_epoch -e ip.src -e ip.dst
 	-e tapline.first_frame"
 ncols=21
 
+# columns CAPTURE [EXTRA...]: the header columns (and EXTRA), with the
+# error message if decoding stops at one (hostile captures)
+columns() {
+	c=$1; shift
+	# shellcheck disable=SC2086 # $header is a list of options
+	"$TAPLINE" decode -T fields $header "$@" "$c" 2>&1 || echo "exit $?"
+}
+
 for cap in "$top_srcdir"/tests/captures/*.pcap "$top_srcdir"/tests/captures/*.pcap.gz \
 	   "$top_srcdir"/tests/gluster/captures/*.pcap; do
 	name=$(basename "$cap")
-	# shellcheck disable=SC2086 # $header is a list of options
-	"$TAPLINE" decode -T fields $header "$cap" >"$TMP/head"
-	# shellcheck disable=SC2086
-	"$TAPLINE" decode -T fields $header -e gluster.op_errno "$cap" |
-		cut -f1-$ncols >"$TMP/full"
+	columns "$cap" >"$TMP/head"
+	columns "$cap" -e gluster.op_errno | cut -f1-$ncols >"$TMP/full"
 	check "$name: header-only columns equal the fully decoded ones ($(wc -l <"$TMP/head") messages)" \
 		cmp "$TMP/head" "$TMP/full"
 	"$TAPLINE" decode -T fields -e rpc.xid -e rpc.procedure \
@@ -40,4 +47,17 @@ for cap in "$top_srcdir"/tests/captures/*.pcap "$top_srcdir"/tests/captures/*.pc
 	grep -v '^Filter:' "$TMP/head" >"$TMP/head2"
 	check "$name: ... -z rpc,srt" cmp "$TMP/head2" "$TMP/full"
 done
+
+n=0 same=0
+for cap in "$top_srcdir"/tests/fuzz/corpus/pcap/*; do
+	n=$((n + 1))
+	columns "$cap" >"$TMP/head"
+	columns "$cap" -e gluster.op_errno | cut -f1-$ncols >"$TMP/full"
+	if cmp -s "$TMP/head" "$TMP/full"; then
+		same=$((same + 1))
+	else
+		echo "# differs: $(basename "$cap")"
+	fi
+done
+check "hostile captures of the fuzz corpus: $same of $n the same" [ "$same" -eq "$n" ]
 done_testing
