@@ -1068,45 +1068,6 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 	return want;
 }
 
-/* Valid UTF-8 passes through; control characters are escaped; a byte
- * that is not valid UTF-8 becomes \u00XX (its Latin-1 code point), so
- * the output is always valid JSON. */
-void json_string(FILE *out, const char *str, size_t len)
-{
-	const uint8_t *s = (const uint8_t *)str;
-	size_t i = 0, start = 0;
-	putc_unlocked('"', out);
-	while (i < len) {
-		uint8_t c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			size_t u = utf8_len(s + i, len - i);
-			if (u) {
-				i += u;
-				continue;
-			}
-		}
-		/* write the plain run before, then the escape */
-		if (i > start)
-			fwrite_unlocked(s + start, 1, i - start, out);
-		switch (c) {
-		case '"': fputs_unlocked("\\\"", out); break;
-		case '\\': fputs_unlocked("\\\\", out); break;
-		case '\n': fputs_unlocked("\\n", out); break;
-		case '\t': fputs_unlocked("\\t", out); break;
-		case '\r': fputs_unlocked("\\r", out); break;
-		default: fprintf(out, "\\u%04x", c); break;
-		}
-		start = ++i;
-	}
-	if (i > start)
-		fwrite_unlocked(s + start, 1, i - start, out);
-	putc_unlocked('"', out);
-}
-
 /* The JSON line is built in memory, then written with one call: stdio's
  * per-call costs (printf parsing, the locks and copies of small writes)
  * were most of the time the correlator spent on a message body. */
@@ -1187,16 +1148,7 @@ static void jout_time(struct jout *j, int64_t sec, int64_t frac)
 	j->p[j->len++] = '"';
 }
 
-/* The most bytes a string of len bytes takes quoted. */
-static inline size_t json_string_max(size_t len)
-{
-	return 6 * len + 2;
-}
-
-/* As json_string(): valid UTF-8 passes through, control characters and
- * invalid bytes are escaped (\u00XX at most: 6 bytes a byte).  Writes
- * at o, which has json_string_max(len) bytes of room; returns the end. */
-static char *put_json_string(char *o, const char *str, size_t len)
+char *json_put_string(char *o, const char *str, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
 	const uint8_t *s = (const uint8_t *)str;
@@ -1263,7 +1215,7 @@ static void jout_string(struct jout *j, const char *str, size_t len)
 {
 	if (len > (SIZE_MAX - 2) / 6 || !jout_room(j, json_string_max(len)))
 		return;
-	j->len = (size_t)(put_json_string(j->p + j->len, str, len) - j->p);
+	j->len = (size_t)(json_put_string(j->p + j->len, str, len) - j->p);
 }
 
 static void jout_jcstr(struct jout *j, const char *s)
@@ -1297,7 +1249,7 @@ static const char *quoted_name(const char *name, size_t *len)
 	free(name_cache[slot].quoted);
 	name_cache[slot].name = name;
 	name_cache[slot].quoted = quoted;
-	name_cache[slot].len = (size_t)(put_json_string(quoted, name, n) -
+	name_cache[slot].len = (size_t)(json_put_string(quoted, name, n) -
 					quoted);
 	*len = name_cache[slot].len;
 	return quoted;
@@ -1349,12 +1301,12 @@ static void jout_field(struct jout *j, const struct field *f,
 		memcpy(o, qname, name_len);
 		o += name_len;
 	} else {
-		o = put_json_string(o, name, strlen(name));
+		o = json_put_string(o, name, strlen(name));
 	}
 	switch ((enum field_kind)f->kind) {
 	case FIELD_TREE:
 		PUT_LIT(o, ",\"label\":");
-		o = put_json_string(o, (const char *)bytes, f->len);
+		o = json_put_string(o, (const char *)bytes, f->len);
 		PUT_LIT(o, ",\"fields\":[");
 		j->len = (size_t)(o - j->p);
 		return;
@@ -1376,16 +1328,16 @@ static void jout_field(struct jout *j, const struct field *f,
 		break;
 	case FIELD_STR:
 		PUT_LIT(o, ",\"value\":");
-		o = put_json_string(o, (const char *)bytes, f->len);
+		o = json_put_string(o, (const char *)bytes, f->len);
 		break;
 	default:
 		PUT_LIT(o, ",\"value\":");
-		o = put_json_string(o, val, val_n);
+		o = json_put_string(o, val, val_n);
 		break;
 	}
 	if (text) {
 		PUT_LIT(o, ",\"text\":");
-		o = put_json_string(o, text, text_len);
+		o = json_put_string(o, text, text_len);
 	}
 	*o++ = '}';
 	j->len = (size_t)(o - j->p);

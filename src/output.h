@@ -138,7 +138,15 @@ void output_json(struct output *o, const struct message *m);
 size_t output_json_render(const struct message *m, char **buf, size_t *cap);
 void output_fields(struct output *o, const struct message *m);
 
-/* Writes s as a JSON string literal (quotes included). */
-void json_string(FILE *out, const char *s, size_t len);
+/* s[0..len) as a JSON string literal, quotes included: valid UTF-8
+ * kept, \" \\ \n \t \r escaped, any other control character, DEL or
+ * invalid byte as \u00XX (its Latin-1 code point), so the result is
+ * always valid JSON.  Writes at o, which has json_string_max(len) bytes
+ * of room; returns the end. */
+char *json_put_string(char *o, const char *s, size_t len);
+static inline size_t json_string_max(size_t len)
+{
+	return 6 * len + 2;
+}
 
 #endif
