@@ -98,8 +98,7 @@ static int compare(const char *path, const char *what, uint64_t *frames)
 		struct capture_frame f;
 		int crc = capture_next(cap, &f);
 		if (prc == 1 && crc == 1) {
-			int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 +
-				     h->ts.tv_usec;
+			int64_t ts = capture_time_ns(h->ts.tv_sec, h->ts.tv_usec);
 			if (ts != f.ts_ns || h->caplen != f.caplen ||
 			    h->len != f.wirelen ||
 			    memcmp(data, f.data, f.caplen)) {
@@ -235,8 +234,7 @@ int main(void)
 		while (cap && p && capture_next(cap, &f) == 1 &&
 		       pcap_next_ex(p, &h, &data) == 1) {
 			frames++;
-			int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 +
-				     h->ts.tv_usec;
+			int64_t ts = capture_time_ns(h->ts.tv_sec, h->ts.tv_usec);
 			same += ts == f.ts_ns && h->caplen == f.caplen &&
 				!memcmp(data, f.data, f.caplen);
 		}
