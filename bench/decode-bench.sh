@@ -25,7 +25,7 @@
 #      The "body" run decodes every body (gluster.op_errno is in the
 #      replies' bodies) and "summary" also formats the summary lines:
 #      their ratios are printed beside, so nobody mistakes one for the
-#      other.  Classic pcap files are read in place (src/pcap_file.c),
+#      other.  Classic pcap files are read in place (src/wire/pcap_file.c),
 #      not by pcap_next_ex, hence "wire" can beat the bare loop;
 #   4. the peak RSS of `tapline decode -q` on three hostile captures
 #      (bench/hostile: BENCH_HOSTILE_CONNS connections, default 200000,

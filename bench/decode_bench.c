@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
 
 static uint64_t messages;
 

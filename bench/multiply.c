@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ip.h"
-#include "link.h"
-#include "tcp.h"
+#include "wire/ip.h"
+#include "wire/link.h"
+#include "wire/tcp.h"
 
 struct frame {
 	struct pcap_pkthdr h;

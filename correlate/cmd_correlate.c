@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cmd/commands.h"
 #include "db.h"
 #include "ingest.h"
 #include "join.h"

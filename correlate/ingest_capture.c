@@ -1,5 +1,5 @@
 /* ingest_capture.c - a capture into conversations and rpc_messages,
- * through the decoder (src/decoder.h).
+ * through the decoder (src/wire/decoder.h).
  *
  * Two threads share the work: the caller's reads the capture, decodes,
  * keeps the connections and renders each row; a writer thread binds and
@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "ip.h"
-#include "link.h"
-#include "output.h"
-#include "tcp.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/ip.h"
+#include "wire/link.h"
+#include "present/output.h"
+#include "wire/tcp.h"
 
 #ifndef STREAM_CACHE
 #define STREAM_CACHE 1024

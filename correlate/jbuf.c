@@ -1,7 +1,7 @@
 /* jbuf.c - growable text buffer and JSON string escaping. */
 #include "jbuf.h"
 
-#include "output.h"
+#include "present/output.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -40,7 +40,7 @@ EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
 # tapline with the capture ingest's memories made tiny, which must store
 # the same timeline (tests/correlate-small.sh).
 check_PROGRAMS += tests/tapline-small
-tests_tapline_small_SOURCES = src/main.c correlate/ingest_capture.c
+tests_tapline_small_SOURCES = src/cmd/main.c correlate/ingest_capture.c
 nodist_tests_tapline_small_SOURCES = src/field_names.c
 tests_tapline_small_CPPFLAGS = $(AM_CPPFLAGS) -DQUEUE_ROWS=2 -DRING_ROWS=8 \
 	-DWRITER_BATCH=2 -DCONN_MEMO=4 -DSTREAM_CACHE=4

@@ -1,6 +1,16 @@
-# src/: fragments per area, each owned by the people working on it.
-include src/wire.mk
-include src/gluster.mk
-include src/output.mk
-include src/record.mk
+# src/: one fragment per folder.  The layers, from the bottom up (a folder
+# includes only headers of the folders above it in this list):
+#   base/     bounds-checked reads, the decoded message, errno names
+#   wire/     capture files, link, IP, TCP, reassembly, stream dispatch
+#   proto/    one folder per protocol
+#   present/  renderers, -Y filters, -z statistics
+#   record/   the tracefs uprobe recorder
+#   cmd/      the tapline program and its subcommands
+include src/base/local.mk
+include src/wire/local.mk
+include src/proto/oncrpc/local.mk
+include src/proto/gluster/local.mk
+include src/present/local.mk
+include src/record/local.mk
+include src/cmd/local.mk
 include correlate/local.mk

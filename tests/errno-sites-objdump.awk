@@ -2,7 +2,7 @@
 # from `objdump -d` text (not our decoder), every call of __errno_location
 # and the first thing done through %rax on each path after it (direct
 # jumps followed, both ways for a conditional one, at most 2 jumps and 12
-# instructions on a path: the limits of src/errno_sites.c).
+# instructions on a path: the limits of src/record/errno_sites.c).
 # Prints "calls=N sites=N reads=N undecoded=N jumped_into=N", then one
 # "site call=ADDR store=ADDR fetch=F" per distinct store (F as tracefs
 # writes it: "\N" for a constant, "%REG" for a register); jumped_into

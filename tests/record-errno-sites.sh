@@ -1,5 +1,5 @@
 #!/bin/sh
-# record-errno-sites.sh - the errno store scanner (src/errno_sites.c) on
+# record-errno-sites.sh - the errno store scanner (src/record/errno_sites.c) on
 # real machine code: a small C file compiled here (PLT, -fno-plt and IBT
 # .plt.sec calls), Debian's stripped libgfapi and the lab's -g build.
 # Oracles: objdump's own disassembly, read by tests/errno-sites-objdump.awk

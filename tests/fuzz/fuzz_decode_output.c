@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "filter.h"
-#include "output.h"
-#include "stats.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "present/filter.h"
+#include "present/output.h"
+#include "present/stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

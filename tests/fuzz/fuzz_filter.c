@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
+#include "present/filter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "stream.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

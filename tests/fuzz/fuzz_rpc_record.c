@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message.h"
-#include "rpc.h"
-#include "rpc_record.h"
+#include "base/message.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/oncrpc/rpc_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "stream.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/stream.h"
 
 static void print_message(void *user, const struct message *m)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/elfsym.h"
-#include "../../src/errno_sites.h"
-#include "../../src/errno_track.h"
+#include "record/elfsym.h"
+#include "record/errno_sites.h"
+#include "record/errno_track.h"
 #include "tap.h"
 
 #define ADDR 0x1000

@@ -2,7 +2,7 @@
  * derived and listed fields, occurrences, and error columns. */
 #include <stdlib.h>
 
-#include "filter.h"
+#include "present/filter.h"
 #include "tap.h"
 
 static struct message *m;

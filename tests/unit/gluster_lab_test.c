@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "stream.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/stream.h"
 #include "tap.h"
 
 #define MAX_KEEP 8

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rpc.h"
+#include "proto/oncrpc/rpc.h"
 #include "tap.h"
 #include "xdr_build.h"
 

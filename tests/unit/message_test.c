@@ -1,7 +1,7 @@
 /* message_test.c - the message's bounded storage and field adders. */
 #include <stdlib.h>
 
-#include "message.h"
+#include "base/message.h"
 #include "tap.h"
 
 int main(void)

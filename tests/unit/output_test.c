@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "output.h"
+#include "present/output.h"
 #include "tap.h"
 
 static char *render(void (*fn)(struct output *, const struct message *),

@@ -1,4 +1,4 @@
-/* pcap_file_test.c - the in-place pcap reader (src/pcap_file.c, through
+/* pcap_file_test.c - the in-place pcap reader (src/wire/pcap_file.c, through
  * capture_open) against libpcap's pcap_next_ex, the independent oracle:
  * on a real lab capture and on variants of it written here (the other
  * byte order, nanosecond timestamps, a small or zero snapshot length,
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "capture.h"
+#include "wire/capture.h"
 #include "tap.h"
 
 static char tmpdir[256];

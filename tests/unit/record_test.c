@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recorder.h"
+#include "record/recorder.h"
 #include "tap.h"
 
 /* The format file of a uprobe as Linux 6.18 writes it (tracefs). */

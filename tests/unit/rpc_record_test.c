@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rpc.h"
-#include "rpc_record.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/oncrpc/rpc_record.h"
 #include "tap.h"
-#include "xdr.h"
+#include "proto/oncrpc/xdr.h"
 #include "xdr_build.h"
 
 static struct message msgs[16];

@@ -3,7 +3,7 @@
  * calls and errors by errno. */
 #include <stdlib.h>
 
-#include "stats.h"
+#include "present/stats.h"
 #include "tap.h"
 
 static int cmp64(const void *a, const void *b)

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "stream.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/stream.h"
 
 struct count {
 	uint64_t bytes, gaps;

@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "capture.h"
-#include "decoder.h"
-#include "reassembly.h"
-#include "stream.h"
+#include "wire/capture.h"
+#include "wire/decoder.h"
+#include "wire/reassembly.h"
+#include "wire/stream.h"
 #include "tap.h"
 #include "wire_pcap.h"
 

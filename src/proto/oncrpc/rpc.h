@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cursor.h"
-#include "message.h"
-#include "stream.h"
+#include "base/cursor.h"
+#include "base/message.h"
+#include "wire/stream.h"
 
 struct rpc_proc;
 

@@ -62,7 +62,7 @@ struct probe_def {
 };
 
 /* The gfapi.* rows are generated from tapsets/gfapi.spec, the definition
- * the SystemTap tapsets are generated from too (src/gen-probe-defs.awk);
+ * the SystemTap tapsets are generated from too (src/record/gen-probe-defs.awk);
  * the rpc.* and gluster.* rows are in probe_defs.c. */
 extern const struct probe_def gfapi_probe_defs[];
 extern const size_t gfapi_probe_defs_count;

@@ -1,9 +1,9 @@
-# src/record.mk - `tapline record`: tracefs uprobes (owner: recorder).
-libtapline_a_SOURCES += src/elfsym.c src/elfsym.h src/probe_defs.c \
-	src/probe_defs.h src/recorder.c src/recorder.h src/cmd_record.c
-# errno on failing returns: the library's `errno = x` stores (owner: errno)
-libtapline_a_SOURCES += src/errno_sites.c src/errno_sites.h \
-	src/errno_track.c src/errno_track.h
+# src/record/local.mk - `tapline record`: tracefs uprobes.
+libtapline_a_SOURCES += src/record/elfsym.c src/record/elfsym.h src/record/probe_defs.c \
+	src/record/probe_defs.h src/record/recorder.c src/record/recorder.h
+# errno on failing returns: the library's `errno = x` stores
+libtapline_a_SOURCES += src/record/errno_sites.c src/record/errno_sites.h \
+	src/record/errno_track.c src/record/errno_track.h
 check_PROGRAMS += tests/unit/errno_sites_test
 tests_unit_errno_sites_test_SOURCES = tests/unit/errno_sites_test.c tests/unit/tap.h
 tests_unit_errno_sites_test_LDADD = $(TAPLINE_LIBS)
@@ -14,14 +14,14 @@ EXTRA_DIST += tests/record-errno-sites.sh tests/errno-sites-objdump.awk \
 # after record-cleanup.sh, like record-lab.sh (its SIGKILLed recorder's
 # leftovers)
 tests/record-errno.log: tests/record-cleanup.log
-nodist_libtapline_a_SOURCES += src/gfapi_probe_defs.c
-CLEANFILES += src/gfapi_probe_defs.c
+nodist_libtapline_a_SOURCES += src/record/gfapi_probe_defs.c
+CLEANFILES += src/record/gfapi_probe_defs.c
 # The gfapi.* probe table is generated from the spec that the tapsets are
 # generated from too: one definition of names, fields and ABI positions.
-EXTRA_DIST += src/gen-probe-defs.awk
-src/gfapi_probe_defs.c: $(top_srcdir)/tapsets/gfapi.spec $(top_srcdir)/src/gen-probe-defs.awk
+EXTRA_DIST += src/record/gen-probe-defs.awk
+src/record/gfapi_probe_defs.c: $(top_srcdir)/tapsets/gfapi.spec $(top_srcdir)/src/record/gen-probe-defs.awk
 	@$(MKDIR_P) src
-	$(AM_V_GEN)$(AWK) -f $(top_srcdir)/src/gen-probe-defs.awk \
+	$(AM_V_GEN)$(AWK) -f $(top_srcdir)/src/record/gen-probe-defs.awk \
 		$(top_srcdir)/tapsets/gfapi.spec > $@.tmp && mv $@.tmp $@
 check_PROGRAMS += tests/unit/record_test
 tests_unit_record_test_SOURCES = tests/unit/record_test.c tests/unit/tap.h

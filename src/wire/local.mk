@@ -1,9 +1,9 @@
-# src/wire.mk - the wire decoder: capture, link, IP, TCP, reassembly,
+# src/wire/local.mk - the wire decoder: capture, link, IP, TCP, reassembly,
 # stream dispatch; its tests, fuzz harness and benchmark.
-libtapline_a_SOURCES += src/capture.h src/capture.c src/pcap_file.h \
-	src/pcap_file.c src/link.h src/link.c \
-	src/ip.h src/ip.c src/tcp.h src/tcp.c src/reassembly.h \
-	src/reassembly.c src/stream.c src/decoder.h src/decoder.c
+libtapline_a_SOURCES += src/wire/stream.h src/wire/capture.h src/wire/capture.c src/wire/pcap_file.h \
+	src/wire/pcap_file.c src/wire/link.h src/wire/link.c \
+	src/wire/ip.h src/wire/ip.c src/wire/tcp.h src/wire/tcp.c src/wire/reassembly.h \
+	src/wire/reassembly.c src/wire/stream.c src/wire/decoder.h src/wire/decoder.c
 
 check_PROGRAMS += tests/unit/wire_reassembly_test
 tests_unit_wire_reassembly_test_SOURCES = tests/unit/wire_reassembly_test.c \

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "message.h"
+#include "base/message.h"
 
 /* A resolved field name: derived (index into the derived table) or a
  * name to look for in the field list.  Resolve once, use per message. */

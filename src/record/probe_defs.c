@@ -1,7 +1,7 @@
 /* probe_defs.c - the probes of `tapline record` (see probe_defs.h and
  * docs/probes.md).  Here: the probes on XDR routines, whose layouts are
  * libtirpc's and GlusterFS's; the gfapi.* rows are generated from
- * tapsets/gfapi.spec (src/gen-probe-defs.awk). */
+ * tapsets/gfapi.spec (src/record/gen-probe-defs.awk). */
 #include <string.h>
 
 #include "probe_defs.h"

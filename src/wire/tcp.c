@@ -3,7 +3,7 @@
  * offloaded (unfilled) checksums. */
 #include "tcp.h"
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 /*  0              16              32
  * +---------------+---------------+

@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
+#include "wire/capture.h"
 #include "commands.h"
-#include "decoder.h"
-#include "filter.h"
-#include "output.h"
-#include "stats.h"
+#include "wire/decoder.h"
+#include "present/filter.h"
+#include "present/output.h"
+#include "present/stats.h"
 
 /* The names the decoders' sources add, scanned at build time
- * (src/output.mk writes src/field_names.c). */
+ * (src/present/local.mk writes src/field_names.c). */
 extern const char *const decoder_field_names[];
 
 static void usage(FILE *out)

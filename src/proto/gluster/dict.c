@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "xdr.h"
+#include "proto/oncrpc/xdr.h"
 
 #define DICT_MAX_PAIRS 4096u
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "rpc.h"
-#include "stream.h"
+#include "wire/stream.h"
 
 /* Records beyond this are not RPC (GlusterFS's largest, READDIRP replies
  * and volfiles, are a few MiB): the mark is taken as a lost frame. */

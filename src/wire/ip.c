@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 #define IPPROTO_HOPOPTS_ 0
 #define IPPROTO_ROUTING_ 43

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "gluster.h"
-#include "rpc.h"
-#include "xdr.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/oncrpc/xdr.h"
 
 /* Field names of the layouts below (a list tapline decode
  * --list-fields finds). */

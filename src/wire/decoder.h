@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "capture.h"
-#include "message.h"
+#include "base/message.h"
 
 struct stream_proto;
 

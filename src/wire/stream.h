@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "message.h"
+#include "base/message.h"
 
 struct decoder;
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoder.h"
-#include "reassembly.h"	/* struct decoder: opts.max_record */
+#include "wire/decoder.h"
+#include "wire/reassembly.h"	/* struct decoder: opts.max_record */
 
 enum detect_verdict rpc_record_detect(const uint8_t *data, size_t len,
 				      bool at_start)

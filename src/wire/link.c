@@ -3,7 +3,7 @@
 
 #include <pcap/dlt.h>
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd

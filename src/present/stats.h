@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "decoder.h"
-#include "message.h"
+#include "wire/decoder.h"
+#include "base/message.h"
 
 #define STATS_MAX_ROWS 512
 #define STATS_MAX_PENDING (1u << 17)

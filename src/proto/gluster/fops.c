@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "gluster.h"
-#include "rpc.h"
-#include "xdr.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/oncrpc/xdr.h"
 
 /* ---- summary helpers ---- */
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "recorder.h"
+#include "record/recorder.h"
 
 static void usage(FILE *out)
 {

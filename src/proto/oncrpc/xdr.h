@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 /* Caps on variable-length items: far above anything real, far below
  * what would let a hostile length pass for plausible. */

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cursor.h"
-#include "message.h"
+#include "base/cursor.h"
+#include "base/message.h"
 
 /* op_ret, op_errno: sets the message's has_op/op_ret/op_errno, adds
  * gluster.op_ret and gluster.op_errno (with the errno's name) and writes
