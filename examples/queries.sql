@@ -7,7 +7,7 @@
 -- Times are realtime nanoseconds; frames are frame numbers in their capture
 -- (inputs.file says which).
 
--- 1. The seed's question: which glfs_utimens call sent atime -1, which
+-- 1. The atime -1 question: which glfs_utimens call sent atime -1, which
 --    SETATTR call carried it over the wire, and what did the brick reply?
 --    (The atime on the wire is read from the decoded body, independently
 --    of the probe.)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # examples/run.sh - builds the example timeline from the bundled captures
-# and probe records, and answers the seed's question: which glfs_utimens
+# and probe records, and answers the atime -1 question: which glfs_utimens
 # call sent atime -1, which SETATTR carried it, and what the brick replied.
 #
 #   TAPLINE=build/tapline examples/run.sh [TIMELINE.db]
@@ -72,6 +72,6 @@ echo "$answer" | while IFS='|' read -r comm pid tid path asec ansec msec mnsec r
 	echo
 done
 echo "The brick accepted atime -1 (op_ret 0): the file's atime became -1, i.e."
-echo "1969-12-31 23:59:59 UTC, the seed's bug (the client's glfs_stat right after"
+echo "1969-12-31 23:59:59 UTC, Samba's atime -1 bug (the client's glfs_stat right after"
 echo "read atime=-1.000000000: gfapi-utimens.client.log).  More questions:"
 echo "  sqlite3 -header -column TIMELINE.db < examples/queries.sql"

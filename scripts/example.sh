@@ -2,7 +2,7 @@
 # scripts/example.sh - the main job on the bundled example, on a fresh
 # Debian 12 machine (root): installs the dependencies, builds tapline, builds
 # the example timeline from examples/ (a real capture and the probe records
-# taken at the same time) and prints the answer to the seed's question.
+# taken at the same time) and prints the answer to the atime -1 question.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

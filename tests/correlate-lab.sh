@@ -6,7 +6,7 @@
 # CLOCK_REALTIME before/after each call), the probe records' XIDs, and
 # tshark's reading of the same capture.
 #
-# Scenarios: the seed's atime -1 case, the SETVOLUME authentication
+# Scenarios: the atime -1 case, the SETVOLUME authentication
 # failure, the mount failure (brick port dropped).  Set
 # CORRELATE_LAB_KEEP=DIR to keep the captures, records, logs and timelines.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -56,7 +56,7 @@ record() {
 	wait "$tcpdump_pid" 2>/dev/null || true
 }
 
-# ---- 1. the seed's case: glfs_utimens with atime -1 ----
+# ---- 1. the atime -1 case: glfs_utimens with atime -1 ----
 record utimens --server 127.0.0.2 --volume single --path /atime.txt
 db=$out/utimens.db
 rm -f "$db"

@@ -178,7 +178,7 @@ while read -r line; do
 	check "utimens #$n: ret=$ret as the client saw" \
 		sh -c "printf '%s\n' '$rline' | grep -q '	ret=$ret\$'"
 done <"$TMP/client-utimens"
-check "the seed's case: atime_sec=-1 recorded for /stap-lab.txt" \
+check "the atime -1 case: atime_sec=-1 recorded for /stap-lab.txt" \
 	grep -q "	path=/stap-lab.txt	.*atime_sec=-1	atime_nsec=0	" "$TMP/rec-utimens"
 
 # --- gfapi-trace: every call of the client log has its entry and return,

@@ -38,7 +38,7 @@ int capture_next(struct capture *cap, struct capture_frame *frame);
 const char *capture_error(const struct capture *cap);
 void capture_close(struct capture *cap);
 
-/* Added by wire: several files are read in the order of their first
+/* Several files are read in the order of their first
  * frame's timestamp (tcpdump -C names sort wrongly as text); after an
  * error in one file, capture_next() goes on with the next.  "-" is
  * standard input (only as the one capture). */

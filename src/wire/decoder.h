@@ -50,7 +50,7 @@ struct decoder_stats {
 	uint64_t tcp_gap_bytes, flows, flows_evicted, buffer_drops;
 	uint64_t messages, malformed, truncated;
 	uint64_t rpc_calls, rpc_replies, rpc_unanswered, rpc_orphan_replies;
-	/* Added by wire. */
+	/* What the wire layers met */
 	uint64_t truncated_frames;	/* headers or payload cut by snaplen */
 	uint64_t tcp_overlaps;		/* segments partly seen before */
 	uint64_t resync_skipped_bytes;	/* scanned past to find a message */
@@ -68,7 +68,7 @@ void decoder_finish(struct decoder *d);
 const struct decoder_stats *decoder_stats(const struct decoder *d);
 void decoder_free(struct decoder *d);
 
-/* Added by wire.  messages, malformed, truncated, rpc_calls and
+/* messages, malformed, truncated, rpc_calls and
  * rpc_replies are counted from the emitted messages; protocols count the
  * rest through stream_stats().  The protocols tried by detect, in order
  * (default: every registered one); the array must outlive the decoder.

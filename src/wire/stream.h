@@ -82,12 +82,12 @@ void stream_emit(struct stream_dir *dir, struct message *m);
  * (one at a time). */
 struct message *stream_scratch_message(struct stream_dir *dir);
 
-/* Added by wire: the decoder's statistics, for what only a protocol
+/* The decoder's statistics, for what only a protocol
  * knows (rpc_unanswered, rpc_orphan_replies). */
 struct decoder_stats;
 struct decoder_stats *stream_stats(struct stream_dir *dir);
 
-/* Added by wire: in a capture that began mid-connection the client is a
+/* In a capture that began mid-connection the client is a
  * guess; a protocol that knows better (an RPC call went this way) says
  * so, and the guess is fixed for both directions.  No effect when a SYN
  * showed the roles. */
