@@ -12,7 +12,12 @@ clang
 libclang-rt-14-dev time
 samba samba-vfs-modules smbclient qemu-utils qemu-block-extra util-linux gzip
 flex bison liburcu-dev libaio-dev dpkg-dev binutils
+liblz4-dev libsnappy-dev openjdk-17-jre-headless
 "
+# The CQL lab runs Cassandra and the DataStax driver from npm packages: a
+# node and npm from wherever they came (Debian's nodejs and npm if none).
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

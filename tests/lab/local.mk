@@ -13,3 +13,4 @@ TESTS += tests/lab/captures-check.sh
 if HAVE_GFAPI
 TESTS += tests/lab/lab-smoke.sh tests/lab/debug-gluster.sh
 endif
+include tests/lab/cql/local.mk
