@@ -503,7 +503,12 @@ function perTypeSteps(version) {
 		const cql = `SELECT ${name}, marker FROM lab.all_types`;
 		steps.push({ req: [m(stream, OP.QUERY, query(version, cql, { consistency: CL.ONE }), { cql })],
 			resp: [m(stream, OP.RESULT, rows(version, { global: ['lab', 'all_types'], columns: [[name, type], ['marker', 'int']] },
-				[[v1, 1111], [v2, 2222]]), { kind: 'Rows', type, rows: 2, values: [[v1, 1111], [v2, 2222]] })] });
+				[[v1, 1111], [v2, 2222]]), { kind: 'Rows', type, rows: 2, global_table_spec: true, values: [[v1, 1111], [v2, 2222]] })] });
+		// The same without the global table spec: keyspace and table
+		// before each column.
+		steps.push({ req: [m(stream + 100, OP.QUERY, query(version, cql, { consistency: CL.ONE }), { cql })],
+			resp: [m(stream + 100, OP.RESULT, rows(version, { columns: [[name, type, 'lab', 'all_types'], ['marker', 'int', 'lab', 'all_types']] },
+				[[v1, 1111], [v2, 2222]]), { kind: 'Rows', type, rows: 2, global_table_spec: false, values: [[v1, 1111], [v2, 2222]] })] });
 		stream++;
 	});
 	return steps;
