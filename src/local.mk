@@ -10,6 +10,7 @@ include src/base/local.mk
 include src/wire/local.mk
 include src/proto/oncrpc/local.mk
 include src/proto/gluster/local.mk
+include src/proto/cql/local.mk
 include src/present/local.mk
 include src/record/local.mk
 include src/cmd/local.mk

@@ -79,7 +79,7 @@ function rawRun(file) {
 	const big = outs.find(e => e.cql && e.cql.includes("VALUES (1, 'tapline compressed"));
 	ok(big && big.flags === 1 && big.wire_body_length * 10 < big.body.length / 2, `${file}: the large insert went compressed (<10%)`);
 	const plain = outs.find(e => e.flags === 0 && e.opcode === 'QUERY');
-	ok(!!plain, `${file}: a plain frame in the compressed session`);
+	ok(!!plain, `${file}: a plain frame in the compressed connection`);
 }
 
 function genRun(file, version) {

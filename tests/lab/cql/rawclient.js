@@ -100,7 +100,7 @@ async function main() {
 	await q(`INSERT INTO ${ks}.docs (k, body) VALUES (1, '${text}')`);
 	await q(`INSERT INTO ${ks}.docs (k, body) VALUES (2, 'short')`);
 	await q(`SELECT k, body FROM ${ks}.docs`);
-	// A plain frame in a compressed session (the flag is per frame).
+	// A plain frame in a compressed connection (the flag is per frame).
 	await send(w.OPCODES.QUERY, queryBody(`SELECT k FROM ${ks}.docs WHERE k = 2`), false);
 	await q('SELEC nothing');	// Syntax_error, compressed
 	sock.end();

@@ -1,0 +1,33 @@
+# src/proto/cql/local.mk - the CQL native protocol v1-v5 (Cassandra,
+# ScyllaDB): frame headers and detection, v5 segments and their CRCs,
+# bounded lz4/snappy decompression, notations, types and cells; their unit
+# tests and fuzz harnesses.
+libtapline_a_SOURCES += src/proto/cql/notation.h src/proto/cql/notation.c \
+	src/proto/cql/frame.h src/proto/cql/frame.c \
+	src/proto/cql/segment.h src/proto/cql/segment.c \
+	src/proto/cql/compress.h src/proto/cql/compress.c \
+	src/proto/cql/types.h src/proto/cql/types.c
+AM_CFLAGS += $(LZ4_CFLAGS) $(SNAPPY_CFLAGS)
+TAPLINE_LIBS += $(LZ4_LIBS) $(SNAPPY_LIBS)
+
+# Bytes built from the specs; vectors from gocql and zlib; the lab's real
+# lz4 and snappy bodies.
+check_PROGRAMS += tests/unit/cql_layers_test
+tests_unit_cql_layers_test_SOURCES = tests/unit/cql_layers_test.c tests/unit/tap.h
+tests_unit_cql_layers_test_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/unit/cql_layers_test
+
+# The layers under libFuzzer (make fuzz), and the same harness over its
+# corpus without libFuzzer (tests/cql-fuzz-replay.sh).
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_cql_layers
+noinst_PROGRAMS += tests/fuzz/fuzz_cql_layers
+endif
+tests_fuzz_fuzz_cql_layers_SOURCES = tests/fuzz/fuzz_cql_layers.c
+tests_fuzz_fuzz_cql_layers_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_cql_layers_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_cql_layers
+tests_fuzz_replay_cql_layers_SOURCES = tests/fuzz/fuzz_cql_layers.c tests/fuzz/replay.c
+tests_fuzz_replay_cql_layers_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/cql-fuzz-replay.sh
+EXTRA_DIST += tests/cql-fuzz-replay.sh tests/fuzz/corpus/cql_layers
