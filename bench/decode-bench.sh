@@ -27,10 +27,12 @@
 #      their ratios are printed beside, so nobody mistakes one for the
 #      other.  Classic pcap files are read in place (src/wire/pcap_file.c),
 #      not by pcap_next_ex, hence "wire" can beat the bare loop;
-#   4. the peak RSS of `tapline decode -q` on three hostile captures
+#   4. the peak RSS of `tapline decode -q` on five hostile captures
 #      (bench/hostile: BENCH_HOSTILE_CONNS connections, default 200000,
-#      each holding bytes behind a hole, or hunting for a record; and
-#      1/40 as many each 60 KB into a 1 MB record).  0 skips it.
+#      each holding bytes behind a hole, or hunting for a record; 1/40 as
+#      many each 60 KB into a 1 MB record; 1000 connections x 6200 calls
+#      that no reply answers (286 MB); 16384 connections x 64 calls, each
+#      behind a sequence-number jump).  0 skips it.
 #
 # Measured (2026-11-22, 2 cores, quiet; `make bench`, 1 GiB from
 # samba.pcap): bare 0.40 s CPU, wire 0.36 s, tapline 0.67 s (0.60x the bare
@@ -150,15 +152,20 @@ conns=${BENCH_HOSTILE_CONNS:-200000}
 if [ -x "$hostile" ] && [ "$conns" -gt 0 ]; then
 	echo
 	worst=0
-	for shape in hole hunt head; do
-		n=$conns
-		[ "$shape" != head ] || n=$((conns / 40))
-		"$hostile" "$work/hostile.pcap" "$shape" "$n"
+	for shape in hole hunt head unanswered seqjump; do
+		case $shape in
+		head) args="$((conns / 40))" ;;
+		unanswered) args="1000 6200" ;;
+		seqjump) args="16384 64" ;;
+		*) args=$conns ;;
+		esac
+		"$hostile" "$work/hostile.pcap" "$shape" $args
 		run hostile "$TAPLINE" decode -q "$work/hostile.pcap"
 		kib=$rss_hostile
 		[ "$kib" -le "$worst" ] || worst=$kib
-		printf 'hostile %-5s %7d connections %5d MiB file: peak RSS %6.1f MiB\n' \
-			"$shape" "$n" $(($(wc -c <"$work/hostile.pcap") / 1048576)) \
+		printf 'hostile %-10s %-12s %4d MiB file: peak RSS %6.1f MiB\n' \
+			"$shape" "$(echo "$args" | sed 's/ / x /')" \
+			$(($(wc -c <"$work/hostile.pcap") / 1048576)) \
 			"$(awk -v k="$kib" 'BEGIN { print k / 1024 }')"
 		rm -f "$work/hostile.pcap"
 	done

@@ -1,17 +1,30 @@
-/* hostile.c - captures made to cost the decoder memory, for the peak-RSS
- * line of bench/decode-bench.sh (the bound: 64 MiB whatever the input).
+/* hostile.c - captures made to cost a decoder memory, for the peak-RSS
+ * checks (bench/decode-bench.sh, tests/hostile-rss.sh; the bound: 64 MiB
+ * whatever the input).
  *
- *	hostile OUT.pcap SHAPE CONNECTIONS
+ *	hostile OUT.pcap SHAPE CONNECTIONS [COUNT]
  *
  * SHAPE:
- *   hole  every connection sends an RPC call, then 1400 bytes behind a
- *         100-byte hole that never fills: out-of-order bytes held, and
- *         per-connection RPC state (the XID table has the call);
- *   hunt  the same with a bad record mark after the call, so each
- *         reader hunts for the next record;
- *   head  every connection starts a 1 MB record and sends 44 segments
- *         of it, the connections taking turns: record heads held.
- * Addresses 10.0.0.0/8 -> 127.0.0.1:24007, written for reading only.
+ *   hole        every connection sends an RPC call, then 1400 bytes behind
+ *               a 100-byte hole that never fills: out-of-order bytes held,
+ *               and per-connection RPC state (the call waits for a reply);
+ *   hunt        the same with a bad record mark after the call, so each
+ *               reader hunts for the next record;
+ *   head        every connection starts a 1 MB record and sends 44
+ *               segments of it, the connections taking turns: record
+ *               heads held;
+ *   unanswered  every connection sends COUNT whole calls (NULL; default
+ *               6200), 31 to a segment, the connections taking turns, and
+ *               no reply ever comes (a capture that lost the reply
+ *               direction): waiting calls held.  1000 x 6200 makes
+ *               286 MB, 400 x 6200 115 MB;
+ *   seqjump     every connection sends COUNT calls (default 64), one to a
+ *               segment, each segment's sequence number 1000 past the end
+ *               of the one before, the connections taking turns: small
+ *               out-of-order segments behind holes that never fill, and
+ *               once the holes are given up, calls that wait for replies.
+ * Addresses 10.0.0.0/8 -> 127.0.0.1:24007, no handshake (the capture
+ * began after it), written for reading only.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -73,29 +86,112 @@ static void frame(uint32_t i, uint32_t seq, const uint8_t *data, size_t len)
 	fwrite(f, 1, n, out);
 }
 
-/* A record mark for `len` bytes and an RPC call header (GlusterFS 4.x
- * LOOKUP, AUTH_NULL): 44 bytes. */
-static size_t call(uint8_t *p, uint32_t len)
+/* A record mark for `len` bytes and an RPC call header (GlusterFS 4.x,
+ * AUTH_NULL) with the given XID and procedure: 44 bytes.  LOOKUP (27)
+ * lacks its arguments; NULL (0) has none: a whole call. */
+#define CALL_BYTES 44
+#define LOOKUP 27
+#define NULL_PROC 0
+static size_t call(uint8_t *p, uint32_t len, uint32_t xid, uint32_t proc)
 {
-	static const uint32_t w[] = { 1, 0, 2, 1298437, 400, 27, 0, 0, 0, 0 };
+	const uint32_t w[] = { xid, 0, 2, 1298437, 400, proc, 0, 0, 0, 0 };
 	be32(p, 0x80000000u | len);
 	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
 		be32(p + 4 + 4 * i, w[i]);
-	return 44;
+	return CALL_BYTES;
+}
+
+static void holes(uint32_t n, int hunt)
+{
+	uint8_t buf[2048];
+	for (uint32_t i = 0; i < n; i++) {
+		size_t len = call(buf, 40, 1, LOOKUP);
+		if (hunt) {
+			be32(buf + len, 0x7fffffffu);	/* no such mark */
+			memset(buf + len + 4, 1, 300);
+			len += 304;
+		}
+		frame(i, 1000, buf, len);
+		memset(buf, 'x', 1400);
+		frame(i, 1000 + (uint32_t)len + 100, buf, 1400);
+	}
+}
+
+static void heads(uint32_t n)
+{
+	uint8_t buf[2048];
+	memset(buf, 'x', sizeof buf);
+	for (int round = 0; round < 45; round++)
+		for (uint32_t i = 0; i < n; i++) {
+			if (round == 0)
+				frame(i, 1000, buf, call(buf, 1000000, 1, LOOKUP));
+			else
+				frame(i, 1000 + 44 + 1400u * (uint32_t)(round - 1),
+				      buf + 100, 1400);
+		}
+}
+
+#define CALLS_PER_SEGMENT 31
+static void unanswered(uint32_t n, uint32_t count)
+{
+	uint8_t buf[CALLS_PER_SEGMENT * CALL_BYTES];
+	uint32_t segments = (count + CALLS_PER_SEGMENT - 1) / CALLS_PER_SEGMENT;
+	for (uint32_t s = 0; s < segments; s++)
+		for (uint32_t i = 0; i < n; i++) {
+			size_t len = 0;
+			for (uint32_t k = s * CALLS_PER_SEGMENT;
+			     k < count && k < (s + 1) * CALLS_PER_SEGMENT; k++)
+				len += call(buf + len, 40, k + 1, NULL_PROC);
+			frame(i, 1000 + s * (uint32_t)sizeof buf, buf, len);
+		}
+}
+
+#define JUMP 1000
+static void seqjump(uint32_t n, uint32_t count)
+{
+	uint8_t buf[CALL_BYTES];
+	for (uint32_t k = 0; k < count; k++)
+		for (uint32_t i = 0; i < n; i++)
+			frame(i, 1000 + k * (CALL_BYTES + JUMP), buf,
+			      call(buf, 40, k + 1, NULL_PROC));
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: hostile OUT.pcap hole|hunt|head "
-			"CONNECTIONS\n");
+	static const char usage[] = "usage: hostile OUT.pcap "
+		"hole|hunt|head|unanswered|seqjump CONNECTIONS [COUNT]\n";
+	if (argc != 4 && argc != 5) {
+		fputs(usage, stderr);
 		return 2;
 	}
 	const char *shape = argv[2];
-	uint32_t n = (uint32_t)strtoul(argv[3], NULL, 10);
-	if (strcmp(shape, "hole") && strcmp(shape, "hunt") &&
-	    strcmp(shape, "head")) {
-		fprintf(stderr, "hostile: unknown shape %s\n", shape);
+	char *end;
+	unsigned long n = strtoul(argv[3], &end, 10);
+	unsigned long count = 0;
+	if (*end || !n || n > 60000ul * 250) {
+		fprintf(stderr, "hostile: CONNECTIONS: 1 to 15000000\n");
+		return 2;
+	}
+	if (argc == 5) {
+		count = strtoul(argv[4], &end, 10);
+		if (*end || !count || count > 4000000ul) {
+			fprintf(stderr, "hostile: COUNT: 1 to 4000000\n");
+			return 2;
+		}
+	}
+	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP } which;
+	if (!strcmp(shape, "hole"))
+		which = HOLE;
+	else if (!strcmp(shape, "hunt"))
+		which = HUNT;
+	else if (!strcmp(shape, "head"))
+		which = HEAD;
+	else if (!strcmp(shape, "unanswered"))
+		which = UNANSWERED;
+	else if (!strcmp(shape, "seqjump"))
+		which = SEQJUMP;
+	else {
+		fprintf(stderr, "hostile: unknown shape %s\n%s", shape, usage);
 		return 2;
 	}
 	out = fopen(argv[1], "wb");
@@ -111,29 +207,20 @@ int main(int argc, char **argv)
 	le32(hdr + 20, 1);	/* Ethernet */
 	fwrite(hdr, 1, sizeof hdr, out);
 
-	uint8_t buf[2048];
-	memset(buf, 'x', sizeof buf);
-	if (!strcmp(shape, "head")) {
-		for (int round = 0; round < 45; round++)
-			for (uint32_t i = 0; i < n; i++) {
-				if (round == 0)
-					frame(i, 1000, buf, call(buf, 1000000));
-				else
-					frame(i, 1000 + 44 + 1400u * (uint32_t)(round - 1),
-					      buf + 100, 1400);
-			}
-	} else {
-		for (uint32_t i = 0; i < n; i++) {
-			size_t len = call(buf, 40);
-			if (!strcmp(shape, "hunt")) {
-				be32(buf + len, 0x7fffffffu);	/* no such mark */
-				memset(buf + len + 4, 1, 300);
-				len += 304;
-			}
-			frame(i, 1000, buf, len);
-			memset(buf, 'x', 1400);
-			frame(i, 1000 + (uint32_t)len + 100, buf, 1400);
-		}
+	switch (which) {
+	case HOLE:
+	case HUNT:
+		holes((uint32_t)n, which == HUNT);
+		break;
+	case HEAD:
+		heads((uint32_t)n);
+		break;
+	case UNANSWERED:
+		unanswered((uint32_t)n, count ? (uint32_t)count : 6200);
+		break;
+	case SEQJUMP:
+		seqjump((uint32_t)n, count ? (uint32_t)count : 64);
+		break;
 	}
 	if (fclose(out)) {
 		perror(argv[1]);
