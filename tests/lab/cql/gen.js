@@ -324,7 +324,7 @@ function v4Main() {
 	steps.push({ req: [m(10, OP.EXECUTE, Buffer.concat([shortBytes(PREP_ID2), queryParams(V, { consistency: CL.ONE,
 		values: [{ type: 'int', value: 1 }], skipMetadata: true })]), { id: PREP_ID2.toString('hex'), query: sel2, values: [1], skip_metadata: true })],
 	resp: [m(10, OP.RESULT, rows(V, { noMetadata: true, columns: resultMd.columns }, [['5', false, 19782], ['-2', true, 0]]),
-		{ kind: 'Rows', no_metadata: true, rows: 2, values: [['5', false, '2024-02-29'], ['-2', true, '-5877641-06-23']] })] });
+		{ kind: 'Rows', no_metadata: true, rows: 2, values: [['5', false, '2024-02-29'], ['-2', true, '1970-01-01']] })] });
 	// BATCH: a statement and a prepared id.
 	const b1 = "UPDATE lab.counts SET cn = cn + ? WHERE k = ?";
 	steps.push({ req: [m(11, OP.BATCH, Buffer.concat([u8(2), be16(2),
