@@ -222,6 +222,21 @@ size_t cql_text(const uint8_t *p, size_t n, char *out, size_t cap)
 	if (!cap)
 		return 0;
 	for (size_t i = 0; i < n;) {
+		/* Runs of printable ASCII, the common case, copied at once. */
+		size_t run = i;
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f)
+			run++;
+		if (run > i) {
+			size_t take = run - i;
+			if (o + take >= cap)
+				take = cap - 1 - o;
+			memcpy(out + o, p + i, take);
+			o += take;
+			i += take;
+			if (i < run)
+				break;
+			continue;
+		}
 		size_t len = utf8_seq(p + i, n - i);
 		if (len && p[i] >= 0x20 && p[i] != 0x7f) {
 			if (o + len >= cap)

@@ -71,6 +71,13 @@ const char *cql_consistency_name(uint16_t level);
  * shown: the bytes come from the network. */
 size_t cql_text(const uint8_t *p, size_t n, char *out, size_t cap);
 
+/* A cursor over a span's bytes (none for null or not set). */
+static inline struct cursor cql_span_cursor(struct cql_span s)
+{
+	static const uint8_t none[1];
+	return s.ptr && s.len > 0 ? cursor_init(s.ptr, (size_t)s.len) : cursor_init(none, 0);
+}
+
 /* Equal to a C string? */
 static inline bool cql_span_is(struct cql_span s, const char *want)
 {

@@ -164,28 +164,60 @@ static void put_hex(struct out *o, const uint8_t *p, size_t n)
  * inside collections with ' doubled as CQL does. */
 static void put_text(struct out *o, const uint8_t *p, size_t n, bool quoted)
 {
-	char buf[256];
+	char buf[64];
 	if (quoted)
 		put(o, "'", 1);
 	size_t i = 0;
 	while (i < n && !o->cut) {
-		size_t take = n - i > 60 ? 60 : n - i;
-		/* Do not split a UTF-8 sequence between pieces. */
-		while (take < n - i && take > 0 && (p[i + take] & 0xc0) == 0x80)
-			take--;
-		if (!take)
-			take = n - i > 60 ? 60 : n - i;
-		size_t len = cql_text(p + i, take, buf, sizeof buf);
-		if (quoted) {
-			for (size_t k = 0; k < len; k++)
-				put(o, buf[k] == '\'' ? "''" : &buf[k], buf[k] == '\'' ? 2 : 1);
-		} else {
-			put(o, buf, len);
+		/* Printable ASCII (but a quote when quoted) goes as it is. */
+		size_t run = i;
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && !(quoted && p[run] == '\''))
+			run++;
+		if (run > i) {
+			put(o, (const char *)p + i, run - i);
+			i = run;
+			continue;
 		}
-		i += take;
+		if (p[i] == '\'') {
+			put(o, "''", 2);
+			i++;
+			continue;
+		}
+		/* One UTF-8 sequence (up to 4 bytes) or one escaped byte. */
+		size_t take = n - i < 4 ? n - i : 4;
+		size_t len = cql_text(p + i, take, buf, sizeof buf);
+		/* cql_text keeps a whole valid sequence or escapes the first
+		 * byte: advance by what it consumed. */
+		size_t used = len >= 4 && buf[0] == '\\' && buf[1] == 'x' ? 1 : 0;
+		if (!used) {
+			size_t k = 1;
+			while (k < take && (p[i + k] & 0xc0) == 0x80)
+				k++;
+			used = k;
+			len = cql_text(p + i, used, buf, sizeof buf);
+		} else {
+			len = 4;
+		}
+		put(o, buf, len);
+		i += used;
 	}
 	if (quoted)
 		put(o, "'", 1);
+}
+
+/* Decimal text of v (faster than printf on this hot path). */
+static void put_int(struct out *o, int64_t v)
+{
+	char buf[24];
+	size_t n = sizeof buf;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		buf[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[--n] = '-';
+	put(o, buf + n, sizeof buf - n);
 }
 
 /* --- numbers and times --- */
@@ -207,6 +239,12 @@ static void put_double(struct out *o, double d, bool single)
 	}
 	if (isinf(d)) {
 		puts_(o, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	/* Whole numbers, the common case, without printf. */
+	if (d == (double)(int64_t)d && d > -9007199254740992.0 && d < 9007199254740992.0 &&
+	    !(d == 0 && signbit(d))) {
+		put_int(o, (int64_t)d);
 		return;
 	}
 	char buf[40];
@@ -239,7 +277,15 @@ static void put_date(struct out *o, int64_t days)
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	putf(o, y >= 0 && y <= 9999 ? "%04" PRId64 "-%02u-%02u" : "%" PRId64 "-%02u-%02u", y, m, d);
+	if (y >= 0 && y <= 9999) {
+		char t[10] = { (char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+			       (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+			       (char)('0' + m / 10), (char)('0' + m % 10), '-',
+			       (char)('0' + d / 10), (char)('0' + d % 10) };
+		put(o, t, sizeof t);
+		return;
+	}
+	putf(o, "%" PRId64 "-%02u-%02u", y, m, d);
 }
 
 static void put_timestamp(struct out *o, int64_t ms)
@@ -250,8 +296,14 @@ static void put_timestamp(struct out *o, int64_t ms)
 		days--;
 	}
 	put_date(o, days);
-	putf(o, "T%02d:%02d:%02d.%03dZ", (int)(rest / 3600000), (int)(rest / 60000 % 60),
-	     (int)(rest / 1000 % 60), (int)(rest % 1000));
+	int v[4] = { (int)(rest / 3600000), (int)(rest / 60000 % 60), (int)(rest / 1000 % 60),
+		     (int)(rest % 1000) };
+	char t[14] = { 'T', (char)('0' + v[0] / 10), (char)('0' + v[0] % 10), ':',
+		       (char)('0' + v[1] / 10), (char)('0' + v[1] % 10), ':',
+		       (char)('0' + v[2] / 10), (char)('0' + v[2] % 10), '.',
+		       (char)('0' + v[3] / 100), (char)('0' + v[3] / 10 % 10),
+		       (char)('0' + v[3] % 10), 'Z' };
+	put(o, t, sizeof t);
 }
 
 size_t cql_format_timestamp_ms(int64_t ms, char *buf, size_t cap)
@@ -278,7 +330,7 @@ static void put_varint(struct out *o, const uint8_t *p, size_t n)
 		return;
 	}
 	if (n <= 8) {
-		putf(o, "%" PRId64, be_signed(p, n));
+		put_int(o, be_signed(p, n));
 		return;
 	}
 	uint8_t mag[VARINT_MAX];
@@ -360,9 +412,16 @@ static void put_decimal(struct out *o, int32_t scale, const uint8_t *p, size_t n
 
 static void put_uuid(struct out *o, const uint8_t *p)
 {
-	putf(o, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	     p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11],
-	     p[12], p[13], p[14], p[15]);
+	static const char hex[] = "0123456789abcdef";
+	char text[36];
+	size_t n = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			text[n++] = '-';
+		text[n++] = hex[p[i] >> 4];
+		text[n++] = hex[p[i] & 15];
+	}
+	put(o, text, n);
 }
 
 /* duration: months, days, nanoseconds as [vint]s, all of one sign. */
@@ -545,7 +604,7 @@ static const char *put_cell(struct out *o, const struct cql_type_tree *t, uint16
 		return NULL;
 	case CQL_TYPE_BIGINT: case CQL_TYPE_COUNTER: case CQL_TYPE_INT:
 	case CQL_TYPE_SMALLINT: case CQL_TYPE_TINYINT:
-		putf(o, "%" PRId64, be_signed(v, n));
+		put_int(o, be_signed(v, n));
 		return NULL;
 	case CQL_TYPE_DOUBLE: {
 		uint64_t bits = (uint64_t)be_signed(v, 8);
@@ -625,7 +684,10 @@ static const char *put_cell(struct out *o, const struct cql_type_tree *t, uint16
 size_t cql_format_cell(const struct cql_type_tree *t, uint16_t node, const uint8_t *v,
 		       int32_t len, unsigned version, char *buf, size_t cap, const char **why)
 {
+	static const uint8_t none[1];
 	struct out o = { buf, cap, 0, false };
+	if (!v)
+		v = none, len = len > 0 ? 0 : len;
 	*why = put_cell(&o, t, node, v, len, version, false, 0);
 	if (*why) {	/* the bytes as they are, and the reason elsewhere */
 		o.n = 0;
@@ -638,6 +700,8 @@ size_t cql_format_cell(const struct cql_type_tree *t, uint16_t node, const uint8
 size_t cql_format_bytes(const uint8_t *v, int32_t len, char *buf, size_t cap)
 {
 	struct out o = { buf, cap, 0, false };
+	if (!v && len > 0)
+		len = 0;
 	if (len < 0)
 		puts_(&o, "null");
 	else

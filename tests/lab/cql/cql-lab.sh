@@ -135,7 +135,8 @@ live() {
 	trap '"$CASSANDRA" down' EXIT
 	"$CASSANDRA" up --auth
 	for v in 3 2 1; do
-		capture tapline-cql "$out/cql-v$v.pcap" in_lab node "$here/workload.js" --version $v \
+		ver=$v; [ $v = 3 ] && ver=auto	# v3 as drivers reach it: after the 0x42 probe
+		capture tapline-cql "$out/cql-v$v.pcap" in_lab node "$here/workload.js" --version $ver \
 			--auth cassandra:cassandra --log "$out/cql-v$v.client.log"
 		capture tapline-cql "$out/cql-auth-v$v.pcap" in_lab node "$here/workload.js" --version $v --steps auth \
 			--auth cassandra:cassandra --log "$out/cql-auth-v$v.client.log"

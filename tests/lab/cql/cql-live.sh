@@ -33,4 +33,15 @@ while IFS= read -r line; do
 	esac
 done <"$TMP/check.tap"
 ip netns list | grep -q "tapline-cql" && not_ok "namespaces removed" || ok "namespaces removed"
+# tapline on what this run captured, against the same logs.
+if "$TAPLINE" decode "$TMP/live/cql-v3.pcap" 2>/dev/null | grep -q ' CQL '; then
+	node "$top_srcdir/tests/cql/decode-vs-logs.js" "$TAPLINE" "$TMP/live" >"$TMP/decode.tap" || true
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "live: ${line#ok * - }" ;;
+		"not ok "*) not_ok "live: ${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$TMP/decode.tap"
+fi
 done_testing
