@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="
 build-essential autoconf automake libtool pkg-config
-libpcap-dev libelf-dev libdw-dev libsqlite3-dev zlib1g-dev sqlite3
+libpcap-dev libelf-dev libdw-dev libsqlite3-dev zlib1g-dev libpcre2-dev sqlite3
 tcpdump tshark
 glusterfs-server glusterfs-client libglusterfs-dev
 systemtap iproute2 nftables procps psmisc

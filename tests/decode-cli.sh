@@ -1,7 +1,8 @@
 #!/bin/sh
 # decode-cli.sh - tapline decode's command line: help, usage errors (exit
 # 2), input errors (exit 1, naming the file and why), -c, -e/-E, -Y error
-# columns, --list-fields, -z help, and a capture cut short.
+# columns and regular-expression limits, --list-fields, -z help, and a
+# capture cut short.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
 "$TAPLINE" decode --help >/dev/null 2>&1 ||
@@ -33,6 +34,32 @@ check "-Y syntax error: exit 2" status 2 "$TAPLINE" decode -Y 'rpc.xid == 1 and 
 check "  ... with the column and a caret" sh -c \
 	'grep -q "^tapline decode: -Y: column 19: expected a field name, found the end" "$TMP/err" &&
 	 grep -q "^                    ^$" "$TMP/err"'
+
+# -Y regular expressions are bounded.  glibc's regcomp took 4 s and 720 MB
+# on this pattern (20 '+'), its memory doubling with each '+'; PCRE2 sees
+# a syntax error.  Memory is measured, not time: /usr/bin/time's peak RSS.
+rss_ok() { test "$(tail -1 "$TMP/rss")" -lt 65536 || { tail -1 "$TMP/rss"; false; }; }
+if [ -x /usr/bin/time ]; then
+	check "-Y matches \"b\" and 20 '+': exit 2" status 2 \
+		/usr/bin/time -f %M -o "$TMP/rss" "$TAPLINE" decode \
+		-Y 'glusterfs.bname matches "b++++++++++++++++++++"' x.pcap
+	check "  ... naming the problem and its column" grep -q \
+		"column 25: bad regular expression: quantifier does not follow a repeatable item" "$TMP/err"
+	check "  ... in bounded memory (peak RSS < 64 MiB)" rss_ok
+else
+	skip "no /usr/bin/time (apt-get install time): the 20 '+' pattern"
+fi
+long=$(printf '%04097d' 0)
+check "-Y matches with a 4097-byte pattern: exit 2" status 2 \
+	"$TAPLINE" decode -Y "glusterfs.bname matches \"$long\"" x.pcap
+check "  ... naming the limit" grep -q "regular expression of 4097 bytes: the limit is 4096" "$TMP/err"
+deep=$(printf '%065d' 0 | tr 0 '(')a$(printf '%065d' 0 | tr 0 ')')
+check "-Y matches nesting 65 parentheses: exit 2" status 2 \
+	"$TAPLINE" decode -Y "glusterfs.bname matches \"$deep\"" x.pcap
+check "  ... naming the limit" grep -q "nests parentheses deeper than the limit of 64" "$TMP/err"
+check "-Y matches with a repeat too large once compiled: exit 2" status 2 \
+	"$TAPLINE" decode -Y 'glusterfs.bname matches "(ab){30000}"' x.pcap
+check "  ... naming the limit" grep -q "too large once compiled" "$TMP/err"
 check "unknown field names are warned about, naming them" sh -c \
 	'"$TAPLINE" decode -e glusterfs.bnam -Y "glusterfs.gfdi || rpc" --list-fields \
 	 2>"$TMP/w" >/dev/null; grep -q "'"'"'glusterfs.bnam'"'"' is not a field name" "$TMP/w" &&
@@ -79,6 +106,22 @@ check "--list-fields (scanned) covers every name in the lab captures" sh -c \
 	 { test ! -s "$TMP/missing" || { cat "$TMP/missing"; false; }; }' _ "$(dirname "$cap")"
 check "-T json lines are one object each" sh -c \
 	'"$TAPLINE" decode -T json "$1" | grep -vc "^{.*}$" | grep -qx 0' _ "$cap"
+
+# A value whose search blows up (the 1.7 KB volfile of the GETSPEC reply
+# against nested repeats) stops at PCRE2's match limit: no match, counted
+# in -z expert and once on standard error; exit 0.
+check "-Y matches stopped at a limit: exit 0" status 0 \
+	"$TAPLINE" decode -z expert -Y 'glusterfs.hndsk.getspec matches "(?:.|\\s)+[XY]"' "$cap"
+check "  ... no match" sh -c '! grep -q "GETSPEC" "$TMP/out"'
+check "  ... -z expert says which limit and where" grep -q \
+	"^Filter limits: 1 value stopped at a 'matches' limit, counted as not matching (match limit 1, depth limit 0, heap limit 0, step limit 0, other 0); first in frame 6$" "$TMP/out"
+check "  ... standard error says so once" sh -c \
+	'test "$(grep -c "1 value stopped at a regular-expression limit" "$TMP/err")" -eq 1'
+check "-Y matches on a value without trouble: no stop reported" status 0 \
+	"$TAPLINE" decode -z expert -Y 'glusterfs.hndsk.getspec matches "^volume \\S+-client-0\\n"' "$cap"
+check "  ... the GETSPEC reply matches" grep -q "GETSPEC" "$TMP/out"
+check "  ... and nothing is said about limits" sh -c \
+	'! grep -q "limit" "$TMP/out" "$TMP/err"'
 
 # A capture cut in the middle of a frame: the good frames are decoded and
 # shown, then the error names the file; exit 1.

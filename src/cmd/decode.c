@@ -67,7 +67,7 @@ static void usage(FILE *out)
 "                          -Y 'gluster.op_errno == EACCES || rpc.time > 0.5'\n"
 "                          -Y 'rpc.msgtyp == 0 and not glusterfs.gfid'\n"
 "                        Operators: == != < <= > >= (eq ne lt le gt ge),\n"
-"                        contains, matches (POSIX ERE), in {A B ...};\n"
+"                        contains, matches (PCRE2 regex), in {A B ...};\n"
 "                        and/&&, or/||, not/!, parentheses.  A bare name\n"
 "                        tests presence of a field or protocol (rpc,\n"
 "                        glusterfs, gluster, tcp, ip, ipv6).  Values:\n"
@@ -511,6 +511,9 @@ int cmd_decode(int argc, char **argv)
 		status = 1;
 	}
 	decoder_finish(dec);
+	struct filter_regex_stops stops;
+	filter_regex_stops(run.filter, &stops);
+	stats_set_regex_stops(run.stats, &stops);
 	if (list_fields)
 		list_seen_fields(stdout, &run);
 	else if (stats_enabled(run.stats))
@@ -522,6 +525,12 @@ int cmd_decode(int argc, char **argv)
 			strerror(errno));
 		status = 1;
 	}
+	if (stops.total)
+		fprintf(stderr, "tapline decode: -Y: %" PRIu64 " value%s "
+			"stopped at a regular-expression limit, counted as "
+			"not matching (first in frame %" PRIu64 "; -z expert "
+			"says which limits)\n", stops.total,
+			stops.total == 1 ? "" : "s", stops.first_frame);
 out:
 	filter_free(run.filter);
 	stats_free(run.stats);

@@ -5,12 +5,14 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "output.h"
 
@@ -27,13 +29,38 @@ static const char *const op_names[] = {
 
 enum node_kind { N_AND, N_OR, N_NOT, N_PRESENT, N_PROTO, N_CMP, N_IN };
 
+/* `matches` runs PCRE2 within bounds, so that neither a pattern nor a
+ * hostile value can take memory or time without limit.  The pattern is
+ * bounded at compile time (length, nesting, PCRE2's own compiled-size
+ * limit); each match by PCRE2's match, depth and heap limits.  The match
+ * limit restarts at every start position (pcre2api(3)), so a value of L
+ * bytes could still cost L times it: a callout before every pattern item
+ * (PCRE2_AUTO_CALLOUT) counts the steps of the whole search as well.  A
+ * value that reaches a limit does not match, and is counted. */
+#define REGEX_MAX_LENGTH 4096		/* bytes of pattern */
+#define REGEX_MAX_NESTING 64		/* parentheses */
+#define REGEX_MATCH_LIMIT 100000	/* backtracks from one start position */
+#define REGEX_DEPTH_LIMIT 10000		/* nested backtracking points */
+#define REGEX_HEAP_LIMIT_KIB 4096	/* PCRE2's backtracking memory */
+#define REGEX_STEP_LIMIT 1000000	/* pattern items tried per value */
+
+/* What every `matches` of one filter shares: the match context with the
+ * limits, the match data (its backtracking memory is kept between
+ * values) and the counts of values stopped by a limit. */
+struct regex_run {
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
+	uint64_t steps;			/* of the value being matched */
+	struct filter_regex_stops stops;
+};
+
 struct literal {
 	char *text;		/* decoded bytes, NUL-terminated */
 	size_t len;
 	bool is_num;
 	num_t num;		/* value * 1e9 when is_num */
-	bool has_regex;
-	regex_t re;
+	pcre2_code *re;		/* OP_MATCHES */
+	struct regex_run *rx;	/* the filter's, for OP_MATCHES */
 };
 
 struct node {
@@ -50,6 +77,7 @@ struct filter {
 	struct node *nodes;
 	unsigned n, cap;
 	int root;
+	struct regex_run *rx;	/* made with the first `matches` */
 };
 
 /* ---- lexer */
@@ -318,6 +346,100 @@ static int add_node(struct parser *p, enum node_kind kind)
 	return (int)f->n++;
 }
 
+/* PCRE2 calls this before every pattern item: the steps of one value,
+ * over all its start positions. */
+static int count_regex_step(pcre2_callout_block *block, void *user)
+{
+	struct regex_run *rx = user;
+	return ++rx->steps > REGEX_STEP_LIMIT ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+static struct regex_run *regex_run_new(void)
+{
+	struct regex_run *rx = calloc(1, sizeof *rx);
+	if (!rx)
+		return NULL;
+	rx->mctx = pcre2_match_context_create(NULL);
+	rx->md = pcre2_match_data_create(1, NULL);
+	if (!rx->mctx || !rx->md) {
+		pcre2_match_context_free(rx->mctx);
+		pcre2_match_data_free(rx->md);
+		free(rx);
+		return NULL;
+	}
+	pcre2_set_match_limit(rx->mctx, REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(rx->mctx, REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(rx->mctx, REGEX_HEAP_LIMIT_KIB);
+	pcre2_set_callout(rx->mctx, count_regex_step, rx);
+	return rx;
+}
+
+static void regex_run_free(struct regex_run *rx)
+{
+	if (!rx)
+		return;
+	pcre2_match_context_free(rx->mctx);
+	pcre2_match_data_free(rx->md);
+	free(rx);
+}
+
+/* Compiles lit->text for `matches`; a pattern over a limit is an error
+ * that names the limit. */
+static bool compile_regex(struct parser *p, struct literal *lit)
+{
+	if (lit->len > REGEX_MAX_LENGTH) {
+		fail(p, p->tok_pos, "regular expression of %zu bytes: the "
+		     "limit is %d", lit->len, REGEX_MAX_LENGTH);
+		return false;
+	}
+	struct filter *f = p->f;
+	if (!f->rx && !(f->rx = regex_run_new())) {
+		fail(p, p->tok_pos, "out of memory");
+		return false;
+	}
+	pcre2_compile_context *cctx = pcre2_compile_context_create(NULL);
+	if (!cctx) {
+		fail(p, p->tok_pos, "out of memory");
+		return false;
+	}
+	pcre2_set_max_pattern_length(cctx, REGEX_MAX_LENGTH);
+	pcre2_set_parens_nest_limit(cctx, REGEX_MAX_NESTING);
+	int code;
+	PCRE2_SIZE at;
+	/* Bytes, not UTF-8: values are whatever the wire carried. */
+	lit->re = pcre2_compile((PCRE2_SPTR)lit->text, lit->len,
+				PCRE2_AUTO_CALLOUT | PCRE2_NEVER_UTF, &code,
+				&at, cctx);
+	pcre2_compile_context_free(cctx);
+	if (lit->re) {
+		lit->rx = f->rx;
+		return true;
+	}
+	switch (code) {
+	case PCRE2_ERROR_PARENTHESES_NEST_TOO_DEEP:
+		fail(p, p->tok_pos, "regular expression nests parentheses "
+		     "deeper than the limit of %d", REGEX_MAX_NESTING);
+		break;
+	case PCRE2_ERROR_PATTERN_TOO_LARGE:
+		fail(p, p->tok_pos, "regular expression too large once "
+		     "compiled (PCRE2's limit of 64 KiB; a repeat count, "
+		     "most likely)");
+		break;
+	case PCRE2_ERROR_PATTERN_TOO_COMPLICATED:
+		fail(p, p->tok_pos, "regular expression too complicated "
+		     "(PCRE2's limit)");
+		break;
+	default: {
+		PCRE2_UCHAR msg[160];
+		if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+			snprintf((char *)msg, sizeof msg, "error %d", code);
+		fail(p, p->tok_pos, "bad regular expression: %s (at byte "
+		     "%zu of the pattern)", (const char *)msg, (size_t)at + 1);
+	}
+	}
+	return false;
+}
+
 static bool take_literal(struct parser *p, struct literal *lit, enum op op)
 {
 	if (p->failed)
@@ -331,16 +453,8 @@ static bool take_literal(struct parser *p, struct literal *lit, enum op op)
 	lit->len = p->len;
 	p->text = NULL;
 	lit->is_num = p->tok == T_WORD && parse_num(lit->text, &lit->num);
-	if (op == OP_MATCHES) {
-		int rc = regcomp(&lit->re, lit->text, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char msg[128];
-			regerror(rc, &lit->re, msg, sizeof msg);
-			fail(p, p->tok_pos, "bad regular expression: %s", msg);
-			return false;
-		}
-		lit->has_regex = true;
-	}
+	if (op == OP_MATCHES && !compile_regex(p, lit))
+		return false;
 	next(p);
 	return true;
 }
@@ -514,8 +628,7 @@ void filter_free(struct filter *f)
 		struct node *n = &f->nodes[i];
 		for (unsigned j = 0; j < n->nlits; j++) {
 			free(n->lits[j].text);
-			if (n->lits[j].has_regex)
-				regfree(&n->lits[j].re);
+			pcre2_code_free(n->lits[j].re);
 		}
 		/* A literal that failed to compile is not counted in nlits. */
 		if (n->lits && n->kind == N_CMP && !n->nlits) {
@@ -525,6 +638,7 @@ void filter_free(struct filter *f)
 		free(n->name);
 	}
 	free(f->nodes);
+	regex_run_free(f->rx);
 	free(f);
 }
 
@@ -604,6 +718,40 @@ static int compare_bytes(const char *a, size_t alen, const char *b,
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* The whole value, NUL bytes included; a value stopped by a limit does
+ * not match and is counted by the limit that stopped it. */
+static bool match_regex(const struct literal *lit, const char *text,
+			size_t len)
+{
+	struct regex_run *rx = lit->rx;
+	rx->steps = 0;
+	int rc = pcre2_match(lit->re, (PCRE2_SPTR)text, len, 0, 0, rx->md,
+			     rx->mctx);
+	if (rc >= 0)
+		return true;
+	switch (rc) {
+	case PCRE2_ERROR_NOMATCH:
+		return false;
+	case PCRE2_ERROR_MATCHLIMIT:
+		rx->stops.match_limit++;
+		break;
+	case PCRE2_ERROR_DEPTHLIMIT:
+		rx->stops.depth_limit++;
+		break;
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_NOMEMORY:
+		rx->stops.heap_limit++;
+		break;
+	case PCRE2_ERROR_CALLOUT:
+		rx->stops.step_limit++;
+		break;
+	default:
+		rx->stops.other++;
+		break;
+	}
+	return false;
+}
+
 /* Does one occurrence satisfy op with lit?  For OP_NE the caller asks
  * OP_EQ and negates over all occurrences. */
 static bool test_value(const struct field *f, const uint8_t *bytes,
@@ -638,15 +786,8 @@ static bool test_value(const struct field *f, const uint8_t *bytes,
 	switch (op) {
 	case OP_CONTAINS:
 		return memmem(text, len, lit->text, lit->len) != NULL;
-	case OP_MATCHES: {
-		/* regexec needs a terminated string; cut at a NUL byte */
-		if (text != buf) {
-			size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
-			memmove(buf, text, n);
-			buf[n] = '\0';
-		}
-		return regexec(&lit->re, buf, 0, NULL, 0) == 0;
-	}
+	case OP_MATCHES:
+		return match_regex(lit, text, len);
 	default:
 		return order_holds(op, compare_bytes(text, len, lit->text,
 						     lit->len, nocase));
@@ -717,7 +858,30 @@ void filter_names(const struct filter *f,
 			fn(user, f->nodes[i].name);
 }
 
+static uint64_t regex_stops_total(const struct filter_regex_stops *s)
+{
+	return s->match_limit + s->depth_limit + s->heap_limit +
+	       s->step_limit + s->other;
+}
+
 bool filter_match(const struct filter *f, const struct message *m)
 {
-	return eval(f, f->root, m);
+	if (!f->rx)
+		return eval(f, f->root, m);
+	struct filter_regex_stops *stops = &f->rx->stops;
+	uint64_t before = regex_stops_total(stops);
+	bool hit = eval(f, f->root, m);
+	if (!stops->first_frame && regex_stops_total(stops) != before)
+		stops->first_frame = m->frame ? m->frame : 1;
+	return hit;
+}
+
+void filter_regex_stops(const struct filter *f,
+			struct filter_regex_stops *out)
+{
+	if (f && f->rx)
+		*out = f->rx->stops;
+	else
+		memset(out, 0, sizeof *out);
+	out->total = regex_stops_total(out);
 }

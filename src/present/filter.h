@@ -19,6 +19,14 @@
  * fields also compare by name (glusterfs.proc == SETATTR,
  * gluster.op_errno == EACCES, case-insensitive); everything else
  * compares as the text -T fields would print.  See tapline-decode(1).
+ *
+ * "matches" takes a PCRE2 (Perl-compatible) regular expression, matched
+ * case-sensitively against the bytes of the value (NUL bytes included,
+ * no UTF-8 mode).  Both ends are bounded: a pattern longer than 4096
+ * bytes, nesting parentheses deeper than 64 or too large once compiled
+ * is a compile error naming the limit; a value whose search reaches
+ * PCRE2's match, depth or heap limit, or a million pattern steps, does
+ * not match and is counted (filter_regex_stops).
  */
 #ifndef TAPLINE_FILTER_H
 #define TAPLINE_FILTER_H
@@ -43,5 +51,19 @@ void filter_set_time_base(struct filter *f, const int64_t *base);
 void filter_names(const struct filter *f,
 		  void (*fn)(void *user, const char *name), void *user);
 void filter_free(struct filter *f);
+
+/* Values whose "matches" search stopped at a limit, so counted as not
+ * matching, by the limit that stopped them. */
+struct filter_regex_stops {
+	uint64_t match_limit;	/* backtracks from one start position */
+	uint64_t depth_limit;	/* nested backtracking points */
+	uint64_t heap_limit;	/* backtracking memory */
+	uint64_t step_limit;	/* pattern steps over the whole value */
+	uint64_t other;		/* any other PCRE2 error */
+	uint64_t total;
+	uint64_t first_frame;	/* of the first such value; 0: none */
+};
+void filter_regex_stops(const struct filter *f,
+			struct filter_regex_stops *out);
 
 #endif

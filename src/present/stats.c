@@ -177,6 +177,7 @@ struct stats {
 	struct expert_row expert[STATS_MAX_ROWS];
 	unsigned nexpert;
 	uint64_t expert_other, messages;
+	struct filter_regex_stops regex_stops;
 };
 
 struct stats *stats_new(void)
@@ -197,6 +198,12 @@ void stats_set_filter_text(struct stats *s, const char *filter)
 {
 	free(s->filter);
 	s->filter = filter ? strdup(filter) : NULL;
+}
+
+void stats_set_regex_stops(struct stats *s,
+			   const struct filter_regex_stops *stops)
+{
+	s->regex_stops = *stops;
 }
 
 void stats_help(FILE *out)
@@ -697,6 +704,16 @@ static void print_expert(struct stats *s, FILE *out,
 	if (s->expert_other)
 		fprintf(out, "(other)     %8" PRIu64 "\n", s->expert_other);
 	fprintf(out, "Messages: %" PRIu64 "\n", s->messages);
+	const struct filter_regex_stops *rs = &s->regex_stops;
+	if (rs->total)
+		fprintf(out, "Filter limits: %" PRIu64 " value%s stopped at a "
+			"'matches' limit, counted as not matching (match "
+			"limit %" PRIu64 ", depth limit %" PRIu64 ", heap "
+			"limit %" PRIu64 ", step limit %" PRIu64 ", other %"
+			PRIu64 "); first in frame %" PRIu64 "\n", rs->total,
+			rs->total == 1 ? "" : "s", rs->match_limit,
+			rs->depth_limit, rs->heap_limit, rs->step_limit,
+			rs->other, rs->first_frame);
 	if (ds && !s->filter)
 		fprintf(out, "Decoder: %" PRIu64 " frames, %" PRIu64
 			" TCP gaps (%" PRIu64 " bytes), %" PRIu64

@@ -7,6 +7,7 @@
  *	gluster,errors                GlusterFS replies with op_ret < 0, by
  *	                              errno name and procedure
  *	expert                        malformed/truncated/not-decoded... counts
+ *	                              (and -Y matches stopped at a limit)
  *
  * Memory is bounded whatever the input: percentiles come from a
  * log-linear histogram (exact below 64 ns, within 1/64 = 1.6% above),
@@ -23,6 +24,7 @@
 
 #include "wire/decoder.h"
 #include "base/message.h"
+#include "filter.h"
 
 #define STATS_MAX_ROWS 512
 #define STATS_MAX_PENDING (1u << 17)
@@ -39,6 +41,9 @@ bool stats_need_body(const struct stats *s);
 /* The -Y text printed as "Filter:" in the reports (may be NULL). */
 void stats_set_filter_text(struct stats *s, const char *filter);
 void stats_message(struct stats *s, const struct message *m);
+/* The values the -Y filter's "matches" stopped at a limit, for expert. */
+void stats_set_regex_stops(struct stats *s,
+			   const struct filter_regex_stops *stops);
 /* Prints every requested report; ds (may be NULL) adds the decoder's own
  * counters where they apply. */
 void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds);

@@ -1,7 +1,10 @@
 /* fuzz_filter.c - libFuzzer entry: bytes -> a -Y expression -> compile,
- * and when it compiles, match it against messages with every field kind.
- * Must never fault, whatever the text; errors must name a column inside
- * (or just after) the expression.  Also replayed by replay.c. */
+ * and when it compiles, match it against messages with every field kind
+ * and a long string (x.long) on which regular expressions can blow up.
+ * Must never fault, whatever the text, nor take memory or time without
+ * bound (libFuzzer's -rss_limit_mb and -timeout catch that); errors must
+ * name a column inside (or just after) the expression.  Also replayed by
+ * replay.c. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,10 @@ static struct message *sample(void)
 	msg_open(m, "x.tree", "label");
 	msg_add_errno(m, "x.errno", 99999);
 	msg_close(m);
+	char run[1024];
+	memset(run, 'a', sizeof run);
+	run[sizeof run - 1] = 'b';
+	msg_add_str(m, "x.long", run, sizeof run);
 	return m;
 }
 
@@ -63,6 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct filter *f = filter_compile(expr, err, sizeof err);
 	if (f) {
 		filter_match(f, sample());
+		struct filter_regex_stops st;
+		filter_regex_stops(f, &st);
+		if (st.total != st.match_limit + st.depth_limit +
+				st.heap_limit + st.step_limit + st.other ||
+		    (st.total && st.first_frame != 7))
+			abort();	/* the stops miscounted */
 		filter_free(f);
 	} else {
 		unsigned col = 0;

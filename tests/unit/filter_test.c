@@ -1,5 +1,7 @@
 /* filter_test.c - -Y expressions: syntax, precedence, every operator,
- * derived and listed fields, occurrences, and error columns. */
+ * derived and listed fields, occurrences, error columns, and the limits
+ * of regular expressions. */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "present/filter.h"
@@ -21,12 +23,147 @@ static int run(const char *expr)
 
 #define MATCH(e) is_int(run(e), 1, "matches: %s", e)
 #define NOMATCH(e) is_int(run(e), 0, "does not match: %s", e)
+/* The expression is refused, and the message says why. */
+#define BAD_SAYING(e, why)                                              \
+	do {                                                            \
+		is_int(run(e), -1, "rejected: %.60s...", e);            \
+		ok(strstr(err, why) != NULL, "  saying '%s': %s", why, err); \
+	} while (0)
+
 #define BAD(e, col)                                                     \
 	do {                                                            \
 		is_int(run(e), -1, "rejected: %s", e);                  \
 		ok(!strncmp(err, "column " #col ":", sizeof "column " #col), \
 		   "  error at column " #col ": %s", err);              \
 	} while (0)
+
+/* A run of n copies of c, for patterns and values of a given size. */
+static char *repeat(const char *head, char c, size_t n, const char *tail)
+{
+	size_t h = strlen(head), t = strlen(tail);
+	char *s = malloc(h + n + t + 1);
+	memcpy(s, head, h);
+	memset(s + h, c, n);
+	memcpy(s + h + n, tail, t + 1);
+	return s;
+}
+
+/* Matches expr against v and returns the stops it counted. */
+static int run_stops(const char *expr, const struct message *v,
+		     struct filter_regex_stops *stops)
+{
+	struct filter *f = filter_compile(expr, err, sizeof err);
+	if (!f)
+		return -1;
+	int r = filter_match(f, v);
+	filter_regex_stops(f, stops);
+	filter_free(f);
+	return r;
+}
+
+/* A pattern or a value past a limit: a clear error at compile time; at
+ * match time no match, counted by the limit that stopped it. */
+static void regex_limits(void)
+{
+	/* glibc's regcomp took 4 s and 720 MB on this (20 '+'), doubling
+	 * with each '+'; in PCRE2 it is a syntax error */
+	BAD_SAYING("glusterfs.bname matches \"b++++++++++++++++++++\"",
+		   "quantifier does not follow a repeatable item");
+	char *p = repeat("glusterfs.bname matches \"^a.b", '+', 51, "\"");
+	BAD_SAYING(p, "quantifier does not follow a repeatable item");
+	free(p);
+
+	/* length: 4096 bytes of pattern, not one more */
+	p = repeat("glusterfs.bname matches \"", 'a', 4096, "\"");
+	is_int(run(p), 0, "a pattern of 4096 bytes compiles");
+	free(p);
+	p = repeat("glusterfs.bname matches \"", 'a', 4097, "\"");
+	BAD_SAYING(p, "regular expression of 4097 bytes: the limit is 4096");
+	free(p);
+
+	/* nesting: 64 parentheses deep, not 65 */
+	char nest[256];
+	snprintf(nest, sizeof nest, "glusterfs.bname matches \"%.64s"
+		 "Foo%.64s\"", "((((((((((((((((((((((((((((((((((((((((("
+		 "(((((((((((((((((((((((", "))))))))))))))))))))))))"
+		 "))))))))))))))))))))))))))))))))))))))))");
+	is_int(run(nest), 1, "parentheses 64 deep compile and match");
+	snprintf(nest, sizeof nest, "glusterfs.bname matches \"(%.64s"
+		 "Foo%.64s)\"", "((((((((((((((((((((((((((((((((((((((((("
+		 "(((((((((((((((((((((((", "))))))))))))))))))))))))"
+		 "))))))))))))))))))))))))))))))))))))))))");
+	BAD_SAYING(nest, "nests parentheses deeper than the limit of 64");
+
+	/* compiled size: PCRE2's own limit, reached by repeat counts */
+	BAD_SAYING("glusterfs.bname matches \"(ab){30000}\"",
+		   "too large once compiled");
+	BAD_SAYING("glusterfs.bname matches \"((ab){1000}){1000}\"",
+		   "too large once compiled");
+	/* and the column is the pattern's */
+	BAD("glusterfs.bname matches \"(ab){30000}\"", 25);
+
+	/* values that make the search blow up: each limit in turn */
+	struct message *v = malloc(sizeof *v);
+	msg_reset(v);
+	v->frame = 9;
+	char *as = repeat("", 'a', 20000, "");
+	msg_add_str(v, "x.long", as, 20000);
+	free(as);
+	struct filter_regex_stops st;
+	static const struct {
+		const char *expr;
+		size_t offset;	/* of the counter that must be 1 */
+		const char *what;
+	} cases[] = {
+		{ "x.long matches \"^(a+)+[XY]\"",
+		  offsetof(struct filter_regex_stops, match_limit),
+		  "match limit (nested repeats)" },
+		{ "x.long matches \"^(a)*[XY]$\"",
+		  offsetof(struct filter_regex_stops, depth_limit),
+		  "depth limit (a backtracking point per byte)" },
+		{ "x.long matches \"^(a)*()()()()()()()()()()()()()()()()()()"
+		  "()()()()()()()()()()()()()()()()()()()()()()()()()()()()()"
+		  "()()()()()()()()()()()()()()()()()()()()()()()()()()()()()"
+		  "()()()()()()()()()()()()()()()()()()()()()()()()()()()()()"
+		  "[XY]$\"",
+		  offsetof(struct filter_regex_stops, heap_limit),
+		  "heap limit (wide backtracking frames)" },
+		{ "x.long matches \"a.*(y|z)[XY]\"",
+		  offsetof(struct filter_regex_stops, step_limit),
+		  "step limit (quadratic over the start positions)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		memset(&st, 0xff, sizeof st);
+		is_int(run_stops(cases[i].expr, v, &st), 0,
+		       "%s: not a match", cases[i].what);
+		const uint64_t *counter =
+			(const uint64_t *)((const char *)&st + cases[i].offset);
+		ok(*counter == 1 && st.total == 1 && st.first_frame == 9,
+		   "  counted once, by that limit, in frame 9 (match %llu "
+		   "depth %llu heap %llu step %llu other %llu)",
+		   (unsigned long long)st.match_limit,
+		   (unsigned long long)st.depth_limit,
+		   (unsigned long long)st.heap_limit,
+		   (unsigned long long)st.step_limit,
+		   (unsigned long long)st.other);
+	}
+	/* a stop is a non-match: "not" of it holds, and it adds up */
+	is_int(run_stops("not x.long matches \"a.*(y|z)[XY]\"", v, &st), 1,
+	       "not of a stopped match holds");
+	is_int(run_stops("x.long matches \"^(a+)+[XY]\" or "
+			 "x.long matches \"a.*(y|z)[XY]\" or "
+			 "x.long matches \"^a{20000}$\"", v, &st), 1,
+	       "a stop does not hide another test that matches");
+	ok(st.total == 2 && st.match_limit == 1 && st.step_limit == 1,
+	   "  both stops counted");
+	/* the same pattern on an ordinary value is not stopped */
+	is_int(run_stops("x.long matches \"a.*(y|z)[XY]\"", m, &st), 0,
+	       "no such field: no stop");
+	ok(st.total == 0 && st.first_frame == 0, "  none counted");
+	filter_regex_stops(NULL, &st);
+	ok(st.total == 0, "no filter: no stops");
+	free(v);
+}
 
 int main(void)
 {
@@ -173,6 +310,16 @@ int main(void)
 	BAD("rpc.xid == \"\\q\"", 13);
 	/* found by fuzz_filter: a string left open inside a set */
 	BAD("rpc.xid in {1 \"ab", 15);
+
+	/* matches: PCRE2's syntax, case-sensitive, the whole value */
+	MATCH("glusterfs.bname matches \"(?i)^foo\\\\.TXT$\"");
+	MATCH("glusterfs.bname matches \"^\\\\w{3}\\\\.(?:txt|doc)\\\\z\"");
+	MATCH("glusterfs.dict.key matches \"^volfile-\"");
+	MATCH("gluster.op_errno matches \"^EACC\"");
+	NOMATCH("glusterfs.bname matches \"^foo\"");
+	BAD_SAYING("glusterfs.bname matches \"(*UTF)a\"", "UTF is disabled");
+
+	regex_limits();
 
 	/* hostile nesting is refused, not a stack overflow */
 	char deep[2048];
