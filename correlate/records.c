@@ -44,20 +44,16 @@ struct record_reader *records_new(void)
 	return r;
 }
 
-struct record_reader *records_open(const char *path, FILE *report, char *err,
-				   size_t errlen)
+/* Opens path for a reader with no file. */
+static bool records_attach(struct record_reader *r, const char *path,
+			   FILE *report, char *err, size_t errlen)
 {
-	struct record_reader *r = records_new();
-	if (!r) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	r->ibuf = malloc(INPUT_BUFFER);
+	if (!r->ibuf)
+		r->ibuf = malloc(INPUT_BUFFER);
 	r->path = strdup(path);
 	if (!r->ibuf || !r->path) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		records_close(r);
-		return NULL;
+		return false;
 	}
 	if (!strcmp(path, "-")) {
 		r->in = stdin;
@@ -67,12 +63,48 @@ struct record_reader *records_open(const char *path, FILE *report, char *err,
 		if (!r->in) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			r->own_in = false;
-			records_close(r);
-			return NULL;
+			return false;
 		}
 	}
 	r->report = report;
+	return true;
+}
+
+struct record_reader *records_open(const char *path, FILE *report, char *err,
+				   size_t errlen)
+{
+	struct record_reader *r = records_new();
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (!records_attach(r, path, report, err, errlen)) {
+		records_close(r);
+		return NULL;
+	}
 	return r;
+}
+
+bool records_reopen(struct record_reader *r, const char *path, FILE *report,
+		    char *err, size_t errlen)
+{
+	if (r->own_in)
+		fclose(r->in);
+	free(r->path);
+	r->in = NULL;
+	r->own_in = false;
+	r->path = NULL;
+	r->err[0] = '\0';
+	r->line_no = r->malformed = 0;
+	r->bytes = 0;
+	r->at_eof = false;
+	r->ipos = r->ilen = 0;
+	r->line_len = 0;
+	r->has_session = r->session_bad = false;
+	memset(&r->session, 0, sizeof r->session);
+	/* line, session_text, values and sort_keys are scratch, written
+	 * before they are read: not cleared (they are most of r). */
+	return records_attach(r, path, report, err, errlen);
 }
 
 void records_close(struct record_reader *r)

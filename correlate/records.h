@@ -96,6 +96,11 @@ unsigned long records_malformed(const struct record_reader *r);
 unsigned long records_lines(const struct record_reader *r);
 const char *records_error(const struct record_reader *r);
 void records_close(struct record_reader *r);
+/* Reads path with a reader that read another file: as records_close then
+ * records_open, but the reader's memory (about 1 MiB) is kept.  False
+ * and a message in err on failure (then only records_close is valid). */
+bool records_reopen(struct record_reader *r, const char *path, FILE *report,
+		    char *err, size_t errlen);
 
 /* A value of the current event by key, or NULL. */
 const struct record_value *record_find(const struct record_event *ev,

@@ -56,7 +56,8 @@ if ENABLE_FUZZ
 FUZZ_HARNESSES += tests/fuzz/fuzz_decode_output tests/fuzz/fuzz_filter
 noinst_PROGRAMS += tests/fuzz/fuzz_decode_output tests/fuzz/fuzz_filter
 endif
-tests_fuzz_fuzz_decode_output_SOURCES = tests/fuzz/fuzz_decode_output.c
+tests_fuzz_fuzz_decode_output_SOURCES = tests/fuzz/fuzz_decode_output.c \
+	tests/fuzz/small_decoder.h
 tests_fuzz_fuzz_decode_output_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_fuzz_decode_output_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c
@@ -64,7 +65,7 @@ tests_fuzz_fuzz_filter_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_fuzz_filter_LDFLAGS = $(FUZZ_LDFLAGS)
 check_PROGRAMS += tests/fuzz/replay_decode_output tests/fuzz/replay_filter
 tests_fuzz_replay_decode_output_SOURCES = tests/fuzz/fuzz_decode_output.c \
-	tests/fuzz/replay.c
+	tests/fuzz/replay.c tests/fuzz/small_decoder.h
 tests_fuzz_replay_decode_output_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_replay_filter_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/replay.c
 tests_fuzz_replay_filter_LDADD = $(TAPLINE_LIBS)

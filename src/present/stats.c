@@ -150,6 +150,7 @@ struct pending {
 	const char *proc_name;	/* static (decoder tables) */
 	const char *program_name;
 	uint32_t next;		/* chain, UINT32_MAX ends */
+	bool live;		/* false: on the free list */
 };
 
 #define PENDING_BUCKETS (1u << 16)
@@ -407,6 +408,7 @@ static void unanswered_add(struct stats *s, const struct message *m)
 		if (i != NONE) {
 			*link = s->pool[i].next;
 			s->pool[i].next = s->free_list;
+			s->pool[i].live = false;
 			s->free_list = i;
 		}
 		return;
@@ -436,6 +438,7 @@ static void unanswered_add(struct stats *s, const struct message *m)
 			i = s->npool++;
 		}
 		s->pool[i].next = *link;
+		s->pool[i].live = true;
 		*link = i;
 	}
 	/* A repeated XID on the connection replaces the older call, as the
@@ -594,11 +597,12 @@ static int pending_cmp(const void *a, const void *b)
 static void print_unanswered(struct stats *s, FILE *out,
 			     const struct decoder_stats *ds)
 {
-	/* Collect the live entries: walk the chains. */
+	/* Collect the live entries: the pool is at most as long as the
+	 * calls seen, the buckets are always 64 Ki. */
 	struct pending *live = malloc((s->npool ? s->npool : 1) * sizeof *live);
 	size_t n = 0;
-	for (uint32_t b = 0; live && b < PENDING_BUCKETS; b++)
-		for (uint32_t i = s->heads[b]; i != NONE; i = s->pool[i].next)
+	for (uint32_t i = 0; live && i < s->npool; i++)
+		if (s->pool[i].live)
 			live[n++] = s->pool[i];
 	if (live)
 		qsort(live, n, sizeof *live, pending_cmp);
@@ -746,6 +750,31 @@ static void free_rows(struct srt_table *t)
 {
 	for (unsigned i = 0; i < t->nrows; i++)
 		histogram_free(t->rows[i].h);
+}
+
+static void srt_reset(struct srt_table *t)
+{
+	free_rows(t);
+	t->nrows = 0;
+	t->other_calls = t->other_replies = t->orphan_replies = 0;
+}
+
+void stats_reset(struct stats *s)
+{
+	srt_reset(&s->srt);
+	srt_reset(&s->programs);
+	s->nerrs = 0;
+	s->err_other = s->err_total = 0;
+	/* Empty only the buckets in use: 64 Ki of them. */
+	for (uint32_t i = 0; i < s->npool; i++)
+		s->heads[pending_hash(s->pool[i].conversation,
+				      s->pool[i].xid)] = NONE;
+	s->npool = 0;
+	s->free_list = NONE;
+	s->pending_dropped = 0;
+	s->nexpert = 0;
+	s->expert_other = s->messages = 0;
+	memset(&s->regex_stops, 0, sizeof s->regex_stops);
 }
 
 void stats_free(struct stats *s)

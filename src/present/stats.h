@@ -48,6 +48,9 @@ void stats_set_regex_stops(struct stats *s,
  * counters where they apply. */
 void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds);
 void stats_free(struct stats *s);
+/* Forgets every message counted; the reports asked for and the filter
+ * text stay, and so does the memory (only what was used is cleared). */
+void stats_reset(struct stats *s);
 
 /* The list printed by -z help. */
 void stats_help(FILE *out);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,9 +111,13 @@ static int unzip_close(void *cookie)
 static FILE *unzip_open(FILE *in, bool own_in, const uint8_t *head, size_t n,
 			bool gzip)
 {
-	struct unzip *u = calloc(1, sizeof *u);
+	/* Not calloc: the buffer needs no clearing, only what precedes it
+	 * (the buffer is most of the struct). */
+	struct unzip *u = malloc(sizeof *u);
 	if (!u)
 		return NULL;
+	memset(u, 0, offsetof(struct unzip, buf));
+	u->prefix_len = u->prefix_pos = 0;
 	u->in = in;
 	u->own_in = own_in;
 	u->gzip = gzip;

@@ -138,6 +138,14 @@ const struct decoder_stats *decoder_stats(const struct decoder *d)
 	return &d->stats;
 }
 
+void decoder_reset(struct decoder *d)
+{
+	reassembly_reset(d);
+	memset(&d->stats, 0, sizeof d->stats);
+	d->conversations = 0;
+	d->last = (struct frame_ref){ 0, 0 };
+}
+
 void decoder_free(struct decoder *d)
 {
 	if (!d)

@@ -67,6 +67,12 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame);
 void decoder_finish(struct decoder *d);
 const struct decoder_stats *decoder_stats(const struct decoder *d);
 void decoder_free(struct decoder *d);
+/* Forgets everything the decoder saw, without closing its flows (the
+ * consumer is not called) and without giving back its memory: the next
+ * frame starts a new capture, as after decoder_new with the same
+ * options, consumer and protocols.  Cheaper than decoder_free and
+ * decoder_new (the message and flow table stay allocated). */
+void decoder_reset(struct decoder *d);
 
 /* messages, malformed, truncated, rpc_calls and
  * rpc_replies are counted from the emitted messages; protocols count the

@@ -31,11 +31,12 @@ if ENABLE_FUZZ
 FUZZ_HARNESSES += tests/fuzz/fuzz_pcap
 noinst_PROGRAMS += tests/fuzz/fuzz_pcap
 endif
-tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz_pcap.c
+tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz_pcap.c tests/fuzz/small_decoder.h
 tests_fuzz_fuzz_pcap_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_fuzz_pcap_LDFLAGS = $(FUZZ_LDFLAGS)
 check_PROGRAMS += tests/fuzz/replay_pcap
-tests_fuzz_replay_pcap_SOURCES = tests/fuzz/fuzz_pcap.c tests/fuzz/replay.c
+tests_fuzz_replay_pcap_SOURCES = tests/fuzz/fuzz_pcap.c tests/fuzz/replay.c \
+	tests/fuzz/small_decoder.h
 tests_fuzz_replay_pcap_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/wire-fuzz-replay.sh
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus tests/wire-fuzz-replay.sh

@@ -10,6 +10,11 @@
 #define RECORD_HEADER 16
 /* libpcap's limit for the link types read here (MAXIMUM_SNAPLEN). */
 #define MAX_CAPLEN 262144u
+/* A chunk and one largest record.  Small files never need all of it:
+ * the buffer starts at FIRST_BUFFER and doubles up to FULL_BUFFER with
+ * each further read, or at once to fit a record. */
+#define FULL_BUFFER (READ_CHUNK + RECORD_HEADER + MAX_CAPLEN)
+#define FIRST_BUFFER (64 * 1024)
 
 struct pcap_file {
 	FILE *in;
@@ -19,7 +24,9 @@ struct pcap_file {
 	int linktype;
 	uint32_t snaplen;
 	size_t have, pos;	/* buf[pos..have) not yet handed out */
-	uint8_t *buf;		/* READ_CHUNK + one largest record */
+	uint8_t *buf;		/* FIRST_BUFFER or FULL_BUFFER bytes */
+	size_t size;
+	unsigned long reads;
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -105,7 +112,8 @@ struct pcap_file *pcap_file_open(FILE *in, const uint8_t head[24])
 	struct pcap_file *pf = calloc(1, sizeof *pf);
 	if (!pf)
 		return NULL;
-	pf->buf = malloc(READ_CHUNK + RECORD_HEADER + MAX_CAPLEN);
+	pf->size = FIRST_BUFFER;
+	pf->buf = malloc(pf->size);
 	if (!pf->buf) {
 		free(pf);
 		return NULL;
@@ -129,8 +137,24 @@ static bool fill(struct pcap_file *pf, size_t need)
 		memmove(pf->buf, pf->buf + pf->pos, left);
 		pf->pos = 0;
 		pf->have = left;
-		size_t room = READ_CHUNK + RECORD_HEADER + MAX_CAPLEN - left;
+		if (pf->size < FULL_BUFFER && (pf->reads || need > pf->size)) {
+			size_t size = 2 * pf->size;
+			while (size < need)
+				size *= 2;
+			if (size > FULL_BUFFER)
+				size = FULL_BUFFER;
+			uint8_t *b = realloc(pf->buf, size);
+			if (!b) {
+				snprintf(pf->err, sizeof pf->err,
+					 "out of memory");
+				return false;
+			}
+			pf->buf = b;
+			pf->size = size;
+		}
+		size_t room = pf->size - left;
 		size_t got = fread(pf->buf + left, 1, room, pf->in);
+		pf->reads++;
 		pf->have += got;
 		if (got < room) {
 			pf->eof = true;

@@ -570,6 +570,15 @@ void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 		flow_drop(d, d->ra.lru_head, last);
 }
 
+void reassembly_reset(struct decoder *d)
+{
+	/* flow_free gives back every buffered byte: total_buffer is 0 after
+	 * (tests/unit/wire_reassembly_test.c checks it). */
+	while (d->ra.lru_head)
+		flow_free(d, d->ra.lru_head);
+	d->ra.nlisteners = 0;
+}
+
 void reassembly_free(struct decoder *d)
 {
 	/* Without closing: the consumer may be gone. */

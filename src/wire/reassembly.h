@@ -119,6 +119,8 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 /* Flushes and closes every flow (end of capture), then frees them. */
 void reassembly_finish(struct decoder *d, const struct frame_ref *last);
 void reassembly_free(struct decoder *d);
+/* Frees every flow without closing it; the table stays, empty. */
+void reassembly_reset(struct decoder *d);
 
 /* stream.c: the protocol side of one direction. */
 void stream_data(struct tcp_dir *t, const uint8_t *data, size_t len,

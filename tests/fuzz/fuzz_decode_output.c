@@ -6,6 +6,7 @@
  * libFuzzer by replay.c. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wire/capture.h"
@@ -13,6 +14,7 @@
 #include "present/filter.h"
 #include "present/output.h"
 #include "present/stats.h"
+#include "small_decoder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,10 +49,38 @@ static const char *const reports[] = {
 	"expert",
 };
 
+/* What does not change between inputs is made once: the filter, the
+ * statistics (reset after each input), the decoder (reset too) and
+ * /dev/null.  Making them took longer than decoding most inputs. */
+static struct sinks sinks;
+static struct decoder *decoder;
+static FILE *null;
+
+static void setup(void)
+{
+	char err[512];
+	null = fopen("/dev/null", "w");
+	sinks.filter = filter_compile("glusterfs.bname contains \"a\" or "
+				      "gluster.op_errno in {EACCES 2} or "
+				      "not (rpc.time < 0.5) or "
+				      "glusterfs.dict.value matches "
+				      "\"^[0-9]+$\" or ip.addr == 127.0.0.1",
+				      err, sizeof err);
+	sinks.stats = stats_new();
+	for (size_t i = 0; sinks.stats && i < sizeof reports / sizeof *reports;
+	     i++)
+		stats_add(sinks.stats, reports[i], err, sizeof err);
+	decoder = small_decoder_new(consume, &sinks);
+	if (!null || !sinks.filter || !sinks.stats)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
+	if (!decoder)
+		setup();
 	FILE *in = fmemopen((void *)data, size, "rb");
 	if (!in)
 		return 0;
@@ -59,50 +89,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						sizeof err);
 	if (!cap)
 		return 0;
-	FILE *null = fopen("/dev/null", "w");
-	struct sinks s;
-	memset(&s, 0, sizeof s);
-	output_init(&s.text, null);
-	output_init(&s.tree, null);
-	s.tree.verbose = true;
-	output_init(&s.json, null);
-	s.json.format = OUTPUT_JSON;
-	output_init(&s.fields, null);
-	s.fields.format = OUTPUT_FIELDS;
-	s.fields.quote = '"';
-	s.fields.header = true;
+	struct sinks *s = &sinks;
+	output_init(&s->text, null);
+	output_init(&s->tree, null);
+	s->tree.verbose = true;
+	output_init(&s->json, null);
+	s->json.format = OUTPUT_JSON;
+	output_init(&s->fields, null);
+	s->fields.format = OUTPUT_FIELDS;
+	s->fields.quote = '"';
+	s->fields.header = true;
 	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
-		output_add_field(&s.fields, columns[i]);
-	s.filter = filter_compile("glusterfs.bname contains \"a\" or "
-				  "gluster.op_errno in {EACCES 2} or "
-				  "not (rpc.time < 0.5) or glusterfs.dict.value "
-				  "matches \"^[0-9]+$\" or ip.addr == 127.0.0.1",
-				  err, sizeof err);
-	s.stats = stats_new();
-	for (size_t i = 0; i < sizeof reports / sizeof *reports; i++)
-		stats_add(s.stats, reports[i], err, sizeof err);
-	struct decoder_options o;
-	decoder_default_options(&o);
-	o.max_flows = 8;
-	o.max_flow_buffer = 64 * 1024;
-	o.max_total_buffer = 256 * 1024;
-	o.max_record = 64 * 1024;
-	struct decoder *d = null && s.filter && s.stats ?
-		decoder_new(&o, consume, &s) : NULL;
-	if (d) {
-		struct capture_frame frame;
-		while (capture_next(cap, &frame) == 1) {
-			output_set_first_time(&s.text, frame.ts_ns);
-			decoder_frame(d, &frame);
-		}
-		decoder_finish(d);
-		stats_print(s.stats, null, decoder_stats(d));
-		decoder_free(d);
+		output_add_field(&s->fields, columns[i]);
+	struct capture_frame frame;
+	while (capture_next(cap, &frame) == 1) {
+		output_set_first_time(&s->text, frame.ts_ns);
+		decoder_frame(decoder, &frame);
 	}
-	filter_free(s.filter);
-	stats_free(s.stats);
-	if (null)
-		fclose(null);
+	decoder_finish(decoder);
+	struct filter_regex_stops stops;
+	filter_regex_stops(s->filter, &stops);
+	stats_set_regex_stops(s->stats, &stops);
+	stats_print(s->stats, null, decoder_stats(decoder));
+	decoder_reset(decoder);
+	stats_reset(s->stats);
 	capture_close(cap);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "wire/capture.h"
 #include "wire/decoder.h"
 #include "wire/stream.h"
+#include "small_decoder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -87,20 +88,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						sizeof err);
 	if (!cap)
 		return 0;
-	struct decoder_options o;
-	decoder_default_options(&o);
-	o.max_flows = 8;
-	o.max_flow_buffer = 64 * 1024;
-	o.max_total_buffer = 256 * 1024;
-	o.max_record = 64 * 1024;
-	struct decoder *d = decoder_new(&o, consume, NULL);
-	if (d) {
-		struct capture_frame frame;
-		while (capture_next(cap, &frame) == 1)
-			decoder_frame(d, &frame);
-		decoder_finish(d);
-		decoder_free(d);
-	}
+	static struct decoder *d;
+	if (!d)
+		d = small_decoder_new(consume, NULL);
+	struct capture_frame frame;
+	while (capture_next(cap, &frame) == 1)
+		decoder_frame(d, &frame);
+	decoder_finish(d);
+	decoder_reset(d);
 	capture_close(cap);
 	return 0;
 }

@@ -197,7 +197,7 @@ static void test_hostile(void)
  * UBSan watch this under the sanitizer build). */
 static void test_fuzz(void)
 {
-	static const char seed[] = "1763762400200000123 4242 4250 \"gfapi\\x41\" "
+	static const char valid[] = "1763762400200000123 4242 4250 \"gfapi\\x41\" "
 		"gfapi.utimens entry path=\"/d\\\"f\" atime_sec=-1 fs=0x7f";
 	static const char alphabet[] = "0123456789 \"\\xax=-._\tpentryk#";
 	char line[256];
@@ -208,8 +208,8 @@ static void test_fuzz(void)
 	for (int i = 0; i < 20000; i++) {
 		size_t len;
 		if (i % 2) {
-			len = strlen(seed);
-			memcpy(line, seed, len);
+			len = strlen(valid);
+			memcpy(line, valid, len);
 			for (int k = 0; k < 1 + rand() % 4; k++)
 				line[rand() % len] =
 					alphabet[rand() % (sizeof alphabet - 1)];
@@ -267,6 +267,31 @@ static void test_file(void)
 	   "records at lines 3, 4, 6, 8");
 	is_int(records_malformed(r), 3, "three malformed lines counted");
 	is_int(records_lines(r), 8, "eight lines read");
+
+	/* records_reopen: the reader forgets the first file, its session
+	 * included (the event before the header is malformed again) */
+	char path2[] = "/tmp/records_test.XXXXXX";
+	fd = mkstemp(path2);
+	f = fdopen(fd, "w");
+	fputs("1 1 1 \"c\" p event\n", f);
+	fputs("tapline-records 1 host=h2 clock=realtime\n", f);
+	fputs("10 7 8 \"c\" a.b entry x=1\n", f);
+	fclose(f);
+	ok(records_reopen(r, path2, NULL, err, sizeof err), "records_reopen");
+	n = 0;
+	while ((got = records_next(r, &rec)) == 1 && n < 8) {
+		lines[n] = rec.kind == RECORD_HEADER ? rec.session->line :
+						       rec.event.line;
+		kinds[n++] = rec.kind;
+	}
+	ok(got == 0 && n == 2 && kinds[0] == RECORD_HEADER && lines[0] == 2 &&
+	   lines[1] == 3 && !strcmp(rec.session->host, "h2"),
+	   "  the second file's records, at lines 2 and 3");
+	ok(records_malformed(r) == 1 && records_lines(r) == 3 &&
+	   !records_error(r), "  counts start again");
+	unlink(path2);
+	ok(!records_reopen(r, "/nonexistent/records", NULL, err, sizeof err) &&
+	   strstr(err, "/nonexistent/records: "), "  a missing file named");
 	records_close(r);
 
 	char text[1024] = "";

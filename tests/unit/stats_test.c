@@ -1,6 +1,6 @@
 /* stats_test.c - -z statistics on messages built by hand: percentiles
  * against values computed here by sorting, the report rows, unanswered
- * calls and errors by errno. */
+ * calls and errors by errno, and a reset. */
 #include <stdlib.h>
 
 #include "present/stats.h"
@@ -42,6 +42,29 @@ static struct message *reply(struct message *m, uint64_t frame, uint32_t xid,
 	m->op_ret = op_ret;
 	m->op_errno = op_errno;
 	return m;
+}
+
+/* 3 LOOKUPs answered in 1, 2, 3 ms; 1 SETATTR answered EACCES; one STAT
+ * never answered; one STAT whose xid is re-used after its reply; a
+ * malformed SETATTR; a reply with no call seen. */
+static void feed_sample(struct stats *s, struct message *m)
+{
+	stats_message(s, call(m, 1, 100, 27, "LOOKUP"));
+	stats_message(s, reply(m, 2, 100, 27, "LOOKUP", 1000000, 0, 0));
+	stats_message(s, call(m, 3, 101, 27, "LOOKUP"));
+	stats_message(s, reply(m, 4, 101, 27, "LOOKUP", 2000000, -1, 2));
+	stats_message(s, call(m, 5, 102, 27, "LOOKUP"));
+	stats_message(s, reply(m, 6, 102, 27, "LOOKUP", 3000000, 0, 0));
+	stats_message(s, call(m, 7, 103, 38, "SETATTR"));
+	stats_message(s, reply(m, 8, 103, 38, "SETATTR", 500000, -1, 13));
+	stats_message(s, call(m, 9, 104, 1, "STAT"));
+	stats_message(s, call(m, 10, 100, 1, "STAT"));
+	stats_message(s, reply(m, 11, 100, 1, "STAT", 4000, -1, 2));
+	msg_mark(call(m, 12, 105, 38, "SETATTR"), MSG_MALFORMED, "bad");
+	stats_message(s, m);
+	reply(m, 13, 999, 0, NULL, -1, 0, 0);
+	m->call_frame = 0;
+	stats_message(s, m);
 }
 
 static char *report(struct stats *s)
@@ -101,26 +124,7 @@ int main(void)
 	   err);
 	stats_set_filter_text(s, "glusterfs");
 
-	/* 3 LOOKUPs answered in 1, 2, 3 ms; 1 SETATTR answered EACCES; one
-	 * STAT never answered; one STAT whose xid is re-used after its
-	 * reply. */
-	stats_message(s, call(m, 1, 100, 27, "LOOKUP"));
-	stats_message(s, reply(m, 2, 100, 27, "LOOKUP", 1000000, 0, 0));
-	stats_message(s, call(m, 3, 101, 27, "LOOKUP"));
-	stats_message(s, reply(m, 4, 101, 27, "LOOKUP", 2000000, -1, 2));
-	stats_message(s, call(m, 5, 102, 27, "LOOKUP"));
-	stats_message(s, reply(m, 6, 102, 27, "LOOKUP", 3000000, 0, 0));
-	stats_message(s, call(m, 7, 103, 38, "SETATTR"));
-	stats_message(s, reply(m, 8, 103, 38, "SETATTR", 500000, -1, 13));
-	stats_message(s, call(m, 9, 104, 1, "STAT"));
-	stats_message(s, call(m, 10, 100, 1, "STAT"));
-	stats_message(s, reply(m, 11, 100, 1, "STAT", 4000, -1, 2));
-	msg_mark(call(m, 12, 105, 38, "SETATTR"), MSG_MALFORMED, "bad");
-	stats_message(s, m);
-	/* a reply with no call seen */
-	reply(m, 13, 999, 0, NULL, -1, 0, 0);
-	m->call_frame = 0;
-	stats_message(s, m);
+	feed_sample(s, m);
 
 	const char *r = report(s);
 	if (getenv("SHOW")) fputs(r, stdout);
@@ -150,6 +154,18 @@ int main(void)
 	ok(strstr(r, "Malformed          1          12  bad\n"),
 	   "expert: malformed count, first frame, reason");
 	ok(r[0] == '=', "reports start with a rule");
+
+	/* stats_reset: the same messages again give the same reports */
+	static char first[1 << 16];
+	snprintf(first, sizeof first, "%s", r);
+	stats_reset(s);
+	r = report(s);
+	ok(strstr(r, "Unanswered calls: 0\n") && strstr(r, "Messages: 0\n") &&
+	   strstr(r, "Total errors: 0\n") && !strstr(r, "LOOKUP"),
+	   "after a reset: nothing counted");
+	feed_sample(s, m);
+	is_str(report(s), first, "after a reset, the same messages: the same "
+	       "reports");
 	stats_free(s);
 
 	/* rpc,srt,PROGRAM,VERSION keeps only that program */
