@@ -63,7 +63,8 @@ run_config sanitize CC=gcc \
 	CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1"
 unset TAPLINE_NO_LAB
 
-# Fuzzing: every libFuzzer harness for FUZZ_SECONDS over the seed corpus.
+# Fuzzing: every libFuzzer harness replays its corpus, then fuzzes for
+# FUZZ_SECONDS with a fixed -seed (tests/fuzz/run.sh: how to reproduce).
 echo "== fuzz: ${FUZZ_SECONDS}s per harness"
 mkdir -p "$top/build-fuzz"
 if (cd "$top/build-fuzz" && "$top/configure" -q --enable-fuzz CC=clang >/dev/null &&

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Replays the pcap fuzz corpus (seeds and past findings) and every lab
+# Replays the pcap fuzz corpus (its inputs and past findings) and every lab
 # capture through the fuzz harness without libFuzzer: in the ASan build
 # this is the memory-safety check over real and hostile input.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"

@@ -22,11 +22,14 @@ TESTS += tests/unit/pcap_file_test
 # (configure.ac sets that in CFLAGS); the harnesses alone link with
 # FUZZ_LDFLAGS (-fsanitize=fuzzer,...), which brings libFuzzer's main.
 # `make fuzz` builds every harness in FUZZ_HARNESSES (other areas append
-# theirs); `make fuzz-run FUZZ_SECONDS=N` runs each for N seconds
-# (tests/fuzz/run.sh).  Without libFuzzer, replay_pcap runs the pcap
-# harness over the corpus as a regular test (tests/wire-fuzz-replay.sh).
+# theirs).  `make fuzz-run [FUZZ_SECONDS=N]` (CI) replays each harness's
+# corpus, then fuzzes each for N seconds (30) with a fixed -seed, so that
+# a red run reproduces; `make fuzz-long [FUZZ_SECONDS=N]` fuzzes each for
+# N seconds (600) without a fixed -seed and keeps the working corpus
+# between runs.  tests/fuzz/run.sh says how to reproduce a failure.
+# Without libFuzzer, replay_pcap runs the pcap harness over the corpus as
+# a regular test (tests/wire-fuzz-replay.sh).
 FUZZ_HARNESSES =
-FUZZ_SECONDS = 30
 if ENABLE_FUZZ
 FUZZ_HARNESSES += tests/fuzz/fuzz_pcap
 noinst_PROGRAMS += tests/fuzz/fuzz_pcap
@@ -45,7 +48,10 @@ fuzz: $(FUZZ_HARNESSES)
 fuzz-run: fuzz
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	$(SHELL) $(top_srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
-.PHONY: fuzz fuzz-run
+fuzz-long: fuzz
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	$(SHELL) $(top_srcdir)/tests/fuzz/run.sh --long $(FUZZ_SECONDS)
+.PHONY: fuzz fuzz-run fuzz-long
 
 # Reassembly against tshark's follow (an independent oracle).
 check_PROGRAMS += tests/unit/wire_flows

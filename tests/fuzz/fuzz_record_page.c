@@ -4,7 +4,7 @@
  * record` does.  The input is also parsed as a format file.  Runs without
  * libFuzzer through tests/fuzz/replay.c.
  *
- * Seed, tests/fuzz/corpus/record_page/utimens-entry-return-page: a page
+ * The corpus, tests/fuzz/corpus/record_page/utimens-entry-return-page: a page
  * read from this machine's kernel (Linux 6.18) with a gfapi.utimens entry
  * (format IDs 2619) and return (2620) probe, as below.
  */

@@ -7,7 +7,7 @@
  * partial marks, elided records, matching and the body decoders all get
  * exercised.  Runs without libFuzzer through tests/fuzz/replay.c.
  *
- * Seeds, tests/fuzz/corpus/rpc_record/CAPTURE-sS-dD-kKK: the knob byte KK
+ * The corpus, tests/fuzz/corpus/rpc_record/CAPTURE-sS-dD-kKK: the knob byte KK
  * then direction D of TCP stream S of a lab capture, as
  * `tshark -r CAPTURE -q -z follow,tcp,raw,S` prints it (first 64 KiB).
  */

@@ -1,46 +1,160 @@
 #!/bin/sh
-# tests/fuzz/run.sh [SECONDS] - runs every libFuzzer harness built in
-# this build dir (tests/fuzz/fuzz_*) for SECONDS each (default 30) over a
-# working corpus seeded from tests/fuzz/corpus/NAME/ (NAME = harness
-# without "fuzz_") and, for the pcap harness, the lab captures.  Crashes
-# land in tests/fuzz/artifacts/; copy each into tests/fuzz/corpus/NAME/
-# under a name saying what it found, so replay keeps checking it.
+# tests/fuzz/run.sh [--long] [SECONDS [NAME...]] - runs every libFuzzer
+# harness built in this build dir (tests/fuzz/fuzz_*; NAME is the harness
+# without "fuzz_"), or those named, one after the other.  `make fuzz-run`
+# (CI) and `make fuzz-long` call it.
+#
+# For each harness:
+#  1. Replay: every input of tests/fuzz/corpus/NAME/ (and for pcap and
+#     decode_output the lab captures) is run once, whole.  A finding that
+#     was saved there fails here, every time.
+#  2. Fuzz for SECONDS (or $FUZZ_SECONDS; 30, or 600 with --long) from a
+#     working corpus made afresh in tests/fuzz/corpus-NAME/: the
+#     committed inputs, plus for pcap and decode_output the lab captures
+#     cut into pieces of 12 frames (editcap), so that inputs stay small
+#     and fast.  CI mode (the default) fixes libFuzzer's -seed= ($FUZZ_SEED,
+#     1): with the same build, corpus and -seed=, libFuzzer tries the
+#     same inputs in the same order, so a red run is a reproducible one.
+#     --long (make fuzz-long) gives no -seed= (libFuzzer picks one and
+#     logs it, "INFO: Seed:") and keeps the working corpus from one run to
+#     the next, to go deeper.
+#
+# Reproducing a failure.  The log is tests/fuzz/NAME.log; the input that
+# failed is in tests/fuzz/artifacts/NAME-crash-* (or -oom-, -timeout-,
+# -leak-).  In the fuzz build dir:
+#     tests/fuzz/fuzz_NAME tests/fuzz/artifacts/NAME-crash-...
+# runs that input alone, under the sanitizers, with the report.  The whole
+# campaign can be rerun too: the log's first lines give the command,
+# -seed= included, and `FUZZ_RUNS=N tests/fuzz/run.sh 0 NAME` (N: the
+# log's last "#N") stops after N inputs instead of a time, which makes the
+# run independent of the machine's speed.  Then fix the bug, and copy the
+# input into tests/fuzz/corpus/NAME/ under a name that says what it
+# found, so that the replay (here, and in `make check` through
+# replay_NAME) keeps checking it.
 set -eu
-seconds=${1:-${FUZZ_SECONDS:-30}}
+mode=ci
+if [ "${1:-}" = --long ]; then
+	mode=long
+	shift
+fi
+if [ $mode = long ]; then
+	seconds=${1:-${FUZZ_SECONDS:-600}}
+else
+	seconds=${1:-${FUZZ_SECONDS:-30}}
+fi
+[ $# -gt 0 ] && shift
+only=" $* "
+seed=${FUZZ_SEED:-1}
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
+fuzzdir=$builddir/tests/fuzz
+# A quarantine of 32 MiB outlives every allocation of one input by far
+# (inputs are at most 256 KiB) and is much cheaper to cycle than ASan's
+# 256 MiB.
+# 256 MiB.  Options already set come after, so they win.
+ASAN_OPTIONS=quarantine_size_mb=32${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
+export ASAN_OPTIONS UBSAN_OPTIONS
 status=0 ran=0
-mkdir -p "$builddir/tests/fuzz/artifacts"
-for harness in "$builddir"/tests/fuzz/fuzz_*; do
+mkdir -p "$fuzzdir/artifacts"
+
+# The largest input libFuzzer makes for a harness: captures and streams
+# of 64 KiB carry whole sessions; record files need more than one 64 KiB
+# line to reach the line bound.
+max_len() {
+	case $1 in
+	records) echo 262144 ;;
+	rpc_record) echo 65537 ;;	# a knob byte, then 64 KiB
+	filter) echo 4096 ;;
+	*) echo 65536 ;;
+	esac
+}
+
+# lab_captures: the lab's captures a pcap-reading harness starts from.
+lab_captures() {
+	for c in "$srcdir"/tests/captures/*.pcap* "$srcdir"/tests/captures/*/*.pcap*; do
+		case $c in *.pcap|*.pcapng|*.pcap.gz|*.pcapng.gz) ;; *) continue ;; esac
+		[ -f "$c" ] && echo "$c"
+	done
+}
+
+# add_lab_pieces DIR: the lab captures in pieces of 12 frames (whole when
+# editcap is missing and the capture is small).
+add_lab_pieces() {
+	for c in $(lab_captures); do
+		base=$(basename "$c")
+		if command -v editcap >/dev/null 2>&1; then
+			editcap -c 12 "$c" "$1/lab-$base" >/dev/null 2>&1 || true
+		elif [ "$(wc -c <"$c")" -le 65536 ]; then
+			cp "$c" "$1/lab-$base"
+		fi
+	done
+}
+
+for harness in "$fuzzdir"/fuzz_*; do
 	[ -x "$harness" ] && [ -f "$harness" ] || continue
 	case $harness in *.o|*.c) continue ;; esac
 	name=$(basename "$harness"); name=${name#fuzz_}
-	work="$builddir/tests/fuzz/corpus-$name"
-	mkdir -p "$work"
+	[ "$only" = "  " ] || case $only in *" $name "*) ;; *) continue ;; esac
+	log=$fuzzdir/$name.log
+	limits="-timeout=20 -rss_limit_mb=2048"
+	ran=$((ran + 1))
+
+	# 1. replay, whole inputs, each once
+	set --
 	if [ -d "$srcdir/tests/fuzz/corpus/$name" ]; then
-		cp -n "$srcdir/tests/fuzz/corpus/$name"/* "$work"/ 2>/dev/null || true
-	fi
-	if [ "$name" = pcap ]; then
-		# Small lab captures only: libFuzzer mutates whole inputs.
-		for c in "$srcdir"/tests/captures/*.pcap* "$srcdir"/tests/captures/*/*.pcap*; do
-			case $c in *.pcap|*.pcapng|*.pcap.gz|*.pcapng.gz) ;; *) continue ;; esac
-			[ -f "$c" ] || continue
-			[ "$(wc -c <"$c")" -le 1048576 ] || continue
-			cp -n "$c" "$work/" 2>/dev/null || true
+		for f in "$srcdir/tests/fuzz/corpus/$name"/*; do
+			[ -f "$f" ] && set -- "$@" "$f"
 		done
 	fi
-	echo "fuzz: $name for ${seconds}s ($(ls "$work" | wc -l) seeds)"
-	ran=$((ran + 1))
-	if ! "$harness" -max_total_time="$seconds" -timeout=20 \
-		-rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
-		-artifact_prefix="$builddir/tests/fuzz/artifacts/$name-" \
-		"$work" >"$builddir/tests/fuzz/$name.log" 2>&1; then
-		echo "fuzz: $name FAILED; see $builddir/tests/fuzz/$name.log:"
-		grep -E 'ERROR|SUMMARY|artifact' "$builddir/tests/fuzz/$name.log" | head -20
+	case $name in pcap|decode_output)
+		for c in $(lab_captures); do set -- "$@" "$c"; done ;;
+	esac
+	if [ $# -gt 0 ]; then
+		# shellcheck disable=SC2086
+		if ! "$harness" $limits "$@" >"$fuzzdir/$name-replay.log" 2>&1; then
+			echo "fuzz: $name FAILED replaying its corpus ($# inputs); see $fuzzdir/$name-replay.log:"
+			grep -E 'ERROR|SUMMARY|Running:' "$fuzzdir/$name-replay.log" | tail -20
+			status=1
+			continue
+		fi
+		echo "fuzz: $name replayed $# inputs"
+	fi
+
+	# 2. fuzz
+	work=$fuzzdir/corpus-$name
+	[ $mode = long ] || rm -rf "$work"
+	mkdir -p "$work"
+	if [ -d "$srcdir/tests/fuzz/corpus/$name" ]; then
+		cp "$srcdir/tests/fuzz/corpus/$name"/* "$work"/ 2>/dev/null || true
+	fi
+	case $name in pcap|decode_output) add_lab_pieces "$work" ;; esac
+	set -- $limits -max_len="$(max_len "$name")" -print_final_stats=1 \
+		-artifact_prefix="$fuzzdir/artifacts/$name-"
+	if [ $mode = ci ]; then
+		set -- "$@" -seed="$seed"
+	fi
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		set -- "$@" -runs="$FUZZ_RUNS"
+		what="$FUZZ_RUNS inputs"
+	else
+		set -- "$@" -max_total_time="$seconds"
+		what="${seconds}s"
+	fi
+	echo "fuzz: $name for $what from $(ls "$work" | wc -l) inputs ($mode)"
+	{
+		echo "# mode $mode; ASAN_OPTIONS=$ASAN_OPTIONS"
+		echo "# command: (cd $(pwd) && $harness $* $work)"
+	} >"$log"
+	if ! "$harness" "$@" "$work" >>"$log" 2>&1; then
+		echo "fuzz: $name FAILED; see $log:"
+		grep -E 'ERROR|SUMMARY|artifact|^#[0-9]+ ' "$log" | tail -20
 		status=1
 	else
-		grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' \
-			"$builddir/tests/fuzz/$name.log" | sed "s/^/fuzz: $name /"
+		runs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
+		rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
+		rss=$(awk '/^stat::peak_rss_mb/ {print $2}' "$log")
+		echo "fuzz: $name ran $runs inputs, $rate/s, peak RSS $rss MB"
 	fi
 done
 [ "$ran" -gt 0 ] || { echo "fuzz: no harness built (configure --enable-fuzz CC=clang; make fuzz)"; exit 1; }
