@@ -336,6 +336,10 @@ static void test_types(void)
 		{ "0006", "fffffffd 0c", "12000", "decimal negative scale" },
 		{ "0006", "00000005 7b", "0.00123", "decimal below 1" },
 		{ "0007", "fe41eb2d66005835", "-1.5e+300", "double" },
+		/* Whole but outside int64_t: printed as a double (Python's
+		 * repr(2.0**65) and repr(-2.0**63)), never cast. */
+		{ "0007", "4400000000000000", "3.6893488147419103e+19", "double 2^65" },
+		{ "0007", "c3e0000000000000", "-9.223372036854776e+18", "double -2^63" },
 		{ "0008", "40600000", "3.5", "float" },
 		{ "0008", "be800000", "-0.25", "float negative" },
 		{ "0008", "7fc00000", "NaN", "float NaN" },

@@ -242,7 +242,8 @@ static void put_double(struct out *o, double d, bool single)
 		return;
 	}
 	/* Whole numbers, the common case, without printf. */
-	if (d == (double)(int64_t)d && d > -9007199254740992.0 && d < 9007199254740992.0 &&
+	/* Range first: casting a double outside int64_t's range is undefined. */
+	if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(int64_t)d &&
 	    !(d == 0 && signbit(d))) {
 		put_int(o, (int64_t)d);
 		return;
