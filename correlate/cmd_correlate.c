@@ -136,6 +136,26 @@ static int size_known(struct db *db, uint64_t size)
 	return rc;
 }
 
+/* After a failed transaction: "SUBJECT: FAILED; AS_BEFORE" when the
+ * database is as it was, else what remains.  (After a full disk SQLite
+ * may keep the undo journal when it cannot play it back at once.) */
+static void undone(struct db *db, const char *subject, const char *failed,
+		   const char *as_before)
+{
+	int64_t left = 0;
+	if (db_rollback(db, &left)) {
+		fprintf(stderr, "tapline correlate: %s: %s; %s\n", subject,
+			failed, as_before);
+		return;
+	}
+	const char *journal = db_journal_path(db);
+	fprintf(stderr, "tapline correlate: %s: %s; %s (%lld bytes) still holds"
+		" the pages that undo it: the next tapline correlate or sqlite3"
+		" that opens %s with room to write plays it back\n", subject,
+		failed, journal ? journal : "the journal", (long long)left,
+		db->path);
+}
+
 /* 1 added, 0 already there, -1 read error (reported), -2 database error. */
 static int add_input(struct db *db, const char *path, bool quiet,
 		     bool progress)
@@ -154,11 +174,15 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		return -1;
 	}
 	uint64_t size = (uint64_t)sb.st_size;
-	int same_size = size_known(db, size);
-	if (same_size < 0)
+	/* From the look for the same input to the commit, one transaction:
+	 * runs adding the same file at once add it once. */
+	if (!db_begin(db))
 		return -2;
 	pthread_t hasher;
 	bool hashing = false;
+	int same_size = size_known(db, size);
+	if (same_size < 0)
+		goto db_failed;
 	if (!same_size && S_ISREG(sb.st_mode) &&
 	    pthread_create(&hasher, NULL, hash_thread, &job) == 0) {
 		hashing = true;	/* new for sure: no input has its size */
@@ -171,6 +195,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		if (progress)
 			fputs("\r\033[K", stderr);
 		if (job.rc < 0) {
+			db_rollback(db, NULL);
 			fprintf(stderr, "tapline correlate: %s: %s\n", path,
 				strerror(job.err));
 			return -1;
@@ -178,7 +203,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		size = job.size;
 		sqlite3_stmt *st = db_stmt(db, ST_INPUT_BY_FINGERPRINT);
 		if (!st)
-			return -2;
+			goto db_failed;
 		sqlite3_bind_text(st, 1, job.fingerprint, -1, SQLITE_STATIC);
 		int rc = db_row(db, st);
 		if (rc == 1 && !quiet)
@@ -187,8 +212,12 @@ static int add_input(struct db *db, const char *path, bool quiet,
 				(long long)sqlite3_column_int64(st, 0),
 				sqlite3_column_text(st, 1));
 		sqlite3_reset(st);
-		if (rc != 0)
-			return rc < 0 ? -2 : 0;
+		if (rc < 0)
+			goto db_failed;
+		if (rc == 1) {
+			db_rollback(db, NULL);	/* nothing was written */
+			return 0;
+		}
 	}
 	sqlite3_stmt *st;
 
@@ -197,8 +226,6 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		.out = progress ? stderr : NULL, .label = path, .total = size,
 	};
 	bool ok;
-	if (!db_begin(db))
-		return -2;
 	st = db_stmt(db, ST_INPUT_INSERT);
 	if (!st)
 		goto db_failed;
@@ -223,7 +250,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 		pthread_join(hasher, NULL);
 		hashing = false;
 		if (job.rc < 0) {
-			db_rollback(db);
+			db_rollback(db, NULL);
 			fprintf(stderr, "tapline correlate: %s: %s\n", path,
 				strerror(job.err));
 			return -1;
@@ -241,7 +268,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	}
 	if (ok && sum.unreadable) {
 		/* Nothing was read: no trace of it, so a fixed file can come. */
-		db_rollback(db);
+		db_rollback(db, NULL);
 		fprintf(stderr, "tapline correlate: %s\n", sum.error);
 		return -1;
 	}
@@ -270,9 +297,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 db_failed:
 	if (hashing)
 		pthread_join(hasher, NULL);
-	db_rollback(db);
-	fprintf(stderr, "tapline correlate: %s: not added (database left as it"
-		" was)\n", path);
+	undone(db, path, "not added", "the database is as it was");
 	return -2;
 }
 
@@ -316,7 +341,7 @@ int cmd_correlate(int argc, char **argv)
 	bool show_progress = progress < 0 ? !quiet && isatty(2) : progress;
 
 	struct db db;
-	if (!db_open(&db, output))
+	if (!db_open(&db, output, quiet))
 		return 1;
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
@@ -332,9 +357,8 @@ int cmd_correlate(int argc, char **argv)
 	struct join_stats js;
 	if (!db_begin(&db) || !join_all(&db, &js, quiet ? NULL : stderr) ||
 	    !db_commit(&db)) {
-		db_rollback(&db);
-		fprintf(stderr, "tapline correlate: %s: joining failed; the links"
-			" are as before\n", output);
+		undone(&db, output, "joining failed", "the links are as"
+		       " before");
 		db_close(&db);
 		return 1;
 	}

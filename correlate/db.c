@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 /* Indexed by enum db_stmt. */
 static const char *const stmt_sql[ST_COUNT] = {
@@ -97,21 +99,56 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE id = ?1 AND pid_method = 'credential'",
 };
 
-void db_report(struct db *db, const char *sql)
+/* What each statement is for, in error messages. */
+static const char *const stmt_purpose[ST_COUNT] = {
+	[ST_INPUT_BY_FINGERPRINT] = "looking for the input by its fingerprint",
+	[ST_INPUT_BY_SIZE] = "looking for inputs of the same size",
+	[ST_INPUT_FINGERPRINT] = "storing the input's fingerprint",
+	[ST_INPUT_INSERT] = "recording the input",
+	[ST_INPUT_FINISH] = "storing the input's counts",
+	[ST_SESSION_INSERT] = "storing a record session",
+	[ST_EVENT_INSERT] = "storing a probe event",
+	[ST_CONV_INSERT] = "storing a connection",
+	[ST_CONV_NEXT_ID] = "numbering connections",
+	[ST_CONV_BY_TUPLE] = "finding a connection by its addresses",
+	[ST_CONV_BY_STREAM] = "finding a connection by its stream",
+	[ST_CONV_SET_STREAM] = "updating a connection's stream",
+	[ST_CONV_SEEN] = "updating a connection's handshake",
+	[ST_CONV_STATE] = "updating a connection's state",
+	[ST_CONV_PROCESS] = "storing a connection's process",
+	[ST_MESSAGE_INSERT] = "storing an RPC message",
+	[ST_MESSAGE_NEXT_ID] = "numbering RPC messages",
+	[ST_CONV_COUNTS] = "counting a connection's messages",
+	[ST_CALL_OF_REPLY] = "finding a reply's call",
+	[ST_SET_REPLY] = "linking a call to its reply",
+	[ST_CONV_CREDENTIAL] = "storing a connection's pid",
+	[ST_CONV_CRED_CONFLICT] = "clearing a connection's pid",
+};
+
+/* Short on purpose: the SQL itself (up to the whole schema) would bury
+ * the one line that matters. */
+void db_report(struct db *db, const char *purpose)
 {
-	fprintf(stderr, "tapline correlate: %s: %s\n", db->path,
+	fprintf(stderr, "tapline correlate: %s: %s: %s\n", db->path,
+		purpose ? purpose : "running a query",
 		sqlite3_errmsg(db->handle));
-	if (sql)
-		fprintf(stderr, "  while running: %.400s\n", sql);
 }
 
-bool db_exec(struct db *db, const char *sql)
+static const char *purpose_of(const struct db *db, sqlite3_stmt *st)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (db->stmts[i] == st)
+			return stmt_purpose[i];
+	return db->doing;
+}
+
+bool db_exec(struct db *db, const char *purpose, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return true;
-	fprintf(stderr, "tapline correlate: %s: %s\n  while running: %.400s\n",
-		db->path, msg ? msg : sqlite3_errmsg(db->handle), sql);
+	fprintf(stderr, "tapline correlate: %s: %s: %s\n", db->path, purpose,
+		msg ? msg : sqlite3_errmsg(db->handle));
 	sqlite3_free(msg);
 	return false;
 }
@@ -123,7 +160,7 @@ sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id)
 		if (sqlite3_prepare_v3(db->handle, stmt_sql[id], -1,
 				       SQLITE_PREPARE_PERSISTENT, &st,
 				       NULL) != SQLITE_OK) {
-			db_report(db, stmt_sql[id]);
+			db_report(db, stmt_purpose[id]);
 			return NULL;
 		}
 		db->stmts[id] = st;
@@ -138,7 +175,7 @@ bool db_done(struct db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_report(db, sqlite3_sql(st));
+		db_report(db, purpose_of(db, st));
 		sqlite3_reset(st);
 		return false;
 	}
@@ -153,24 +190,58 @@ int db_row(struct db *db, sqlite3_stmt *st)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	db_report(db, sqlite3_sql(st));
+	db_report(db, purpose_of(db, st));
 	return -1;
 }
 
 bool db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	return db_exec(db, "starting a transaction", "BEGIN IMMEDIATE");
 }
 
 bool db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	return db_exec(db, "committing", "COMMIT");
 }
 
-void db_rollback(struct db *db)
+const char *db_journal_path(const struct db *db)
+{
+	const char *name = sqlite3_db_filename(db->handle, "main");
+	return name && *name ? sqlite3_filename_journal(name) : NULL;
+}
+
+/* The size of the undo journal left on disk, 0 when there is none. */
+static int64_t journal_left(const struct db *db)
+{
+	const char *journal = db_journal_path(db);
+	struct stat sb;
+	if (!journal || stat(journal, &sb) < 0)
+		return 0;
+	return sb.st_size > 0 ? (int64_t)sb.st_size : 1;
+}
+
+bool db_rollback(struct db *db, int64_t *journal_bytes)
 {
 	if (!sqlite3_get_autocommit(db->handle))
 		sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+	/* After an I/O error during the transaction (a page spilled to a
+	 * full disk) SQLite rolls back by itself but leaves the journal:
+	 * the database file is not as it was until the journal is played
+	 * back, which the next read does -- this one. */
+	int64_t left = journal_left(db);
+	if (left) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db->handle, "SELECT count(*) FROM"
+				       " sqlite_master", -1, &st,
+				       NULL) == SQLITE_OK) {
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		left = journal_left(db);
+	}
+	if (journal_bytes)
+		*journal_bytes = left;
+	return left == 0;
 }
 
 void db_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
@@ -193,7 +264,7 @@ static int single_int(struct db *db, const char *sql, int64_t *v)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_report(db, sql);
+		db_report(db, db->doing);
 		return -1;
 	}
 	int rc = db_row(db, st);
@@ -203,10 +274,76 @@ static int single_int(struct db *db, const char *sql, int64_t *v)
 	return rc;
 }
 
-bool db_open(struct db *db, const char *path)
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Another writer holds the timeline: wait for it (a run adding a big
+ * capture holds it for as long as that takes), saying so once. */
+static int busy_wait(void *arg, int count)
+{
+	struct db *db = arg;
+	int64_t now = monotonic_ns();
+	if (count == 0) {
+		db->busy_since_ns = now;
+		db->busy_noted = false;
+	}
+	int64_t waited_ms = (now - db->busy_since_ns) / 1000000;
+	if (waited_ms >= DB_BUSY_WAIT_MS)
+		return 0;
+	if (waited_ms >= 2000 && !db->busy_noted && !db->quiet) {
+		fprintf(stderr, "tapline correlate: %s: waiting for another"
+			" writer of the timeline to finish\n", db->path);
+		db->busy_noted = true;
+	}
+	/* 1 ms at first, then up to 100 ms between tries. */
+	int ms = count < 100 ? 1 + count : 100;
+	struct timespec ts = { 0, (long)ms * 1000000 };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* In the open write transaction: a new file gets the schema; anything
+ * else must be a timeline of this version. */
+static bool check_or_create(struct db *db)
+{
+	int64_t version = 0, tables = 0;
+	db->doing = "reading the timeline's version";
+	if (single_int(db, "PRAGMA user_version", &version) < 0 ||
+	    single_int(db, "SELECT count(*) FROM sqlite_master", &tables) < 0)
+		return false;
+	if (version == 0 && tables == 0) {
+		/* A new file: the whole schema, or nothing. */
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+			 DB_SCHEMA_VERSION);
+		return db_exec(db, "creating the schema", tapline_schema_sql) &&
+		       db_exec(db, "setting the schema version", pragma);
+	}
+	if (version == 0) {
+		fprintf(stderr, "tapline correlate: %s: an SQLite database, but"
+			" not a tapline timeline (user_version 0)\n",
+			db->path);
+		return false;
+	}
+	if (version != DB_SCHEMA_VERSION) {
+		/* Upgrade steps go here when version 2 exists. */
+		fprintf(stderr, "tapline correlate: %s: timeline schema version"
+			" %lld; this tapline reads version %d\n", db->path,
+			(long long)version, DB_SCHEMA_VERSION);
+		return false;
+	}
+	return true;
+}
+
+bool db_open(struct db *db, const char *path, bool quiet)
 {
 	memset(db, 0, sizeof *db);
 	db->path = path;
+	db->quiet = quiet;
 	/* One thread at a time uses the connection (a capture's writer
 	 * thread hands it back before the caller's uses it; the
 	 * fingerprinting thread never does): no mutex around every call, a
@@ -214,47 +351,26 @@ bool db_open(struct db *db, const char *path)
 	if (sqlite3_open_v2(path, &db->handle,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		fprintf(stderr, "tapline correlate: %s: %s\n", path,
-			db->handle ? sqlite3_errmsg(db->handle) :
-				     "cannot open");
+		fprintf(stderr, "tapline correlate: %s: opening the timeline:"
+			" %s\n", path, db->handle ?
+			sqlite3_errmsg(db->handle) : "out of memory");
 		db_close(db);
 		return false;
 	}
-	sqlite3_busy_timeout(db->handle, 5000);
+	sqlite3_busy_handler(db->handle, busy_wait, db);
 	sqlite3_extended_result_codes(db->handle, 1);
-	int64_t version = 0, tables = 0;
-	if (single_int(db, "PRAGMA user_version", &version) < 0 ||
-	    single_int(db, "SELECT count(*) FROM sqlite_master", &tables) < 0) {
+	/* Checked and created in one write transaction: a run that finds
+	 * the file empty creates the schema before any other looks. */
+	if (!db_exec(db, "opening the timeline", "BEGIN IMMEDIATE") ||
+	    !check_or_create(db) || !db_commit(db)) {
+		db_rollback(db, NULL);
 		db_close(db);
 		return false;
 	}
-	if (version == 0 && tables == 0) {
-		/* A new file: the whole schema, or nothing. */
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
-			 DB_SCHEMA_VERSION);
-		if (!db_begin(db) || !db_exec(db, tapline_schema_sql) ||
-		    !db_exec(db, pragma) || !db_commit(db)) {
-			db_rollback(db);
-			db_close(db);
-			return false;
-		}
-	} else if (version == 0) {
-		fprintf(stderr, "tapline correlate: %s: an SQLite database, but"
-			" not a tapline timeline (user_version 0)\n", path);
-		db_close(db);
-		return false;
-	} else if (version != DB_SCHEMA_VERSION) {
-		/* Upgrade steps go here when version 2 exists. */
-		fprintf(stderr, "tapline correlate: %s: timeline schema version"
-			" %lld; this tapline reads version %d\n", path,
-			(long long)version, DB_SCHEMA_VERSION);
-		db_close(db);
-		return false;
-	}
+	db->doing = NULL;
 	/* One transaction per input: a big page cache keeps the indexes'
 	 * hot pages in memory while rows stream in. */
-	if (!db_exec(db, "PRAGMA cache_size = -32768")) {
+	if (!db_exec(db, "sizing the page cache", "PRAGMA cache_size = -32768")) {
 		db_close(db);
 		return false;
 	}

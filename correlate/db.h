@@ -1,6 +1,7 @@
 /* db.h - the timeline database: open (creating the schema of
  * schema.sql), prepared statements kept in an enum-indexed table,
- * transactions, and errors that name the SQL that failed. */
+ * transactions, and errors that say what failed in a few words
+ * ("storing an RPC message: database or disk is full"). */
 #ifndef TAPLINE_DB_H
 #define TAPLINE_DB_H
 
@@ -43,11 +44,24 @@ struct db {
 	sqlite3 *handle;
 	const char *path;
 	sqlite3_stmt *stmts[ST_COUNT];
+	/* What the statements outside stmts[] are for, in error messages
+	 * ("joining: links by XID"); set by their callers. */
+	const char *doing;
+	bool quiet;		/* no note while waiting for another writer */
+	int64_t busy_since_ns;	/* when the current wait began */
+	bool busy_noted;
 };
 
+/* How long a run waits for another writer of the same timeline (another
+ * tapline correlate adding an input, a sqlite3 shell in a transaction)
+ * before it gives up with "database is locked". */
+#define DB_BUSY_WAIT_MS (10 * 60 * 1000)
+
 /* Opens (creates) the database and its schema; refuses another schema
- * version.  False with a message on stderr. */
-bool db_open(struct db *db, const char *path);
+ * version.  The check and the creation are one write transaction, so
+ * that runs creating the same new timeline at once each find it either
+ * missing or whole.  False with a message on stderr. */
+bool db_open(struct db *db, const char *path, bool quiet);
 void db_close(struct db *db);
 
 /* The prepared statement, reset and with its bindings cleared; NULL (and
@@ -55,21 +69,32 @@ void db_close(struct db *db);
 sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id);
 
 /* Steps a statement that returns no row (or whose row is ignored), then
- * resets it.  False with sqlite3_errmsg and the SQL on stderr. */
+ * resets it.  False with sqlite3_errmsg and the statement's purpose on
+ * stderr. */
 bool db_done(struct db *db, sqlite3_stmt *st);
 
 /* Steps once: 1 a row, 0 none, -1 error (reported).  Callers reset. */
 int db_row(struct db *db, sqlite3_stmt *st);
 
-/* Runs SQL text (several statements); false with the message and SQL. */
-bool db_exec(struct db *db, const char *sql);
+/* Runs SQL text (several statements); false with the message and what
+ * it was for (`purpose`, a few words). */
+bool db_exec(struct db *db, const char *purpose, const char *sql);
 
-/* Reports the last error of the handle with the SQL that failed. */
-void db_report(struct db *db, const char *sql);
+/* Reports the last error of the handle: "PATH: PURPOSE: message". */
+void db_report(struct db *db, const char *purpose);
 
 bool db_begin(struct db *db);
 bool db_commit(struct db *db);
-void db_rollback(struct db *db);
+
+/* Ends the transaction, undoing it.  After an I/O error (a full disk)
+ * SQLite leaves the undo journal on disk for the next open to play
+ * back; this plays it back now.  True when the database is as it was
+ * before the transaction and no journal is left; false (and *journal_bytes
+ * the size of what remains) when the journal could not be played back. */
+bool db_rollback(struct db *db, int64_t *journal_bytes);
+
+/* The undo journal's file name (PATH-journal). */
+const char *db_journal_path(const struct db *db);
 
 /* Binding helpers: NULL when absent. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);

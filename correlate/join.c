@@ -14,7 +14,7 @@ static sqlite3_stmt *prepare(struct db *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_report(db, sql);
+		db_report(db, db->doing);
 		return NULL;
 	}
 	return st;
@@ -145,6 +145,7 @@ struct open_entry {
  * time order; already paired events are left alone. */
 static bool pair_entries(struct db *db, struct join_stats *js)
 {
+	db->doing = "joining: pairing entries with returns";
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT id, host, pid, tid, probe, phase, session, ts_raw, ts_ns"
 		" FROM probe_events WHERE phase <> 'event' AND entry IS NULL"
@@ -225,7 +226,8 @@ static int compare_i64(const void *a, const void *b)
 static bool estimate_offsets(struct db *db, struct join_stats *js,
 			     FILE *report)
 {
-	if (!db_exec(db, "DELETE FROM clock_offsets"))
+	db->doing = "joining: clock offsets";
+	if (!db_exec(db, db->doing, "DELETE FROM clock_offsets"))
 		return false;
 	sqlite3_stmt *count = prepare(db,
 		"SELECT count(*) FROM inputs WHERE kind = 'capture'");
@@ -478,6 +480,7 @@ static const char link_sql[] =
  * half of the RPC. */
 static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
+	db->doing = "joining: links by XID";
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe, input"
 		" FROM probe_events WHERE xid IS NOT NULL AND ts_ns IS NOT NULL"
@@ -679,12 +682,13 @@ static int have_gfapi_calls(struct db *db)
 
 static bool link_time_window(struct db *db, struct join_stats *js)
 {
+	db->doing = "joining: links by time window";
 	/* Captures alone: no call to join, and the gfid names (a JSON walk
 	 * of every LOOKUP/CREATE reply body) would cost a tenth of the run. */
 	int calls = have_gfapi_calls(db);
 	if (calls <= 0)
 		return calls == 0;
-	if (!db_exec(db, gfid_names_sql))
+	if (!db_exec(db, "joining: the gfids of paths", gfid_names_sql))
 		return false;
 	sqlite3_stmt *named = prepare(db,
 		"SELECT 1 FROM temp.gfid_names WHERE gfid = ?1 AND bname = ?2");
@@ -886,6 +890,7 @@ static const struct {
 
 static bool link_reply_probes(struct db *db, struct join_stats *js)
 {
+	db->doing = "joining: reply probes";
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT id, host, pid, ts_ns, probe, input FROM probe_events"
 		" WHERE probe GLOB 'gluster.*_rsp' AND ts_ns IS NOT NULL"
@@ -979,6 +984,7 @@ struct open_call {
  * glfs_utimens). */
 static bool link_nesting(struct db *db, struct join_stats *js)
 {
+	db->doing = "joining: nesting";
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT e.id, e.host, e.pid, e.tid, e.phase, e.ts_ns, e.entry,"
 		" x.ts_ns, e.probe"
@@ -1040,7 +1046,7 @@ bool join_all(struct db *db, struct join_stats *js, FILE *report)
 {
 	memset(js, 0, sizeof *js);
 	return pair_entries(db, js) && estimate_offsets(db, js, report) &&
-	       db_exec(db, "DELETE FROM links;"
+	       db_exec(db, "joining: clearing the links", "DELETE FROM links;"
 		       " UPDATE conversations SET client_pid = NULL,"
 		       " client_host = NULL, pid_method = NULL"
 		       " WHERE pid_method = 'exact-xid'") &&

@@ -32,10 +32,13 @@ tests_unit_jbuf_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/records_test tests/unit/jbuf_test
 
 # The command on the bundled session; end to end on the lab (real
-# glusterd, libgfapi, tapline record, tcpdump); under concurrency.
-TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh
+# glusterd, libgfapi, tapline record, tcpdump); under concurrency; runs
+# on the same timeline at once; a disk that fills (a tmpfs: root).
+TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh \
+	tests/correlate-race.sh tests/correlate-full-disk.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
-	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c
+	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c \
+	tests/correlate-race.sh tests/correlate-full-disk.sh
 
 # tapline with the capture ingest's memories made tiny, which must store
 # the same timeline (tests/correlate-small.sh).
