@@ -14,6 +14,7 @@
 #include "db.h"
 #include "ingest.h"
 #include "join.h"
+#include "memory.h"
 #include "records.h"
 #include "sha256.h"
 
@@ -21,7 +22,7 @@ static void usage(FILE *out)
 {
 	fputs(
 "usage: tapline correlate -o TIMELINE.db [-q] [--progress|--no-progress]\n"
-"                         INPUT...\n"
+"                         [--max-memory SIZE] INPUT...\n"
 "\n"
 "Joins what programs did (probe records from the SystemTap scripts or\n"
 "'tapline record') with what went over the wire (pcap/pcapng captures,\n"
@@ -43,6 +44,15 @@ static void usage(FILE *out)
 "                      lines are still reported)\n"
 "      --progress      show progress even when stderr is not a terminal\n"
 "      --no-progress   never show progress (default: on a terminal)\n"
+"      --max-memory SIZE\n"
+"                      the most memory the run takes (peak resident),\n"
+"                      whatever the inputs: bytes, or with K, M, G\n"
+"                      (default 64M, at least 24M).  The decoder, the\n"
+"                      rows between the threads, the connection tables\n"
+"                      and SQLite's cache each get a share; at a share's\n"
+"                      end the run slows down (rows wait, pages are\n"
+"                      written out sooner) and, in the decoder only,\n"
+"                      gives up what tapline decode would (counted)\n"
 "  -h, --help          this text\n"
 "\n"
 "Joins (the links table; method and confidence on every row):\n"
@@ -158,7 +168,7 @@ static void undone(struct db *db, const char *subject, const char *failed,
 
 /* 1 added, 0 already there, -1 read error (reported), -2 database error. */
 static int add_input(struct db *db, const char *path, bool quiet,
-		     bool progress)
+		     bool progress, const struct memory_plan *mem)
 {
 	char err[600];
 	enum input_kind kind = sniff(path, err, sizeof err);
@@ -244,7 +254,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	if (!db_done(db, st))
 		goto db_failed;
 	sum.id = sqlite3_last_insert_rowid(db->handle);
-	ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog) :
+	ok = kind == KIND_CAPTURE ? ingest_capture(db, &sum, &prog, mem) :
 	     ingest_records(db, &sum, &prog, stderr);
 	if (hashing) {
 		pthread_join(hasher, NULL);
@@ -308,12 +318,14 @@ int cmd_correlate(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "no-progress", no_argument, NULL, 'N' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL;
 	bool quiet = false;
 	int progress = -1;	/* -1: on a terminal */
+	size_t max_memory = MEMORY_DEFAULT;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
@@ -322,6 +334,14 @@ int cmd_correlate(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'P': progress = 1; break;
 		case 'N': progress = 0; break;
+		case 'M':
+			if (!memory_parse_size(optarg, &max_memory)) {
+				fprintf(stderr, "tapline correlate: --max-memory"
+					" %s: not a size (bytes, or a number"
+					" with K, M or G)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default:
 			fputs("Try 'tapline correlate --help'.\n", stderr);
@@ -339,13 +359,23 @@ int cmd_correlate(int argc, char **argv)
 		return 2;
 	}
 	bool show_progress = progress < 0 ? !quiet && isatty(2) : progress;
+	struct memory_plan mem;
+	if (!memory_plan(&mem, max_memory)) {
+		fprintf(stderr, "tapline correlate: --max-memory %zu MiB: at"
+			" least %zu MiB\n", max_memory >> 20, MEMORY_MIN >> 20);
+		return 2;
+	}
 
 	struct db db;
 	if (!db_open(&db, output, quiet))
 		return 1;
+	if (!db_limit_memory(&db, mem.sqlite, mem.page_cache)) {
+		db_close(&db);
+		return 1;
+	}
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
-		int rc = add_input(&db, argv[i], quiet, show_progress);
+		int rc = add_input(&db, argv[i], quiet, show_progress, &mem);
 		if (rc == -2) {
 			db_close(&db);
 			return 1;

@@ -368,13 +368,18 @@ bool db_open(struct db *db, const char *path, bool quiet)
 		return false;
 	}
 	db->doing = NULL;
-	/* One transaction per input: a big page cache keeps the indexes'
-	 * hot pages in memory while rows stream in. */
-	if (!db_exec(db, "sizing the page cache", "PRAGMA cache_size = -32768")) {
-		db_close(db);
-		return false;
-	}
 	return true;
+}
+
+bool db_limit_memory(struct db *db, size_t heap, size_t page_cache)
+{
+	/* The soft limit: past it SQLite gives back cache pages before it
+	 * allocates more (a hard limit would fail statements instead). */
+	sqlite3_soft_heap_limit64((sqlite3_int64)heap);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%zu",
+		 page_cache >> 10 ? page_cache >> 10 : 1);
+	return db_exec(db, "sizing the page cache", pragma);
 }
 
 void db_close(struct db *db)

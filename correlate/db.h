@@ -64,6 +64,11 @@ struct db {
 bool db_open(struct db *db, const char *path, bool quiet);
 void db_close(struct db *db);
 
+/* SQLite's heap (all of the process's connections) at most about `heap`
+ * bytes, of which the page cache `page_cache`: the correlator's memory
+ * plan gives both (memory.h).  False with a message. */
+bool db_limit_memory(struct db *db, size_t heap, size_t page_cache);
+
 /* The prepared statement, reset and with its bindings cleared; NULL (and
  * a message) if it does not prepare. */
 sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id);

@@ -5,6 +5,7 @@
 #define TAPLINE_INGEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -53,8 +54,13 @@ void progress_end(struct progress *p);
  * it returns. */
 bool ingest_records(struct db *db, struct input_summary *sum,
 		    struct progress *prog, FILE *report);
+struct memory_plan;
 bool ingest_capture(struct db *db, struct input_summary *sum,
-		    struct progress *prog);
+		    struct progress *prog, const struct memory_plan *mem);
+
+/* The capture ingest's fixed tables, in bytes (the memory plan counts
+ * them). */
+size_t ingest_capture_fixed_bytes(void);
 
 /* Writes the summary's counts to its inputs row. */
 bool ingest_finish(struct db *db, const struct input_summary *sum);

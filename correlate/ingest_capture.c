@@ -11,6 +11,8 @@
  * before it (writer_sync), then asks on the caller's thread. */
 #include "ingest.h"
 
+#include "memory.h"
+
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -56,30 +58,33 @@ struct pending_row {
 	} col[MESSAGE_COLS + 1];
 	bool call;		/* a message row of msg_type 'call' */
 	bool waiting;		/* a call whose reply is not seen yet */
-	char *text;		/* the text columns, one after the other */
+	/* The text columns, one after the other, and the body JSON
+	 * (rendered by output_json_render()).  While the row is made they
+	 * are the ingest's scratch buffers (cap, body_cap: lent by
+	 * slot_new(), taken back by slot_push()); then its bytes in the
+	 * arena (cap and body_cap 0). */
+	char *text;
 	size_t used, cap;
-	/* The body JSON, rendered here by output_json_render(). */
 	char *body;
 	size_t body_len, body_cap;
+	uint64_t arena_start;	/* where its bytes begin in the arena */
+	size_t arena_bytes;	/* and how many it takes there */
 };
 
 /* The type of a column whose text is the row's body buffer. */
 #define COL_IN_BODY 100
-
-static size_t row_bytes(const struct pending_row *r)
-{
-	return r->used + r->body_len;
-}
 
 #ifndef CONN_MEMO
 #define CONN_MEMO 4096
 #endif
 
 /* The ring: rows the decoding side holds back (calls waiting for their
- * reply, and the rows after them) are at most QUEUE_ROWS and
- * QUEUE_BYTES: a call without a reply goes on once that many rows came
- * after it (its reply, if it comes, is then set by an UPDATE).  The
- * writer's share is what is left of the ring, and WRITER_BYTES. */
+ * reply, and the rows after them) are at most QUEUE_ROWS, and take at
+ * most half of the arena's bytes: a call without a reply goes on once
+ * that many rows came after it (its reply, if it comes, is then set by
+ * an UPDATE).  The writer's share is what is left of the ring.  The
+ * rows' bytes are in the arena, a FIFO of the memory plan's `rows`
+ * bytes (ROWS_BYTES instead, when defined). */
 /* (tests/correlate-small.sh builds tapline with tiny ones.) */
 #ifndef QUEUE_ROWS
 #define QUEUE_ROWS 512
@@ -87,21 +92,17 @@ static size_t row_bytes(const struct pending_row *r)
 #ifndef RING_ROWS	/* 2560 measured no faster, and 16 MiB bigger */
 #define RING_ROWS 1024
 #endif
-#define QUEUE_BYTES (8u << 20)
-#define WRITER_BYTES (16u << 20)
 /* The writer steps this many rows between looks at the ring. */
 #ifndef WRITER_BATCH
 #define WRITER_BATCH 64
 #endif
-/* A slot's text buffer above this is given back when it is reused. */
-#define ROW_KEEP_BYTES (32u << 10)
 
 /* Connections whose tuple may have a row only SQL can find: a Bloom
  * filter of those that left the memo unfinished. */
 #define BLOOM_BITS (1u << 20)
 /* Streams (the decoder's connection numbers) given a row, one bit each,
- * up to this many; beyond, SQL is asked. */
-#define STREAMS_MAX (1u << 27)
+ * up to as many as the memory plan's stream_bitmap holds; beyond, SQL is
+ * asked. */
 
 /* A conversations row that only the stream cache has: what the UPDATEs
  * of ST_CONV_SEEN, _STATE, _PROCESS, _CREDENTIAL and _CRED_CONFLICT
@@ -151,8 +152,8 @@ struct capture_ingest {
 	} memo[CONN_MEMO];
 	uint8_t bloom[BLOOM_BITS / 8];
 	uint64_t *streams;	/* bit s: stream s has a row */
-	size_t stream_words;
-	bool streams_beyond;	/* one above STREAMS_MAX has a row */
+	size_t stream_words, stream_words_max;
+	bool streams_beyond;	/* one beyond the bitmap has a row */
 	int64_t next_conv_id;	/* conversations.id of the next one */
 	int64_t next_id;	/* rpc_messages.id of the next message */
 
@@ -162,10 +163,24 @@ struct capture_ingest {
 	 * it writes slots). */
 	struct pending_row ring[RING_ROWS];
 	uint64_t tail, ready;
-	size_t held_bytes;	/* text of the rows [ready, tail) */
-	uint64_t given_bytes;	/* text handed to the writer, in all */
-	uint64_t seen_head, seen_done;	/* w_head, w_done at the last look */
+	size_t held_bytes;	/* arena bytes of the rows [ready, tail) */
+	uint64_t seen_head;	/* w_head at the last look */
 	uint64_t published;	/* w_ready at the last look */
+
+	/* The rows' bytes: a FIFO in one block, positions counted from the
+	 * input's start (arena_tail: the next row's).  A row is contiguous
+	 * (one that would wrap begins at the block's start, the bytes
+	 * skipped counted with it); a stepped row's bytes are free.  A row
+	 * of more than half the block stays in the scratch buffers and is
+	 * stepped before the next row is made. */
+	char *arena;
+	size_t arena_size;
+	uint64_t arena_tail;
+	size_t arena_want;	/* bytes slot_push() waits for */
+	/* The buffers a row is made in, lent to one slot at a time. */
+	char *scratch_text, *scratch_body;
+	size_t scratch_cap, scratch_body_cap;
+	bool making;		/* lent to the slot at `tail` */
 
 	/* Shared with the writer thread, under lock. */
 	bool threaded;
@@ -173,7 +188,6 @@ struct capture_ingest {
 	pthread_mutex_t lock;
 	pthread_cond_t work, space;
 	uint64_t w_ready, w_head;
-	uint64_t w_done;	/* text bytes of the rows stepped */
 	uint8_t w_bound[MESSAGE_COLS + 1];	/* the message INSERT's
 						 * bindings: NULL or not */
 	bool w_sleeping, p_waiting, closing, abandon;
@@ -238,10 +252,8 @@ static void *writer_main(void *arg)
 			    atomic_load_explicit(&c->w_failed,
 						 memory_order_relaxed);
 		pthread_mutex_unlock(&c->lock);
-		uint64_t bytes = 0;
 		for (uint64_t i = from; i < to; i++) {
 			const struct pending_row *r = &c->ring[i % RING_ROWS];
-			bytes += row_bytes(r);
 			if (!skip && !row_exec(c->db, r, c->w_bound)) {
 				skip = true;
 				atomic_store(&c->w_failed, true);
@@ -249,7 +261,6 @@ static void *writer_main(void *arg)
 		}
 		pthread_mutex_lock(&c->lock);
 		c->w_head = to;
-		c->w_done += bytes;
 		if (c->p_waiting)
 			pthread_cond_signal(&c->space);
 	}
@@ -275,12 +286,10 @@ static void publish(struct capture_ingest *c, bool now)
 		for (; c->w_head < c->ready; c->w_head++) {
 			const struct pending_row *r =
 				&c->ring[c->w_head % RING_ROWS];
-			c->w_done += row_bytes(r);
 			if (!ingest_failed(c) && !row_exec(c->db, r, c->w_bound))
 				atomic_store(&c->w_failed, true);
 		}
 		c->seen_head = c->w_head;
-		c->seen_done = c->w_done;
 		return;
 	}
 	if (!now && c->ready - c->published < WRITER_BATCH / 2)
@@ -298,10 +307,9 @@ static void release(struct capture_ingest *c, bool all)
 	while (c->ready < c->tail) {
 		const struct pending_row *r = &c->ring[c->ready % RING_ROWS];
 		if (!all && r->waiting && c->tail - c->ready < QUEUE_ROWS &&
-		    c->held_bytes <= QUEUE_BYTES)
+		    c->held_bytes <= c->arena_size / 2)
 			break;
-		c->held_bytes -= row_bytes(r);
-		c->given_bytes += row_bytes(r);
+		c->held_bytes -= r->arena_bytes;
 		c->ready++;
 	}
 	if (c->ready != from || all)
@@ -320,7 +328,6 @@ static bool wait_writer(struct capture_ingest *c,
 		pthread_cond_wait(&c->space, &c->lock);
 	c->p_waiting = false;
 	c->seen_head = c->w_head;
-	c->seen_done = c->w_done;
 	pthread_mutex_unlock(&c->lock);
 	return !atomic_load(&c->w_failed);
 }
@@ -330,11 +337,35 @@ static bool all_stepped(const struct capture_ingest *c)
 	return c->w_head == c->w_ready;
 }
 
-/* Room for a batch of rows, and the writer's bytes below its bound. */
+/* Room for a batch of rows. */
 static bool has_room(const struct capture_ingest *c)
 {
-	return c->tail - c->w_head + WRITER_BATCH <= RING_ROWS &&
-	       c->given_bytes - c->w_done <= WRITER_BYTES;
+	return c->tail - c->w_head + WRITER_BATCH <= RING_ROWS;
+}
+
+/* The arena's bytes a row of n bytes takes at its tail: n, and what is
+ * skipped to the block's start when n does not fit before its end. */
+static size_t arena_need(const struct capture_ingest *c, size_t n)
+{
+	size_t at = (size_t)(c->arena_tail % c->arena_size);
+	return at + n > c->arena_size ? c->arena_size - at + n : n;
+}
+
+/* Whether c->arena_want bytes fit once the rows before `head` are
+ * stepped (their bytes free), or no row is left to step: the writer has
+ * everything handed over (the rest is held). */
+static bool arena_fits(const struct capture_ingest *c, uint64_t head)
+{
+	uint64_t free_from = head < c->tail ?
+			     c->ring[head % RING_ROWS].arena_start :
+			     c->arena_tail;
+	return c->arena_tail + arena_need(c, c->arena_want) - free_from <=
+	       c->arena_size;
+}
+
+static bool arena_room(const struct capture_ingest *c)
+{
+	return arena_fits(c, c->w_head) || c->w_head == c->w_ready;
 }
 
 /* Everything queued is in the database, and the writer idle: the
@@ -351,29 +382,36 @@ static bool writer_sync(struct capture_ingest *c)
 	return wait_writer(c, all_stepped) && !c->failed;
 }
 
-/* A free slot at the tail, cleared, for statement `stmt`; NULL when the
- * writer failed. */
+/* The scratch buffers back from the slot they were lent to (grown,
+ * perhaps). */
+static void slot_return(struct capture_ingest *c, struct pending_row *r)
+{
+	c->scratch_text = r->text;
+	c->scratch_cap = r->cap;
+	c->scratch_body = r->body;
+	c->scratch_body_cap = r->body_cap;
+	r->cap = r->body_cap = 0;
+	c->making = false;
+}
+
+/* A free slot at the tail, cleared and lent the scratch buffers, for
+ * statement `stmt`; NULL when the writer failed. */
 static struct pending_row *slot_new(struct capture_ingest *c,
 				    enum db_stmt stmt)
 {
-	if (c->tail - c->seen_head >= RING_ROWS ||
-	    c->given_bytes - c->seen_done > WRITER_BYTES) {
+	if (c->tail - c->seen_head >= RING_ROWS) {
 		if (c->tail - c->ready >= RING_ROWS - WRITER_BATCH)
 			release(c, true);	/* never: QUEUE_ROWS is less */
 		if (c->threaded ? !wait_writer(c, has_room) : ingest_failed(c))
 			return NULL;
 	}
 	struct pending_row *r = &c->ring[c->tail % RING_ROWS];
-	if (r->cap > ROW_KEEP_BYTES) {	/* a huge row: give it back */
-		free(r->text);
-		r->text = NULL;
-		r->cap = 0;
-	}
-	if (r->body_cap > ROW_KEEP_BYTES) {
-		free(r->body);
-		r->body = NULL;
-		r->body_cap = 0;
-	}
+	if (c->making)	/* a row abandoned unpushed (its caller failed) */
+		slot_return(c, r);
+	r->text = c->scratch_text;
+	r->cap = c->scratch_cap;
+	r->body = c->scratch_body;
+	r->body_cap = c->scratch_body_cap;
 	r->body_len = 0;
 	r->stmt = stmt;
 	r->ncols = 0;
@@ -382,15 +420,51 @@ static struct pending_row *slot_new(struct capture_ingest *c,
 	r->used = 0;
 	r->call = false;
 	r->waiting = false;
+	c->making = true;
 	return r;
 }
 
 /* The slot filled by the caller joins the ring (the decoding side's
- * part: release() hands it on). */
-static void slot_push(struct capture_ingest *c, struct pending_row *r)
+ * part: release() hands it on), its bytes copied into the arena; false
+ * when the writer failed. */
+static bool slot_push(struct capture_ingest *c, struct pending_row *r)
 {
-	c->held_bytes += row_bytes(r);
+	slot_return(c, r);
+	size_t n = r->used + r->body_len;
+	if (n > c->arena_size / 2) {
+		/* Stepped from the scratch buffers, before they make the
+		 * next row. */
+		r->arena_start = c->arena_tail;
+		r->arena_bytes = 0;
+		c->tail++;
+		release(c, true);
+		return c->threaded ? wait_writer(c, all_stepped) :
+				     !ingest_failed(c);
+	}
+	c->arena_want = n;
+	while (!arena_fits(c, c->seen_head)) {
+		/* The writer frees what it steps; once it has everything
+		 * handed over, what is left is held rows: hand them on. */
+		if (c->seen_head == c->ready)
+			release(c, true);
+		if (c->threaded ? !wait_writer(c, arena_room) :
+				  ingest_failed(c))
+			return false;
+	}
+	size_t need = arena_need(c, n);
+	char *at = c->arena + (c->arena_tail + need - n) % c->arena_size;
+	if (r->used)
+		memcpy(at, r->text, r->used);
+	if (r->body_len)
+		memcpy(at + r->used, r->body, r->body_len);
+	r->text = at;
+	r->body = at + r->used;
+	r->arena_start = c->arena_tail;
+	r->arena_bytes = need;
+	c->arena_tail += need;
+	c->held_bytes += need;
 	c->tail++;
+	return true;
 }
 
 static bool writer_start(struct capture_ingest *c)
@@ -614,7 +688,8 @@ static bool memo_write(struct capture_ingest *c, struct conn_memo *e)
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		return false;
 	}
-	slot_push(c, r);
+	if (!slot_push(c, r))
+		return false;
 	e->in_db = true;
 	return true;
 }
@@ -740,8 +815,7 @@ static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 	else if (!row_cstr(r, 2, e->state))
 		return false;
 	row_int(r, 3, ts);
-	slot_push(c, r);
-	return true;
+	return slot_push(c, r);
 }
 
 /* Connection attempts: the decoder reports messages, but a mount that
@@ -841,7 +915,8 @@ static bool write_held(struct capture_ingest *c, size_t slot)
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		return false;
 	}
-	slot_push(c, r);
+	if (!slot_push(c, r))
+		return false;
 	c->cache[slot].held = false;
 	c->cache[slot].calls = c->cache[slot].replies = 0;
 	return true;
@@ -872,7 +947,8 @@ static bool flush_counts(struct capture_ingest *c, size_t slot)
 	row_int(r, 3, (int64_t)c->cache[slot].replies);
 	row_int(r, 4, c->cache[slot].first_ts);
 	row_int(r, 5, c->cache[slot].last_ts);
-	slot_push(c, r);
+	if (!slot_push(c, r))
+		return false;
 	c->cache[slot].calls = c->cache[slot].replies = 0;
 	return true;
 }
@@ -906,8 +982,10 @@ static void stream_mark(struct capture_ingest *c, uint64_t s)
 {
 	if (s >= (uint64_t)c->stream_words * 64) {
 		size_t words = c->stream_words ? c->stream_words : 1024;
-		while (s >= (uint64_t)words * 64 && words < STREAMS_MAX / 64)
+		while (s >= (uint64_t)words * 64 && words < c->stream_words_max)
 			words *= 2;
+		if (words > c->stream_words_max)
+			words = c->stream_words_max;
 		uint64_t *w = s < (uint64_t)words * 64 ?
 			      realloc(c->streams, words * sizeof *w) : NULL;
 		if (!w) {
@@ -988,9 +1066,9 @@ static int64_t conversation_of(struct capture_ingest *c,
 					return -1;
 				row_int(r, 1, e->id);
 				row_int(r, 2, (int64_t)stream);
-				if (!row_cstr(r, 3, m->protocol))
+				if (!row_cstr(r, 3, m->protocol) ||
+				    !slot_push(c, r))
 					return -1;
-				slot_push(c, r);
 			}
 		} else {
 			/* No handshake in the capture: the caller is the
@@ -1121,8 +1199,7 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		return false;
 	}
-	slot_push(c, r);
-	return true;
+	return slot_push(c, r);
 }
 
 /* ---- the fields a row copies out, found in one pass over the message
@@ -1204,8 +1281,7 @@ static bool note_credential(struct capture_ingest *c, const struct message *m,
 	row_int(r, 1, conv);
 	if (first)
 		row_int(r, 2, pid);
-	slot_push(c, r);
-	return true;
+	return slot_push(c, r);
 }
 
 /* ---- the row of a message */
@@ -1403,7 +1479,8 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		row_int(r, COL_CALL, call);
 	if (!ok)
 		return 0;
-	slot_push(c, r);
+	if (!slot_push(c, r))
+		return -1;
 	c->next_id++;
 	return 1;
 }
@@ -1474,7 +1551,10 @@ static void on_message(void *user, const struct message *m)
 		}
 		row_int(r, 1, call);
 		row_int(r, 2, id);
-		slot_push(c, r);
+		if (!slot_push(c, r)) {
+			c->failed = true;
+			return;
+		}
 	}
 	release(c, false);
 }
@@ -1496,16 +1576,35 @@ static void free_ingest(struct capture_ingest *c)
 {
 	if (c->threaded)
 		writer_stop(c, true);
-	for (size_t i = 0; i < RING_ROWS; i++) {
-		free(c->ring[i].text);
-		free(c->ring[i].body);
-	}
+	if (c->making)	/* a row was being made when the ingest failed */
+		slot_return(c, &c->ring[c->tail % RING_ROWS]);
+	free(c->scratch_text);
+	free(c->scratch_body);
+	free(c->arena);
 	free(c->streams);
 	free(c);
 }
 
+size_t ingest_capture_fixed_bytes(void)
+{
+	return sizeof(struct capture_ingest);
+}
+
+/* The decoder's share of the plan.  (Its tables: flows of about 0.5 KiB
+ * and per-connection protocol state of about 1.5 KiB each, and the
+ * bytes buffered in all flows.) */
+static void decoder_share(struct decoder_options *o, size_t bytes)
+{
+	o->max_total_buffer = bytes / 2;
+	if (o->max_flow_buffer > bytes / 8)
+		o->max_flow_buffer = bytes / 8;
+	if (o->max_record > bytes / 8)
+		o->max_record = bytes / 8;
+	o->max_flows = bytes / 2 / 2048;
+}
+
 bool ingest_capture(struct db *db, struct input_summary *sum,
-		    struct progress *prog)
+		    struct progress *prog, const struct memory_plan *mem)
 {
 	struct capture_ingest *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -1514,6 +1613,18 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	}
 	c->db = db;
 	c->sum = sum;
+#ifdef ROWS_BYTES
+	c->arena_size = ROWS_BYTES;
+#else
+	c->arena_size = mem->rows;
+#endif
+	c->arena = malloc(c->arena_size);
+	c->stream_words_max = mem->stream_bitmap / sizeof *c->streams;
+	if (!c->arena) {
+		fprintf(stderr, "tapline correlate: out of memory\n");
+		free(c);
+		return false;
+	}
 	atomic_init(&c->w_failed, false);
 	/* db_stmt() below clears the message INSERT's bindings. */
 	for (int i = 1; i <= MESSAGE_COLS; i++)
@@ -1557,6 +1668,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	}
 	struct decoder_options opts;
 	decoder_default_options(&opts);
+	decoder_share(&opts, mem->decoder);
 	struct decoder *d = decoder_new(&opts, on_message, c);
 	if (!d) {
 		fprintf(stderr, "tapline correlate: out of memory\n");

@@ -5,7 +5,7 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/jbuf.c correlate/records.h correlate/records.c \
 	correlate/ingest.h correlate/ingest_records.c \
 	correlate/ingest_capture.c correlate/join.h correlate/join.c \
-	correlate/cmd_correlate.c
+	correlate/memory.h correlate/memory.c correlate/cmd_correlate.c
 nodist_libtapline_a_SOURCES += correlate/schema.c
 CLEANFILES += correlate/schema.c
 # New inputs are fingerprinted on a second thread while they are read.
@@ -46,7 +46,7 @@ check_PROGRAMS += tests/tapline-small
 tests_tapline_small_SOURCES = src/cmd/main.c correlate/ingest_capture.c
 nodist_tests_tapline_small_SOURCES = src/field_names.c
 tests_tapline_small_CPPFLAGS = $(AM_CPPFLAGS) -DQUEUE_ROWS=2 -DRING_ROWS=8 \
-	-DWRITER_BATCH=2 -DCONN_MEMO=4 -DSTREAM_CACHE=4
+	-DWRITER_BATCH=2 -DCONN_MEMO=4 -DSTREAM_CACHE=4 -DROWS_BYTES=4096
 tests_tapline_small_LDADD = $(TAPLINE_LIBS) -lpthread
 TESTS += tests/correlate-small.sh
 EXTRA_DIST += tests/correlate-small.sh

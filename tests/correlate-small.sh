@@ -2,10 +2,13 @@
 # correlate-small.sh - tapline correlate with its memories made tiny
 # (tests/tapline-small: an 8-row ring between the decoding thread and the
 # writer thread, 2 rows held back for their replies, 4 connection memo
-# slots, 4 stream cache slots) stores the same timeline as with its real
-# sizes: every fallback (connection rows written early, SQL asked once the
-# writer has caught up, replies whose call left the ring, the Bloom filter
-# of connections that left the memo unfinished) ends in the same rows.
+# slots, 4 stream cache slots, 4 KiB for the rows' bytes, so that most
+# rows wrap or are too big for it) stores the same timeline as with its
+# real sizes: every fallback (connection rows written early, SQL asked
+# once the writer has caught up, replies whose call left the ring, the
+# Bloom filter of connections that left the memo unfinished, rows that
+# wait for room) ends in the same rows.  So does the smallest memory
+# budget (--max-memory 24M).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 (the CLI) not installed"
 small=$top_builddir/tests/tapline-small
@@ -53,6 +56,10 @@ fi
 [ "$rc" = "$rc2" ] && cmp -s "$TMP/real.err" "$TMP/small.err" &&
 	ok "same exit status ($rc) and messages with tiny memories" ||
 	not_ok "exit $rc / $rc2; $(cat "$TMP/real.err" "$TMP/small.err" | head -5)"
+"$TAPLINE" correlate -q --max-memory 24M -o "$TMP/budget.db" "$@" 2>"$TMP/budget.err" && rc3=0 || rc3=$?
+[ "$rc" = "$rc3" ] && cmp -s "$TMP/real.err" "$TMP/budget.err" &&
+	ok "same exit status ($rc) and messages with --max-memory 24M" ||
+	not_ok "exit $rc / $rc3; $(cat "$TMP/budget.err" | head -5)"
 
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 messages=$(q "$TMP/real.db" "SELECT count(*) FROM rpc_messages")
@@ -66,13 +73,15 @@ for t in "inputs:id, file, kind, host, clock, clock_offset_ns, fingerprint, size
 	table=${t%%:*}
 	sql="SELECT ${t#*:} FROM $table ORDER BY 1, 2"
 	q "$TMP/real.db" "$sql" >"$TMP/real.rows"
-	q "$TMP/small.db" "$sql" >"$TMP/small.rows"
-	if cmp -s "$TMP/real.rows" "$TMP/small.rows"; then
-		ok "$table: the same $(wc -l <"$TMP/real.rows") rows"
-	else
-		not_ok "$table differs with tiny memories"
-		diff "$TMP/real.rows" "$TMP/small.rows" | head -5 | cut -c1-200 |
-			sed 's/^/#   /'
-	fi
+	for other in small budget; do
+		q "$TMP/$other.db" "$sql" >"$TMP/$other.rows"
+		if cmp -s "$TMP/real.rows" "$TMP/$other.rows"; then
+			ok "$table: the same $(wc -l <"$TMP/real.rows") rows ($other)"
+		else
+			not_ok "$table differs ($other)"
+			diff "$TMP/real.rows" "$TMP/$other.rows" | head -5 |
+				cut -c1-200 | sed 's/^/#   /'
+		fi
+	done
 done
 done_testing
