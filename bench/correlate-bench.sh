@@ -3,10 +3,20 @@
 # as a ratio against its peer measured in the same run: a bare prepared
 # INSERT loop of the same rows (conversations, rpc_messages, bodies
 # included) into the same schema, in one transaction, rows already in
-# memory (bench/insert-peer.c).  Goal: ratio >= 0.7.  Then the peak RSS on
-# a large capture (default 1 GiB).
+# memory (bench/insert-peer.c).  Goal: ratio >= 0.7.  Then the peak RSS
+# (goal: under --max-memory, 64 MiB) on a large capture (default 1 GiB), on
+# the captures of bench/hostile made to cost memory, and on a real
+# metadata-heavy load from the lab.
 #
 #   bench/correlate-bench.sh [RATIO_MB [RSS_MB]]     (defaults 100 1024)
+#
+# The lab's load: BENCH_LOAD=FILE measures that capture; BENCH_LAB=1 makes
+# one first (root; hold the lab lock: flock /tmp/tapline-lab.lock ...):
+# tests/correlate-load.c, 2 libgfapi threads on each of the volumes
+# "single" and "dist", BENCH_LAB_CALLS (default 13000) rounds of a 64-byte
+# glfs_write, glfs_utimens and glfs_stat each: ~270 MB, ~312,000 RPC
+# messages.  BENCH_HOSTILE=0 skips the hostile captures (200,000
+# connections each: up to a minute per shape).
 #
 # The captures are made from the bundled real session
 # (examples/gfapi-utimens.pcap) by bench/pcap-grow.c: copies shifted in time
@@ -95,4 +105,64 @@ if [ "$rss_mb" -gt 0 ]; then
 		-v db="$(( $(stat -c %s "$tmp/ours.db") / 1048576 ))" 'BEGIN {
 		printf "large capture: %d MiB in %.1f s (%.1f MiB/s), peak RSS %d KiB, database %d MiB\n",
 			mb, t, mb / t, kb, db }'
+	rm -f "$tmp/big.pcap" "$tmp/ours.db"
+fi
+
+# rss NAME FILE: the peak RSS of one run on FILE.
+rss() {
+	runs=1
+	measure "$2"
+	awk -v name="$1" -v mb="$(( $(stat -c %s "$2") / 1048576 ))" -v t="$best" \
+		-v kb="$rss" 'BEGIN {
+		printf "%-34s %5d MiB file, %6.1f s: peak RSS %6.1f MiB%s\n", name, mb,
+			t, kb / 1024, kb > 65536 ? "  ABOVE 64 MiB" : "" }'
+	rm -f "$tmp/ours.db"
+}
+
+if [ "${BENCH_HOSTILE:-1}" != 0 ]; then
+	cc -O2 -o "$tmp/hostile" "$top/bench/hostile.c"
+	# The shapes bench/hostile.c knows, sized as bench/decode-bench.sh
+	# sizes them.
+	for spec in "hole 200000" "hunt 200000" "head 5000" \
+		    "unanswered 400 6200" "unanswered 1000 6200" "seqjump 16384 64"; do
+		# shellcheck disable=SC2086
+		"$tmp/hostile" "$tmp/hostile.pcap" $spec 2>/dev/null || continue
+		rss "hostile $spec" "$tmp/hostile.pcap"
+		rm -f "$tmp/hostile.pcap"
+	done
+fi
+
+load=${BENCH_LOAD:-}
+if [ -z "$load" ] && [ "${BENCH_LAB:-0}" = 1 ]; then
+	# A real load on the lab (tests/lab/lab.sh, tests/correlate-load.c).
+	load=$tmp/load.pcap
+	cc -O2 -o "$tmp/correlate-load" "$top/tests/correlate-load.c" \
+		$(pkg-config --cflags --libs glusterfs-api) -lpthread
+	export LAB_NAME="tlbench$$" LAB_DIR="$tmp/lab"
+	lab_down() { "$top/tests/lab/lab.sh" down >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+	trap lab_down EXIT
+	"$top/tests/lab/lab.sh" up >"$tmp/lab-up.log" 2>&1
+	ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -U -Z root -w "$load" \
+		'tcp and (port 24007 or portrange 49152-49171)' 2>"$tmp/tcpdump.err" &
+	tcpdump=$!
+	i=0
+	until grep -q listening "$tmp/tcpdump.err" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+	done
+	clients=""
+	for volume in single dist; do
+		ip netns exec "$LAB_NAME" "$tmp/correlate-load" 127.0.0.2 $volume 2 \
+			"${BENCH_LAB_CALLS:-13000}" 64 >"$tmp/load-$volume.log" 2>&1 &
+		clients="$clients $!"
+	done
+	for pid in $clients; do wait "$pid"; done
+	sleep 0.5
+	kill -INT "$tcpdump"
+	wait "$tcpdump" || true
+	"$top/tests/lab/lab.sh" down >/dev/null 2>&1
+fi
+if [ -n "$load" ]; then
+	messages=$("$TAPLINE" decode -q -z rpc,srt "$load" |
+		awk '$4 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ { n += $4 + $5 } END { print n }')
+	rss "lab load ($messages RPC messages)" "$load"
 fi

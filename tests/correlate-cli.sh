@@ -19,6 +19,16 @@ check "no input is a usage error (2)" sh -c \
 	'"$TAPLINE" correlate -o "$0/t.db" 2>/dev/null; test $? -eq 2' "$TMP"
 check "an unknown option is a usage error (2)" sh -c \
 	'"$TAPLINE" correlate --frob -o "$0/t.db" x 2>/dev/null; test $? -eq 2' "$TMP"
+check "--max-memory that is not a size is a usage error (2)" sh -c \
+	'"$TAPLINE" correlate --max-memory 64X -o "$0/t.db" x 2>"$0/err"; test $? -eq 2 &&
+	 grep -q "not a size" "$0/err" && test ! -e "$0/t.db"' "$TMP"
+check "--max-memory below 24M is a usage error (2)" sh -c \
+	'"$TAPLINE" correlate --max-memory 16M -o "$0/t.db" x 2>"$0/err"; test $? -eq 2 &&
+	 grep -q "at least 24 MiB" "$0/err" && test ! -e "$0/t.db"' "$TMP"
+check "--max-memory takes K, M, G and MiB" sh -c \
+	'for m in 25165824 24576K 64M 64MiB 1G; do
+	   "$TAPLINE" correlate -q --max-memory $m -o "$0/m.db" "$1" || exit 1; done' \
+	"$TMP" "$top_srcdir/examples/auth-failure.pcap"
 printf 'hello, world\n' >"$TMP/text.txt"
 check "content that is neither capture nor records: exit 1, named" sh -c \
 	'"$TAPLINE" correlate -o "$0/n.db" "$0/text.txt" 2>"$0/err"; test $? -eq 1 &&

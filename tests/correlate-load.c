@@ -5,7 +5,10 @@
  * atime (thread * 1000 + call), so the SETATTR that carried each call is
  * known from the wire itself.
  *
- *	correlate-load SERVER VOLUME THREADS CALLS
+ *	correlate-load SERVER VOLUME THREADS CALLS [WRITE_BYTES]
+ *
+ * WRITE_BYTES (default 4096, at most 4096) is each glfs_write's size: 64
+ * makes a metadata-heavy load (bench/correlate-bench.sh).
  *
  * Its own log on stdout: one line per call, CLOCK_REALTIME ns before and
  * after: "start=NS end=NS tid=N call=glfs_utimens path=P atime=S ret=R".
@@ -23,6 +26,7 @@
 
 static glfs_t *fs;
 static int calls;
+static size_t write_bytes = 4096;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long long now_ns(void)
@@ -54,7 +58,7 @@ static void *worker(void *arg)
 		return NULL;
 	for (int k = 0; k < calls; k++) {
 		t0 = now_ns();
-		long r = (long)glfs_write(fd, buf, sizeof buf, 0);
+		long r = (long)glfs_write(fd, buf, write_bytes, 0);
 		log_call(t0, now_ns(), "glfs_write", path, 0, r);
 		struct timespec times[2] = {
 			{ .tv_sec = (id + 1) * 1000 + k, .tv_nsec = 0 },
@@ -76,13 +80,17 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: correlate-load SERVER VOLUME THREADS CALLS\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: correlate-load SERVER VOLUME THREADS CALLS"
+			" [WRITE_BYTES]\n");
 		return 2;
 	}
 	int threads = atoi(argv[3]);
 	calls = atoi(argv[4]);
-	if (threads < 1 || threads > 64 || calls < 1)
+	if (argc == 6)
+		write_bytes = (size_t)atoi(argv[5]);
+	if (threads < 1 || threads > 64 || calls < 1 || write_bytes < 1 ||
+	    write_bytes > 4096)
 		return 2;
 	fs = glfs_new(argv[2]);
 	if (!fs || glfs_set_volfile_server(fs, "tcp", argv[1], 24007) ||
