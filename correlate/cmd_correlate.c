@@ -152,18 +152,24 @@ static int size_known(struct db *db, uint64_t size)
 static void undone(struct db *db, const char *subject, const char *failed,
 		   const char *as_before)
 {
+	/* The error that caused it, held (db.h), and what it cost: one
+	 * line. */
+	char why[sizeof db->failure + 2] = "";
+	if (db->failure[0])
+		snprintf(why, sizeof why, "%s; ", db->failure);
+	db->failure[0] = '\0';
 	int64_t left = 0;
 	if (db_rollback(db, &left)) {
-		fprintf(stderr, "tapline correlate: %s: %s; %s\n", subject,
-			failed, as_before);
+		fprintf(stderr, "tapline correlate: %s%s: %s; %s\n", why,
+			subject, failed, as_before);
 		return;
 	}
 	const char *journal = db_journal_path(db);
-	fprintf(stderr, "tapline correlate: %s: %s; %s (%lld bytes) still holds"
-		" the pages that undo it: the next tapline correlate or sqlite3"
-		" that opens %s with room to write plays it back\n", subject,
-		failed, journal ? journal : "the journal", (long long)left,
-		db->path);
+	fprintf(stderr, "tapline correlate: %s%s: %s; %s (%lld bytes) still"
+		" holds the pages that undo it: the next tapline correlate or"
+		" sqlite3 that opens %s with room to write plays it back\n",
+		why, subject, failed, journal ? journal : "the journal",
+		(long long)left, db->path);
 }
 
 /* 1 added, 0 already there, -1 read error (reported), -2 database error. */
@@ -375,7 +381,9 @@ int cmd_correlate(int argc, char **argv)
 	}
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
+		db.hold_failure = true;
 		int rc = add_input(&db, argv[i], quiet, show_progress, &mem);
+		db_flush_failure(&db);
 		if (rc == -2) {
 			db_close(&db);
 			return 1;
@@ -385,13 +393,16 @@ int cmd_correlate(int argc, char **argv)
 	}
 
 	struct join_stats js;
+	db.hold_failure = true;
 	if (!db_begin(&db) || !join_all(&db, &js, quiet ? NULL : stderr) ||
 	    !db_commit(&db)) {
 		undone(&db, output, "joining failed", "the links are as"
 		       " before");
+		db_flush_failure(&db);
 		db_close(&db);
 		return 1;
 	}
+	db_flush_failure(&db);
 	if (!quiet)
 		fprintf(stderr, "%s: %" PRIu64 " of %" PRIu64 " probe events with"
 			" an XID linked (%" PRIu64 " ambiguous), %" PRIu64

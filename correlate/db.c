@@ -127,11 +127,29 @@ static const char *const stmt_purpose[ST_COUNT] = {
 
 /* Short on purpose: the SQL itself (up to the whole schema) would bury
  * the one line that matters. */
+static void db_say(struct db *db, const char *purpose, const char *message)
+{
+	if (!purpose)
+		purpose = "running a query";
+	if (!db->hold_failure)
+		fprintf(stderr, "tapline correlate: %s: %s: %s\n", db->path,
+			purpose, message);
+	else if (!db->failure[0])	/* the rest follow from the first */
+		snprintf(db->failure, sizeof db->failure, "%s: %s: %s",
+			 db->path, purpose, message);
+}
+
 void db_report(struct db *db, const char *purpose)
 {
-	fprintf(stderr, "tapline correlate: %s: %s: %s\n", db->path,
-		purpose ? purpose : "running a query",
-		sqlite3_errmsg(db->handle));
+	db_say(db, purpose, sqlite3_errmsg(db->handle));
+}
+
+void db_flush_failure(struct db *db)
+{
+	if (db->failure[0])
+		fprintf(stderr, "tapline correlate: %s\n", db->failure);
+	db->failure[0] = '\0';
+	db->hold_failure = false;
 }
 
 static const char *purpose_of(const struct db *db, sqlite3_stmt *st)
@@ -147,8 +165,7 @@ bool db_exec(struct db *db, const char *purpose, const char *sql)
 	char *msg = NULL;
 	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return true;
-	fprintf(stderr, "tapline correlate: %s: %s: %s\n", db->path, purpose,
-		msg ? msg : sqlite3_errmsg(db->handle));
+	db_say(db, purpose, msg ? msg : sqlite3_errmsg(db->handle));
 	sqlite3_free(msg);
 	return false;
 }

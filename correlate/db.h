@@ -47,6 +47,12 @@ struct db {
 	/* What the statements outside stmts[] are for, in error messages
 	 * ("joining: links by XID"); set by their callers. */
 	const char *doing;
+	/* While set, the first error is kept in `failure` instead of being
+	 * printed, for the caller to say in one line with what it cost
+	 * (the full disk's error and "not added; the database is as it
+	 * was"); db_flush_failure() prints what nobody said. */
+	bool hold_failure;
+	char failure[512];
 	bool quiet;		/* no note while waiting for another writer */
 	int64_t busy_since_ns;	/* when the current wait began */
 	bool busy_noted;
@@ -87,6 +93,9 @@ bool db_exec(struct db *db, const char *purpose, const char *sql);
 
 /* Reports the last error of the handle: "PATH: PURPOSE: message". */
 void db_report(struct db *db, const char *purpose);
+
+/* Prints the error held (hold_failure) if any, and stops holding. */
+void db_flush_failure(struct db *db);
 
 bool db_begin(struct db *db);
 bool db_commit(struct db *db);
