@@ -12,7 +12,7 @@
 #
 # The lab's load: BENCH_LOAD=FILE measures that capture; BENCH_LAB=1 makes
 # one first (root; hold the lab lock: flock /tmp/tapline-lab.lock ...):
-# tests/correlate-load.c, 2 libgfapi threads on each of the volumes
+# tests/lab/metadata-load.sh, 2 libgfapi threads on each of the volumes
 # "single" and "dist", BENCH_LAB_CALLS (default 13000) rounds of a 64-byte
 # glfs_write, glfs_utimens and glfs_stat each: ~270 MB, ~312,000 RPC
 # messages.  BENCH_HOSTILE=0 skips the hostile captures (200,000
@@ -134,32 +134,11 @@ fi
 
 load=${BENCH_LOAD:-}
 if [ -z "$load" ] && [ "${BENCH_LAB:-0}" = 1 ]; then
-	# A real load on the lab (tests/lab/lab.sh, tests/correlate-load.c).
-	load=$tmp/load.pcap
-	cc -O2 -o "$tmp/correlate-load" "$top/tests/correlate-load.c" \
-		$(pkg-config --cflags --libs glusterfs-api) -lpthread
+	# A real load on the lab (tests/lab/metadata-load.sh).
 	export LAB_NAME="tlbench$$" LAB_DIR="$tmp/lab"
-	lab_down() { "$top/tests/lab/lab.sh" down >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-	trap lab_down EXIT
-	"$top/tests/lab/lab.sh" up >"$tmp/lab-up.log" 2>&1
-	ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -U -Z root -w "$load" \
-		'tcp and (port 24007 or portrange 49152-49171)' 2>"$tmp/tcpdump.err" &
-	tcpdump=$!
-	i=0
-	until grep -q listening "$tmp/tcpdump.err" 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
-	done
-	clients=""
-	for volume in single dist; do
-		ip netns exec "$LAB_NAME" "$tmp/correlate-load" 127.0.0.2 $volume 2 \
-			"${BENCH_LAB_CALLS:-13000}" 64 >"$tmp/load-$volume.log" 2>&1 &
-		clients="$clients $!"
-	done
-	for pid in $clients; do wait "$pid"; done
-	sleep 0.5
-	kill -INT "$tcpdump"
-	wait "$tcpdump" || true
-	"$top/tests/lab/lab.sh" down >/dev/null 2>&1
+	"$top/tests/lab/metadata-load.sh" "$tmp/load" "${BENCH_LAB_CALLS:-13000}" 64 \
+		>"$tmp/load.log" 2>&1
+	load=$tmp/load/load.pcap
 fi
 if [ -n "$load" ]; then
 	messages=$("$TAPLINE" decode -q -z rpc,srt "$load" |

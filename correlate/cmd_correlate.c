@@ -40,8 +40,9 @@ static void usage(FILE *out)
 "Options:\n"
 "  -o, --output FILE   the timeline database; created if missing, added\n"
 "                      to if it exists (required)\n"
-"  -q, --quiet         no summary on stderr (errors and malformed record\n"
-"                      lines are still reported)\n"
+"  -q, --quiet         no summary on stderr (errors, malformed record\n"
+"                      lines and what the memory budget gave up are\n"
+"                      still reported)\n"
 "      --progress      show progress even when stderr is not a terminal\n"
 "      --no-progress   never show progress (default: on a terminal)\n"
 "      --max-memory SIZE\n"
@@ -52,7 +53,8 @@ static void usage(FILE *out)
 "                      and SQLite's cache each get a share; at a share's\n"
 "                      end the run slows down (rows wait, pages are\n"
 "                      written out sooner) and, in the decoder only,\n"
-"                      gives up what tapline decode would (counted)\n"
+"                      gives up what tapline decode would (counted and\n"
+"                      said on stderr)\n"
 "  -h, --help          this text\n"
 "\n"
 "Joins (the links table; method and confidence on every row):\n"
@@ -306,6 +308,17 @@ static int add_input(struct db *db, const char *path, bool quiet,
 				sum.clock[0] ? sum.clock : "?", sum.events,
 				sum.malformed);
 	}
+	/* What the budget cost the timeline is said even under -q, as
+	 * malformed record lines are. */
+	if (sum.connections_given_up || sum.buffers_given_up)
+		fprintf(stderr, "tapline correlate: %s: at the decoder's share"
+			" of --max-memory %zuM: %" PRIu64 " connections given"
+			" up before their end (a later message of one starts a"
+			" new connection row), %" PRIu64 " held pieces of"
+			" stream given up (bytes behind a hole, or kept to"
+			" detect the protocol); a bigger --max-memory keeps"
+			" more\n", path, mem->total >> 20,
+			sum.connections_given_up, sum.buffers_given_up);
 	/* A file that stopped early is kept with what it held, and says so
 	 * in inputs.error; the run still fails. */
 	return sum.error[0] ? -1 : 1;

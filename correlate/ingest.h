@@ -19,6 +19,11 @@ struct input_summary {
 	int64_t first_ts_ns, last_ts_ns;
 	uint64_t frames, messages, other_messages, events, malformed;
 	uint64_t conversations, unanswered_syns;
+	/* Captures: what the decoder gave up at its share of the memory
+	 * budget (memory.h): connections it stopped following before
+	 * their end (a later message of one starts a new conversation),
+	 * held pieces of stream it dropped. */
+	uint64_t connections_given_up, buffers_given_up;
 	char host[256];
 	char clock[16];
 	bool have_offset;

@@ -1697,6 +1697,8 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 			 capture_error(cap));
 	if (!ingest_failed(c))
 		decoder_finish(d);
+	sum->connections_given_up = decoder_stats(d)->flows_evicted;
+	sum->buffers_given_up = decoder_stats(d)->buffer_drops;
 	progress_end(prog);
 	decoder_free(d);
 	capture_close(cap);

@@ -33,7 +33,8 @@ TESTS += tests/unit/records_test tests/unit/jbuf_test
 
 # The command on the bundled session; end to end on the lab (real
 # glusterd, libgfapi, tapline record, tcpdump); under concurrency; runs
-# on the same timeline at once; a disk that fills (a tmpfs: root).
+# on the same timeline at once; a disk that fills (a tmpfs in a mount
+# namespace of its own: root).
 TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh \
 	tests/correlate-race.sh tests/correlate-full-disk.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
@@ -50,6 +51,11 @@ tests_tapline_small_CPPFLAGS = $(AM_CPPFLAGS) -DQUEUE_ROWS=2 -DRING_ROWS=8 \
 tests_tapline_small_LDADD = $(TAPLINE_LIBS) -lpthread
 TESTS += tests/correlate-small.sh
 EXTRA_DIST += tests/correlate-small.sh
+
+# The memory bound on captures made to cost memory (bench/hostile), and
+# on a real metadata-heavy load (the lab).
+TESTS += tests/correlate-rss.sh tests/correlate-lab-rss.sh
+EXTRA_DIST += tests/correlate-rss.sh tests/correlate-lab-rss.sh
 
 EXTRA_DIST += examples/README.md examples/queries.sql examples/run.sh \
 	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
