@@ -434,6 +434,8 @@ static void unanswered_add(struct stats *s, const struct message *m)
 				}
 				s->pool = p;
 				s->cap = cap;
+				/* link may have pointed into the old pool */
+				pending_find(s, m->conversation, m->xid, &link);
 			}
 			i = s->npool++;
 		}

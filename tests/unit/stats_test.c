@@ -187,6 +187,27 @@ int main(void)
 	ok(strstr(r, "(other) ") && strstr(r, "     100       0  (table full)"),
 	   "table bounded, rest counted as other");
 	stats_free(s);
+
+	/* More calls than buckets, then more than the table holds: chains
+	 * end in the pool while it grows (a chain's link once pointed into
+	 * the pool it had left: ASan saw it, a large capture crashed). */
+	s = stats_new();
+	stats_add(s, "rpc,unanswered", err, sizeof err);
+	uint32_t n = STATS_MAX_PENDING + 1000;
+	for (uint32_t x = 0; x < n; x++)
+		stats_message(s, call(m, (uint64_t)x + 1, x, 1, "STAT"));
+	static char big[16 << 20];
+	FILE *f = fmemopen(big, sizeof big, "w");
+	stats_print(s, f, NULL);
+	fclose(f);
+	char want[128];
+	snprintf(want, sizeof want, "Unanswered calls: %u (and 1000 not "
+		 "remembered: table full)\n", STATS_MAX_PENDING);
+	ok(strstr(big, want) != NULL, "a full table counts the rest");
+	ok(strstr(big, "       1 0x00000000        0  GlusterFS V400 STAT\n") &&
+	   strstr(big, "  131072 0x0001ffff        0  GlusterFS V400 STAT\n"),
+	   "the first calls are listed, by frame");
+	stats_free(s);
 	free(m);
 	return tap_done();
 }
