@@ -64,6 +64,20 @@ void waiting_set_free(struct waiting_set *s)
 	free(s);
 }
 
+void waiting_set_reset(struct waiting_set *s)
+{
+	if (!s)
+		return;
+	budget_release(s->budget, ring_bytes(s->cap) +
+				  slots_bytes(s->slots_cap));
+	free(s->ring);
+	free(s->tables);
+	free(s->free_slots);
+	*s = (struct waiting_set){ .budget = s->budget,
+				   .on_expired = s->on_expired,
+				   .ctx = s->ctx };
+}
+
 uint64_t waiting_set_count(const struct waiting_set *s)
 {
 	return s ? s->count : 0;

@@ -81,6 +81,9 @@ struct waiting_set *waiting_set_new(struct memory_budget *budget,
 				    waiting_expired_fn on_expired, void *ctx);
 /* Every table must be closed first. */
 void waiting_set_free(struct waiting_set *s);
+/* As new again (its memory given back, its counts zero); every table
+ * must be closed first. */
+void waiting_set_reset(struct waiting_set *s);
 
 /* Requests of every table: waiting now, and expired so far. */
 uint64_t waiting_set_count(const struct waiting_set *s);

@@ -22,12 +22,55 @@ static const struct stream_proto *const default_protos[] = {
 
 void decoder_default_options(struct decoder_options *opts)
 {
-	opts->max_record = 1u << 20;
-	opts->max_flow_buffer = 4u << 20;
-	opts->max_total_buffer = 24u << 20;
-	opts->max_flows = 16384;
-	opts->no_summary = false;
-	opts->header_only = false;
+	*opts = (struct decoder_options){
+		.max_memory = DECODER_DEFAULT_MEMORY,
+		.max_record = 1u << 20,
+	};
+}
+
+/* The caps left 0 become their fractions of max_memory. */
+static void resolve_options(struct decoder_options *o)
+{
+	if (!o->max_memory)
+		o->max_memory = DECODER_DEFAULT_MEMORY;
+	if (!o->max_total_buffer)
+		o->max_total_buffer = o->max_memory / 2;
+	if (!o->max_flow_buffer)
+		o->max_flow_buffer = o->max_memory / 10;
+	if (!o->max_flows)
+		o->max_flows = o->max_memory / 2560 > 16 ?
+			       o->max_memory / 2560 : 16;
+}
+
+/* The budget's hook: waiting requests give way first. */
+static bool reclaim_waiting(void *ctx, size_t want)
+{
+	struct decoder *d = ctx;
+	return waiting_set_release(d->waiting, want) > 0;
+}
+
+static void request_expired(void *ctx, const struct waiting_table *t,
+			    const struct waiting_request *r)
+{
+	struct decoder *d = ctx;
+	d->stats.requests_expired++;
+	if (d->on_expired) {
+		struct decoder_expiry e = {
+			.conversation = t->conversation,
+			.exchange_id = r->id,
+			.frame = r->frame,
+			.ts_ns = r->ts_ns,
+		};
+		d->on_expired(d->user, &e);
+	}
+}
+
+/* The decoder's own blocks, charged whatever the limit. */
+static size_t fixed_cost(const struct decoder *d)
+{
+	return budget_alloc_size(sizeof *d) +
+	       budget_alloc_size(sizeof *d->scratch) +
+	       budget_alloc_size(d->ra.nbuckets * sizeof *d->ra.buckets);
 }
 
 struct decoder *decoder_new(const struct decoder_options *opts,
@@ -40,20 +83,35 @@ struct decoder *decoder_new(const struct decoder_options *opts,
 		d->opts = *opts;
 	else
 		decoder_default_options(&d->opts);
+	resolve_options(&d->opts);
 	d->on_message = on_message;
 	d->user = user;
 	d->protos = default_protos;
 	d->nprotos = 0;
 	while (default_protos[d->nprotos])
 		d->nprotos++;
+	budget_init(&d->budget, d->opts.max_memory, NULL);
+	d->budget.reclaim = reclaim_waiting;
+	d->budget.reclaim_ctx = d;
+	budget_init(&d->buffers, d->opts.max_total_buffer, &d->budget);
+	budget_init(&d->waiting_budget, d->opts.max_memory / 2, &d->budget);
 	d->scratch = malloc(sizeof *d->scratch);
-	if (!d->scratch || !reassembly_init(&d->ra, &d->opts)) {
+	d->waiting = waiting_set_new(&d->waiting_budget, request_expired, d);
+	if (!d->scratch || !d->waiting || !reassembly_init(&d->ra, &d->opts)) {
+		free(d->ra.buckets);
+		waiting_set_free(d->waiting);
 		free(d->scratch);
 		free(d);
 		return NULL;
 	}
+	budget_force(&d->budget, fixed_cost(d));
 	msg_reset(d->scratch);
 	return d;
+}
+
+void decoder_on_expired(struct decoder *d, decoder_expired_fn fn)
+{
+	d->on_expired = fn;
 }
 
 void decoder_set_protocols(struct decoder *d,
@@ -131,6 +189,8 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame)
 void decoder_finish(struct decoder *d)
 {
 	reassembly_finish(d, &d->last);
+	d->stats.memory_peak = d->budget.peak;
+	d->stats.memory_limit = d->budget.limit;
 }
 
 const struct decoder_stats *decoder_stats(const struct decoder *d)
@@ -141,6 +201,12 @@ const struct decoder_stats *decoder_stats(const struct decoder *d)
 void decoder_reset(struct decoder *d)
 {
 	reassembly_reset(d);
+	/* every table closed with its flow: the set can start again */
+	waiting_set_reset(d->waiting);
+	d->budget.peak = d->budget.used;
+	d->buffers.peak = d->buffers.used;
+	d->waiting_budget.peak = d->waiting_budget.used;
+	d->budget.refused = d->buffers.refused = d->waiting_budget.refused = 0;
 	memset(&d->stats, 0, sizeof d->stats);
 	d->conversations = 0;
 	d->last = (struct frame_ref){ 0, 0 };
@@ -151,6 +217,7 @@ void decoder_free(struct decoder *d)
 	if (!d)
 		return;
 	reassembly_free(d);
+	waiting_set_free(d->waiting);
 	free(d->scratch);
 	free(d);
 }
@@ -167,6 +234,7 @@ void decoder_print_stats(const struct decoder_stats *s, FILE *out)
 	STAT(flows); STAT(flows_evicted); STAT(buffer_drops);
 	STAT(messages); STAT(malformed); STAT(truncated);
 	STAT(rpc_calls); STAT(rpc_replies); STAT(rpc_unanswered);
-	STAT(rpc_orphan_replies);
+	STAT(rpc_orphan_replies); STAT(requests_expired);
+	STAT(memory_peak); STAT(memory_limit);
 #undef STAT
 }

@@ -6,14 +6,23 @@
  *	decoder_finish(d);	// flushes streams; unanswered calls counted
  *	decoder_free(d);
  *
- * Memory is bounded by the options whatever the input.  (wire: the flow
- * table holds at most max_flows entries of about 0.5 KiB each, live or
- * recently closed; out-of-order bytes, the bytes kept while a protocol
- * is being detected and the heads of RPC records still arriving share
- * max_total_buffer; each live connection's protocol state, up to about
- * 1.5 KiB, comes on top.  With the defaults, hostile input -- 200,000
- * connections each holding bytes behind a hole, or each in the middle
- * of a 1 MB record -- peaks under 64 MiB resident.)
+ * Memory is bounded by one budget, max_memory, whatever the input: every
+ * table of the decoder charges it (base/budget.h) -- flows (about 0.5 KiB
+ * each, live or recently closed) and each live connection's protocol
+ * state (about 0.3 KiB); buffered bytes (out of order, kept while a
+ * protocol is detected, heads of records still arriving), at most
+ * max_total_buffer of it; requests waiting for their responses
+ * (base/waiting.h), at most half of it.  When a table finds no room:
+ *   - the oldest waiting requests expire first, as "unanswered: reply
+ *     not seen within the memory budget" (requests_expired, and the
+ *     on_expired callback);
+ *   - then a new connection makes the least recently active one go
+ *     (flows_evicted, as max_flows does);
+ *   - buffered bytes give way as their own caps make them: a hole is
+ *     given up (tcp_gaps), a record's tail counted, not kept (elided).
+ * The default, 40 MiB, keeps `tapline decode` under 64 MiB resident on
+ * every hostile capture of bench/hostile.c (tests/hostile-rss.sh: 47 MiB
+ * at most).
  */
 #ifndef TAPLINE_DECODER_H
 #define TAPLINE_DECODER_H
@@ -27,11 +36,16 @@
 
 struct stream_proto;
 
+#define DECODER_DEFAULT_MEMORY (40u << 20)
+
 struct decoder_options {
-	size_t max_record;	/* bytes kept of one message (default 1 MiB) */
-	size_t max_flow_buffer;	/* out-of-order bytes per direction (4 MiB) */
-	size_t max_total_buffer;/* buffered bytes in all flows (24 MiB) */
-	size_t max_flows;	/* live connections tracked (16384) */
+	size_t max_memory;	/* the budget of every table (40 MiB) */
+	size_t max_record;	/* bytes kept of one message (1 MiB) */
+	/* Finer caps within max_memory; 0 (the default): the fraction */
+	size_t max_flow_buffer;	/* out-of-order bytes per direction (1/10) */
+	size_t max_total_buffer;/* buffered bytes in all flows (1/2) */
+	size_t max_flows;	/* connections tracked (one per 2.5 KiB:
+				 * 16384 in 40 MiB) */
 	bool no_summary;	/* messages carry no info text: the consumer
 				 * never reads it (false) */
 	bool header_only;	/* messages carry the header only: the
@@ -55,6 +69,10 @@ struct decoder_stats {
 	uint64_t tcp_overlaps;		/* segments partly seen before */
 	uint64_t resync_skipped_bytes;	/* scanned past to find a message */
 	uint64_t link_types_unknown;	/* frames of an unsupported DLT */
+	/* The memory budget */
+	uint64_t requests_expired;	/* waiting requests given up */
+	uint64_t memory_peak;		/* bytes charged at most */
+	uint64_t memory_limit;		/* max_memory */
 };
 
 /* Called once per decoded message, in the order the messages completed.
@@ -71,8 +89,24 @@ void decoder_free(struct decoder *d);
  * consumer is not called) and without giving back its memory: the next
  * frame starts a new capture, as after decoder_new with the same
  * options, consumer and protocols.  Cheaper than decoder_free and
- * decoder_new (the message and flow table stay allocated). */
+ * decoder_new (the message and flow table stay allocated; the waiting
+ * requests' ring is given back). */
 void decoder_reset(struct decoder *d);
+
+/* A waiting request that expired (see above), for a consumer that
+ * reports requests without responses (-z rpc,unanswered). */
+struct decoder_expiry {
+	uint64_t conversation;	/* of the message that made the request */
+	uint64_t exchange_id;	/* rpc.xid */
+	uint64_t frame;		/* the request's */
+	int64_t ts_ns;
+};
+typedef void (*decoder_expired_fn)(void *user,
+				   const struct decoder_expiry *e);
+
+/* Called with the user of decoder_new for each expired request, in the
+ * order they expire (oldest first); may be NULL. */
+void decoder_on_expired(struct decoder *d, decoder_expired_fn fn);
 
 /* messages, malformed, truncated, rpc_calls and
  * rpc_replies are counted from the emitted messages; protocols count the

@@ -66,6 +66,17 @@ bool reassembly_init(struct reassembly *ra, const struct decoder_options *o)
 	return ra->buckets != NULL;
 }
 
+static size_t flow_cost(const struct flow *f)
+{
+	return budget_alloc_size(f->retired ? FLOW_RETIRED_SIZE
+					    : sizeof(struct flow));
+}
+
+static size_t segment_cost(size_t len)
+{
+	return budget_alloc_size(sizeof(struct ooo_segment) + len);
+}
+
 static void lru_unlink(struct reassembly *ra, struct flow *f)
 {
 	if (f->lru_prev)
@@ -166,8 +177,9 @@ static void deliver(struct tcp_dir *t, const uint8_t *data, size_t len,
 static void segment_free(struct decoder *d, struct tcp_dir *t,
 			 struct ooo_segment *s)
 {
-	t->ooo_bytes -= s->len;
-	d->ra.total_buffer -= s->len;
+	size_t cost = segment_cost(s->len);
+	t->ooo_bytes -= cost;
+	budget_release(&d->buffers, cost);
 	free(s);
 }
 
@@ -194,13 +206,14 @@ static void flush_one(struct decoder *d, struct tcp_dir *t)
 }
 
 /* Queues the uncovered parts of [off, off+len); false when the caps
- * leave no room. */
+ * leave no room (for all of it: some parts may be queued).  Each part
+ * is charged with its header, so that many small segments cannot hold
+ * more than their caps say. */
 static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
 		  const uint8_t *data, size_t len,
 		  const struct frame_ref *frame)
 {
-	if (t->ooo_bytes + len > d->opts.max_flow_buffer ||
-	    d->ra.total_buffer + len > d->opts.max_total_buffer)
+	if (t->ooo_bytes + segment_cost(len) > d->opts.max_flow_buffer)
 		return false;
 	struct ooo_segment **pp = &t->ooo;
 	uint64_t cur = off, end = off + len;
@@ -216,8 +229,12 @@ static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
 		}
 		uint64_t piece_end = next && next->off < end ? next->off : end;
 		size_t n = (size_t)(piece_end - cur);
+		size_t cost = segment_cost(n);
+		if (!budget_charge(&d->buffers, cost))
+			return false;
 		struct ooo_segment *s = malloc(sizeof *s + n);
 		if (!s) {
+			budget_release(&d->buffers, cost);
 			d->stats.buffer_drops++;
 			return true;
 		}
@@ -228,8 +245,7 @@ static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
 		s->next = next;
 		*pp = s;
 		pp = &s->next;
-		t->ooo_bytes += n;
-		d->ra.total_buffer += n;
+		t->ooo_bytes += cost;
 		cur = piece_end;
 	}
 	return true;
@@ -329,6 +345,7 @@ static void flow_free(struct decoder *d, struct flow *f)
 				segment_free(d, &f->dir[i], s);
 			}
 	}
+	budget_release(&d->budget, flow_cost(f));
 	free(f);
 }
 
@@ -341,7 +358,9 @@ static void flow_retire(struct decoder *d, struct flow *f)
 {
 	struct reassembly *ra = &d->ra;
 	stream_destroy_flow(f);
+	budget_release(&d->budget, flow_cost(f));
 	f->retired = true;
+	budget_force(&d->budget, flow_cost(f));
 	ra->nlive--;
 	/* The pointers to f, to redirect should realloc move it. */
 	struct flow **before = f->lru_prev ? &f->lru_prev->lru_next
@@ -384,6 +403,15 @@ static void endpoint_set(struct endpoint *e, int family, const uint8_t a[16],
 	e->port = port;
 }
 
+/* The least recently active flow goes. */
+static void evict(struct decoder *d, const struct frame_ref *frame)
+{
+	struct flow *old = d->ra.lru_tail;
+	if (!old->retired)
+		d->stats.flows_evicted++;
+	flow_drop(d, old, frame);
+}
+
 static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 			     const uint8_t src[16], const uint8_t dst[16],
 			     const struct tcp_segment *seg,
@@ -391,14 +419,22 @@ static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 {
 	struct reassembly *ra = &d->ra;
 	size_t max = d->opts.max_flows ? d->opts.max_flows : 1;
-	while (ra->nflows >= max && ra->lru_tail) {
-		struct flow *old = ra->lru_tail;
-		if (!old->retired)
-			d->stats.flows_evicted++;
-		flow_drop(d, old, frame);
+	while (ra->nflows >= max && ra->lru_tail)
+		evict(d, frame);
+	/* Room in the budget: the oldest waiting requests expire first
+	 * (its hook), then the least recently active flows go. */
+	size_t cost = budget_alloc_size(sizeof(struct flow));
+	while (!budget_charge(&d->budget, cost + FLOW_HEADROOM)) {
+		if (!ra->lru_tail) {
+			budget_force(&d->budget, cost + FLOW_HEADROOM);
+			break;
+		}
+		evict(d, frame);
 	}
+	budget_release(&d->budget, FLOW_HEADROOM);
 	struct flow *f = calloc(1, sizeof *f);
 	if (!f) {
+		budget_release(&d->budget, cost);
 		d->stats.buffer_drops++;
 		return NULL;
 	}
@@ -572,8 +608,8 @@ void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 
 void reassembly_reset(struct decoder *d)
 {
-	/* flow_free gives back every buffered byte: total_buffer is 0 after
-	 * (tests/unit/wire_reassembly_test.c checks it). */
+	/* flow_free gives back every buffered byte: the buffers' budget
+	 * is 0 after (tests/unit/wire_reassembly_test.c checks it). */
 	while (d->ra.lru_head)
 		flow_free(d, d->ra.lru_head);
 	d->ra.nlisteners = 0;

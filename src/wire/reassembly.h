@@ -9,9 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/budget.h"
+#include "base/waiting.h"
 #include "decoder.h"
 #include "stream.h"
 #include "tcp.h"
+
+/* Room kept for what a new flow soon allocates (protocol state,
+ * detection bytes), so that it rarely finds none. */
+#define FLOW_HEADROOM 1024
 
 /* Bytes kept to decide which protocol a direction speaks. */
 #define DETECT_WINDOW 1024
@@ -51,7 +57,7 @@ struct tcp_dir {
 	uint64_t offset;	/* stream offset of the next byte due */
 	uint64_t fin_off;	/* stream offset of the FIN */
 	struct ooo_segment *ooo;/* ahead of offset, sorted, disjoint */
-	size_t ooo_bytes;
+	size_t ooo_bytes;	/* what they are charged */
 	/* protocol detection */
 	uint8_t detect;		/* enum detect_state */
 	bool at_start;		/* the next byte is stream offset 0 after SYN */
@@ -87,7 +93,6 @@ struct reassembly {
 	size_t nflows;		/* entries, retired ones included */
 	size_t nlive;		/* not yet closed */
 	struct flow *lru_head, *lru_tail;
-	size_t total_buffer;	/* out-of-order and detection bytes */
 	/* listeners seen (receivers of a SYN), to guess roles mid-stream */
 	struct listener {
 		uint8_t family;
@@ -98,7 +103,14 @@ struct reassembly {
 };
 
 struct decoder {
-	struct decoder_options opts;
+	struct decoder_options opts;	/* the fractions resolved */
+	/* Every table charges budget; buffered bytes (out of order,
+	 * detection, record heads) charge buffers, waiting requests
+	 * waiting_budget, both shares of it.  budget's reclaim hook
+	 * expires the oldest waiting requests. */
+	struct memory_budget budget, buffers, waiting_budget;
+	struct waiting_set *waiting;
+	decoder_expired_fn on_expired;
 	decoder_message_fn on_message;
 	void *user;
 	struct decoder_stats stats;

@@ -60,6 +60,32 @@ struct decoder_stats *stream_stats(struct stream_dir *dir)
 	return &dir->decoder->stats;
 }
 
+struct waiting_set *stream_waiting(struct stream_dir *dir)
+{
+	return dir->decoder ? dir->decoder->waiting : NULL;
+}
+
+struct memory_budget *stream_buffer_budget(struct stream_dir *dir)
+{
+	return dir->decoder ? &dir->decoder->buffers : NULL;
+}
+
+size_t stream_max_record(const struct stream_dir *dir)
+{
+	return dir->decoder ? dir->decoder->opts.max_record : 0;
+}
+
+/* What a protocol's state of n bytes is charged (calloc of at least 1). */
+static size_t state_cost(size_t n)
+{
+	return budget_alloc_size(n ? n : 1);
+}
+
+static size_t dbuf_cost(size_t cap)
+{
+	return budget_alloc_size(sizeof(struct detect_buffer) + cap);
+}
+
 void stream_set_client(struct stream_dir *dir, bool client_to_server)
 {
 	struct tcp_dir *t = tcp_dir_of(dir);
@@ -70,17 +96,30 @@ void stream_set_client(struct stream_dir *dir, bool client_to_server)
 	t->flow->roles_guessed = false;
 }
 
+/* calloc(n) charged to the decoder's budget; NULL when it has no room. */
+static void *state_new(struct decoder *d, size_t n)
+{
+	if (!budget_charge(&d->budget, state_cost(n)))
+		return NULL;
+	void *p = calloc(1, n ? n : 1);
+	if (!p)
+		budget_release(&d->budget, state_cost(n));
+	return p;
+}
+
 /* Binds the direction to proto, creating the states it needs. */
 static bool bind_proto(struct tcp_dir *t, const struct stream_proto *p)
 {
 	struct flow *f = t->flow;
+	struct decoder *d = t->sd.decoder;
 	if (!f->proto) {
-		f->conn_state = calloc(1, p->conn_state_size ?
-					  p->conn_state_size : 1);
+		f->conn_state = state_new(d, p->conn_state_size);
 		if (!f->conn_state)
 			return false;
 		f->proto = p;
 		t->sd.peer->conn_state = f->conn_state;
+		if (p->conn_init)
+			p->conn_init(&t->sd, f->conn_state);
 	}
 	t->sd.conn_state = f->conn_state;
 	/* Both directions get state, so both see close() even if one
@@ -88,8 +127,7 @@ static bool bind_proto(struct tcp_dir *t, const struct stream_proto *p)
 	for (int i = 0; i < 2; i++) {
 		struct stream_dir *sd = i ? t->sd.peer : &t->sd;
 		if (!sd->proto_state &&
-		    !(sd->proto_state = calloc(1, p->state_size ?
-						  p->state_size : 1)))
+		    !(sd->proto_state = state_new(d, p->state_size)))
 			return false;
 	}
 	t->detect = DETECTED;
@@ -124,7 +162,7 @@ static void dbuf_consume(struct detect_buffer *b, size_t n)
 static void dbuf_free(struct tcp_dir *t)
 {
 	if (t->dbuf) {
-		t->sd.decoder->ra.total_buffer -= t->dbuf->cap;
+		budget_release(&t->sd.decoder->buffers, dbuf_cost(t->dbuf->cap));
 		free(t->dbuf);
 		t->dbuf = NULL;
 	}
@@ -144,17 +182,19 @@ static bool dbuf_append(struct tcp_dir *t, const uint8_t *data, size_t n,
 			want = len + n;
 		if (want > DETECT_WINDOW)
 			want = DETECT_WINDOW;
-		if (d->ra.total_buffer + (want - cap) > d->opts.max_total_buffer) {
+		size_t more = dbuf_cost(want) - (b ? dbuf_cost(cap) : 0);
+		if (!budget_charge(&d->buffers, more)) {
 			d->stats.buffer_drops++;
 			return false;
 		}
 		b = realloc(b, sizeof *b + want);
-		if (!b)
+		if (!b) {
+			budget_release(&d->buffers, more);
 			return false;
+		}
 		if (!t->dbuf)
 			b->len = b->nchunks = 0;
 		b->cap = want;
-		d->ra.total_buffer += want - cap;
 		t->dbuf = b;
 	}
 	memcpy(b->buf + b->len, data, n);
@@ -338,16 +378,24 @@ void stream_close(struct tcp_dir *t, const struct frame_ref *frame)
 void stream_destroy_flow(struct flow *f)
 {
 	const struct stream_proto *p = f->proto;
+	struct decoder *d = f->dir[0].sd.decoder;
 	for (int i = 0; i < 2; i++) {
 		struct tcp_dir *t = &f->dir[i];
-		if (p && t->sd.proto_state && p->destroy)
-			p->destroy(&t->sd);
+		if (t->sd.proto_state) {
+			if (p && p->destroy)
+				p->destroy(&t->sd);
+			/* only a bound flow's directions have state */
+			budget_release(&d->budget, state_cost(p->state_size));
+		}
 		free(t->sd.proto_state);
 		t->sd.proto_state = NULL;
 		dbuf_free(t);
 	}
-	if (p && f->conn_state && p->conn_destroy)
-		p->conn_destroy(f->conn_state);
+	if (f->conn_state) {
+		if (p->conn_destroy)
+			p->conn_destroy(f->conn_state);
+		budget_release(&d->budget, state_cost(p->conn_state_size));
+	}
 	free(f->conn_state);
 	f->conn_state = NULL;
 }

@@ -19,6 +19,8 @@
 #include "base/message.h"
 
 struct decoder;
+struct memory_budget;
+struct waiting_set;
 
 /* The frame that carried a piece of stream data. */
 struct frame_ref {
@@ -55,6 +57,10 @@ struct stream_proto {
 				      bool at_start);
 	size_t state_size;
 	size_t conn_state_size;
+	/* Sets up a connection's state (zeroed) when the protocol is
+	 * found on it, e.g. joins its table of waiting requests to the
+	 * decoder's (stream_waiting); may be NULL. */
+	void (*conn_init)(struct stream_dir *dir, void *conn_state);
 	/* In-order bytes of one direction.  The parser must copy what it
 	 * keeps: data is valid only during the call. */
 	void (*feed)(struct stream_dir *dir, const uint8_t *data, size_t len,
@@ -81,6 +87,15 @@ void stream_emit(struct stream_dir *dir, struct message *m);
 /* A scratch message owned by the decoder, for parsers to fill and emit
  * (one at a time). */
 struct message *stream_scratch_message(struct stream_dir *dir);
+
+/* What the decoder lends its protocols: the table of waiting requests
+ * of every connection (base/waiting.h: a protocol's per-connection table
+ * joins it), the budget of buffered bytes (record heads and the like
+ * charge it, base/budget.h), and the bytes kept of one message at most
+ * (decoder_options.max_record). */
+struct waiting_set *stream_waiting(struct stream_dir *dir);
+struct memory_budget *stream_buffer_budget(struct stream_dir *dir);
+size_t stream_max_record(const struct stream_dir *dir);
 
 /* The decoder's statistics, for what only a protocol
  * knows (rpc_unanswered, rpc_orphan_replies). */

@@ -66,8 +66,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      (knobs & 0x30) == 0x20 ? 4096 : RPC_DEFAULT_KEEP;
 	bool gap = knobs & 0x40;
 
+	/* One set for every input, under a small budget, so that long
+	 * inputs make the oldest calls expire. */
+	static struct memory_budget budget;
+	static struct waiting_set *calls;
+	if (!calls) {
+		budget_init(&budget, 16u << 10, NULL);
+		calls = waiting_set_new(&budget, NULL, NULL);
+	}
 	struct rpc_conn conn;
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	struct ctx ctx = { &conn, 0 };
 	struct rpc_reader dir[2];
 	memset(dir, 0, sizeof dir);
@@ -89,7 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 &ctx);
 		rpc_reader_free(&dir[d]);
 	}
-	(void)rpc_conn_unanswered(&conn);
-	rpc_conn_free(&conn);
+	uint64_t waiting = rpc_conn_unanswered(&conn);
+	if (rpc_conn_free(&conn) != waiting || waiting_set_count(calls) ||
+	    budget.used > budget.limit)
+		abort();
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 static struct message msg;
 static struct rpc_conn conn;
+static struct waiting_set *calls;
 
 static struct message *decode(const struct xb *x, uint8_t direction,
 			      uint64_t frame)
@@ -76,7 +77,7 @@ static void dict3(struct xb *x, const char *key, const char *val)
 
 static void test_v330(void)
 {
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	/* gfs3_setattr_req: gfid, gf_iatt stbuf, int valid, xdata<> */
 	struct xb x = { .n = 0 };
 	xb_call(&x, 0x51, 1298437, 330, 38);
@@ -148,7 +149,7 @@ static void test_v330(void)
 
 static void test_v400_dict(void)
 {
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	/* gfx_setxattr_req: gfid, flags, gfx_dict dict, gfx_dict xdata */
 	struct xb x = { .n = 0 };
 	xb_call(&x, 0x60, 1298437, 400, 17);
@@ -273,7 +274,7 @@ static void test_names(void)
  * rpcgen encodes each char of the array as a 4-byte int */
 static void test_changelog(void)
 {
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	struct xb x = { .n = 0 };
 	xb_call(&x, 1, 1885957735, 1, 1);
 	xb_u32(&x, 0x3);
@@ -290,7 +291,7 @@ static void test_changelog(void)
  * lab's single glusterd does not put on TCP */
 static void test_mgmt(void)
 {
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	/* gd1_mgmt_v3_lock_req: uuid[16], txn_id[16], op, dict<> */
 	struct xb x = { .n = 0 };
 	xb_call(&x, 0x70, 1238433, 3, 1);
@@ -365,10 +366,12 @@ static void test_mgmt(void)
 
 int main(void)
 {
+	calls = waiting_set_new(NULL, NULL, NULL);
 	test_v330();
 	test_mgmt();
 	test_changelog();
 	test_v400_dict();
 	test_names();
+	waiting_set_free(calls);
 	return tap_done();
 }

@@ -12,6 +12,7 @@
 static struct message msgs[16];
 static unsigned nmsgs;
 static struct rpc_conn conn;
+static struct waiting_set *calls;
 
 static void on_record(void *ctx, const uint8_t *rec, size_t kept,
 		      const struct rpc_record_info *info, uint64_t first_frame,
@@ -121,7 +122,7 @@ static void test_records(void)
 	struct rpc_reader a, b;
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	memset(&conn, 0, sizeof conn);
+	rpc_conn_init(&conn, calls, 1);
 	nmsgs = 0;
 	uint8_t buf[1024];
 
@@ -272,35 +273,75 @@ static void test_detect(void)
 	       "HTTP is not");
 }
 
-static void test_xid_table(void)
+/* A call of xid i completed in frame i + 1 at time i. */
+static void call_in(struct rpc_conn *c, uint32_t i)
 {
-	memset(&conn, 0, sizeof conn);
-	/* more calls than the table holds: bounded, drops counted */
-	for (uint32_t i = 0; i < RPC_XID_MAX + 100; i++) {
-		struct xb x = { .n = 0 };
-		xb_call(&x, i, 123451501, 1, 2);	/* PING */
-		struct rpc_record_info info = { 0, x.n, false, false, i + 1,
-						(int64_t)i };
-		struct message *m = &msgs[0];
-		msg_reset(m);
-		rpc_decode(&conn, m, x.b, x.n, &info);
-	}
-	ok(conn.cap <= RPC_XID_MAX, "the XID table stays bounded (%u)",
-	   conn.cap);
-	is_int(rpc_conn_unanswered(&conn), RPC_XID_MAX + 100,
-	       "every call is unanswered: held or dropped");
-	/* the newest calls still match */
 	struct xb x = { .n = 0 };
-	xb_reply(&x, RPC_XID_MAX + 99);
+	xb_call(&x, i, 123451501, 1, 2);	/* PING */
+	struct rpc_record_info info = { 0, x.n, false, false, i + 1,
+					(int64_t)i };
+	msg_reset(&msgs[0]);
+	rpc_decode(c, &msgs[0], x.b, x.n, &info);
+}
+
+static const struct message *reply_to(struct rpc_conn *c, uint32_t xid)
+{
+	struct xb x = { .n = 0 };
+	xb_reply(&x, xid);
 	xb_u32(&x, 0);
 	xb_u32(&x, 0);
 	xb_u32(&x, 0);
 	struct rpc_record_info info = { 1, x.n, false, false, 999999, 5 };
 	msg_reset(&msgs[0]);
-	rpc_decode(&conn, &msgs[0], x.b, x.n, &info);
-	ok(msgs[0].call_frame == RPC_XID_MAX + 100 &&
+	rpc_decode(c, &msgs[0], x.b, x.n, &info);
+	return &msgs[0];
+}
+
+/* Expired XIDs: 0, 1, 2, ... when the oldest go first. */
+static unsigned expired_calls, expired_out_of_order;
+static void on_expired(void *ctx, const struct waiting_table *t,
+		       const struct waiting_request *r)
+{
+	(void)ctx;
+	(void)t;
+	if (r->id != expired_calls)
+		expired_out_of_order++;
+	expired_calls++;
+}
+
+static void test_xid_table(void)
+{
+	/* more calls than a 256 KiB budget holds: the oldest expire */
+	struct memory_budget budget;
+	budget_init(&budget, 256u << 10, NULL);
+	struct waiting_set *set = waiting_set_new(&budget, on_expired, NULL);
+	struct rpc_conn c;
+	rpc_conn_init(&c, set, 1);
+	const uint32_t n = 20000;
+	for (uint32_t i = 0; i < n; i++)
+		call_in(&c, i);
+	ok(budget.peak <= budget.limit, "the calls stay within the budget "
+	   "(%zu bytes at most)", budget.peak);
+	ok(expired_calls > 0 && expired_calls + rpc_conn_unanswered(&c) == n,
+	   "every call is waiting or expired (%u expired, %llu waiting)",
+	   expired_calls, (unsigned long long)rpc_conn_unanswered(&c));
+	is_int(expired_out_of_order, 0, "the oldest expired first, in order");
+	ok(reply_to(&c, n - 1)->call_frame == n &&
 	   !strcmp(msgs[0].proc_name, "PING"), "the newest call is matched");
-	rpc_conn_free(&conn);
+	ok(reply_to(&c, 0)->call_frame == 0, "an expired one is not");
+	is_int(rpc_conn_free(&c), n - expired_calls - 1,
+	       "closing forgets the rest, counted");
+	is_int(waiting_set_count(set), 0, "nothing waits in the set");
+	waiting_set_free(set);
+	is_int(budget.used, 0, "the budget is given back");
+
+	/* the same XID again: the newer call wins, once */
+	rpc_conn_init(&c, calls, 1);
+	call_in(&c, 7);
+	call_in(&c, 7);
+	is_int(rpc_conn_unanswered(&c), 1, "a repeated XID waits once");
+	ok(reply_to(&c, 7)->call_frame == 8, "and matches its newer call");
+	rpc_conn_free(&c);
 }
 
 /* Record heads under a shared budget: a record larger than the budget
@@ -317,34 +358,33 @@ static void test_budget(void)
 	rec[2] = (uint8_t)(len >> 8);
 	rec[3] = (uint8_t)len;
 	memcpy(rec + 4, x.b, x.n);
-	size_t used = 0, peak = 0;
+	struct memory_budget budget;
+	budget_init(&budget, 6000, NULL);
 	struct rpc_reader r;
 	memset(&r, 0, sizeof r);
-	r.budget = &used;
-	r.budget_max = 6000;
+	r.budget = &budget;
 	nmsgs = 0;
 	for (size_t at = 0; at < sizeof rec; at += 1000) {
 		size_t n = sizeof rec - at < 1000 ? sizeof rec - at : 1000;
 		feed(&r, 0, 1u << 20, rec + at, n, 1 + at / 1000);
-		if (used > peak)
-			peak = used;
 	}
-	ok(peak <= 6000 && peak > 0, "record head held within the budget (%zu)",
-	   peak);
-	is_int(used, 0, "a finished record gives its bytes back");
+	ok(budget.peak <= 6000 && budget.peak > 4000,
+	   "record head held within the budget (%zu)", budget.peak);
+	is_int(budget.used, 0, "a finished record gives its bytes back");
 	ok(nmsgs == 1 && (msgs[0].verdict & MSG_ELIDED) && msgs[0].xid == 77,
 	   "the record is decoded from its head and marked elided");
 	rpc_reader_free(&r);
 	rpc_conn_free(&conn);
-	memset(&conn, 0, sizeof conn);
 }
 
 int main(void)
 {
+	calls = waiting_set_new(NULL, NULL, NULL);
 	test_xdr();
 	test_records();
 	test_detect();
 	test_xid_table();
 	test_budget();
+	waiting_set_free(calls);
 	return tap_done();
 }

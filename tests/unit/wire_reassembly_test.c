@@ -214,6 +214,9 @@ static size_t rec(uint8_t *buf, const char *text)
 static struct decoder_stats last_stats;
 static size_t flows_left_before_finish;
 static size_t peak_total_buffer, peak_flows;
+/* What the decoder's budget held after finishing, beyond its fixed
+ * blocks (all should be given back), and the buffers' peak. */
+static size_t budget_left, buffers_peak;
 
 /* When set, decode_files uses this decoder (and decoder_reset after)
  * instead of a new one. */
@@ -239,8 +242,8 @@ static int decode_files(const char *const *paths, size_t n,
 	peak_total_buffer = peak_flows = 0;
 	while ((rc = capture_next(cap, &f)) == 1) {
 		decoder_frame(d, &f);
-		if (d->ra.total_buffer > peak_total_buffer)
-			peak_total_buffer = d->ra.total_buffer;
+		if (d->buffers.used > peak_total_buffer)
+			peak_total_buffer = d->buffers.used;
 		if (d->ra.nflows > peak_flows)
 			peak_flows = d->ra.nflows;
 	}
@@ -249,6 +252,14 @@ static int decode_files(const char *const *paths, size_t n,
 	flows_left_before_finish = d->ra.nlive;
 	decoder_finish(d);
 	last_stats = *decoder_stats(d);
+	/* the fixed blocks: the decoder, its scratch message, the flow
+	 * table's buckets; and the set of waiting requests (its own test
+	 * checks what it gives back) */
+	size_t fixed = budget_alloc_size(sizeof *d) +
+		budget_alloc_size(sizeof *d->scratch) +
+		budget_alloc_size(d->ra.nbuckets * sizeof *d->ra.buckets);
+	budget_left = d->budget.used - fixed - d->waiting_budget.used;
+	buffers_peak = d->buffers.peak;
 	if (reused)
 		decoder_reset(d);
 	else
@@ -732,11 +743,52 @@ static void test_bounds(void)
 	decoder_default_options(&o);
 	o.max_total_buffer = 500;
 	decode(path, &o);
-	ok(peak_total_buffer <= 500, "total out-of-order bytes stay under the cap (peak %zu)",
+	ok(peak_total_buffer <= 500 && buffers_peak <= 500,
+	   "total out-of-order bytes stay under the cap (peak %zu)",
 	   peak_total_buffer);
 	ok(last_stats.buffer_drops > 0, "the total cap forced holes out");
 	is_int(last_stats.messages, 60, "every record behind the holes decoded");
 	is_int(last_stats.tcp_gaps, 6, "one gap per flow");
+
+	/* Tiny segments behind a hole: each is counted with its header and
+	 * malloc's, so 1000 one-byte segments cannot hide in a 4 KiB cap
+	 * (1000 bytes of data, 64 KiB of heap). */
+	path = tmp_path("tiny.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	struct conn t = { &w, 4, 42000, 2049, 1, 1, 0 };
+	handshake(&t);
+	tx(&t, true, a, rec(a, "first"));
+	for (int i = 0; i < 1000; i++)
+		send_at(&t, true, 10 + 2 * i, "x", 1, false);
+	writer_close(&w);
+	decoder_default_options(&o);
+	o.max_total_buffer = 4096;
+	decode(path, &o);
+	ok(buffers_peak <= 4096 && last_stats.buffer_drops > 0,
+	   "tiny segments are charged what they cost (peak %zu, %llu drops)",
+	   buffers_peak, (unsigned long long)last_stats.buffer_drops);
+	is_int(budget_left, 0, "every byte charged is given back at the end");
+
+	/* The whole budget, small, and more flows allowed than it holds:
+	 * the budget makes the least recently active ones go, and holds. */
+	path = tmp_path("budget.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	for (uint16_t i = 0; i < 3000; i++) {
+		struct conn k2 = { &w, 4, (uint16_t)(20000 + i), 2049, 1, 1, 0 };
+		handshake(&k2);
+		tx(&k2, true, a, rec(a, "open"));
+	}
+	writer_close(&w);
+	decoder_default_options(&o);
+	o.max_memory = 1u << 20;
+	o.max_flows = 4096;
+	decode(path, &o);
+	ok(last_stats.memory_peak <= o.max_memory &&
+	   last_stats.flows_evicted > 0 && last_stats.messages == 3000,
+	   "1 MiB for 3000 connections: peak %llu, %llu forgotten, every "
+	   "message delivered", (unsigned long long)last_stats.memory_peak,
+	   (unsigned long long)last_stats.flows_evicted);
+	is_int(budget_left, 0, "  ... and every byte given back");
 }
 
 /* decoder_reset: one decoder through every capture the tests above
@@ -777,7 +829,7 @@ static void test_reset(void)
 	is_int(same, N, "a reset decoder decodes %d captures as new ones do",
 	       (int)N);
 	ok(reused->ra.nflows == 0 && reused->ra.nlive == 0 &&
-	   reused->ra.total_buffer == 0 && !reused->ra.lru_head,
+	   reused->buffers.used == 0 && !reused->ra.lru_head,
 	   "  and holds no flow or buffer after its last reset");
 	decoder_free(reused);
 	reused = NULL;

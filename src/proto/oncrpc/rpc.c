@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xdr.h"
 
@@ -48,116 +49,26 @@ void rpc_body_empty(struct message *m, struct cursor *c,
 		cursor_malformed(c, "bytes where the procedure has none");
 }
 
-/* ---- per-connection XID table: open addressing, linear probing ---- */
+/* ---- per-connection calls waiting for replies ---- */
 
-static uint32_t xid_home(uint32_t xid, uint8_t direction, uint32_t cap)
+/* A waiting call keeps program, version and procedure as payload
+ * u32[0..2]. */
+
+void rpc_conn_init(struct rpc_conn *conn, struct waiting_set *set,
+		   uint64_t conversation)
 {
-	uint32_t h = (xid ^ (direction ? 0x9e3779b9u : 0)) * 2654435761u;
-	return (h ^ (h >> 16)) & (cap - 1);
+	memset(conn, 0, sizeof *conn);
+	waiting_table_init(&conn->calls, set, conversation);
 }
 
-static long xid_find(const struct rpc_conn *conn, uint32_t xid,
-		     uint8_t direction)
+uint64_t rpc_conn_free(struct rpc_conn *conn)
 {
-	if (!conn->tab)
-		return -1;
-	uint32_t mask = conn->cap - 1;
-	for (uint32_t i = xid_home(xid, direction, conn->cap), n = 0;
-	     n < conn->cap; i = (i + 1) & mask, n++) {
-		const struct rpc_pending *e = &conn->tab[i];
-		if (!e->used)
-			return -1;
-		if (e->xid == xid && e->direction == direction)
-			return (long)i;
-	}
-	return -1;
-}
-
-/* Removes slot i, shifting later members of its probe run back so that
- * lookups never stop early (no tombstones). */
-static void xid_remove(struct rpc_conn *conn, uint32_t i)
-{
-	uint32_t mask = conn->cap - 1;
-	conn->tab[i].used = 0;
-	conn->used--;
-	for (uint32_t j = (i + 1) & mask; conn->tab[j].used;
-	     j = (j + 1) & mask) {
-		struct rpc_pending e = conn->tab[j];
-		uint32_t home = xid_home(e.xid, e.direction, conn->cap);
-		/* e may move to the hole at i if i lies between its home
-		 * and j, cyclically. */
-		bool movable = i <= j ? (home <= i || home > j)
-				      : (home <= i && home > j);
-		if (movable) {
-			conn->tab[i] = e;
-			conn->tab[j].used = 0;
-			i = j;
-		}
-	}
-}
-
-static void xid_put(struct rpc_pending *tab, uint32_t cap,
-		    const struct rpc_pending *e)
-{
-	uint32_t i = xid_home(e->xid, e->direction, cap);
-	while (tab[i].used)
-		i = (i + 1) & (cap - 1);
-	tab[i] = *e;
-}
-
-static bool xid_grow(struct rpc_conn *conn)
-{
-	uint32_t cap = conn->tab ? conn->cap * 2 : RPC_XID_INITIAL;
-	struct rpc_pending *tab = calloc(cap, sizeof *tab);
-	if (!tab)
-		return false;
-	for (uint32_t i = 0; conn->tab && i < conn->cap; i++)
-		if (conn->tab[i].used)
-			xid_put(tab, cap, &conn->tab[i]);
-	free(conn->tab);
-	conn->tab = tab;
-	conn->cap = cap;
-	return true;
-}
-
-static void xid_add(struct rpc_conn *conn, const struct rpc_pending *e)
-{
-	long old = xid_find(conn, e->xid, e->direction);
-	if (old >= 0) {		/* the same XID again: the newer call wins */
-		conn->tab[old] = *e;
-		return;
-	}
-	if (!conn->tab || (conn->used + 1) * 4 > conn->cap * 3) {
-		if ((!conn->tab || conn->cap < RPC_XID_MAX) && xid_grow(conn))
-			goto put;
-		if (!conn->tab)
-			return;	/* no memory: this call goes unmatched */
-		/* Full: drop the oldest call of the probe run. */
-		uint32_t i = xid_home(e->xid, e->direction, conn->cap);
-		uint32_t victim = i;
-		for (uint32_t n = 0; n < 8; n++, i = (i + 1) & (conn->cap - 1))
-			if (conn->tab[i].frame < conn->tab[victim].frame)
-				victim = i;
-		xid_remove(conn, victim);
-		conn->unanswered++;
-	}
-put:
-	xid_put(conn->tab, conn->cap, e);
-	conn->used++;
-}
-
-void rpc_conn_free(struct rpc_conn *conn)
-{
-	if (!conn)
-		return;
-	free(conn->tab);
-	conn->tab = NULL;
-	conn->cap = conn->used = 0;
+	return conn ? waiting_table_close(&conn->calls) : 0;
 }
 
 uint64_t rpc_conn_unanswered(const struct rpc_conn *conn)
 {
-	return conn ? conn->unanswered + conn->used : 0;
+	return conn ? waiting_count(&conn->calls) : 0;
 }
 
 /* ---- credentials ---- */
@@ -345,14 +256,11 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 	if (!m->no_info)
 		msg_info_put(m, " Call", 5);
 	if (conn) {
-		struct rpc_pending e = {
-			.xid = m->xid, .program = m->program,
-			.version = m->version, .proc = m->proc, .used = 1,
-			.direction = info->direction,
-			.frame = info->frame, .ts_ns = info->ts_ns,
-		};
-		xid_add(conn, &e);
-		conn->calls++;
+		union waiting_payload p = {
+			.u32 = { m->program, m->version, m->proc } };
+		waiting_insert(&conn->calls, m->xid, info->direction,
+			       info->frame, info->ts_ns, &p);
+		conn->ncalls++;
 	}
 	/* header-only: the credentials are only stepped over, but a call
 	 * cut inside them stays unnamed, as when decoded whole */
@@ -386,15 +294,14 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 			 struct cursor *c, const struct rpc_record_info *info)
 {
 	bool matched = false;
-	long i = conn ? xid_find(conn, m->xid, !info->direction) : -1;
-	if (i >= 0) {
-		const struct rpc_pending *e = &conn->tab[i];
-		m->program = e->program;
-		m->version = e->version;
-		m->proc = e->proc;
-		m->call_frame = e->frame;
-		m->latency_ns = info->ts_ns - e->ts_ns;
-		xid_remove(conn, (uint32_t)i);
+	struct waiting_request call;
+	if (conn && waiting_take(&conn->calls, m->xid, !info->direction,
+				 &call)) {
+		m->program = call.payload.u32[0];
+		m->version = call.payload.u32[1];
+		m->proc = call.payload.u32[2];
+		m->call_frame = call.frame;
+		m->latency_ns = info->ts_ns - call.ts_ns;
 		matched = true;
 	}
 	if (conn) {

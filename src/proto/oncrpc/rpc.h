@@ -17,6 +17,7 @@
 
 #include "base/cursor.h"
 #include "base/message.h"
+#include "base/waiting.h"
 #include "wire/stream.h"
 
 struct rpc_proc;
@@ -72,33 +73,26 @@ enum {
 #define RPC_MAX_AUTH_BYTES 400
 
 /* Per-connection state (stream_dir.conn_state): the calls not answered
- * yet, by XID and the direction they were sent in.  The table grows up to
- * RPC_XID_MAX entries; beyond, the oldest call seen in a probe run is
- * dropped (and counted unanswered). */
-#define RPC_XID_INITIAL 4
-#define RPC_XID_MAX 16384
-
-struct rpc_pending {
-	uint32_t xid;
-	uint32_t program, version, proc;
-	uint8_t used;
-	uint8_t direction;	/* rpc_record_info.direction of the call */
-	uint64_t frame;
-	int64_t ts_ns;
-};
-
+ * yet, in a table of waiting requests (base/waiting.h) keyed by XID and
+ * the direction they were sent in, with program, version and procedure
+ * as the payload.  Its memory is the decoder's budget's: when that is
+ * reached the oldest calls of all connections expire first. */
 struct rpc_conn {
-	struct rpc_pending *tab;
-	uint32_t cap, used;
-	uint64_t unanswered;	/* dropped from a full table */
-	uint64_t calls, replies, orphan_replies;
+	struct waiting_table calls;
+	uint64_t ncalls, replies, orphan_replies;
 	unsigned closed;	/* directions closed (rpc_record.c) */
 };
 
-void rpc_conn_free(struct rpc_conn *conn);
+/* A connection whose calls wait in set (NULL: no matching).  A zeroed
+ * rpc_conn matches nothing either. */
+void rpc_conn_init(struct rpc_conn *conn, struct waiting_set *set,
+		   uint64_t conversation);
 
-/* Calls still waiting for a reply plus those dropped from a full table:
- * the unanswered calls of the connection, once it is closed. */
+/* Forgets the calls still waiting; returns how many there were: the
+ * unanswered calls of the connection, once it is closed. */
+uint64_t rpc_conn_free(struct rpc_conn *conn);
+
+/* Calls still waiting for a reply. */
 uint64_t rpc_conn_unanswered(const struct rpc_conn *conn);
 
 /* Where a record came from and how much of it there is. */

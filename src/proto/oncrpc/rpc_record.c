@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "wire/decoder.h"
-#include "wire/reassembly.h"	/* struct decoder: opts.max_record */
 
 enum detect_verdict rpc_record_detect(const uint8_t *data, size_t len,
 				      bool at_start)
@@ -22,10 +21,15 @@ enum detect_verdict rpc_record_detect(const uint8_t *data, size_t len,
 	return rpc_detect_header(data, len);
 }
 
+/* What a block of n bytes is charged (none: nothing). */
+static size_t block_cost(size_t n)
+{
+	return n ? budget_alloc_size(n) : 0;
+}
+
 static void release_buf(struct rpc_reader *r)
 {
-	if (r->budget)
-		*r->budget -= r->buf_cap;
+	budget_release(r->budget, block_cost(r->buf_cap));
 	free(r->buf);
 	r->buf = NULL;
 	r->buf_cap = 0;
@@ -82,11 +86,13 @@ static void keep(struct rpc_reader *r, size_t max_keep, const uint8_t *p,
 			cap *= 2;
 		if (cap > max_keep)
 			cap = max_keep;
-		if (r->budget && *r->budget + (cap - r->buf_cap) >
-				 r->budget_max) {
+		size_t more = block_cost(cap) - block_cost(r->buf_cap);
+		if (!budget_charge(r->budget, more)) {
 			/* grow only as far as the shared budget allows */
-			size_t spare = r->budget_max > *r->budget ?
-				       r->budget_max - *r->budget : 0;
+			size_t avail = budget_room(r->budget) +
+				       block_cost(r->buf_cap);
+			size_t spare = avail > 32 ? avail - 32 : 0;
+			spare = spare > r->buf_cap ? spare - r->buf_cap : 0;
 			if (r->buf_len + take > r->buf_cap + spare) {
 				r->elided = true;
 				take = r->buf_cap + spare > r->buf_len ?
@@ -95,14 +101,18 @@ static void keep(struct rpc_reader *r, size_t max_keep, const uint8_t *p,
 					return;
 			}
 			cap = r->buf_len + take;
+			more = block_cost(cap) - block_cost(r->buf_cap);
+			if (!budget_try(r->budget, more)) {
+				r->elided = true;
+				return;
+			}
 		}
 		uint8_t *nb = realloc(r->buf, cap);
 		if (!nb) {	/* keep what we have; the rest is elided */
+			budget_release(r->budget, more);
 			r->elided = true;
 			return;
 		}
-		if (r->budget)
-			*r->budget += cap - r->buf_cap;
 		r->buf = nb;
 		r->buf_cap = cap;
 	}
@@ -200,9 +210,17 @@ static size_t framed(struct rpc_reader *r, uint8_t direction,
 static size_t hunt_step(struct rpc_reader *r, const uint8_t *data,
 			size_t len)
 {
-	if (!r->hunt && !(r->hunt = malloc(RPC_HUNT_WINDOW))) {
-		r->skipped += len;	/* no memory: pass over, still hunting */
-		return len;
+	if (!r->hunt) {
+		if (!budget_charge(r->budget, budget_alloc_size(RPC_HUNT_WINDOW)))
+			r->hunt = NULL;
+		else if (!(r->hunt = malloc(RPC_HUNT_WINDOW)))
+			budget_release(r->budget,
+				       budget_alloc_size(RPC_HUNT_WINDOW));
+		if (!r->hunt) {
+			/* no room: pass over, still hunting */
+			r->skipped += len;
+			return len;
+		}
 	}
 	size_t n = RPC_HUNT_WINDOW - r->hunt_len;
 	if (n > len)
@@ -283,6 +301,8 @@ void rpc_reader_free(struct rpc_reader *r)
 {
 	release_buf(r);
 	r->buf_len = 0;
+	if (r->hunt)
+		budget_release(r->budget, budget_alloc_size(RPC_HUNT_WINDOW));
 	free(r->hunt);
 	r->hunt = NULL;
 	r->hunt_len = 0;
@@ -323,7 +343,7 @@ static void emit_record(void *vctx, const uint8_t *rec, size_t kept,
 
 static size_t max_keep(const struct stream_dir *dir)
 {
-	size_t k = dir->decoder ? dir->decoder->opts.max_record : 0;
+	size_t k = stream_max_record(dir);
 	return k ? k : RPC_DEFAULT_KEEP;
 }
 
@@ -333,12 +353,12 @@ static void rpc_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 	struct rpc_reader *r = dir->proto_state;
 	struct emit_ctx ctx = { dir, frame };
 	uint64_t skipped = r->skipped;
-	if (dir->decoder && !r->budget) {
+	if (!r->keep) {
 		/* record heads share the bound on buffered bytes */
-		r->budget = &dir->decoder->ra.total_buffer;
-		r->budget_max = dir->decoder->opts.max_total_buffer;
+		r->budget = stream_buffer_budget(dir);
+		r->keep = max_keep(dir);
 	}
-	rpc_reader_feed(r, direction_of(dir), max_keep(dir), data, len, frame,
+	rpc_reader_feed(r, direction_of(dir), r->keep, data, len, frame,
 			emit_record, &ctx);
 	if (r->skipped != skipped)
 		stream_stats(dir)->resync_skipped_bytes += r->skipped - skipped;
@@ -361,7 +381,12 @@ static void rpc_close(struct stream_dir *dir, const struct frame_ref *frame)
 	/* Unanswered calls are known once both directions are done. */
 	struct rpc_conn *conn = dir->conn_state;
 	if (conn && ++conn->closed == 2)
-		stream_stats(dir)->rpc_unanswered += rpc_conn_unanswered(conn);
+		stream_stats(dir)->rpc_unanswered += rpc_conn_free(conn);
+}
+
+static void rpc_conn_setup(struct stream_dir *dir, void *conn_state)
+{
+	rpc_conn_init(conn_state, stream_waiting(dir), dir->conversation);
 }
 
 static void rpc_destroy(struct stream_dir *dir)
@@ -371,7 +396,7 @@ static void rpc_destroy(struct stream_dir *dir)
 
 static void rpc_conn_destroy(void *conn_state)
 {
-	rpc_conn_free(conn_state);
+	rpc_conn_free(conn_state);	/* counted at close, or not wanted */
 }
 
 const struct stream_proto rpc_stream_proto = {
@@ -379,6 +404,7 @@ const struct stream_proto rpc_stream_proto = {
 	.detect = rpc_record_detect,
 	.state_size = sizeof(struct rpc_reader),
 	.conn_state_size = sizeof(struct rpc_conn),
+	.conn_init = rpc_conn_setup,
 	.feed = rpc_feed,
 	.gap = rpc_gap,
 	.close = rpc_close,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/budget.h"
 #include "rpc.h"
 #include "wire/stream.h"
 
@@ -49,12 +50,13 @@ struct rpc_reader {
 				 * and thousands are tracked at once */
 	size_t hunt_len;
 	uint64_t skipped;	/* bytes passed over while hunting */
-	/* Optional shared bound on the record heads of every reader: buf's
-	 * capacity is added to *budget, which may not pass budget_max (the
-	 * rest of a record is then counted, not stored: elided).  NULL: no
-	 * bound but max_keep. */
-	size_t *budget;
-	size_t budget_max;
+	/* Optional shared bound on the record heads and hunt windows of
+	 * every reader: what they allocate is charged to it (the rest of a
+	 * record is then counted, not stored: elided).  NULL: no bound but
+	 * max_keep. */
+	struct memory_budget *budget;
+	size_t keep;		/* rpc_stream_proto's max_keep, from the
+				 * decoder at the first bytes */
 };
 
 /* Bytes of one direction, in order.  max_keep bounds the head kept. */
