@@ -29,6 +29,14 @@ check "-T fields without -e: exit 2" status 2 "$TAPLINE" decode -T fields x.pcap
 check "-c 0: exit 2" status 2 "$TAPLINE" decode -c 0 x.pcap
 check "-E bad: exit 2" status 2 "$TAPLINE" decode -e rpc.xid -E quote=x x.pcap
 check "-z unknown: exit 2" status 2 "$TAPLINE" decode -z rpc,bogus x.pcap
+check "--max-memory below 4M: exit 2" status 2 "$TAPLINE" decode --max-memory 3M x.pcap
+check "  ... saying what it wants" grep -q "expected a size of at least 4M" "$TMP/err"
+check "--max-memory not a size: exit 2" status 2 "$TAPLINE" decode --max-memory 12X x.pcap
+check "--max-memory 64M, 1G, 4194304 are sizes" sh -c \
+	'for s in 64M 64MiB 1G 4194304; do "$TAPLINE" decode -q --max-memory $s "'"$cap"'" || exit 1; done'
+check "--help says what --max-memory bounds" sh -c \
+	'"$TAPLINE" decode --help | grep -q "^      --max-memory SIZE the memory the decoder"'
+
 check "-z help lists rpc,srt" sh -c '"$TAPLINE" decode -z help | grep -q "rpc,srt"'
 check "-Y syntax error: exit 2" status 2 "$TAPLINE" decode -Y 'rpc.xid == 1 and (' x.pcap
 check "  ... with the column and a caret" sh -c \

@@ -3,8 +3,16 @@
 #ifndef TAPLINE_COMMANDS_H
 #define TAPLINE_COMMANDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 int cmd_decode(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_correlate(int argc, char **argv);
+
+/* A size option's value: bytes, or K, M, G (KiB, MiB, GiB; "MiB" and
+ * "MB" are read the same) after a whole number; false if it is not one
+ * or does not fit. */
+bool parse_size(const char *s, size_t *v);
 
 #endif

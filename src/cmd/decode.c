@@ -18,6 +18,9 @@
  * (src/present/local.mk writes src/field_names.c). */
 extern const char *const decoder_field_names[];
 
+/* Below this the decoder's fixed tables would not fit. */
+#define MIN_MEMORY (4u << 20)
+
 static void usage(FILE *out)
 {
 	fputs(
@@ -39,6 +42,14 @@ static void usage(FILE *out)
 "                        capture, in the order of their first timestamps\n"
 "  -c, --count N         stop after N messages shown (tshark counts\n"
 "                        frames read; tapline counts messages after -Y)\n"
+"      --max-memory SIZE the memory the decoder's tables and the -z\n"
+"                        reports may hold together (default 40M; K, M\n"
+"                        and G multiply by 1024, 1024^2, 1024^3; at\n"
+"                        least 4M).  At the bound the oldest calls still\n"
+"                        waiting for replies expire first, then the\n"
+"                        least recently active connections are\n"
+"                        forgotten: see RESOURCE LIMITS in\n"
+"                        tapline-decode(1)\n"
 "\n"
 "Output (one of; default: one summary line per message):\n"
 "  -V, --verbose         a detail tree per message: frame, IP, TCP, RPC\n"
@@ -183,6 +194,24 @@ static void on_message(void *user, const struct message *m)
 		r->done = true;
 }
 
+/* The decoder gave up a call's reply (its memory budget). */
+static void on_expired(void *user, const struct decoder_expiry *e)
+{
+	struct decode_run *r = user;
+	if (r->stats_on)
+		stats_expired(r->stats, e->conversation, (uint32_t)e->exchange_id);
+}
+
+/* The decoder's share of --max-memory: what the reports may hold comes
+ * off first, but the decoder keeps at least half. */
+static size_t decoder_share(size_t max_memory, const struct stats *stats)
+{
+	size_t reports = stats_max_memory(stats);
+	if (reports > max_memory / 2)
+		reports = max_memory / 2;
+	return max_memory - reports;
+}
+
 static void check_in_header(void *user, const char *name)
 {
 	if (!field_name_in_header(name))
@@ -289,7 +318,7 @@ static bool parse_count(const char *s, uint64_t *v)
 
 int cmd_decode(int argc, char **argv)
 {
-	enum { OPT_LIST_FIELDS = 256 };
+	enum { OPT_LIST_FIELDS = 256, OPT_MAX_MEMORY };
 	static const struct option longopts[] = {
 		{ "read-file", required_argument, NULL, 'r' },
 		{ "count", required_argument, NULL, 'c' },
@@ -301,6 +330,7 @@ int cmd_decode(int argc, char **argv)
 		{ "statistics", required_argument, NULL, 'z' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -311,6 +341,9 @@ int cmd_decode(int argc, char **argv)
 	size_t npaths = 0;
 	const char *format = NULL, *filter_text = NULL;
 	bool quiet = false, list_fields = false, want_fields = false;
+	struct decoder_options opts;
+	decoder_default_options(&opts);
+	size_t max_memory = opts.max_memory;
 	char err[512];
 	int status = 2, c;
 
@@ -400,6 +433,15 @@ int cmd_decode(int argc, char **argv)
 		case OPT_LIST_FIELDS:
 			list_fields = true;
 			break;
+		case OPT_MAX_MEMORY:
+			if (!parse_size(optarg, &max_memory) ||
+			    max_memory < MIN_MEMORY) {
+				fprintf(stderr, "tapline decode: --max-memory %s: "
+					"expected a size of at least 4M (K, M, G "
+					"suffixes)\n", optarg);
+				goto out;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			status = 0;
@@ -480,8 +522,7 @@ int cmd_decode(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	struct decoder_options opts;
-	decoder_default_options(&opts);
+	opts.max_memory = decoder_share(max_memory, run.stats);
 	/* fields, -q and --list-fields never show the summary text */
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
@@ -494,6 +535,7 @@ int cmd_decode(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	decoder_on_expired(dec, on_expired);
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (!list_fields)

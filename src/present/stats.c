@@ -151,6 +151,7 @@ struct pending {
 	const char *program_name;
 	uint32_t next;		/* chain, UINT32_MAX ends */
 	bool live;		/* false: on the free list */
+	bool expired;		/* the decoder gave it up (memory budget) */
 };
 
 #define PENDING_BUCKETS (1u << 16)
@@ -455,6 +456,30 @@ static void unanswered_add(struct stats *s, const struct message *m)
 	p->ts_ns = m->ts_ns;
 	p->proc_name = m->proc_name;
 	p->program_name = m->program_name;
+	p->expired = false;
+}
+
+void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid)
+{
+	uint32_t *link;
+	uint32_t i;
+	if (s->unanswered_on &&
+	    (i = pending_find(s, conversation, xid, &link)) != NONE)
+		s->pool[i].expired = true;
+}
+
+size_t stats_max_memory(const struct stats *s)
+{
+	size_t n = 0;
+	if (s->unanswered_on)	/* the table, and the order to print it in */
+		n += PENDING_BUCKETS * sizeof *s->heads +
+		     STATS_MAX_PENDING * (sizeof(struct pending) +
+					  sizeof(uint32_t));
+	if (s->srt.on)
+		n += STATS_MAX_ROWS * sizeof(struct histogram);
+	if (s->programs.on)
+		n += STATS_MAX_ROWS * sizeof(struct histogram);
+	return n;
 }
 
 static void expert_add(struct stats *s, const struct message *m)
@@ -590,22 +615,27 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 	fputs(rule, out);
 }
 
+/* qsort has no context argument: the pool being sorted. */
+static const struct pending *sorting;
+
 static int pending_cmp(const void *a, const void *b)
 {
-	const struct pending *x = a, *y = b;
+	const struct pending *x = &sorting[*(const uint32_t *)a];
+	const struct pending *y = &sorting[*(const uint32_t *)b];
 	return x->frame < y->frame ? -1 : x->frame > y->frame;
 }
 
 static void print_unanswered(struct stats *s, FILE *out,
 			     const struct decoder_stats *ds)
 {
-	/* Collect the live entries: the pool is at most as long as the
-	 * calls seen, the buckets are always 64 Ki. */
-	struct pending *live = malloc((s->npool ? s->npool : 1) * sizeof *live);
-	size_t n = 0;
+	/* The live entries, by frame: their indexes sorted (the pool is at
+	 * most as long as the calls seen, the buckets always 64 Ki). */
+	uint32_t *live = malloc((s->npool ? s->npool : 1) * sizeof *live);
+	size_t n = 0, expired = 0;
 	for (uint32_t i = 0; live && i < s->npool; i++)
 		if (s->pool[i].live)
-			live[n++] = s->pool[i];
+			live[n++] = i;
+	sorting = s->pool;
 	if (live)
 		qsort(live, n, sizeof *live, pending_cmp);
 	fputs(rule, out);
@@ -614,7 +644,7 @@ static void print_unanswered(struct stats *s, FILE *out,
 	fprintf(out, "%8s %10s %8s  %s\n", "Frame", "XID", "Stream",
 		"Program Version Procedure");
 	for (size_t i = 0; i < n; i++) {
-		const struct pending *p = &live[i];
+		const struct pending *p = &s->pool[live[i]];
 		char prog[32], proc[32];
 		if (p->program_name)
 			snprintf(prog, sizeof prog, "%s", p->program_name);
@@ -625,23 +655,33 @@ static void print_unanswered(struct stats *s, FILE *out,
 		else
 			snprintf(proc, sizeof proc, "proc-%" PRIu32, p->proc);
 		fprintf(out, "%8" PRIu64 " 0x%08" PRIx32 " %8" PRIu64
-			"  %s V%" PRIu32 " %s\n", p->frame, p->xid,
+			"  %s V%" PRIu32 " %s%s\n", p->frame, p->xid,
 			p->conversation ? p->conversation - 1 : 0, prog,
-			p->version, proc);
+			p->version, proc, p->expired ? " [expired]" : "");
+		expired += p->expired;
 	}
 	fprintf(out, "Unanswered calls: %zu", n);
 	if (s->pending_dropped)
 		fprintf(out, " (and %" PRIu64 " not remembered: table full)",
 			s->pending_dropped);
 	fputc('\n', out);
+	if (expired)
+		fprintf(out, "[expired]: %zu calls given up before the end of "
+			"the capture: reply not seen within the memory budget "
+			"(--max-memory)\n", expired);
 	/* The decoder counts every message: shown only when no -Y made the
 	 * report count fewer. */
-	if (ds && !s->filter)
+	if (ds && !s->filter) {
 		fprintf(out, "Decoder: %" PRIu64 " calls, %" PRIu64
-			" replies, %" PRIu64 " unanswered, %" PRIu64
-			" replies to calls not seen\n",
-			ds->rpc_calls, ds->rpc_replies, ds->rpc_unanswered,
+			" replies, %" PRIu64 " unanswered", ds->rpc_calls,
+			ds->rpc_replies, ds->rpc_unanswered);
+		if (ds->requests_expired)
+			fprintf(out, " (and %" PRIu64 " expired: reply not "
+				"seen within the memory budget)",
+				ds->requests_expired);
+		fprintf(out, ", %" PRIu64 " replies to calls not seen\n",
 			ds->rpc_orphan_replies);
+	}
 	fputs(rule, out);
 	free(live);
 }
@@ -728,6 +768,11 @@ static void print_expert(struct stats *s, FILE *out,
 			ds->frames, ds->tcp_gaps, ds->tcp_gap_bytes,
 			ds->tcp_retransmits, ds->tcp_out_of_order,
 			ds->buffer_drops, ds->flows_evicted);
+	if (ds && !s->filter && ds->requests_expired)
+		fprintf(out, "Decoder: %" PRIu64 " requests expired, oldest "
+			"first: reply not seen within the memory budget (%"
+			PRIu64 " MiB, --max-memory)\n", ds->requests_expired,
+			ds->memory_limit >> 20);
 	fputs(rule, out);
 }
 

@@ -13,7 +13,8 @@
  * log-linear histogram (exact below 64 ns, within 1/64 = 1.6% above),
  * tables have a fixed number of rows (the rest is counted as "other"),
  * and at most STATS_MAX_PENDING unanswered calls are remembered: about
- * 20 MiB in all at worst (12 KiB per SRT row, 56 bytes per pending call).
+ * 20 MiB in all at worst (12 KiB per SRT row, 68 bytes per pending call;
+ * stats_max_memory() says how much for the reports asked for).
  */
 #ifndef TAPLINE_STATS_H
 #define TAPLINE_STATS_H
@@ -44,6 +45,11 @@ void stats_message(struct stats *s, const struct message *m);
 /* The values the -Y filter's "matches" stopped at a limit, for expert. */
 void stats_set_regex_stops(struct stats *s,
 			   const struct filter_regex_stops *stops);
+/* The decoder gave up waiting for the reply to this call (its memory
+ * budget): rpc,unanswered marks it "[expired]". */
+void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid);
+/* The most memory the requested reports may hold, for the budget. */
+size_t stats_max_memory(const struct stats *s);
 /* Prints every requested report; ds (may be NULL) adds the decoder's own
  * counters where they apply. */
 void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds);

@@ -62,6 +62,10 @@ TESTS += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
 EXTRA_DIST += tests/wire-tshark-follow.sh tests/wire-capture-formats.sh \
 	tests/wire-gap-resync.sh
 
+# The memory bound on captures made to cost memory (bench/hostile).
+TESTS += tests/hostile-rss.sh
+EXTRA_DIST += tests/hostile-rss.sh
+
 # Benchmark (not part of make check): make bench [BENCH_SIZE=bytes].
 noinst_PROGRAMS += bench/decode_bench bench/multiply bench/hostile
 bench_hostile_SOURCES = bench/hostile.c

@@ -190,12 +190,17 @@ int main(void)
 
 	/* More calls than buckets, then more than the table holds: chains
 	 * end in the pool while it grows (a chain's link once pointed into
-	 * the pool it had left: ASan saw it, a large capture crashed). */
+	 * the pool it had left: ASan saw it, a large capture crashed), and
+	 * the calls the decoder gave up are marked. */
 	s = stats_new();
 	stats_add(s, "rpc,unanswered", err, sizeof err);
 	uint32_t n = STATS_MAX_PENDING + 1000;
 	for (uint32_t x = 0; x < n; x++)
 		stats_message(s, call(m, (uint64_t)x + 1, x, 1, "STAT"));
+	for (uint32_t x = 0; x < 3; x++)
+		stats_expired(s, 1, x);
+	stats_expired(s, 1, n - 1);	/* not remembered: nothing to mark */
+	stats_expired(s, 2, 4);		/* another connection's */
 	static char big[16 << 20];
 	FILE *f = fmemopen(big, sizeof big, "w");
 	stats_print(s, f, NULL);
@@ -204,9 +209,19 @@ int main(void)
 	snprintf(want, sizeof want, "Unanswered calls: %u (and 1000 not "
 		 "remembered: table full)\n", STATS_MAX_PENDING);
 	ok(strstr(big, want) != NULL, "a full table counts the rest");
-	ok(strstr(big, "       1 0x00000000        0  GlusterFS V400 STAT\n") &&
-	   strstr(big, "  131072 0x0001ffff        0  GlusterFS V400 STAT\n"),
-	   "the first calls are listed, by frame");
+	ok(strstr(big, "       1 0x00000000        0  GlusterFS V400 STAT "
+		  "[expired]\n") &&
+	   strstr(big, "       3 0x00000002        0  GlusterFS V400 STAT "
+		  "[expired]\n") &&
+	   strstr(big, "       4 0x00000003        0  GlusterFS V400 STAT\n") &&
+	   strstr(big, "       5 0x00000004        0  GlusterFS V400 STAT\n") &&
+	   strstr(big, "  131072 0x0001ffff        0  GlusterFS V400 STAT\n") &&
+	   strstr(big, "[expired]: 3 calls given up before the end of the "
+		  "capture: reply not seen within the memory budget"),
+	   "expired calls are marked, the others not");
+	ok(stats_max_memory(s) > STATS_MAX_PENDING * 60 &&
+	   stats_max_memory(s) < 16u << 20, "its memory is known (%zu)",
+	   stats_max_memory(s));
 	stats_free(s);
 	free(m);
 	return tap_done();
