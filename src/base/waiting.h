@@ -23,6 +23,12 @@
  * ("unanswered: reply not seen within the memory budget").  The
  * decoder's budget asks waiting_set_release() for memory too, before
  * anything else gives way.
+ *
+ * In the decoder, a stream protocol keeps a waiting_table in its
+ * per-connection state and joins it to the decoder's set in its
+ * conn_init hook: waiting_table_init(&c->calls, stream_waiting(dir),
+ * dir->conversation) (wire/stream.h; ONC-RPC's rpc_record.c does so).
+ * A table must not move while it holds requests.
  */
 #ifndef TAPLINE_WAITING_H
 #define TAPLINE_WAITING_H
