@@ -199,7 +199,8 @@ static void on_expired(void *user, const struct decoder_expiry *e)
 {
 	struct decode_run *r = user;
 	if (r->stats_on)
-		stats_expired(r->stats, e->conversation, (uint32_t)e->exchange_id);
+		stats_expired(r->stats, e->conversation, (uint32_t)e->exchange_id,
+			      e->frame);
 }
 
 /* The decoder's share of --max-memory: what the reports may hold comes

@@ -175,6 +175,10 @@ struct stats {
 	struct pending *pool;
 	uint32_t npool, cap, free_list;
 	uint64_t pending_dropped;
+	/* A call the decoder gave up before its message came here (no room
+	 * for it at all): marked when it comes. */
+	struct { uint64_t conversation, frame; uint32_t xid; bool set; }
+		expired_early;
 	bool expert_on;
 	struct expert_row expert[STATS_MAX_ROWS];
 	unsigned nexpert;
@@ -456,16 +460,33 @@ static void unanswered_add(struct stats *s, const struct message *m)
 	p->ts_ns = m->ts_ns;
 	p->proc_name = m->proc_name;
 	p->program_name = m->program_name;
-	p->expired = false;
+	p->expired = s->expired_early.set &&
+		     s->expired_early.conversation == m->conversation &&
+		     s->expired_early.xid == m->xid &&
+		     s->expired_early.frame == m->frame;
+	if (p->expired)
+		s->expired_early.set = false;
 }
 
-void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid)
+void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid,
+		   uint64_t frame)
 {
+	if (!s->unanswered_on)
+		return;
 	uint32_t *link;
-	uint32_t i;
-	if (s->unanswered_on &&
-	    (i = pending_find(s, conversation, xid, &link)) != NONE)
+	uint32_t i = pending_find(s, conversation, xid, &link);
+	/* The call of that frame: an older one with the same XID stays as
+	 * it was (it expired before, or waits in the report only). */
+	if (i != NONE && s->pool[i].frame == frame) {
 		s->pool[i].expired = true;
+		return;
+	}
+	/* Not here yet: the decoder found no room for the call it is
+	 * decoding, whose message comes next. */
+	s->expired_early.conversation = conversation;
+	s->expired_early.xid = xid;
+	s->expired_early.frame = frame;
+	s->expired_early.set = true;
 }
 
 size_t stats_max_memory(const struct stats *s)
@@ -768,11 +789,14 @@ static void print_expert(struct stats *s, FILE *out,
 			ds->frames, ds->tcp_gaps, ds->tcp_gap_bytes,
 			ds->tcp_retransmits, ds->tcp_out_of_order,
 			ds->buffer_drops, ds->flows_evicted);
+	/* The decoder's share, not --max-memory: the reports asked for
+	 * took theirs off first. */
 	if (ds && !s->filter && ds->requests_expired)
 		fprintf(out, "Decoder: %" PRIu64 " requests expired, oldest "
-			"first: reply not seen within the memory budget (%"
-			PRIu64 " MiB, --max-memory)\n", ds->requests_expired,
-			ds->memory_limit >> 20);
+			"first: reply not seen within the memory budget (the "
+			"decoder's %.1f MiB of --max-memory)\n",
+			ds->requests_expired,
+			(double)ds->memory_limit / (1 << 20));
 	fputs(rule, out);
 }
 
@@ -819,6 +843,7 @@ void stats_reset(struct stats *s)
 	s->npool = 0;
 	s->free_list = NONE;
 	s->pending_dropped = 0;
+	s->expired_early.set = false;
 	s->nexpert = 0;
 	s->expert_other = s->messages = 0;
 	memset(&s->regex_stops, 0, sizeof s->regex_stops);

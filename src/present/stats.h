@@ -45,9 +45,12 @@ void stats_message(struct stats *s, const struct message *m);
 /* The values the -Y filter's "matches" stopped at a limit, for expert. */
 void stats_set_regex_stops(struct stats *s,
 			   const struct filter_regex_stops *stops);
-/* The decoder gave up waiting for the reply to this call (its memory
- * budget): rpc,unanswered marks it "[expired]". */
-void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid);
+/* The decoder gave up waiting for the reply to the call of that frame
+ * (its memory budget): rpc,unanswered marks it "[expired]".  It may come
+ * just before the call's own message (the decoder had no room for it at
+ * all), which is then marked as it comes. */
+void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid,
+		   uint64_t frame);
 /* The most memory the requested reports may hold, for the budget. */
 size_t stats_max_memory(const struct stats *s);
 /* Prints every requested report; ds (may be NULL) adds the decoder's own

@@ -1,7 +1,8 @@
 /* fuzz_decode_output.c - libFuzzer entry: bytes -> a capture -> the wire
  * decoder -> every renderer of tapline decode (summary, -V tree, JSON,
  * -T fields with quoting), a display filter and every -z report, all
- * written to /dev/null.  Hostile messages (odd strings, unbalanced trees,
+ * written to /dev/null, in a memory budget small enough that calls
+ * expire.  Hostile messages (odd strings, unbalanced trees,
  * full field tables) must render without a fault.  Also replayed without
  * libFuzzer by replay.c. */
 #include <stdint.h>
@@ -34,6 +35,15 @@ static void consume(void *user, const struct message *m)
 	output_message(&s->fields, m);
 	s->matched += filter_match(s->filter, m);
 	stats_message(s->stats, m);
+}
+
+/* The decoder gave a call up (its memory budget, small here): the
+ * unanswered report marks it, as tapline decode does. */
+static void expired(void *user, const struct decoder_expiry *e)
+{
+	struct sinks *s = user;
+	stats_expired(s->stats, e->conversation, (uint32_t)e->exchange_id,
+		      e->frame);
 }
 
 static const char *const columns[] = {
@@ -71,6 +81,7 @@ static void setup(void)
 	     i++)
 		stats_add(sinks.stats, reports[i], err, sizeof err);
 	decoder = small_decoder_new(consume, &sinks);
+	decoder_on_expired(decoder, expired);
 	if (!null || !sinks.filter || !sinks.stats)
 		abort();
 }

@@ -1,7 +1,8 @@
 /* small_decoder.h - the decoder the capture harnesses share: tables so
- * small that eviction, buffer limits, elided records and forced gaps are
- * reached by inputs of a few KiB; made once (its message and flow table
- * cost more than most inputs) and reset after each input. */
+ * small that eviction, buffer limits, elided records, forced gaps and
+ * expired requests are reached by inputs of a few KiB; made once (its
+ * message and flow table cost more than most inputs) and reset after
+ * each input. */
 #ifndef TAPLINE_FUZZ_SMALL_DECODER_H
 #define TAPLINE_FUZZ_SMALL_DECODER_H
 
@@ -18,6 +19,11 @@ static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 	o.max_flow_buffer = 64 * 1024;
 	o.max_total_buffer = 256 * 1024;
 	o.max_record = 64 * 1024;
+	/* Beyond the decoder's fixed blocks (the scratch message, ~230
+	 * KiB) room for a few flows and a thousand waiting requests: the
+	 * oldest expire and flows go for lack of memory on inputs of a few
+	 * KiB. */
+	o.max_memory = 320 * 1024;
 	struct decoder *d = decoder_new(&o, fn, user);
 	if (!d)
 		abort();

@@ -198,9 +198,9 @@ int main(void)
 	for (uint32_t x = 0; x < n; x++)
 		stats_message(s, call(m, (uint64_t)x + 1, x, 1, "STAT"));
 	for (uint32_t x = 0; x < 3; x++)
-		stats_expired(s, 1, x);
-	stats_expired(s, 1, n - 1);	/* not remembered: nothing to mark */
-	stats_expired(s, 2, 4);		/* another connection's */
+		stats_expired(s, 1, x, x + 1);
+	stats_expired(s, 1, n - 1, n);	/* not remembered: nothing to mark */
+	stats_expired(s, 2, 4, 5);	/* another connection's */
 	static char big[16 << 20];
 	FILE *f = fmemopen(big, sizeof big, "w");
 	stats_print(s, f, NULL);
@@ -222,6 +222,45 @@ int main(void)
 	ok(stats_max_memory(s) > STATS_MAX_PENDING * 60 &&
 	   stats_max_memory(s) < 16u << 20, "its memory is known (%zu)",
 	   stats_max_memory(s));
+	stats_free(s);
+
+	/* The decoder gives a call up before its message comes here when it
+	 * finds no room for it at all: the call is marked as it comes, not
+	 * the older call with its XID that the report still holds. */
+	s = stats_new();
+	stats_add(s, "rpc,unanswered", err, sizeof err);
+	stats_add(s, "expert", err, sizeof err);
+	stats_message(s, call(m, 10, 7, 1, "STAT"));
+	stats_expired(s, 1, 7, 20);
+	stats_message(s, call(m, 20, 7, 1, "STAT"));
+	stats_message(s, call(m, 30, 8, 1, "STAT"));
+	stats_expired(s, 1, 8, 29);	/* an older call's, gone before */
+	stats_message(s, call(m, 31, 8, 1, "STAT"));
+	stats_message(s, call(m, 40, 9, 1, "STAT"));
+	stats_expired(s, 1, 9, 40);
+	struct decoder_stats ds = { .rpc_calls = 5, .rpc_unanswered = 1,
+				    .requests_expired = 2,
+				    .memory_limit = 3u << 19 };
+	f = fmemopen(big, sizeof big, "w");
+	stats_print(s, f, &ds);
+	fclose(f);
+	ok(strstr(big, "      20 0x00000007        0  GlusterFS V400 STAT "
+		  "[expired]\n") &&
+	   strstr(big, "      31 0x00000008        0  GlusterFS V400 STAT\n") &&
+	   strstr(big, "      40 0x00000009        0  GlusterFS V400 STAT "
+		  "[expired]\n") &&
+	   strstr(big, "Unanswered calls: 3\n[expired]: 2 calls given up"),
+	   "a call given up before its message came is marked as it comes, "
+	   "an older one with its XID is not");
+	ok(strstr(big, "Decoder: 5 calls, 0 replies, 1 unanswered (and 2 "
+		  "expired: reply not seen within the memory budget), 0 "
+		  "replies to calls not seen\n") != NULL,
+	   "the decoder's line counts the expired apart");
+	ok(strstr(big, "Decoder: 2 requests expired, oldest first: reply not "
+		  "seen within the memory budget (the decoder's 1.5 MiB of "
+		  "--max-memory)\n") != NULL,
+	   "-z expert names the decoder's share of the budget, not the "
+	   "whole as if it were --max-memory");
 	stats_free(s);
 	free(m);
 	return tap_done();
