@@ -70,6 +70,13 @@ struct memory_budget *stream_buffer_budget(struct stream_dir *dir)
 	return dir->decoder ? &dir->decoder->buffers : NULL;
 }
 
+uint8_t stream_direction(const struct stream_dir *dir)
+{
+	/* the two directions of a connection live in one flow: their
+	 * order there does not change */
+	return dir->peer && (uintptr_t)dir > (uintptr_t)dir->peer;
+}
+
 size_t stream_max_record(const struct stream_dir *dir)
 {
 	return dir->decoder ? dir->decoder->opts.max_record : 0;

@@ -97,6 +97,11 @@ struct waiting_set *stream_waiting(struct stream_dir *dir);
 struct memory_budget *stream_buffer_budget(struct stream_dir *dir);
 size_t stream_max_record(const struct stream_dir *dir);
 
+/* Which direction of its connection dir is: 0 or 1, the same for the
+ * connection's life, the peer's the other (whatever the roles turn out
+ * to be): the direction a protocol keys its waiting requests by. */
+uint8_t stream_direction(const struct stream_dir *dir);
+
 /* The decoder's statistics, for what only a protocol
  * knows (rpc_unanswered, rpc_orphan_replies). */
 struct decoder_stats;

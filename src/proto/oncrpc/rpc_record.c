@@ -317,11 +317,6 @@ struct emit_ctx {
 
 /* A stable 0/1 per direction of the connection: calls and replies are
  * matched across it whatever the client/server guess says. */
-static uint8_t direction_of(const struct stream_dir *dir)
-{
-	return dir->peer && (uintptr_t)dir > (uintptr_t)dir->peer;
-}
-
 static void emit_record(void *vctx, const uint8_t *rec, size_t kept,
 			const struct rpc_record_info *info,
 			uint64_t first_frame, bool after_gap)
@@ -358,7 +353,7 @@ static void rpc_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 		r->budget = stream_buffer_budget(dir);
 		r->keep = max_keep(dir);
 	}
-	rpc_reader_feed(r, direction_of(dir), r->keep, data, len, frame,
+	rpc_reader_feed(r, stream_direction(dir), r->keep, data, len, frame,
 			emit_record, &ctx);
 	if (r->skipped != skipped)
 		stream_stats(dir)->resync_skipped_bytes += r->skipped - skipped;
@@ -369,14 +364,14 @@ static void rpc_gap(struct stream_dir *dir, uint64_t missing,
 {
 	(void)missing;	/* the stream layer finds the next record */
 	struct emit_ctx ctx = { dir, frame };
-	rpc_reader_break(dir->proto_state, direction_of(dir), frame, true,
+	rpc_reader_break(dir->proto_state, stream_direction(dir), frame, true,
 			 emit_record, &ctx);
 }
 
 static void rpc_close(struct stream_dir *dir, const struct frame_ref *frame)
 {
 	struct emit_ctx ctx = { dir, frame };
-	rpc_reader_break(dir->proto_state, direction_of(dir), frame, false,
+	rpc_reader_break(dir->proto_state, stream_direction(dir), frame, false,
 			 emit_record, &ctx);
 	/* Unanswered calls are known once both directions are done. */
 	struct rpc_conn *conn = dir->conn_state;
