@@ -1595,6 +1595,8 @@ size_t ingest_capture_fixed_bytes(void)
  * bytes buffered in all flows.) */
 static void decoder_share(struct decoder_options *o, size_t bytes)
 {
+	/* the decoder's own budget holds all of its tables to the share */
+	o->max_memory = bytes;
 	o->max_total_buffer = bytes / 2;
 	if (o->max_flow_buffer > bytes / 8)
 		o->max_flow_buffer = bytes / 8;
