@@ -50,15 +50,21 @@ rss=$(tail -1 "$TMP/rss")
 logged=$(cat "$TMP"/load/load-*.log | grep -c 'call=glfs_utimens .* ret=0' || true)
 got=$(sqlite3 -batch -noheader "$TMP/load.db" "SELECT count(*), coalesce(sum(reply IS NOT NULL), 0)
 	FROM rpc_messages WHERE msg_type = 'call' AND proc_name = 'SETATTR'")
+# Beyond them the client's traffic can hold a few SETATTR calls of its
+# own: a run with nothing dropped stored 8002 for 8000 glfs_utimens and
+# 4 glfs_creat (file creation on the distributed volume is the likely
+# source, not established): at most one more per glfs_creat is allowed.
+creats=$(cat "$TMP"/load/load-*.log | grep -c 'call=glfs_creat .* ret=0' || true)
 dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$TMP/load/tcpdump.err")
 if [ "$logged" != $((4 * calls)) ]; then
 	not_ok "the client logged $logged glfs_utimens that succeeded, want $((4 * calls))"
 elif [ "${dropped:-?}" = 0 ]; then
-	[ "$got" = "$logged|$logged" ] &&
-		ok "$logged glfs_utimens logged, as many SETATTR calls stored, each with its reply" ||
-		not_ok "$logged glfs_utimens logged; SETATTR calls stored, answered: $got"
+	[ "${got%|*}" = "${got#*|}" ] && [ "${got%|*}" -ge "$logged" ] &&
+		[ "${got%|*}" -le $((logged + creats)) ] &&
+		ok "$logged glfs_utimens logged: ${got%|*} SETATTR calls stored (at most $creats more, one per glfs_creat), each with its reply" ||
+		not_ok "$logged glfs_utimens logged, $creats glfs_creat; SETATTR calls stored, answered: $got"
 else
-	[ "${got%|*}" -le "$logged" ] && [ "${got%|*}" -gt $((logged * 9 / 10)) ] &&
+	[ "${got%|*}" -le $((logged + creats)) ] && [ "${got%|*}" -gt $((logged * 9 / 10)) ] &&
 		skip "tcpdump dropped ${dropped:-?} packets: ${got%|*} SETATTR calls stored (${got#*|} answered) of $logged" ||
 		not_ok "tcpdump dropped ${dropped:-?} packets; ${got%|*} SETATTR calls stored (${got#*|} answered) of $logged"
 fi
