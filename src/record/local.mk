@@ -52,7 +52,8 @@ tests_fuzz_replay_record_page_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/record-fuzz-replay.sh
 EXTRA_DIST += tests/record-fuzz-replay.sh
 
-# record-cleanup.sh SIGKILLs a recorder on purpose, and its leftovers live
-# until that test's next run removes them; record-lab.sh checks that no
-# dead recorder left probes behind, so it runs after, never beside it.
-tests/record-lab.log: tests/record-cleanup.log
+# record-cleanup.sh and record-errno.sh SIGKILL a recorder on purpose, and
+# its leftovers live until the next run removes them; record-lab.sh checks
+# that no dead recorder left probes behind, so it runs after both, never
+# beside them (make check -j2 once ran record-errno.sh beside it).
+tests/record-lab.log: tests/record-cleanup.log tests/record-errno.log
