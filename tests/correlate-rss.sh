@@ -67,11 +67,8 @@ under() {
 for spec in "hole 20000" "hunt 20000" "seqjump 16384 8" "unanswered 16384 16" \
 	    "unanswered 64 6200"; do
 	set -- $spec
-	shape=$1 conns=$(($2 / scale)) count=${3:-}
-	[ "$conns" -gt 0 ] || conns=1
-	name="$shape-$conns${count:+x$count}"
-	"$hostile" "$TMP/$name.pcap" "$shape" "$conns" $count
-	size=$(($(wc -c <"$TMP/$name.pcap") / 1048576))
+	shape=$1 count=${3:-}
+	hostile_capture "$@"
 	correlate "$name" $budget
 	todo=
 	# Thousands of calls waiting on each connection fill the ONC-RPC

@@ -61,11 +61,8 @@ decoder_counts() {
 for spec in "unanswered 200 6200" "unanswered 16384 64" "seqjump 16384 48" \
 	    "hole 40000" "hunt 40000" "head 1000"; do
 	set -- $spec
-	shape=$1 conns=$(($2 / scale)) count=${3:-}
-	[ "$conns" -gt 0 ] || conns=1
-	name="$shape-$conns${count:+x$count}"
-	"$hostile" "$TMP/$name.pcap" "$shape" "$conns" $count
-	size=$(($(wc -c <"$TMP/$name.pcap") / 1048576))
+	shape=$1 count=${3:-}
+	hostile_capture "$@"
 	decode "$name" -q $budget
 	under_bound "$shape $conns${count:+ x $count} ($size MB), -q"
 	decode "$name" -q -z rpc,unanswered -z expert $budget

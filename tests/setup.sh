@@ -59,4 +59,14 @@ need_lab_recording() {
 	mountpoint -q "$T" 2>/dev/null || mount -t tracefs nodev "$T" 2>/dev/null ||
 		skip_all "no tracefs here"
 }
+# hostile_capture SHAPE CONNS [COUNT]: bench/hostile's SHAPE with CONNS
+# connections divided by $scale (at least one) into $TMP/$name.pcap; sets
+# name and size (MB).  For the tests that bound peak RSS on those shapes.
+hostile_capture() {
+	conns=$(($2 / scale))
+	[ "$conns" -gt 0 ] || conns=1
+	name="$1-$conns${3:+x$3}"
+	"$top_builddir/bench/hostile" "$TMP/$name.pcap" "$1" "$conns" ${3:-}
+	size=$(($(wc -c <"$TMP/$name.pcap") / 1048576))
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
