@@ -25,6 +25,8 @@
 #include "wire/ip.h"
 #include "wire/link.h"
 #include "present/output.h"
+#include "proto/gluster/fields.h"
+#include "proto/registry.h"
 #include "wire/tcp.h"
 
 #ifndef STREAM_CACHE
@@ -1120,13 +1122,12 @@ static const struct field *dict_value(const struct message *m,
 	size_t klen = strlen(key);
 	for (unsigned i = 0; i + 1 < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
-		if (f->kind != FIELD_STR || !f->name ||
-		    strcmp(f->name, "glusterfs.dict.key") || f->len != klen ||
+		if (f->kind != FIELD_STR || f->def != &hf_glusterfs_dict_key ||
+		    f->len != klen ||
 		    memcmp(field_bytes(m, f), key, klen))
 			continue;
 		const struct field *v = &m->fields[i + 1];
-		if (v->kind == FIELD_STR && v->name &&
-		    !strcmp(v->name, "glusterfs.dict.value"))
+		if (v->kind == FIELD_STR && v->def == &hf_glusterfs_dict_value)
 			return v;
 	}
 	return NULL;
@@ -1203,8 +1204,7 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 }
 
 /* ---- the fields a row copies out, found in one pass over the message
- * (what msg_find() would give: the first of each name).  Names are the
- * decoders' static strings: which one a name is, is kept by address. */
+ * (what msg_find() would give: the first of each name). */
 enum { KEY_GFID, KEY_PARGFID, KEY_PATH, KEY_BNAME, KEY_AUTH_PID, KEYS };
 
 static const char *const key_names[KEYS] = {
@@ -1213,31 +1213,19 @@ static const char *const key_names[KEYS] = {
 	[KEY_AUTH_PID] = "rpc.auth.pid",
 };
 
-#define KEY_CACHE 512
-
 static void find_keys(const struct message *m, const struct field *found[KEYS])
 {
-	static struct {
-		const char *name;
-		int key;	/* KEYS: none */
-	} cache[KEY_CACHE];
+	static const struct field_def *defs[KEYS];
+	if (!defs[0])
+		for (int k = 0; k < KEYS; k++)
+			defs[k] = field_find(key_names[k]);
 	for (int k = 0; k < KEYS; k++)
 		found[k] = NULL;
 	for (unsigned i = 0; i < m->nfields; i++) {
-		const char *name = m->fields[i].name;
-		if (!name)
-			continue;
-		size_t slot = ((uintptr_t)name >> 3) % KEY_CACHE;
-		if (cache[slot].name != name) {
-			int k = 0;
-			while (k < KEYS && strcmp(name, key_names[k]))
-				k++;
-			cache[slot].name = name;
-			cache[slot].key = k;
-		}
-		int k = cache[slot].key;
-		if (k < KEYS && !found[k])
-			found[k] = &m->fields[i];
+		const struct field_def *def = m->fields[i].def;
+		for (int k = 0; k < KEYS; k++)
+			if (def == defs[k] && !found[k])
+				found[k] = &m->fields[i];
 	}
 }
 

@@ -45,7 +45,6 @@ EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
 # the same timeline (tests/correlate-small.sh).
 check_PROGRAMS += tests/tapline-small
 tests_tapline_small_SOURCES = src/cmd/main.c correlate/ingest_capture.c
-nodist_tests_tapline_small_SOURCES = src/field_names.c
 tests_tapline_small_CPPFLAGS = $(AM_CPPFLAGS) -DQUEUE_ROWS=2 -DRING_ROWS=8 \
 	-DWRITER_BATCH=2 -DCONN_MEMO=4 -DSTREAM_CACHE=4 -DROWS_BYTES=4096
 tests_tapline_small_LDADD = $(TAPLINE_LIBS) -lpthread

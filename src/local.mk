@@ -8,6 +8,7 @@
 #   cmd/      the tapline program and its subcommands
 include src/base/local.mk
 include src/wire/local.mk
+include src/proto/local.mk
 include src/proto/oncrpc/local.mk
 include src/proto/gluster/local.mk
 include src/proto/cql/local.mk

@@ -2,6 +2,7 @@
 #include "message.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,10 +138,11 @@ void msg_info_label(struct message *m, const char *label)
 	msg_info_put(m, buf, n + 2);
 }
 
-static struct field *add_field(struct message *m, const char *name,
+static struct field *add_field(struct message *m,
+			       const struct field_def *def,
 			       enum field_kind kind)
 {
-	return msg_field_slot(m, name, kind);
+	return msg_field_slot(m, def, kind);
 }
 
 /* Copies len bytes into the arena; false (and FIELDS_FULL) when no room. */
@@ -160,38 +162,39 @@ static inline bool arena_copy(struct message *m, struct field *f,
 	return true;
 }
 
-static inline struct field *add_blob(struct message *m, const char *name,
+static inline struct field *add_blob(struct message *m,
+				     const struct field_def *def,
 				     enum field_kind kind, const void *p,
 				     size_t len)
 {
-	struct field *f = add_field(m, name, kind);
+	struct field *f = add_field(m, def, kind);
 	if (f && !arena_copy(m, f, p, len))
 		return NULL;
 	return f;
 }
 
-struct field *msg_add_str(struct message *m, const char *name, const void *s,
-			  size_t len)
+struct field *msg_add_str(struct message *m, const struct field_def *def,
+			  const void *s, size_t len)
 {
-	return add_blob(m, name, FIELD_STR, s, len);
+	return add_blob(m, def, FIELD_STR, s, len);
 }
 
-struct field *msg_add_bytes(struct message *m, const char *name,
+struct field *msg_add_bytes(struct message *m, const struct field_def *def,
 			    const void *p, size_t len)
 {
-	return add_blob(m, name, FIELD_BYTES, p, len);
+	return add_blob(m, def, FIELD_BYTES, p, len);
 }
 
-struct field *msg_add_gfid(struct message *m, const char *name,
+struct field *msg_add_gfid(struct message *m, const struct field_def *def,
 			   const uint8_t gfid[16])
 {
-	return add_blob(m, name, FIELD_GFID, gfid, 16);
+	return add_blob(m, def, FIELD_GFID, gfid, 16);
 }
 
-struct field *msg_add_time(struct message *m, const char *name, int64_t sec,
-			   uint32_t nsec)
+struct field *msg_add_time(struct message *m, const struct field_def *def,
+			   int64_t sec, uint32_t nsec)
 {
-	struct field *f = add_field(m, name, FIELD_TIME);
+	struct field *f = add_field(m, def, FIELD_TIME);
 	if (f) {
 		f->v.t.sec = sec;
 		f->v.t.nsec = nsec;
@@ -199,9 +202,10 @@ struct field *msg_add_time(struct message *m, const char *name, int64_t sec,
 	return f;
 }
 
-struct field *msg_add_errno(struct message *m, const char *name, int64_t e)
+struct field *msg_add_errno(struct message *m, const struct field_def *def,
+			    int64_t e)
 {
-	struct field *f = add_field(m, name, FIELD_ERRNO);
+	struct field *f = add_field(m, def, FIELD_ERRNO);
 	if (f) {
 		f->v.i = e;
 		f->text = errno_name(e);
@@ -209,19 +213,20 @@ struct field *msg_add_errno(struct message *m, const char *name, int64_t e)
 	return f;
 }
 
-struct field *msg_add_flags(struct message *m, const char *name, uint64_t v,
-			    const char *names)
+struct field *msg_add_flags(struct message *m, const struct field_def *def,
+			    uint64_t v, const char *names)
 {
-	struct field *f = add_blob(m, name, FIELD_FLAGS, names,
+	struct field *f = add_blob(m, def, FIELD_FLAGS, names,
 				   names ? strlen(names) : 0);
 	if (f)
 		f->v.u = v;
 	return f;
 }
 
-struct field *msg_open(struct message *m, const char *name, const char *label)
+struct field *msg_open(struct message *m, const struct field_def *def,
+		       const char *label)
 {
-	struct field *f = add_blob(m, name, FIELD_TREE, label,
+	struct field *f = add_blob(m, def, FIELD_TREE, label,
 				   label ? strlen(label) : 0);
 	/* Depth follows open/close even when the field did not fit, so
 	 * that every close matches its open. */
@@ -238,10 +243,11 @@ void msg_close(struct message *m)
 	add_field(m, NULL, FIELD_TREE_END);
 }
 
-const struct field *msg_find(const struct message *m, const char *name)
+const struct field *msg_find(const struct message *m,
+			     const struct field_def *def)
 {
 	for (unsigned i = 0; i < m->nfields; i++)
-		if (m->fields[i].name && strcmp(m->fields[i].name, name) == 0)
+		if (m->fields[i].def == def)
 			return &m->fields[i];
 	return NULL;
 }
@@ -249,6 +255,50 @@ const struct field *msg_find(const struct message *m, const char *name)
 const uint8_t *field_bytes(const struct message *m, const struct field *f)
 {
 	return m->arena + f->off;
+}
+
+size_t endpoint_address_text(char *buf, size_t len, const struct endpoint *e)
+{
+	if (e->family != 6 && len >= 16) {
+		/* dotted quad without inet_ntop's sprintf: one per message */
+		size_t n = 0;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = e->addr[i];
+			if (v >= 100)
+				buf[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				buf[n++] = (char)('0' + v / 10 % 10);
+			buf[n++] = (char)('0' + v % 10);
+			if (i < 3)
+				buf[n++] = '.';
+		}
+		buf[n] = '\0';
+		return n;
+	}
+	if (!inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+	return strlen(buf);
+}
+
+size_t msg_verdict_text(char *buf, size_t len, unsigned verdict)
+{
+	static const char *const names[] = {
+		"malformed", "truncated", "not-decoded", "after-gap", "elided",
+		"fields-full",
+	};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < sizeof names / sizeof *names; i++) {
+		if (!(verdict & 1u << i))
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				 names[i]);
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+	return n;
 }
 
 void gfid_text(const uint8_t g[16], char out[37])

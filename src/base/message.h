@@ -2,8 +2,9 @@
  * the output formats (text, -V, JSON, fields), the filter, the statistics
  * and the correlator.
  *
- * Decoders fill a message with typed fields named by dotted names
- * (Wireshark's names where they exist: docs/fields.md).  The message owns
+ * Decoders fill a message with typed fields, each pointing at its
+ * definition in its protocol's field table (src/base/field.h; Wireshark's
+ * names where they exist: docs/fields.md).  The message owns
  * fixed-size storage, so decoding one message never allocates and a hostile
  * message can at worst fill it: overflow is marked, never unbounded.
  * Strings are copied into the message's arena (packet buffers move).
@@ -15,24 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum field_kind {
-	FIELD_UINT,	/* u: unsigned integer, shown in decimal */
-	FIELD_HEX,	/* u: unsigned integer, shown as 0x... */
-	FIELD_INT,	/* i: signed integer */
-	FIELD_BOOL,	/* u: 0 or 1 */
-	FIELD_STR,	/* text (arena), shown C-escaped */
-	FIELD_BYTES,	/* bytes (arena), shown as hex */
-	FIELD_GFID,	/* 16 bytes (arena), shown as a UUID */
-	FIELD_TIME,	/* t: seconds (signed) + nanoseconds */
-	FIELD_ENUM,	/* u: value with a name in text (static) */
-	FIELD_ERRNO,	/* i: errno value with its name in text (static) */
-	FIELD_FLAGS,	/* u: bit set with names in text (arena) */
-	FIELD_TREE,	/* opens a subtree; text is its label (arena) */
-	FIELD_TREE_END,	/* closes the innermost subtree */
-};
+#include "field.h"
 
 struct field {
-	const char *name;	/* static dotted name, e.g. "glusterfs.gfid" */
+	const struct field_def *def;	/* its name, type, meaning; NULL
+					 * only for FIELD_TREE_END */
 	uint8_t kind;		/* enum field_kind */
 	uint8_t depth;		/* nesting level, 0 = top */
 	uint32_t len;		/* STR/BYTES/GFID/FLAGS/TREE: bytes in arena */
@@ -147,7 +135,7 @@ void msg_info_label(struct message *m, const char *label);
  * full; inline with the scalar adders below, which run for nearly every
  * word a decoder reads. */
 static inline struct field *msg_field_slot(struct message *m,
-					   const char *name,
+					   const struct field_def *def,
 					   enum field_kind kind)
 {
 	if (m->nfields >= MSG_MAX_FIELDS) {
@@ -155,76 +143,96 @@ static inline struct field *msg_field_slot(struct message *m,
 		return NULL;
 	}
 	struct field *f = &m->fields[m->nfields++];
-	*f = (struct field){ .name = name, .kind = (uint8_t)kind,
+	*f = (struct field){ .def = def, .kind = (uint8_t)kind,
 			     .depth = m->depth };
 	return f;
 }
 
 static inline struct field *msg_add_uint(struct message *m,
-					 const char *name, uint64_t v)
+					 const struct field_def *def,
+					 uint64_t v)
 {
-	struct field *f = msg_field_slot(m, name, FIELD_UINT);
+	struct field *f = msg_field_slot(m, def, FIELD_UINT);
 	if (f)
 		f->v.u = v;
 	return f;
 }
 
-static inline struct field *msg_add_hex(struct message *m, const char *name,
+static inline struct field *msg_add_hex(struct message *m,
+					const struct field_def *def,
 					uint64_t v)
 {
-	struct field *f = msg_field_slot(m, name, FIELD_HEX);
+	struct field *f = msg_field_slot(m, def, FIELD_HEX);
 	if (f)
 		f->v.u = v;
 	return f;
 }
 
-static inline struct field *msg_add_int(struct message *m, const char *name,
+static inline struct field *msg_add_int(struct message *m,
+					const struct field_def *def,
 					int64_t v)
 {
-	struct field *f = msg_field_slot(m, name, FIELD_INT);
+	struct field *f = msg_field_slot(m, def, FIELD_INT);
 	if (f)
 		f->v.i = v;
 	return f;
 }
 
 static inline struct field *msg_add_bool(struct message *m,
-					 const char *name, bool v)
+					 const struct field_def *def, bool v)
 {
-	struct field *f = msg_field_slot(m, name, FIELD_BOOL);
+	struct field *f = msg_field_slot(m, def, FIELD_BOOL);
 	if (f)
 		f->v.u = v;
 	return f;
 }
 
-struct field *msg_add_str(struct message *m, const char *name,
+struct field *msg_add_str(struct message *m, const struct field_def *def,
 			  const void *s, size_t len);
-struct field *msg_add_bytes(struct message *m, const char *name,
+struct field *msg_add_bytes(struct message *m, const struct field_def *def,
 			    const void *p, size_t len);
-struct field *msg_add_gfid(struct message *m, const char *name,
+struct field *msg_add_gfid(struct message *m, const struct field_def *def,
 			   const uint8_t gfid[16]);
-struct field *msg_add_time(struct message *m, const char *name,
+struct field *msg_add_time(struct message *m, const struct field_def *def,
 			   int64_t sec, uint32_t nsec);
 static inline struct field *msg_add_enum(struct message *m,
-					 const char *name, uint64_t v,
-					 const char *value_name)
+					 const struct field_def *def,
+					 uint64_t v, const char *value_name)
 {
-	struct field *f = msg_field_slot(m, name, FIELD_ENUM);
+	struct field *f = msg_field_slot(m, def, FIELD_ENUM);
 	if (f) {
 		f->v.u = v;
 		f->text = value_name;
 	}
 	return f;
 }
-struct field *msg_add_errno(struct message *m, const char *name, int64_t e);
-struct field *msg_add_flags(struct message *m, const char *name, uint64_t v,
-			    const char *names);
-struct field *msg_open(struct message *m, const char *name,
+struct field *msg_add_errno(struct message *m, const struct field_def *def,
+			    int64_t e);
+struct field *msg_add_flags(struct message *m, const struct field_def *def,
+			    uint64_t v, const char *names);
+struct field *msg_open(struct message *m, const struct field_def *def,
 		       const char *label);
 void msg_close(struct message *m);
 
-/* Field access for renderers, the filter and the correlator. */
-const struct field *msg_find(const struct message *m, const char *name);
+/* The field's dotted name ("" for a subtree's end). */
+static inline const char *field_name(const struct field *f)
+{
+	return f->def ? f->def->name : "";
+}
+
+/* Field access for renderers, the filter and the correlator: the first
+ * stored occurrence of def, or NULL. */
+const struct field *msg_find(const struct message *m,
+			     const struct field_def *def);
 const uint8_t *field_bytes(const struct message *m, const struct field *f);
+
+/* The address of e as text (dotted quad, RFC 5952), terminated; its
+ * length.  len >= INET6_ADDRSTRLEN (46) holds any. */
+size_t endpoint_address_text(char *buf, size_t len, const struct endpoint *e);
+
+/* The verdict bits as "malformed,truncated,..." (those that hold), cut
+ * to fit len; its length. */
+size_t msg_verdict_text(char *buf, size_t len, unsigned verdict);
 
 /* A gfid (or any UUID) as 8-4-4-4-12 lower-case hex, NUL-terminated. */
 void gfid_text(const uint8_t g[16], char out[37]);

@@ -13,10 +13,7 @@
 #include "present/filter.h"
 #include "present/output.h"
 #include "present/stats.h"
-
-/* The names the decoders' sources add, scanned at build time
- * (src/present/local.mk writes src/field_names.c). */
-extern const char *const decoder_field_names[];
+#include "proto/registry.h"
 
 /* Below this the decoder's fixed tables would not fit. */
 #define MIN_MEMORY (4u << 20)
@@ -25,6 +22,7 @@ static void usage(FILE *out)
 {
 	fputs(
 "usage: tapline decode [OPTIONS] [-r] FILE...\n"
+"       tapline decode -G fields|protocols|values\n"
 "       tapline decode --list-fields [FILE...]\n"
 "\n"
 "Decodes GlusterFS (every program: FOPs v3.3 and v4.x, handshake, dump,\n"
@@ -77,6 +75,8 @@ static void usage(FILE *out)
 "                          -Y 'glusterfs.proc == SETATTR'\n"
 "                          -Y 'gluster.op_errno == EACCES || rpc.time > 0.5'\n"
 "                          -Y 'rpc.msgtyp == 0 and not glusterfs.gfid'\n"
+"                        Names are checked: an unknown field or protocol\n"
+"                        is an error (exit 2) with the nearest known name.\n"
 "                        Operators: == != < <= > >= (eq ne lt le gt ge),\n"
 "                        contains, matches (PCRE2 regex), in {A B ...};\n"
 "                        and/&&, or/||, not/!, parentheses.  A bare name\n"
@@ -94,17 +94,20 @@ static void usage(FILE *out)
 "                        gluster,errors  replies with op_ret < 0, by errno\n"
 "                        expert          malformed/truncated/... counts\n"
 "                        help            this list\n"
-"      --list-fields     the field names -e, -Y and -T json use: the\n"
-"                        derived names (from the message header), then\n"
-"                        the names the decoders' sources add; with FILEs,\n"
-"                        the names those captures produce, with counts\n"
+"  -G, --glossary fields|protocols|values\n"
+"                        what the field tables hold, as tshark -G: every\n"
+"                        field (name, type, protocol, meaning, derived/\n"
+"                        header), the protocols and filter words, or the\n"
+"                        names of enum values\n"
+"      --list-fields     the older form of -G fields; with FILEs, the\n"
+"                        names those captures produce, with counts\n"
 "  -h, --help            this help\n"
 "\n"
 "Field names follow Wireshark's where Wireshark has one (frame.number,\n"
 "frame.time_epoch, ip.src, tcp.srcport, tcp.stream, rpc.xid, rpc.msgtyp,\n"
 "rpc.program, rpc.programversion, rpc.procedure, rpc.time,\n"
 "gluster.op_errno, glusterfs.proc ...), so tshark habits and filters\n"
-"carry over; see docs/fields.md.\n"
+"carry over; -G fields lists them all, see also docs/fields.md.\n"
 "\n"
 "Summary line columns: frame, time, source -> destination, protocol,\n"
 "message length, info.  Verdicts follow the info in brackets:\n"
@@ -114,7 +117,7 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 success; 1 a capture could not be read (the message\n"
 "names the file and why; messages decoded before the error are still\n"
-"shown); 2 usage error (bad option, filter or statistic).\n"
+"shown); 2 usage error (bad option, filter, field name or statistic).\n"
 "\n"
 "Examples:\n"
 "  tapline decode mount-failure.pcap.gz\n"
@@ -144,9 +147,9 @@ struct decode_run {
 static void note_names(struct decode_run *r, const struct message *m)
 {
 	for (unsigned i = 0; i < m->nfields; i++) {
-		const char *name = m->fields[i].name;
-		if (!name)
+		if (!m->fields[i].def)
 			continue;
+		const char *name = m->fields[i].def->name;
 		size_t j;
 		for (j = 0; j < r->nseen; j++)
 			if (r->seen_names[j] == name ||
@@ -215,7 +218,7 @@ static size_t decoder_share(size_t max_memory, const struct stats *stats)
 
 static void check_in_header(void *user, const char *name)
 {
-	if (!field_name_in_header(name))
+	if (!name_in_header(name))
 		*(bool *)user = false;
 }
 
@@ -241,18 +244,70 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* --list-fields without captures: the derived names with their types
+ * and meanings, then the stored ones (the form -G fields replaced; kept
+ * for scripts that read it). */
 static void list_static_fields(FILE *out)
 {
-	size_t n;
-	const struct derived_info *d = derived_fields(&n);
 	fputs("# Derived from the message header (docs/fields.md):\n", out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%-24s %-8s %s\n", d[i].name, d[i].type,
-			d[i].meaning);
-	fputs("# Added by the decoders (scanned from their sources):\n", out);
-	for (size_t i = 0; decoder_field_names[i]; i++)
-		if (!derived_name_known(decoder_field_names[i]))
-			fprintf(out, "%s\n", decoder_field_names[i]);
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			if ((*f)->derive)
+				fprintf(out, "%-24s %-8s %s\n", (*f)->name,
+					field_kind_name((*f)->kind),
+					(*f)->meaning);
+	fputs("# Stored by the decoders (their field tables):\n", out);
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			if (!(*f)->derive)
+				fprintf(out, "%s\n", (*f)->name);
+}
+
+/* -G fields: one line per field, tab-separated as tshark's -G fields:
+ * name, type, protocol, meaning, and what it is besides stored:
+ * "derived" (computed from the message), "header" (complete when only
+ * headers are decoded), "packet" (a packet-level name).  A type with
+ * '|' lists the kinds some occurrences have besides the first. */
+static void glossary_fields(FILE *out)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++) {
+			const struct field_def *d = *f;
+			fprintf(out, "%s\t%s", d->name, field_kind_name(d->kind));
+			for (unsigned k = 0; k < FIELD_KINDS; k++)
+				if (d->also & 1u << k)
+					fprintf(out, "|%s", field_kind_name(k));
+			fprintf(out, "\t%s\t%s\t%s%s%s%s%s\n", (*p)->name,
+				d->meaning, d->derive ? "derived" : "",
+				d->derive && d->flags ? "," : "",
+				d->flags & FIELD_DEF_HEADER ? "header" : "",
+				(d->flags & FIELD_DEF_HEADER) &&
+				(d->flags & FIELD_DEF_PER_PACKET) ? "," : "",
+				d->flags & FIELD_DEF_PER_PACKET ? "packet" : "");
+		}
+}
+
+/* -G values: the names of enum values, one per line: field, value,
+ * name. */
+static void glossary_values(FILE *out)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			for (const struct value_name *v = (*f)->values;
+			     v && v->name; v++)
+				fprintf(out, "%s\t%llu\t%s\n", (*f)->name,
+					(unsigned long long)v->value, v->name);
+}
+
+/* -G protocols: name, label, filter words, meaning. */
+static void glossary_protocols(FILE *out)
+{
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		fprintf(out, "%s\t%s\t", (*p)->name, (*p)->label);
+		for (const char *const *w = (*p)->words; w && *w; w++)
+			fprintf(out, "%s%s", w == (*p)->words ? "" : ",", *w);
+		fprintf(out, "\t%s\n", (*p)->meaning);
+	}
 }
 
 static void list_seen_fields(FILE *out, struct decode_run *r)
@@ -273,26 +328,19 @@ static void list_seen_fields(FILE *out, struct decode_run *r)
 	free(p);
 }
 
-/* Typos in field names would silently match nothing: warn about names
- * that are neither derived nor in the decoders' sources (the build-time
- * scan), like tshark, but go on - a decoder could build a name the scan
- * cannot see. */
-static bool name_known(const char *name)
+/* -e NAME: a name no table has would print nothing; refused, as tshark
+ * does, with the nearest known name. */
+static bool field_known(const char *name)
 {
-	if (derived_name_known(name) || !strchr(name, '.'))
+	if (field_find(name))
 		return true;
-	for (size_t i = 0; decoder_field_names[i]; i++)
-		if (!strcmp(decoder_field_names[i], name))
-			return true;
+	const char *near = registry_nearest(name);
+	fprintf(stderr, "tapline decode: -e %s: not a field name tapline "
+		"knows", name);
+	if (near)
+		fprintf(stderr, " (did you mean '%s'?)", near);
+	fputs("; see 'tapline decode -G fields'\n", stderr);
 	return false;
-}
-
-static void warn_unknown(void *user, const char *name)
-{
-	if (!name_known(name))
-		fprintf(stderr, "tapline decode: warning: %s '%s' is not a "
-			"field name tapline knows (see --list-fields)\n",
-			(const char *)user, name);
 }
 
 /* Shows where a -Y expression went wrong, with a caret under the
@@ -332,6 +380,7 @@ int cmd_decode(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "glossary", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -356,7 +405,7 @@ int cmd_decode(int argc, char **argv)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:c:VT:e:E:Y:z:qt:nh", longopts,
+	while ((c = getopt_long(argc, argv, ":r:c:VT:e:E:Y:z:qt:nhG:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -443,6 +492,20 @@ int cmd_decode(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'G':
+			if (!strcmp(optarg, "fields")) {
+				glossary_fields(stdout);
+			} else if (!strcmp(optarg, "protocols")) {
+				glossary_protocols(stdout);
+			} else if (!strcmp(optarg, "values")) {
+				glossary_values(stdout);
+			} else {
+				fprintf(stderr, "tapline decode: -G %s: expected "
+					"fields, protocols or values\n", optarg);
+				goto out;
+			}
+			status = 0;
+			goto out;
 		case 'h':
 			usage(stdout);
 			status = 0;
@@ -492,7 +555,8 @@ int cmd_decode(int argc, char **argv)
 		goto out;
 	}
 	for (unsigned i = 0; i < run.out.nfields; i++)
-		warn_unknown("-e:", run.out.fields[i].name);
+		if (!field_known(run.out.fields[i].name))
+			goto out;
 	if (quiet)
 		run.out.format = OUTPUT_NONE;
 	if (filter_text) {
@@ -502,7 +566,6 @@ int cmd_decode(int argc, char **argv)
 			goto out;
 		}
 		filter_set_time_base(run.filter, &run.out.first_ts_ns);
-		filter_names(run.filter, warn_unknown, "-Y:");
 		stats_set_filter_text(run.stats, filter_text);
 	}
 	if (list_fields && !npaths) {

@@ -15,6 +15,7 @@
 #include <pcre2.h>
 
 #include "output.h"
+#include "proto/registry.h"
 
 /* Numbers compare exactly as nanosecond-scaled 128-bit integers: a 64-bit
  * value times 1e9 fits, and so does a time's sec.nsec. */
@@ -68,6 +69,7 @@ struct node {
 	enum op op;
 	int a, b;		/* children (AND/OR/NOT) */
 	struct field_ref ref;	/* PRESENT/CMP/IN */
+	struct word_ref word;	/* PROTO */
 	char *name;		/* owned copy of the field or protocol name */
 	struct literal *lits;	/* CMP: one, IN: nlits */
 	unsigned nlits;
@@ -461,6 +463,20 @@ static bool take_literal(struct parser *p, struct literal *lit, enum op op)
 
 static int parse_or(struct parser *p, unsigned level);
 
+/* A name no table has: an error (tshark's habit), with the nearest
+ * known name. */
+static void unknown(struct parser *p, size_t col, const char *what,
+		    const char *name)
+{
+	const char *near = registry_nearest(name);
+	if (near)
+		fail(p, col, "'%s' is not a %s name tapline knows (did you "
+		     "mean '%s'?)", name, what, near);
+	else
+		fail(p, col, "'%s' is not a %s name tapline knows (see "
+		     "tapline decode -G %ss)", name, what, what);
+}
+
 /* Deep nesting from a hostile or mistaken expression must not blow the
  * stack. */
 #define MAX_NESTING 200
@@ -571,7 +587,7 @@ static int parse_test(struct parser *p, unsigned level)
 		}
 		next(p);
 	} else {
-		bool proto = !strchr(name, '.') && !derived_name_known(name);
+		bool proto = !strchr(name, '.');
 		n = add_node(p, proto ? N_PROTO : N_PRESENT);
 		if (n < 0) {
 			free(name);
@@ -580,8 +596,13 @@ static int parse_test(struct parser *p, unsigned level)
 		p->f->nodes[n].name = name;
 	}
 	struct node *nd = &p->f->nodes[n];
-	field_ref_init(&nd->ref, nd->name);
-	return n;
+	if (nd->kind == N_PROTO) {
+		if (!word_ref_init(&nd->word, nd->name))
+			unknown(p, name_pos, "protocol", nd->name);
+	} else if (!field_ref_init(&nd->ref, nd->name)) {
+		unknown(p, name_pos, "field", nd->name);
+	}
+	return p->failed ? -1 : n;
 }
 
 static int parse_and(struct parser *p, unsigned level)
@@ -770,7 +791,7 @@ static bool test_value(const struct field *f, const uint8_t *bytes,
 	    !lit->is_num) {
 		text = f->text;
 		len = strlen(text);
-	} else if (f->kind == FIELD_STR) {
+	} else if (f->kind == FIELD_STR || f->kind == FIELD_ADDR) {
 		text = (const char *)bytes;
 		len = f->len;
 		nocase = false;
@@ -829,7 +850,7 @@ static bool eval(const struct filter *flt, int idx, const struct message *m)
 	case N_NOT:
 		return !eval(flt, n->a, m);
 	case N_PROTO:
-		return msg_has_protocol(m, n->name);
+		return word_present(m, &n->word);
 	case N_PRESENT:
 		return field_ref_visit(m, &n->ref, visit_any, NULL) > 0;
 	case N_CMP:
@@ -847,7 +868,7 @@ static bool eval(const struct filter *flt, int idx, const struct message *m)
 void filter_set_time_base(struct filter *f, const int64_t *base)
 {
 	for (unsigned i = 0; i < f->n; i++)
-		f->nodes[i].ref.time_base = base;
+		f->nodes[i].ref.ctx.time_base = base;
 }
 
 void filter_names(const struct filter *f,

@@ -1,6 +1,5 @@
 /* output.c - the renderers of tapline decode: summary lines, the -V tree,
- * JSON lines and -T fields columns; and field-name resolution, shared
- * with the -Y filter and the -z statistics. */
+ * JSON lines and -T fields columns. */
 #include "output.h"
 
 #include <inttypes.h>
@@ -13,417 +12,7 @@
 
 #include <arpa/inet.h>
 
-/* ---- derived fields: the message header seen under Wireshark's names */
-
-enum derived_id {
-	D_FRAME_NUMBER,
-	D_FRAME_TIME_EPOCH,
-	D_FRAME_TIME_RELATIVE,
-	D_IP_SRC,
-	D_IP_DST,
-	D_IPV6_SRC,
-	D_IPV6_DST,
-	D_TCP_SRCPORT,
-	D_TCP_DSTPORT,
-	D_TCP_STREAM,
-	D_RPC_XID,
-	D_RPC_MSGTYP,
-	D_RPC_PROGRAM,
-	D_RPC_PROGRAMVERSION,
-	D_RPC_PROCEDURE,
-	D_RPC_REPFRAME,
-	D_RPC_TIME,
-	D_RPC_REPLYSTAT,
-	D_RPC_STATE_ACCEPT,
-	D_GLUSTER_OP_RET,
-	D_GLUSTER_OP_ERRNO,
-	D_WS_MALFORMED,
-	D_TAPLINE_FIRST_FRAME,
-	D_TAPLINE_LENGTH,
-	D_TAPLINE_PROTOCOL,
-	D_TAPLINE_PROGRAM,
-	D_TAPLINE_PROCEDURE,
-	D_TAPLINE_VERDICT,
-	D_IP_ADDR,
-	D_IPV6_ADDR,
-	D_TCP_PORT,
-	D_COUNT
-};
-
-static const struct derived_info derived[D_COUNT] = {
-	[D_FRAME_NUMBER] = { "frame.number", "uint",
-		"frame where the message completed (1-based, across all inputs)" },
-	[D_FRAME_TIME_EPOCH] = { "frame.time_epoch", "time",
-		"that frame's timestamp, seconds.nanoseconds since the epoch" },
-	[D_FRAME_TIME_RELATIVE] = { "frame.time_relative", "time",
-		"seconds.nanoseconds since the first frame read" },
-	[D_IP_SRC] = { "ip.src", "address", "IPv4 source" },
-	[D_IP_DST] = { "ip.dst", "address", "IPv4 destination" },
-	[D_IPV6_SRC] = { "ipv6.src", "address", "IPv6 source" },
-	[D_IPV6_DST] = { "ipv6.dst", "address", "IPv6 destination" },
-	[D_TCP_SRCPORT] = { "tcp.srcport", "uint", "source port" },
-	[D_TCP_DSTPORT] = { "tcp.dstport", "uint", "destination port" },
-	[D_TCP_STREAM] = { "tcp.stream", "uint",
-		"0-based connection index (conversation - 1)" },
-	[D_RPC_XID] = { "rpc.xid", "hex", "ONC-RPC transaction id" },
-	[D_RPC_MSGTYP] = { "rpc.msgtyp", "uint", "0 call, 1 reply" },
-	[D_RPC_PROGRAM] = { "rpc.program", "uint",
-		"program number (replies: from the matched call)" },
-	[D_RPC_PROGRAMVERSION] = { "rpc.programversion", "uint",
-		"program version (replies: from the matched call)" },
-	[D_RPC_PROCEDURE] = { "rpc.procedure", "uint",
-		"procedure number (replies: from the matched call)" },
-	[D_RPC_REPFRAME] = { "rpc.repframe", "uint",
-		"replies: frame of the matched call (\"Call In\"; tshark's name)" },
-	[D_RPC_TIME] = { "rpc.time", "time",
-		"replies: time since the call, seconds.nanoseconds" },
-	[D_RPC_REPLYSTAT] = { "rpc.replystat", "uint",
-		"replies: 0 accepted, 1 denied" },
-	[D_RPC_STATE_ACCEPT] = { "rpc.state_accept", "uint",
-		"accepted replies: 0 success, 1 prog unavail, ..." },
-	[D_GLUSTER_OP_RET] = { "gluster.op_ret", "int",
-		"GlusterFS reply: return value" },
-	[D_GLUSTER_OP_ERRNO] = { "gluster.op_errno", "int",
-		"GlusterFS reply: errno (Linux numbering)" },
-	[D_WS_MALFORMED] = { "_ws.malformed", "bool",
-		"present when the message is malformed (Wireshark's name)" },
-	[D_TAPLINE_FIRST_FRAME] = { "tapline.first_frame", "uint",
-		"frame where the message began" },
-	[D_TAPLINE_LENGTH] = { "tapline.length", "uint",
-		"message length on the wire, bytes" },
-	[D_TAPLINE_PROTOCOL] = { "tapline.protocol", "string",
-		"protocol column: GlusterFS, ONC-RPC, ..." },
-	[D_TAPLINE_PROGRAM] = { "tapline.program", "string",
-		"RPC program name (GlusterFS, GF-HNDSK, ...)" },
-	[D_TAPLINE_PROCEDURE] = { "tapline.procedure", "string",
-		"RPC procedure name (SETATTR, ...)" },
-	[D_IP_ADDR] = { "ip.addr", "address",
-		"either IPv4 endpoint (two occurrences: source, destination)" },
-	[D_IPV6_ADDR] = { "ipv6.addr", "address",
-		"either IPv6 endpoint (two occurrences)" },
-	[D_TCP_PORT] = { "tcp.port", "uint",
-		"either port (two occurrences: source, destination)" },
-	[D_TAPLINE_VERDICT] = { "tapline.verdict", "string",
-		"problems: malformed, truncated, not-decoded, after-gap, "
-		"elided, fields-full (absent when none)" },
-};
-
-const struct derived_info *derived_fields(size_t *count)
-{
-	*count = D_COUNT;
-	return derived;
-}
-
-static int derived_lookup(const char *name)
-{
-	for (int i = 0; i < D_COUNT; i++)
-		if (!strcmp(derived[i].name, name))
-			return i;
-	return -1;
-}
-
-bool derived_name_known(const char *name)
-{
-	return derived_lookup(name) >= 0;
-}
-
-bool field_name_in_header(const char *name)
-{
-	static const char *const words[] = {
-		"frame", "tapline", "ip", "ipv6", "tcp", "rpc",
-	};
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (!strcasecmp(name, words[i]))
-			return true;
-	switch (derived_lookup(name)) {
-	case -1:
-	case D_GLUSTER_OP_RET:	/* from the body */
-	case D_GLUSTER_OP_ERRNO:
-	case D_WS_MALFORMED:	/* verdicts may come from the body */
-	case D_TAPLINE_VERDICT:
-		return false;
-	}
-	return true;
-}
-
-void field_ref_init(struct field_ref *ref, const char *name)
-{
-	ref->name = name;
-	ref->derived = derived_lookup(name);
-	ref->time_base = NULL;
-}
-
-static size_t format_addr(char *buf, size_t len, const struct endpoint *e)
-{
-	if (e->family != 6 && len >= 16) {
-		/* dotted quad without inet_ntop's sprintf: one per message */
-		size_t n = 0;
-		for (int i = 0; i < 4; i++) {
-			unsigned v = e->addr[i];
-			if (v >= 100)
-				buf[n++] = (char)('0' + v / 100);
-			if (v >= 10)
-				buf[n++] = (char)('0' + v / 10 % 10);
-			buf[n++] = (char)('0' + v % 10);
-			if (i < 3)
-				buf[n++] = '.';
-		}
-		buf[n] = '\0';
-		return n;
-	}
-	if (!inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, buf,
-		       (socklen_t)len))
-		snprintf(buf, len, "?");
-	return strlen(buf);
-}
-
-static const char *const verdict_names[] = {
-	"malformed", "truncated", "not-decoded", "after-gap", "elided",
-	"fields-full",
-};
-
-static size_t format_verdict(char *buf, size_t len, unsigned verdict)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (unsigned i = 0; i < sizeof verdict_names / sizeof *verdict_names;
-	     i++) {
-		if (!(verdict & 1u << i))
-			continue;
-		int w = snprintf(buf + n, len - n, "%s%s", n ? "," : "",
-				 verdict_names[i]);
-		if (w < 0 || (size_t)w >= len - n)
-			break;
-		n += (size_t)w;
-	}
-	return n;
-}
-
-static void set_str(struct field *f, uint8_t *buf, const char *s, size_t n)
-{
-	f->kind = FIELD_STR;
-	f->off = 0;
-	f->len = (uint32_t)n;
-	memcpy(buf, s, n);
-}
-
-/* Synthesizes the derived field `id` of m into f (and buf); false when
- * the message has no such value. */
-static bool derived_value(const struct message *m, int id, struct field *f,
-			  uint8_t *buf, size_t buflen, const int64_t *time_base)
-{
-	memset(f, 0, sizeof *f);
-	f->name = derived[id].name;
-	f->kind = FIELD_UINT;
-	bool reply = m->has_rpc && m->msg_type == MSG_REPLY;
-	switch ((enum derived_id)id) {
-	case D_FRAME_NUMBER:
-		f->v.u = m->frame;
-		return true;
-	case D_FRAME_TIME_EPOCH: {
-		int64_t sec = m->ts_ns / 1000000000, ns = m->ts_ns % 1000000000;
-		if (ns < 0) {
-			ns += 1000000000;
-			sec--;
-		}
-		f->kind = FIELD_TIME;
-		f->v.t.sec = sec;
-		f->v.t.nsec = (uint32_t)ns;
-		return true;
-	}
-	case D_FRAME_TIME_RELATIVE: {
-		if (!time_base)
-			return false;
-		int64_t d = m->ts_ns - *time_base;
-		f->kind = FIELD_TIME;
-		/* sec.nsec of a signed difference, as tshark prints it */
-		f->v.t.sec = d / 1000000000;
-		f->v.t.nsec = (uint32_t)((d < 0 ? -d : d) % 1000000000);
-		return true;
-	}
-	case D_IP_SRC:
-	case D_IPV6_SRC:
-		if (m->src.family != (id == D_IP_SRC ? 4 : 6))
-			return false;
-		f->len = (uint32_t)format_addr((char *)buf, buflen, &m->src);
-		f->kind = FIELD_STR;
-		return true;
-	case D_IP_DST:
-	case D_IPV6_DST:
-		if (m->dst.family != (id == D_IP_DST ? 4 : 6))
-			return false;
-		f->len = (uint32_t)format_addr((char *)buf, buflen, &m->dst);
-		f->kind = FIELD_STR;
-		return true;
-	case D_TCP_SRCPORT:
-		f->v.u = m->src.port;
-		return m->src.family != 0;
-	case D_TCP_DSTPORT:
-		f->v.u = m->dst.port;
-		return m->dst.family != 0;
-	case D_TCP_STREAM:
-		f->v.u = m->conversation - 1;
-		return m->conversation != 0;
-	case D_RPC_XID:
-		f->kind = FIELD_HEX;
-		f->v.u = m->xid;
-		return m->has_rpc;
-	case D_RPC_MSGTYP:
-		f->kind = FIELD_ENUM;
-		f->v.u = m->msg_type;
-		f->text = m->msg_type == MSG_CALL ? "Call" :
-			  m->msg_type == MSG_REPLY ? "Reply" : NULL;
-		return m->has_rpc;
-	case D_RPC_PROGRAM:
-		f->kind = FIELD_ENUM;
-		f->v.u = m->program;
-		f->text = m->program_name;
-		return m->has_rpc && (!reply || m->call_frame);
-	case D_RPC_PROGRAMVERSION:
-		f->v.u = m->version;
-		return m->has_rpc && (!reply || m->call_frame);
-	case D_RPC_PROCEDURE:
-		f->kind = FIELD_ENUM;
-		f->v.u = m->proc;
-		f->text = m->proc_name;
-		return m->has_rpc && (!reply || m->call_frame);
-	case D_RPC_REPFRAME:
-		f->v.u = m->call_frame;
-		return reply && m->call_frame;
-	case D_RPC_TIME:
-		f->kind = FIELD_TIME;
-		f->v.t.sec = m->latency_ns / 1000000000;
-		f->v.t.nsec = (uint32_t)(m->latency_ns % 1000000000);
-		return reply && m->latency_ns >= 0;
-	case D_RPC_REPLYSTAT:
-		f->v.u = m->reply_state;
-		return reply;
-	case D_RPC_STATE_ACCEPT:
-		f->v.u = m->accept_state;
-		return reply && m->reply_state == 0;
-	case D_GLUSTER_OP_RET:
-		f->kind = FIELD_INT;
-		f->v.i = m->op_ret;
-		return m->has_op;
-	case D_GLUSTER_OP_ERRNO:
-		f->kind = FIELD_ERRNO;
-		f->v.i = m->op_errno;
-		f->text = errno_name(m->op_errno);
-		return m->has_op;
-	case D_WS_MALFORMED:
-		f->kind = FIELD_BOOL;
-		f->v.u = 1;
-		return m->verdict & MSG_MALFORMED;
-	case D_TAPLINE_FIRST_FRAME:
-		f->v.u = m->first_frame;
-		return true;
-	case D_TAPLINE_LENGTH:
-		f->v.u = m->length;
-		return true;
-	case D_TAPLINE_PROTOCOL:
-		if (!m->protocol)
-			return false;
-		set_str(f, buf, m->protocol, strnlen(m->protocol, buflen));
-		return true;
-	case D_TAPLINE_PROGRAM:
-		if (!m->has_rpc || !m->program_name)
-			return false;
-		set_str(f, buf, m->program_name,
-			strnlen(m->program_name, buflen));
-		return true;
-	case D_TAPLINE_PROCEDURE:
-		if (!m->has_rpc || !m->proc_name)
-			return false;
-		set_str(f, buf, m->proc_name, strnlen(m->proc_name, buflen));
-		return true;
-	case D_TAPLINE_VERDICT:
-		if (!m->verdict)
-			return false;
-		f->kind = FIELD_STR;
-		f->len = (uint32_t)format_verdict((char *)buf, buflen,
-						  m->verdict);
-		return true;
-	case D_IP_ADDR:		/* visited as the two single names */
-	case D_IPV6_ADDR:
-	case D_TCP_PORT:
-	case D_COUNT:
-		break;
-	}
-	return false;
-}
-
-/* Wireshark's either-end names, as their two single names. */
-static const int either_end[][2] = {
-	[D_IP_ADDR - D_IP_ADDR] = { D_IP_SRC, D_IP_DST },
-	[D_IPV6_ADDR - D_IP_ADDR] = { D_IPV6_SRC, D_IPV6_DST },
-	[D_TCP_PORT - D_IP_ADDR] = { D_TCP_SRCPORT, D_TCP_DSTPORT },
-};
-
-unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
-			 field_visit_fn fn, void *user)
-{
-	if (ref->derived >= D_IP_ADDR) {
-		unsigned n = 0;
-		for (int i = 0; i < 2; i++) {
-			struct field f;
-			uint8_t buf[128];
-			int id = either_end[ref->derived - D_IP_ADDR][i];
-			if (!derived_value(m, id, &f, buf, sizeof buf, NULL))
-				continue;
-			f.name = derived[ref->derived].name;
-			n++;
-			if (!fn(user, &f, buf))
-				break;
-		}
-		return n;
-	}
-	if (ref->derived >= 0) {
-		struct field f;
-		uint8_t buf[128];
-		if (!derived_value(m, ref->derived, &f, buf, sizeof buf,
-				   ref->time_base))
-			return 0;
-		fn(user, &f, buf);
-		return 1;
-	}
-	unsigned n = 0;
-	const char *name = ref->name;
-	for (unsigned i = 0; i < m->nfields; i++) {
-		const struct field *f = &m->fields[i];
-		if (!f->name || (f->name != name && strcmp(f->name, name)))
-			continue;
-		n++;
-		if (!fn(user, f, field_bytes(m, f)))
-			break;
-	}
-	return n;
-}
-
-bool msg_has_protocol(const struct message *m, const char *proto)
-{
-	if (!strcasecmp(proto, "frame") || !strcasecmp(proto, "tapline"))
-		return true;
-	if (!strcasecmp(proto, "ip"))
-		return m->src.family == 4;
-	if (!strcasecmp(proto, "ipv6"))
-		return m->src.family == 6;
-	if (!strcasecmp(proto, "tcp"))
-		return m->src.family != 0;
-	if (!strcasecmp(proto, "rpc"))
-		return m->has_rpc;
-	if (!strcasecmp(proto, "gluster") && m->has_op)
-		return true;
-	if (m->protocol && !strcasecmp(proto, m->protocol))
-		return true;
-	size_t n = strlen(proto);
-	for (unsigned i = 0; i < m->nfields; i++) {
-		const char *name = m->fields[i].name;
-		if (name && !strncmp(name, proto, n) &&
-		    (name[n] == '.' || name[n] == '\0'))
-			return true;
-	}
-	return false;
-}
+#include "proto/gluster/fields.h"
 
 /* ---- formatting values */
 
@@ -598,6 +187,7 @@ static size_t format_value(char *buf, size_t len, const struct field *f,
 		n = time_dec(buf, f->v.t.sec, f->v.t.nsec);
 		break;
 	case FIELD_STR:
+	case FIELD_ADDR:
 	case FIELD_TREE:
 		return put_escaped(buf, len, bytes, f->len, quote);
 	case FIELD_BYTES:
@@ -639,7 +229,7 @@ bool output_add_field(struct output *o, const char *name)
 	if (o->nfields >= OUTPUT_MAX_FIELDS)
 		return false;
 	field_ref_init(&o->fields[o->nfields], name);
-	o->fields[o->nfields++].time_base = &o->first_ts_ns;
+	o->fields[o->nfields++].ctx.time_base = &o->first_ts_ns;
 	return true;
 }
 
@@ -829,7 +419,7 @@ static size_t endpoint_text(char *buf, const struct endpoint *e)
 	size_t n = 0;
 	if (e->family == 6)
 		buf[n++] = '[';
-	n += format_addr(buf + n, INET6_ADDRSTRLEN, e);
+	n += endpoint_address_text(buf + n, INET6_ADDRSTRLEN, e);
 	if (e->family == 6)
 		buf[n++] = ']';
 	buf[n++] = ':';
@@ -908,13 +498,13 @@ static void tree_line(struct output *o, unsigned depth, const struct field *f,
 			n = format_value(val, sizeof val, f, bytes, 0);
 			fwrite_unlocked(val, 1, n, out);
 		} else {
-			fputs_unlocked(f->name ? f->name : "", out);
+			fputs_unlocked(f->def ? f->def->name : "", out);
 		}
 		putc_unlocked('\n', out);
 		return;
 	}
 	n = format_value(val, sizeof val, f, bytes, '"');
-	fputs_unlocked(f->name ? f->name : "?", out);
+	fputs_unlocked(f->def ? f->def->name : "?", out);
 	fputs_unlocked(": ", out);
 	if (f->kind == FIELD_STR)
 		putc_unlocked('"', out);
@@ -961,8 +551,8 @@ void output_tree(struct output *o, const struct message *m)
 			(d < 0 ? -d : d) / 1000000000,
 			(d < 0 ? -d : d) % 1000000000);
 	}
-	format_addr(a, sizeof a, &m->src);
-	format_addr(b, sizeof b, &m->dst);
+	endpoint_address_text(a, sizeof a, &m->src);
+	endpoint_address_text(b, sizeof b, &m->dst);
 	fprintf(out, "Internet Protocol Version %d, Src: %s, Dst: %s\n",
 		m->src.family == 6 ? 6 : 4, a, b);
 	fprintf(out, "Transmission Control Protocol, Src Port: %u, "
@@ -1012,7 +602,7 @@ void output_tree(struct output *o, const struct message *m)
 	}
 	compose_info(info, sizeof info, m);
 	fprintf(out, "%s: %s\n", m->protocol ? m->protocol : "?", info);
-	if (m->has_op && !msg_find(m, "gluster.op_ret")) {
+	if (m->has_op && !msg_find(m, &hf_gluster_op_ret)) {
 		const char *en = errno_name(m->op_errno);
 		fprintf(out, "    op_ret: %" PRId32 "\n", m->op_ret);
 		fprintf(out, "    op_errno: %" PRId32 "%s%s%s\n", m->op_errno,
@@ -1026,7 +616,7 @@ void output_tree(struct output *o, const struct message *m)
 	}
 	if (m->verdict) {
 		char v[128];
-		format_verdict(v, sizeof v, m->verdict);
+		msg_verdict_text(v, sizeof v, m->verdict);
 		fprintf(out, "    [Verdict: %s%s%s]\n", v, m->why ? ": " : "",
 			m->why ? m->why : "");
 	}
@@ -1264,7 +854,7 @@ static void jout_field(struct jout *j, const struct field *f,
 		       const uint8_t *bytes, bool comma)
 {
 	static char val[2 * MSG_ARENA_SIZE + 8];
-	const char *name = f->name ? f->name : "";
+	const char *name = f->def ? f->def->name : "";
 	size_t name_len, val_len = 0, val_n = 0, text_len = 0;
 	const char *qname = quoted_name(name, &name_len);
 	if (!qname)
@@ -1356,11 +946,11 @@ static void render_json(struct jout *j, const struct message *m)
 	JOUT_LIT(j, ",\"time\":");
 	jout_time(j, sec, frac);
 	JOUT_LIT(j, ",\"src\":\"");
-	jout_put(j, a, format_addr(a, sizeof a, &m->src));
+	jout_put(j, a, endpoint_address_text(a, sizeof a, &m->src));
 	JOUT_LIT(j, "\",\"srcport\":");
 	jout_u64(j, m->src.port);
 	JOUT_LIT(j, ",\"dst\":\"");
-	jout_put(j, a, format_addr(a, sizeof a, &m->dst));
+	jout_put(j, a, endpoint_address_text(a, sizeof a, &m->dst));
 	JOUT_LIT(j, "\",\"dstport\":");
 	jout_u64(j, m->dst.port);
 	if (m->conversation) {
@@ -1374,7 +964,7 @@ static void render_json(struct jout *j, const struct message *m)
 	if (m->verdict) {
 		char v[128];
 		JOUT_LIT(j, ",\"verdict\":");
-		jout_string(j, v, format_verdict(v, sizeof v, m->verdict));
+		jout_string(j, v, msg_verdict_text(v, sizeof v, m->verdict));
 		if (m->why) {
 			JOUT_LIT(j, ",\"why\":");
 			jout_jcstr(j, m->why);

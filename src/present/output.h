@@ -1,11 +1,7 @@
 /* output.h - rendering decoded messages the way tshark users expect:
  * one summary line, a -V detail tree, JSON lines, or -T fields columns.
  *
- * Field names are resolved here for everyone (the renderers, the -Y
- * filter, the -z statistics): a name is either *derived* from the
- * message header (frame.number, ip.src, rpc.xid, ... as listed in
- * docs/fields.md) or looked up in the message's field list, where it may
- * occur several times.
+ * Field names are resolved by resolve.h, through the registry's tables.
  */
 #ifndef TAPLINE_OUTPUT_H
 #define TAPLINE_OUTPUT_H
@@ -16,46 +12,7 @@
 #include <stdio.h>
 
 #include "base/message.h"
-
-/* A resolved field name: derived (index into the derived table) or a
- * name to look for in the field list.  Resolve once, use per message. */
-struct field_ref {
-	int derived;		/* -1: from the field list */
-	const char *name;	/* the name as given (not copied) */
-	/* frame.time_relative counts from *time_base (the first frame's
-	 * time, owned by the caller); NULL: the name is absent. */
-	const int64_t *time_base;
-};
-
-void field_ref_init(struct field_ref *ref, const char *name);
-
-/* Calls fn for each occurrence of the field in m, in order, with a
- * field that may be synthesized (derived names; its bytes, if any, are
- * in `bytes`).  fn returns false to stop.  Returns the number of
- * occurrences visited. */
-typedef bool (*field_visit_fn)(void *user, const struct field *f,
-			       const uint8_t *bytes);
-unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
-			 field_visit_fn fn, void *user);
-
-/* True when the name is derived, or when a protocol of that name is
- * present in m (bare-word filters: "rpc", "glusterfs", "tcp", ...). */
-bool derived_name_known(const char *name);
-bool msg_has_protocol(const struct message *m, const char *proto);
-
-/* True when the name (a field or a bare protocol word) is complete in a
- * message decoded header-only (decoder_options.header_only): the derived
- * names but op_ret, op_errno and the verdicts, and the words frame,
- * tapline, ip, ipv6, tcp and rpc. */
-bool field_name_in_header(const char *name);
-
-/* The derived names with their types and meanings, for --list-fields. */
-struct derived_info {
-	const char *name;
-	const char *type;
-	const char *meaning;
-};
-const struct derived_info *derived_fields(size_t *count);
+#include "resolve.h"
 
 /* Formats one value as -T fields and the filter see it (no quoting):
  * numbers in decimal, hex as 0x%08x, times as sec.nsec, gfids as UUIDs,
@@ -109,7 +66,8 @@ struct output {
 void output_init(struct output *o, FILE *out);
 
 /* Adds a -T fields column; false when there are too many.  Its
- * frame.time_relative counts from the output's first frame. */
+ * frame.time_relative counts from the output's first frame.  A name no
+ * table has gives an empty column (tapline decode refuses it before). */
 bool output_add_field(struct output *o, const char *name);
 
 /* Parses one -E option ("separator=,", "header=y", "quote=d",

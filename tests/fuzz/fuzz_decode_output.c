@@ -15,6 +15,7 @@
 #include "present/filter.h"
 #include "present/output.h"
 #include "present/stats.h"
+#include "proto/registry.h"
 #include "small_decoder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +36,13 @@ static void consume(void *user, const struct message *m)
 	output_message(&s->fields, m);
 	s->matched += filter_match(s->filter, m);
 	stats_message(s->stats, m);
+	/* every field defined in a registered table, of its kind */
+	char why[256];
+	if (!registry_check_message(m, why, sizeof why)) {
+		fprintf(stderr, "frame %llu: %s\n",
+			(unsigned long long)m->frame, why);
+		abort();
+	}
 }
 
 /* The decoder gave a call up (its memory budget, small here): the

@@ -1,6 +1,7 @@
 /* fuzz_filter.c - libFuzzer entry: bytes -> a -Y expression -> compile,
  * and when it compiles, match it against messages with every field kind
- * and a long string (x.long) on which regular expressions can blow up.
+ * and a long string (glusterfs.path) on which regular expressions can
+ * blow up.
  * Must never fault, whatever the text, nor take memory or time without
  * bound (libFuzzer's -rss_limit_mb and -timeout catch that); errors must
  * name a column inside (or just after) the expression.  Also replayed by
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "present/filter.h"
+#include "proto/gluster/fields.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,23 +39,25 @@ static struct message *sample(void)
 	m->has_op = true;
 	m->op_ret = -1;
 	m->op_errno = 13;
-	msg_add_enum(m, "glusterfs.proc", 38, "SETATTR");
-	msg_add_gfid(m, "glusterfs.gfid", gfid);
-	msg_add_flags(m, "glusterfs.valid", 0x30, "ATIME,MTIME");
-	msg_add_time(m, "glusterfs.ia_atime", -1, 999999999);
-	msg_add_str(m, "glusterfs.bname", "a\0b\xff", 4);
-	msg_add_bytes(m, "glusterfs.dict.value", "\x00\x01", 2);
-	msg_add_int(m, "x.int", INT64_MIN);
-	msg_add_uint(m, "x.uint", UINT64_MAX);
-	msg_add_hex(m, "x.hex", UINT64_MAX);
-	msg_add_bool(m, "x.bool", true);
-	msg_open(m, "x.tree", "label");
-	msg_add_errno(m, "x.errno", 99999);
+	msg_add_enum(m, &hf_glusterfs_proc, 38, "SETATTR");
+	msg_add_gfid(m, &hf_glusterfs_gfid, gfid);
+	msg_add_flags(m, &hf_glusterfs_setattr_valid, 0x30, "ATIME,MTIME");
+	msg_add_time(m, &hf_glusterfs_ia_atime, -1, 999999999);
+	msg_add_str(m, &hf_glusterfs_bname, "a\0b\xff", 4);
+	msg_add_bytes(m, &hf_glusterfs_dict_value, "\x00\x01", 2);
+	/* extremes of each number kind (names from the tables: -Y knows
+	 * no other) */
+	msg_add_int(m, &hf_glusterfs_fd, INT64_MIN);
+	msg_add_uint(m, &hf_glusterfs_offset, UINT64_MAX);
+	msg_add_hex(m, &hf_glusterfs_iax_flags, UINT64_MAX);
+	m->verdict |= MSG_MALFORMED;	/* _ws.malformed: a bool */
+	msg_open(m, &hf_glusterfs_xdata, "label");
+	msg_add_errno(m, &hf_gluster_op_errno, 99999);
 	msg_close(m);
 	char run[1024];
 	memset(run, 'a', sizeof run);
 	run[sizeof run - 1] = 'b';
-	msg_add_str(m, "x.long", run, sizeof run);
+	msg_add_str(m, &hf_glusterfs_path, run, sizeof run);
 	return m;
 }
 

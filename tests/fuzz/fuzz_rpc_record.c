@@ -7,7 +7,7 @@
  * partial marks, elided records, matching and the body decoders all get
  * exercised.  Runs without libFuzzer through tests/fuzz/replay.c.
  *
- * The corpus, tests/fuzz/corpus/rpc_record/CAPTURE-sS-dD-kKK: the knob byte KK
+ * Corpus entries, tests/fuzz/corpus/rpc_record/CAPTURE-sS-dD-kKK: the knob byte KK
  * then direction D of TCP stream S of a lab capture, as
  * `tshark -r CAPTURE -q -z follow,tcp,raw,S` prints it (first 64 KiB).
  */
@@ -18,6 +18,7 @@
 #include "base/message.h"
 #include "proto/oncrpc/rpc.h"
 #include "proto/oncrpc/rpc_record.h"
+#include "proto/registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +49,10 @@ static void on_record(void *vctx, const uint8_t *rec, size_t kept,
 		}
 	}
 	if (msg.info_len >= sizeof msg.info)
+		abort();
+	/* every field defined in a registered table, of its kind */
+	char why[256];
+	if (!registry_check_message(&msg, why, sizeof why))
 		abort();
 	ctx->records++;
 }

@@ -9,6 +9,8 @@
 #include "wire/capture.h"
 #include "wire/decoder.h"
 #include "wire/stream.h"
+#include "proto/oncrpc/fields.h"
+#include "proto/gluster/fields.h"
 #include "tap.h"
 
 #define MAX_KEEP 8
@@ -71,13 +73,12 @@ static const struct field *field_in(const struct message *m,
 	/* the first `name` inside the first subtree `tree` */
 	for (unsigned i = 0; i < m->nfields; i++) {
 		if (m->fields[i].kind != FIELD_TREE ||
-		    strcmp(m->fields[i].name, tree))
+		    strcmp(field_name(&m->fields[i]), tree))
 			continue;
 		unsigned depth = m->fields[i].depth;
 		for (unsigned j = i + 1; j < m->nfields &&
 		     m->fields[j].depth > depth; j++)
-			if (m->fields[j].name &&
-			    !strcmp(m->fields[j].name, name))
+			if (!strcmp(field_name(&m->fields[j]), name))
 				return &m->fields[j];
 		return NULL;
 	}
@@ -89,7 +90,7 @@ static bool has_str(const struct message *m, const char *name,
 {
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
-		if (f->kind == FIELD_STR && !strcmp(f->name, name) &&
+		if (f->kind == FIELD_STR && !strcmp(field_name(f), name) &&
 		    f->len == strlen(want) &&
 		    !memcmp(field_bytes(m, f), want, f->len))
 			return true;
@@ -112,10 +113,10 @@ static void test_utimens(void)
 	ok(m && m->program == 1298437 && m->version == 400 && m->proc == 38,
 	   "frame 51 is a v400 SETATTR call");
 	if (m) {
-		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
 		ok(f && f->v.t.sec == 1700000000 && f->v.t.nsec == 123456789,
 		   "frame 51 atime = the log's 1700000000.123456789");
-		f = msg_find(m, "glusterfs.ia_mtime");
+		f = msg_find(m, &hf_glusterfs_ia_mtime);
 		ok(f && f->v.t.sec == 1700000001 && f->v.t.nsec == 987654321,
 		   "frame 51 mtime = the log's 1700000001.987654321");
 	}
@@ -126,24 +127,24 @@ static void test_utimens(void)
 	   !(m->verdict & (MSG_MALFORMED | MSG_NOT_DECODED)),
 	   "frame 53 SETATTR call decoded (tshark: Malformed)");
 	if (m) {
-		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
 		ok(f && f->v.t.sec == -1 && f->v.t.nsec == 0,
 		   "frame 53 atime = -1, as the client sent");
-		f = msg_find(m, "glusterfs.ia_mtime");
+		f = msg_find(m, &hf_glusterfs_ia_mtime);
 		ok(f && f->v.t.sec == 1700000002 && f->v.t.nsec == 500000000,
 		   "frame 53 mtime = the log's 1700000002.500000000");
-		f = msg_find(m, "glusterfs.setattr.valid");
+		f = msg_find(m, &hf_glusterfs_setattr_valid);
 		ok(f && f->v.u == 0x30, "frame 53 valid = ATIME|MTIME");
 		ok(strstr(m->info, "V400 SETATTR Call gfid=") == m->info &&
 		   strstr(m->info, "valid=ATIME,MTIME atime=-1.000000000"),
 		   "summary: %s", m->info);
 		/* credential 390040: pid is the log's pid; ctime is when
 		 * the client built the call, so near the frame's time */
-		f = msg_find(m, "rpc.auth.flavor");
+		f = msg_find(m, &hf_rpc_auth_flavor);
 		ok(f && f->v.u == 390040, "credential flavour 390040");
-		f = msg_find(m, "rpc.auth.pid");
+		f = msg_find(m, &hf_rpc_auth_pid);
 		ok(f && f->v.i == 26836, "credential pid = the log's pid 26836");
-		f = msg_find(m, "rpc.auth.ctime");
+		f = msg_find(m, &hf_rpc_auth_ctime);
 		int64_t at = f ? f->v.t.sec * 1000000000 + f->v.t.nsec : 0;
 		int64_t diff = at - m->ts_ns;
 		ok(f && diff > -1000000000LL && diff < 1000000000LL,
@@ -166,7 +167,7 @@ static void test_utimens(void)
 	/* README / tshark gluster.brick.port: PORTBYBRICK reply 49152 */
 	m = k.msgs[3];
 	if (m) {
-		const struct field *f = msg_find(m, "gluster.brick.port");
+		const struct field *f = msg_find(m, &hf_gluster_brick_port);
 		ok(f && f->v.i == 49152, "frame 20 PORTBYBRICK port 49152");
 	} else {
 		ok(0, "frame 20 decoded");
@@ -189,7 +190,7 @@ static void test_utimens(void)
 	   "frame 4 GETSPEC key single");
 	m = k.msgs[7];
 	if (m) {
-		const struct field *f = msg_find(m, "glusterfs.hndsk.getspec");
+		const struct field *f = msg_find(m, &hf_glusterfs_hndsk_getspec);
 		ok(f && f->len > 22 &&
 		   !memcmp(field_bytes(m, f), "volume single-client-0", 22),
 		   "frame 6 GETSPEC reply carries the volfile");
@@ -217,7 +218,7 @@ static void test_auth_failure(void)
 		ok(strstr(m->info, "SETVOLUME Reply (Call In 23) op_ret=-1 "
 				   "op_errno=13 EACCES error=\"Authentication "
 				   "failed\"") != NULL, "summary: %s", m->info);
-		const struct field *f = msg_find(m, "gluster.op_errno");
+		const struct field *f = msg_find(m, &hf_gluster_op_errno);
 		ok(f && f->kind == FIELD_ERRNO && f->text &&
 		   !strcmp(f->text, "EACCES"), "op_errno named EACCES");
 	}
@@ -244,15 +245,15 @@ static void test_v330(void)
 	struct message *m = k.msgs[0];
 	ok(m && m->version == 330 && m->proc == 38, "frame 45 V330 SETATTR");
 	if (m) {
-		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
 		ok(f && f->v.t.sec == 1700000000 && f->v.t.nsec == 123456789,
 		   "frame 45 atime = the log's 1700000000.123456789");
-		f = msg_find(m, "rpc.auth.pid");
+		f = msg_find(m, &hf_rpc_auth_pid);
 		ok(f && f->v.i == 26388, "credential pid = the log's 26388");
 	}
 	m = k.msgs[1];
 	if (m) {
-		const struct field *f = msg_find(m, "glusterfs.ia_atime");
+		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
 		ok(f && f->v.t.sec == 4294967295LL,
 		   "frame 47 atime = 4294967295, what the brick applied");
 		ok(strstr(m->info, "atime=4294967295.000000000 "

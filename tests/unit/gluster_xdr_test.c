@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proto/oncrpc/rpc.h"
+#include "proto/gluster/fields.h"
 #include "tap.h"
 #include "xdr_build.h"
 
@@ -29,7 +30,7 @@ static bool has_str(const struct message *m, const char *name,
 {
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
-		if (f->kind == FIELD_STR && !strcmp(f->name, name) &&
+		if (f->kind == FIELD_STR && !strcmp(field_name(f), name) &&
 		    f->len == strlen(want) &&
 		    !memcmp(field_bytes(m, f), want, f->len))
 			return true;
@@ -124,7 +125,7 @@ static void test_v330(void)
 	xb_u32(&x, 0);
 	xb_raw(&x, "hello", 5);
 	m = decode(&x, 0, 3);
-	const struct field *f = msg_find(m, "glusterfs.data_length");
+	const struct field *f = msg_find(m, &hf_glusterfs_data_length);
 	ok(m->verdict == 0 && f && f->v.u == 5, "v330 WRITE: 5 data bytes");
 	ok(strstr(m->info, "fd=3 offset=4096 size=5") != NULL, "summary: %s",
 	   m->info);
@@ -185,7 +186,7 @@ static void test_v400_dict(void)
 	bool seen_int = false, seen_uint = false, seen_gfid = false;
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
-		if (!f->name || strcmp(f->name, "glusterfs.dict.value"))
+		if (strcmp(field_name(f), "glusterfs.dict.value"))
 			continue;
 		if (f->kind == FIELD_INT && f->v.i == -5)
 			seen_int = true;

@@ -2,23 +2,25 @@
 #include <stdlib.h>
 
 #include "base/message.h"
+#include "proto/oncrpc/fields.h"
+#include "proto/gluster/fields.h"
 #include "tap.h"
 
 int main(void)
 {
 	struct message *m = malloc(sizeof *m);
 	msg_reset(m);
-	msg_add_uint(m, "rpc.xid", 42);
-	msg_open(m, "glusterfs.dict", "dict");
-	msg_add_str(m, "glusterfs.dict.key", "process-name", 12);
+	msg_add_uint(m, &hf_rpc_xid, 42);
+	msg_open(m, &hf_glusterfs_dict, "dict");
+	msg_add_str(m, &hf_glusterfs_dict_key, "process-name", 12);
 	msg_close(m);
-	msg_add_errno(m, "gluster.op_errno", 13);
+	msg_add_errno(m, &hf_gluster_op_errno, 13);
 	is_int(m->nfields, 5, "five fields, tree end included");
-	const struct field *f = msg_find(m, "glusterfs.dict.key");
+	const struct field *f = msg_find(m, &hf_glusterfs_dict_key);
 	ok(f && f->depth == 1, "dict key is nested one level");
 	ok(f && f->len == 12 && !memcmp(field_bytes(m, f), "process-name", 12),
 	   "string copied into the arena");
-	f = msg_find(m, "gluster.op_errno");
+	f = msg_find(m, &hf_gluster_op_errno);
 	is_str(f ? f->text : NULL, "EACCES", "errno 13 is named EACCES");
 	ok(f && f->depth == 0, "depth back to 0 after close");
 
@@ -27,12 +29,13 @@ int main(void)
 	static char big[4096];
 	unsigned added = 0;
 	for (int i = 0; i < 100; i++)
-		added += msg_add_str(m, "x", big, sizeof big) != NULL;
+		added += msg_add_str(m, &hf_glusterfs_bname, big,
+				     sizeof big) != NULL;
 	ok(added == MSG_ARENA_SIZE / sizeof big, "arena holds %u blobs", added);
 	ok(m->verdict & MSG_FIELDS_FULL, "overflow is marked");
 	msg_reset(m);
 	for (int i = 0; i < MSG_MAX_FIELDS + 10; i++)
-		msg_add_uint(m, "n", (uint64_t)i);
+		msg_add_uint(m, &hf_glusterfs_size, (uint64_t)i);
 	is_int(m->nfields, MSG_MAX_FIELDS, "field table is bounded");
 	msg_info(m, "%s", "abc");
 	msg_info(m, " %d", 7);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "present/output.h"
+#include "proto/gluster/fields.h"
 #include "tap.h"
 
 static char *render(void (*fn)(struct output *, const struct message *),
@@ -49,18 +50,18 @@ static void setattr_call(struct message *m)
 	m->proc_name = "SETATTR";
 	msg_info(m, "V400 SETATTR Call gfid=4e1f2a33 valid=ATIME,MTIME "
 		 "atime=-1.000000000");
-	msg_add_enum(m, "glusterfs.proc", 38, "SETATTR");
-	msg_add_gfid(m, "glusterfs.gfid", gfid);
-	msg_add_flags(m, "glusterfs.valid", 0x30, "ATIME,MTIME");
-	msg_open(m, "glusterfs.iatt", "stbuf");
-	msg_add_time(m, "glusterfs.ia_atime", -1, 0);
-	msg_add_time(m, "glusterfs.ia_mtime", 1763764000, 5);
+	msg_add_enum(m, &hf_glusterfs_proc, 38, "SETATTR");
+	msg_add_gfid(m, &hf_glusterfs_gfid, gfid);
+	msg_add_flags(m, &hf_glusterfs_setattr_valid, 0x30, "ATIME,MTIME");
+	msg_open(m, &hf_glusterfs_iatt, "stbuf");
+	msg_add_time(m, &hf_glusterfs_ia_atime, -1, 0);
+	msg_add_time(m, &hf_glusterfs_ia_mtime, 1763764000, 5);
 	msg_close(m);
-	msg_open(m, "glusterfs.dict", "xdata");
-	msg_add_str(m, "glusterfs.dict.key", "k1", 2);
-	msg_add_str(m, "glusterfs.dict.value", "a\"b\\c\n\x01\xff", 8);
-	msg_add_str(m, "glusterfs.dict.key", "k2", 2);
-	msg_add_bytes(m, "glusterfs.dict.value", "\x00\xab", 2);
+	msg_open(m, &hf_glusterfs_dict, "xdata");
+	msg_add_str(m, &hf_glusterfs_dict_key, "k1", 2);
+	msg_add_str(m, &hf_glusterfs_dict_value, "a\"b\\c\n\x01\xff", 8);
+	msg_add_str(m, &hf_glusterfs_dict_key, "k2", 2);
+	msg_add_bytes(m, &hf_glusterfs_dict_value, "\x00\xab", 2);
 	msg_close(m);
 }
 
@@ -94,8 +95,8 @@ static void eacces_reply(struct message *m)
 	m->op_errno = 13;
 	msg_info(m, "V400 SETATTR Reply (Call In 53) op_ret=-1 op_errno=13 "
 		 "EACCES");
-	msg_add_int(m, "gluster.op_ret", -1);
-	msg_add_errno(m, "gluster.op_errno", 13);
+	msg_add_int(m, &hf_gluster_op_ret, -1);
+	msg_add_errno(m, &hf_gluster_op_errno, 13);
 }
 
 int main(void)
@@ -182,7 +183,7 @@ int main(void)
 		  "400\n    Procedure: SETATTR (38)\n"), "tree: RPC identity");
 	ok(strstr(tree, "    glusterfs.gfid: 4e1f2a33-9a01-4b2c-8d10-"
 		  "001122334455\n"), "tree: gfid as UUID");
-	ok(strstr(tree, "    glusterfs.valid: 0x00000030 (ATIME,MTIME)\n"),
+	ok(strstr(tree, "    glusterfs.setattr.valid: 0x00000030 (ATIME,MTIME)\n"),
 	   "tree: flags with names");
 	ok(strstr(tree, "    stbuf\n        glusterfs.ia_atime: -1.000000000\n"
 		  "        glusterfs.ia_mtime: 1763764000.000000005\n"),
@@ -215,7 +216,7 @@ int main(void)
 		  "\"SETATTR\"}"), "json: rpc object");
 	ok(strstr(json, "{\"name\":\"glusterfs.gfid\",\"value\":"
 		  "\"4e1f2a33-9a01-4b2c-8d10-001122334455\"}"), "json: gfid");
-	ok(strstr(json, "{\"name\":\"glusterfs.valid\",\"value\":\"0x00000030\","
+	ok(strstr(json, "{\"name\":\"glusterfs.setattr.valid\",\"value\":\"0x00000030\","
 		  "\"text\":\"ATIME,MTIME\"}"), "json: flags");
 	ok(strstr(json, "{\"name\":\"glusterfs.iatt\",\"label\":\"stbuf\","
 		  "\"fields\":[{\"name\":\"glusterfs.ia_atime\",\"value\":"
@@ -300,8 +301,14 @@ int main(void)
 	/* A full message (open tree never closed) still gives valid JSON. */
 	msg_reset(m);
 	m->protocol = "ONC-RPC";
-	msg_open(m, "a.tree", "t");
-	msg_add_uint(m, "a.x", 1);
+	static const struct field_def a_tree = {
+		.name = "a.tree", .kind = FIELD_TREE, .meaning = "a subtree",
+	};
+	static const struct field_def a_x = {
+		.name = "a.x", .kind = FIELD_UINT, .meaning = "a number",
+	};
+	msg_open(m, &a_tree, "t");
+	msg_add_uint(m, &a_x, 1);
 	json = render(output_json, &o, m);
 	ok(strstr(json, "{\"name\":\"a.tree\",\"label\":\"t\",\"fields\":"
 		  "[{\"name\":\"a.x\",\"value\":1}]}]}\n"),

@@ -5,6 +5,7 @@
 
 #include "proto/oncrpc/rpc.h"
 #include "proto/oncrpc/rpc_record.h"
+#include "proto/registry.h"
 #include "tap.h"
 #include "proto/oncrpc/xdr.h"
 #include "xdr_build.h"
@@ -114,7 +115,7 @@ static size_t dump_reply(uint8_t *out, uint32_t xid)
 
 static const struct field *find(const struct message *m, const char *name)
 {
-	return msg_find(m, name);
+	return msg_find(m, field_find(name));
 }
 
 static void test_records(void)

@@ -45,8 +45,8 @@ void gluster_op(struct message *m, struct cursor *c)
 	m->has_op = true;
 	m->op_ret = ret;
 	m->op_errno = err;
-	msg_add_int(m, "gluster.op_ret", ret);
-	msg_add_errno(m, "gluster.op_errno", err);
+	msg_add_int(m, &hf_gluster_op_ret, ret);
+	msg_add_errno(m, &hf_gluster_op_errno, err);
 	msg_info_put(m, " op_ret=", 8);
 	msg_info_int(m, ret);
 	msg_info_put(m, " op_errno=", 10);
@@ -57,13 +57,13 @@ void gluster_op(struct message *m, struct cursor *c)
 	}
 }
 
-void gluster_gfid(struct message *m, struct cursor *c, const char *name,
-		  const char *label)
+void gluster_gfid(struct message *m, struct cursor *c,
+		  const struct field_def *def, const char *label)
 {
 	const uint8_t *g = xdr_fixed(c, 16);
 	if (!g)
 		return;
-	msg_add_gfid(m, name, g);
+	msg_add_gfid(m, def, g);
 	if (label && !m->no_info) {
 		char text[37];
 		gfid_text(g, text);
@@ -83,28 +83,29 @@ static void add_value(struct message *m, const uint8_t *p, size_t len)
 		text = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
 		       p[i] == '\t';
 	if (text)
-		msg_add_str(m, "glusterfs.dict.value", p, n);
+		msg_add_str(m, &hf_glusterfs_dict_value, p, n);
 	else
-		msg_add_bytes(m, "glusterfs.dict.value", p, len);
+		msg_add_bytes(m, &hf_glusterfs_dict_value, p, len);
 }
 
 static void add_key(struct message *m, const uint8_t *p, size_t len)
 {
 	if (len && p[len - 1] == '\0')
 		len--;
-	msg_add_str(m, "glusterfs.dict.key", p, len);
+	msg_add_str(m, &hf_glusterfs_dict_key, p, len);
 }
 
 void gluster_dict3_bytes(struct message *m, struct cursor *outer,
-			 const uint8_t *p, size_t len, const char *name)
+			 const uint8_t *p, size_t len,
+			 const struct field_def *def)
 {
 	if (!len)
 		return;		/* no dict sent */
 	struct cursor c = cursor_init(p, len);
 	uint32_t count = cursor_be32(&c);
 	char label[64];
-	dict_label(label, name, count);
-	msg_open(m, name, label);
+	dict_label(label, def->name, count);
+	msg_open(m, def, label);
 	if (count > DICT_MAX_PAIRS)
 		cursor_malformed(&c, "dict count beyond any real dict");
 	for (uint32_t i = 0; i < count && cursor_ok(&c); i++) {
@@ -127,12 +128,13 @@ void gluster_dict3_bytes(struct message *m, struct cursor *outer,
 					      : "dict pairs run past their opaque");
 }
 
-void gluster_dict3(struct message *m, struct cursor *c, const char *name)
+void gluster_dict3(struct message *m, struct cursor *c,
+		   const struct field_def *def)
 {
 	uint32_t len;
 	const uint8_t *p = xdr_opaque(c, XDR_MAX_OPAQUE, &len);
 	if (p)
-		gluster_dict3_bytes(m, c, p, len, name);
+		gluster_dict3_bytes(m, c, p, len, def);
 }
 
 enum {
@@ -144,14 +146,15 @@ static void mdata_iatt(struct message *m, struct cursor *c)
 {
 	int64_t at = xdr_i64(c), mt = xdr_i64(c), ct = xdr_i64(c);
 	uint32_t an = xdr_u32(c), mn = xdr_u32(c), cn = xdr_u32(c);
-	msg_open(m, "glusterfs.mdata", "mdata iatt");
-	msg_add_time(m, "glusterfs.ia_atime", at, an);
-	msg_add_time(m, "glusterfs.ia_mtime", mt, mn);
-	msg_add_time(m, "glusterfs.ia_ctime", ct, cn);
+	msg_open(m, &hf_glusterfs_mdata, "mdata iatt");
+	msg_add_time(m, &hf_glusterfs_ia_atime, at, an);
+	msg_add_time(m, &hf_glusterfs_ia_mtime, mt, mn);
+	msg_add_time(m, &hf_glusterfs_ia_ctime, ct, cn);
 	msg_close(m);
 }
 
-void gluster_dict4(struct message *m, struct cursor *c, const char *name)
+void gluster_dict4(struct message *m, struct cursor *c,
+		   const struct field_def *def)
 {
 	uint32_t xdr_size = xdr_u32(c);
 	int32_t count = xdr_i32(c);
@@ -167,9 +170,9 @@ void gluster_dict4(struct message *m, struct cursor *c, const char *name)
 	if (n == 0)
 		return;
 	char label[64];
-	dict_label(label, name, n);
-	msg_open(m, name, label);
-	msg_add_uint(m, "glusterfs.dict_xdr_size", xdr_size);
+	dict_label(label, def->name, n);
+	msg_open(m, def, label);
+	msg_add_uint(m, &hf_glusterfs_dict_xdr_size, xdr_size);
 	for (uint32_t i = 0; i < n && cursor_ok(c); i++) {
 		uint32_t len;
 		const uint8_t *key = xdr_opaque(c, XDR_MAX_NAME, &len);
@@ -179,10 +182,10 @@ void gluster_dict4(struct message *m, struct cursor *c, const char *name)
 		add_key(m, key, len);
 		switch (type) {
 		case DT_INT:
-			msg_add_int(m, "glusterfs.dict.value", xdr_i64(c));
+			msg_add_int(m, &hf_glusterfs_dict_value, xdr_i64(c));
 			break;
 		case DT_UINT:
-			msg_add_uint(m, "glusterfs.dict.value", xdr_u64(c));
+			msg_add_uint(m, &hf_glusterfs_dict_value, xdr_u64(c));
 			break;
 		case DT_DOUBLE: {
 			uint64_t bits = xdr_u64(c);
@@ -190,7 +193,7 @@ void gluster_dict4(struct message *m, struct cursor *c, const char *name)
 			memcpy(&d, &bits, sizeof d);
 			char text[40];
 			int tl = snprintf(text, sizeof text, "%.17g", d);
-			msg_add_str(m, "glusterfs.dict.value", text,
+			msg_add_str(m, &hf_glusterfs_dict_value, text,
 				    (size_t)tl);
 			break;
 		}
@@ -205,13 +208,13 @@ void gluster_dict4(struct message *m, struct cursor *c, const char *name)
 		case DT_GFUUID: {
 			const uint8_t *g = xdr_fixed(c, 16);
 			if (g)
-				msg_add_gfid(m, "glusterfs.dict.value", g);
+				msg_add_gfid(m, &hf_glusterfs_dict_value, g);
 			break;
 		}
 		case DT_IATT: {
 			struct gluster_iatt ia;
 			if (gluster_read_iattx(c, &ia))
-				gluster_add_iatt(m, &ia, "glusterfs.iattx",
+				gluster_add_iatt(m, &ia, &hf_glusterfs_iattx,
 						 "iattx");
 			break;
 		}
@@ -232,7 +235,7 @@ const struct field *gluster_dict_find(const struct message *m, unsigned from,
 	size_t klen = strlen(key);
 	for (unsigned i = from; i + 1 < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
-		if (f->kind != FIELD_STR || strcmp(f->name, "glusterfs.dict.key"))
+		if (f->kind != FIELD_STR || f->def != &hf_glusterfs_dict_key)
 			continue;
 		if (f->len == klen && !memcmp(field_bytes(m, f), key, klen))
 			return &m->fields[i + 1];
@@ -331,31 +334,31 @@ bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia)
 }
 
 void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
-		      const char *name, const char *label)
+		      const struct field_def *def, const char *label)
 {
-	static const char *const times[] = {
-		"glusterfs.ia_atime", "glusterfs.ia_mtime",
-		"glusterfs.ia_ctime", "glusterfs.ia_btime",
+	static const struct field_def *const times[] = {
+		&hf_glusterfs_ia_atime, &hf_glusterfs_ia_mtime,
+		&hf_glusterfs_ia_ctime, &hf_glusterfs_ia_btime,
 	};
-	msg_open(m, name, label);
-	msg_add_gfid(m, "glusterfs.ia_gfid", ia->gfid);
+	msg_open(m, def, label);
+	msg_add_gfid(m, &hf_glusterfs_ia_gfid, ia->gfid);
 	if (ia->x)
-		msg_add_hex(m, "glusterfs.iax_flags", ia->flags);
-	msg_add_uint(m, "glusterfs.ia_ino", ia->ino);
-	msg_add_uint(m, "glusterfs.ia_dev", ia->dev);
-	msg_add_uint(m, "glusterfs.ia_rdev", ia->rdev);
-	msg_add_uint(m, "glusterfs.ia_size", ia->size);
-	msg_add_uint(m, "glusterfs.ia_blocks", ia->blocks);
-	msg_add_uint(m, "glusterfs.ia_blksize", ia->blksize);
-	msg_add_uint(m, "glusterfs.ia_mode", ia->mode);
-	msg_add_uint(m, "glusterfs.ia_nlink", ia->nlink);
-	msg_add_uint(m, "glusterfs.ia_uid", ia->uid);
-	msg_add_uint(m, "glusterfs.ia_gid", ia->gid);
+		msg_add_hex(m, &hf_glusterfs_iax_flags, ia->flags);
+	msg_add_uint(m, &hf_glusterfs_ia_ino, ia->ino);
+	msg_add_uint(m, &hf_glusterfs_ia_dev, ia->dev);
+	msg_add_uint(m, &hf_glusterfs_ia_rdev, ia->rdev);
+	msg_add_uint(m, &hf_glusterfs_ia_size, ia->size);
+	msg_add_uint(m, &hf_glusterfs_ia_blocks, ia->blocks);
+	msg_add_uint(m, &hf_glusterfs_ia_blksize, ia->blksize);
+	msg_add_uint(m, &hf_glusterfs_ia_mode, ia->mode);
+	msg_add_uint(m, &hf_glusterfs_ia_nlink, ia->nlink);
+	msg_add_uint(m, &hf_glusterfs_ia_uid, ia->uid);
+	msg_add_uint(m, &hf_glusterfs_ia_gid, ia->gid);
 	for (int i = 0; i < (ia->x ? 4 : 3); i++)
 		msg_add_time(m, times[i], ia->sec[i], ia->nsec[i]);
 	if (ia->x) {
-		msg_add_hex(m, "glusterfs.iax_attributes", ia->attributes);
-		msg_add_hex(m, "glusterfs.iax_attributes_mask",
+		msg_add_hex(m, &hf_glusterfs_iax_attributes, ia->attributes);
+		msg_add_hex(m, &hf_glusterfs_iax_attributes_mask,
 			    ia->attributes_mask);
 	}
 	msg_close(m);

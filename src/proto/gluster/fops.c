@@ -64,7 +64,7 @@ static const struct {
 	{ 02000000, "O_CLOEXEC" }, { 040, "FMODE_EXEC" },
 };
 
-static void add_oflags(struct message *m, const char *name,
+static void add_oflags(struct message *m, const struct field_def *def,
 		       const char *label, uint32_t v)
 {
 	static const char *const acc[] = {
@@ -83,7 +83,7 @@ static void add_oflags(struct message *m, const char *name,
 			n += l;
 		}
 	text[n] = '\0';
-	msg_add_flags(m, name, v, text);
+	msg_add_flags(m, def, v, text);
 	if (label) {
 		msg_info_label(m, label);
 		msg_info_str(m, text);
@@ -124,7 +124,7 @@ static void add_valid(struct message *m, uint32_t valid,
 			text[n++] = hex[rest >> top & 15];
 	}
 	text[n] = '\0';
-	msg_add_flags(m, "glusterfs.setattr.valid", valid, text);
+	msg_add_flags(m, &hf_glusterfs_setattr_valid, valid, text);
 	msg_info_put(m, " valid=", 7);
 	msg_info_str(m, n ? text : "0");
 	if (!st)
@@ -157,44 +157,44 @@ static void add_valid(struct message *m, uint32_t valid,
 
 static void dec_flock(struct message *m, struct cursor *c)
 {
-	msg_open(m, "glusterfs.flock", "flock");
-	msg_add_uint(m, "glusterfs.flock.type", xdr_u32(c));
-	msg_add_uint(m, "glusterfs.flock.whence", xdr_u32(c));
-	msg_add_uint(m, "glusterfs.flock.start", xdr_u64(c));
-	msg_add_uint(m, "glusterfs.flock.len", xdr_u64(c));
-	msg_add_int(m, "glusterfs.flock.pid", xdr_i32(c));
+	msg_open(m, &hf_glusterfs_flock, "flock");
+	msg_add_uint(m, &hf_glusterfs_flock_type, xdr_u32(c));
+	msg_add_uint(m, &hf_glusterfs_flock_whence, xdr_u32(c));
+	msg_add_uint(m, &hf_glusterfs_flock_start, xdr_u64(c));
+	msg_add_uint(m, &hf_glusterfs_flock_len, xdr_u64(c));
+	msg_add_int(m, &hf_glusterfs_flock_pid, xdr_i32(c));
 	uint32_t len;
 	const uint8_t *owner = xdr_opaque(c, 1024, &len);
 	if (owner)
-		msg_add_bytes(m, "glusterfs.flock.owner", owner, len);
+		msg_add_bytes(m, &hf_glusterfs_flock_owner, owner, len);
 	msg_close(m);
 }
 
 static void dec_statfs(struct message *m, struct cursor *c)
 {
-	static const char *const names[] = {
-		"glusterfs.statfs.bsize", "glusterfs.statfs.frsize",
-		"glusterfs.statfs.blocks", "glusterfs.statfs.bfree",
-		"glusterfs.statfs.bavail", "glusterfs.statfs.files",
-		"glusterfs.statfs.ffree", "glusterfs.statfs.favail",
-		"glusterfs.statfs.fsid", "glusterfs.statfs.flags",
-		"glusterfs.statfs.namemax",
+	static const struct field_def *const defs[] = {
+		&hf_glusterfs_statfs_bsize, &hf_glusterfs_statfs_frsize,
+		&hf_glusterfs_statfs_blocks, &hf_glusterfs_statfs_bfree,
+		&hf_glusterfs_statfs_bavail, &hf_glusterfs_statfs_files,
+		&hf_glusterfs_statfs_ffree, &hf_glusterfs_statfs_favail,
+		&hf_glusterfs_statfs_fsid, &hf_glusterfs_statfs_flags,
+		&hf_glusterfs_statfs_namemax,
 	};
-	msg_open(m, "glusterfs.statfs", "statfs");
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		msg_add_uint(m, names[i], xdr_u64(c));
+	msg_open(m, &hf_glusterfs_statfs, "statfs");
+	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
+		msg_add_uint(m, defs[i], xdr_u64(c));
 	msg_close(m);
 }
 
 static void dec_lease(struct message *m, struct cursor *c)
 {
-	msg_open(m, "glusterfs.lease", "lease");
-	msg_add_uint(m, "glusterfs.lease.cmd", xdr_u32(c));
-	msg_add_uint(m, "glusterfs.lease.type", xdr_u32(c));
+	msg_open(m, &hf_glusterfs_lease, "lease");
+	msg_add_uint(m, &hf_glusterfs_lease_cmd, xdr_u32(c));
+	msg_add_uint(m, &hf_glusterfs_lease_type, xdr_u32(c));
 	const uint8_t *id = xdr_fixed(c, 16);
 	if (id)
-		msg_add_bytes(m, "glusterfs.lease.id", id, 16);
-	msg_add_hex(m, "glusterfs.lease.flags", xdr_u32(c));
+		msg_add_bytes(m, &hf_glusterfs_lease_id, id, 16);
+	msg_add_hex(m, &hf_glusterfs_lease_flags, xdr_u32(c));
 	msg_close(m);
 }
 
@@ -207,29 +207,29 @@ static void dirlist(struct message *m, struct cursor *c, bool plus, bool v4)
 			cursor_malformed(c, "directory list too long");
 			break;
 		}
-		msg_open(m, "glusterfs.entry", "entry");
-		msg_add_uint(m, "glusterfs.entry.ino", xdr_u64(c));
-		msg_add_uint(m, "glusterfs.entry.d_off", xdr_u64(c));
-		msg_add_uint(m, "glusterfs.entry.len", xdr_u32(c));
-		msg_add_uint(m, "glusterfs.entry.d_type", xdr_u32(c));
+		msg_open(m, &hf_glusterfs_entry, "entry");
+		msg_add_uint(m, &hf_glusterfs_entry_ino, xdr_u64(c));
+		msg_add_uint(m, &hf_glusterfs_entry_d_off, xdr_u64(c));
+		msg_add_uint(m, &hf_glusterfs_entry_len, xdr_u32(c));
+		msg_add_uint(m, &hf_glusterfs_entry_d_type, xdr_u32(c));
 		uint32_t len;
 		const char *name = xdr_string(c, XDR_MAX_NAME, &len);
 		if (name)
-			msg_add_str(m, "glusterfs.entry.path", name, len);
+			msg_add_str(m, &hf_glusterfs_entry_path, name, len);
 		if (plus) {
 			struct gluster_iatt st;
 			if (v4 ? gluster_read_iattx(c, &st)
 			       : gluster_read_iatt3(c, &st))
-				gluster_add_iatt(m, &st, "glusterfs.iatt",
+				gluster_add_iatt(m, &st, &hf_glusterfs_iatt,
 						 "stat");
 			if (v4)
-				gluster_dict4(m, c, "glusterfs.dict");
+				gluster_dict4(m, c, &hf_glusterfs_dict);
 			else
-				gluster_dict3(m, c, "glusterfs.dict");
+				gluster_dict3(m, c, &hf_glusterfs_dict);
 		}
 		msg_close(m);
 	}
-	msg_add_int(m, "glusterfs.entries", n);
+	msg_add_int(m, &hf_glusterfs_entries, n);
 	msg_info_put(m, " entries=", 9);
 	msg_info_uint(m, n);
 }
@@ -242,16 +242,16 @@ static void locklist(struct message *m, struct cursor *c)
 			cursor_malformed(c, "lock list too long");
 			break;
 		}
-		msg_open(m, "glusterfs.lock", "lock");
+		msg_open(m, &hf_glusterfs_lock, "lock");
 		dec_flock(m, c);
 		uint32_t len;
 		const char *uid = xdr_string(c, XDR_MAX_NAME, &len);
 		if (uid)
-			msg_add_str(m, "glusterfs.lock.client_uid", uid, len);
-		msg_add_hex(m, "glusterfs.lock.flags", xdr_u32(c));
+			msg_add_str(m, &hf_glusterfs_lock_client_uid, uid, len);
+		msg_add_hex(m, &hf_glusterfs_lock_flags, xdr_u32(c));
 		msg_close(m);
 	}
-	msg_add_int(m, "glusterfs.entries", n);
+	msg_add_int(m, &hf_glusterfs_entries, n);
 }
 
 /* Dump's reply: struct gf_prog_detail *prog (rpc-common-xdr.x). */
@@ -269,10 +269,10 @@ static void proglist(struct message *m, struct cursor *c)
 		uint64_t ver = xdr_u64(c);
 		if (!cursor_ok(c))
 			break;
-		msg_open(m, "gluster.dump.prog", "program");
-		msg_add_str(m, "gluster.dump.progname", name, len);
-		msg_add_uint(m, "gluster.dump.prognum", num);
-		msg_add_uint(m, "gluster.dump.progver", ver);
+		msg_open(m, &hf_gluster_dump_prog, "program");
+		msg_add_str(m, &hf_gluster_dump_progname, name, len);
+		msg_add_uint(m, &hf_gluster_dump_prognum, num);
+		msg_add_uint(m, &hf_gluster_dump_progver, ver);
 		msg_close(m);
 		msg_info(m, "%s%.*s(%llu/%llu)", n == 1 ? " progs=" : ",",
 			 (int)(len > 64 ? 64 : len), name,
@@ -293,13 +293,13 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 	uint32_t len;
 	switch (it->op) {
 	case I_GFID:
-		gluster_gfid(m, c, it->name, it->label);
+		gluster_gfid(m, c, it->def, it->label);
 		break;
 	case I_U32: {
 		uint32_t v = xdr_u32(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_uint(m, it->name, v);
+		msg_add_uint(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_uint(m, v);
@@ -310,7 +310,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		int32_t v = xdr_i32(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_int(m, it->name, v);
+		msg_add_int(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_int(m, v);
@@ -321,7 +321,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		uint32_t v = xdr_u32(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_hex(m, it->name, v);
+		msg_add_hex(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_put(m, "0x", 2);
@@ -333,7 +333,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		uint32_t v = xdr_u32(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_uint(m, it->name, v);
+		msg_add_uint(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_put(m, "0", 1);
@@ -345,7 +345,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		uint64_t v = xdr_u64(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_uint(m, it->name, v);
+		msg_add_uint(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_uint(m, v);
@@ -356,7 +356,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		int64_t v = xdr_i64(c);
 		if (!cursor_ok(c))
 			break;
-		msg_add_int(m, it->name, v);
+		msg_add_int(m, it->def, v);
 		if (it->label) {
 			msg_info_label(m, it->label);
 			msg_info_int(m, v);
@@ -366,14 +366,14 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 	case I_OFLAGS: {
 		uint32_t v = xdr_u32(c);
 		if (cursor_ok(c))
-			add_oflags(m, it->name, it->label, v);
+			add_oflags(m, it->def, it->label, v);
 		break;
 	}
 	case I_STR: {
 		const char *s = xdr_string(c, XDR_MAX_OPAQUE, &len);
 		if (!s)
 			break;
-		msg_add_str(m, it->name, s, len);
+		msg_add_str(m, it->def, s, len);
 		if (it->label)
 			info_text(m, it->label, s, len);
 		break;
@@ -381,7 +381,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 	case I_OPAQUE: {
 		const uint8_t *p = xdr_opaque(c, XDR_MAX_OPAQUE, &len);
 		if (p)
-			msg_add_bytes(m, it->name, p, len);
+			msg_add_bytes(m, it->def, p, len);
 		break;
 	}
 	case I_IATT3:
@@ -393,7 +393,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		if (!(x ? gluster_read_iattx(c, &ia)
 			: gluster_read_iatt3(c, &ia)))
 			break;
-		gluster_add_iatt(m, &ia, it->name, it->label);
+		gluster_add_iatt(m, &ia, it->def, it->label);
 		if (it->op == I_STBUF3 || it->op == I_STBUFX) {
 			st->stbuf = ia;
 			st->have_stbuf = true;
@@ -407,16 +407,16 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		break;
 	}
 	case I_UUID:
-		gluster_gfid(m, c, it->name, it->label);
+		gluster_gfid(m, c, it->def, it->label);
 		break;
 	case I_PROGLIST:
 		proglist(m, c);
 		break;
 	case I_DICT3:
-		gluster_dict3(m, c, it->name);
+		gluster_dict3(m, c, it->def);
 		break;
 	case I_DICT4:
-		gluster_dict4(m, c, it->name);
+		gluster_dict4(m, c, it->def);
 		break;
 	case I_FLOCK:
 		dec_flock(m, c);
@@ -446,7 +446,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		 * only its head. */
 		size_t at = cursor_offset(c);
 		uint64_t data = m->length > at ? m->length - at : 0;
-		msg_add_uint(m, "glusterfs.data_length", data);
+		msg_add_uint(m, &hf_glusterfs_data_length, data);
 		cursor_skip(c, cursor_left(c));
 		break;
 	}
@@ -497,76 +497,44 @@ void gluster_layout_reply(struct message *m, struct cursor *c,
 
 /* ---- the layouts ---- */
 
-/* Field names of the layouts below (a list tapline decode
- * --list-fields finds). */
-static const char F_BNAME[] = "glusterfs.bname";
-static const char F_CMD[] = "glusterfs.cmd";
-static const char F_DICT[] = "glusterfs.dict";
-static const char F_FD[] = "glusterfs.fd";
-static const char F_FLAGS[] = "glusterfs.flags";
-static const char F_GFID[] = "glusterfs.gfid";
-static const char F_IATT[] = "glusterfs.iatt";
-static const char F_IATTX[] = "glusterfs.iattx";
-static const char F_MODE[] = "glusterfs.mode";
-static const char F_NAME[] = "glusterfs.name";
-static const char F_NAMELEN[] = "glusterfs.namelen";
-static const char F_NEWGFID[] = "glusterfs.newgfid";
-static const char F_OFFSET[] = "glusterfs.offset";
-static const char F_OLDGFID[] = "glusterfs.oldgfid";
-static const char F_PARGFID[] = "glusterfs.pargfid";
-static const char F_POSTOP_IATT[] = "glusterfs.postop_iatt";
-static const char F_POSTOP_IATTX[] = "glusterfs.postop_iattx";
-static const char F_POSTPARENT_IATT[] = "glusterfs.postparent_iatt";
-static const char F_POSTPARENT_IATTX[] = "glusterfs.postparent_iattx";
-static const char F_PREOP_IATT[] = "glusterfs.preop_iatt";
-static const char F_PREOP_IATTX[] = "glusterfs.preop_iattx";
-static const char F_PREPARENT_IATT[] = "glusterfs.preparent_iatt";
-static const char F_PREPARENT_IATTX[] = "glusterfs.preparent_iattx";
-static const char F_SIZE[] = "glusterfs.size";
-static const char F_SIZE64[] = "glusterfs.size64";
-static const char F_TYPE[] = "glusterfs.type";
-static const char F_UMASK[] = "glusterfs.umask";
-static const char F_VOLUME[] = "glusterfs.volume";
-static const char F_XDATA[] = "glusterfs.xdata";
-static const char F_XFLAGS[] = "glusterfs.xflags";
 
 #define END { I_END, NULL, NULL }
-#define GFID { I_GFID, F_GFID, "gfid" }
-#define PARGFID { I_GFID, F_PARGFID, "pargfid" }
-#define OLDGFID { I_GFID, F_OLDGFID, "oldgfid" }
-#define NEWGFID { I_GFID, F_NEWGFID, "newgfid" }
-#define BNAME { I_STR, F_BNAME, "bname" }
-#define FD { I_I64, F_FD, "fd" }
-#define OFFSET { I_U64, F_OFFSET, "offset" }
-#define SIZE { I_U32, F_SIZE, "size" }
-#define SIZE64 { I_U64, F_SIZE64, "size" }
-#define FLAG { I_HEX32, F_FLAGS, NULL }
-#define OFLAGS { I_OFLAGS, F_FLAGS, "flags" }
-#define MODE { I_MODE, F_MODE, "mode" }
-#define UMASK { I_MODE, F_UMASK, NULL }
-#define XFLAGS { I_HEX32, F_XFLAGS, NULL }
-#define CMD { I_U32, F_CMD, "cmd" }
-#define TYPE { I_U32, F_TYPE, "type" }
-#define NAMELEN { I_U32, F_NAMELEN, NULL }
-#define NAME { I_STR, F_NAME, "name" }
-#define VOLUME { I_STR, F_VOLUME, "volume" }
-#define X3 { I_DICT3, F_XDATA, NULL }
-#define X4 { I_DICT4, F_XDATA, NULL }
-#define D3 { I_DICT3, F_DICT, NULL }
-#define D4 { I_DICT4, F_DICT, NULL }
+#define GFID { I_GFID, &hf_glusterfs_gfid, "gfid" }
+#define PARGFID { I_GFID, &hf_glusterfs_pargfid, "pargfid" }
+#define OLDGFID { I_GFID, &hf_glusterfs_oldgfid, "oldgfid" }
+#define NEWGFID { I_GFID, &hf_glusterfs_newgfid, "newgfid" }
+#define BNAME { I_STR, &hf_glusterfs_bname, "bname" }
+#define FD { I_I64, &hf_glusterfs_fd, "fd" }
+#define OFFSET { I_U64, &hf_glusterfs_offset, "offset" }
+#define SIZE { I_U32, &hf_glusterfs_size, "size" }
+#define SIZE64 { I_U64, &hf_glusterfs_size64, "size" }
+#define FLAG { I_HEX32, &hf_glusterfs_flags, NULL }
+#define OFLAGS { I_OFLAGS, &hf_glusterfs_flags, "flags" }
+#define MODE { I_MODE, &hf_glusterfs_mode, "mode" }
+#define UMASK { I_MODE, &hf_glusterfs_umask, NULL }
+#define XFLAGS { I_HEX32, &hf_glusterfs_xflags, NULL }
+#define CMD { I_U32, &hf_glusterfs_cmd, "cmd" }
+#define TYPE { I_U32, &hf_glusterfs_type, "type" }
+#define NAMELEN { I_U32, &hf_glusterfs_namelen, NULL }
+#define NAME { I_STR, &hf_glusterfs_name, "name" }
+#define VOLUME { I_STR, &hf_glusterfs_volume, "volume" }
+#define X3 { I_DICT3, &hf_glusterfs_xdata, NULL }
+#define X4 { I_DICT4, &hf_glusterfs_xdata, NULL }
+#define D3 { I_DICT3, &hf_glusterfs_dict, NULL }
+#define D4 { I_DICT4, &hf_glusterfs_dict, NULL }
 #define OP { I_OP, NULL, NULL }
 #define FLOCK { I_FLOCK, NULL, NULL }
 #define DATA { I_DATA, NULL, NULL }
-#define STAT3 { I_IATT3, F_IATT, "stat" }
-#define PRE3 { I_IATT3, F_PREOP_IATT, "prestat" }
-#define POST3 { I_IATT3, F_POSTOP_IATT, "poststat" }
-#define PREPAR3 { I_IATT3, F_PREPARENT_IATT, "preparent" }
-#define POSTPAR3 { I_IATT3, F_POSTPARENT_IATT, "postparent" }
-#define STATX { I_IATTX, F_IATTX, "stat" }
-#define PREX { I_IATTX, F_PREOP_IATTX, "prestat" }
-#define POSTX { I_IATTX, F_POSTOP_IATTX, "poststat" }
-#define PREPARX { I_IATTX, F_PREPARENT_IATTX, "preparent" }
-#define POSTPARX { I_IATTX, F_POSTPARENT_IATTX, "postparent" }
+#define STAT3 { I_IATT3, &hf_glusterfs_iatt, "stat" }
+#define PRE3 { I_IATT3, &hf_glusterfs_preop_iatt, "prestat" }
+#define POST3 { I_IATT3, &hf_glusterfs_postop_iatt, "poststat" }
+#define PREPAR3 { I_IATT3, &hf_glusterfs_preparent_iatt, "preparent" }
+#define POSTPAR3 { I_IATT3, &hf_glusterfs_postparent_iatt, "postparent" }
+#define STATX { I_IATTX, &hf_glusterfs_iattx, "stat" }
+#define PREX { I_IATTX, &hf_glusterfs_preop_iattx, "prestat" }
+#define POSTX { I_IATTX, &hf_glusterfs_postop_iattx, "poststat" }
+#define PREPARX { I_IATTX, &hf_glusterfs_preparent_iattx, "preparent" }
+#define POSTPARX { I_IATTX, &hf_glusterfs_postparent_iattx, "postparent" }
 
 #define LAYOUT(id, ...) static const struct gluster_item id[] = { __VA_ARGS__, END }
 
@@ -589,24 +557,24 @@ LAYOUT(r4_dict, OP, X4, D4, PREX, POSTX);
 /* version 330: glusterfs3-xdr.x */
 LAYOUT(c3_stat, GFID, X3);
 LAYOUT(c3_readlink, GFID, SIZE, X3);
-LAYOUT(r3_readlink, OP, STAT3, { I_STR, "glusterfs.path", "path" }, X3);
-LAYOUT(c3_mknod, PARGFID, { I_U64, "glusterfs.dev", NULL }, MODE, UMASK,
+LAYOUT(r3_readlink, OP, STAT3, { I_STR, &hf_glusterfs_path, "path" }, X3);
+LAYOUT(c3_mknod, PARGFID, { I_U64, &hf_glusterfs_dev, NULL }, MODE, UMASK,
        BNAME, X3);
 LAYOUT(c3_mkdir, PARGFID, MODE, UMASK, BNAME, X3);
 LAYOUT(c3_unlink, PARGFID, BNAME, XFLAGS, X3);
-LAYOUT(c3_rmdir, PARGFID, { I_I32, "glusterfs.xflags", NULL }, BNAME, X3);
+LAYOUT(c3_rmdir, PARGFID, { I_I32, &hf_glusterfs_xflags, NULL }, BNAME, X3);
 LAYOUT(c3_symlink, PARGFID, BNAME, UMASK,
-       { I_STR, "glusterfs.linkname", "linkname" }, X3);
+       { I_STR, &hf_glusterfs_linkname, "linkname" }, X3);
 LAYOUT(c3_rename, OLDGFID, NEWGFID,
-       { I_STR, "glusterfs.oldbname", "oldbname" },
-       { I_STR, "glusterfs.newbname", "newbname" }, X3);
+       { I_STR, &hf_glusterfs_oldbname, "oldbname" },
+       { I_STR, &hf_glusterfs_newbname, "newbname" }, X3);
 LAYOUT(r3_rename, OP, STAT3,
-       { I_IATT3, "glusterfs.preoldparent_iatt", "preoldparent" },
-       { I_IATT3, "glusterfs.postoldparent_iatt", "postoldparent" },
-       { I_IATT3, "glusterfs.prenewparent_iatt", "prenewparent" },
-       { I_IATT3, "glusterfs.postnewparent_iatt", "postnewparent" }, X3);
+       { I_IATT3, &hf_glusterfs_preoldparent_iatt, "preoldparent" },
+       { I_IATT3, &hf_glusterfs_postoldparent_iatt, "postoldparent" },
+       { I_IATT3, &hf_glusterfs_prenewparent_iatt, "prenewparent" },
+       { I_IATT3, &hf_glusterfs_postnewparent_iatt, "postnewparent" }, X3);
 LAYOUT(c3_link, OLDGFID, NEWGFID,
-       { I_STR, "glusterfs.newbname", "newbname" }, X3);
+       { I_STR, &hf_glusterfs_newbname, "newbname" }, X3);
 LAYOUT(c3_truncate, GFID, OFFSET, X3);
 LAYOUT(c3_open, GFID, OFLAGS, X3);
 LAYOUT(c3_read, GFID, FD, OFFSET, SIZE, FLAG, X3);
@@ -614,12 +582,12 @@ LAYOUT(r3_read, OP, STAT3, SIZE, X3, DATA);
 LAYOUT(c3_write, GFID, FD, OFFSET, SIZE, FLAG, X3, DATA);
 LAYOUT(r3_statfs, OP, { I_STATFS, NULL, NULL }, X3);
 LAYOUT(c3_gfid_fd, GFID, FD, X3);
-LAYOUT(c3_fsync, GFID, FD, { I_U32, "glusterfs.fsync.flags", NULL }, X3);
+LAYOUT(c3_fsync, GFID, FD, { I_U32, &hf_glusterfs_fsync_flags, NULL }, X3);
 LAYOUT(c3_setxattr, GFID, FLAG, D3, X3);
 LAYOUT(c3_getxattr, GFID, NAMELEN, NAME, X3);
 LAYOUT(c3_removexattr, GFID, NAME, X3);
-LAYOUT(c3_fsyncdir, GFID, FD, { I_I32, "glusterfs.fsync.flags", NULL }, X3);
-LAYOUT(c3_access, GFID, { I_HEX32, "glusterfs.mask", "mask" }, X3);
+LAYOUT(c3_fsyncdir, GFID, FD, { I_I32, &hf_glusterfs_fsync_flags, NULL }, X3);
+LAYOUT(c3_access, GFID, { I_HEX32, &hf_glusterfs_mask, "mask" }, X3);
 LAYOUT(c3_create, PARGFID, OFLAGS, MODE, UMASK, BNAME, X3);
 LAYOUT(r3_create, OP, STAT3, FD, PREPAR3, POSTPAR3, X3);
 LAYOUT(c3_ftruncate, GFID, FD, OFFSET, X3);
@@ -632,19 +600,19 @@ LAYOUT(r3_readdir, OP, { I_DIRLIST3, NULL, NULL }, X3);
 LAYOUT(c3_inodelk, GFID, CMD, TYPE, FLOCK, VOLUME, X3);
 LAYOUT(c3_finodelk, GFID, FD, CMD, TYPE, FLOCK, VOLUME, X3);
 LAYOUT(c3_entrylk, GFID, CMD, TYPE,
-       { I_U64, "glusterfs.entrylk.namelen", NULL }, NAME, VOLUME, X3);
+       { I_U64, &hf_glusterfs_entrylk_namelen, NULL }, NAME, VOLUME, X3);
 LAYOUT(c3_fentrylk, GFID, FD, CMD, TYPE,
-       { I_U64, "glusterfs.entrylk.namelen", NULL }, NAME, VOLUME, X3);
+       { I_U64, &hf_glusterfs_entrylk_namelen, NULL }, NAME, VOLUME, X3);
 LAYOUT(c3_xattrop, GFID, FLAG, D3, X3);
 LAYOUT(c3_fxattrop, GFID, FD, FLAG, D3, X3);
 LAYOUT(c3_fgetxattr, GFID, FD, NAMELEN, NAME, X3);
 LAYOUT(c3_fsetxattr, GFID, FD, FLAG, D3, X3);
-LAYOUT(c3_rchecksum, FD, OFFSET, { I_U32, "glusterfs.len", "len" }, X3);
-LAYOUT(r3_rchecksum, OP, { I_HEX32, "glusterfs.weak_checksum", NULL },
-       { I_OPAQUE, "glusterfs.strong_checksum", NULL }, X3);
-LAYOUT(c3_setattr, GFID, { I_STBUF3, "glusterfs.iatt", "stbuf" },
+LAYOUT(c3_rchecksum, FD, OFFSET, { I_U32, &hf_glusterfs_len, "len" }, X3);
+LAYOUT(r3_rchecksum, OP, { I_HEX32, &hf_glusterfs_weak_checksum, NULL },
+       { I_OPAQUE, &hf_glusterfs_strong_checksum, NULL }, X3);
+LAYOUT(c3_setattr, GFID, { I_STBUF3, &hf_glusterfs_iatt, "stbuf" },
        { I_VALID, NULL, NULL }, X3);
-LAYOUT(c3_fsetattr, FD, { I_STBUF3, "glusterfs.iatt", "stbuf" },
+LAYOUT(c3_fsetattr, FD, { I_STBUF3, &hf_glusterfs_iatt, "stbuf" },
        { I_VALID, NULL, NULL }, X3);
 /* gfs3_readdirp_req ends with dict<>, not xdata */
 LAYOUT(c3_readdirp, GFID, FD, OFFSET, SIZE, D3);
@@ -652,8 +620,8 @@ LAYOUT(r3_readdirp, OP, { I_DIRPLIST3, NULL, NULL }, X3);
 LAYOUT(c3_fremovexattr, GFID, FD, NAME, X3);
 LAYOUT(c3_fallocate, GFID, FD, FLAG, OFFSET, SIZE64, X3);
 LAYOUT(c3_discard, GFID, FD, OFFSET, SIZE64, X3);
-LAYOUT(c3_ipc, { I_I32, "glusterfs.ipc.op", "op" }, X3);
-LAYOUT(c3_seek, GFID, FD, OFFSET, { I_I32, "glusterfs.whence", "what" }, X3);
+LAYOUT(c3_ipc, { I_I32, &hf_glusterfs_ipc_op, "op" }, X3);
+LAYOUT(c3_seek, GFID, FD, OFFSET, { I_I32, &hf_glusterfs_whence, "what" }, X3);
 LAYOUT(r3_seek, OP, OFFSET, X3);
 LAYOUT(c3_lease, GFID, { I_LEASE, NULL, NULL }, X3);
 LAYOUT(r3_lease, OP, { I_LEASE, NULL, NULL }, X3);
@@ -663,24 +631,24 @@ LAYOUT(c3_setactivelk, GFID, { I_LOCKLIST, NULL, NULL }, X3);
 /* version 400: glusterfs4-xdr.x */
 LAYOUT(c4_stat, GFID, X4);
 LAYOUT(c4_readlink, GFID, SIZE, X4);
-LAYOUT(r4_readlink, OP, X4, STATX, { I_STR, "glusterfs.path", "path" });
-LAYOUT(c4_mknod, PARGFID, { I_U64, "glusterfs.dev", NULL }, MODE, UMASK,
+LAYOUT(r4_readlink, OP, X4, STATX, { I_STR, &hf_glusterfs_path, "path" });
+LAYOUT(c4_mknod, PARGFID, { I_U64, &hf_glusterfs_dev, NULL }, MODE, UMASK,
        BNAME, X4);
 LAYOUT(c4_mkdir, PARGFID, MODE, UMASK, BNAME, X4);
 LAYOUT(c4_unlink, PARGFID, BNAME, XFLAGS, X4);
-LAYOUT(c4_rmdir, PARGFID, { I_I32, "glusterfs.xflags", NULL }, BNAME, X4);
+LAYOUT(c4_rmdir, PARGFID, { I_I32, &hf_glusterfs_xflags, NULL }, BNAME, X4);
 LAYOUT(c4_symlink, PARGFID, BNAME, UMASK,
-       { I_STR, "glusterfs.linkname", "linkname" }, X4);
+       { I_STR, &hf_glusterfs_linkname, "linkname" }, X4);
 LAYOUT(c4_rename, OLDGFID, NEWGFID,
-       { I_STR, "glusterfs.oldbname", "oldbname" },
-       { I_STR, "glusterfs.newbname", "newbname" }, X4);
+       { I_STR, &hf_glusterfs_oldbname, "oldbname" },
+       { I_STR, &hf_glusterfs_newbname, "newbname" }, X4);
 LAYOUT(r4_rename, OP, X4, STATX,
-       { I_IATTX, "glusterfs.preoldparent_iattx", "preoldparent" },
-       { I_IATTX, "glusterfs.postoldparent_iattx", "postoldparent" },
-       { I_IATTX, "glusterfs.prenewparent_iattx", "prenewparent" },
-       { I_IATTX, "glusterfs.postnewparent_iattx", "postnewparent" });
+       { I_IATTX, &hf_glusterfs_preoldparent_iattx, "preoldparent" },
+       { I_IATTX, &hf_glusterfs_postoldparent_iattx, "postoldparent" },
+       { I_IATTX, &hf_glusterfs_prenewparent_iattx, "prenewparent" },
+       { I_IATTX, &hf_glusterfs_postnewparent_iattx, "postnewparent" });
 LAYOUT(c4_link, OLDGFID, NEWGFID,
-       { I_STR, "glusterfs.newbname", "newbname" }, X4);
+       { I_STR, &hf_glusterfs_newbname, "newbname" }, X4);
 LAYOUT(c4_truncate, GFID, OFFSET, X4);
 LAYOUT(c4_open, GFID, OFLAGS, X4);
 LAYOUT(c4_read, GFID, FD, OFFSET, SIZE, FLAG, X4);
@@ -688,12 +656,12 @@ LAYOUT(r4_read, OP, STATX, SIZE, X4, DATA);
 LAYOUT(c4_write, GFID, FD, OFFSET, SIZE, FLAG, X4, DATA);
 LAYOUT(r4_statfs, OP, X4, { I_STATFS, NULL, NULL });
 LAYOUT(c4_gfid_fd, GFID, FD, X4);
-LAYOUT(c4_fsync, GFID, FD, { I_U32, "glusterfs.fsync.flags", NULL }, X4);
+LAYOUT(c4_fsync, GFID, FD, { I_U32, &hf_glusterfs_fsync_flags, NULL }, X4);
 LAYOUT(c4_setxattr, GFID, FLAG, D4, X4);
 LAYOUT(c4_getxattr, GFID, NAMELEN, NAME, X4);
 LAYOUT(c4_removexattr, GFID, NAME, X4);
-LAYOUT(c4_fsyncdir, GFID, FD, { I_I32, "glusterfs.fsync.flags", NULL }, X4);
-LAYOUT(c4_access, GFID, { I_HEX32, "glusterfs.mask", "mask" }, X4);
+LAYOUT(c4_fsyncdir, GFID, FD, { I_I32, &hf_glusterfs_fsync_flags, NULL }, X4);
+LAYOUT(c4_access, GFID, { I_HEX32, &hf_glusterfs_mask, "mask" }, X4);
 LAYOUT(c4_create, PARGFID, OFLAGS, MODE, UMASK, BNAME, X4);
 LAYOUT(r4_create, OP, X4, STATX, FD, PREPARX, POSTPARX);
 LAYOUT(c4_ftruncate, GFID, FD, OFFSET, X4);
@@ -707,29 +675,29 @@ LAYOUT(r4_readdir, OP, X4, { I_DIRLIST4, NULL, NULL });
 LAYOUT(c4_inodelk, GFID, CMD, TYPE, FLOCK, VOLUME, X4);
 LAYOUT(c4_finodelk, GFID, FD, CMD, TYPE, FLOCK, VOLUME, X4);
 LAYOUT(c4_entrylk, GFID, CMD, TYPE,
-       { I_U64, "glusterfs.entrylk.namelen", NULL }, NAME, VOLUME, X4);
+       { I_U64, &hf_glusterfs_entrylk_namelen, NULL }, NAME, VOLUME, X4);
 LAYOUT(c4_fentrylk, GFID, FD, CMD, TYPE,
-       { I_U64, "glusterfs.entrylk.namelen", NULL }, NAME, VOLUME, X4);
+       { I_U64, &hf_glusterfs_entrylk_namelen, NULL }, NAME, VOLUME, X4);
 LAYOUT(c4_xattrop, GFID, FLAG, D4, X4);
 LAYOUT(c4_fxattrop, GFID, FD, FLAG, D4, X4);
 LAYOUT(c4_fgetxattr, GFID, FD, NAMELEN, NAME, X4);
 LAYOUT(c4_fsetxattr, GFID, FD, FLAG, D4, X4);
-LAYOUT(c4_rchecksum, GFID, FD, OFFSET, { I_U32, "glusterfs.len", "len" },
+LAYOUT(c4_rchecksum, GFID, FD, OFFSET, { I_U32, &hf_glusterfs_len, "len" },
        FLAG, X4);
 LAYOUT(r4_rchecksum, OP, X4, FLAG,
-       { I_HEX32, "glusterfs.weak_checksum", NULL },
-       { I_OPAQUE, "glusterfs.strong_checksum", NULL });
-LAYOUT(c4_setattr, GFID, { I_STBUFX, "glusterfs.iattx", "stbuf" },
+       { I_HEX32, &hf_glusterfs_weak_checksum, NULL },
+       { I_OPAQUE, &hf_glusterfs_strong_checksum, NULL });
+LAYOUT(c4_setattr, GFID, { I_STBUFX, &hf_glusterfs_iattx, "stbuf" },
        { I_VALID, NULL, NULL }, X4);
-LAYOUT(c4_fsetattr, GFID, FD, { I_STBUFX, "glusterfs.iattx", "stbuf" },
+LAYOUT(c4_fsetattr, GFID, FD, { I_STBUFX, &hf_glusterfs_iattx, "stbuf" },
        { I_VALID, NULL, NULL }, X4);
 LAYOUT(c4_readdirp, GFID, FD, OFFSET, SIZE, X4);
 LAYOUT(r4_readdirp, OP, X4, { I_DIRPLIST4, NULL, NULL });
 LAYOUT(c4_fremovexattr, GFID, FD, NAME, X4);
 LAYOUT(c4_fallocate, GFID, FD, FLAG, OFFSET, SIZE64, X4);
 LAYOUT(c4_discard, GFID, FD, OFFSET, SIZE64, X4);
-LAYOUT(c4_ipc, { I_I32, "glusterfs.ipc.op", "op" }, X4);
-LAYOUT(c4_seek, GFID, FD, OFFSET, { I_I32, "glusterfs.whence", "what" }, X4);
+LAYOUT(c4_ipc, { I_I32, &hf_glusterfs_ipc_op, "op" }, X4);
+LAYOUT(c4_seek, GFID, FD, OFFSET, { I_I32, &hf_glusterfs_whence, "what" }, X4);
 LAYOUT(r4_seek, OP, X4, OFFSET);
 LAYOUT(c4_lease, GFID, { I_LEASE, NULL, NULL }, X4);
 LAYOUT(r4_lease, OP, X4, { I_LEASE, NULL, NULL });
@@ -739,13 +707,13 @@ LAYOUT(c4_setactivelk, GFID, { I_LOCKLIST, NULL, NULL }, X4);
 LAYOUT(c4_icreate, GFID, MODE, X4);
 LAYOUT(c4_namelink, PARGFID, BNAME, X4);
 LAYOUT(c4_put, PARGFID, BNAME, MODE, UMASK, FLAG, OFFSET, SIZE,
-       { I_DICT4, "glusterfs.xattr", NULL }, X4, DATA);
-LAYOUT(c4_copy_file_range, { I_GFID, "glusterfs.gfid1", "gfid_in" },
-       { I_GFID, "glusterfs.gfid2", "gfid_out" },
-       { I_I64, "glusterfs.fd_in", "fd_in" },
-       { I_I64, "glusterfs.fd_out", "fd_out" },
-       { I_U64, "glusterfs.off_in", "off_in" },
-       { I_U64, "glusterfs.off_out", "off_out" }, SIZE, FLAG, X4);
+       { I_DICT4, &hf_glusterfs_xattr, NULL }, X4, DATA);
+LAYOUT(c4_copy_file_range, { I_GFID, &hf_glusterfs_gfid1, "gfid_in" },
+       { I_GFID, &hf_glusterfs_gfid2, "gfid_out" },
+       { I_I64, &hf_glusterfs_fd_in, "fd_in" },
+       { I_I64, &hf_glusterfs_fd_out, "fd_out" },
+       { I_U64, &hf_glusterfs_off_in, "off_in" },
+       { I_U64, &hf_glusterfs_off_out, "off_out" }, SIZE, FLAG, X4);
 
 #define PAIR(call, reply) ((const struct gluster_item *const[]){ call, reply })
 #define FOP(n, c, r) { n, gluster_layout_call, gluster_layout_reply, PAIR(c, r) }
@@ -873,11 +841,11 @@ static const struct rpc_proc v400_procs[] = {
 };
 
 const struct rpc_program gluster_fop_v330_program = {
-	1298437, 330, "GlusterFS", "V330", "glusterfs.proc",
+	1298437, 330, "GlusterFS", "V330", &hf_glusterfs_proc,
 	v330_procs, sizeof v330_procs / sizeof v330_procs[0],
 };
 
 const struct rpc_program gluster_fop_v400_program = {
-	1298437, 400, "GlusterFS", "V400", "glusterfs.proc",
+	1298437, 400, "GlusterFS", "V400", &hf_glusterfs_proc,
 	v400_procs, sizeof v400_procs / sizeof v400_procs[0],
 };

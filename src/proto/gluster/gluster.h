@@ -9,6 +9,7 @@
 
 #include "base/cursor.h"
 #include "base/message.h"
+#include "fields.h"
 
 /* op_ret, op_errno: sets the message's has_op/op_ret/op_errno, adds
  * gluster.op_ret and gluster.op_errno (with the errno's name) and writes
@@ -16,21 +17,25 @@
 void gluster_op(struct message *m, struct cursor *c);
 
 /* A 3.x dict: opaque<> holding dict_serialize()'s bytes. */
-void gluster_dict3(struct message *m, struct cursor *c, const char *name);
+void gluster_dict3(struct message *m, struct cursor *c,
+		   const struct field_def *def);
 /* The same bytes when they are already cut out (e.g. an inner opaque). */
 void gluster_dict3_bytes(struct message *m, struct cursor *outer,
-			 const uint8_t *p, size_t len, const char *name);
+			 const uint8_t *p, size_t len,
+			 const struct field_def *def);
 /* A 4.x typed dict: struct gfx_dict. */
-void gluster_dict4(struct message *m, struct cursor *c, const char *name);
+void gluster_dict4(struct message *m, struct cursor *c,
+		   const struct field_def *def);
 
 /* The value of key in the dict whose fields begin at field index from,
  * or NULL. */
 const struct field *gluster_dict_find(const struct message *m,
 				      unsigned from, const char *key);
 
-/* A 16-byte gfid into field name; " label=UUID" in the summary when
+/* A 16-byte gfid into field def; " label=UUID" in the summary when
  * label is not NULL. */
-void gluster_gfid(struct message *m, struct cursor *c, const char *name,
+void gluster_gfid(struct message *m, struct cursor *c,
+		  const struct field_def *def,
 		  const char *label);
 
 /* struct gf_iatt (3.x) and struct gfx_iattx (4.x), read whole (false
@@ -47,7 +52,7 @@ struct gluster_iatt {
 bool gluster_read_iatt3(struct cursor *c, struct gluster_iatt *ia);
 bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia);
 void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
-		      const char *name, const char *label);
+		      const struct field_def *def, const char *label);
 
 /* Layouts: a structure of a .x file as a list of items, read by one
  * interpreter (gluster_fops.c). */
@@ -74,7 +79,7 @@ enum gluster_item_op {
 
 struct gluster_item {
 	uint8_t op;
-	const char *name;
+	const struct field_def *def;
 	const char *label;	/* " label=value" in the summary, or NULL */
 };
 

@@ -2,6 +2,8 @@
 # glusterd, portmap, CLI, callbacks) over ONC-RPC; their unit tests and the
 # tshark differential test.
 libtapline_a_SOURCES += src/proto/gluster/gluster.h src/proto/gluster/dict.c \
+	src/proto/gluster/fields.h src/proto/gluster/fields.c \
+	src/proto/gluster/protocol.c \
 	src/proto/gluster/fops.c src/proto/gluster/mgmt.c
 
 # Unit tests: bytes built from the RFCs and GlusterFS's .x files, and the

@@ -14,35 +14,21 @@
 #include "proto/oncrpc/rpc.h"
 #include "proto/oncrpc/xdr.h"
 
-/* Field names of the layouts below (a list tapline decode
- * --list-fields finds). */
-static const char F_GD_DICT[] = "glusterd.dict";
-static const char F_GD_HOSTNAME[] = "glusterd.hostname";
-static const char F_GD_OP[] = "glusterd.op";
-static const char F_GD_OP_ERRSTR[] = "glusterd.op_errstr";
-static const char F_GD_PORT[] = "glusterd.port";
-static const char F_GD_TNX_ID[] = "glusterd.tnx_id";
-static const char F_GD_UUID[] = "glusterd.uuid";
-static const char F_GL_BRICK[] = "gluster.brick";
-static const char F_GL_DICT[] = "gluster.dict";
-static const char F_GL_OP_ERRSTR[] = "gluster.op_errstr";
-static const char F_HNDSK_DICT[] = "glusterfs.hndsk.dict";
-static const char F_XDATA[] = "glusterfs.xdata";
 
 #define END { I_END, NULL, NULL }
 #define OP { I_OP, NULL, NULL }
-#define X3 { I_DICT3, F_XDATA, NULL }
-#define HDICT { I_DICT3, F_HNDSK_DICT, NULL }
-#define GDICT { I_DICT3, F_GD_DICT, NULL }
-#define CDICT { I_DICT3, F_GL_DICT, NULL }
-#define UUID { I_UUID, F_GD_UUID, NULL }
-#define TXN { I_UUID, F_GD_TNX_ID, NULL }
-#define GOP { I_I32, F_GD_OP, "op" }
-#define HOST { I_STR, F_GD_HOSTNAME, "hostname" }
-#define PORT { I_I32, F_GD_PORT, "port" }
-#define GERR { I_STR, F_GD_OP_ERRSTR, "error" }
-#define CERR { I_STR, F_GL_OP_ERRSTR, "error" }
-#define BRICK { I_STR, F_GL_BRICK, "brick" }
+#define X3 { I_DICT3, &hf_glusterfs_xdata, NULL }
+#define HDICT { I_DICT3, &hf_glusterfs_hndsk_dict, NULL }
+#define GDICT { I_DICT3, &hf_glusterd_dict, NULL }
+#define CDICT { I_DICT3, &hf_gluster_dict, NULL }
+#define UUID { I_UUID, &hf_glusterd_uuid, NULL }
+#define TXN { I_UUID, &hf_glusterd_tnx_id, NULL }
+#define GOP { I_I32, &hf_glusterd_op, "op" }
+#define HOST { I_STR, &hf_glusterd_hostname, "hostname" }
+#define PORT { I_I32, &hf_glusterd_port, "port" }
+#define GERR { I_STR, &hf_glusterd_op_errstr, "error" }
+#define CERR { I_STR, &hf_gluster_op_errstr, "error" }
+#define BRICK { I_STR, &hf_gluster_brick, "brick" }
 
 #define LAYOUT(id, ...) static const struct gluster_item id[] = { __VA_ARGS__, END }
 #define PAIR(call, reply) ((const struct gluster_item *const[]){ call, reply })
@@ -56,18 +42,18 @@ static const char F_XDATA[] = "glusterfs.xdata";
 
 LAYOUT(c_setvolume, HDICT);
 LAYOUT(r_setvolume, OP, HDICT);
-LAYOUT(c_getspec, { I_HEX32, "glusterfs.hndsk.flags", NULL },
-       { I_STR, "glusterfs.hndsk.getspec.key", "key" }, X3);
-LAYOUT(r_getspec, OP, { I_STR, "glusterfs.hndsk.getspec", NULL }, X3);
-LAYOUT(c_set_lk_ver, { I_STR, "glusterfs.hndsk.uid", "uid" },
-       { I_I32, "glusterfs.hndsk.lk_ver", "lk_ver" });
-LAYOUT(r_set_lk_ver, OP, { I_I32, "glusterfs.hndsk.lk_ver", "lk_ver" });
-LAYOUT(c_event_notify, { I_I32, "glusterfs.hndsk.event_notify_op", "op" },
+LAYOUT(c_getspec, { I_HEX32, &hf_glusterfs_hndsk_flags, NULL },
+       { I_STR, &hf_glusterfs_hndsk_getspec_key, "key" }, X3);
+LAYOUT(r_getspec, OP, { I_STR, &hf_glusterfs_hndsk_getspec, NULL }, X3);
+LAYOUT(c_set_lk_ver, { I_STR, &hf_glusterfs_hndsk_uid, "uid" },
+       { I_I32, &hf_glusterfs_hndsk_lk_ver, "lk_ver" });
+LAYOUT(r_set_lk_ver, OP, { I_I32, &hf_glusterfs_hndsk_lk_ver, "lk_ver" });
+LAYOUT(c_event_notify, { I_I32, &hf_glusterfs_hndsk_event_notify_op, "op" },
        HDICT);
 LAYOUT(r_event_notify, OP, HDICT);
 LAYOUT(c_dict_only, HDICT);
 LAYOUT(r_volume_info, OP,
-       { I_STR, "glusterfs.hndsk.getvolumeinfo.op_errstr", "error" }, HDICT);
+       { I_STR, &hf_glusterfs_hndsk_getvolumeinfo_op_errstr, "error" }, HDICT);
 
 /* SETVOLUME's reply carries the server's verdict in its dict: "ERROR"
  * holds the reason ("Authentication failed") when op_ret is -1. */
@@ -116,7 +102,7 @@ static void getspec_reply(struct message *m, struct cursor *c,
 	gluster_run_layout(m, c, r_getspec);
 	for (unsigned i = from; i < m->nfields; i++)
 		if (m->fields[i].kind == FIELD_STR &&
-		    !strcmp(m->fields[i].name, "glusterfs.hndsk.getspec")) {
+		    m->fields[i].def == &hf_glusterfs_hndsk_getspec) {
 			msg_info_put(m, " spec=", 6);
 			msg_info_uint(m, m->fields[i].len);
 			msg_info_put(m, " bytes", 6);
@@ -138,8 +124,8 @@ static const struct rpc_proc hndsk_procs[] = {
 
 /* ---- Dump (123451501 v1): DUMP lists programs, PING is 2 ---- */
 
-LAYOUT(c_dump, { I_U64, "gluster.gfsid", NULL });
-LAYOUT(r_dump, { I_U64, "gluster.gfsid", NULL }, OP,
+LAYOUT(c_dump, { I_U64, &hf_gluster_gfsid, NULL });
+LAYOUT(r_dump, { I_U64, &hf_gluster_gfsid, NULL }, OP,
        { I_PROGLIST, NULL, NULL });
 LAYOUT(c_none, END);
 LAYOUT(r_common, OP, X3);
@@ -154,15 +140,15 @@ static const struct rpc_proc dump_procs[] = {
 /* ---- Portmap (34123456 v1) ---- */
 
 LAYOUT(c_portbybrick, BRICK);
-LAYOUT(r_portbybrick, OP, { I_I32, "gluster.brick.status", "status" },
-       { I_I32, "gluster.brick.port", "port" });
-LAYOUT(c_brickbyport, { I_I32, "gluster.brick.port", "port" });
-LAYOUT(r_brickbyport, OP, { I_I32, "gluster.brick.status", "status" },
+LAYOUT(r_portbybrick, OP, { I_I32, &hf_gluster_brick_status, "status" },
+       { I_I32, &hf_gluster_brick_port, "port" });
+LAYOUT(c_brickbyport, { I_I32, &hf_gluster_brick_port, "port" });
+LAYOUT(r_brickbyport, OP, { I_I32, &hf_gluster_brick_status, "status" },
        BRICK);
-LAYOUT(c_signin, BRICK, { I_I32, "gluster.brick.port", "port" },
-       { I_I32, "gluster.pid", "pid" });
-LAYOUT(c_signout, BRICK, { I_I32, "gluster.brick.port", "port" },
-       { I_I32, "gluster.rdma_port", NULL });
+LAYOUT(c_signin, BRICK, { I_I32, &hf_gluster_brick_port, "port" },
+       { I_I32, &hf_gluster_pid, "pid" });
+LAYOUT(c_signout, BRICK, { I_I32, &hf_gluster_brick_port, "port" },
+       { I_I32, &hf_gluster_rdma_port, NULL });
 LAYOUT(r_op, OP);
 
 static const struct rpc_proc pmap_procs[] = {
@@ -176,27 +162,27 @@ static const struct rpc_proc pmap_procs[] = {
 
 /* ---- Callbacks (52743234 v1): server -> client calls ---- */
 
-LAYOUT(c_recall_lease, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
-       { I_U32, "glusterfs.lease.type", "type" },
-       { I_GFID, "glusterfs.cbk.tid", NULL }, X3);
-LAYOUT(c_statedump, { I_U32, "gluster.pid", "pid" });
-LAYOUT(c_inodelk_contention, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
-       { I_FLOCK, NULL, NULL }, { I_U32, "gluster.pid", "pid" },
-       { I_STR, "glusterfs.cbk.domain", "domain" }, X3);
-LAYOUT(c_entrylk_contention, { I_GFID, "glusterfs.cbk.gfid", "gfid" },
-       { I_U32, "glusterfs.type", "type" }, { I_U32, "gluster.pid", "pid" },
-       { I_STR, "glusterfs.name", "name" },
-       { I_STR, "glusterfs.cbk.domain", "domain" }, X3);
+LAYOUT(c_recall_lease, { I_GFID, &hf_glusterfs_cbk_gfid, "gfid" },
+       { I_U32, &hf_glusterfs_lease_type, "type" },
+       { I_GFID, &hf_glusterfs_cbk_tid, NULL }, X3);
+LAYOUT(c_statedump, { I_U32, &hf_gluster_pid, "pid" });
+LAYOUT(c_inodelk_contention, { I_GFID, &hf_glusterfs_cbk_gfid, "gfid" },
+       { I_FLOCK, NULL, NULL }, { I_U32, &hf_gluster_pid, "pid" },
+       { I_STR, &hf_glusterfs_cbk_domain, "domain" }, X3);
+LAYOUT(c_entrylk_contention, { I_GFID, &hf_glusterfs_cbk_gfid, "gfid" },
+       { I_U32, &hf_glusterfs_type, "type" }, { I_U32, &hf_gluster_pid, "pid" },
+       { I_STR, &hf_glusterfs_name, "name" },
+       { I_STR, &hf_glusterfs_cbk_domain, "domain" }, X3);
 
 /* gfs3_cbk_cache_invalidation_req: the gfid travels as a string<> */
-LAYOUT(c_cache_invalidation, { I_STR, "glusterfs.cbk.gfid", "gfid" },
-       { I_U32, "glusterfs.cbk.upcall.event_type", "event" },
-       { I_HEX32, "glusterfs.cbk.cache_invalidation.flags", "flags" },
-       { I_U32, "glusterfs.cbk.cache_invalidation.expire_time_attr", NULL },
-       { I_IATT3, "glusterfs.cbk.cache_invalidation.stat", "stat" },
-       { I_IATT3, "glusterfs.cbk.cache_invalidation.parent.stat",
+LAYOUT(c_cache_invalidation, { I_STR, &hf_glusterfs_cbk_gfid, "gfid" },
+       { I_U32, &hf_glusterfs_cbk_upcall_event_type, "event" },
+       { I_HEX32, &hf_glusterfs_cbk_cache_invalidation_flags, "flags" },
+       { I_U32, &hf_glusterfs_cbk_cache_invalidation_expire_time_attr, NULL },
+       { I_IATT3, &hf_glusterfs_cbk_cache_invalidation_stat, "stat" },
+       { I_IATT3, &hf_glusterfs_cbk_cache_invalidation_parent_stat,
 	 "parent" },
-       { I_IATT3, "glusterfs.cbk.cache_invalidation.oldparent.stat",
+       { I_IATT3, &hf_glusterfs_cbk_cache_invalidation_oldparent_stat,
 	 "oldparent" }, X3);
 
 /* glusterd and the bricks send FETCHSPEC, GET_SNAPS, CHILD_UP and
@@ -224,7 +210,7 @@ static const struct rpc_proc cbk_procs[] = {
 
 LAYOUT(c_cluster_lock, UUID);
 LAYOUT(r_cluster_lock, UUID, OP);
-LAYOUT(c_op_req, UUID, GOP, { I_DICT3, "glusterd.buffer", NULL });
+LAYOUT(c_op_req, UUID, GOP, { I_DICT3, &hf_glusterd_buffer, NULL });
 LAYOUT(r_stage_op, UUID, GOP, OP, GERR, GDICT);
 LAYOUT(r_commit_op, UUID, GOP, OP, GDICT, GERR);
 
@@ -243,7 +229,7 @@ LAYOUT(r_v3_lock, UUID, TXN, GDICT, OP);
 LAYOUT(c_v3_op, UUID, GOP, GDICT);
 LAYOUT(r_v3_val, UUID, GOP, OP, GERR, GDICT);
 LAYOUT(r_v3_commit, UUID, GOP, OP, GDICT, GERR);
-LAYOUT(c_v3_post_val, UUID, GOP, { I_I32, "glusterd.op_ret", NULL }, GDICT);
+LAYOUT(c_v3_post_val, UUID, GOP, { I_I32, &hf_glusterd_op_ret, NULL }, GDICT);
 
 static const struct rpc_proc mgmt_v3_procs[] = {
 	EMPTY("NULL"),
@@ -260,9 +246,9 @@ static const struct rpc_proc mgmt_v3_procs[] = {
 
 LAYOUT(c_probe, UUID, HOST, PORT);
 LAYOUT(r_probe, UUID, HOST, PORT, OP, GERR);
-LAYOUT(c_friend_add, UUID, HOST, PORT, { I_DICT3, "glusterd.vols", NULL });
+LAYOUT(c_friend_add, UUID, HOST, PORT, { I_DICT3, &hf_glusterd_vols, NULL });
 LAYOUT(r_friend, UUID, HOST, OP, PORT);
-LAYOUT(c_friend_update, UUID, { I_DICT3, "glusterd.friends", NULL }, PORT);
+LAYOUT(c_friend_update, UUID, { I_DICT3, &hf_glusterd_friends, NULL }, PORT);
 LAYOUT(r_friend_update, UUID, GOP, OP);
 
 static const struct rpc_proc friend_procs[] = {
@@ -276,9 +262,9 @@ static const struct rpc_proc friend_procs[] = {
 
 /* ---- GlusterD brick operations (4867634 v2) ---- */
 
-LAYOUT(c_brick_op, { I_STR, "glusterd.name", "name" }, GOP,
-       { I_DICT3, "glusterd.input", NULL }, GDICT);
-LAYOUT(r_brick_op, OP, { I_DICT3, "glusterd.output", NULL }, GERR);
+LAYOUT(c_brick_op, { I_STR, &hf_glusterd_name, "name" }, GOP,
+       { I_DICT3, &hf_glusterd_input, NULL }, GDICT);
+LAYOUT(r_brick_op, OP, { I_DICT3, &hf_glusterd_output, NULL }, GERR);
 #define BRICK_OP(n) PROC(n, c_brick_op, r_brick_op)
 
 static const struct rpc_proc brick_procs[] = {
@@ -302,8 +288,8 @@ static const struct rpc_proc brick_procs[] = {
 
 /* ---- GlusterD op-version handshake (1239873 v1) ---- */
 
-LAYOUT(c_versions, { I_DICT3, "glusterd.hndsk", NULL });
-LAYOUT(r_versions, OP, { I_DICT3, "glusterd.hndsk", NULL });
+LAYOUT(c_versions, { I_DICT3, &hf_glusterd_hndsk, NULL });
+LAYOUT(r_versions, OP, { I_DICT3, &hf_glusterd_hndsk, NULL });
 
 static const struct rpc_proc gd_hndsk_procs[] = {
 	EMPTY("NULL"),
@@ -315,16 +301,16 @@ static const struct rpc_proc gd_hndsk_procs[] = {
 
 LAYOUT(c_cli, CDICT);
 LAYOUT(r_cli, OP, CERR, CDICT);
-LAYOUT(c_peer_list, { I_I32, "gluster.flag", "flags" }, CDICT);
-LAYOUT(r_peer_list, OP, { I_DICT3, "gluster.friends", NULL });
-LAYOUT(c_fsm_log, { I_STR, "gluster.name", "name" });
-LAYOUT(r_fsm_log, OP, CERR, { I_DICT3, "gluster.fsm_log", NULL });
-LAYOUT(c_getwd, { I_I32, "gluster.unused", NULL });
-LAYOUT(r_getwd, OP, { I_STR, "gluster.wd", "wd" });
-LAYOUT(c_mount, { I_STR, "gluster.label", "label" }, CDICT);
-LAYOUT(r_mount, OP, { I_STR, "gluster.path", "path" });
-LAYOUT(c_umount, { I_I32, "gluster.lazy", "lazy" },
-       { I_STR, "gluster.path", "path" });
+LAYOUT(c_peer_list, { I_I32, &hf_gluster_flag, "flags" }, CDICT);
+LAYOUT(r_peer_list, OP, { I_DICT3, &hf_gluster_friends, NULL });
+LAYOUT(c_fsm_log, { I_STR, &hf_gluster_name, "name" });
+LAYOUT(r_fsm_log, OP, CERR, { I_DICT3, &hf_gluster_fsm_log, NULL });
+LAYOUT(c_getwd, { I_I32, &hf_gluster_unused, NULL });
+LAYOUT(r_getwd, OP, { I_STR, &hf_gluster_wd, "wd" });
+LAYOUT(c_mount, { I_STR, &hf_gluster_label, "label" }, CDICT);
+LAYOUT(r_mount, OP, { I_STR, &hf_gluster_path, "path" });
+LAYOUT(c_umount, { I_I32, &hf_gluster_lazy, "lazy" },
+       { I_STR, &hf_gluster_path, "path" });
 #define CLI(n) PROC(n, c_cli, r_cli)
 
 static const struct rpc_proc cli_procs[] = {
@@ -401,17 +387,17 @@ static void changelog_probe_call(struct message *m, struct cursor *c,
 	}
 	if (!cursor_ok(c))
 		return;
-	msg_add_hex(m, "gluster.changelog.filter", filter);
-	msg_add_str(m, "gluster.changelog.sock", sock, n);
+	msg_add_hex(m, &hf_gluster_changelog_filter, filter);
+	msg_add_str(m, &hf_gluster_changelog_sock, sock, n);
 	msg_info(m, " filter=0x%x sock=%.*s", filter, (int)n, sock);
 }
 
-LAYOUT(r_changelog_probe, { I_I32, "gluster.op_ret", "op_ret" });
-LAYOUT(c_changelog_event, { I_U64, "gluster.changelog.seq", "seq" },
-       { I_U64, "gluster.changelog.tv_sec", NULL },
-       { I_U64, "gluster.changelog.tv_usec", NULL });
-LAYOUT(r_changelog_event, { I_I32, "gluster.op_ret", "op_ret" },
-       { I_U64, "gluster.changelog.seq", "seq" });
+LAYOUT(r_changelog_probe, { I_I32, &hf_gluster_op_ret, "op_ret" });
+LAYOUT(c_changelog_event, { I_U64, &hf_gluster_changelog_seq, "seq" },
+       { I_U64, &hf_gluster_changelog_tv_sec, NULL },
+       { I_U64, &hf_gluster_changelog_tv_usec, NULL });
+LAYOUT(r_changelog_event, { I_I32, &hf_gluster_op_ret, "op_ret" },
+       { I_U64, &hf_gluster_changelog_seq, "seq" });
 
 static const struct rpc_proc changelog_procs[] = {
 	EMPTY("NULL"),
@@ -429,23 +415,23 @@ static const struct rpc_proc changelog_rev_procs[] = {
 		num, ver, name, name, field, procs, NPROCS(procs),         \
 	}
 
-PROGRAM(hndsk, 14398633, 2, "GF-HNDSK", "glusterfs.hndsk.proc", hndsk_procs);
-PROGRAM(dump, 123451501, 1, "GF-DUMP", "gluster.dump.proc", dump_procs);
-PROGRAM(pmap, 34123456, 1, "GF-PMAP", "gluster.pmap.proc", pmap_procs);
-PROGRAM(cbk, 52743234, 1, "GF-CBK", "glusterfs.cbk.proc", cbk_procs);
-PROGRAM(mgmt_v2, 1238433, 2, "GD-MGMT", "glusterd.mgmt.proc", mgmt_v2_procs);
-PROGRAM(mgmt_v3, 1238433, 3, "GD-MGMT-V3", "glusterd.mgmt.proc",
+PROGRAM(hndsk, 14398633, 2, "GF-HNDSK", &hf_glusterfs_hndsk_proc, hndsk_procs);
+PROGRAM(dump, 123451501, 1, "GF-DUMP", &hf_gluster_dump_proc, dump_procs);
+PROGRAM(pmap, 34123456, 1, "GF-PMAP", &hf_gluster_pmap_proc, pmap_procs);
+PROGRAM(cbk, 52743234, 1, "GF-CBK", &hf_glusterfs_cbk_proc, cbk_procs);
+PROGRAM(mgmt_v2, 1238433, 2, "GD-MGMT", &hf_glusterd_mgmt_proc, mgmt_v2_procs);
+PROGRAM(mgmt_v3, 1238433, 3, "GD-MGMT-V3", &hf_glusterd_mgmt_proc,
 	mgmt_v3_procs);
-PROGRAM(friend, 1238437, 2, "GD-FRIEND", "glusterd.friend.proc",
+PROGRAM(friend, 1238437, 2, "GD-FRIEND", &hf_glusterd_friend_proc,
 	friend_procs);
-PROGRAM(brick, 4867634, 2, "GD-BRICK", "glusterd.brick.proc", brick_procs);
-PROGRAM(gd_hndsk, 1239873, 1, "GD-HNDSK", "glusterd.hndsk.proc",
+PROGRAM(brick, 4867634, 2, "GD-BRICK", &hf_glusterd_brick_proc, brick_procs);
+PROGRAM(gd_hndsk, 1239873, 1, "GD-HNDSK", &hf_glusterd_hndsk_proc,
 	gd_hndsk_procs);
-PROGRAM(cli, 1238463, 2, "GLUSTER-CLI", "gluster.cli.proc", cli_procs);
-PROGRAM(changelog, 1885957735, 1, "GF-CHANGELOG", "gluster.changelog.proc",
+PROGRAM(cli, 1238463, 2, "GLUSTER-CLI", &hf_gluster_cli_proc, cli_procs);
+PROGRAM(changelog, 1885957735, 1, "GF-CHANGELOG", &hf_gluster_changelog_proc,
 	changelog_procs);
 PROGRAM(changelog_rev, 1886350951, 1, "GF-CHANGELOG-REV",
-	"gluster.changelog.rev.proc", changelog_rev_procs);
+	&hf_gluster_changelog_rev_proc, changelog_rev_procs);
 
 const struct rpc_program *const gluster_mgmt_programs[] = {
 	&hndsk, &dump, &pmap, &cbk, &mgmt_v2, &mgmt_v3, &friend, &brick,

@@ -3,7 +3,9 @@
 # fuzz harness.
 libtapline_a_SOURCES += src/proto/oncrpc/xdr.h src/proto/oncrpc/xdr.c \
 	src/proto/oncrpc/rpc.h src/proto/oncrpc/rpc.c \
-	src/proto/oncrpc/rpc_record.h src/proto/oncrpc/rpc_record.c
+	src/proto/oncrpc/rpc_record.h src/proto/oncrpc/rpc_record.c \
+	src/proto/oncrpc/fields.h src/proto/oncrpc/fields.c \
+	src/proto/oncrpc/protocol.c
 
 check_PROGRAMS += tests/unit/rpc_record_test
 tests_unit_rpc_record_test_SOURCES = tests/unit/rpc_record_test.c \

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "xdr.h"
 
 /* ---- the program registry ---- */
@@ -96,7 +97,7 @@ static void auth_groups(struct message *m, struct cursor *c, uint32_t max)
 		return;
 	}
 	for (uint32_t i = 0; i < n && cursor_ok(c); i++)
-		msg_add_uint(m, "rpc.auth.gids", xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_gids, xdr_u32(c));
 }
 
 /* The credential body: AUTH_UNIX (RFC 5531), and GlusterFS's three
@@ -106,55 +107,55 @@ static void decode_cred(struct message *m, struct cursor *c, uint32_t flavor)
 	uint32_t len;
 	switch (flavor) {
 	case RPC_AUTH_UNIX: {
-		msg_add_uint(m, "rpc.auth.stamp", xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_stamp, xdr_u32(c));
 		const char *s = xdr_string(c, 255, &len);
 		if (s)
-			msg_add_str(m, "rpc.auth.machinename", s, len);
-		msg_add_uint(m, "rpc.auth.uid", xdr_u32(c));
-		msg_add_uint(m, "rpc.auth.gid", xdr_u32(c));
+			msg_add_str(m, &hf_rpc_auth_machinename, s, len);
+		msg_add_uint(m, &hf_rpc_auth_uid, xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_gid, xdr_u32(c));
 		auth_groups(m, c, 16);
 		break;
 	}
 	case RPC_AUTH_GLUSTERFS: {
 		uint64_t owner = xdr_u64(c);
-		msg_add_hex(m, "rpc.auth.lk_owner", owner);
-		msg_add_uint(m, "rpc.auth.pid", xdr_u32(c));
-		msg_add_uint(m, "rpc.auth.uid", xdr_u32(c));
-		msg_add_uint(m, "rpc.auth.gid", xdr_u32(c));
+		msg_add_hex(m, &hf_rpc_auth_lk_owner, owner);
+		msg_add_uint(m, &hf_rpc_auth_pid, xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_uid, xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_gid, xdr_u32(c));
 		uint32_t n = xdr_u32(c);
 		if (n > 16)
 			cursor_malformed(c, "AUTH_GLUSTERFS with over 16 groups");
 		for (uint32_t i = 0; i < 16 && cursor_ok(c); i++) {
 			uint32_t g = xdr_u32(c);
 			if (i < n)
-				msg_add_uint(m, "rpc.auth.gids", g);
+				msg_add_uint(m, &hf_rpc_auth_gids, g);
 		}
 		break;
 	}
 	case RPC_AUTH_GLUSTERFS_V2:
 	case RPC_AUTH_GLUSTERFS_V3: {
-		msg_add_int(m, "rpc.auth.pid", xdr_i32(c));
-		msg_add_uint(m, "rpc.auth.uid", xdr_u32(c));
-		msg_add_uint(m, "rpc.auth.gid", xdr_u32(c));
+		msg_add_int(m, &hf_rpc_auth_pid, xdr_i32(c));
+		msg_add_uint(m, &hf_rpc_auth_uid, xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_auth_gid, xdr_u32(c));
 		if (flavor == RPC_AUTH_GLUSTERFS_V3) {
 			/* flags, then ctime as nsec (u32) BEFORE sec (u64):
 			 * struct auth_glusterfs_params_v3. */
-			msg_add_hex(m, "rpc.auth.flags", xdr_u32(c));
+			msg_add_hex(m, &hf_rpc_auth_flags, xdr_u32(c));
 			uint32_t nsec = xdr_u32(c);
 			int64_t sec = (int64_t)xdr_u64(c);
 			if (nsec >= 1000000000u)
 				cursor_malformed(c, "credential ctime nsec >= 1e9");
-			msg_add_time(m, "rpc.auth.ctime", sec, nsec);
+			msg_add_time(m, &hf_rpc_auth_ctime, sec, nsec);
 		}
 		auth_groups(m, c, RPC_MAX_AUTH_BYTES / 4);
 		const uint8_t *owner = xdr_opaque(c, RPC_MAX_AUTH_BYTES, &len);
 		if (owner)
-			msg_add_bytes(m, "rpc.auth.lk_owner", owner, len);
+			msg_add_bytes(m, &hf_rpc_auth_lk_owner, owner, len);
 		break;
 	}
 	default:
 		if (cursor_left(c))
-			msg_add_bytes(m, "rpc.auth.body", c->pos, cursor_left(c));
+			msg_add_bytes(m, &hf_rpc_auth_body, c->pos, cursor_left(c));
 		return;
 	}
 	if (cursor_ok(c) && cursor_left(c))
@@ -171,10 +172,10 @@ static void decode_auth(struct message *m, struct cursor *c, bool cred)
 	const uint8_t *body = xdr_opaque(c, RPC_MAX_AUTH_BYTES, &len);
 	if (!cursor_ok(c) || m->header_only)
 		return;
-	msg_open(m, cred ? "rpc.cred" : "rpc.verf",
+	msg_open(m, cred ? &hf_rpc_cred : &hf_rpc_verf,
 		 cred ? "Credentials" : "Verifier");
-	msg_add_enum(m, "rpc.auth.flavor", flavor, flavor_name(flavor));
-	msg_add_uint(m, "rpc.auth.length", len);
+	msg_add_enum(m, &hf_rpc_auth_flavor, flavor, flavor_name(flavor));
+	msg_add_uint(m, &hf_rpc_auth_length, len);
 	if (cred) {
 		struct cursor body_c = cursor_init(body, len);
 		decode_cred(m, &body_c, flavor);
@@ -182,7 +183,7 @@ static void decode_auth(struct message *m, struct cursor *c, bool cred)
 			msg_mark(m, MSG_MALFORMED, body_c.why ? body_c.why :
 				 "credential shorter than its flavour");
 	} else if (len) {
-		msg_add_bytes(m, "rpc.auth.body", body, len);
+		msg_add_bytes(m, &hf_rpc_auth_body, body, len);
 	}
 	msg_close(m);
 }
@@ -243,7 +244,7 @@ static void decode_call(struct rpc_conn *conn, struct message *m,
 	m->proc = xdr_u32(c);
 	if (!cursor_ok(c))
 		return;
-	msg_add_uint(m, "rpc.version", rpcvers);
+	msg_add_uint(m, &hf_rpc_version, rpcvers);
 	if (rpcvers != 2) {
 		cursor_malformed(c, "RPC version is not 2");
 		msg_info(m, "Call RPC version %u", rpcvers);
@@ -324,17 +325,17 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 	m->reply_state = xdr_u32(c);
 	if (!cursor_ok(c))
 		return;
-	msg_add_uint(m, "rpc.replystat", m->reply_state);
+	msg_add_uint(m, &hf_rpc_replystat, m->reply_state);
 	if (m->reply_state == 1) {	/* MSG_DENIED */
 		uint32_t reject = xdr_u32(c);
-		msg_add_uint(m, "rpc.state_reject", reject);
+		msg_add_uint(m, &hf_rpc_state_reject, reject);
 		if (reject == 0) {
-			msg_add_uint(m, "rpc.version.min", xdr_u32(c));
-			msg_add_uint(m, "rpc.version.max", xdr_u32(c));
+			msg_add_uint(m, &hf_rpc_version_min, xdr_u32(c));
+			msg_add_uint(m, &hf_rpc_version_max, xdr_u32(c));
 			msg_info(m, " denied RPC_MISMATCH");
 		} else if (reject == 1) {
 			uint32_t why = xdr_u32(c);
-			msg_add_enum(m, "rpc.state_auth", why,
+			msg_add_enum(m, &hf_rpc_state_auth, why,
 				     auth_stat_name(why));
 			msg_info(m, " denied AUTH_ERROR %s",
 				 auth_stat_name(why) ? auth_stat_name(why)
@@ -352,14 +353,14 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 	m->accept_state = xdr_u32(c);
 	if (!cursor_ok(c))
 		return;
-	msg_add_enum(m, "rpc.state_accept", m->accept_state,
+	msg_add_enum(m, &hf_rpc_state_accept, m->accept_state,
 		     accept_name(m->accept_state));
 	switch (m->accept_state) {
 	case 0:
 		break;
 	case 2:
-		msg_add_uint(m, "rpc.programversion.min", xdr_u32(c));
-		msg_add_uint(m, "rpc.programversion.max", xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_programversion_min, xdr_u32(c));
+		msg_add_uint(m, &hf_rpc_programversion_max, xdr_u32(c));
 		/* fall through */
 	case 1: case 3: case 4: case 5: {
 		msg_info(m, " %s", accept_name(m->accept_state));

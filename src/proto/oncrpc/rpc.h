@@ -39,7 +39,8 @@ struct rpc_program {
 	uint32_t number, version;
 	const char *name;	/* message program_name, "GlusterFS", "GF-HNDSK" */
 	const char *tag;	/* first word of the summary, "V400", "GF-HNDSK" */
-	const char *proc_field;	/* Wireshark's field for the procedure */
+	const struct field_def *proc_field;	/* Wireshark's name for
+						 * the procedure */
 	const struct rpc_proc *procs;
 	uint32_t nprocs;
 };

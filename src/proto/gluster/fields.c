@@ -1,0 +1,30 @@
+/* fields.c - GlusterFS's field table and its derived result fields. */
+#include "fields.h"
+
+#include "base/message.h"
+
+/* op_ret and op_errno as the reply's result: the one gluster_op() read
+ * (the stored fields of that name are the same values, and a changelog
+ * reply's own gluster.op_ret is not a result). */
+static bool gluster_derive_op_ret(const struct message *m,
+				  const struct field_context *ctx,
+				  unsigned index, struct field *f,
+				  uint8_t *buf, size_t buflen)
+{
+	f->kind = FIELD_INT;
+	f->v.i = m->op_ret;
+	return m->has_op;
+}
+
+static bool gluster_derive_op_errno(const struct message *m,
+				    const struct field_context *ctx,
+				    unsigned index, struct field *f,
+				    uint8_t *buf, size_t buflen)
+{
+	f->kind = FIELD_ERRNO;
+	f->v.i = m->op_errno;
+	f->text = errno_name(m->op_errno);
+	return m->has_op;
+}
+
+FIELD_TABLE_DEFINE(gluster_fields, GLUSTER_FIELDS)

@@ -1,0 +1,221 @@
+/* registry.c - the one list of protocols.  A protocol's entry lives in
+ * its folder; here it is named once, in the order -G lists them (the
+ * layers first, as a frame nests them). */
+#include "registry.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/message.h"
+
+#include "tapline_fields.h"
+#include "wire/fields.h"
+
+/* The entries of the layers below the protocols, whose field tables
+ * wire and this folder define. */
+static const struct protocol tapline_protocol = {
+	.name = "tapline", .label = "tapline",
+	.meaning = "what every message has: its protocol, place, verdicts",
+	.fields = tapline_fields,
+	.words = (const char *const[]){ "_ws", NULL },
+};
+static const struct protocol frame_protocol = {
+	.name = "frame", .label = "Frame",
+	.meaning = "the frame a message completed in: number, time",
+	.fields = frame_fields,
+};
+static const struct protocol ip_protocol = {
+	.name = "ip", .label = "IPv4", .meaning = "Internet Protocol version 4",
+	.fields = ip_fields,
+};
+static const struct protocol ipv6_protocol = {
+	.name = "ipv6", .label = "IPv6",
+	.meaning = "Internet Protocol version 6", .fields = ipv6_fields,
+};
+static const struct protocol tcp_protocol = {
+	.name = "tcp", .label = "TCP",
+	.meaning = "Transmission Control Protocol: ports, connections",
+	.fields = tcp_fields,
+};
+
+/* One line per protocol (its entry is NAME_protocol, in its folder). */
+#define PROTOCOLS(X) \
+	X(rpc)		/* src/proto/oncrpc */ \
+	X(glusterfs)	/* src/proto/gluster */
+
+#define DECLARE_(name) extern const struct protocol name##_protocol;
+PROTOCOLS(DECLARE_)
+#define ENTRY_(name) &name##_protocol,
+
+const struct protocol *const protocols[] = {
+	&tapline_protocol, &frame_protocol, &ip_protocol, &ipv6_protocol,
+	&tcp_protocol, PROTOCOLS(ENTRY_) NULL,
+};
+
+const struct protocol *protocol_find(const char *word)
+{
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		if (!strcasecmp(word, (*p)->name) ||
+		    !strcasecmp(word, (*p)->label))
+			return *p;
+		for (const char *const *w = (*p)->words; w && *w; w++)
+			if (!strcasecmp(word, *w))
+				return *p;
+	}
+	return NULL;
+}
+
+const struct field_def *field_find(const char *name)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			if (!strcmp((*f)->name, name))
+				return *f;
+	return NULL;
+}
+
+const struct protocol *field_protocol(const struct field_def *def)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			if (*f == def)
+				return *p;
+	return NULL;
+}
+
+/* Levenshtein distance of a and b, case-insensitive; beyond `cap`
+ * returns cap + 1 (names are short: one row of 64 suffices). */
+static size_t distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	size_t row[64];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1;
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static void consider(const char *word, const char *candidate,
+		     const char **best, size_t *best_d)
+{
+	size_t d = distance(word, candidate, *best_d);
+	if (d < *best_d) {
+		*best = candidate;
+		*best_d = d;
+	}
+}
+
+const char *registry_nearest(const char *word)
+{
+	/* near: at most a third of the word wrong, and never more than 3 */
+	size_t len = strlen(word);
+	size_t limit = len / 3 < 3 ? len / 3 : 3;
+	if (!limit)
+		limit = 1;
+	const char *best = NULL;
+	size_t best_d = limit + 1;
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		consider(word, (*p)->name, &best, &best_d);
+		for (const char *const *w = (*p)->words; w && *w; w++)
+			consider(word, *w, &best, &best_d);
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			consider(word, (*f)->name, &best, &best_d);
+	}
+	return best;
+}
+
+bool registry_check_message(const struct message *m, char *why, size_t len)
+{
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		const struct field_def *def = f->def;
+		if (f->kind == FIELD_TREE_END) {
+			if (def) {
+				snprintf(why, len, "field %u: a subtree's end "
+					 "with a definition (%s)", i, def->name);
+				return false;
+			}
+			continue;
+		}
+		if (!def || !field_protocol(def)) {
+			snprintf(why, len, "field %u (%s): no registered "
+				 "definition", i, def ? def->name : "no name");
+			return false;
+		}
+		if (f->kind != def->kind && !(def->also & 1u << f->kind)) {
+			snprintf(why, len, "field %u (%s): kind %s, its "
+				 "definition says %s", i, def->name,
+				 field_kind_name(f->kind),
+				 field_kind_name(def->kind));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Whether name begins with word and a dot. */
+static bool named_with(const char *name, const char *word)
+{
+	size_t n = strlen(word);
+	return !strncmp(name, word, n) && name[n] == '.';
+}
+
+bool registry_check_tables(char *why, size_t len)
+{
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		if (!(*p)->name || !(*p)->label || !(*p)->meaning ||
+		    !(*p)->fields) {
+			snprintf(why, len, "protocol %s: name, label, meaning "
+				 "and fields are required", (*p)->name);
+			return false;
+		}
+		for (const struct field_def *const *f = (*p)->fields; *f; f++) {
+			const struct field_def *d = *f;
+			bool named = named_with(d->name, (*p)->name);
+			for (const char *const *w = (*p)->words; w && *w; w++)
+				named |= named_with(d->name, *w);
+			if (!named) {
+				snprintf(why, len, "%s: not named with %s or "
+					 "its words", d->name, (*p)->name);
+				return false;
+			}
+			if (!d->meaning || !*d->meaning) {
+				snprintf(why, len, "%s: no meaning", d->name);
+				return false;
+			}
+			if (d->kind >= FIELD_KINDS || d->kind == FIELD_TREE_END) {
+				snprintf(why, len, "%s: no such kind", d->name);
+				return false;
+			}
+			if (d->occurrences > 1 && !d->derive) {
+				snprintf(why, len, "%s: occurrences without a "
+					 "derive function", d->name);
+				return false;
+			}
+			if (field_find(d->name) != d) {
+				snprintf(why, len, "%s: defined twice", d->name);
+				return false;
+			}
+		}
+	}
+	return true;
+}

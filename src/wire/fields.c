@@ -1,0 +1,117 @@
+/* fields.c - the frame, IP and TCP fields, derived from the message's
+ * header. */
+#include "fields.h"
+
+#include "base/message.h"
+
+#define DERIVE(fn)                                                         \
+	static bool fn(const struct message *m,                            \
+		       const struct field_context *ctx, unsigned index,    \
+		       struct field *f, uint8_t *buf, size_t buflen)
+
+DERIVE(frame_derive_number)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = m->frame;
+	return true;
+}
+
+DERIVE(frame_derive_time_epoch)
+{
+	int64_t sec = m->ts_ns / 1000000000, ns = m->ts_ns % 1000000000;
+	if (ns < 0) {
+		ns += 1000000000;
+		sec--;
+	}
+	f->kind = FIELD_TIME;
+	f->v.t.sec = sec;
+	f->v.t.nsec = (uint32_t)ns;
+	return true;
+}
+
+DERIVE(frame_derive_time_relative)
+{
+	if (!ctx || !ctx->time_base)
+		return false;
+	int64_t d = m->ts_ns - *ctx->time_base;
+	f->kind = FIELD_TIME;
+	/* sec.nsec of a signed difference, as tshark prints it */
+	f->v.t.sec = d / 1000000000;
+	f->v.t.nsec = (uint32_t)((d < 0 ? -d : d) % 1000000000);
+	return true;
+}
+
+/* The address of e as text, when it is of the family. */
+static bool address(const struct endpoint *e, uint8_t family,
+		    struct field *f, uint8_t *buf, size_t buflen)
+{
+	if (e->family != family)
+		return false;
+	f->kind = FIELD_ADDR;
+	f->len = (uint32_t)endpoint_address_text((char *)buf, buflen, e);
+	return true;
+}
+
+DERIVE(ip_derive_src)
+{
+	return address(&m->src, 4, f, buf, buflen);
+}
+
+DERIVE(ip_derive_dst)
+{
+	return address(&m->dst, 4, f, buf, buflen);
+}
+
+DERIVE(ip_derive_addr)
+{
+	return address(index ? &m->dst : &m->src, 4, f, buf, buflen);
+}
+
+DERIVE(ipv6_derive_src)
+{
+	return address(&m->src, 6, f, buf, buflen);
+}
+
+DERIVE(ipv6_derive_dst)
+{
+	return address(&m->dst, 6, f, buf, buflen);
+}
+
+DERIVE(ipv6_derive_addr)
+{
+	return address(index ? &m->dst : &m->src, 6, f, buf, buflen);
+}
+
+static bool port(const struct endpoint *e, struct field *f)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = e->port;
+	return e->family != 0;
+}
+
+DERIVE(tcp_derive_srcport)
+{
+	return port(&m->src, f);
+}
+
+DERIVE(tcp_derive_dstport)
+{
+	return port(&m->dst, f);
+}
+
+DERIVE(tcp_derive_port)
+{
+	return port(index ? &m->dst : &m->src, f);
+}
+
+DERIVE(tcp_derive_stream)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = m->conversation - 1;
+	return m->conversation != 0;
+}
+
+FIELD_TABLE_DEFINE(frame_fields, FRAME_FIELDS)
+FIELD_TABLE_DEFINE(ip_fields, IP_FIELDS)
+FIELD_TABLE_DEFINE(ipv6_fields, IPV6_FIELDS)
+FIELD_TABLE_DEFINE(tcp_fields, TCP_FIELDS)
