@@ -39,13 +39,13 @@
 # loop; 0.64x in an earlier run), body 1.09 s (0.37x), summary 1.46 s
 # (0.27x), tshark 242.6x slower per byte; peak RSS 9.4 MiB, hostile shapes
 # 36.8-50.3 MiB.
-# With the decoder's memory budget (2026-12-06, 2 cores shared, load 7-12;
-# median CPU of 6 alternating runs, this and the commit before on one
-# 1 GiB file): tapline 1.07x the bare loop (1.08x before), body 0.60x
-# (0.62x), summary 0.44x (0.46x), wire 1.71x (1.75x): within the noise of
-# that machine (callgrind: +1.0% instructions header-only, +0.6% every
-# body decoded).  Hostile peak RSS 25.9-46.5 MiB (unanswered 1000 x 6200:
-# 638 MiB before, seqjump 16384 x 64: 112 MiB).
+# With the decoder's memory budget (2026-12-06, 2 cores shared, load 14;
+# median CPU of 6 alternating runs, this and the generic core before it
+# on one 1 GiB file): tapline 0.97x the bare loop (0.99x before), body
+# 0.64x (0.55x), summary 0.46x (0.45x): within the noise of that machine
+# (callgrind on 64 MiB: +1.4% instructions header-only, +0.9% every body
+# decoded, +0.6% summary).  Hostile peak RSS 25.8-46.5 MiB (unanswered
+# 1000 x 6200: 638 MiB before, seqjump 16384 x 64: 112 MiB).
 #
 # Environment: BENCH_SIZE (bytes), BENCH_INPUT (capture to multiply;
 # default the largest lab capture), BENCH_TSHARK_SIZE (bytes of the big
@@ -127,7 +127,7 @@ tp_tapline=$(mbps "$bytes" "$cpu_tapline")
 tp_tshark=$(mbps "$tshark_bytes" "$cpu_tshark")
 echo
 echo "capture: $big ($bytes bytes, from $(basename "$input"))"
-grep -E '^(frames|tcp_segments|flows|flows_evicted|messages|rpc_calls|rpc_replies|tcp_gaps) +[0-9]+$' "$work/stats.txt" | tr '\n' ' ' | sed 's/  */ /g; s/^/decoder: /'
+grep -E '^(frames|tcp_segments|flows|flows_evicted|messages|requests|responses|tcp_gaps) +[0-9]+$' "$work/stats.txt" | tr '\n' ' ' | sed 's/  */ /g; s/^/decoder: /'
 echo
 printf '%-9s %10s %10s %12s %10s  %s\n' reader "wall s" "cpu s" "MiB/s (cpu)" "RSS MiB" command
 printf '%-9s %10s %10s %12s %10s  %s\n' bare "$wall_bare" "$cpu_bare" "$tp_bare" $((rss_bare / 1024)) "pcap_next_ex loop"

@@ -19,6 +19,7 @@
 
 #include "wire/capture.h"
 #include "wire/decoder.h"
+#include "proto/registry.h"
 
 static uint64_t messages;
 
@@ -32,8 +33,8 @@ static void fields(void *user, const struct message *m)
 	char text[16], *p = text + sizeof text;
 	messages++;
 	*--p = '\n';
-	if (m->has_rpc) {
-		uint32_t v = m->xid;
+	if (m->exchange.has_id) {
+		uint64_t v = m->exchange.id;
 		do
 			*--p = (char)('0' + v % 10);
 		while (v /= 10);
@@ -98,7 +99,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "decode_bench: %s\n", err);
 		return 1;
 	}
-	struct decoder *d = decoder_new(NULL, want_fields ? fields : count,
+	struct decoder_options opts;
+	registry_decoder_options(&opts);
+	struct decoder *d = decoder_new(&opts, want_fields ? fields : count,
 					NULL);
 	if (wire_only)
 		decoder_set_protocols(d, NULL, 0);

@@ -25,7 +25,7 @@
 #include "wire/ip.h"
 #include "wire/link.h"
 #include "present/output.h"
-#include "proto/gluster/fields.h"
+#include "present/resolve.h"
 #include "proto/registry.h"
 #include "wire/tcp.h"
 
@@ -128,6 +128,8 @@ struct capture_ingest {
 	struct db *db;
 	struct input_summary *sum;
 	bool failed;
+	/* the named fields a message row copies beside its exchange */
+	struct field_ref xid, replystat, accept, op_ret, op_errno;
 	struct {
 		uint64_t stream;
 		int64_t id;
@@ -962,7 +964,7 @@ static void count_message(struct capture_ingest *c, const struct message *m)
 		c->cache[slot].first_ts = m->ts_ns;
 		c->cache[slot].last_ts = m->ts_ns;
 	}
-	if (m->msg_type == MSG_REPLY)
+	if (m->exchange.kind == EXCHANGE_RESPONSE)
 		c->cache[slot].replies++;
 	else
 		c->cache[slot].calls++;
@@ -1059,7 +1061,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 			/* The handshake we saw: the decoder's connection. */
 			e->stream = (int64_t)stream;
 			if (!e->in_db) {
-				e->protocol = m->protocol;
+				e->protocol = m->proto->label;
 				hold = e;
 			} else {
 				struct pending_row *r =
@@ -1068,14 +1070,14 @@ static int64_t conversation_of(struct capture_ingest *c,
 					return -1;
 				row_int(r, 1, e->id);
 				row_int(r, 2, (int64_t)stream);
-				if (!row_cstr(r, 3, m->protocol) ||
+				if (!row_cstr(r, 3, m->proto->label) ||
 				    !slot_push(c, r))
 					return -1;
 			}
 		} else {
 			/* No handshake in the capture: the caller is the
 			 * side that sends calls. */
-			bool call = m->msg_type == MSG_CALL;
+			bool call = m->exchange.kind == EXCHANGE_REQUEST;
 			e = memo_new(c, e, call ? src : dst,
 				     call ? m->src.port : m->dst.port,
 				     call ? dst : src,
@@ -1084,7 +1086,7 @@ static int64_t conversation_of(struct capture_ingest *c,
 			if (!e)
 				return -1;
 			e->stream = (int64_t)stream;
-			e->protocol = m->protocol;
+			e->protocol = m->proto->label;
 			hold = e;
 		}
 		id = e->id;
@@ -1115,71 +1117,38 @@ static int64_t conversation_of(struct capture_ingest *c,
 	return id;
 }
 
-/* The dict value that follows key `key` in a message, or NULL. */
-static const struct field *dict_value(const struct message *m,
-				      const char *key)
-{
-	size_t klen = strlen(key);
-	for (unsigned i = 0; i + 1 < m->nfields; i++) {
-		const struct field *f = &m->fields[i];
-		if (f->kind != FIELD_STR || f->def != &hf_glusterfs_dict_key ||
-		    f->len != klen ||
-		    memcmp(field_bytes(m, f), key, klen))
-			continue;
-		const struct field *v = &m->fields[i + 1];
-		if (v->kind == FIELD_STR && v->def == &hf_glusterfs_dict_value)
-			return v;
-	}
-	return NULL;
-}
-
-/* SETVOLUME's dict names the process behind a connection:
- * process-uuid "CTX_ID:<uuid>-GRAPH_ID:<n>-PID:<pid>-HOST:<host>-PC_NAME:
- * <subvolume>-RECON_NO:-<n>" and process-name ("gfapi.smbd", "fuse"). */
+/* What the message's protocol says about the process behind its
+ * connection (GlusterFS: SETVOLUME's process-uuid and process-name). */
 static bool note_process(struct capture_ingest *c, const struct message *m,
 			 int64_t conv)
 {
-	const struct field *uuid = dict_value(m, "process-uuid");
-	if (!uuid)
+	struct process_hint hint;
+	if (!m->proto || !m->proto->connection_process ||
+	    !m->proto->connection_process(m, &hint))
 		return true;
-	char text[512];
-	size_t n = uuid->len < sizeof text - 1 ? uuid->len : sizeof text - 1;
-	memcpy(text, field_bytes(m, uuid), n);
-	text[n] = '\0';
-	if (memchr(text, '\0', n))
-		return true;
-	const char *pid = strstr(text, "-PID:");
-	const char *host = strstr(text, "-HOST:");
-	if (!pid)
-		return true;
-	char *end;
-	long long p = strtoll(pid + 5, &end, 10);
-	if (end == pid + 5 || p <= 0 || p > UINT32_MAX)
-		return true;
-	const char *host_end = host ? strstr(host, "-PC_NAME:") : NULL;
-	size_t host_len = !host ? 0 : host_end ? (size_t)(host_end - host - 6) :
-			  strlen(host + 6);
-	const struct field *name = dict_value(m, "process-name");
+	const char *text = hint.id, *host = hint.host;
+	size_t n = hint.id_len, host_len = hint.host_len;
+	int64_t p = hint.pid;
 	size_t slot = m->conversation % STREAM_CACHE;
 	struct held_row *h = c->cache[slot].held && c->cache[slot].id == conv ?
 			     &c->cache[slot].row : NULL;
 	if (h && host_len < sizeof h->host && n < sizeof h->uuid &&
-	    (!name || name->len < sizeof h->name)) {
+	    (!hint.name || hint.name_len < sizeof h->name)) {
 		/* What the UPDATE would do. */
 		h->have_host = host != NULL;
 		h->host_len = (uint16_t)host_len;
 		if (host)
-			memcpy(h->host, host + 6, host_len);
+			memcpy(h->host, host, host_len);
 		h->client_pid = p;
-		if (name) {
+		if (hint.name) {
 			h->have_name = true;
-			h->name_len = (uint16_t)name->len;
-			memcpy(h->name, field_bytes(m, name), name->len);
+			h->name_len = (uint16_t)hint.name_len;
+			memcpy(h->name, hint.name, hint.name_len);
 		}
 		h->have_uuid = true;
 		h->uuid_len = (uint16_t)n;
 		memcpy(h->uuid, text, n);
-		h->pid_method = "process-uuid";
+		h->pid_method = hint.method;
 		return true;
 	}
 	if (h && !write_held(c, slot))
@@ -1190,11 +1159,10 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 	bool ok = true;
 	row_int(r, 1, conv);
 	if (host)
-		ok &= row_text(r, 2, host + 6, host_len);
+		ok &= row_text(r, 2, host, host_len);
 	row_int(r, 3, p);
-	if (name)
-		ok &= row_text(r, 4, (const char *)field_bytes(m, name),
-			       name->len);
+	if (hint.name)
+		ok &= row_text(r, 4, hint.name, hint.name_len);
 	ok &= row_text(r, 5, text, n);
 	if (!ok) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
@@ -1347,8 +1315,8 @@ static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
 	for (uint64_t k = c->tail; k-- > oldest;) {
 		struct pending_row *r = &c->ring[k % RING_ROWS];
 		if (r->stmt == ST_MESSAGE_INSERT && r->call &&
-		    r->col[COL_FRAME].i == (int64_t)m->call_frame &&
-		    r->col[COL_XID].i == (int64_t)m->xid &&
+		    r->col[COL_FRAME].i == (int64_t)m->exchange.request_frame &&
+		    r->col[COL_XID].i == (int64_t)m->exchange.id &&
 		    r->col[COL_CONVERSATION].i == conv) {
 			*row = r;
 			*held = k >= c->ready;
@@ -1361,8 +1329,8 @@ static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, c->sum->id);
-	sqlite3_bind_int64(q, 2, (int64_t)m->call_frame);
-	sqlite3_bind_int64(q, 3, m->xid);
+	sqlite3_bind_int64(q, 2, (int64_t)m->exchange.request_frame);
+	sqlite3_bind_int64(q, 3, (int64_t)m->exchange.id);
 	sqlite3_bind_int64(q, 4, conv);
 	int64_t call = 0;
 	int rc = db_row(c->db, q);
@@ -1370,29 +1338,6 @@ static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
 		call = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	return rc < 0 ? -1 : call;
-}
-
-static void verdict_text(char *buf, size_t len, unsigned v)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{ MSG_MALFORMED, "malformed" }, { MSG_TRUNCATED, "truncated" },
-		{ MSG_NOT_DECODED, "not-decoded" },
-		{ MSG_AFTER_GAP, "after-gap" }, { MSG_ELIDED, "elided" },
-		{ MSG_FIELDS_FULL, "fields-full" },
-	};
-	size_t used = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (v & names[i].bit) {
-			int n = snprintf(buf + used, len - used, "%s%s",
-					 used ? "," : "", names[i].name);
-			if (n < 0 || (size_t)n >= len - used)
-				break;
-			used += (size_t)n;
-		}
 }
 
 /* The message's row, queued (its body rendered straight into the row);
@@ -1404,8 +1349,10 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	struct pending_row *r = slot_new(c, ST_MESSAGE_INSERT);
 	if (!r)
 		return -1;
-	bool reply = m->msg_type == MSG_REPLY;
-	bool known = !reply || m->call_frame;	/* program known from a call */
+	const struct exchange *ex = &m->exchange;
+	bool reply = ex->kind == EXCHANGE_RESPONSE;
+	bool known = !reply || ex->request_frame; /* program known from a call */
+	struct field f;
 	bool ok = true;
 	char verdict[96];
 	r->ncols = MESSAGE_COLS;
@@ -1420,28 +1367,36 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	ok &= row_endpoint(r, COL_SRC, &m->src);
 	ok &= row_endpoint(r, COL_DST, &m->dst);
 	row_int(r, COL_LENGTH, m->length);
-	row_int(r, COL_XID, m->xid);
+	row_int(r, COL_XID, (int64_t)ex->id);
 	ok &= row_cstr(r, COL_MSG_TYPE, reply ? "reply" : "call");
 	if (known) {
-		row_int(r, COL_PROGRAM, m->program);
-		ok &= row_cstr(r, COL_PROGRAM_NAME, m->program_name);
-		row_int(r, COL_VERSION, m->version);
-		row_int(r, COL_PROC, m->proc);
-		ok &= row_cstr(r, COL_PROC_NAME, m->proc_name);
+		row_int(r, COL_PROGRAM, ex->service_code);
+		ok &= row_cstr(r, COL_PROGRAM_NAME, ex->service);
+		row_int(r, COL_VERSION, ex->service_version);
+		row_int(r, COL_PROC, ex->op_code);
+		ok &= row_cstr(r, COL_PROC_NAME, ex->op);
 	}
 	if (reply) {
-		row_int(r, COL_REPLY_STATE, m->reply_state);
-		row_int(r, COL_ACCEPT_STATE, m->accept_state);
-		if (m->call_frame)
-			row_int(r, COL_CALL_FRAME, (int64_t)m->call_frame);
-		if (m->latency_ns >= 0)
-			row_int(r, COL_LATENCY, m->latency_ns);
+		/* the states as the columns have always held them: 0 when
+		 * the reply does not have one */
+		row_int(r, COL_REPLY_STATE,
+			field_ref_first(m, &c->replystat, &f) ? (int64_t)f.v.u
+							      : 0);
+		row_int(r, COL_ACCEPT_STATE,
+			field_ref_first(m, &c->accept, &f) ? (int64_t)f.v.u : 0);
+		if (ex->request_frame)
+			row_int(r, COL_CALL_FRAME, (int64_t)ex->request_frame);
+		if (ex->latency_ns >= 0)
+			row_int(r, COL_LATENCY, ex->latency_ns);
 	}
-	if (m->has_op) {
-		row_int(r, COL_OP_RET, m->op_ret);
-		row_int(r, COL_OP_ERRNO, m->op_errno);
-		const char *en = errno_name(m->op_errno);
-		if (en && m->op_errno)
+	if (field_ref_first(m, &c->op_ret, &f)) {
+		struct field e;
+		int64_t op_errno = field_ref_first(m, &c->op_errno, &e) ?
+				   e.v.i : 0;
+		row_int(r, COL_OP_RET, f.v.i);
+		row_int(r, COL_OP_ERRNO, op_errno);
+		const char *en = errno_name(op_errno);
+		if (en && op_errno)
 			ok &= row_cstr(r, COL_ERRNO_NAME, en);
 	}
 	ok &= row_gfid(r, COL_GFID, m, keys[KEY_GFID]);
@@ -1449,7 +1404,7 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	ok &= row_str_field(r, COL_PATH, m, keys[KEY_PATH]);
 	ok &= row_str_field(r, COL_BNAME, m, keys[KEY_BNAME]);
 	if (m->verdict) {
-		verdict_text(verdict, sizeof verdict, m->verdict);
+		msg_verdict_text(verdict, sizeof verdict, m->verdict);
 		ok &= row_cstr(r, COL_VERDICT, verdict);
 		ok &= row_cstr(r, COL_WHY, m->why);
 	}
@@ -1478,7 +1433,11 @@ static void on_message(void *user, const struct message *m)
 	struct capture_ingest *c = user;
 	if (ingest_failed(c))
 		return;
-	if (!m->has_rpc || m->msg_type > MSG_REPLY) {
+	/* the timeline holds ONC-RPC calls and replies (rpc_messages) */
+	uint8_t kind = m->exchange.kind;
+	struct field xid;
+	if ((kind != EXCHANGE_REQUEST && kind != EXCHANGE_RESPONSE) ||
+	    !field_ref_first(m, &c->xid, &xid)) {
 		c->sum->other_messages++;
 		return;
 	}
@@ -1489,18 +1448,18 @@ static void on_message(void *user, const struct message *m)
 		c->failed = true;
 		return;
 	}
-	if (m->msg_type == MSG_CALL &&
+	if (kind == EXCHANGE_REQUEST &&
 	    (!note_process(c, m, conv) ||
 	     !note_credential(c, m, keys[KEY_AUTH_PID], conv))) {
 		c->failed = true;
 		return;
 	}
 
-	bool reply = m->msg_type == MSG_REPLY;
+	bool reply = kind == EXCHANGE_RESPONSE;
 	int64_t call = 0;
 	struct pending_row *call_row = NULL;
 	bool call_held = false;
-	if (reply && m->call_frame) {
+	if (reply && m->exchange.request_frame) {
 		call = call_of_reply(c, m, conv, &call_row, &call_held);
 		if (call < 0) {
 			c->failed = true;
@@ -1615,6 +1574,11 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 		free(c);
 		return false;
 	}
+	field_ref_init(&c->xid, "rpc.xid");
+	field_ref_init(&c->replystat, "rpc.replystat");
+	field_ref_init(&c->accept, "rpc.state_accept");
+	field_ref_init(&c->op_ret, "gluster.op_ret");
+	field_ref_init(&c->op_errno, "gluster.op_errno");
 	atomic_init(&c->w_failed, false);
 	/* db_stmt() below clears the message INSERT's bindings. */
 	for (int i = 1; i <= MESSAGE_COLS; i++)
@@ -1657,7 +1621,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 		return true;
 	}
 	struct decoder_options opts;
-	decoder_default_options(&opts);
+	registry_decoder_options(&opts);
 	decoder_share(&opts, mem->decoder);
 	struct decoder *d = decoder_new(&opts, on_message, c);
 	if (!d) {

@@ -87,7 +87,7 @@ for spec in "unanswered 200 6200" "unanswered 16384 64" "seqjump 16384 48" \
 		# unanswered, before any expires
 		[ "$shape" = unanswered ] || continue
 		check "  ... -z expert says the budget expired them" \
-			grep -q "^Decoder: $expired requests expired, oldest first: reply not seen within the memory budget" \
+			grep -q "^Decoder: $expired requests expired, oldest first: response not seen within the memory budget" \
 			"$TMP/$name.out"
 		# the oldest calls listed are the expired ones
 		first=$(grep -m1 ' 0x[0-9a-f]* ' "$TMP/$name.out")
@@ -110,10 +110,16 @@ decode small -q -z rpc,unanswered --max-memory 4M
 set -- $(decoder_counts small)
 check "  ... within --max-memory 4M the oldest expire (${3:-0} of them)" \
 	test "${3:-0}" -gt 0 -a $(($2 + ${3:-0})) -eq 124000
+expired=${3:-0}
 if [ "$sanitized" = 1 ]; then
 	skip "  ... in less memory (AddressSanitizer)"
 else
 	check "  ... in less memory ($((rss / 1024)) MiB, $((default_rss / 1024)) MiB by default)" \
 		test "$rss" -lt "$default_rss"
 fi
+# every protocol's report marks the same requests
+decode small -q -z unanswered --max-memory 4M
+check "  ... -z unanswered marks the same $expired [expired]" \
+	grep -q "^\[expired\]: $expired requests given up before the end of the capture: response not seen" \
+	"$TMP/small.out"
 done_testing

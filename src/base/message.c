@@ -16,7 +16,7 @@ void msg_reset(struct message *m)
 	for (size_t o = 0; o + PIECE <= HEAD; o += PIECE)
 		memset((char *)m + o, 0, PIECE);
 	memset((char *)m + HEAD / PIECE * PIECE, 0, HEAD % PIECE);
-	m->latency_ns = -1;
+	m->exchange.latency_ns = -1;
 	m->info[0] = '\0';
 	m->info_len = 0;
 	m->nfields = 0;

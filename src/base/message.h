@@ -18,6 +18,8 @@
 
 #include "field.h"
 
+struct protocol;	/* src/proto/registry.h */
+
 struct field {
 	const struct field_def *def;	/* its name, type, meaning; NULL
 					 * only for FIELD_TREE_END */
@@ -47,7 +49,60 @@ enum msg_verdict {
 	MSG_FIELDS_FULL = 32,	/* field table or arena overflowed */
 };
 
-enum msg_type { MSG_CALL = 0, MSG_REPLY = 1, MSG_OTHER = 2 };
+/* The few facts every protocol reports the same way (docs/core.md): what
+ * renderers, statistics and the correlator read, whatever the protocol. */
+enum exchange_kind {
+	EXCHANGE_NONE = 0,	/* not part of a request/response exchange */
+	EXCHANGE_REQUEST,	/* expects a response: an RPC call, a CQL
+				 * request, a Ceph OSD_OP, ... */
+	EXCHANGE_RESPONSE,	/* answers a request */
+	EXCHANGE_EVENT,		/* one-way: a CQL EVENT, a Ceph map, ... */
+};
+
+enum exchange_status {
+	STATUS_NONE = 0,	/* not a response, or no status in it */
+	STATUS_OK,
+	STATUS_FAILED,		/* status_code and status_name say why */
+};
+
+struct exchange {
+	uint8_t kind;		/* enum exchange_kind */
+	uint8_t status;		/* enum exchange_status */
+	bool has_id;
+	bool has_op_code;
+	uint64_t id;		/* XID, CQL stream id, Scylla msg id, Ceph tid */
+	const char *service;	/* static: "GlusterFS", "GF-HNDSK"; NULL */
+	uint32_t service_code;	/* RPC program number; 0 */
+	uint32_t service_version;
+	const char *op;		/* static operation name ("SETATTR",
+				 * "QUERY"); NULL if unknown, then op_code
+				 * is shown */
+	uint32_t op_code;	/* procedure, opcode, verb, message type */
+	int64_t status_code;	/* errno, CQL error code, RPC accept or
+				 * reject state */
+	const char *status_name;/* static: "EACCES", "PROG_UNAVAIL"; NULL */
+	uint64_t request_frame;	/* responses: frame of the matched request,
+				 * 0 when it was not seen */
+	int64_t latency_ns;	/* responses: ts - request ts; -1 unknown */
+};
+
+/* The TCP segment of the frame where a message completed (filled by the
+ * TCP layer; valid false until it is). */
+struct packet_info {
+	bool valid;
+	uint8_t flags;		/* the header's bits: FIN 0x01, SYN 0x02, RST
+				 * 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE
+				 * 0x40, CWR 0x80 */
+	uint16_t window;	/* the header's window value, unscaled */
+	uint16_t analysis;	/* PACKET_* bits below */
+	uint32_t seq, ack;	/* relative to the direction's ISN (tshark) */
+	uint32_t len;		/* TCP payload bytes */
+};
+#define PACKET_RETRANSMISSION 1	/* bytes seen before */
+#define PACKET_LOST_SEGMENT 2	/* bytes before it never seen */
+#define PACKET_OUT_OF_ORDER 4	/* bytes that came before earlier ones */
+
+#define MSG_PROTO_HEADER_WORDS 8
 
 struct endpoint {
 	uint8_t family;		/* 4 or 6 */
@@ -67,24 +122,23 @@ struct message {
 	int64_t ts_ns;		/* realtime, ns since the epoch */
 	struct endpoint src, dst;
 	uint64_t conversation;	/* 1-based id of the TCP connection */
-	const char *protocol;	/* "GlusterFS", "ONC-RPC", "CQL", ... */
+	struct packet_info packet;	/* TCP segment of `frame` */
+	/* The message's own bytes as kept (its head when elided); valid
+	 * during the consumer's callback only. */
+	const uint8_t *pdu;
+	size_t pdu_len;
+
+	/* What: the protocol (its registry entry: name, label; readers go
+	 * through src/proto/registry.h), the verdicts, the exchange. */
+	const struct protocol *proto;
 	unsigned verdict;	/* enum msg_verdict bits */
 	const char *why;	/* static reason for the first bad verdict */
 	uint32_t length;	/* message length on the wire, bytes */
-
-	/* RPC core, valid when has_rpc (the correlator's columns). */
-	bool has_rpc;
-	uint32_t xid;
-	uint8_t msg_type;	/* enum msg_type */
-	uint32_t program, version, proc;
-	const char *program_name;	/* "GlusterFS", "GF-HNDSK", ... or NULL */
-	const char *proc_name;		/* "SETATTR", ... or NULL */
-	uint32_t reply_state;		/* 0 accepted, 1 denied */
-	uint32_t accept_state;		/* 0 success, ... */
-	uint64_t call_frame;		/* replies: frame of the matched call */
-	int64_t latency_ns;		/* replies: reply ts - call ts, or -1 */
-	bool has_op;			/* op_ret/op_errno present */
-	int32_t op_ret, op_errno;
+	struct exchange exchange;
+	/* The protocol's own header facts (ONC-RPC: xid, message type,
+	 * reply and accept states), read only by its field table's derive
+	 * functions and its views. */
+	uint64_t proto_header[MSG_PROTO_HEADER_WORDS];
 
 	/* Set by the decoder when no consumer reads the summary: then the
 	 * msg_info* calls do nothing (info stays empty), a saving, since
@@ -92,10 +146,10 @@ struct message {
 	bool no_info;
 
 	/* Set by the decoder when no consumer reads a body field: protocols
-	 * then decode the header (RPC: xid, type, program, version,
-	 * procedure and their names, the call/reply match, reply and
-	 * accept states) and skip credentials and bodies, so op_ret,
-	 * op_errno, body fields and body verdicts stay unset. */
+	 * then decode the header (the exchange; RPC: xid, type, program,
+	 * version, procedure and their names, the call/reply match, reply
+	 * and accept states) and skip credentials and bodies, so results
+	 * (op_ret, op_errno), body fields and body verdicts stay unset. */
 	bool header_only;
 
 	/* One-line summary after the protocol and program names. */

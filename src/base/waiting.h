@@ -20,7 +20,7 @@
  * charged to its budget (a share of the decoder's).  When a request
  * does not fit -- the ring cannot grow -- the oldest requests expire,
  * first come first gone, and the set's hook reports each
- * ("unanswered: reply not seen within the memory budget").  The
+ * ("unanswered: response not seen within the memory budget").  The
  * decoder's budget asks waiting_set_release() for memory too, before
  * anything else gives way.
  *

@@ -43,9 +43,9 @@ static void usage(FILE *out)
 "      --max-memory SIZE the memory the decoder's tables and the -z\n"
 "                        reports may hold together (default 40M; K, M\n"
 "                        and G multiply by 1024, 1024^2, 1024^3; at\n"
-"                        least 4M).  At the bound the oldest calls still\n"
-"                        waiting for replies expire first, then the\n"
-"                        least recently active connections are\n"
+"                        least 4M).  At the bound the oldest requests\n"
+"                        still waiting for responses expire first, then\n"
+"                        the least recently active connections are\n"
 "                        forgotten: see RESOURCE LIMITS in\n"
 "                        tapline-decode(1)\n"
 "\n"
@@ -86,6 +86,10 @@ static void usage(FILE *out)
 "                        bare words (127.0.0.1, EACCES, SETATTR).  See\n"
 "                        tapline-decode(1) for the exact rules\n"
 "  -z, --statistics SPEC print a report at the end (repeatable):\n"
+"                        srt[,PROTOCOL]  requests, responses and response\n"
+"                          times per protocol, service and operation\n"
+"                        errors[,PROTOCOL]  failed responses by status\n"
+"                        unanswered[,PROTOCOL]  requests never answered\n"
 "                        rpc,srt[,PROGRAM[,VERSION]]  calls, replies and\n"
 "                          response time min/p50/p90/p99/max/avg per\n"
 "                          procedure\n"
@@ -197,12 +201,13 @@ static void on_message(void *user, const struct message *m)
 		r->done = true;
 }
 
-/* The decoder gave up a call's reply (its memory budget). */
+/* The decoder gave up waiting for a request's response (its memory
+ * budget). */
 static void on_expired(void *user, const struct decoder_expiry *e)
 {
 	struct decode_run *r = user;
 	if (r->stats_on)
-		stats_expired(r->stats, e->conversation, (uint32_t)e->exchange_id,
+		stats_expired(r->stats, e->conversation, e->exchange_id,
 			      e->frame);
 }
 
@@ -379,8 +384,8 @@ int cmd_decode(int argc, char **argv)
 		{ "statistics", required_argument, NULL, 'z' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
-		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "glossary", required_argument, NULL, 'G' },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -392,7 +397,7 @@ int cmd_decode(int argc, char **argv)
 	const char *format = NULL, *filter_text = NULL;
 	bool quiet = false, list_fields = false, want_fields = false;
 	struct decoder_options opts;
-	decoder_default_options(&opts);
+	registry_decoder_options(&opts);
 	size_t max_memory = opts.max_memory;
 	char err[512];
 	int status = 2, c;
@@ -483,15 +488,6 @@ int cmd_decode(int argc, char **argv)
 		case OPT_LIST_FIELDS:
 			list_fields = true;
 			break;
-		case OPT_MAX_MEMORY:
-			if (!parse_size(optarg, &max_memory) ||
-			    max_memory < MIN_MEMORY) {
-				fprintf(stderr, "tapline decode: --max-memory %s: "
-					"expected a size of at least 4M (K, M, G "
-					"suffixes)\n", optarg);
-				goto out;
-			}
-			break;
 		case 'G':
 			if (!strcmp(optarg, "fields")) {
 				glossary_fields(stdout);
@@ -506,6 +502,15 @@ int cmd_decode(int argc, char **argv)
 			}
 			status = 0;
 			goto out;
+		case OPT_MAX_MEMORY:
+			if (!parse_size(optarg, &max_memory) ||
+			    max_memory < MIN_MEMORY) {
+				fprintf(stderr, "tapline decode: --max-memory %s: "
+					"expected a size of at least 4M (K, M, G "
+					"suffixes)\n", optarg);
+				goto out;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			status = 0;

@@ -12,7 +12,14 @@
 
 #include <arpa/inet.h>
 
-#include "proto/gluster/fields.h"
+#include "base/view.h"
+#include "proto/registry.h"
+
+/* The protocol column. */
+static const char *protocol_label(const struct message *m)
+{
+	return m->proto ? m->proto->label : "?";
+}
 
 /* ---- formatting values */
 
@@ -72,13 +79,14 @@ static size_t put_uuid(char *buf, size_t len, const uint8_t *g)
 
 /* Number formatting without printf: the renderers spend most of their
  * time here on big captures. */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930"
+	"31323334353637383940414243444546474849505152535455565758596061"
+	"62636465666768697071727374757677787980818283848586878889909192"
+	"93949596979899";
+
 static size_t u64_dec(char *buf, uint64_t v)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930"
-		"31323334353637383940414243444546474849505152535455565758596061"
-		"62636465666768697071727374757677787980818283848586878889909192"
-		"93949596979899";
 	/* Count the digits, then write them in place from the end: the
 	 * copy out of a scratch buffer cost as much as the digits. */
 	size_t len = 1;
@@ -297,8 +305,8 @@ void output_set_first_time(struct output *o, int64_t ts_ns)
 }
 
 /* The info column: the decoder's own summary (rpc.c writes "V400
- * SETATTR Call ..."), or the RPC identity when it wrote none, then the
- * verdicts in brackets (tcpdump's [|proto] habit, in words). */
+ * SETATTR Call ..."), then the verdicts in brackets (tcpdump's [|proto]
+ * habit, in words). */
 static size_t compose_info(char *buf, size_t len, const struct message *m)
 {
 	static const char *const words[] = {
@@ -315,27 +323,6 @@ static size_t compose_info(char *buf, size_t len, const struct message *m)
 			n = len - 1;
 		memcpy(buf, m->info, n);
 		buf[n] = '\0';
-	} else if (m->has_rpc) {
-		bool reply = m->msg_type == MSG_REPLY;
-		if (!reply || m->call_frame) {
-			if (m->program_name)
-				PUT("%s ", m->program_name);
-			else
-				PUT("Program %" PRIu32 " ", m->program);
-			PUT("V%" PRIu32 " ", m->version);
-			if (m->proc_name)
-				PUT("%s ", m->proc_name);
-			else
-				PUT("proc-%" PRIu32 " ", m->proc);
-		}
-		if (m->msg_type == MSG_CALL)
-			PUT("Call");
-		else if (m->msg_type == MSG_OTHER)
-			PUT("xid=0x%08" PRIx32, m->xid);
-		else if (m->call_frame)
-			PUT("Reply (Call In %" PRIu64 ")", m->call_frame);
-		else
-			PUT("Reply (call not seen)");
 	}
 	if (m->verdict) {
 		PUT(" [");
@@ -467,7 +454,7 @@ void output_summary(struct output *o, const struct message *m)
 	n += endpoint_text(line + n, &m->dst);
 	line[n++] = ' ';
 	fwrite_unlocked(line, 1, n, o->out);
-	fputs_unlocked(m->protocol ? m->protocol : "?", o->out);
+	fputs_unlocked(protocol_label(m), o->out);
 	n = 0;
 	line[n++] = ' ';
 	n += u64_dec(line + n, m->length);
@@ -523,6 +510,26 @@ static void tree_line(struct output *o, unsigned depth, const struct field *f,
 	putc_unlocked('\n', out);
 }
 
+/* The protocol's header lines (src/base/view.h) go straight out. */
+struct tree_view {
+	struct view v;
+	FILE *out;
+};
+
+static void tree_view_line(struct view *v, const char *text, size_t len)
+{
+	struct tree_view *tv = (struct tree_view *)v;
+	fwrite_unlocked(text, 1, len, tv->out);
+	putc_unlocked('\n', tv->out);
+}
+
+static void tree_view_vlinef(struct view *v, const char *fmt, va_list ap)
+{
+	struct tree_view *tv = (struct tree_view *)v;
+	vfprintf(tv->out, fmt, ap);
+	putc_unlocked('\n', tv->out);
+}
+
 void output_tree(struct output *o, const struct message *m)
 {
 	FILE *out = o->out;
@@ -537,7 +544,7 @@ void output_tree(struct output *o, const struct message *m)
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(out, "Frame %" PRIu64 ": %" PRIu32 " bytes of %s", m->frame,
-		m->length, m->protocol ? m->protocol : "?");
+		m->length, protocol_label(m));
 	if (m->first_frame && m->first_frame != m->frame)
 		fprintf(out, ", began in frame %" PRIu64, m->first_frame);
 	putc_unlocked('\n', out);
@@ -560,54 +567,15 @@ void output_tree(struct output *o, const struct message *m)
 	if (m->conversation)
 		fprintf(out, ", Stream: %" PRIu64, m->conversation - 1);
 	putc_unlocked('\n', out);
-	if (m->has_rpc) {
-		bool reply = m->msg_type == MSG_REPLY;
-		fprintf(out, "Remote Procedure Call, Type:%s XID:0x%08" PRIx32
-			"\n", reply ? "Reply" : "Call", m->xid);
-		fprintf(out, "    XID: 0x%08" PRIx32 " (%" PRIu32 ")\n", m->xid,
-			m->xid);
-		fprintf(out, "    Message Type: %s (%u)\n",
-			reply ? "Reply" : "Call", m->msg_type);
-		if (!reply || m->call_frame) {
-			fprintf(out, "    Program: %s (%" PRIu32 ")\n",
-				m->program_name ? m->program_name : "Unknown",
-				m->program);
-			fprintf(out, "    Program Version: %" PRIu32 "\n",
-				m->version);
-			fprintf(out, "    Procedure: %s (%" PRIu32 ")\n",
-				m->proc_name ? m->proc_name : "Unknown",
-				m->proc);
-		}
-		if (reply) {
-			if (m->call_frame)
-				fprintf(out, "    [This is a reply to a request "
-					"in frame %" PRIu64 "]\n", m->call_frame);
-			else
-				fprintf(out, "    [The request was not seen]\n");
-			if (m->latency_ns >= 0)
-				fprintf(out, "    [Time from request: %" PRId64
-					".%09" PRId64 " seconds]\n",
-					m->latency_ns / 1000000000,
-					m->latency_ns % 1000000000);
-			fprintf(out, "    Reply State: %s (%" PRIu32 ")\n",
-				m->reply_state == 0 ? "accepted" :
-				m->reply_state == 1 ? "denied" : "?",
-				m->reply_state);
-			if (m->reply_state == 0)
-				fprintf(out, "    Accept State: %s (%" PRIu32
-					")\n", m->accept_state == 0 ?
-					"RPC executed successfully" :
-					"error", m->accept_state);
-		}
-	}
+	struct tree_view tv = {
+		{ .line = tree_view_line, .vlinef = tree_view_vlinef }, out,
+	};
+	if (m->proto && m->proto->tree_head)
+		m->proto->tree_head(m, &tv.v);
 	compose_info(info, sizeof info, m);
-	fprintf(out, "%s: %s\n", m->protocol ? m->protocol : "?", info);
-	if (m->has_op && !msg_find(m, &hf_gluster_op_ret)) {
-		const char *en = errno_name(m->op_errno);
-		fprintf(out, "    op_ret: %" PRId32 "\n", m->op_ret);
-		fprintf(out, "    op_errno: %" PRId32 "%s%s%s\n", m->op_errno,
-			en ? " (" : "", en ? en : "", en ? ")" : "");
-	}
+	fprintf(out, "%s: %s\n", protocol_label(m), info);
+	if (m->proto && m->proto->tree_lead)
+		m->proto->tree_lead(m, &tv.v);
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
 		if (f->kind == FIELD_TREE_END)
@@ -711,11 +679,6 @@ static inline void jout_c(struct jout *j, char c)
 		j->p[j->len++] = c;
 }
 
-static void jout_cstr(struct jout *j, const char *s)
-{
-	jout_put(j, s, strlen(s));
-}
-
 static void jout_u64(struct jout *j, uint64_t v)
 {
 	if (jout_room(j, 24))
@@ -813,31 +776,33 @@ static void jout_jcstr(struct jout *j, const char *s)
 	jout_string(j, s, strlen(s));
 }
 
-/* Field names are the decoders' string constants: a few hundred, each
- * met again and again.  Their quoted form is kept by address (the
- * name's bytes never change), so most names are one copy. */
+/* Field names are the tables' definitions: a few hundred, each met
+ * again and again.  Their quoted form is kept by definition (one slot
+ * each while there are fewer than NAME_CACHE), so most names are one
+ * copy. */
 #define NAME_CACHE 1024
 static struct {
-	const char *name;
+	const struct field_def *def;
 	char *quoted;
 	size_t len;
 } name_cache[NAME_CACHE];
 
 /* The quoted name, from the cache (or put there); NULL when memory is
  * short, then the caller quotes it itself. */
-static const char *quoted_name(const char *name, size_t *len)
+static const char *quoted_name(const struct field_def *def, size_t *len)
 {
-	size_t slot = ((uintptr_t)name >> 3) % NAME_CACHE;
-	if (name_cache[slot].name == name) {
+	size_t slot = (uintptr_t)def / sizeof *def % NAME_CACHE;
+	if (name_cache[slot].def == def) {
 		*len = name_cache[slot].len;
 		return name_cache[slot].quoted;
 	}
+	const char *name = def->name;
 	size_t n = strlen(name);
 	char *quoted = n < SIZE_MAX / 8 ? malloc(json_string_max(n)) : NULL;
 	if (!quoted)
 		return NULL;
 	free(name_cache[slot].quoted);
-	name_cache[slot].name = name;
+	name_cache[slot].def = def;
 	name_cache[slot].quoted = quoted;
 	name_cache[slot].len = (size_t)(json_put_string(quoted, name, n) -
 					quoted);
@@ -856,7 +821,7 @@ static void jout_field(struct jout *j, const struct field *f,
 	static char val[2 * MSG_ARENA_SIZE + 8];
 	const char *name = f->def ? f->def->name : "";
 	size_t name_len, val_len = 0, val_n = 0, text_len = 0;
-	const char *qname = quoted_name(name, &name_len);
+	const char *qname = f->def ? quoted_name(f->def, &name_len) : NULL;
 	if (!qname)
 		name_len = json_string_max(strlen(name));
 	const char *text = NULL;
@@ -933,6 +898,72 @@ static void jout_field(struct jout *j, const struct field *f,
 	j->len = (size_t)(o - j->p);
 }
 
+/* The protocol's header object (src/base/view.h), into the line. */
+struct json_view {
+	struct view v;
+	struct jout *j;
+	bool members;		/* a member written: the next needs a comma */
+};
+
+/* ,"key": as the view gives it (view.h: VIEW_KEY_), without its comma
+ * before the object's first member */
+static void json_key(struct json_view *jv, const char *key, size_t n)
+{
+	if (!jv->members) {
+		key++;
+		n--;
+	}
+	jv->members = true;
+	jout_put(jv->j, key, n);
+}
+
+static void json_view_open(struct view *v, const char *key, size_t n)
+{
+	struct json_view *jv = (struct json_view *)v;
+	jv->members = true;	/* the comma after the members before */
+	json_key(jv, key, n);
+	jout_c(jv->j, '{');
+	jv->members = false;
+}
+
+static void json_view_close(struct view *v)
+{
+	jout_c(((struct json_view *)v)->j, '}');
+}
+
+static void json_view_uint(struct view *v, const char *key, size_t n,
+			   uint64_t value)
+{
+	json_key((struct json_view *)v, key, n);
+	jout_u64(((struct json_view *)v)->j, value);
+}
+
+static void json_view_int(struct view *v, const char *key, size_t n,
+			  int64_t value)
+{
+	json_key((struct json_view *)v, key, n);
+	jout_i64(((struct json_view *)v)->j, value);
+}
+
+static void json_view_str(struct view *v, const char *key, size_t n,
+			  const char *s, size_t len)
+{
+	json_key((struct json_view *)v, key, n);
+	jout_string(((struct json_view *)v)->j, s, len);
+}
+
+static void json_view_time(struct view *v, const char *key, size_t n,
+			   int64_t sec, uint32_t nsec)
+{
+	json_key((struct json_view *)v, key, n);
+	jout_time(((struct json_view *)v)->j, sec, nsec);
+}
+
+#define JSON_VIEW_CALLS                                                    \
+	{ .json_open = json_view_open, .json_close = json_view_close,      \
+	  .json_uint = json_view_uint, .json_int = json_view_int,          \
+	  .json_str = json_view_str, .json_time = json_view_time }
+
 static void render_json(struct jout *j, const struct message *m)
 {
 	char info[MSG_INFO_SIZE + 256], a[INET6_ADDRSTRLEN];
@@ -958,7 +989,7 @@ static void render_json(struct jout *j, const struct message *m)
 		jout_u64(j, m->conversation - 1);
 	}
 	JOUT_LIT(j, ",\"protocol\":");
-	jout_jcstr(j, m->protocol ? m->protocol : "");
+	jout_jcstr(j, m->proto ? m->proto->label : "");
 	JOUT_LIT(j, ",\"length\":");
 	jout_u64(j, m->length);
 	if (m->verdict) {
@@ -973,61 +1004,9 @@ static void render_json(struct jout *j, const struct message *m)
 	size_t n = compose_info(info, sizeof info, m);
 	JOUT_LIT(j, ",\"info\":");
 	jout_string(j, info, n);
-	if (m->has_rpc) {
-		bool reply = m->msg_type == MSG_REPLY;
-		JOUT_LIT(j, ",\"rpc\":{\"xid\":\"");
-		if (jout_room(j, 24))
-			j->len += hex_pad(j->p + j->len, m->xid, 8);
-		if (reply)
-			JOUT_LIT(j, "\",\"type\":\"reply\"");
-		else
-			JOUT_LIT(j, "\",\"type\":\"call\"");
-		if (!reply || m->call_frame) {
-			JOUT_LIT(j, ",\"program\":");
-			jout_u64(j, m->program);
-			if (m->program_name) {
-				JOUT_LIT(j, ",\"program_name\":");
-				jout_jcstr(j, m->program_name);
-			}
-			JOUT_LIT(j, ",\"version\":");
-			jout_u64(j, m->version);
-			JOUT_LIT(j, ",\"procedure\":");
-			jout_u64(j, m->proc);
-			if (m->proc_name) {
-				JOUT_LIT(j, ",\"procedure_name\":");
-				jout_jcstr(j, m->proc_name);
-			}
-		}
-		if (reply) {
-			if (m->call_frame) {
-				JOUT_LIT(j, ",\"call_frame\":");
-				jout_u64(j, m->call_frame);
-			}
-			if (m->latency_ns >= 0) {
-				JOUT_LIT(j, ",\"latency\":");
-				jout_time(j, m->latency_ns / 1000000000,
-					  m->latency_ns % 1000000000);
-			}
-			JOUT_LIT(j, ",\"reply_state\":");
-			jout_u64(j, m->reply_state);
-			if (m->reply_state == 0) {
-				JOUT_LIT(j, ",\"accept_state\":");
-				jout_u64(j, m->accept_state);
-			}
-		}
-		if (m->has_op) {
-			const char *en = errno_name(m->op_errno);
-			JOUT_LIT(j, ",\"op_ret\":");
-			jout_i64(j, m->op_ret);
-			JOUT_LIT(j, ",\"op_errno\":");
-			jout_i64(j, m->op_errno);
-			if (en) {
-				JOUT_LIT(j, ",\"op_errno_name\":\"");
-				jout_cstr(j, en);
-				jout_c(j, '"');
-			}
-		}
-		jout_c(j, '}');
+	if (m->proto && m->proto->json_head) {
+		struct json_view jv = { JSON_VIEW_CALLS, j, false };
+		m->proto->json_head(m, &jv.v);
 	}
 	/* The field list as a tree: subtrees hold their children in
 	 * "fields"; repeated names stay separate entries, in order. */

@@ -47,6 +47,19 @@ unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 	return n;
 }
 
+static bool copy_first(void *user, const struct field *f,
+		       const uint8_t *bytes)
+{
+	*(struct field *)user = *f;
+	return false;
+}
+
+bool field_ref_first(const struct message *m, const struct field_ref *ref,
+		     struct field *out)
+{
+	return field_ref_visit(m, ref, copy_first, out) > 0;
+}
+
 static bool has_prefix(const char *name, const char *word, size_t len)
 {
 	return !strncasecmp(name, word, len) && name[len] == '.';
@@ -80,7 +93,7 @@ static bool any(void *user, const struct field *f, const uint8_t *bytes)
 
 bool word_present(const struct message *m, const struct word_ref *ref)
 {
-	if (m->protocol && !strcasecmp(ref->word, m->protocol))
+	if (m->proto && !strcasecmp(ref->word, m->proto->label))
 		return true;
 	for (unsigned i = 0; i < ref->nderived; i++) {
 		struct field_ref fr = { .def = ref->derived[i] };

@@ -35,8 +35,14 @@ typedef bool (*field_visit_fn)(void *user, const struct field *f,
 unsigned field_ref_visit(const struct message *m, const struct field_ref *ref,
 			 field_visit_fn fn, void *user);
 
+/* The first occurrence of the field in m into *out, for its value
+ * (numbers, times: a derived field's bytes are gone); false when m has
+ * none. */
+bool field_ref_first(const struct message *m, const struct field_ref *ref,
+		     struct field *out);
+
 /* A protocol word as -Y tests it. */
-#define WORD_MAX_DERIVED 16
+#define WORD_MAX_DERIVED 32
 struct word_ref {
 	const char *word;		/* as given (not copied) */
 	size_t len;

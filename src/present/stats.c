@@ -1,11 +1,17 @@
-/* stats.c - -z statistics: service response times per RPC procedure and
- * program, unanswered calls, GlusterFS errors by errno, verdict counts.
- * Bounded memory: fixed-size tables and log-linear histograms. */
+/* stats.c - -z statistics: service response times per operation and
+ * service, unanswered requests, failed responses, verdict counts; each
+ * for every protocol (srt, errors, unanswered) and in ONC-RPC's and
+ * GlusterFS's own words (rpc,srt, rpc,programs, rpc,unanswered,
+ * gluster,errors).  They read the messages' exchanges and named fields
+ * only.  Bounded memory: fixed-size tables and log-linear histograms. */
 #include "stats.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "proto/registry.h"
+#include "resolve.h"
 
 /* ---- histogram: exact below 64 ns, then 64 linear sub-buckets per power
  * of two (relative error <= 1/64); values beyond 2^44 ns (~4.9 h) share
@@ -116,9 +122,11 @@ void histogram_free(struct histogram *h)
 
 /* ---- tables */
 
+/* One row: a service's operation (rpc,srt: a program's procedure), or a
+ * service (rpc,programs). */
 struct srt_row {
+	const struct protocol *proto;	/* srt: the protocol; rpc,*: NULL */
 	uint32_t program, version, proc;
-	bool per_proc;
 	char program_name[24], proc_name[32];
 	uint64_t calls, replies;
 	struct histogram *h;
@@ -127,6 +135,8 @@ struct srt_row {
 struct srt_table {
 	bool on;
 	bool per_proc;		/* rpc,srt vs rpc,programs */
+	bool generic;		/* srt[,PROTO]: rows per protocol too */
+	const struct protocol *only;	/* messages it carries, or all */
 	bool want_program, want_version;
 	uint32_t program, version;
 	struct srt_row rows[STATS_MAX_ROWS];
@@ -135,15 +145,27 @@ struct srt_table {
 };
 
 struct err_row {
-	int32_t op_errno;
+	const struct protocol *proto;	/* errors: the protocol; NULL */
+	int64_t code;
+	const char *code_name;		/* static; errors only */
 	uint32_t program, version, proc;
 	char label[64];		/* "GlusterFS V400 SETATTR" */
 	uint64_t count;
 };
 
+struct err_table {
+	bool on;
+	bool generic;		/* errors[,PROTO] vs gluster,errors */
+	const struct protocol *only;
+	struct err_row rows[STATS_MAX_ROWS];
+	unsigned nrows;
+	uint64_t other, total;
+};
+
 struct pending {
 	uint64_t conversation;
-	uint32_t xid;
+	uint64_t id;
+	const struct protocol *proto;
 	uint32_t program, version, proc;
 	uint64_t frame;
 	int64_t ts_ns;
@@ -163,22 +185,27 @@ struct expert_row {
 	uint64_t count, first_frame;
 };
 
-struct stats {
-	char *filter;
-	struct srt_table srt, programs;
-	bool errors_on;
-	struct err_row errs[STATS_MAX_ROWS];
-	unsigned nerrs;
-	uint64_t err_other, err_total;
-	bool unanswered_on;
+/* Requests waiting for their response, by (connection, id). */
+struct pending_table {
+	bool on;
+	bool generic;		/* unanswered[,PROTO] vs rpc,unanswered */
+	const struct protocol *only;
 	uint32_t *heads;
 	struct pending *pool;
 	uint32_t npool, cap, free_list;
-	uint64_t pending_dropped;
-	/* A call the decoder gave up before its message came here (no room
-	 * for it at all): marked when it comes. */
-	struct { uint64_t conversation, frame; uint32_t xid; bool set; }
-		expired_early;
+	uint64_t dropped;
+};
+
+struct stats {
+	char *filter;
+	const struct protocol *rpc;	/* what the rpc,* reports count */
+	struct field_ref op_ret, op_errno;	/* gluster,errors reads */
+	struct srt_table srt, programs, srt_any;
+	struct err_table errors, errors_any;
+	struct pending_table unanswered, unanswered_any;
+	/* A request the decoder gave up before its message came here (no
+	 * room for it at all): marked when it comes. */
+	struct { uint64_t conversation, frame, id; bool set; } expired_early;
 	bool expert_on;
 	struct expert_row expert[STATS_MAX_ROWS];
 	unsigned nexpert;
@@ -189,15 +216,19 @@ struct stats {
 struct stats *stats_new(void)
 {
 	struct stats *s = calloc(1, sizeof *s);
-	if (s)
-		s->free_list = NONE;
+	if (!s)
+		return NULL;
+	s->rpc = protocol_find("rpc");
+	field_ref_init(&s->op_ret, "gluster.op_ret");
+	field_ref_init(&s->op_errno, "gluster.op_errno");
 	return s;
 }
 
 bool stats_enabled(const struct stats *s)
 {
-	return s->srt.on || s->programs.on || s->errors_on ||
-	       s->unanswered_on || s->expert_on;
+	return s->srt.on || s->programs.on || s->srt_any.on ||
+	       s->errors.on || s->errors_any.on || s->unanswered.on ||
+	       s->unanswered_any.on || s->expert_on;
 }
 
 void stats_set_filter_text(struct stats *s, const char *filter)
@@ -215,6 +246,14 @@ void stats_set_regex_stops(struct stats *s,
 void stats_help(FILE *out)
 {
 	fputs("Statistics (-z):\n"
+	      "  srt[,PROTOCOL]               requests, responses and "
+	      "response times per\n"
+	      "                               protocol, service and "
+	      "operation\n"
+	      "  errors[,PROTOCOL]            failed responses by status "
+	      "and operation\n"
+	      "  unanswered[,PROTOCOL]        requests that got no "
+	      "response\n"
 	      "  rpc,srt[,PROGRAM[,VERSION]]  calls, replies and response "
 	      "times per procedure\n"
 	      "  rpc,programs                 the same per program and "
@@ -238,14 +277,50 @@ static bool parse_u32(const char *t, uint32_t *v)
 
 bool stats_need_body(const struct stats *s)
 {
-	return s->errors_on || s->expert_on;
+	return s->errors.on || s->errors_any.on || s->expert_on;
+}
+
+static bool pending_on(struct pending_table *t, char *err, size_t errlen)
+{
+	if (!t->heads) {
+		t->heads = malloc(PENDING_BUCKETS * sizeof *t->heads);
+		if (!t->heads) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		memset(t->heads, 0xff, PENDING_BUCKETS * sizeof *t->heads);
+		t->free_list = NONE;
+	}
+	t->on = true;
+	return true;
+}
+
+/* "NAME" or "NAME,PROTOCOL": the protocol (in *only, NULL for all);
+ * false when spec is not NAME or names no protocol. */
+static bool generic_spec(const char *spec, const char *name,
+			 const struct protocol **only, char *err,
+			 size_t errlen)
+{
+	size_t n = strlen(name);
+	if (strncmp(spec, name, n) || (spec[n] != '\0' && spec[n] != ','))
+		return false;
+	*only = NULL;
+	if (spec[n] == ',' && !(*only = protocol_find(spec + n + 1))) {
+		snprintf(err, errlen, "-z %s: '%s' is not a protocol tapline "
+			 "knows (see tapline decode -G protocols)", spec,
+			 spec + n + 1);
+		return false;
+	}
+	return true;
 }
 
 bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen)
 {
+	err[0] = '\0';
 	if (!strncmp(spec, "rpc,srt", 7) && (spec[7] == '\0' || spec[7] == ',')) {
 		s->srt.on = true;
 		s->srt.per_proc = true;
+		s->srt.only = s->rpc;
 		if (spec[7] == ',') {
 			char buf[64];
 			snprintf(buf, sizeof buf, "%s", spec + 8);
@@ -266,29 +341,43 @@ bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen)
 	}
 	if (!strcmp(spec, "rpc,programs")) {
 		s->programs.on = true;
+		s->programs.only = s->rpc;
 		return true;
 	}
 	if (!strcmp(spec, "rpc,unanswered")) {
-		if (!s->heads) {
-			s->heads = malloc(PENDING_BUCKETS * sizeof *s->heads);
-			if (!s->heads) {
-				snprintf(err, errlen, "out of memory");
-				return false;
-			}
-			memset(s->heads, 0xff, PENDING_BUCKETS * sizeof *s->heads);
-		}
-		s->unanswered_on = true;
-		return true;
+		s->unanswered.only = s->rpc;
+		return pending_on(&s->unanswered, err, errlen);
 	}
 	if (!strcmp(spec, "gluster,errors") || !strcmp(spec, "glusterfs,errors")) {
-		s->errors_on = true;
+		s->errors.on = true;
 		return true;
 	}
 	if (!strcmp(spec, "expert")) {
 		s->expert_on = true;
 		return true;
 	}
-	snprintf(err, errlen, "-z %s: unknown statistic (try -z help)", spec);
+	const struct protocol *only;
+	if (generic_spec(spec, "srt", &only, err, errlen)) {
+		s->srt_any.on = true;
+		s->srt_any.per_proc = true;
+		s->srt_any.generic = true;
+		s->srt_any.only = only;
+		return true;
+	}
+	if (!err[0] && generic_spec(spec, "errors", &only, err, errlen)) {
+		s->errors_any.on = true;
+		s->errors_any.generic = true;
+		s->errors_any.only = only;
+		return true;
+	}
+	if (!err[0] && generic_spec(spec, "unanswered", &only, err, errlen)) {
+		s->unanswered_any.generic = true;
+		s->unanswered_any.only = only;
+		return pending_on(&s->unanswered_any, err, errlen);
+	}
+	if (!err[0])
+		snprintf(err, errlen, "-z %s: unknown statistic (try -z help)",
+			 spec);
 	return false;
 }
 
@@ -299,22 +388,25 @@ static void copy_name(char *dst, size_t len, const char *src)
 
 static void srt_add(struct srt_table *t, const struct message *m)
 {
-	bool reply = m->msg_type == MSG_REPLY;
-	if (reply && !m->call_frame) {
+	const struct exchange *ex = &m->exchange;
+	bool reply = ex->kind == EXCHANGE_RESPONSE;
+	if (reply && !ex->request_frame) {
 		t->orphan_replies++;
 		return;
 	}
-	if (t->want_program && m->program != t->program)
+	if (t->want_program && ex->service_code != t->program)
 		return;
-	if (t->want_version && m->version != t->version)
+	if (t->want_version && ex->service_version != t->version)
 		return;
-	uint32_t proc = t->per_proc ? m->proc : 0;
+	uint32_t proc = t->per_proc ? ex->op_code : 0;
+	const struct protocol *proto = t->generic ? m->proto : NULL;
 	struct srt_row *r = NULL;
 	/* Few rows in practice: a linear search is cheapest. */
 	for (unsigned i = 0; i < t->nrows; i++) {
 		struct srt_row *x = &t->rows[i];
-		if (x->program == m->program && x->version == m->version &&
-		    x->proc == proc) {
+		if (x->program == ex->service_code &&
+		    x->version == ex->service_version && x->proc == proc &&
+		    x->proto == proto) {
 			r = x;
 			break;
 		}
@@ -322,8 +414,9 @@ static void srt_add(struct srt_table *t, const struct message *m)
 	if (!r && t->nrows < STATS_MAX_ROWS) {
 		r = &t->rows[t->nrows++];
 		memset(r, 0, sizeof *r);
-		r->program = m->program;
-		r->version = m->version;
+		r->proto = proto;
+		r->program = ex->service_code;
+		r->version = ex->service_version;
 		r->proc = proc;
 	}
 	if (!r) {
@@ -333,69 +426,100 @@ static void srt_add(struct srt_table *t, const struct message *m)
 			t->other_calls++;
 		return;
 	}
-	if (!r->program_name[0] && m->program_name)
+	if (!r->program_name[0] && ex->service)
 		copy_name(r->program_name, sizeof r->program_name,
-			  m->program_name);
-	if (!r->proc_name[0] && m->proc_name)
-		copy_name(r->proc_name, sizeof r->proc_name, m->proc_name);
+			  ex->service);
+	if (!r->proc_name[0] && ex->op)
+		copy_name(r->proc_name, sizeof r->proc_name, ex->op);
 	if (!reply) {
 		r->calls++;
 		return;
 	}
 	r->replies++;
-	if (m->latency_ns < 0)
+	if (ex->latency_ns < 0)
 		return;
 	if (!r->h)
 		r->h = histogram_new();
 	if (r->h)
-		histogram_add(r->h, m->latency_ns);
+		histogram_add(r->h, ex->latency_ns);
 }
 
-static void errors_add(struct stats *s, const struct message *m)
+/* "GlusterFS V400 SETATTR": the service, its version, the operation */
+static void op_label(char *buf, size_t len, const struct exchange *ex)
 {
-	if (!m->has_op || m->op_ret >= 0)
-		return;
-	s->err_total++;
-	for (unsigned i = 0; i < s->nerrs; i++) {
-		struct err_row *r = &s->errs[i];
-		if (r->op_errno == m->op_errno && r->program == m->program &&
-		    r->version == m->version && r->proc == m->proc) {
+	char proc[24];
+	if (!ex->op)
+		snprintf(proc, sizeof proc, "proc-%" PRIu32, ex->op_code);
+	snprintf(buf, len, "%s V%" PRIu32 " %s",
+		 ex->service ? ex->service : "?", ex->service_version,
+		 ex->op ? ex->op : proc);
+}
+
+/* One failed response in t, by code (and protocol) and operation. */
+static void err_count(struct err_table *t, const struct message *m,
+		      int64_t code, const char *code_name)
+{
+	const struct exchange *ex = &m->exchange;
+	const struct protocol *proto = t->generic ? m->proto : NULL;
+	t->total++;
+	for (unsigned i = 0; i < t->nrows; i++) {
+		struct err_row *r = &t->rows[i];
+		if (r->code == code && r->proto == proto &&
+		    r->program == ex->service_code &&
+		    r->version == ex->service_version &&
+		    r->proc == ex->op_code) {
 			r->count++;
 			return;
 		}
 	}
-	if (s->nerrs == STATS_MAX_ROWS) {
-		s->err_other++;
+	if (t->nrows == STATS_MAX_ROWS) {
+		t->other++;
 		return;
 	}
-	struct err_row *r = &s->errs[s->nerrs++];
-	r->op_errno = m->op_errno;
-	r->program = m->program;
-	r->version = m->version;
-	r->proc = m->proc;
+	struct err_row *r = &t->rows[t->nrows++];
+	r->proto = proto;
+	r->code = code;
+	r->code_name = code_name;
+	r->program = ex->service_code;
+	r->version = ex->service_version;
+	r->proc = ex->op_code;
 	r->count = 1;
-	char proc[24];
-	if (!m->proc_name)
-		snprintf(proc, sizeof proc, "proc-%" PRIu32, m->proc);
-	snprintf(r->label, sizeof r->label, "%s V%" PRIu32 " %s",
-		 m->program_name ? m->program_name : "?", m->version,
-		 m->proc_name ? m->proc_name : proc);
+	op_label(r->label, sizeof r->label, ex);
 }
 
-static uint32_t pending_hash(uint64_t conv, uint32_t xid)
+/* gluster,errors: GlusterFS replies whose op_ret < 0, by op_errno */
+static void gluster_errors_add(struct stats *s, const struct message *m)
 {
-	uint64_t h = (conv * 0x9e3779b97f4a7c15ull) ^ (xid * 0xff51afd7ed558ccdull);
+	struct field ret, err;
+	if (!field_ref_first(m, &s->op_ret, &ret) || ret.v.i >= 0 ||
+	    !field_ref_first(m, &s->op_errno, &err))
+		return;
+	err_count(&s->errors, m, err.v.i, NULL);
+}
+
+static void errors_add(struct err_table *t, const struct message *m)
+{
+	const struct exchange *ex = &m->exchange;
+	if (ex->kind != EXCHANGE_RESPONSE || ex->status != STATUS_FAILED ||
+	    (t->only && !protocol_carries(t->only, m)))
+		return;
+	err_count(t, m, ex->status_code, ex->status_name);
+}
+
+static uint32_t pending_hash(uint64_t conv, uint64_t id)
+{
+	uint64_t h = (conv * 0x9e3779b97f4a7c15ull) ^ (id * 0xff51afd7ed558ccdull);
 	return (uint32_t)(h >> 48) & (PENDING_BUCKETS - 1);
 }
 
-/* Finds (conv, xid); *prev gets the link that points at it. */
-static uint32_t pending_find(struct stats *s, uint64_t conv, uint32_t xid,
-			     uint32_t **link)
+/* Finds (conv, id); *link gets the link that points at it. */
+static uint32_t pending_find(struct pending_table *t, uint64_t conv,
+			     uint64_t id, uint32_t **link)
 {
-	uint32_t *l = &s->heads[pending_hash(conv, xid)];
+	uint32_t *l = &t->heads[pending_hash(conv, id)];
 	while (*l != NONE) {
-		struct pending *p = &s->pool[*l];
-		if (p->conversation == conv && p->xid == xid) {
+		struct pending *p = &t->pool[*l];
+		if (p->conversation == conv && p->id == id) {
 			*link = l;
 			return *l;
 		}
@@ -405,101 +529,121 @@ static uint32_t pending_find(struct stats *s, uint64_t conv, uint32_t xid,
 	return NONE;
 }
 
-static void unanswered_add(struct stats *s, const struct message *m)
+/* early: the decoder gave this request up before it came (marked). */
+static void unanswered_add(struct pending_table *t, const struct message *m,
+			   bool early)
 {
+	const struct exchange *ex = &m->exchange;
+	if (!ex->has_id)
+		return;
 	uint32_t *link;
-	uint32_t i = pending_find(s, m->conversation, m->xid, &link);
-	if (m->msg_type == MSG_REPLY) {
+	uint32_t i = pending_find(t, m->conversation, ex->id, &link);
+	if (ex->kind == EXCHANGE_RESPONSE) {
 		if (i != NONE) {
-			*link = s->pool[i].next;
-			s->pool[i].next = s->free_list;
-			s->pool[i].live = false;
-			s->free_list = i;
+			*link = t->pool[i].next;
+			t->pool[i].next = t->free_list;
+			t->pool[i].live = false;
+			t->free_list = i;
 		}
 		return;
 	}
-	if (m->msg_type != MSG_CALL)
+	if (ex->kind != EXCHANGE_REQUEST)
 		return;
 	if (i == NONE) {
-		if (s->free_list != NONE) {
-			i = s->free_list;
-			s->free_list = s->pool[i].next;
+		if (t->free_list != NONE) {
+			i = t->free_list;
+			t->free_list = t->pool[i].next;
 		} else {
-			if (s->npool == s->cap) {
-				if (s->cap >= STATS_MAX_PENDING) {
-					s->pending_dropped++;
+			if (t->npool == t->cap) {
+				if (t->cap >= STATS_MAX_PENDING) {
+					t->dropped++;
 					return;
 				}
-				uint32_t cap = s->cap ? 2 * s->cap : 1024;
-				struct pending *p = realloc(s->pool,
+				uint32_t cap = t->cap ? 2 * t->cap : 1024;
+				struct pending *p = realloc(t->pool,
 							    cap * sizeof *p);
 				if (!p) {
-					s->pending_dropped++;
+					t->dropped++;
 					return;
 				}
-				s->pool = p;
-				s->cap = cap;
+				t->pool = p;
+				t->cap = cap;
 				/* link may have pointed into the old pool */
-				pending_find(s, m->conversation, m->xid, &link);
+				pending_find(t, m->conversation, ex->id, &link);
 			}
-			i = s->npool++;
+			i = t->npool++;
 		}
-		s->pool[i].next = *link;
-		s->pool[i].live = true;
+		t->pool[i].next = *link;
+		t->pool[i].live = true;
 		*link = i;
 	}
-	/* A repeated XID on the connection replaces the older call, as the
-	 * reply matching does. */
-	struct pending *p = &s->pool[i];
+	/* A repeated id on the connection replaces the older request, as
+	 * the matching does. */
+	struct pending *p = &t->pool[i];
 	p->conversation = m->conversation;
-	p->xid = m->xid;
-	p->program = m->program;
-	p->version = m->version;
-	p->proc = m->proc;
+	p->id = ex->id;
+	p->proto = m->proto;
+	p->program = ex->service_code;
+	p->version = ex->service_version;
+	p->proc = ex->op_code;
 	p->frame = m->frame;
 	p->ts_ns = m->ts_ns;
-	p->proc_name = m->proc_name;
-	p->program_name = m->program_name;
-	p->expired = s->expired_early.set &&
-		     s->expired_early.conversation == m->conversation &&
-		     s->expired_early.xid == m->xid &&
-		     s->expired_early.frame == m->frame;
-	if (p->expired)
-		s->expired_early.set = false;
+	p->proc_name = ex->op;
+	p->program_name = ex->service;
+	p->expired = early;
 }
 
-void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid,
+/* The request of that frame, if the table holds it: an older one with
+ * the same id stays as it was (it expired before, or waits in the
+ * report only). */
+static bool pending_expired(struct pending_table *t, uint64_t conversation,
+			    uint64_t id, uint64_t frame)
+{
+	uint32_t *link;
+	uint32_t i;
+	if (!t->on || (i = pending_find(t, conversation, id, &link)) == NONE ||
+	    t->pool[i].frame != frame)
+		return false;
+	t->pool[i].expired = true;
+	return true;
+}
+
+void stats_expired(struct stats *s, uint64_t conversation, uint64_t id,
 		   uint64_t frame)
 {
-	if (!s->unanswered_on)
+	if (!s->unanswered.on && !s->unanswered_any.on)
 		return;
-	uint32_t *link;
-	uint32_t i = pending_find(s, conversation, xid, &link);
-	/* The call of that frame: an older one with the same XID stays as
-	 * it was (it expired before, or waits in the report only). */
-	if (i != NONE && s->pool[i].frame == frame) {
-		s->pool[i].expired = true;
+	bool marked = pending_expired(&s->unanswered, conversation, id,
+				      frame);
+	marked |= pending_expired(&s->unanswered_any, conversation, id,
+				  frame);
+	if (marked)
 		return;
-	}
-	/* Not here yet: the decoder found no room for the call it is
-	 * decoding, whose message comes next. */
+	/* Not here yet: the decoder found no room for the request it is
+	 * decoding, whose message comes next (or was held by neither
+	 * table: then nothing matches it). */
 	s->expired_early.conversation = conversation;
-	s->expired_early.xid = xid;
+	s->expired_early.id = id;
 	s->expired_early.frame = frame;
 	s->expired_early.set = true;
 }
 
+/* A table of waiting requests, and the order to print it in. */
+static size_t pending_max_memory(const struct pending_table *t)
+{
+	return t->on ? PENDING_BUCKETS * sizeof *t->heads +
+		       STATS_MAX_PENDING * (sizeof(struct pending) +
+					    sizeof(uint32_t)) : 0;
+}
+
 size_t stats_max_memory(const struct stats *s)
 {
-	size_t n = 0;
-	if (s->unanswered_on)	/* the table, and the order to print it in */
-		n += PENDING_BUCKETS * sizeof *s->heads +
-		     STATS_MAX_PENDING * (sizeof(struct pending) +
-					  sizeof(uint32_t));
-	if (s->srt.on)
-		n += STATS_MAX_ROWS * sizeof(struct histogram);
-	if (s->programs.on)
-		n += STATS_MAX_ROWS * sizeof(struct histogram);
+	size_t n = pending_max_memory(&s->unanswered) +
+		   pending_max_memory(&s->unanswered_any);
+	const struct srt_table *srt[] = { &s->srt, &s->programs, &s->srt_any };
+	for (size_t i = 0; i < sizeof srt / sizeof *srt; i++)
+		if (srt[i]->on)
+			n += STATS_MAX_ROWS * sizeof(struct histogram);
 	return n;
 }
 
@@ -530,19 +674,39 @@ static void expert_add(struct stats *s, const struct message *m)
 	}
 }
 
+/* Whether a report limited to `only` (NULL: all) counts m. */
+static bool counts(const struct protocol *only, const struct message *m)
+{
+	return !only || protocol_carries(only, m);
+}
+
 void stats_message(struct stats *s, const struct message *m)
 {
 	s->messages++;
-	if (m->has_rpc && m->msg_type != MSG_OTHER) {
-		if (s->srt.on)
+	uint8_t kind = m->exchange.kind;
+	if (kind == EXCHANGE_REQUEST || kind == EXCHANGE_RESPONSE) {
+		if (s->srt.on && counts(s->srt.only, m))
 			srt_add(&s->srt, m);
-		if (s->programs.on)
+		if (s->programs.on && counts(s->programs.only, m))
 			srt_add(&s->programs, m);
-		if (s->unanswered_on)
-			unanswered_add(s, m);
+		if (s->srt_any.on && counts(s->srt_any.only, m))
+			srt_add(&s->srt_any, m);
+		bool early = s->expired_early.set &&
+			     kind == EXCHANGE_REQUEST &&
+			     s->expired_early.frame == m->frame &&
+			     s->expired_early.conversation == m->conversation &&
+			     s->expired_early.id == m->exchange.id;
+		if (early)
+			s->expired_early.set = false;
+		if (s->unanswered.on && counts(s->unanswered.only, m))
+			unanswered_add(&s->unanswered, m, early);
+		if (s->unanswered_any.on && counts(s->unanswered_any.only, m))
+			unanswered_add(&s->unanswered_any, m, early);
 	}
-	if (s->errors_on)
-		errors_add(s, m);
+	if (s->errors.on)
+		gluster_errors_add(s, m);
+	if (s->errors_any.on)
+		errors_add(&s->errors_any, m);
 	if (s->expert_on)
 		expert_add(s, m);
 }
@@ -560,14 +724,46 @@ static void put_secs(FILE *out, int64_t ns)
 	fprintf(out, " %5" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
 }
 
+static const char *label_of(const struct protocol *p)
+{
+	return p ? p->label : "";
+}
+
 static int srt_cmp(const void *a, const void *b)
 {
 	const struct srt_row *x = a, *y = b;
+	int c = strcmp(label_of(x->proto), label_of(y->proto));
+	if (c)
+		return c;
 	if (x->program != y->program)
 		return x->program < y->program ? -1 : 1;
 	if (x->version != y->version)
 		return x->version < y->version ? -1 : 1;
 	return x->proc < y->proc ? -1 : x->proc > y->proc;
+}
+
+/* "GlusterFS V400 SETATTR" (generic: after "GlusterFS "), "GF-DUMP V1",
+ * "1298437 V330 proc-41" */
+static void row_name(char *name, size_t len, const struct srt_table *t,
+		     const struct srt_row *r)
+{
+	char prog[32], proc[40];
+	if (r->program_name[0])
+		snprintf(prog, sizeof prog, "%s", r->program_name);
+	else
+		snprintf(prog, sizeof prog, "%" PRIu32, r->program);
+	if (r->proc_name[0])
+		snprintf(proc, sizeof proc, "%s", r->proc_name);
+	else
+		snprintf(proc, sizeof proc, "proc-%" PRIu32, r->proc);
+	if (t->generic)
+		snprintf(name, len, "%s %s V%" PRIu32 " %s",
+			 label_of(r->proto), prog, r->version, proc);
+	else if (t->per_proc)
+		snprintf(name, len, "%s V%" PRIu32 " %s", prog, r->version,
+			 proc);
+	else
+		snprintf(name, len, "%s V%" PRIu32, prog, r->version);
 }
 
 static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
@@ -582,6 +778,8 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 			fprintf(out, " Version: %" PRIu32, t->version);
 		fputc('\n', out);
 	}
+	if (t->generic && t->only)
+		fprintf(out, "Protocol: %s\n", t->only->label);
 	fprintf(out, "Filter: %s\n", s->filter ? s->filter : "(none)");
 	int w = 26;
 	for (unsigned i = 0; i < t->nrows; i++) {
@@ -590,30 +788,21 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 			      strlen(t->rows[i].proc_name[0] ?
 				     t->rows[i].proc_name : "proc-4294967295") +
 			      13);
+		if (t->generic)
+			l += (int)strlen(label_of(t->rows[i].proto)) + 1;
 		if (l > w)
 			w = l;
 	}
 	fprintf(out, "%-*s%8s%8s%13s%13s%13s%13s%13s%13s\n", w,
+		t->generic ? "Protocol Service Version Operation" :
 		t->per_proc ? "Program Version Procedure" : "Program Version",
-		"Calls", "Replies", "Min SRT", "p50 SRT", "p90 SRT",
+		t->generic ? "Reqs" : "Calls", t->generic ? "Resps" : "Replies",
+		"Min SRT", "p50 SRT", "p90 SRT",
 		"p99 SRT", "Max SRT", "Avg SRT");
 	for (unsigned i = 0; i < t->nrows; i++) {
 		struct srt_row *r = &t->rows[i];
-		char name[96], prog[32], proc[40];
-		if (r->program_name[0])
-			snprintf(prog, sizeof prog, "%s", r->program_name);
-		else
-			snprintf(prog, sizeof prog, "%" PRIu32, r->program);
-		if (r->proc_name[0])
-			snprintf(proc, sizeof proc, "%s", r->proc_name);
-		else
-			snprintf(proc, sizeof proc, "proc-%" PRIu32, r->proc);
-		if (t->per_proc)
-			snprintf(name, sizeof name, "%s V%" PRIu32 " %s", prog,
-				 r->version, proc);
-		else
-			snprintf(name, sizeof name, "%s V%" PRIu32, prog,
-				 r->version);
+		char name[160];
+		row_name(name, sizeof name, t, r);
 		uint64_t n = r->h ? r->h->n : 0;
 		fprintf(out, "%-*s%8" PRIu64 "%8" PRIu64, w, name, r->calls,
 			r->replies);
@@ -631,8 +820,9 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 		fprintf(out, "%-*s%8" PRIu64 "%8" PRIu64 "  (table full)\n",
 			w, "(other)", t->other_calls, t->other_replies);
 	if (t->orphan_replies)
-		fprintf(out, "Replies to calls not seen: %" PRIu64 "\n",
-			t->orphan_replies);
+		fprintf(out, "%s not seen: %" PRIu64 "\n",
+			t->generic ? "Responses to requests" :
+			"Replies to calls", t->orphan_replies);
 	fputs(rule, out);
 }
 
@@ -647,25 +837,36 @@ static int pending_cmp(const void *a, const void *b)
 }
 
 static void print_unanswered(struct stats *s, FILE *out,
+			     struct pending_table *t,
 			     const struct decoder_stats *ds)
 {
 	/* The live entries, by frame: their indexes sorted (the pool is at
-	 * most as long as the calls seen, the buckets always 64 Ki). */
-	uint32_t *live = malloc((s->npool ? s->npool : 1) * sizeof *live);
+	 * most as long as the requests seen, the buckets always 64 Ki). */
+	uint32_t *live = malloc((t->npool ? t->npool : 1) * sizeof *live);
 	size_t n = 0, expired = 0;
-	for (uint32_t i = 0; live && i < s->npool; i++)
-		if (s->pool[i].live)
+	for (uint32_t i = 0; live && i < t->npool; i++)
+		if (t->pool[i].live)
 			live[n++] = i;
-	sorting = s->pool;
+	sorting = t->pool;
 	if (live)
 		qsort(live, n, sizeof *live, pending_cmp);
 	fputs(rule, out);
-	fputs("ONC-RPC Unanswered Calls\n", out);
+	if (t->generic) {
+		fputs("Unanswered Requests\n", out);
+		if (t->only)
+			fprintf(out, "Protocol: %s\n", t->only->label);
+	} else {
+		fputs("ONC-RPC Unanswered Calls\n", out);
+	}
 	fprintf(out, "Filter: %s\n", s->filter ? s->filter : "(none)");
-	fprintf(out, "%8s %10s %8s  %s\n", "Frame", "XID", "Stream",
-		"Program Version Procedure");
+	if (t->generic)
+		fprintf(out, "%8s %18s %8s  %s\n", "Frame", "Id", "Stream",
+			"Protocol Service Version Operation");
+	else
+		fprintf(out, "%8s %10s %8s  %s\n", "Frame", "XID", "Stream",
+			"Program Version Procedure");
 	for (size_t i = 0; i < n; i++) {
-		const struct pending *p = &s->pool[live[i]];
+		const struct pending *p = &t->pool[live[i]];
 		char prog[32], proc[32];
 		if (p->program_name)
 			snprintf(prog, sizeof prog, "%s", p->program_name);
@@ -675,33 +876,49 @@ static void print_unanswered(struct stats *s, FILE *out,
 			snprintf(proc, sizeof proc, "%s", p->proc_name);
 		else
 			snprintf(proc, sizeof proc, "proc-%" PRIu32, p->proc);
-		fprintf(out, "%8" PRIu64 " 0x%08" PRIx32 " %8" PRIu64
-			"  %s V%" PRIu32 " %s%s\n", p->frame, p->xid,
-			p->conversation ? p->conversation - 1 : 0, prog,
-			p->version, proc, p->expired ? " [expired]" : "");
+		if (t->generic)
+			fprintf(out, "%8" PRIu64 " %#18" PRIx64 " %8" PRIu64
+				"  %s %s V%" PRIu32 " %s%s\n", p->frame, p->id,
+				p->conversation ? p->conversation - 1 : 0,
+				label_of(p->proto), prog, p->version, proc,
+				p->expired ? " [expired]" : "");
+		else
+			fprintf(out, "%8" PRIu64 " 0x%08" PRIx32 " %8" PRIu64
+				"  %s V%" PRIu32 " %s%s\n", p->frame,
+				(uint32_t)p->id,
+				p->conversation ? p->conversation - 1 : 0,
+				prog, p->version, proc,
+				p->expired ? " [expired]" : "");
 		expired += p->expired;
 	}
-	fprintf(out, "Unanswered calls: %zu", n);
-	if (s->pending_dropped)
+	fprintf(out, "Unanswered %s: %zu", t->generic ? "requests" : "calls",
+		n);
+	if (t->dropped)
 		fprintf(out, " (and %" PRIu64 " not remembered: table full)",
-			s->pending_dropped);
+			t->dropped);
 	fputc('\n', out);
 	if (expired)
-		fprintf(out, "[expired]: %zu calls given up before the end of "
-			"the capture: reply not seen within the memory budget "
-			"(--max-memory)\n", expired);
+		fprintf(out, "[expired]: %zu %s given up before the end of the "
+			"capture: %s not seen within the memory budget "
+			"(--max-memory)\n", expired,
+			t->generic ? "requests" : "calls",
+			t->generic ? "response" : "reply");
 	/* The decoder counts every message: shown only when no -Y made the
 	 * report count fewer. */
-	if (ds && !s->filter) {
-		fprintf(out, "Decoder: %" PRIu64 " calls, %" PRIu64
-			" replies, %" PRIu64 " unanswered", ds->rpc_calls,
-			ds->rpc_replies, ds->rpc_unanswered);
+	if (ds && !s->filter && (!t->generic || !t->only)) {
+		fprintf(out, "Decoder: %" PRIu64 " %s, %" PRIu64 " %s, %"
+			PRIu64 " unanswered", ds->requests,
+			t->generic ? "requests" : "calls", ds->responses,
+			t->generic ? "responses" : "replies", ds->unanswered);
 		if (ds->requests_expired)
-			fprintf(out, " (and %" PRIu64 " expired: reply not "
-				"seen within the memory budget)",
-				ds->requests_expired);
-		fprintf(out, ", %" PRIu64 " replies to calls not seen\n",
-			ds->rpc_orphan_replies);
+			fprintf(out, " (and %" PRIu64 " expired: %s not seen "
+				"within the memory budget)",
+				ds->requests_expired,
+				t->generic ? "response" : "reply");
+		fprintf(out, ", %" PRIu64 " %s not seen\n",
+			ds->orphan_responses,
+			t->generic ? "responses to requests" :
+			"replies to calls");
 	}
 	fputs(rule, out);
 	free(live);
@@ -710,40 +927,60 @@ static void print_unanswered(struct stats *s, FILE *out,
 static int err_cmp(const void *a, const void *b)
 {
 	const struct err_row *x = a, *y = b;
-	if (x->op_errno != y->op_errno)
-		return x->op_errno < y->op_errno ? -1 : 1;
+	int c = strcmp(label_of(x->proto), label_of(y->proto));
+	if (c)
+		return c;
+	if (x->code != y->code)
+		return x->code < y->code ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return strcmp(x->label, y->label);
 }
 
-static void print_errors(struct stats *s, FILE *out)
+static void print_errors(struct stats *s, FILE *out, struct err_table *t)
 {
-	qsort(s->errs, s->nerrs, sizeof *s->errs, err_cmp);
+	qsort(t->rows, t->nrows, sizeof *t->rows, err_cmp);
 	fputs(rule, out);
-	fputs("GlusterFS Errors (replies with op_ret < 0) by errno\n", out);
+	if (t->generic) {
+		fputs("Errors (failed responses) by status\n", out);
+		if (t->only)
+			fprintf(out, "Protocol: %s\n", t->only->label);
+	} else {
+		fputs("GlusterFS Errors (replies with op_ret < 0) by errno\n",
+		      out);
+	}
 	fprintf(out, "Filter: %s\n", s->filter ? s->filter : "(none)");
-	fprintf(out, "%-22s%8s  %s\n", "Errno", "Count", "Procedures");
-	for (unsigned i = 0; i < s->nerrs;) {
+	fprintf(out, "%-22s%8s  %s\n", t->generic ? "Status" : "Errno",
+		"Count", t->generic ? "Operations" : "Procedures");
+	for (unsigned i = 0; i < t->nrows;) {
 		unsigned j = i;
 		uint64_t total = 0;
-		while (j < s->nerrs && s->errs[j].op_errno == s->errs[i].op_errno)
-			total += s->errs[j++].count;
-		const char *en = errno_name(s->errs[i].op_errno);
-		char label[40];
-		snprintf(label, sizeof label, "%s (%" PRId32 ")", en ? en : "?",
-			 s->errs[i].op_errno);
+		while (j < t->nrows && t->rows[j].code == t->rows[i].code &&
+		       t->rows[j].proto == t->rows[i].proto)
+			total += t->rows[j++].count;
+		const char *en = t->generic ? t->rows[i].code_name :
+			(t->rows[i].code >= INT32_MIN &&
+			 t->rows[i].code <= INT32_MAX ?
+			 errno_name(t->rows[i].code) : NULL);
+		char label[64];
+		if (t->generic)
+			snprintf(label, sizeof label, "%s %s (%" PRId64 ")",
+				 label_of(t->rows[i].proto), en ? en : "?",
+				 t->rows[i].code);
+		else
+			snprintf(label, sizeof label, "%s (%" PRId32 ")",
+				 en ? en : "?", (int32_t)t->rows[i].code);
 		fprintf(out, "%-22s%8" PRIu64 "  ", label, total);
 		for (unsigned k = i; k < j; k++)
 			fprintf(out, "%s%s: %" PRIu64, k > i ? ", " : "",
-				s->errs[k].label, s->errs[k].count);
+				t->rows[k].label, t->rows[k].count);
 		fputc('\n', out);
 		i = j;
 	}
-	if (s->err_other)
+	if (t->other)
 		fprintf(out, "%-22s%8" PRIu64 "  (table full)\n", "(other)",
-			s->err_other);
-	fprintf(out, "Total errors: %" PRIu64 "\n", s->err_total);
+			t->other);
+	fprintf(out, "Total errors: %" PRIu64 "\n", t->total);
 	fputs(rule, out);
 }
 
@@ -793,7 +1030,7 @@ static void print_expert(struct stats *s, FILE *out,
 	 * took theirs off first. */
 	if (ds && !s->filter && ds->requests_expired)
 		fprintf(out, "Decoder: %" PRIu64 " requests expired, oldest "
-			"first: reply not seen within the memory budget (the "
+			"first: response not seen within the memory budget (the "
 			"decoder's %.1f MiB of --max-memory)\n",
 			ds->requests_expired,
 			(double)ds->memory_limit / (1 << 20));
@@ -802,6 +1039,10 @@ static void print_expert(struct stats *s, FILE *out,
 
 void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds)
 {
+	if (s->srt_any.on)
+		print_srt(s, out, &s->srt_any,
+			  "Service Response Time Statistics (SRT: seconds "
+			  "from request to response)");
 	if (s->srt.on)
 		print_srt(s, out, &s->srt,
 			  "ONC-RPC Service Response Time Statistics "
@@ -809,10 +1050,14 @@ void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds)
 	if (s->programs.on)
 		print_srt(s, out, &s->programs,
 			  "ONC-RPC Program Statistics");
-	if (s->unanswered_on)
-		print_unanswered(s, out, ds);
-	if (s->errors_on)
-		print_errors(s, out);
+	if (s->unanswered_any.on)
+		print_unanswered(s, out, &s->unanswered_any, ds);
+	if (s->unanswered.on)
+		print_unanswered(s, out, &s->unanswered, ds);
+	if (s->errors_any.on)
+		print_errors(s, out, &s->errors_any);
+	if (s->errors.on)
+		print_errors(s, out, &s->errors);
 	if (s->expert_on)
 		print_expert(s, out, ds);
 }
@@ -830,19 +1075,32 @@ static void srt_reset(struct srt_table *t)
 	t->other_calls = t->other_replies = t->orphan_replies = 0;
 }
 
+static void err_reset(struct err_table *t)
+{
+	t->nrows = 0;
+	t->other = t->total = 0;
+}
+
+static void pending_reset(struct pending_table *t)
+{
+	/* Empty only the buckets in use: 64 Ki of them. */
+	for (uint32_t i = 0; i < t->npool; i++)
+		t->heads[pending_hash(t->pool[i].conversation,
+				      t->pool[i].id)] = NONE;
+	t->npool = 0;
+	t->free_list = NONE;
+	t->dropped = 0;
+}
+
 void stats_reset(struct stats *s)
 {
 	srt_reset(&s->srt);
 	srt_reset(&s->programs);
-	s->nerrs = 0;
-	s->err_other = s->err_total = 0;
-	/* Empty only the buckets in use: 64 Ki of them. */
-	for (uint32_t i = 0; i < s->npool; i++)
-		s->heads[pending_hash(s->pool[i].conversation,
-				      s->pool[i].xid)] = NONE;
-	s->npool = 0;
-	s->free_list = NONE;
-	s->pending_dropped = 0;
+	srt_reset(&s->srt_any);
+	err_reset(&s->errors);
+	err_reset(&s->errors_any);
+	pending_reset(&s->unanswered);
+	pending_reset(&s->unanswered_any);
 	s->expired_early.set = false;
 	s->nexpert = 0;
 	s->expert_other = s->messages = 0;
@@ -855,8 +1113,11 @@ void stats_free(struct stats *s)
 		return;
 	free_rows(&s->srt);
 	free_rows(&s->programs);
-	free(s->heads);
-	free(s->pool);
+	free_rows(&s->srt_any);
+	free(s->unanswered.heads);
+	free(s->unanswered.pool);
+	free(s->unanswered_any.heads);
+	free(s->unanswered_any.pool);
 	free(s->filter);
 	free(s);
 }

@@ -12,9 +12,10 @@
  * Memory is bounded whatever the input: percentiles come from a
  * log-linear histogram (exact below 64 ns, within 1/64 = 1.6% above),
  * tables have a fixed number of rows (the rest is counted as "other"),
- * and at most STATS_MAX_PENDING unanswered calls are remembered: about
- * 20 MiB in all at worst (12 KiB per SRT row, 68 bytes per pending call;
- * stats_max_memory() says how much for the reports asked for).
+ * and at most STATS_MAX_PENDING unanswered requests are remembered per
+ * report: at worst 6 MiB per SRT report (12 KiB a row) and 10.8 MiB per
+ * unanswered report (84 bytes a request); stats_max_memory() says how
+ * much for the reports asked for.
  */
 #ifndef TAPLINE_STATS_H
 #define TAPLINE_STATS_H
@@ -45,11 +46,12 @@ void stats_message(struct stats *s, const struct message *m);
 /* The values the -Y filter's "matches" stopped at a limit, for expert. */
 void stats_set_regex_stops(struct stats *s,
 			   const struct filter_regex_stops *stops);
-/* The decoder gave up waiting for the reply to the call of that frame
- * (its memory budget): rpc,unanswered marks it "[expired]".  It may come
- * just before the call's own message (the decoder had no room for it at
- * all), which is then marked as it comes. */
-void stats_expired(struct stats *s, uint64_t conversation, uint32_t xid,
+/* The decoder gave up waiting for the response to the request of that
+ * frame (its memory budget): unanswered and rpc,unanswered mark it
+ * "[expired]".  It may come just before the request's own message (the
+ * decoder had no room for it at all), which is then marked as it
+ * comes. */
+void stats_expired(struct stats *s, uint64_t conversation, uint64_t id,
 		   uint64_t frame);
 /* The most memory the requested reports may hold, for the budget. */
 size_t stats_max_memory(const struct stats *s);

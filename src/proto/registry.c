@@ -3,11 +3,13 @@
  * layers first, as a frame nests them). */
 #include "registry.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/message.h"
+#include "wire/decoder.h"
 
 #include "tapline_fields.h"
 #include "wire/fields.h"
@@ -52,6 +54,40 @@ const struct protocol *const protocols[] = {
 	&tapline_protocol, &frame_protocol, &ip_protocol, &ipv6_protocol,
 	&tcp_protocol, PROTOCOLS(ENTRY_) NULL,
 };
+
+bool protocol_carries(const struct protocol *p, const struct message *m)
+{
+	for (const struct protocol *q = m->proto; q; q = q->carrier)
+		if (q == p)
+			return true;
+	return false;
+}
+
+/* The stream protocols in registry order, gathered once. */
+#define MAX_STREAMS 32
+static const struct stream_proto *streams[MAX_STREAMS + 1];
+static size_t nstreams;
+static pthread_once_t streams_once = PTHREAD_ONCE_INIT;
+
+static void gather_streams(void)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		if ((*p)->stream && nstreams < MAX_STREAMS)
+			streams[nstreams++] = (*p)->stream;
+}
+
+const struct stream_proto *const *registry_stream_protocols(size_t *n)
+{
+	pthread_once(&streams_once, gather_streams);
+	*n = nstreams;
+	return streams;
+}
+
+void registry_decoder_options(struct decoder_options *opts)
+{
+	decoder_default_options(opts);
+	opts->protocols = registry_stream_protocols(&opts->nprotocols);
+}
 
 const struct protocol *protocol_find(const char *word)
 {
@@ -190,12 +226,15 @@ bool registry_check_tables(char *why, size_t len)
 		}
 		for (const struct field_def *const *f = (*p)->fields; *f; f++) {
 			const struct field_def *d = *f;
-			bool named = named_with(d->name, (*p)->name);
+			bool named = named_with(d->name, (*p)->name) ||
+				     ((*p)->carrier &&
+				      named_with(d->name, (*p)->carrier->name));
 			for (const char *const *w = (*p)->words; w && *w; w++)
 				named |= named_with(d->name, *w);
 			if (!named) {
-				snprintf(why, len, "%s: not named with %s or "
-					 "its words", d->name, (*p)->name);
+				snprintf(why, len, "%s: not named with %s, "
+					 "its words or its carrier", d->name,
+					 (*p)->name);
 				return false;
 			}
 			if (!d->meaning || !*d->meaning) {

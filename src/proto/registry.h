@@ -16,6 +16,25 @@
 
 #include "base/field.h"
 
+struct message;
+struct view;
+struct stream_proto;
+struct decoder_options;
+
+/* What a message may tell the correlator about the process behind its
+ * connection (GlusterFS: SETVOLUME's process-uuid names the client's
+ * pid and host).  Pointers are into the message or into id. */
+struct process_hint {
+	int64_t pid;		/* > 0 */
+	char id[512];		/* the identity text as sent, cut to fit */
+	size_t id_len;
+	const char *host;	/* in id; NULL when not said */
+	size_t host_len;
+	const char *name;	/* the process's name; NULL when not said */
+	size_t name_len;
+	const char *method;	/* static: how it was learnt, "process-uuid" */
+};
+
 struct protocol {
 	const char *name;	/* filter word, field prefix: "glusterfs" */
 	const char *label;	/* summary column: "GlusterFS" */
@@ -24,10 +43,44 @@ struct protocol {
 	/* Other filter words its fields use as prefix ("gluster",
 	 * "glusterd"), NULL-ended; NULL: none. */
 	const char *const *words;
+
+	/* How it is found and framed over TCP (detect, feed, ...); NULL
+	 * when another protocol carries it. */
+	const struct stream_proto *stream;
+	/* The protocol that carries it (GlusterFS: ONC-RPC), and what it
+	 * registers there (for ONC-RPC: a struct rpc_registration, its
+	 * programs and credential flavours); NULL for none.  Its fields may
+	 * also be named with the carrier's name (rpc.auth.pid). */
+	const struct protocol *carrier;
+	const void *carried;
+
+	/* Optional: its header in -V (head: the lines before the summary
+	 * line; lead: lines between the summary line and the fields) and
+	 * in -T json (an object of its own), through src/base/view.h. */
+	void (*tree_head)(const struct message *m, struct view *v);
+	void (*tree_lead)(const struct message *m, struct view *v);
+	void (*json_head)(const struct message *m, struct view *v);
+
+	/* Optional: what the correlator may learn from a message about the
+	 * process behind its connection; false when nothing. */
+	bool (*connection_process)(const struct message *m,
+				   struct process_hint *out);
 };
 
 /* The protocols, NULL-ended, in the order -G lists them. */
 extern const struct protocol *const protocols[];
+
+/* Whether m is of protocol p or of a protocol p carries (an ONC-RPC
+ * message: rpc, and GlusterFS's messages, which rpc carries). */
+bool protocol_carries(const struct protocol *p, const struct message *m);
+
+/* The stream protocols, in the order they are tried on a new
+ * connection (NULL-ended; *n gets their number). */
+const struct stream_proto *const *registry_stream_protocols(size_t *n);
+
+/* decoder_default_options() with the registry's stream protocols: what
+ * tapline decode and correlate decode with. */
+void registry_decoder_options(struct decoder_options *opts);
 
 /* The protocol a filter word names: its name, one of its words, or its
  * label (any case); NULL if none. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/message.h"
+#include "registry.h"
 
 #define DERIVE(fn)                                                         \
 	static bool fn(const struct message *m,                            \
@@ -37,17 +38,90 @@ static bool name(const char *s, struct field *f, uint8_t *buf, size_t buflen)
 
 DERIVE(tapline_derive_protocol)
 {
-	return name(m->protocol, f, buf, buflen);
+	return m->proto && name(m->proto->label, f, buf, buflen);
 }
 
+/* RPC's names for the exchange's service and operation */
 DERIVE(tapline_derive_program)
 {
-	return m->has_rpc && name(m->program_name, f, buf, buflen);
+	return name(m->exchange.service, f, buf, buflen);
 }
 
 DERIVE(tapline_derive_procedure)
 {
-	return m->has_rpc && name(m->proc_name, f, buf, buflen);
+	return name(m->exchange.op, f, buf, buflen);
+}
+
+static const struct value_name tapline_kind_names[] = {
+	{ EXCHANGE_REQUEST, "request" }, { EXCHANGE_RESPONSE, "response" },
+	{ EXCHANGE_EVENT, "event" }, { 0, NULL },
+};
+
+static const struct value_name tapline_status_names[] = {
+	{ STATUS_OK, "ok" }, { STATUS_FAILED, "failed" }, { 0, NULL },
+};
+
+DERIVE(tapline_derive_kind)
+{
+	f->kind = FIELD_ENUM;
+	f->v.u = m->exchange.kind;
+	f->text = field_value_name(&hf_tapline_kind, f->v.u);
+	return m->exchange.kind != EXCHANGE_NONE;
+}
+
+DERIVE(tapline_derive_id)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = m->exchange.id;
+	return m->exchange.has_id;
+}
+
+DERIVE(tapline_derive_service)
+{
+	return name(m->exchange.service, f, buf, buflen);
+}
+
+DERIVE(tapline_derive_op)
+{
+	return name(m->exchange.op, f, buf, buflen);
+}
+
+DERIVE(tapline_derive_status)
+{
+	f->kind = FIELD_ENUM;
+	f->v.u = m->exchange.status;
+	f->text = field_value_name(&hf_tapline_status, f->v.u);
+	return m->exchange.status != STATUS_NONE;
+}
+
+DERIVE(tapline_derive_status_code)
+{
+	f->kind = FIELD_INT;
+	f->v.i = m->exchange.status_code;
+	return m->exchange.status == STATUS_FAILED;
+}
+
+DERIVE(tapline_derive_status_name)
+{
+	return m->exchange.status == STATUS_FAILED &&
+	       name(m->exchange.status_name, f, buf, buflen);
+}
+
+DERIVE(tapline_derive_request_frame)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = m->exchange.request_frame;
+	return m->exchange.kind == EXCHANGE_RESPONSE &&
+	       m->exchange.request_frame;
+}
+
+DERIVE(tapline_derive_latency)
+{
+	int64_t ns = m->exchange.latency_ns;
+	f->kind = FIELD_TIME;
+	f->v.t.sec = ns / 1000000000;
+	f->v.t.nsec = (uint32_t)(ns % 1000000000);
+	return m->exchange.kind == EXCHANGE_RESPONSE && ns >= 0;
 }
 
 DERIVE(tapline_derive_verdict)

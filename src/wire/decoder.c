@@ -14,12 +14,6 @@
 
 #define IPPROTO_TCP_ 6
 
-/* The protocols found by content, in the order they are tried. */
-static const struct stream_proto *const default_protos[] = {
-	&rpc_stream_proto,
-	NULL,
-};
-
 void decoder_default_options(struct decoder_options *opts)
 {
 	*opts = (struct decoder_options){
@@ -86,10 +80,8 @@ struct decoder *decoder_new(const struct decoder_options *opts,
 	resolve_options(&d->opts);
 	d->on_message = on_message;
 	d->user = user;
-	d->protos = default_protos;
-	d->nprotos = 0;
-	while (default_protos[d->nprotos])
-		d->nprotos++;
+	d->protos = d->opts.protocols;
+	d->nprotos = d->opts.protocols ? d->opts.nprotocols : 0;
 	budget_init(&d->budget, d->opts.max_memory, NULL);
 	d->budget.reclaim = reclaim_waiting;
 	d->budget.reclaim_ctx = d;
@@ -200,6 +192,9 @@ const struct decoder_stats *decoder_stats(const struct decoder *d)
 
 void decoder_reset(struct decoder *d)
 {
+	/* The stream protocols keep their state in the flows (per direction
+	 * and per connection: ONC-RPC's waiting calls, detection bytes),
+	 * freed with them; the registry's tables never change. */
 	reassembly_reset(d);
 	/* every table closed with its flow: the set can start again */
 	waiting_set_reset(d->waiting);
@@ -233,8 +228,8 @@ void decoder_print_stats(const struct decoder_stats *s, FILE *out)
 	STAT(resync_skipped_bytes);
 	STAT(flows); STAT(flows_evicted); STAT(buffer_drops);
 	STAT(messages); STAT(malformed); STAT(truncated);
-	STAT(rpc_calls); STAT(rpc_replies); STAT(rpc_unanswered);
-	STAT(rpc_orphan_replies); STAT(requests_expired);
+	STAT(requests); STAT(responses); STAT(unanswered);
+	STAT(orphan_responses); STAT(requests_expired);
 	STAT(memory_peak); STAT(memory_limit);
 #undef STAT
 }

@@ -49,9 +49,15 @@ struct decoder_options {
 	bool no_summary;	/* messages carry no info text: the consumer
 				 * never reads it (false) */
 	bool header_only;	/* messages carry the header only: the
-				 * consumer reads no body field, op_ret or
+				 * consumer reads no body field, result or
 				 * verdict (false; message.h says what is
 				 * kept) */
+	/* The stream protocols tried on each new connection, in order (the
+	 * caller's: src/proto/registry.h's registry_decoder_options() gives
+	 * every registered one).  Default none: every connection is
+	 * reassembled, none decoded.  The array must outlive the decoder. */
+	const struct stream_proto *const *protocols;
+	size_t nprotocols;
 };
 
 /* Defaults as documented above. */
@@ -63,7 +69,10 @@ struct decoder_stats {
 	uint64_t tcp_segments, tcp_retransmits, tcp_out_of_order, tcp_gaps;
 	uint64_t tcp_gap_bytes, flows, flows_evicted, buffer_drops;
 	uint64_t messages, malformed, truncated;
-	uint64_t rpc_calls, rpc_replies, rpc_unanswered, rpc_orphan_replies;
+	/* exchanges: requests and responses emitted, requests never
+	 * answered (counted by the protocols when a connection ends),
+	 * responses whose request was not seen */
+	uint64_t requests, responses, unanswered, orphan_responses;
 	/* What the wire layers met */
 	uint64_t truncated_frames;	/* headers or payload cut by snaplen */
 	uint64_t tcp_overlaps;		/* segments partly seen before */
@@ -94,10 +103,10 @@ void decoder_free(struct decoder *d);
 void decoder_reset(struct decoder *d);
 
 /* A waiting request that expired (see above), for a consumer that
- * reports requests without responses (-z rpc,unanswered). */
+ * reports requests without responses (-z unanswered). */
 struct decoder_expiry {
 	uint64_t conversation;	/* of the message that made the request */
-	uint64_t exchange_id;	/* rpc.xid */
+	uint64_t exchange_id;	/* its exchange.id (rpc.xid, stream id) */
 	uint64_t frame;		/* the request's */
 	int64_t ts_ns;
 };
@@ -108,11 +117,11 @@ typedef void (*decoder_expired_fn)(void *user,
  * order they expire (oldest first); may be NULL. */
 void decoder_on_expired(struct decoder *d, decoder_expired_fn fn);
 
-/* messages, malformed, truncated, rpc_calls and
- * rpc_replies are counted from the emitted messages; protocols count the
- * rest through stream_stats().  The protocols tried by detect, in order
- * (default: every registered one); the array must outlive the decoder.
- * For tests and tools that want one protocol only. */
+/* messages, malformed, truncated, requests, responses and
+ * orphan_responses are counted from the emitted messages; protocols count
+ * the rest through stream_stats().  Sets the protocols tried by detect,
+ * in order (as decoder_options.protocols); the array must outlive the
+ * decoder.  For tests and tools that want one protocol only. */
 void decoder_set_protocols(struct decoder *d,
 			   const struct stream_proto *const *protos, size_t n);
 

@@ -111,6 +111,82 @@ DERIVE(tcp_derive_stream)
 	return m->conversation != 0;
 }
 
+/* ---- the segment: absent until the TCP layer fills m->packet */
+
+static bool packet_uint(const struct message *m, uint64_t v, struct field *f)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = v;
+	return m->packet.valid;
+}
+
+DERIVE(tcp_derive_len)
+{
+	return packet_uint(m, m->packet.len, f);
+}
+
+DERIVE(tcp_derive_seq)
+{
+	return packet_uint(m, m->packet.seq, f);
+}
+
+DERIVE(tcp_derive_ack)
+{
+	return packet_uint(m, m->packet.ack, f);
+}
+
+DERIVE(tcp_derive_window)
+{
+	return packet_uint(m, m->packet.window, f);
+}
+
+DERIVE(tcp_derive_flags)
+{
+	f->kind = FIELD_HEX;
+	f->v.u = m->packet.flags;
+	return m->packet.valid;
+}
+
+/* a flag bit as Wireshark shows it: 0 or 1, present on every segment */
+static bool flag(const struct message *m, unsigned bit, struct field *f)
+{
+	f->kind = FIELD_BOOL;
+	f->v.u = (m->packet.flags & bit) != 0;
+	return m->packet.valid;
+}
+
+DERIVE(tcp_derive_fin) { return flag(m, 0x01, f); }
+DERIVE(tcp_derive_syn) { return flag(m, 0x02, f); }
+DERIVE(tcp_derive_reset) { return flag(m, 0x04, f); }
+DERIVE(tcp_derive_push) { return flag(m, 0x08, f); }
+DERIVE(tcp_derive_ackflag) { return flag(m, 0x10, f); }
+DERIVE(tcp_derive_urg) { return flag(m, 0x20, f); }
+DERIVE(tcp_derive_ecn) { return flag(m, 0x40, f); }
+DERIVE(tcp_derive_cwr) { return flag(m, 0x80, f); }
+
+/* an analysis finding: present only when it holds, as in Wireshark */
+static bool analysis(const struct message *m, unsigned bit, struct field *f)
+{
+	f->kind = FIELD_BOOL;
+	f->v.u = 1;
+	return m->packet.valid && (m->packet.analysis & bit);
+}
+
+DERIVE(tcp_derive_retransmission)
+{
+	return analysis(m, PACKET_RETRANSMISSION, f);
+}
+
+DERIVE(tcp_derive_lost_segment)
+{
+	return analysis(m, PACKET_LOST_SEGMENT, f);
+}
+
+DERIVE(tcp_derive_out_of_order)
+{
+	return analysis(m, PACKET_OUT_OF_ORDER, f);
+}
+
 FIELD_TABLE_DEFINE(frame_fields, FRAME_FIELDS)
 FIELD_TABLE_DEFINE(ip_fields, IP_FIELDS)
 FIELD_TABLE_DEFINE(ipv6_fields, IPV6_FIELDS)

@@ -36,6 +36,8 @@
 	  "either IPv6 endpoint (two occurrences)", \
 	  .derive = ipv6_derive_addr, .occurrences = 2)
 
+#define TCP_PACKET_FIELD (FIELD_DEF_HEADER | FIELD_DEF_PER_PACKET)
+
 #define TCP_FIELDS(X) \
 	X(tcp_srcport, "tcp.srcport", UINT, FIELD_DEF_HEADER, "source port", \
 	  .derive = tcp_derive_srcport) \
@@ -46,7 +48,46 @@
 	  .derive = tcp_derive_port, .occurrences = 2) \
 	X(tcp_stream, "tcp.stream", UINT, FIELD_DEF_HEADER, \
 	  "0-based connection index (tshark's numbering)", \
-	  .derive = tcp_derive_stream)
+	  .derive = tcp_derive_stream) \
+	/* the segment of the frame (struct packet_info) */ \
+	X(tcp_len, "tcp.len", UINT, TCP_PACKET_FIELD, \
+	  "TCP payload bytes of the segment", .derive = tcp_derive_len) \
+	X(tcp_seq, "tcp.seq", UINT, TCP_PACKET_FIELD, \
+	  "sequence number, relative to the direction's first", \
+	  .derive = tcp_derive_seq) \
+	X(tcp_ack, "tcp.ack", UINT, TCP_PACKET_FIELD, \
+	  "acknowledgement number, relative", .derive = tcp_derive_ack) \
+	X(tcp_window_size_value, "tcp.window_size_value", UINT, \
+	  TCP_PACKET_FIELD, "the window as sent (not scaled)", \
+	  .derive = tcp_derive_window) \
+	X(tcp_flags, "tcp.flags", HEX, TCP_PACKET_FIELD, \
+	  "the header's flag bits", .derive = tcp_derive_flags) \
+	X(tcp_flags_fin, "tcp.flags.fin", BOOL, TCP_PACKET_FIELD, \
+	  "FIN: the sender has no more to send", .derive = tcp_derive_fin) \
+	X(tcp_flags_syn, "tcp.flags.syn", BOOL, TCP_PACKET_FIELD, \
+	  "SYN: opens a connection", .derive = tcp_derive_syn) \
+	X(tcp_flags_reset, "tcp.flags.reset", BOOL, TCP_PACKET_FIELD, \
+	  "RST: aborts or refuses a connection", .derive = tcp_derive_reset) \
+	X(tcp_flags_push, "tcp.flags.push", BOOL, TCP_PACKET_FIELD, \
+	  "PSH", .derive = tcp_derive_push) \
+	X(tcp_flags_ack, "tcp.flags.ack", BOOL, TCP_PACKET_FIELD, \
+	  "ACK: the acknowledgement number is valid", \
+	  .derive = tcp_derive_ackflag) \
+	X(tcp_flags_urg, "tcp.flags.urg", BOOL, TCP_PACKET_FIELD, \
+	  "URG", .derive = tcp_derive_urg) \
+	X(tcp_flags_ecn, "tcp.flags.ecn", BOOL, TCP_PACKET_FIELD, \
+	  "ECE: ECN echo", .derive = tcp_derive_ecn) \
+	X(tcp_flags_cwr, "tcp.flags.cwr", BOOL, TCP_PACKET_FIELD, \
+	  "CWR: congestion window reduced", .derive = tcp_derive_cwr) \
+	X(tcp_analysis_retransmission, "tcp.analysis.retransmission", BOOL, \
+	  TCP_PACKET_FIELD, "present when the segment's bytes were seen " \
+	  "before", .derive = tcp_derive_retransmission) \
+	X(tcp_analysis_lost_segment, "tcp.analysis.lost_segment", BOOL, \
+	  TCP_PACKET_FIELD, "present when bytes before the segment were " \
+	  "never seen", .derive = tcp_derive_lost_segment) \
+	X(tcp_analysis_out_of_order, "tcp.analysis.out_of_order", BOOL, \
+	  TCP_PACKET_FIELD, "present when the segment came before earlier " \
+	  "bytes", .derive = tcp_derive_out_of_order)
 
 FIELD_TABLE_DECLARE(frame_fields, FRAME_FIELDS)
 FIELD_TABLE_DECLARE(ip_fields, IP_FIELDS)

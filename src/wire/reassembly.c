@@ -608,8 +608,8 @@ void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 
 void reassembly_reset(struct decoder *d)
 {
-	/* flow_free gives back every buffered byte: the buffers' budget
-	 * is 0 after (tests/unit/wire_reassembly_test.c checks it). */
+	/* flow_free gives back every buffered byte: total_buffer is 0 after
+	 * (tests/unit/wire_reassembly_test.c checks it). */
 	while (d->ra.lru_head)
 		flow_free(d, d->ra.lru_head);
 	d->ra.nlisteners = 0;

@@ -36,11 +36,12 @@ void stream_emit(struct stream_dir *dir, struct message *m)
 		s->malformed++;
 	if (m->verdict & MSG_TRUNCATED)
 		s->truncated++;
-	if (m->has_rpc) {
-		if (m->msg_type == MSG_CALL)
-			s->rpc_calls++;
-		else if (m->msg_type == MSG_REPLY)
-			s->rpc_replies++;
+	if (m->exchange.kind == EXCHANGE_REQUEST) {
+		s->requests++;
+	} else if (m->exchange.kind == EXCHANGE_RESPONSE) {
+		s->responses++;
+		if (!m->exchange.request_frame)
+			s->orphan_responses++;
 	}
 	if (d->on_message)
 		d->on_message(d->user, m);

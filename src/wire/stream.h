@@ -103,7 +103,7 @@ size_t stream_max_record(const struct stream_dir *dir);
 uint8_t stream_direction(const struct stream_dir *dir);
 
 /* The decoder's statistics, for what only a protocol
- * knows (rpc_unanswered, rpc_orphan_replies). */
+ * knows (unanswered requests). */
 struct decoder_stats;
 struct decoder_stats *stream_stats(struct stream_dir *dir);
 
@@ -112,8 +112,5 @@ struct decoder_stats *stream_stats(struct stream_dir *dir);
  * so, and the guess is fixed for both directions.  No effect when a SYN
  * showed the roles. */
 void stream_set_client(struct stream_dir *dir, bool client_to_server);
-
-/* Registered protocols, tried in order by detect. */
-extern const struct stream_proto rpc_stream_proto;
 
 #endif

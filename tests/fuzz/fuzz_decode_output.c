@@ -45,13 +45,12 @@ static void consume(void *user, const struct message *m)
 	}
 }
 
-/* The decoder gave a call up (its memory budget, small here): the
- * unanswered report marks it, as tapline decode does. */
+/* The decoder gave a request up (its memory budget, small here): the
+ * unanswered reports mark it, as tapline decode does. */
 static void expired(void *user, const struct decoder_expiry *e)
 {
 	struct sinks *s = user;
-	stats_expired(s->stats, e->conversation, (uint32_t)e->exchange_id,
-		      e->frame);
+	stats_expired(s->stats, e->conversation, e->exchange_id, e->frame);
 }
 
 static const char *const columns[] = {
@@ -63,8 +62,8 @@ static const char *const columns[] = {
 };
 
 static const char *const reports[] = {
-	"rpc,srt", "rpc,programs", "rpc,unanswered", "gluster,errors",
-	"expert",
+	"rpc,srt", "rpc,programs", "rpc,unanswered", "unanswered",
+	"gluster,errors", "expert",
 };
 
 /* What does not change between inputs is made once: the filter, the

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/gluster/gluster.h"
+#include "proto/oncrpc/rpc.h"
 #include "present/filter.h"
 #include "proto/gluster/fields.h"
 
@@ -31,14 +33,11 @@ static struct message *sample(void)
 	m->src.family = m->dst.family = 6;
 	m->src.addr[15] = 1;
 	m->conversation = 1;
-	m->protocol = "GlusterFS";
-	m->has_rpc = true;
-	m->msg_type = MSG_REPLY;
-	m->call_frame = 3;
-	m->latency_ns = 42;
-	m->has_op = true;
-	m->op_ret = -1;
-	m->op_errno = 13;
+	m->proto = &glusterfs_protocol;
+	rpc_set_header(m, 0, RPC_REPLY);
+	m->exchange.request_frame = 3;
+	m->exchange.latency_ns = 42;
+	gluster_set_result(m, -1, 13);
 	msg_add_enum(m, &hf_glusterfs_proc, 38, "SETATTR");
 	msg_add_gfid(m, &hf_glusterfs_gfid, gfid);
 	msg_add_flags(m, &hf_glusterfs_setattr_valid, 0x30, "ATIME,MTIME");

@@ -13,6 +13,7 @@
 
 #include "wire/capture.h"
 #include "wire/decoder.h"
+#include "proto/registry.h"
 #include "wire/stream.h"
 #include "small_decoder.h"
 

@@ -8,13 +8,14 @@
 
 #include <stdlib.h>
 
+#include "proto/registry.h"
 #include "wire/decoder.h"
 
 static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 						void *user)
 {
 	struct decoder_options o;
-	decoder_default_options(&o);
+	registry_decoder_options(&o);
 	o.max_flows = 8;
 	o.max_flow_buffer = 64 * 1024;
 	o.max_total_buffer = 256 * 1024;

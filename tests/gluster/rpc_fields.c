@@ -15,28 +15,34 @@
 #include "wire/capture.h"
 #include "wire/decoder.h"
 #include "wire/stream.h"
+#include "proto/oncrpc/rpc_record.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/registry.h"
 
 static void print_message(void *user, const struct message *m)
 {
 	int verbose = *(int *)user;
-	if (!m->has_rpc)
+	if (!rpc_message(m))
 		return;
-	printf("%llu\t0x%08x\t%u\t", (unsigned long long)m->frame, m->xid,
-	       m->msg_type);
+	printf("%llu\t0x%08x\t%u\t", (unsigned long long)m->frame,
+	       (uint32_t)rpc_header(m, RPC_H_XID),
+	       (unsigned)rpc_header(m, RPC_H_TYPE));
 	if (verbose == 2) {
-		printf("%u\t%u\t%u\t%s\n", m->program, m->version, m->proc,
-		       m->proc_name ? m->proc_name : "-");
+		printf("%u\t%u\t%u\t%s\n", m->exchange.service_code,
+		       m->exchange.service_version, m->exchange.op_code,
+		       m->exchange.op ? m->exchange.op : "-");
 		return;
 	}
 	/* A reply whose call was not seen has no program: empty columns,
 	 * as tshark prints them. */
-	if (m->msg_type == MSG_CALL || m->call_frame)
-		printf("%u\t%u\t%u", m->program, m->version, m->proc);
+	if (rpc_header(m, RPC_H_TYPE) == RPC_CALL || m->exchange.request_frame)
+		printf("%u\t%u\t%u", m->exchange.service_code,
+		       m->exchange.service_version, m->exchange.op_code);
 	else
 		printf("\t\t");
 	if (verbose)
 		printf("\t%u\t%s\t%s %.*s", m->verdict, m->why ? m->why : "-",
-		       m->protocol, (int)m->info_len, m->info);
+		       m->proto->label, (int)m->info_len, m->info);
 	putchar('\n');
 }
 

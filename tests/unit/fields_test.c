@@ -46,7 +46,7 @@ static void check_capture(const char *path)
 		return;
 	}
 	struct decoder_options opts;
-	decoder_default_options(&opts);
+	registry_decoder_options(&opts);
 	struct run r = { 0 };
 	struct decoder *d = decoder_new(&opts, on_message, &r);
 	struct capture_frame f;

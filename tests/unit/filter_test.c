@@ -6,6 +6,8 @@
 
 #include "present/filter.h"
 #include "proto/gluster/fields.h"
+#include "proto/gluster/gluster.h"
+#include "proto/oncrpc/rpc.h"
 #include "tap.h"
 
 static struct message *m;
@@ -183,20 +185,16 @@ int main(void)
 	m->src.port = 1021;
 	m->dst.port = 49152;
 	m->conversation = 4;
-	m->protocol = "GlusterFS";
-	m->has_rpc = true;
-	m->xid = 0x1a;
-	m->msg_type = MSG_REPLY;
-	m->program = 1298437;
-	m->version = 400;
-	m->proc = 38;
-	m->program_name = "GlusterFS";
-	m->proc_name = "SETATTR";
-	m->call_frame = 50;
-	m->latency_ns = 1500000;
-	m->has_op = true;
-	m->op_ret = -1;
-	m->op_errno = 13;
+	m->proto = &glusterfs_protocol;
+	rpc_set_header(m, 0x1a, RPC_REPLY);
+	m->exchange.service_code = 1298437;
+	m->exchange.service_version = 400;
+	m->exchange.op_code = 38;
+	m->exchange.service = "GlusterFS";
+	m->exchange.op = "SETATTR";
+	m->exchange.request_frame = 50;
+	m->exchange.latency_ns = 1500000;
+	gluster_set_result(m, -1, 13);
 	msg_add_enum(m, &hf_glusterfs_proc, 38, "SETATTR");
 	msg_add_gfid(m, &hf_glusterfs_gfid, gfid);
 	msg_add_flags(m, &hf_glusterfs_setattr_valid, 0x30, "ATIME,MTIME");
@@ -270,6 +268,17 @@ int main(void)
 	MATCH("glusterfs.setattr.valid contains MTIME");
 	MATCH("glusterfs.setattr.valid == 0x30");
 	MATCH("tapline.procedure == \"SETATTR\"");
+
+	/* the exchange, whatever the protocol */
+	MATCH("tapline.kind == response");
+	MATCH("tapline.kind == 2");
+	NOMATCH("tapline.kind == request");
+	MATCH("tapline.id == 26 and tapline.op == \"SETATTR\"");
+	MATCH("tapline.service == \"GlusterFS\"");
+	MATCH("tapline.status == failed && tapline.status_code == 13");
+	MATCH("tapline.status_name == \"EACCES\"");
+	MATCH("tapline.request_frame == 50 && tapline.latency == 0.0015");
+	NOMATCH("tcp.len");	/* the TCP layer has not filled it */
 
 	/* several occurrences: == any, != none */
 	MATCH("glusterfs.dict.key == \"volfile-key\"");

@@ -9,8 +9,12 @@
 #include "wire/capture.h"
 #include "wire/decoder.h"
 #include "wire/stream.h"
+#include "proto/oncrpc/rpc_record.h"
 #include "proto/oncrpc/fields.h"
 #include "proto/gluster/fields.h"
+#include "proto/oncrpc/rpc.h"
+#include "proto/registry.h"
+#include "gluster_result.h"
 #include "tap.h"
 
 #define MAX_KEEP 8
@@ -110,7 +114,7 @@ static void test_utimens(void)
 	/* client log: glfs_utimens atime=1700000000.123456789
 	 * mtime=1700000001.987654321 -> SETATTR frame 51 */
 	struct message *m = k.msgs[0];
-	ok(m && m->program == 1298437 && m->version == 400 && m->proc == 38,
+	ok(m && m->exchange.service_code == 1298437 && m->exchange.service_version == 400 && m->exchange.op_code == 38,
 	   "frame 51 is a v400 SETATTR call");
 	if (m) {
 		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
@@ -123,7 +127,7 @@ static void test_utimens(void)
 	/* client log: glfs_utimens atime=-1.000000000
 	 * mtime=1700000002.500000000; README: valid 0x30 */
 	m = k.msgs[1];
-	ok(m && m->proc == 38 && m->msg_type == MSG_CALL &&
+	ok(m && m->exchange.op_code == 38 && rpc_header(m, RPC_H_TYPE) == RPC_CALL &&
 	   !(m->verdict & (MSG_MALFORMED | MSG_NOT_DECODED)),
 	   "frame 53 SETATTR call decoded (tshark: Malformed)");
 	if (m) {
@@ -155,14 +159,14 @@ static void test_utimens(void)
 	/* README/tshark: reply op_ret 0, post-op atime 18446744073709551615
 	 * = -1; the log's glfs_stat: atime -1.000000000 */
 	m = k.msgs[2];
-	ok(m && m->msg_type == MSG_REPLY && m->call_frame == 53 &&
-	   m->has_op && m->op_ret == 0, "frame 54 reply to 53, op_ret 0");
+	ok(m && rpc_header(m, RPC_H_TYPE) == RPC_REPLY && m->exchange.request_frame == 53 &&
+	   result_ret_is(m, 0), "frame 54 reply to 53, op_ret 0");
 	if (m) {
 		const struct field *f = field_in(m, "glusterfs.postop_iattx",
 						 "glusterfs.ia_atime");
 		ok(f && f->v.t.sec == -1, "post-op atime is -1");
-		ok(m->latency_ns > 0 && m->latency_ns < 1000000000,
-		   "latency %lld ns", (long long)m->latency_ns);
+		ok(m->exchange.latency_ns > 0 && m->exchange.latency_ns < 1000000000,
+		   "latency %lld ns", (long long)m->exchange.latency_ns);
 	}
 	/* README / tshark gluster.brick.port: PORTBYBRICK reply 49152 */
 	m = k.msgs[3];
@@ -175,14 +179,14 @@ static void test_utimens(void)
 	/* tshark: gluster.dump.prognum 1298437,1298437,123451501,14398633
 	 * progver 400,330,1,2 */
 	m = k.msgs[4];
-	ok(m && m->proc == 1 && m->program == 123451501 &&
+	ok(m && m->exchange.op_code == 1 && m->exchange.service_code == 123451501 &&
 	   strstr(m->info, "(1298437/400),GlusterFS 3.3(1298437/330),"
 			   "GF-DUMP(123451501/1),GlusterFS Handshake(14398633/2)"),
 	   "frame 31 DUMP reply lists the brick's programs");
 	/* README: RELEASE is FOP 41 (tshark: proc-41) */
 	m = k.msgs[5];
-	ok(m && m->proc == 41 && m->proc_name &&
-	   !strcmp(m->proc_name, "RELEASE"), "frame 60 is RELEASE");
+	ok(m && m->exchange.op_code == 41 && m->exchange.op &&
+	   !strcmp(m->exchange.op, "RELEASE"), "frame 60 is RELEASE");
 	/* tshark: glusterfs.hndsk.getspec.key "single", spec starts with
 	 * "volume single-client-0" */
 	m = k.msgs[6];
@@ -210,7 +214,7 @@ static void test_auth_failure(void)
 	/* README (tshark): SETVOLUME reply op_ret -1, op_errno 13, dict
 	 * ERROR: Authentication failed */
 	struct message *m = k.msgs[1];
-	ok(m && m->has_op && m->op_ret == -1 && m->op_errno == 13,
+	ok(m && result_is(m, -1, 13),
 	   "frame 26 SETVOLUME reply op_ret -1 op_errno 13");
 	if (m) {
 		ok(has_str(m, "glusterfs.dict.value", "Authentication failed"),
@@ -243,7 +247,7 @@ static void test_v330(void)
 	}
 	is_int(k.malformed, 0, "v330: no message malformed");
 	struct message *m = k.msgs[0];
-	ok(m && m->version == 330 && m->proc == 38, "frame 45 V330 SETATTR");
+	ok(m && m->exchange.service_version == 330 && m->exchange.op_code == 38, "frame 45 V330 SETATTR");
 	if (m) {
 		const struct field *f = msg_find(m, &hf_glusterfs_ia_atime);
 		ok(f && f->v.t.sec == 1700000000 && f->v.t.nsec == 123456789,
@@ -263,11 +267,11 @@ static void test_v330(void)
 		ok(0, "frame 47 decoded");
 	}
 	m = k.msgs[2];
-	ok(m && m->call_frame == 47 && m->has_op && m->op_ret == 0,
+	ok(m && m->exchange.request_frame == 47 && result_ret_is(m, 0),
 	   "frame 48 V330 SETATTR reply, op_ret 0");
 	m = k.msgs[3];
-	ok(m && m->version == 330 && m->proc == 41 && m->proc_name &&
-	   !strcmp(m->proc_name, "RELEASE"), "frame 51 V330 RELEASE");
+	ok(m && m->exchange.service_version == 330 && m->exchange.op_code == 41 && m->exchange.op &&
+	   !strcmp(m->exchange.op, "RELEASE"), "frame 51 V330 RELEASE");
 	release(&k);
 }
 

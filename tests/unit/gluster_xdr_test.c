@@ -8,6 +8,7 @@
 
 #include "proto/oncrpc/rpc.h"
 #include "proto/gluster/fields.h"
+#include "gluster_result.h"
 #include "tap.h"
 #include "xdr_build.h"
 
@@ -108,7 +109,8 @@ static void test_v330(void)
 	gf_iatt(&x, 3, 4);
 	xb_u32(&x, 0);
 	m = decode(&x, 1, 2);
-	ok(m->verdict == 0 && m->call_frame == 1 && m->proc == 38,
+	ok(m->verdict == 0 && m->exchange.request_frame == 1 &&
+	   m->exchange.op_code == 38,
 	   "v330 SETATTR reply matched");
 	ok(strstr(m->info, "V330 SETATTR Reply (Call In 1) op_ret=-1 "
 			   "op_errno=13 EACCES") == m->info, "summary: %s",
@@ -232,7 +234,7 @@ static void test_names(void)
 	is_int(n, 57, "upstream has procedures 0-56");
 	for (uint32_t v = 0; v < 2; v++) {
 		const struct rpc_program *p =
-			rpc_find_program(1298437, v ? 400 : 330);
+			rpc_find_program(1298437, v ? 400 : 330, NULL);
 		unsigned same = 0;
 		for (uint32_t i = 0; p && i < n; i++) {
 			const struct rpc_proc *r = rpc_find_proc(p, i);
@@ -262,13 +264,14 @@ static void test_names(void)
 	};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
 		const struct rpc_proc *r = rpc_find_proc(
-			rpc_find_program(one[i].prog, one[i].vers), one[i].proc);
+			rpc_find_program(one[i].prog, one[i].vers, NULL),
+			one[i].proc);
 		ok(r && !strcmp(r->name, one[i].name), "%u v%u proc %u is %s",
 		   one[i].prog, one[i].vers, one[i].proc, one[i].name);
 	}
-	ok(!rpc_find_proc(rpc_find_program(52743234, 1), 12),
+	ok(!rpc_find_proc(rpc_find_program(52743234, 1, NULL), 12),
 	   "callbacks end at 11");
-	ok(!rpc_find_proc(rpc_find_program(1238463, 2), 50), "CLI ends at 49");
+	ok(!rpc_find_proc(rpc_find_program(1238463, 2, NULL), 50), "CLI ends at 49");
 }
 
 /* changelog_probe_req { unsigned int filter; char sock[UNIX_PATH_MAX]; }:
@@ -301,8 +304,8 @@ static void test_mgmt(void)
 	xb_u32(&x, 11);
 	dict3(&x, "volname", "single");
 	struct message *m = decode(&x, 0, 1);
-	ok(m->verdict == 0 && !strcmp(m->program_name, "GD-MGMT-V3") &&
-	   !strcmp(m->proc_name, "LOCK") && has_str(m, "glusterfs.dict.value",
+	ok(m->verdict == 0 && !strcmp(m->exchange.service, "GD-MGMT-V3") &&
+	   !strcmp(m->exchange.op, "LOCK") && has_str(m, "glusterfs.dict.value",
 						    "single"),
 	   "GD-MGMT v3 LOCK call: %s", m->info);
 	/* gd1_mgmt_v3_lock_rsp: uuid, txn_id, dict<>, op_ret, op_errno */
@@ -314,8 +317,8 @@ static void test_mgmt(void)
 	xb_u32(&x, (uint32_t)-1);
 	xb_u32(&x, 16);
 	m = decode(&x, 1, 2);
-	ok(m->verdict == 0 && m->has_op && m->op_ret == -1 &&
-	   m->op_errno == 16, "GD-MGMT v3 LOCK reply: %s", m->info);
+	ok(m->verdict == 0 && result_is(m, -1, 16),
+	   "GD-MGMT v3 LOCK reply: %s", m->info);
 
 	/* gd1_mgmt_brick_op_req: name<>, op, input<>, dict<> */
 	x.n = 0;
@@ -325,7 +328,7 @@ static void test_mgmt(void)
 	xb_u32(&x, 0);
 	xb_u32(&x, 0);
 	m = decode(&x, 0, 3);
-	ok(m->verdict == 0 && !strcmp(m->proc_name, "TERMINATE") &&
+	ok(m->verdict == 0 && !strcmp(m->exchange.op, "TERMINATE") &&
 	   has_str(m, "glusterd.name", "/bricks/b1"),
 	   "GD-BRICK TERMINATE call: %s", m->info);
 
@@ -359,7 +362,7 @@ static void test_mgmt(void)
 	gf_iatt(&x, 5, 6);
 	xb_u32(&x, 0);
 	m = decode(&x, 1, 6);
-	ok(m->verdict == 0 && !strcmp(m->proc_name, "CACHE_INVALIDATION") &&
+	ok(m->verdict == 0 && !strcmp(m->exchange.op, "CACHE_INVALIDATION") &&
 	   strstr(m->info, "gfid=d44826d2-46b4-4713-ab48-8d47a789a3dc"),
 	   "GF-CBK CACHE_INVALIDATION: %s", m->info);
 	rpc_conn_free(&conn);

@@ -8,6 +8,8 @@
 
 #include "present/output.h"
 #include "proto/gluster/fields.h"
+#include "proto/gluster/gluster.h"
+#include "proto/oncrpc/rpc.h"
 #include "tap.h"
 
 static char *render(void (*fn)(struct output *, const struct message *),
@@ -38,16 +40,14 @@ static void setattr_call(struct message *m)
 	memcpy(m->dst.addr, "\x7f\x00\x00\x02", 4);
 	m->dst.port = 49152;
 	m->conversation = 4;
-	m->protocol = "GlusterFS";
+	m->proto = &glusterfs_protocol;
 	m->length = 244;
-	m->has_rpc = true;
-	m->xid = 0x1a;
-	m->msg_type = MSG_CALL;
-	m->program = 1298437;
-	m->version = 400;
-	m->proc = 38;
-	m->program_name = "GlusterFS";
-	m->proc_name = "SETATTR";
+	rpc_set_header(m, 0x1a, RPC_CALL);
+	m->exchange.service_code = 1298437;
+	m->exchange.service_version = 400;
+	m->exchange.op_code = 38;
+	m->exchange.service = "GlusterFS";
+	m->exchange.op = "SETATTR";
 	msg_info(m, "V400 SETATTR Call gfid=4e1f2a33 valid=ATIME,MTIME "
 		 "atime=-1.000000000");
 	msg_add_enum(m, &hf_glusterfs_proc, 38, "SETATTR");
@@ -78,21 +78,17 @@ static void eacces_reply(struct message *m)
 	memcpy(m->dst.addr, "\x7f\x00\x00\x02", 4);
 	m->dst.port = 1021;
 	m->conversation = 4;
-	m->protocol = "GlusterFS";
+	m->proto = &glusterfs_protocol;
 	m->length = 120;
-	m->has_rpc = true;
-	m->xid = 0x1a;
-	m->msg_type = MSG_REPLY;
-	m->program = 1298437;
-	m->version = 400;
-	m->proc = 38;
-	m->program_name = "GlusterFS";
-	m->proc_name = "SETATTR";
-	m->call_frame = 53;
-	m->latency_ns = 123000;
-	m->has_op = true;
-	m->op_ret = -1;
-	m->op_errno = 13;
+	rpc_set_header(m, 0x1a, RPC_REPLY);
+	m->exchange.service_code = 1298437;
+	m->exchange.service_version = 400;
+	m->exchange.op_code = 38;
+	m->exchange.service = "GlusterFS";
+	m->exchange.op = "SETATTR";
+	m->exchange.request_frame = 53;
+	m->exchange.latency_ns = 123000;
+	gluster_set_result(m, -1, 13);
 	msg_info(m, "V400 SETATTR Reply (Call In 53) op_ret=-1 op_errno=13 "
 		 "EACCES");
 	msg_add_int(m, &hf_gluster_op_ret, -1);
@@ -145,17 +141,15 @@ int main(void)
 		  "impossible]\n") != NULL, "verdicts shown in brackets");
 	setattr_call(m);
 
-	/* a decoder that wrote no info still gets the RPC identity */
+	/* the info column is the decoder's: a renderer adds nothing of a
+	 * protocol's (rpc_record_test: what rpc.c writes for a call it
+	 * could not name) */
 	struct message *bare = malloc(sizeof *bare);
 	setattr_call(bare);
 	bare->info_len = 0;
 	bare->info[0] = '\0';
-	bare->program_name = "GF-HNDSK";
-	bare->proc_name = NULL;
-	bare->proc = 99;
-	ok(strstr(render(output_summary, &o, bare),
-		  "GlusterFS 244 GF-HNDSK V400 proc-99 Call\n") != NULL,
-	   "no info: program, version, proc-N, Call");
+	ok(strstr(render(output_summary, &o, bare), "GlusterFS 244 \n") != NULL,
+	   "no info: nothing after the length");
 	free(bare);
 
 	/* IPv6 endpoints are bracketed */
@@ -288,8 +282,8 @@ int main(void)
 	       "fields: reply-only derived names, frame.time_relative");
 
 	/* a reply whose call was not seen has no program/procedure */
-	m->call_frame = 0;
-	m->latency_ns = -1;
+	m->exchange.request_frame = 0;
+	m->exchange.latency_ns = -1;
 	output_init(&o, stdout);
 	o.format = OUTPUT_FIELDS;
 	output_add_field(&o, "rpc.xid");
@@ -300,7 +294,7 @@ int main(void)
 
 	/* A full message (open tree never closed) still gives valid JSON. */
 	msg_reset(m);
-	m->protocol = "ONC-RPC";
+	m->proto = &rpc_protocol;
 	static const struct field_def a_tree = {
 		.name = "a.tree", .kind = FIELD_TREE, .meaning = "a subtree",
 	};

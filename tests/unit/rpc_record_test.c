@@ -6,6 +6,7 @@
 #include "proto/oncrpc/rpc.h"
 #include "proto/oncrpc/rpc_record.h"
 #include "proto/registry.h"
+#include "gluster_result.h"
 #include "tap.h"
 #include "proto/oncrpc/xdr.h"
 #include "xdr_build.h"
@@ -118,6 +119,30 @@ static const struct field *find(const struct message *m, const char *name)
 	return msg_find(m, field_find(name));
 }
 
+/* A call cut before its procedure: the summary says what is known of
+ * it (the decoder writes it; renderers only show it). */
+static void test_cut_call(void)
+{
+	memset(&conn, 0, sizeof conn);
+	struct rpc_reader cut;
+	memset(&cut, 0, sizeof cut);
+	struct xb x = { .n = 0 };
+	xb_u32(&x, 0x80000000u | 20);
+	xb_u32(&x, 9);			/* xid */
+	xb_u32(&x, 0);			/* call */
+	xb_u32(&x, 2);			/* RPC version */
+	xb_u32(&x, 123451501);		/* program, version; no procedure */
+	xb_u32(&x, 1);
+	size_t before_cut = nmsgs = 0;
+	feed(&cut, 0, RPC_DEFAULT_KEEP, x.b, x.n, 30);
+	ok(nmsgs == before_cut + 1 &&
+	   !strcmp(msgs[nmsgs - 1].info, "Program 123451501 V1 proc-0 Call"),
+	   "a call without a procedure: its identity as the summary (%s)",
+	   nmsgs > before_cut ? msgs[nmsgs - 1].info : "none");
+	rpc_reader_free(&cut);
+	rpc_conn_free(&conn);
+}
+
 static void test_records(void)
 {
 	struct rpc_reader a, b;
@@ -133,10 +158,10 @@ static void test_records(void)
 		feed(&a, 0, RPC_DEFAULT_KEEP, buf + i, 1, 10 + i);
 	is_int(nmsgs, 1, "two fragments, fed byte by byte, are one record");
 	struct message *m = &msgs[0];
-	ok(m->has_rpc && m->msg_type == MSG_CALL && m->xid == 7,
-	   "the record is call xid 7");
-	is_int(m->program, 123451501, "program");
-	is_str(m->proc_name, "DUMP", "procedure named");
+	ok(rpc_message(m) && rpc_header(m, RPC_H_TYPE) == RPC_CALL &&
+	   rpc_header(m, RPC_H_XID) == 7, "the record is call xid 7");
+	is_int(m->exchange.service_code, 123451501, "program");
+	is_str(m->exchange.op, "DUMP", "procedure named");
 	is_int(m->verdict, 0, "no verdict on a good call");
 	is_int(m->first_frame, 10, "first_frame is where the record began");
 	is_int(m->frame, 10 + n - 1, "frame is where it completed");
@@ -153,14 +178,17 @@ static void test_records(void)
 	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 40);
 	is_int(nmsgs, 2, "reply decoded");
 	m = &msgs[1];
-	ok(m->msg_type == MSG_REPLY && m->program == 123451501 &&
-	   m->version == 1 && m->proc == 1, "reply has the call's program");
+	ok(rpc_header(m, RPC_H_TYPE) == RPC_REPLY &&
+	   m->exchange.service_code == 123451501 &&
+	   m->exchange.service_version == 1 && m->exchange.op_code == 1,
+	   "reply has the call's program");
 	/* tshark's "Call In" is the frame where the call completed */
-	is_int(m->call_frame, 10 + dump_call(buf, 7, true) - 1,
+	is_int(m->exchange.request_frame, 10 + dump_call(buf, 7, true) - 1,
 	       "Call In = the frame where the call completed");
-	is_int(m->latency_ns, (40 - (int64_t)(10 + dump_call(buf, 7, true) - 1))
-	       * 1000000, "latency from the call's frame time");
-	ok(m->has_op && m->op_ret == 0, "op_ret from the body");
+	is_int(m->exchange.latency_ns,
+	       (40 - (int64_t)(10 + dump_call(buf, 7, true) - 1)) * 1000000,
+	       "latency from the call's frame time");
+	ok(result_ret_is(m, 0), "op_ret from the body");
 	f = find(m, "gluster.dump.prognum");
 	ok(f && f->v.u == 1298437, "program list decoded");
 	ok(strstr(m->info, "GlusterFS 4.x v1(1298437/400)") != NULL,
@@ -171,7 +199,8 @@ static void test_records(void)
 	n = dump_reply(buf, 7);
 	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 41);
 	m = &msgs[2];
-	ok(m->msg_type == MSG_REPLY && m->call_frame == 0 &&
+	ok(rpc_header(m, RPC_H_TYPE) == RPC_REPLY &&
+	   m->exchange.request_frame == 0 &&
 	   (m->verdict & MSG_NOT_DECODED), "an orphan reply is not decoded");
 	is_int(conn.orphan_replies, 1, "orphan counted");
 
@@ -180,7 +209,7 @@ static void test_records(void)
 	feed(&a, 0, RPC_DEFAULT_KEEP, buf, n, 50);
 	n = dump_reply(buf, 9);
 	feed(&a, 0, RPC_DEFAULT_KEEP, buf, n, 51);
-	ok(msgs[4].call_frame == 0, "a reply in the call's direction does not match");
+	ok(msgs[4].exchange.request_frame == 0, "a reply in the call's direction does not match");
 	is_int(rpc_conn_unanswered(&conn), 1, "the call is still unanswered");
 
 	/* elided: keep 64 bytes of a longer record */
@@ -191,7 +220,7 @@ static void test_records(void)
 	ok((m->verdict & MSG_ELIDED) && !(m->verdict & MSG_MALFORMED),
 	   "a record beyond the kept head is ELIDED, not malformed");
 	is_int(m->length, n - 4, "its length is the whole record");
-	ok(m->call_frame == 50, "the elided reply still matches its call");
+	ok(m->exchange.request_frame == 50, "the elided reply still matches its call");
 
 	/* a record cut by the end of the capture */
 	n = dump_call(buf, 11, false);
@@ -226,7 +255,7 @@ static void test_records(void)
 	feed(&a, 0, RPC_DEFAULT_KEEP, buf, n, 81);
 	struct frame_ref end2 = { 82, 82000000 };
 	rpc_reader_break(&a, 0, &end2, false, on_record, NULL);
-	ok(nmsgs > before && msgs[nmsgs - 1].xid == 13 &&
+	ok(nmsgs > before && (uint32_t)rpc_header(&msgs[nmsgs - 1], RPC_H_XID) == 13 &&
 	   (msgs[nmsgs - 1].verdict & MSG_AFTER_GAP),
 	   "after a mark that cannot be right, the next call is found");
 	ok(a.skipped > 0, "bytes skipped while hunting are counted");
@@ -327,9 +356,9 @@ static void test_xid_table(void)
 	   "every call is waiting or expired (%u expired, %llu waiting)",
 	   expired_calls, (unsigned long long)rpc_conn_unanswered(&c));
 	is_int(expired_out_of_order, 0, "the oldest expired first, in order");
-	ok(reply_to(&c, n - 1)->call_frame == n &&
-	   !strcmp(msgs[0].proc_name, "PING"), "the newest call is matched");
-	ok(reply_to(&c, 0)->call_frame == 0, "an expired one is not");
+	ok(reply_to(&c, n - 1)->exchange.request_frame == n &&
+	   !strcmp(msgs[0].exchange.op, "PING"), "the newest call is matched");
+	ok(reply_to(&c, 0)->exchange.request_frame == 0, "an expired one is not");
 	is_int(rpc_conn_free(&c), n - expired_calls - 1,
 	       "closing forgets the rest, counted");
 	is_int(waiting_set_count(set), 0, "nothing waits in the set");
@@ -341,7 +370,7 @@ static void test_xid_table(void)
 	call_in(&c, 7);
 	call_in(&c, 7);
 	is_int(rpc_conn_unanswered(&c), 1, "a repeated XID waits once");
-	ok(reply_to(&c, 7)->call_frame == 8, "and matches its newer call");
+	ok(reply_to(&c, 7)->exchange.request_frame == 8, "and matches its newer call");
 	rpc_conn_free(&c);
 }
 
@@ -372,7 +401,7 @@ static void test_budget(void)
 	ok(budget.peak <= 6000 && budget.peak > 4000,
 	   "record head held within the budget (%zu)", budget.peak);
 	is_int(budget.used, 0, "a finished record gives its bytes back");
-	ok(nmsgs == 1 && (msgs[0].verdict & MSG_ELIDED) && msgs[0].xid == 77,
+	ok(nmsgs == 1 && (msgs[0].verdict & MSG_ELIDED) && (uint32_t)rpc_header(&msgs[0], RPC_H_XID) == 77,
 	   "the record is decoded from its head and marked elided");
 	rpc_reader_free(&r);
 	rpc_conn_free(&conn);
@@ -383,6 +412,7 @@ int main(void)
 	calls = waiting_set_new(NULL, NULL, NULL);
 	test_xdr();
 	test_records();
+	test_cut_call();
 	test_detect();
 	test_xid_table();
 	test_budget();

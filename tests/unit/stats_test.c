@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include "present/stats.h"
+#include "proto/gluster/gluster.h"
+#include "proto/oncrpc/rpc.h"
 #include "tap.h"
 
 static int cmp64(const void *a, const void *b)
@@ -18,15 +20,13 @@ static struct message *call(struct message *m, uint64_t frame, uint32_t xid,
 	msg_reset(m);
 	m->frame = frame;
 	m->conversation = 1;
-	m->protocol = "GlusterFS";
-	m->has_rpc = true;
-	m->xid = xid;
-	m->msg_type = MSG_CALL;
-	m->program = 1298437;
-	m->version = 400;
-	m->proc = proc;
-	m->program_name = "GlusterFS";
-	m->proc_name = name;
+	m->proto = &glusterfs_protocol;
+	rpc_set_header(m, xid, RPC_CALL);
+	m->exchange.service_code = 1298437;
+	m->exchange.service_version = 400;
+	m->exchange.op_code = proc;
+	m->exchange.service = "GlusterFS";
+	m->exchange.op = name;
 	return m;
 }
 
@@ -35,18 +35,19 @@ static struct message *reply(struct message *m, uint64_t frame, uint32_t xid,
 			     int op_ret, int op_errno)
 {
 	call(m, frame, xid, proc, name);
-	m->msg_type = MSG_REPLY;
-	m->call_frame = frame - 1;
-	m->latency_ns = lat;
-	m->has_op = true;
-	m->op_ret = op_ret;
-	m->op_errno = op_errno;
+	rpc_set_header(m, (uint32_t)m->exchange.id, RPC_REPLY);
+	m->exchange.request_frame = frame - 1;
+	m->exchange.latency_ns = lat;
+	gluster_set_result(m, op_ret, op_errno);
 	return m;
 }
 
 /* 3 LOOKUPs answered in 1, 2, 3 ms; 1 SETATTR answered EACCES; one STAT
  * never answered; one STAT whose xid is re-used after its reply; a
  * malformed SETATTR; a reply with no call seen. */
+/* 3 LOOKUPs answered in 1, 2, 3 ms; 1 SETATTR answered EACCES; one STAT
+ * never answered; one STAT whose xid is re-used after its reply; a
+ * malformed call; a reply with no call seen. */
 static void feed_sample(struct stats *s, struct message *m)
 {
 	stats_message(s, call(m, 1, 100, 27, "LOOKUP"));
@@ -63,8 +64,20 @@ static void feed_sample(struct stats *s, struct message *m)
 	msg_mark(call(m, 12, 105, 38, "SETATTR"), MSG_MALFORMED, "bad");
 	stats_message(s, m);
 	reply(m, 13, 999, 0, NULL, -1, 0, 0);
-	m->call_frame = 0;
+	m->exchange.request_frame = 0;
 	stats_message(s, m);
+}
+
+/* 2 LOOKUPs (one ENOENT), a SETATTR answered EACCES, a STAT unanswered. */
+static void feed_generic_sample(struct stats *s, struct message *m)
+{
+	stats_message(s, call(m, 1, 100, 27, "LOOKUP"));
+	stats_message(s, reply(m, 2, 100, 27, "LOOKUP", 1000000, 0, 0));
+	stats_message(s, call(m, 3, 101, 27, "LOOKUP"));
+	stats_message(s, reply(m, 4, 101, 27, "LOOKUP", 2000000, -1, 2));
+	stats_message(s, call(m, 5, 103, 38, "SETATTR"));
+	stats_message(s, reply(m, 6, 103, 38, "SETATTR", 500000, -1, 13));
+	stats_message(s, call(m, 7, 104, 1, "STAT"));
 }
 
 static char *report(struct stats *s)
@@ -168,6 +181,39 @@ int main(void)
 	       "reports");
 	stats_free(s);
 
+	/* the same messages in the reports every protocol has */
+	s = stats_new();
+	ok(stats_add(s, "srt", err, sizeof err), "srt");
+	ok(stats_add(s, "errors,glusterfs", err, sizeof err), "errors,glusterfs");
+	ok(stats_add(s, "unanswered,rpc", err, sizeof err), "unanswered,rpc");
+	ok(!stats_add(s, "errors,smb2", err, sizeof err) &&
+	   strstr(err, "'smb2' is not a protocol"), "unknown protocol: %s",
+	   err);
+	feed_generic_sample(s, m);
+	r = report(s);
+	if (getenv("SHOW")) fputs(r, stdout);
+	ok(strstr(r, "GlusterFS GlusterFS V400 LOOKUP               2       2     "
+		  "0.001000     0.001000     0.002000     0.002000     0.002000"
+		  "     0.001500\n"), "srt: per protocol, service, operation");
+	ok(strstr(r, "GlusterFS ENOENT (2)         1  GlusterFS V400 LOOKUP: 1\n")
+	   && strstr(r, "GlusterFS EACCES (13)        1  GlusterFS V400 "
+		     "SETATTR: 1\n") && strstr(r, "Total errors: 2\n"),
+	   "errors: by protocol and status");
+	ok(strstr(r, "Protocol: ONC-RPC\n") &&
+	   strstr(r, "       7               0x68        0  GlusterFS GlusterFS "
+		  "V400 STAT\n") && strstr(r, "Unanswered requests: 1\n"),
+	   "unanswered,rpc: GlusterFS's, which ONC-RPC carries");
+	snprintf(first, sizeof first, "%s", r);
+	stats_reset(s);
+	r = report(s);
+	ok(strstr(r, "Unanswered requests: 0\n") &&
+	   strstr(r, "Total errors: 0\n") && !strstr(r, "LOOKUP"),
+	   "generic reports after a reset: nothing counted");
+	feed_generic_sample(s, m);
+	is_str(report(s), first, "generic reports after a reset, the same "
+	       "messages: the same reports");
+	stats_free(s);
+
 	/* rpc,srt,PROGRAM,VERSION keeps only that program */
 	s = stats_new();
 	ok(stats_add(s, "rpc,srt,1298437,330", err, sizeof err),
@@ -226,9 +272,11 @@ int main(void)
 
 	/* The decoder gives a call up before its message comes here when it
 	 * finds no room for it at all: the call is marked as it comes, not
-	 * the older call with its XID that the report still holds. */
+	 * the older call with its XID that the report still holds; in both
+	 * reports of unanswered requests. */
 	s = stats_new();
 	stats_add(s, "rpc,unanswered", err, sizeof err);
+	stats_add(s, "unanswered", err, sizeof err);
 	stats_add(s, "expert", err, sizeof err);
 	stats_message(s, call(m, 10, 7, 1, "STAT"));
 	stats_expired(s, 1, 7, 20);
@@ -238,7 +286,7 @@ int main(void)
 	stats_message(s, call(m, 31, 8, 1, "STAT"));
 	stats_message(s, call(m, 40, 9, 1, "STAT"));
 	stats_expired(s, 1, 9, 40);
-	struct decoder_stats ds = { .rpc_calls = 5, .rpc_unanswered = 1,
+	struct decoder_stats ds = { .requests = 5, .unanswered = 1,
 				    .requests_expired = 2,
 				    .memory_limit = 3u << 19 };
 	f = fmemopen(big, sizeof big, "w");
@@ -252,11 +300,20 @@ int main(void)
 	   strstr(big, "Unanswered calls: 3\n[expired]: 2 calls given up"),
 	   "a call given up before its message came is marked as it comes, "
 	   "an older one with its XID is not");
+	ok(strstr(big, "      20                0x7        0  GlusterFS GlusterFS "
+		  "V400 STAT [expired]\n") &&
+	   strstr(big, "      31                0x8        0  GlusterFS GlusterFS "
+		  "V400 STAT\n") &&
+	   strstr(big, "      40                0x9        0  GlusterFS GlusterFS "
+		  "V400 STAT [expired]\n") &&
+	   strstr(big, "Unanswered requests: 3\n[expired]: 2 requests given "
+		  "up before the end of the capture: response not seen"),
+	   "  ... in the report of every protocol's requests too");
 	ok(strstr(big, "Decoder: 5 calls, 0 replies, 1 unanswered (and 2 "
 		  "expired: reply not seen within the memory budget), 0 "
 		  "replies to calls not seen\n") != NULL,
 	   "the decoder's line counts the expired apart");
-	ok(strstr(big, "Decoder: 2 requests expired, oldest first: reply not "
+	ok(strstr(big, "Decoder: 2 requests expired, oldest first: response not "
 		  "seen within the memory budget (the decoder's 1.5 MiB of "
 		  "--max-memory)\n") != NULL,
 	   "-z expert names the decoder's share of the budget, not the "

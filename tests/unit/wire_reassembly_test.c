@@ -66,7 +66,6 @@ static void msg_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 			stream_set_client(dir, true);
 		struct message *m = stream_scratch_message(dir);
 		stream_message_begin(m, dir, s->first_frame, frame);
-		m->protocol = "TEST";
 		if (memcmp(s->buf, "MSG", 3))
 			msg_mark(m, MSG_MALFORMED, "no magic");
 		if (s->after_gap)

@@ -42,9 +42,7 @@ void gluster_op(struct message *m, struct cursor *c)
 	int32_t err = xdr_i32(c);
 	if (!cursor_ok(c))
 		return;
-	m->has_op = true;
-	m->op_ret = ret;
-	m->op_errno = err;
+	gluster_set_result(m, ret, err);
 	msg_add_int(m, &hf_gluster_op_ret, ret);
 	msg_add_errno(m, &hf_gluster_op_errno, err);
 	msg_info_put(m, " op_ret=", 8);

@@ -2,6 +2,7 @@
 #include "fields.h"
 
 #include "base/message.h"
+#include "gluster.h"
 
 /* op_ret and op_errno as the reply's result: the one gluster_op() read
  * (the stored fields of that name are the same values, and a changelog
@@ -11,9 +12,12 @@ static bool gluster_derive_op_ret(const struct message *m,
 				  unsigned index, struct field *f,
 				  uint8_t *buf, size_t buflen)
 {
+	int32_t ret, err;
+	if (!gluster_result(m, &ret, &err))
+		return false;
 	f->kind = FIELD_INT;
-	f->v.i = m->op_ret;
-	return m->has_op;
+	f->v.i = ret;
+	return true;
 }
 
 static bool gluster_derive_op_errno(const struct message *m,
@@ -21,10 +25,13 @@ static bool gluster_derive_op_errno(const struct message *m,
 				    unsigned index, struct field *f,
 				    uint8_t *buf, size_t buflen)
 {
+	int32_t ret, err;
+	if (!gluster_result(m, &ret, &err))
+		return false;
 	f->kind = FIELD_ERRNO;
-	f->v.i = m->op_errno;
-	f->text = errno_name(m->op_errno);
-	return m->has_op;
+	f->v.i = err;
+	f->text = errno_name(err);
+	return true;
 }
 
 FIELD_TABLE_DEFINE(gluster_fields, GLUSTER_FIELDS)

@@ -18,6 +18,17 @@
 	  .derive = gluster_derive_op_errno) \
 	X(gluster_op_errstr, "gluster.op_errstr", STR, 0, \
 	  "CLI reply: the error text") \
+	/* credentials (AUTH_GLUSTERFS flavours of ONC-RPC: rpc.auth.*) */ \
+	X(rpc_auth_pid, "rpc.auth.pid", UINT, 0, \
+	  "GlusterFS credentials: pid of the process the call is made for", \
+	  .also = FIELD_KIND_BIT(INT)) \
+	X(rpc_auth_lk_owner, "rpc.auth.lk_owner", HEX, 0, \
+	  "GlusterFS credentials: lock owner (bytes from v2 on)", \
+	  .also = FIELD_KIND_BIT(BYTES)) \
+	X(rpc_auth_flags, "rpc.auth.flags", HEX, 0, \
+	  "AUTH_GLUSTERFS-v3: flags") \
+	X(rpc_auth_ctime, "rpc.auth.ctime", TIME, 0, \
+	  "AUTH_GLUSTERFS-v3: the caller's ctime (sent nsec, then sec)") \
 	/* procedure fields, one per program */ \
 	X(glusterfs_proc, "glusterfs.proc", ENUM, 0, \
 	  "file operation (FOP program, versions 330 and 400)") \

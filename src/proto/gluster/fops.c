@@ -842,10 +842,10 @@ static const struct rpc_proc v400_procs[] = {
 
 const struct rpc_program gluster_fop_v330_program = {
 	1298437, 330, "GlusterFS", "V330", &hf_glusterfs_proc,
-	v330_procs, sizeof v330_procs / sizeof v330_procs[0],
+	v330_procs, sizeof v330_procs / sizeof v330_procs[0], false,
 };
 
 const struct rpc_program gluster_fop_v400_program = {
 	1298437, 400, "GlusterFS", "V400", &hf_glusterfs_proc,
-	v400_procs, sizeof v400_procs / sizeof v400_procs[0],
+	v400_procs, sizeof v400_procs / sizeof v400_procs[0], false,
 };

@@ -10,11 +10,33 @@
 #include "base/cursor.h"
 #include "base/message.h"
 #include "fields.h"
+#include "proto/oncrpc/rpc.h"
 
-/* op_ret, op_errno: sets the message's has_op/op_ret/op_errno, adds
- * gluster.op_ret and gluster.op_errno (with the errno's name) and writes
- * " op_ret=-1 op_errno=13 EACCES" to the summary. */
+/* The programs (file operations v330 and v400 in fops.c, the others in
+ * mgmt.c): what GlusterFS registers into ONC-RPC. */
+extern const struct rpc_program gluster_fop_v330_program;
+extern const struct rpc_program gluster_fop_v400_program;
+extern const struct rpc_program *const gluster_programs[];
+
+/* GlusterFS's credential flavours (credentials.c), registered too. */
+extern const struct rpc_flavor gluster_flavors[];
+
+/* GlusterFS's registry entry (protocol.c). */
+struct protocol;
+extern const struct protocol glusterfs_protocol;
+
+/* op_ret, op_errno: the reply's result (gluster_set_result), the fields
+ * gluster.op_ret and gluster.op_errno (with the errno's name), and
+ * " op_ret=-1 op_errno=13 EACCES" in the summary. */
 void gluster_op(struct message *m, struct cursor *c);
+
+/* Sets the reply's result: the words gluster.op_ret and gluster.op_errno
+ * are derived from, and the exchange's status (FAILED with the errno and
+ * its name when op_ret < 0, else OK). */
+void gluster_set_result(struct message *m, int32_t op_ret, int32_t op_errno);
+/* The result a GlusterFS reply carried; false when it has none. */
+bool gluster_result(const struct message *m, int32_t *op_ret,
+		    int32_t *op_errno);
 
 /* A 3.x dict: opaque<> holding dict_serialize()'s bytes. */
 void gluster_dict3(struct message *m, struct cursor *c,

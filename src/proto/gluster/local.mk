@@ -3,7 +3,7 @@
 # tshark differential test.
 libtapline_a_SOURCES += src/proto/gluster/gluster.h src/proto/gluster/dict.c \
 	src/proto/gluster/fields.h src/proto/gluster/fields.c \
-	src/proto/gluster/protocol.c \
+	src/proto/gluster/protocol.c src/proto/gluster/credentials.c \
 	src/proto/gluster/fops.c src/proto/gluster/mgmt.c
 
 # Unit tests: bytes built from the RFCs and GlusterFS's .x files, and the
@@ -11,9 +11,10 @@ libtapline_a_SOURCES += src/proto/gluster/gluster.h src/proto/gluster/dict.c \
 check_PROGRAMS += tests/unit/gluster_xdr_test tests/unit/gluster_lab_test \
 	tests/gluster/rpc_fields
 tests_unit_gluster_xdr_test_SOURCES = tests/unit/gluster_xdr_test.c \
-	tests/unit/xdr_build.h tests/unit/tap.h
+	tests/unit/xdr_build.h tests/unit/tap.h tests/unit/gluster_result.h
 tests_unit_gluster_xdr_test_LDADD = $(TAPLINE_LIBS)
 tests_unit_gluster_lab_test_SOURCES = tests/unit/gluster_lab_test.c \
+	tests/unit/gluster_result.h \
 	tests/unit/tap.h
 tests_unit_gluster_lab_test_LDADD = $(TAPLINE_LIBS)
 # The decoder's own column printer, for the tshark differential test.

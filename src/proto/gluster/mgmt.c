@@ -412,13 +412,17 @@ static const struct rpc_proc changelog_rev_procs[] = {
 
 #define PROGRAM(id, num, ver, name, field, procs)                          \
 	static const struct rpc_program id = {                             \
-		num, ver, name, name, field, procs, NPROCS(procs),         \
+		num, ver, name, name, field, procs, NPROCS(procs), false,  \
 	}
 
 PROGRAM(hndsk, 14398633, 2, "GF-HNDSK", &hf_glusterfs_hndsk_proc, hndsk_procs);
 PROGRAM(dump, 123451501, 1, "GF-DUMP", &hf_gluster_dump_proc, dump_procs);
 PROGRAM(pmap, 34123456, 1, "GF-PMAP", &hf_gluster_pmap_proc, pmap_procs);
-PROGRAM(cbk, 52743234, 1, "GF-CBK", &hf_glusterfs_cbk_proc, cbk_procs);
+/* callbacks: calls from the server (brick, glusterd) to the client */
+static const struct rpc_program cbk = {
+	52743234, 1, "GF-CBK", "GF-CBK", &hf_glusterfs_cbk_proc, cbk_procs,
+	NPROCS(cbk_procs), true,
+};
 PROGRAM(mgmt_v2, 1238433, 2, "GD-MGMT", &hf_glusterd_mgmt_proc, mgmt_v2_procs);
 PROGRAM(mgmt_v3, 1238433, 3, "GD-MGMT-V3", &hf_glusterd_mgmt_proc,
 	mgmt_v3_procs);
@@ -433,7 +437,9 @@ PROGRAM(changelog, 1885957735, 1, "GF-CHANGELOG", &hf_gluster_changelog_proc,
 PROGRAM(changelog_rev, 1886350951, 1, "GF-CHANGELOG-REV",
 	&hf_gluster_changelog_rev_proc, changelog_rev_procs);
 
-const struct rpc_program *const gluster_mgmt_programs[] = {
+/* Every GlusterFS program, file operations first (most messages). */
+const struct rpc_program *const gluster_programs[] = {
+	&gluster_fop_v400_program, &gluster_fop_v330_program,
 	&hndsk, &dump, &pmap, &cbk, &mgmt_v2, &mgmt_v3, &friend, &brick,
 	&gd_hndsk, &cli, &changelog, &changelog_rev, NULL,
 };

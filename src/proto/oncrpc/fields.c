@@ -3,6 +3,7 @@
 #include "fields.h"
 
 #include "base/message.h"
+#include "rpc.h"
 
 static const struct value_name rpc_msgtyp_names[] = {
 	{ 0, "Call" }, { 1, "Reply" }, { 0, NULL },
@@ -21,115 +22,99 @@ static const struct value_name rpc_auth_stat_names[] = {
 	{ 7, "AUTH_FAILED" }, { 0, NULL },
 };
 
+/* RFC 5531's flavours; carried protocols register theirs (struct
+ * rpc_flavor). */
 static const struct value_name rpc_flavor_names[] = {
 	{ 0, "AUTH_NULL" }, { 1, "AUTH_UNIX" }, { 2, "AUTH_SHORT" },
-	{ 3, "AUTH_DES" }, { 5, "AUTH_GLUSTERFS" }, { 6, "RPCSEC_GSS" },
-	{ 390039, "AUTH_GLUSTERFS-v2" }, { 390040, "AUTH_GLUSTERFS-v3" },
-	{ 0, NULL },
+	{ 3, "AUTH_DES" }, { 6, "RPCSEC_GSS" }, { 0, NULL },
 };
 
 /* ---- derived: the header */
 
 static bool is_reply(const struct message *m)
 {
-	return m->has_rpc && m->msg_type == MSG_REPLY;
+	return rpc_message(m) && rpc_header(m, RPC_H_TYPE) == RPC_REPLY;
 }
 
 /* program, version, procedure: known for calls and matched replies */
 static bool identity_known(const struct message *m)
 {
-	return m->has_rpc && (m->msg_type != MSG_REPLY || m->call_frame);
+	return rpc_message(m) && (rpc_header(m, RPC_H_TYPE) != RPC_REPLY ||
+				  m->exchange.request_frame);
 }
 
-static bool rpc_derive_xid(const struct message *m,
-			   const struct field_context *ctx, unsigned index,
-			   struct field *f, uint8_t *buf, size_t buflen)
+#define DERIVE(fn)                                                         \
+	static bool fn(const struct message *m,                            \
+		       const struct field_context *ctx, unsigned index,    \
+		       struct field *f, uint8_t *buf, size_t buflen)
+
+DERIVE(rpc_derive_xid)
 {
 	f->kind = FIELD_HEX;
-	f->v.u = m->xid;
-	return m->has_rpc;
+	f->v.u = rpc_header(m, RPC_H_XID);
+	return rpc_message(m);
 }
 
-static bool rpc_derive_msgtyp(const struct message *m,
-			      const struct field_context *ctx, unsigned index,
-			      struct field *f, uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_msgtyp)
 {
 	f->kind = FIELD_ENUM;
-	f->v.u = m->msg_type;
-	f->text = m->msg_type == MSG_CALL ? "Call" :
-		  m->msg_type == MSG_REPLY ? "Reply" : NULL;
-	return m->has_rpc;
+	f->v.u = rpc_header(m, RPC_H_TYPE);
+	f->text = field_value_name(&hf_rpc_msgtyp, f->v.u);
+	return rpc_message(m);
 }
 
-static bool rpc_derive_program(const struct message *m,
-			       const struct field_context *ctx, unsigned index,
-			       struct field *f, uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_program)
 {
 	f->kind = FIELD_ENUM;
-	f->v.u = m->program;
-	f->text = m->program_name;
+	f->v.u = m->exchange.service_code;
+	f->text = m->exchange.service;
 	return identity_known(m);
 }
 
-static bool rpc_derive_programversion(const struct message *m,
-				      const struct field_context *ctx,
-				      unsigned index, struct field *f,
-				      uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_programversion)
 {
 	f->kind = FIELD_UINT;
-	f->v.u = m->version;
+	f->v.u = m->exchange.service_version;
 	return identity_known(m);
 }
 
-static bool rpc_derive_procedure(const struct message *m,
-				 const struct field_context *ctx,
-				 unsigned index, struct field *f, uint8_t *buf,
-				 size_t buflen)
+DERIVE(rpc_derive_procedure)
 {
 	f->kind = FIELD_ENUM;
-	f->v.u = m->proc;
-	f->text = m->proc_name;
+	f->v.u = m->exchange.op_code;
+	f->text = m->exchange.op;
 	return identity_known(m);
 }
 
-static bool rpc_derive_repframe(const struct message *m,
-				const struct field_context *ctx, unsigned index,
-				struct field *f, uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_repframe)
 {
 	f->kind = FIELD_UINT;
-	f->v.u = m->call_frame;
-	return is_reply(m) && m->call_frame;
+	f->v.u = m->exchange.request_frame;
+	return is_reply(m) && m->exchange.request_frame;
 }
 
-static bool rpc_derive_time(const struct message *m,
-			    const struct field_context *ctx, unsigned index,
-			    struct field *f, uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_time)
 {
+	int64_t ns = m->exchange.latency_ns;
 	f->kind = FIELD_TIME;
-	f->v.t.sec = m->latency_ns / 1000000000;
-	f->v.t.nsec = (uint32_t)(m->latency_ns % 1000000000);
-	return is_reply(m) && m->latency_ns >= 0;
+	f->v.t.sec = ns / 1000000000;
+	f->v.t.nsec = (uint32_t)(ns % 1000000000);
+	return is_reply(m) && ns >= 0;
 }
 
-static bool rpc_derive_replystat(const struct message *m,
-				 const struct field_context *ctx,
-				 unsigned index, struct field *f, uint8_t *buf,
-				 size_t buflen)
+DERIVE(rpc_derive_replystat)
 {
 	f->kind = FIELD_UINT;
-	f->v.u = m->reply_state;
+	f->v.u = rpc_header(m, RPC_H_REPLY_STATE);
 	return is_reply(m);
 }
 
-static bool rpc_derive_state_accept(const struct message *m,
-				    const struct field_context *ctx,
-				    unsigned index, struct field *f,
-				    uint8_t *buf, size_t buflen)
+DERIVE(rpc_derive_state_accept)
 {
 	f->kind = FIELD_ENUM;
-	f->v.u = m->accept_state;
-	f->text = field_value_name(&hf_rpc_state_accept, m->accept_state);
-	return is_reply(m) && m->reply_state == 0;
+	f->v.u = rpc_header(m, RPC_H_ACCEPT_STATE);
+	f->text = field_value_name(&hf_rpc_state_accept, f->v.u);
+	return is_reply(m) && rpc_header(m, RPC_H_REPLY_STATE) == 0;
 }
 
 FIELD_TABLE_DEFINE(rpc_fields, RPC_FIELDS)

@@ -1,8 +1,9 @@
 /* fields.h - ONC-RPC's fields (rpc.*, Wireshark's names): the header,
  * derived from the message (xid, type, program, procedure, the matched
  * call, the reply's states), and what the decoder stores (credentials,
- * verifier, reply details).  X(id, name, KIND, flags, meaning[, ...]):
- * src/base/field.h. */
+ * verifier, reply details).  A carried protocol's credential flavours
+ * add their own rpc.auth.* fields in its table.  X(id, name, KIND, flags,
+ * meaning[, ...]): src/base/field.h. */
 #ifndef TAPLINE_ONCRPC_FIELDS_H
 #define TAPLINE_ONCRPC_FIELDS_H
 
@@ -68,22 +69,12 @@
 	  "AUTH_UNIX: the caller's arbitrary stamp") \
 	X(rpc_auth_machinename, "rpc.auth.machinename", STR, 0, \
 	  "AUTH_UNIX: the caller's host name") \
-	X(rpc_auth_pid, "rpc.auth.pid", UINT, 0, \
-	  "GlusterFS credentials: pid of the process the call is made for", \
-	  .also = FIELD_KIND_BIT(INT)) \
 	X(rpc_auth_uid, "rpc.auth.uid", UINT, 0, \
 	  "the caller's user id") \
 	X(rpc_auth_gid, "rpc.auth.gid", UINT, 0, \
 	  "the caller's group id") \
 	X(rpc_auth_gids, "rpc.auth.gids", UINT, 0, \
-	  "the caller's supplementary groups, one occurrence each") \
-	X(rpc_auth_lk_owner, "rpc.auth.lk_owner", HEX, 0, \
-	  "GlusterFS credentials: lock owner (bytes from v2 on)", \
-	  .also = FIELD_KIND_BIT(BYTES)) \
-	X(rpc_auth_flags, "rpc.auth.flags", HEX, 0, \
-	  "AUTH_GLUSTERFS-v3: flags") \
-	X(rpc_auth_ctime, "rpc.auth.ctime", TIME, 0, \
-	  "AUTH_GLUSTERFS-v3: the caller's ctime (sent nsec, then sec)")
+	  "the caller's supplementary groups, one occurrence each")
 
 FIELD_TABLE_DECLARE(rpc_fields, RPC_FIELDS)
 

@@ -9,7 +9,7 @@ libtapline_a_SOURCES += src/proto/oncrpc/xdr.h src/proto/oncrpc/xdr.c \
 
 check_PROGRAMS += tests/unit/rpc_record_test
 tests_unit_rpc_record_test_SOURCES = tests/unit/rpc_record_test.c \
-	tests/unit/xdr_build.h tests/unit/tap.h
+	tests/unit/xdr_build.h tests/unit/tap.h tests/unit/gluster_result.h
 tests_unit_rpc_record_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/rpc_record_test
 

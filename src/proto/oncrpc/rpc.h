@@ -1,12 +1,17 @@
 /* rpc.h - ONC-RPC (RFC 5531) messages: the call/reply header, the
- * credential flavours GlusterFS uses, call/reply matching per connection,
- * and the table of programs the decoder knows.
+ * credentials, call/reply matching per connection, and the programs and
+ * credential flavours that protocols carried by ONC-RPC register.
  *
- * Programs are tables, {program, version} -> rows of {procedure, NAME,
- * call decoder, reply decoder}; programs are found by number, never by
- * port.  A reply is decoded with the program, version and procedure of
- * the call it answers (matched by XID within the connection), and gets
- * call_frame and latency_ns.
+ * ONC-RPC names no program: a protocol it carries (GlusterFS) says in its
+ * registry entry (src/proto/registry.h: .carrier = &rpc_protocol,
+ * .carried = a struct rpc_registration) which programs and flavours are
+ * its.  Programs are tables, {program, version} -> rows of {procedure,
+ * NAME, call decoder, reply decoder}, found by number, never by port; a
+ * message of a registered program gets that protocol's entry (its label
+ * in the protocol column).  A reply is decoded with the program, version
+ * and procedure of the call it answers (matched by XID within the
+ * connection), and gets the call's frame and the latency in its
+ * exchange.
  */
 #ifndef TAPLINE_RPC_H
 #define TAPLINE_RPC_H
@@ -18,6 +23,7 @@
 #include "base/cursor.h"
 #include "base/message.h"
 #include "base/waiting.h"
+#include "proto/registry.h"
 #include "wire/stream.h"
 
 struct rpc_proc;
@@ -37,22 +43,39 @@ struct rpc_proc {
 
 struct rpc_program {
 	uint32_t number, version;
-	const char *name;	/* message program_name, "GlusterFS", "GF-HNDSK" */
+	const char *name;	/* the exchange's service: "GF-HNDSK" */
 	const char *tag;	/* first word of the summary, "V400", "GF-HNDSK" */
 	const struct field_def *proc_field;	/* Wireshark's name for
 						 * the procedure */
 	const struct rpc_proc *procs;
 	uint32_t nprocs;
+	bool server_calls;	/* its calls go server -> client (callbacks):
+				 * a call does not tell who the client is */
 };
 
-/* The programs of gluster_fops.c and gluster_mgmt.c. */
-extern const struct rpc_program gluster_fop_v330_program;
-extern const struct rpc_program gluster_fop_v400_program;
-extern const struct rpc_program *const gluster_mgmt_programs[];
+/* A credential flavour a carried protocol defines: its name, and the
+ * decoder of its body (the cursor holds the body only). */
+struct rpc_flavor {
+	uint32_t number;
+	const char *name;	/* "AUTH_GLUSTERFS-v2"; NULL ends a list */
+	void (*decode)(struct message *m, struct cursor *c, uint32_t number);
+};
 
-/* {program, version} -> table, NULL if unknown. */
-const struct rpc_program *rpc_find_program(uint32_t number,
-					   uint32_t version);
+/* What a protocol registers into ONC-RPC (its registry entry's
+ * .carried). */
+struct rpc_registration {
+	const struct rpc_program *const *programs;	/* NULL-ended */
+	const struct rpc_flavor *flavors;	/* name NULL ends; or NULL */
+};
+
+/* ONC-RPC's registry entry. */
+struct protocol;
+extern const struct protocol rpc_protocol;
+
+/* {program, version} -> table, NULL if no registered protocol has it;
+ * *proto (may be NULL) gets the protocol that registered it. */
+const struct rpc_program *rpc_find_program(uint32_t number, uint32_t version,
+					   const struct protocol **proto);
 
 /* The procedure's row, NULL if the program has no such procedure. */
 const struct rpc_proc *rpc_find_proc(const struct rpc_program *prog,
@@ -62,16 +85,61 @@ const struct rpc_proc *rpc_find_proc(const struct rpc_program *prog,
 void rpc_body_empty(struct message *m, struct cursor *c,
 		    const struct rpc_proc *proc);
 
-/* Auth flavours (RFC 5531 and GlusterFS's rpc/rpc-lib/src/xdr-rpc.h). */
+/* Auth flavours of RFC 5531. */
 enum {
 	RPC_AUTH_NULL = 0,
 	RPC_AUTH_UNIX = 1,
 	RPC_AUTH_SHORT = 2,
-	RPC_AUTH_GLUSTERFS = 5,		/* fixed layout, 3.x */
-	RPC_AUTH_GLUSTERFS_V2 = 390039,	/* groups<>, lk_owner<> */
-	RPC_AUTH_GLUSTERFS_V3 = 390040,	/* + flags, ctime (4.x and later) */
 };
 #define RPC_MAX_AUTH_BYTES 400
+
+/* The caller's groups, gids<max> (AUTH_UNIX and others' layouts). */
+void rpc_auth_groups(struct message *m, struct cursor *c, uint32_t max);
+
+/* The header facts of an ONC-RPC message, in m->proto_header (read
+ * through rpc_header(); derived fields and views read them). */
+enum rpc_header_word {
+	RPC_H_VALID,		/* 1: xid and message type were read */
+	RPC_H_XID,
+	RPC_H_TYPE,		/* RPC_CALL, RPC_REPLY, RPC_OTHER */
+	RPC_H_REPLY_STATE,	/* replies: 0 accepted, 1 denied */
+	RPC_H_ACCEPT_STATE,	/* accepted replies: 0 success, ... */
+	RPC_H_FLAGS,		/* RPC_FROM_SERVER */
+	RPC_H_PROGRAM,		/* the words from here on are the program's
+				 * protocol's (GlusterFS: its result) */
+};
+#define RPC_FROM_SERVER 1	/* a call of a program whose calls go server
+				 * -> client: it does not tell the roles */
+enum rpc_type { RPC_CALL = 0, RPC_REPLY = 1, RPC_OTHER = 2 };
+
+/* Sets the header of an ONC-RPC message: xid and type, and the
+ * exchange's id and kind (rpc_decode does it from the bytes; tests build
+ * messages with it). */
+void rpc_set_header(struct message *m, uint32_t xid, enum rpc_type type);
+
+/* Whether m is an ONC-RPC message whose xid and type were read (of
+ * ONC-RPC or a protocol it carries).  Inline: every derived rpc.* field
+ * asks. */
+static inline bool rpc_message(const struct message *m)
+{
+	const struct protocol *p = m->proto;
+	return m->proto_header[RPC_H_VALID] && p &&
+	       (p == &rpc_protocol || p->carrier == &rpc_protocol);
+}
+
+static inline uint64_t rpc_header(const struct message *m,
+				  enum rpc_header_word w)
+{
+	return m->proto_header[w];
+}
+
+/* The views of the RPC header: -V lines, and the members of -T json's
+ * "rpc" object (rpc_json_members; rpc_json_head wraps them), for the
+ * protocols it carries to use in theirs. */
+struct view;
+void rpc_tree_head(const struct message *m, struct view *v);
+void rpc_json_members(const struct message *m, struct view *v);
+void rpc_json_head(const struct message *m, struct view *v);
 
 /* Per-connection state (stream_dir.conn_state): the calls not answered
  * yet, in a table of waiting requests (base/waiting.h) keyed by XID and

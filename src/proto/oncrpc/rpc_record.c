@@ -328,11 +328,11 @@ static void emit_record(void *vctx, const uint8_t *rec, size_t kept,
 	rpc_decode(dir->conn_state, m, rec, kept, info);
 	if (after_gap)
 		msg_mark(m, MSG_AFTER_GAP, NULL);
-	if (m->has_rpc && m->msg_type == MSG_CALL &&
-	    m->program != 52743234)	/* callbacks go server -> client */
+	/* a call's sender is the client, but for programs whose calls go
+	 * server -> client (callbacks) */
+	if (m->exchange.kind == EXCHANGE_REQUEST &&
+	    !(m->proto_header[RPC_H_FLAGS] & RPC_FROM_SERVER))
 		stream_set_client(dir, true);
-	if (m->has_rpc && m->msg_type == MSG_REPLY && !m->call_frame)
-		stream_stats(dir)->rpc_orphan_replies++;
 	stream_emit(dir, m);
 }
 
@@ -376,7 +376,7 @@ static void rpc_close(struct stream_dir *dir, const struct frame_ref *frame)
 	/* Unanswered calls are known once both directions are done. */
 	struct rpc_conn *conn = dir->conn_state;
 	if (conn && ++conn->closed == 2)
-		stream_stats(dir)->rpc_unanswered += rpc_conn_free(conn);
+		stream_stats(dir)->unanswered += rpc_conn_free(conn);
 }
 
 static void rpc_conn_setup(struct stream_dir *dir, void *conn_state)

@@ -3,8 +3,7 @@
  * (bit 31: last fragment; bits 0-30: fragment length).
  *
  * The reader is the record layer without the stream plumbing, so tests
- * and the fuzz harness drive it directly; rpc_stream_proto (stream.h)
- * wraps it.
+ * and the fuzz harness drive it directly; rpc_stream_proto wraps it.
  */
 #ifndef TAPLINE_RPC_RECORD_H
 #define TAPLINE_RPC_RECORD_H
@@ -17,7 +16,7 @@
 #include "rpc.h"
 #include "wire/stream.h"
 
-/* Records beyond this are not RPC (GlusterFS's largest, READDIRP replies
+/* Records beyond this are not RPC (the largest seen, directory listings
  * and volfiles, are a few MiB): the mark is taken as a lost frame. */
 #define RPC_MAX_RECORD (256u << 20)
 /* Bytes kept of a record when the decoder gives no max_record. */
@@ -72,6 +71,9 @@ void rpc_reader_break(struct rpc_reader *r, uint8_t direction,
 		      rpc_record_fn fn, void *ctx);
 
 void rpc_reader_free(struct rpc_reader *r);
+
+/* ONC-RPC's stream protocol (its registry entry's .stream). */
+extern const struct stream_proto rpc_stream_proto;
 
 /* The detect() of rpc_stream_proto: a plausible record mark followed by
  * a call to a known program or a successful reply. */

@@ -56,7 +56,7 @@ const uint8_t *xdr_fixed(struct cursor *c, size_t n);
 const uint8_t *xdr_opaque(struct cursor *c, uint32_t max, uint32_t *len);
 
 /* Like xdr_opaque, but a string: a trailing NUL that C senders count in
- * the length (GlusterFS does) is dropped from *len. */
+ * the length (GlusterFS's do) is dropped from *len. */
 const char *xdr_string(struct cursor *c, uint32_t max, uint32_t *len);
 
 /* Bytes needed to pad n to a multiple of 4. */

@@ -1,0 +1,29 @@
+/* view.c - helpers for the protocols' header views. */
+#include "view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void view_linef(struct view *v, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	if (v->vlinef) {
+		v->vlinef(v, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	v->line(v, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void view_json_cstr_(struct view *v, const char *key, size_t keylen,
+		     const char *s)
+{
+	v->json_str(v, key, keylen, s, strlen(s));
+}
