@@ -87,11 +87,19 @@ static const char pairs[] =
 
 static size_t u64_dec(char *buf, uint64_t v)
 {
-	/* Count the digits, then write them in place from the end: the
-	 * copy out of a scratch buffer cost as much as the digits. */
-	size_t len = 1;
-	for (uint64_t p = 10; len < 20 && v >= p; p *= 10)
-		len++;
+	/* Count the digits (from the highest bit set: log10(2) ~ 1233 /
+	 * 4096), then write them in place from the end: the copy out of a
+	 * scratch buffer cost as much as the digits. */
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+		100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull,
+		10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t len = v < 10 ? 1 : t + 1 - (v < pow10[t]);
 	char *o = buf + len;
 	while (v >= 100) {	/* two digits a division */
 		unsigned d = (unsigned)(v % 100);
@@ -138,10 +146,15 @@ static size_t time_dec(char *buf, int64_t sec, uint32_t nsec)
 {
 	size_t n = i64_dec(buf, sec);
 	buf[n++] = '.';
-	for (int i = 8; i >= 0; i--) {
-		buf[n + (size_t)i] = (char)('0' + nsec % 10);
-		nsec /= 10;
+	/* the nine low digits, two a division */
+	char *o = buf + n + 9;
+	for (int i = 0; i < 4; i++) {
+		unsigned d = nsec % 100;
+		nsec /= 100;
+		*--o = pairs[2 * d + 1];
+		*--o = pairs[2 * d];
 	}
+	*--o = (char)('0' + nsec % 10);
 	return n + 9;
 }
 
