@@ -1261,41 +1261,10 @@ static bool row_str_field(struct pending_row *r, int col,
 	return true;
 }
 
-/* 'addr:port' ('[v6]:port'); IPv4 without printf, it is most of them. */
-static size_t endpoint_text(char *buf, const struct endpoint *e)
-{
-	size_t n = 0;
-	if (e->family == 6) {
-		char a[INET6_ADDRSTRLEN];
-		format_address(a, sizeof a, 6, e->addr);
-		n = (size_t)snprintf(buf, 64, "[%s]:", a);
-	} else {
-		for (int i = 0; i < 4; i++) {
-			unsigned v = e->addr[i];
-			if (v >= 100)
-				buf[n++] = (char)('0' + v / 100);
-			if (v >= 10)
-				buf[n++] = (char)('0' + v / 10 % 10);
-			buf[n++] = (char)('0' + v % 10);
-			buf[n++] = i < 3 ? '.' : ':';
-		}
-	}
-	char digits[8];
-	size_t d = 0;
-	unsigned port = e->port;
-	do {
-		digits[d++] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	while (d)
-		buf[n++] = digits[--d];
-	return n;
-}
-
 static bool row_endpoint(struct pending_row *r, int col,
 			 const struct endpoint *e)
 {
-	char buf[80];
+	char buf[ENDPOINT_TEXT_SIZE];
 	return row_text(r, col, buf, endpoint_text(buf, e));
 }
 

@@ -116,6 +116,13 @@ struct field_def {
 		LIST(FIELD_DEF_POINTER_) NULL                              \
 	};
 
+/* A derive function's head, so that tables' files declare them alike:
+ *	FIELD_DERIVE(cql_derive_stream) { f->kind = ...; return ...; } */
+#define FIELD_DERIVE(fn)                                                   \
+	static bool fn(const struct message *m,                            \
+		       const struct field_context *ctx, unsigned index,    \
+		       struct field *f, uint8_t *buf, size_t buflen)
+
 /* Kind bits for .also */
 #define FIELD_KIND_BIT(KIND) (1u << FIELD_##KIND)
 

@@ -281,6 +281,25 @@ size_t endpoint_address_text(char *buf, size_t len, const struct endpoint *e)
 	return strlen(buf);
 }
 
+size_t endpoint_text(char *buf, const struct endpoint *e)
+{
+	size_t n = 0;
+	if (e->family == 6)
+		buf[n++] = '[';
+	n += endpoint_address_text(buf + n, INET6_ADDRSTRLEN, e);
+	if (e->family == 6)
+		buf[n++] = ']';
+	buf[n++] = ':';
+	char digits[8], *p = digits + sizeof digits;
+	unsigned port = e->port;
+	do
+		*--p = (char)('0' + port % 10);
+	while (port /= 10);
+	size_t d = (size_t)(digits + sizeof digits - p);
+	memcpy(buf + n, p, d);
+	return n + d;
+}
+
 size_t msg_verdict_text(char *buf, size_t len, unsigned verdict)
 {
 	static const char *const names[] = {

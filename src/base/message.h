@@ -284,6 +284,11 @@ const uint8_t *field_bytes(const struct message *m, const struct field *f);
  * length.  len >= INET6_ADDRSTRLEN (46) holds any. */
 size_t endpoint_address_text(char *buf, size_t len, const struct endpoint *e);
 
+/* "a.b.c.d:port" or "[v6]:port" into buf (ENDPOINT_TEXT_SIZE bytes),
+ * not terminated; its length. */
+#define ENDPOINT_TEXT_SIZE 64
+size_t endpoint_text(char *buf, const struct endpoint *e);
+
 /* The verdict bits as "malformed,truncated,..." (those that hold), cut
  * to fit len; its length. */
 size_t msg_verdict_text(char *buf, size_t len, unsigned verdict);

@@ -413,25 +413,12 @@ static void put_time(struct output *o, const struct message *m)
 	}
 }
 
-/* "a.b.c.d:port" or "[v6]:port" into buf (INET6_ADDRSTRLEN + 10). */
-static size_t endpoint_text(char *buf, const struct endpoint *e)
-{
-	size_t n = 0;
-	if (e->family == 6)
-		buf[n++] = '[';
-	n += endpoint_address_text(buf + n, INET6_ADDRSTRLEN, e);
-	if (e->family == 6)
-		buf[n++] = ']';
-	buf[n++] = ':';
-	return n + u64_dec(buf + n, e->port);
-}
-
 /* One line per message, put together without printf and written at
  * once: on big captures this is most of the summary's cost. */
 void output_summary(struct output *o, const struct message *m)
 {
 	char info[MSG_INFO_SIZE + 256];
-	char line[2 * (INET6_ADDRSTRLEN + 10) + 128];
+	char line[2 * ENDPOINT_TEXT_SIZE + 128];
 	compose_info(info, sizeof info, m);
 	size_t n = 0, k;
 	char num[24];

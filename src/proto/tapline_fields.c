@@ -6,19 +6,14 @@
 #include "base/message.h"
 #include "registry.h"
 
-#define DERIVE(fn)                                                         \
-	static bool fn(const struct message *m,                            \
-		       const struct field_context *ctx, unsigned index,    \
-		       struct field *f, uint8_t *buf, size_t buflen)
-
-DERIVE(tapline_derive_first_frame)
+FIELD_DERIVE(tapline_derive_first_frame)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->first_frame;
 	return true;
 }
 
-DERIVE(tapline_derive_length)
+FIELD_DERIVE(tapline_derive_length)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->length;
@@ -36,18 +31,18 @@ static bool name(const char *s, struct field *f, uint8_t *buf, size_t buflen)
 	return true;
 }
 
-DERIVE(tapline_derive_protocol)
+FIELD_DERIVE(tapline_derive_protocol)
 {
 	return m->proto && name(m->proto->label, f, buf, buflen);
 }
 
 /* RPC's names for the exchange's service and operation */
-DERIVE(tapline_derive_program)
+FIELD_DERIVE(tapline_derive_program)
 {
 	return name(m->exchange.service, f, buf, buflen);
 }
 
-DERIVE(tapline_derive_procedure)
+FIELD_DERIVE(tapline_derive_procedure)
 {
 	return name(m->exchange.op, f, buf, buflen);
 }
@@ -61,7 +56,7 @@ static const struct value_name tapline_status_names[] = {
 	{ STATUS_OK, "ok" }, { STATUS_FAILED, "failed" }, { 0, NULL },
 };
 
-DERIVE(tapline_derive_kind)
+FIELD_DERIVE(tapline_derive_kind)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = m->exchange.kind;
@@ -69,24 +64,24 @@ DERIVE(tapline_derive_kind)
 	return m->exchange.kind != EXCHANGE_NONE;
 }
 
-DERIVE(tapline_derive_id)
+FIELD_DERIVE(tapline_derive_id)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->exchange.id;
 	return m->exchange.has_id;
 }
 
-DERIVE(tapline_derive_service)
+FIELD_DERIVE(tapline_derive_service)
 {
 	return name(m->exchange.service, f, buf, buflen);
 }
 
-DERIVE(tapline_derive_op)
+FIELD_DERIVE(tapline_derive_op)
 {
 	return name(m->exchange.op, f, buf, buflen);
 }
 
-DERIVE(tapline_derive_status)
+FIELD_DERIVE(tapline_derive_status)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = m->exchange.status;
@@ -94,20 +89,20 @@ DERIVE(tapline_derive_status)
 	return m->exchange.status != STATUS_NONE;
 }
 
-DERIVE(tapline_derive_status_code)
+FIELD_DERIVE(tapline_derive_status_code)
 {
 	f->kind = FIELD_INT;
 	f->v.i = m->exchange.status_code;
 	return m->exchange.status == STATUS_FAILED;
 }
 
-DERIVE(tapline_derive_status_name)
+FIELD_DERIVE(tapline_derive_status_name)
 {
 	return m->exchange.status == STATUS_FAILED &&
 	       name(m->exchange.status_name, f, buf, buflen);
 }
 
-DERIVE(tapline_derive_request_frame)
+FIELD_DERIVE(tapline_derive_request_frame)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->exchange.request_frame;
@@ -115,7 +110,7 @@ DERIVE(tapline_derive_request_frame)
 	       m->exchange.request_frame;
 }
 
-DERIVE(tapline_derive_latency)
+FIELD_DERIVE(tapline_derive_latency)
 {
 	int64_t ns = m->exchange.latency_ns;
 	f->kind = FIELD_TIME;
@@ -124,7 +119,7 @@ DERIVE(tapline_derive_latency)
 	return m->exchange.kind == EXCHANGE_RESPONSE && ns >= 0;
 }
 
-DERIVE(tapline_derive_verdict)
+FIELD_DERIVE(tapline_derive_verdict)
 {
 	if (!m->verdict)
 		return false;
@@ -133,7 +128,7 @@ DERIVE(tapline_derive_verdict)
 	return true;
 }
 
-DERIVE(ws_derive_malformed)
+FIELD_DERIVE(ws_derive_malformed)
 {
 	f->kind = FIELD_BOOL;
 	f->v.u = 1;

@@ -4,19 +4,14 @@
 
 #include "base/message.h"
 
-#define DERIVE(fn)                                                         \
-	static bool fn(const struct message *m,                            \
-		       const struct field_context *ctx, unsigned index,    \
-		       struct field *f, uint8_t *buf, size_t buflen)
-
-DERIVE(frame_derive_number)
+FIELD_DERIVE(frame_derive_number)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->frame;
 	return true;
 }
 
-DERIVE(frame_derive_time_epoch)
+FIELD_DERIVE(frame_derive_time_epoch)
 {
 	int64_t sec = m->ts_ns / 1000000000, ns = m->ts_ns % 1000000000;
 	if (ns < 0) {
@@ -29,7 +24,7 @@ DERIVE(frame_derive_time_epoch)
 	return true;
 }
 
-DERIVE(frame_derive_time_relative)
+FIELD_DERIVE(frame_derive_time_relative)
 {
 	if (!ctx || !ctx->time_base)
 		return false;
@@ -52,32 +47,32 @@ static bool address(const struct endpoint *e, uint8_t family,
 	return true;
 }
 
-DERIVE(ip_derive_src)
+FIELD_DERIVE(ip_derive_src)
 {
 	return address(&m->src, 4, f, buf, buflen);
 }
 
-DERIVE(ip_derive_dst)
+FIELD_DERIVE(ip_derive_dst)
 {
 	return address(&m->dst, 4, f, buf, buflen);
 }
 
-DERIVE(ip_derive_addr)
+FIELD_DERIVE(ip_derive_addr)
 {
 	return address(index ? &m->dst : &m->src, 4, f, buf, buflen);
 }
 
-DERIVE(ipv6_derive_src)
+FIELD_DERIVE(ipv6_derive_src)
 {
 	return address(&m->src, 6, f, buf, buflen);
 }
 
-DERIVE(ipv6_derive_dst)
+FIELD_DERIVE(ipv6_derive_dst)
 {
 	return address(&m->dst, 6, f, buf, buflen);
 }
 
-DERIVE(ipv6_derive_addr)
+FIELD_DERIVE(ipv6_derive_addr)
 {
 	return address(index ? &m->dst : &m->src, 6, f, buf, buflen);
 }
@@ -89,22 +84,22 @@ static bool port(const struct endpoint *e, struct field *f)
 	return e->family != 0;
 }
 
-DERIVE(tcp_derive_srcport)
+FIELD_DERIVE(tcp_derive_srcport)
 {
 	return port(&m->src, f);
 }
 
-DERIVE(tcp_derive_dstport)
+FIELD_DERIVE(tcp_derive_dstport)
 {
 	return port(&m->dst, f);
 }
 
-DERIVE(tcp_derive_port)
+FIELD_DERIVE(tcp_derive_port)
 {
 	return port(index ? &m->dst : &m->src, f);
 }
 
-DERIVE(tcp_derive_stream)
+FIELD_DERIVE(tcp_derive_stream)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->conversation - 1;
@@ -120,27 +115,27 @@ static bool packet_uint(const struct message *m, uint64_t v, struct field *f)
 	return m->packet.valid;
 }
 
-DERIVE(tcp_derive_len)
+FIELD_DERIVE(tcp_derive_len)
 {
 	return packet_uint(m, m->packet.len, f);
 }
 
-DERIVE(tcp_derive_seq)
+FIELD_DERIVE(tcp_derive_seq)
 {
 	return packet_uint(m, m->packet.seq, f);
 }
 
-DERIVE(tcp_derive_ack)
+FIELD_DERIVE(tcp_derive_ack)
 {
 	return packet_uint(m, m->packet.ack, f);
 }
 
-DERIVE(tcp_derive_window)
+FIELD_DERIVE(tcp_derive_window)
 {
 	return packet_uint(m, m->packet.window, f);
 }
 
-DERIVE(tcp_derive_flags)
+FIELD_DERIVE(tcp_derive_flags)
 {
 	f->kind = FIELD_HEX;
 	f->v.u = m->packet.flags;
@@ -155,14 +150,14 @@ static bool flag(const struct message *m, unsigned bit, struct field *f)
 	return m->packet.valid;
 }
 
-DERIVE(tcp_derive_fin) { return flag(m, 0x01, f); }
-DERIVE(tcp_derive_syn) { return flag(m, 0x02, f); }
-DERIVE(tcp_derive_reset) { return flag(m, 0x04, f); }
-DERIVE(tcp_derive_push) { return flag(m, 0x08, f); }
-DERIVE(tcp_derive_ackflag) { return flag(m, 0x10, f); }
-DERIVE(tcp_derive_urg) { return flag(m, 0x20, f); }
-DERIVE(tcp_derive_ecn) { return flag(m, 0x40, f); }
-DERIVE(tcp_derive_cwr) { return flag(m, 0x80, f); }
+FIELD_DERIVE(tcp_derive_fin) { return flag(m, 0x01, f); }
+FIELD_DERIVE(tcp_derive_syn) { return flag(m, 0x02, f); }
+FIELD_DERIVE(tcp_derive_reset) { return flag(m, 0x04, f); }
+FIELD_DERIVE(tcp_derive_push) { return flag(m, 0x08, f); }
+FIELD_DERIVE(tcp_derive_ackflag) { return flag(m, 0x10, f); }
+FIELD_DERIVE(tcp_derive_urg) { return flag(m, 0x20, f); }
+FIELD_DERIVE(tcp_derive_ecn) { return flag(m, 0x40, f); }
+FIELD_DERIVE(tcp_derive_cwr) { return flag(m, 0x80, f); }
 
 /* an analysis finding: present only when it holds, as in Wireshark */
 static bool analysis(const struct message *m, unsigned bit, struct field *f)
@@ -172,17 +167,17 @@ static bool analysis(const struct message *m, unsigned bit, struct field *f)
 	return m->packet.valid && (m->packet.analysis & bit);
 }
 
-DERIVE(tcp_derive_retransmission)
+FIELD_DERIVE(tcp_derive_retransmission)
 {
 	return analysis(m, PACKET_RETRANSMISSION, f);
 }
 
-DERIVE(tcp_derive_lost_segment)
+FIELD_DERIVE(tcp_derive_lost_segment)
 {
 	return analysis(m, PACKET_LOST_SEGMENT, f);
 }
 
-DERIVE(tcp_derive_out_of_order)
+FIELD_DERIVE(tcp_derive_out_of_order)
 {
 	return analysis(m, PACKET_OUT_OF_ORDER, f);
 }

@@ -7,10 +7,7 @@
 /* op_ret and op_errno as the reply's result: the one gluster_op() read
  * (the stored fields of that name are the same values, and a changelog
  * reply's own gluster.op_ret is not a result). */
-static bool gluster_derive_op_ret(const struct message *m,
-				  const struct field_context *ctx,
-				  unsigned index, struct field *f,
-				  uint8_t *buf, size_t buflen)
+FIELD_DERIVE(gluster_derive_op_ret)
 {
 	int32_t ret, err;
 	if (!gluster_result(m, &ret, &err))
@@ -20,10 +17,7 @@ static bool gluster_derive_op_ret(const struct message *m,
 	return true;
 }
 
-static bool gluster_derive_op_errno(const struct message *m,
-				    const struct field_context *ctx,
-				    unsigned index, struct field *f,
-				    uint8_t *buf, size_t buflen)
+FIELD_DERIVE(gluster_derive_op_errno)
 {
 	int32_t ret, err;
 	if (!gluster_result(m, &ret, &err))

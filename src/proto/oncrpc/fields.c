@@ -43,19 +43,14 @@ static bool identity_known(const struct message *m)
 				  m->exchange.request_frame);
 }
 
-#define DERIVE(fn)                                                         \
-	static bool fn(const struct message *m,                            \
-		       const struct field_context *ctx, unsigned index,    \
-		       struct field *f, uint8_t *buf, size_t buflen)
-
-DERIVE(rpc_derive_xid)
+FIELD_DERIVE(rpc_derive_xid)
 {
 	f->kind = FIELD_HEX;
 	f->v.u = rpc_header(m, RPC_H_XID);
 	return rpc_message(m);
 }
 
-DERIVE(rpc_derive_msgtyp)
+FIELD_DERIVE(rpc_derive_msgtyp)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = rpc_header(m, RPC_H_TYPE);
@@ -63,7 +58,7 @@ DERIVE(rpc_derive_msgtyp)
 	return rpc_message(m);
 }
 
-DERIVE(rpc_derive_program)
+FIELD_DERIVE(rpc_derive_program)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = m->exchange.service_code;
@@ -71,14 +66,14 @@ DERIVE(rpc_derive_program)
 	return identity_known(m);
 }
 
-DERIVE(rpc_derive_programversion)
+FIELD_DERIVE(rpc_derive_programversion)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->exchange.service_version;
 	return identity_known(m);
 }
 
-DERIVE(rpc_derive_procedure)
+FIELD_DERIVE(rpc_derive_procedure)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = m->exchange.op_code;
@@ -86,14 +81,14 @@ DERIVE(rpc_derive_procedure)
 	return identity_known(m);
 }
 
-DERIVE(rpc_derive_repframe)
+FIELD_DERIVE(rpc_derive_repframe)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = m->exchange.request_frame;
 	return is_reply(m) && m->exchange.request_frame;
 }
 
-DERIVE(rpc_derive_time)
+FIELD_DERIVE(rpc_derive_time)
 {
 	int64_t ns = m->exchange.latency_ns;
 	f->kind = FIELD_TIME;
@@ -102,14 +97,14 @@ DERIVE(rpc_derive_time)
 	return is_reply(m) && ns >= 0;
 }
 
-DERIVE(rpc_derive_replystat)
+FIELD_DERIVE(rpc_derive_replystat)
 {
 	f->kind = FIELD_UINT;
 	f->v.u = rpc_header(m, RPC_H_REPLY_STATE);
 	return is_reply(m);
 }
 
-DERIVE(rpc_derive_state_accept)
+FIELD_DERIVE(rpc_derive_state_accept)
 {
 	f->kind = FIELD_ENUM;
 	f->v.u = rpc_header(m, RPC_H_ACCEPT_STATE);
