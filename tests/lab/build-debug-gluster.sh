@@ -49,6 +49,10 @@ version=$(dpkg-query -W -f='${Version}' libgfapi0 2>/dev/null) ||
 upstream=${version#*:}
 upstream=${upstream%-*}
 prefix=$cache/prefix-$version
+# Tests that need the build may ask for it at once (make -j check): one
+# builds, the others wait for it and reuse it.
+exec 9>"$cache/.lock"
+flock 9
 if [ -f "$prefix/.complete" ]; then
 	echo "$prefix"
 	exit 0
