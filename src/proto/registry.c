@@ -4,7 +4,9 @@
 #include "registry.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -111,8 +113,49 @@ const struct field_def *field_find(const char *name)
 	return NULL;
 }
 
+/* Every definition with its protocol, by address, made once: a
+ * message's check looks up each of its fields. */
+struct def_owner {
+	uintptr_t def;
+	const struct protocol *proto;
+};
+static struct def_owner *def_owners;
+static size_t ndef_owners;
+static pthread_once_t def_owners_once = PTHREAD_ONCE_INIT;
+
+static int by_def(const void *a, const void *b)
+{
+	uintptr_t x = ((const struct def_owner *)a)->def;
+	uintptr_t y = ((const struct def_owner *)b)->def;
+	return (x > y) - (x < y);
+}
+
+static void gather_def_owners(void)
+{
+	size_t n = 0;
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			n++;
+	def_owners = malloc(n * sizeof *def_owners);
+	if (!def_owners)
+		return;		/* field_protocol() searches the tables */
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct field_def *const *f = (*p)->fields; *f; f++)
+			def_owners[ndef_owners++] = (struct def_owner){
+				(uintptr_t)*f, *p };
+	qsort(def_owners, ndef_owners, sizeof *def_owners, by_def);
+}
+
 const struct protocol *field_protocol(const struct field_def *def)
 {
+	pthread_once(&def_owners_once, gather_def_owners);
+	if (def_owners) {
+		struct def_owner key = { (uintptr_t)def, NULL };
+		const struct def_owner *o = bsearch(&key, def_owners,
+						    ndef_owners,
+						    sizeof *def_owners, by_def);
+		return o ? o->proto : NULL;
+	}
 	for (const struct protocol *const *p = protocols; *p; p++)
 		for (const struct field_def *const *f = (*p)->fields; *f; f++)
 			if (*f == def)
