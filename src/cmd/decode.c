@@ -596,6 +596,8 @@ int cmd_decode(int argc, char **argv)
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
 	opts.header_only = header_is_enough(&run);
+	/* what the TCP layer alone tells of a connection's trouble */
+	opts.events = EVENT_PROBLEMS;
 	run.stats_on = stats_enabled(run.stats);
 	struct decoder *dec = decoder_new(&opts, on_message, &run);
 	if (!dec) {

@@ -185,6 +185,13 @@ struct expert_row {
 	uint64_t count, first_frame;
 };
 
+/* Connection events by name (exchange.op of an EVENT of the TCP layer). */
+#define STATS_MAX_EVENTS 16
+struct event_row {
+	const char *what;	/* static */
+	uint64_t count, first_frame;
+};
+
 /* Requests waiting for their response, by (connection, id). */
 struct pending_table {
 	bool on;
@@ -210,6 +217,9 @@ struct stats {
 	struct expert_row expert[STATS_MAX_ROWS];
 	unsigned nexpert;
 	uint64_t expert_other, messages;
+	const struct protocol *tcp;
+	struct event_row events[STATS_MAX_EVENTS];
+	unsigned nevents;
 	struct filter_regex_stops regex_stops;
 };
 
@@ -219,6 +229,7 @@ struct stats *stats_new(void)
 	if (!s)
 		return NULL;
 	s->rpc = protocol_find("rpc");
+	s->tcp = protocol_find("tcp");
 	field_ref_init(&s->op_ret, "gluster.op_ret");
 	field_ref_init(&s->op_errno, "gluster.op_errno");
 	return s;
@@ -680,10 +691,33 @@ static bool counts(const struct protocol *only, const struct message *m)
 	return !only || protocol_carries(only, m);
 }
 
+static void event_add(struct stats *s, const struct message *m)
+{
+	const char *what = m->exchange.op ? m->exchange.op : "?";
+	unsigned i;
+	for (i = 0; i < s->nevents; i++)
+		if (!strcmp(s->events[i].what, what))
+			break;
+	if (i == s->nevents) {
+		if (i == STATS_MAX_EVENTS)
+			return;
+		s->nevents++;
+		s->events[i] = (struct event_row){ what, 0, m->frame };
+	}
+	s->events[i].count++;
+}
+
 void stats_message(struct stats *s, const struct message *m)
 {
-	s->messages++;
 	uint8_t kind = m->exchange.kind;
+	if (kind == EXCHANGE_EVENT && m->proto == s->tcp) {
+		/* what the TCP layer told: counted apart from the
+		 * protocols' messages */
+		if (s->expert_on)
+			event_add(s, m);
+		return;
+	}
+	s->messages++;
 	if (kind == EXCHANGE_REQUEST || kind == EXCHANGE_RESPONSE) {
 		if (s->srt.on && counts(s->srt.only, m))
 			srt_add(&s->srt, m);
@@ -1008,6 +1042,14 @@ static void print_expert(struct stats *s, FILE *out,
 	if (s->expert_other)
 		fprintf(out, "(other)     %8" PRIu64 "\n", s->expert_other);
 	fprintf(out, "Messages: %" PRIu64 "\n", s->messages);
+	if (s->nevents) {
+		fprintf(out, "Connection events\n%-22s%8s%12s\n", "Event",
+			"Count", "First frame");
+		for (unsigned i = 0; i < s->nevents; i++)
+			fprintf(out, "%-22s%8" PRIu64 "%12" PRIu64 "\n",
+				s->events[i].what, s->events[i].count,
+				s->events[i].first_frame);
+	}
 	const struct filter_regex_stops *rs = &s->regex_stops;
 	if (rs->total)
 		fprintf(out, "Filter limits: %" PRIu64 " value%s stopped at a "
@@ -1103,6 +1145,7 @@ void stats_reset(struct stats *s)
 	pending_reset(&s->unanswered_any);
 	s->expired_early.set = false;
 	s->nexpert = 0;
+	s->nevents = 0;
 	s->expert_other = s->messages = 0;
 	memset(&s->regex_stops, 0, sizeof s->regex_stops);
 }

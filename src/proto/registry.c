@@ -89,6 +89,7 @@ void registry_decoder_options(struct decoder_options *opts)
 {
 	decoder_default_options(opts);
 	opts->protocols = registry_stream_protocols(&opts->nprotocols);
+	opts->tcp_protocol = &tcp_protocol;
 }
 
 const struct protocol *protocol_find(const char *word)

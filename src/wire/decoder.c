@@ -180,6 +180,8 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame)
 
 void decoder_finish(struct decoder *d)
 {
+	/* what completes now completes in no segment */
+	d->packet.valid = false;
 	reassembly_finish(d, &d->last);
 	d->stats.memory_peak = d->budget.peak;
 	d->stats.memory_limit = d->budget.limit;
@@ -203,6 +205,7 @@ void decoder_reset(struct decoder *d)
 	d->waiting_budget.peak = d->waiting_budget.used;
 	d->budget.refused = d->buffers.refused = d->waiting_budget.refused = 0;
 	memset(&d->stats, 0, sizeof d->stats);
+	d->packet.valid = false;
 	d->conversations = 0;
 	d->last = (struct frame_ref){ 0, 0 };
 }

@@ -35,6 +35,17 @@
 #include "base/message.h"
 
 struct stream_proto;
+struct protocol;
+
+/* Connection events (decoder_options.events): messages of the TCP
+ * protocol, exchange kind EVENT, exchange.op the event's name. */
+#define EVENT_SYN_UNANSWERED 1	/* "SYN unanswered": SYNs (retries
+				 * counted) that got no SYN-ACK nor RST;
+				 * told when the connection ends */
+#define EVENT_REFUSED 2		/* "connection refused": a RST answered
+				 * the SYN */
+#define EVENT_RESET 4		/* "reset": a RST after the handshake */
+#define EVENT_PROBLEMS (EVENT_SYN_UNANSWERED | EVENT_REFUSED | EVENT_RESET)
 
 #define DECODER_DEFAULT_MEMORY (40u << 20)
 
@@ -58,6 +69,11 @@ struct decoder_options {
 	 * reassembled, none decoded.  The array must outlive the decoder. */
 	const struct stream_proto *const *protocols;
 	size_t nprotocols;
+	/* EVENT_* bits: the connection events emitted (default none), as
+	 * messages of tcp_protocol (the registry's TCP entry; no events
+	 * without it). */
+	unsigned events;
+	const struct protocol *tcp_protocol;
 };
 
 /* Defaults as documented above. */

@@ -87,7 +87,12 @@
 	  "never seen", .derive = tcp_derive_lost_segment) \
 	X(tcp_analysis_out_of_order, "tcp.analysis.out_of_order", BOOL, \
 	  TCP_PACKET_FIELD, "present when the segment came before earlier " \
-	  "bytes", .derive = tcp_derive_out_of_order)
+	  "bytes", .derive = tcp_derive_out_of_order) \
+	/* connection events (src/wire/events.c) */ \
+	X(tcp_connection_syns, "tcp.connection.syns", UINT, FIELD_DEF_HEADER, \
+	  "connection events: SYNs the client sent, retries included") \
+	X(tcp_connection_syn_frame, "tcp.connection.syn_frame", UINT, \
+	  FIELD_DEF_HEADER, "connection events: frame of the first SYN")
 
 FIELD_TABLE_DECLARE(frame_fields, FRAME_FIELDS)
 FIELD_TABLE_DECLARE(ip_fields, IP_FIELDS)

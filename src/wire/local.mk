@@ -3,7 +3,7 @@
 libtapline_a_SOURCES += src/wire/stream.h src/wire/capture.h src/wire/capture.c src/wire/pcap_file.h \
 	src/wire/pcap_file.c src/wire/link.h src/wire/link.c \
 	src/wire/ip.h src/wire/ip.c src/wire/tcp.h src/wire/tcp.c src/wire/reassembly.h \
-	src/wire/reassembly.c src/wire/stream.c src/wire/decoder.h src/wire/decoder.c \
+	src/wire/reassembly.c src/wire/stream.c src/wire/events.c src/wire/decoder.h src/wire/decoder.c \
 	src/wire/fields.h src/wire/fields.c
 
 check_PROGRAMS += tests/unit/wire_reassembly_test

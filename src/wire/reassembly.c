@@ -263,6 +263,7 @@ static void dir_data(struct decoder *d, struct tcp_dir *t, uint32_t seq,
 		int64_t off = (int64_t)t->offset + rel;
 		if (off + (int64_t)wire_len <= (int64_t)t->offset) {
 			d->stats.tcp_retransmits++;
+			d->packet.analysis |= PACKET_RETRANSMISSION;
 			return;
 		}
 		if (off < (int64_t)t->offset) {
@@ -390,8 +391,10 @@ static void flow_close(struct decoder *d, struct flow *f,
 static void flow_drop(struct decoder *d, struct flow *f,
 		      const struct frame_ref *frame)
 {
-	if (!f->retired)
+	if (!f->retired) {
 		flow_close(d, f, frame);
+		event_flow_end(d, f);
+	}
 	flow_free(d, f);
 }
 
@@ -505,6 +508,19 @@ static void acked(struct decoder *d, struct tcp_dir *p, uint32_t ack,
 		close_dir(d, p, frame);
 }
 
+/* Sequence numbers relative to each direction's first, as tshark shows
+ * them: the SYN is 0, the first byte after it 1; a direction whose
+ * start was not seen counts from its first segment, as 1. */
+static void packet_relative(struct decoder *d, const struct tcp_dir *t,
+			    const struct tcp_dir *peer,
+			    const struct tcp_segment *seg)
+{
+	d->packet.seq = t->have_seq ? seg->seq - t->base_seq + 1 : 1;
+	if (seg->flags & TCP_ACK)
+		d->packet.ack = peer->have_seq ?
+			seg->ack - peer->base_seq + 1 : 1;
+}
+
 void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			const uint8_t dst[16], int family,
 			const struct tcp_segment *seg,
@@ -512,6 +528,11 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 {
 	struct reassembly *ra = &d->ra;
 	uint8_t flags = seg->flags;
+	d->packet = (struct packet_info){
+		.valid = true, .flags = flags, .window = seg->window,
+		.len = (uint32_t)seg->wire_len, .seq = seg->seq,
+	};
+	d->packet_frame = frame->number;
 	uint32_t hash = flow_hash(src, seg->sport, dst, seg->dport, family);
 	int i = 0;
 	struct flow *f = flow_lookup(ra, hash, family, src, seg->sport, dst,
@@ -525,9 +546,12 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		f = NULL;
 	}
 	if (f && f->retired) {
-		/* after FIN/RST: late ACKs, retransmissions */
-		if (seg->wire_len)
+		/* after FIN/RST: late ACKs, retransmissions (of data or
+		 * of the FIN) */
+		if (seg->wire_len || (flags & TCP_FIN)) {
 			d->stats.tcp_retransmits++;
+			d->packet.analysis |= PACKET_RETRANSMISSION;
+		}
 		if (ra->lru_head != f) {
 			lru_unlink(ra, f);
 			lru_push(ra, f);
@@ -553,10 +577,14 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 
 	struct tcp_dir *t = &f->dir[i], *peer = &f->dir[!i];
 	if (flags & TCP_RST) {
+		packet_relative(d, t, peer, seg);
 		flow_close(d, f, frame);
+		event_reset(d, f, i, frame);
 		flow_retire(d, f);
 		return;
 	}
+	if (f->syns && i != f->syn_dir)
+		f->answered = true;
 	uint32_t data_seq = seg->seq;
 	if (flags & TCP_SYN) {
 		data_seq++;	/* the SYN takes one sequence number */
@@ -564,6 +592,20 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			t->have_seq = true;
 			t->base_seq = data_seq;
 			t->at_start = true;
+		} else if (data_seq == t->base_seq) {
+			/* the same SYN (or SYN-ACK) again */
+			d->stats.tcp_retransmits++;
+			d->packet.analysis |= PACKET_RETRANSMISSION;
+		}
+		if ((flags & TCP_SYN_ACK) == TCP_SYN &&
+		    (!f->syns || f->syn_dir == i)) {
+			if (!f->syns++) {
+				f->syn_dir = (uint8_t)i;
+				f->first_syn = *frame;
+			}
+			f->last_syn = *frame;
+			packet_relative(d, t, peer, seg);
+			f->last_syn_packet = d->packet;
 		}
 	}
 	if (!t->have_seq && (seg->wire_len || (flags & TCP_FIN))) {
@@ -572,14 +614,17 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		t->base_seq = data_seq;
 		t->at_start = false;
 	}
+	packet_relative(d, t, peer, seg);
 	/* The ACK first: the sender had the peer's bytes up to it before
 	 * it sent this segment, so holes it settles are given up before
 	 * this data is handed on (a reply never overtakes its call). */
 	if (flags & TCP_ACK)
 		acked(d, peer, seg->ack, frame);
 	if (t->closed) {
-		if (seg->wire_len)
+		if (seg->wire_len || (flags & TCP_FIN)) {
 			d->stats.tcp_retransmits++;
+			d->packet.analysis |= PACKET_RETRANSMISSION;
+		}
 	} else if (t->have_seq) {
 		if (seg->wire_len)
 			dir_data(d, t, data_seq, seg->payload, seg->len,

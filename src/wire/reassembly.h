@@ -83,6 +83,12 @@ struct flow {
 	const struct stream_proto *proto;	/* of the connection */
 	void *conn_state;
 	bool roles_guessed;
+	/* The opening handshake, for the connection events. */
+	uint32_t syns;		/* SYNs (without ACK) dir[syn_dir] sent */
+	uint8_t syn_dir;
+	bool answered;		/* the other direction sent anything */
+	struct frame_ref first_syn, last_syn;
+	struct packet_info last_syn_packet;
 	struct tcp_dir dir[2];
 };
 #define FLOW_RETIRED_SIZE offsetof(struct flow, proto)
@@ -120,6 +126,10 @@ struct decoder {
 	size_t nprotos;
 	struct message *scratch;
 	struct frame_ref last;	/* the latest frame that reached TCP */
+	/* The segment of the frame being decoded: messages that complete
+	 * in it carry it (valid false outside reassembly_segment). */
+	struct packet_info packet;
+	uint64_t packet_frame;
 };
 
 /* reassembly.c */
@@ -141,5 +151,13 @@ void stream_gap(struct tcp_dir *t, uint64_t missing,
 		const struct frame_ref *frame);
 void stream_close(struct tcp_dir *t, const struct frame_ref *frame);
 void stream_destroy_flow(struct flow *f);
+
+/* events.c: connection events, emitted when decoder_options.events
+ * asks for them. */
+void event_reset(struct decoder *d, struct flow *f, int sender,
+		 const struct frame_ref *frame);
+/* The flow ends (end of capture, eviction, its tuple reused): an
+ * unanswered SYN is told now. */
+void event_flow_end(struct decoder *d, struct flow *f);
 
 #endif

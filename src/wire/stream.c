@@ -43,6 +43,10 @@ void stream_emit(struct stream_dir *dir, struct message *m)
 		if (!m->exchange.request_frame)
 			s->orphan_responses++;
 	}
+	/* The segment of the frame it completed in, when that is the frame
+	 * being decoded (not at the end of the capture). */
+	if (d->packet.valid && m->frame == d->packet_frame)
+		m->packet = d->packet;
 	if (d->on_message)
 		d->on_message(d->user, m);
 }

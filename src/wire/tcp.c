@@ -24,7 +24,8 @@ enum tcp_verdict tcp_decode(const uint8_t *data, size_t len, size_t wire_len,
 	seg->ack = cursor_be32(&c);
 	uint8_t off = cursor_u8(&c);
 	seg->flags = cursor_u8(&c);
-	cursor_skip(&c, 6);
+	seg->window = cursor_be16(&c);
+	cursor_skip(&c, 4);
 	if (!cursor_ok(&c))
 		return TCP_TRUNCATED;
 	size_t hlen = (size_t)(off >> 4) * 4;

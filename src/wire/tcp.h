@@ -10,6 +10,7 @@
 #define TCP_RST 0x04
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
+#define TCP_SYN_ACK (TCP_SYN | TCP_ACK)
 
 enum tcp_verdict { TCP_OK = 0, TCP_TRUNCATED = 1, TCP_MALFORMED = 2 };
 
@@ -17,6 +18,7 @@ struct tcp_segment {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
+	uint16_t window;	/* as sent, unscaled */
 	const uint8_t *payload;
 	size_t len;		/* payload bytes captured */
 	size_t wire_len;	/* payload bytes sent (>= len) */

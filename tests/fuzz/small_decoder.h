@@ -25,6 +25,7 @@ static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 	 * oldest expire and flows go for lack of memory on inputs of a few
 	 * KiB. */
 	o.max_memory = 320 * 1024;
+	o.events = EVENT_PROBLEMS;	/* the connection-event path too */
 	struct decoder *d = decoder_new(&o, fn, user);
 	if (!d)
 		abort();
