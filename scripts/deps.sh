@@ -13,6 +13,7 @@ libclang-rt-14-dev time
 samba samba-vfs-modules smbclient qemu-utils qemu-block-extra util-linux gzip
 flex bison liburcu-dev libaio-dev dpkg-dev binutils
 liblz4-dev libsnappy-dev openjdk-17-jre-headless
+libssl-dev ceph-mon ceph-osd ceph-common uuid-runtime
 "
 # The CQL lab runs Cassandra and the DataStax driver from npm packages: a
 # node and npm from wherever they came (Debian's nodejs and npm if none).

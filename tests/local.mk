@@ -5,4 +5,5 @@ tests_unit_message_test_SOURCES = tests/unit/message_test.c tests/unit/tap.h
 tests_unit_message_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/message_test tests/cli.sh tests/layers.sh
 include tests/lab/local.mk
+include tests/lab/ceph/local.mk
 include tapsets/local.mk
