@@ -6,7 +6,8 @@ libtapline_a_SOURCES += src/proto/ceph/crc32c.h src/proto/ceph/crc32c.c \
 	src/proto/ceph/msgr1.h src/proto/ceph/msgr1.c \
 	src/proto/ceph/msgr2.h src/proto/ceph/msgr2.c \
 	src/proto/ceph/cephx.h src/proto/ceph/cephx.c \
-	src/proto/ceph/secure.h src/proto/ceph/secure.c
+	src/proto/ceph/secure.h src/proto/ceph/secure.c \
+	src/proto/ceph/framing.h src/proto/ceph/framing.c
 AM_CFLAGS += $(CRYPTO_CFLAGS)
 TAPLINE_LIBS += $(CRYPTO_LIBS)
 
@@ -16,3 +17,25 @@ tests_unit_ceph_wire_test_SOURCES = tests/unit/ceph_wire_test.c \
 tests_unit_ceph_wire_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/ceph_wire_test
 EXTRA_DIST += tests/captures/ceph
+
+# The framing layer's units of a capture, one line each (tests/ceph-*.sh).
+check_PROGRAMS += tests/ceph/ceph_frames
+tests_ceph_ceph_frames_SOURCES = tests/ceph/ceph_frames.c
+tests_ceph_ceph_frames_LDADD = $(TAPLINE_LIBS)
+
+# Fuzzing: a connection's two streams -> framing; and the replay of its
+# corpus (lab connections and past findings) as a test.
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_ceph_stream
+noinst_PROGRAMS += tests/fuzz/fuzz_ceph_stream
+endif
+tests_fuzz_fuzz_ceph_stream_SOURCES = tests/fuzz/fuzz_ceph_stream.c
+tests_fuzz_fuzz_ceph_stream_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_ceph_stream_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_ceph_stream
+tests_fuzz_replay_ceph_stream_SOURCES = tests/fuzz/fuzz_ceph_stream.c \
+	tests/fuzz/replay.c
+tests_fuzz_replay_ceph_stream_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh
+EXTRA_DIST += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh \
+	tests/fuzz/corpus/ceph_stream
