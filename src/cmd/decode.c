@@ -107,6 +107,13 @@ static void usage(FILE *out)
 "                        names those captures produce, with counts\n"
 "  -h, --help            this help\n"
 "\n"
+"Protocol options (tshark's -o):\n"
+"  -o, --option PROTO.NAME:VALUE\n"
+"                        sets an option of a protocol (listed below)\n"
+"      --keyring FILE    the keyring option of every protocol that has\n"
+"                        one: Ceph's opens msgr2 secure mode, when the\n"
+"                        capture holds the connection's authentication\n"
+"\n"
 "Field names follow Wireshark's where Wireshark has one (frame.number,\n"
 "frame.time_epoch, ip.src, tcp.srcport, tcp.stream, rpc.xid, rpc.msgtyp,\n"
 "rpc.program, rpc.programversion, rpc.procedure, rpc.time,\n"
@@ -130,8 +137,11 @@ static void usage(FILE *out)
 "      -E header=y -E separator=, trace-*.pcap\n"
 "  tapline decode -q -z rpc,srt -z gluster,errors capture.pcap\n"
 "\n"
-"See tapline-decode(1), tapline(1), docs/fields.md.\n",
+"See tapline-decode(1), tapline(1), docs/fields.md.\n"
+"\n"
+"The protocols' options:\n",
 	      out);
+	registry_print_options(out);
 }
 
 struct decode_run {
@@ -372,7 +382,7 @@ static bool parse_count(const char *s, uint64_t *v)
 
 int cmd_decode(int argc, char **argv)
 {
-	enum { OPT_LIST_FIELDS = 256, OPT_MAX_MEMORY };
+	enum { OPT_LIST_FIELDS = 256, OPT_MAX_MEMORY, OPT_KEYRING };
 	static const struct option longopts[] = {
 		{ "read-file", required_argument, NULL, 'r' },
 		{ "count", required_argument, NULL, 'c' },
@@ -386,6 +396,8 @@ int cmd_decode(int argc, char **argv)
 		{ "list-fields", no_argument, NULL, OPT_LIST_FIELDS },
 		{ "glossary", required_argument, NULL, 'G' },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "option", required_argument, NULL, 'o' },
+		{ "keyring", required_argument, NULL, OPT_KEYRING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -410,7 +422,7 @@ int cmd_decode(int argc, char **argv)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:c:VT:e:E:Y:z:qt:nhG:", longopts,
+	while ((c = getopt_long(argc, argv, ":r:c:VT:e:E:Y:z:qt:nhG:o:", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -487,6 +499,20 @@ int cmd_decode(int argc, char **argv)
 			break;
 		case OPT_LIST_FIELDS:
 			list_fields = true;
+			break;
+		case 'o':
+			if (!registry_set_option(optarg, err, sizeof err)) {
+				fprintf(stderr, "tapline decode: %s\n", err);
+				goto out;
+			}
+			break;
+		case OPT_KEYRING:
+			if (!registry_set_named_option("keyring", optarg, err,
+						       sizeof err)) {
+				fprintf(stderr, "tapline decode: --keyring: %s\n",
+					err);
+				goto out;
+			}
 			break;
 		case 'G':
 			if (!strcmp(optarg, "fields")) {

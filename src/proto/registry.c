@@ -105,6 +105,62 @@ const struct protocol *protocol_find(const char *word)
 	return NULL;
 }
 
+bool registry_set_option(const char *spec, char *err, size_t errlen)
+{
+	const char *dot = strchr(spec, '.'), *colon = strchr(spec, ':');
+	if (!dot || !colon || colon < dot) {
+		snprintf(err, errlen, "-o %s: expected PROTOCOL.OPTION:VALUE "
+			 "(e.g. ceph.keyring:FILE)", spec);
+		return false;
+	}
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		size_t n = strlen((*p)->name);
+		if (n != (size_t)(dot - spec) || strncasecmp(spec, (*p)->name, n))
+			continue;
+		for (const struct protocol_option *o = (*p)->options;
+		     o && o->name; o++)
+			if (strlen(o->name) == (size_t)(colon - dot - 1) &&
+			    !strncmp(dot + 1, o->name, (size_t)(colon - dot - 1)))
+				return o->set(colon + 1, err, errlen);
+		break;
+	}
+	size_t used = (size_t)snprintf(err, errlen, "-o %.*s: no such option; "
+				       "options:", (int)(colon - spec), spec);
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct protocol_option *o = (*p)->options;
+		     o && o->name && used < errlen; o++)
+			used += (size_t)snprintf(err + used, errlen - used,
+						 " %s.%s", (*p)->name, o->name);
+	return false;
+}
+
+bool registry_set_named_option(const char *name, const char *value,
+			       char *err, size_t errlen)
+{
+	bool any = false;
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct protocol_option *o = (*p)->options;
+		     o && o->name; o++) {
+			if (strcmp(o->name, name))
+				continue;
+			if (!o->set(value, err, errlen))
+				return false;
+			any = true;
+		}
+	if (!any)
+		snprintf(err, errlen, "no protocol has a %s option", name);
+	return any;
+}
+
+void registry_print_options(FILE *out)
+{
+	for (const struct protocol *const *p = protocols; *p; p++)
+		for (const struct protocol_option *o = (*p)->options;
+		     o && o->name; o++)
+			fprintf(out, "  -o %s.%s:%s\n      %s\n", (*p)->name,
+				o->name, o->arg, o->meaning);
+}
+
 const struct field_def *field_find(const char *name)
 {
 	for (const struct protocol *const *p = protocols; *p; p++)

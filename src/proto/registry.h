@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/field.h"
 
@@ -33,6 +34,17 @@ struct process_hint {
 	const char *name;	/* the process's name; NULL when not said */
 	size_t name_len;
 	const char *method;	/* static: how it was learnt, "process-uuid" */
+};
+
+/* An option of a protocol (tshark's preferences), set before decoding:
+ * tapline decode -o PROTO.NAME:VALUE (and --keyring FILE for every
+ * protocol with a "keyring" option). */
+struct protocol_option {
+	const char *name;	/* "keyring" */
+	const char *arg;	/* what the value is: "FILE" */
+	const char *meaning;	/* one line, for --help and -G protocols */
+	/* Sets it; false with why in err. */
+	bool (*set)(const char *value, char *err, size_t errlen);
 };
 
 struct protocol {
@@ -65,7 +77,20 @@ struct protocol {
 	 * process behind its connection; false when nothing. */
 	bool (*connection_process)(const struct message *m,
 				   struct process_hint *out);
+	/* Optional: its options, ended by one without a name. */
+	const struct protocol_option *options;
 };
+
+/* Sets a protocol's option from "PROTO.NAME:VALUE"; false with why in
+ * err (no such protocol or option: the names it has; a bad value: the
+ * option's own reason). */
+bool registry_set_option(const char *spec, char *err, size_t errlen);
+/* Sets option NAME of every protocol that has one; false with why in err
+ * when none has it or one refuses the value. */
+bool registry_set_named_option(const char *name, const char *value,
+			       char *err, size_t errlen);
+/* The options, one "  -o PROTO.NAME:ARG  meaning" line each. */
+void registry_print_options(FILE *out);
 
 /* The protocols, NULL-ended, in the order -G lists them. */
 extern const struct protocol *const protocols[];
