@@ -46,7 +46,8 @@ static const struct protocol tcp_protocol = {
 /* One line per protocol (its entry is NAME_protocol, in its folder). */
 #define PROTOCOLS(X) \
 	X(rpc)		/* src/proto/oncrpc */ \
-	X(glusterfs)	/* src/proto/gluster */
+	X(glusterfs)	/* src/proto/gluster */ \
+	X(ceph)		/* src/proto/ceph */
 
 #define DECLARE_(name) extern const struct protocol name##_protocol;
 PROTOCOLS(DECLARE_)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/budget.h"
 #include "base/cursor.h"
 #include "proto/ceph/crc32c.h"
 
@@ -125,6 +126,24 @@ void ceph_conn_init(struct ceph_conn *c, struct cephx_store *keys)
 	c->keys = keys;
 }
 
+static bool charge(struct ceph_conn *c, size_t n)
+{
+	return budget_charge(c->budget, n);
+}
+
+static void refund(struct ceph_conn *c, size_t n)
+{
+	budget_release(c->budget, n);
+}
+
+static void release_buf(struct ceph_conn *c, struct ceph_dir *d)
+{
+	refund(c, d->buf_cap);
+	free(d->buf);
+	d->buf = NULL;
+	d->buf_cap = 0;
+}
+
 void ceph_conn_free(struct ceph_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
@@ -132,7 +151,8 @@ void ceph_conn_free(struct ceph_conn *c)
 		if (!d)
 			continue;
 		secure_dir_free(&d->cipher);
-		free(d->buf);
+		release_buf(c, d);
+		refund(c, sizeof *d);
 		free(d);
 		c->dir[i] = NULL;
 	}
@@ -141,10 +161,12 @@ void ceph_conn_free(struct ceph_conn *c)
 static struct ceph_dir *dir_of(struct ceph_conn *c, bool to_server)
 {
 	struct ceph_dir **p = &c->dir[to_server ? 0 : 1];
-	if (!*p) {
+	if (!*p && charge(c, sizeof **p)) {
 		*p = calloc(1, sizeof **p);
 		if (*p)
 			(*p)->to_server = to_server;
+		else
+			refund(c, sizeof **p);
 	}
 	return *p;
 }
@@ -174,7 +196,8 @@ static void unit_start(struct ceph_dir *d, const struct feed_ctx *f)
 }
 
 /* Keeps bytes of segment i (segments are kept in order). */
-static void keep(struct ceph_dir *d, unsigned i, const uint8_t *p, size_t n)
+static void keep(struct ceph_conn *c, struct ceph_dir *d, unsigned i,
+		 const uint8_t *p, size_t n)
 {
 	if (d->u.seg_kept[i] == 0 && i > 0 && d->u.seg_len[i])
 		d->seg_off[i] = (uint32_t)d->buf_len;
@@ -191,8 +214,13 @@ static void keep(struct ceph_dir *d, unsigned i, const uint8_t *p, size_t n)
 			cap *= 2;
 		if (cap > d->max_keep)
 			cap = d->max_keep;
+		if (!charge(c, cap - d->buf_cap)) {
+			d->u.flags |= CEPH_U_ELIDED;
+			return;
+		}
 		uint8_t *nb = realloc(d->buf, cap);
 		if (!nb) {
+			refund(c, cap - d->buf_cap);
 			d->u.flags |= CEPH_U_ELIDED;
 			return;
 		}
@@ -221,12 +249,10 @@ static void unit_emit(struct ceph_dir *d, const struct feed_ctx *f)
 	}
 	d->in_unit = false;
 	f->fn(f->ctx, u);
-	/* A large frame's buffer is not kept for the small ones after it. */
-	if (d->buf_cap > 65536) {
-		free(d->buf);
-		d->buf = NULL;
-		d->buf_cap = 0;
-	}
+	/* A large frame's buffer is not kept for the small ones after it;
+	 * under a shared budget none is, so idle connections hold no bytes. */
+	if (d->buf_cap > 65536 || (f->c->budget && d->buf_cap))
+		release_buf(f->c, d);
 	d->buf_len = 0;
 }
 
@@ -550,7 +576,7 @@ static void v2_body_begin(struct ceph_dir *d, const struct feed_ctx *f,
 							    MSGR2_EPILOGUE_CRC_REV0_LEN);
 	} else if (rev1) {
 		uint32_t in = p->seg_len[0] < MSGR2_INLINE_LEN ? p->seg_len[0] : MSGR2_INLINE_LEN;
-		keep(d, 0, inline_bytes, in);
+		keep(f->c, d, 0, inline_bytes, in);
 		if (pad16(p->seg_len[0]) > MSGR2_INLINE_LEN) {
 			add_piece(d, PC_BEGIN, 0, 0);
 			add_piece(d, PC_SEG, 0, p->seg_len[0] - MSGR2_INLINE_LEN);
@@ -695,6 +721,8 @@ static void v2_frame_done(struct ceph_dir *d, const struct feed_ctx *f)
 		for (unsigned i = 0; i < n; i++)
 			if ((present >> i & 1) && sent[i] != d->crc[i])
 				u->crc_bad |= (uint8_t)(1u << i);
+		u->crc_sent = present;
+		memcpy(u->seg_crc, sent, sizeof u->seg_crc);
 		if (u->crc_bad) {
 			u->flags |= CEPH_U_CRC_BAD;
 			u->why = "segment crc32c does not match";
@@ -775,6 +803,7 @@ static void v1_header_read(struct ceph_dir *d, const struct feed_ctx *f)
 	u->head.src_type = h.src_type;
 	u->head.src_num = h.src_num;
 	u->head.data_off = h.data_off;
+	u->head.crc = h.crc;
 	u->seg_len[0] = h.front_len;
 	u->seg_len[1] = h.middle_len;
 	u->seg_len[2] = h.data_len;
@@ -983,7 +1012,7 @@ static size_t body_step(struct ceph_dir *d, const struct feed_ctx *f,
 	case PC_SEG:
 		if (!d->u.secure)
 			d->crc[pc->seg] = crc32c_update(d->crc[pc->seg], p, take);
-		keep(d, pc->seg, p, take);
+		keep(f->c, d, pc->seg, p, take);
 		break;
 	case PC_CRC0: case PC_EPILOGUE: case PC_TAG:
 		memcpy(d->small + d->small_have, p, take);
@@ -1034,7 +1063,7 @@ static size_t auth_step(struct ceph_dir *d, const struct feed_ctx *f,
 {
 	size_t take = n < d->pleft ? n : d->pleft;
 	size_t room = d->u.seg_kept[0] < AUTH_KEEP ? AUTH_KEEP - d->u.seg_kept[0] : 0;
-	keep(d, 0, src, take < room ? take : room);
+	keep(f->c, d, 0, src, take < room ? take : room);
 	d->pleft -= (uint32_t)take;
 	d->unit_bytes += take;
 	if (d->pleft == 0) {
@@ -1184,16 +1213,19 @@ static void run(struct ceph_conn *c, struct ceph_dir *d, const uint8_t *data,
 	(void)c;
 }
 
-void ceph_feed(struct ceph_conn *c, bool to_server, const uint8_t *data,
+bool ceph_feed(struct ceph_conn *c, bool to_server, const uint8_t *data,
 	       size_t len, uint64_t frame, size_t max_keep, ceph_unit_fn fn,
 	       void *ctx)
 {
 	struct ceph_dir *d = dir_of(c, to_server);
-	if (!d || !len)
-		return;
+	if (!d)
+		return false;
+	if (!len)
+		return true;
 	d->max_keep = max_keep ? max_keep : CEPH_DEFAULT_KEEP;
 	struct feed_ctx f = { c, frame, fn, ctx };
 	run(c, d, data, len, &f);
+	return true;
 }
 
 static void run(struct ceph_conn *c, struct ceph_dir *d, const uint8_t *data,
@@ -1264,18 +1296,24 @@ void ceph_close(struct ceph_conn *c, bool to_server, uint64_t frame,
 	flush(d, &f);
 }
 
-int ceph_detect(const uint8_t *data, size_t len, bool at_start)
+int ceph_detect_at(const uint8_t *p, size_t len)
 {
-	size_t n = len < MSGR1_BANNER_LEN ? len : MSGR1_BANNER_LEN;
-	if (!memcmp(data, MSGR1_BANNER, n) && n == MSGR1_BANNER_LEN)
+	if (!len)
 		return 1;
-	if (len >= MSGR2_BANNER_LEN && !memcmp(data, MSGR2_BANNER, MSGR2_BANNER_LEN))
-		return 1;
-	if (at_start && (!memcmp(data, MSGR1_BANNER, n) ||
-			 !memcmp(data, MSGR2_BANNER, n < MSGR2_BANNER_LEN ? n : MSGR2_BANNER_LEN)))
-		return 0;
-	for (size_t p = 0; p + MSGR2_PREAMBLE_LEN <= len; p++)
-		if (frame_start_at(data + p, len - p, 0))
+	/* msgr2 preamble: tag 1-22, 1-4 segments, then its crc32c */
+	if (p[0] >= 1 && p[0] <= MSGR2_TAG_MAX &&
+	    (len < 2 || (p[1] >= 1 && p[1] <= MSGR2_MAX_SEGMENTS))) {
+		if (len < MSGR2_PREAMBLE_LEN)
 			return 1;
-	return len < 65536 ? 0 : -1;
+		if (plausible_v2(p))
+			return 2;
+	}
+	/* msgr1: the MSG tag and a header with its crc32c */
+	if (p[0] == MSGR1_TAG_MSG) {
+		if (len < HUNT_NEED)
+			return 1;
+		if (plausible_v1(p))
+			return 2;
+	}
+	return 0;
 }

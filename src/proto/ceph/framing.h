@@ -69,6 +69,8 @@ struct ceph_msg_head {
 	uint8_t src_type;	/* msgr1: the sender's entity */
 	uint64_t src_num;
 	uint32_t data_off;
+	uint32_t crc;		/* msgr1: the header's crc32c (right: a
+				 * header whose crc fails is not believed) */
 };
 
 struct ceph_unit {
@@ -85,6 +87,8 @@ struct ceph_unit {
 	bool rev1, secure;
 	struct msgr2_preamble pre;
 	uint8_t crc_bad;	/* bit i: segment i's crc */
+	uint8_t crc_sent;	/* bit i: segment i's crc is on the wire */
+	uint32_t seg_crc[4];	/* crc mode: the segments' crcs as sent */
 	uint8_t late;		/* epilogue late flags/status */
 	/* Segments as sent (plaintext), seg[i] its first seg_kept[i] bytes
 	 * of pre.seg_len[i] (msgr1 MESSAGE: 0 = front, 1 = middle, 2 = data). */
@@ -139,6 +143,9 @@ struct ceph_conn {
 	bool v1_session;		/* both sides past the handshake */
 	uint64_t v1_features;		/* the reply's: negotiated */
 	struct cephx_store *keys;	/* NULL: no keyring */
+	/* The bound the kept bytes and the directions' state share with
+	 * the rest of the decoder (base/budget.h; NULL: none). */
+	struct memory_budget *budget;
 	struct ceph_dir *dir[2];	/* [0] client -> server */
 };
 
@@ -149,8 +156,10 @@ void ceph_conn_free(struct ceph_conn *c);
 /* Each direction keeps at most max_keep bytes of one unit. */
 #define CEPH_DEFAULT_KEEP (1u << 20)
 
-/* Bytes of direction `to_server` (true: client -> server), in order. */
-void ceph_feed(struct ceph_conn *c, bool to_server, const uint8_t *data,
+/* Bytes of direction `to_server` (true: client -> server), in order.
+ * False when the direction's state found no room (budget or memory):
+ * the bytes were not read. */
+bool ceph_feed(struct ceph_conn *c, bool to_server, const uint8_t *data,
 	       size_t len, uint64_t frame, size_t max_keep, ceph_unit_fn fn,
 	       void *ctx);
 /* Bytes of the direction are lost before the next feed: a unit begun is
@@ -161,9 +170,9 @@ void ceph_gap(struct ceph_conn *c, bool to_server, uint64_t frame,
 void ceph_close(struct ceph_conn *c, bool to_server, uint64_t frame,
 		ceph_unit_fn fn, void *ctx);
 
-/* The detection of a stream's first bytes: a banner of either generation,
- * or (not at the start) a msgr2 preamble or msgr1 header with a right
- * crc32c within them.  1 yes, 0 need more, -1 no. */
-int ceph_detect(const uint8_t *data, size_t len, bool at_start);
+/* Whether a frame or message starts at p (a stream seen from its middle:
+ * a msgr2 preamble or a msgr1 MSG header whose crc32c holds): 2 yes, 1
+ * more bytes needed, 0 no.  Reads only p[0..len). */
+int ceph_detect_at(const uint8_t *p, size_t len);
 
 #endif

@@ -1,13 +1,17 @@
 # src/proto/ceph/local.mk - the Ceph messenger, msgr v1 and v2: crc32c,
 # the two generations' framing, cephx and secure mode (AES-GCM through
-# libcrypto); their unit tests on published vectors and the lab's
-# captures (tests/captures/ceph).
+# libcrypto), frames and message bodies into fields, the stream protocol
+# and its registry entry; their unit tests on published vectors and the
+# lab's captures (tests/captures/ceph).
 libtapline_a_SOURCES += src/proto/ceph/crc32c.h src/proto/ceph/crc32c.c \
 	src/proto/ceph/msgr1.h src/proto/ceph/msgr1.c \
 	src/proto/ceph/msgr2.h src/proto/ceph/msgr2.c \
 	src/proto/ceph/cephx.h src/proto/ceph/cephx.c \
 	src/proto/ceph/secure.h src/proto/ceph/secure.c \
-	src/proto/ceph/framing.h src/proto/ceph/framing.c
+	src/proto/ceph/framing.h src/proto/ceph/framing.c \
+	src/proto/ceph/ceph.h src/proto/ceph/fields.h src/proto/ceph/fields.c \
+	src/proto/ceph/frames.c src/proto/ceph/bodies.c \
+	src/proto/ceph/stream.c src/proto/ceph/protocol.c
 AM_CFLAGS += $(CRYPTO_CFLAGS)
 TAPLINE_LIBS += $(CRYPTO_LIBS)
 

@@ -1,0 +1,415 @@
+/* stream.c - the Ceph messenger over TCP (ceph_stream_proto): found by
+ * content (a banner of either generation at a stream's start; after a
+ * gap or in a capture begun mid-connection, a msgr2 preamble or a msgr1
+ * message header whose crc32c holds), each connection's two directions
+ * fed to its framing (framing.h), one message per unit, and requests
+ * matched to their replies:
+ *
+ *   OSD_OP          <-> OSD_OPREPLY            header tid
+ *   MON_COMMAND     <-> MON_COMMAND_ACK        header tid
+ *   MON_GET_VERSION <-> MON_GET_VERSION_REPLY  the handle in the front
+ *
+ * within the connection, a reply going the other way than its request.
+ * Requests wait in a table per connection, bounded (the oldest goes
+ * first, counted unanswered), its memory in the decoder's budget.
+ *
+ * Secure mode opens with the keyring given to ceph_set_keyring(): one
+ * store per process, which learns the tickets monitor sessions hand out
+ * so that later OSD sessions open too.  The decoder that reads it runs
+ * in one thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/budget.h"
+#include "proto/ceph/ceph.h"
+#include "proto/ceph/crc32c.h"
+#include "wire/decoder.h"	/* struct decoder_stats */
+#include "wire/stream.h"
+
+#define WAITING_INITIAL 16u
+#define WAITING_MAX 4096u	/* a power of two */
+#define DEFAULT_KEEP (1u << 20)
+
+/* What a request waits as. */
+enum wait_class {
+	WAIT_OSD_OP = 1,
+	WAIT_MON_COMMAND,
+	WAIT_MON_GET_VERSION,
+};
+
+struct waiting_request {
+	uint64_t id;
+	uint64_t frame;
+	int64_t ts_ns;
+	uint16_t first_op;
+	uint8_t class, direction;
+	bool used;
+};
+
+struct ceph_stream_conn {
+	struct ceph_conn framing;
+	bool started;
+	const struct stream_dir *client;	/* fed as client -> server */
+	struct waiting_request *waiting;
+	uint32_t wcap, nwaiting;
+	uint64_t dropped;	/* requests pushed out of a full table */
+	unsigned closed;
+};
+
+/* ---- the keyring ---- */
+
+static struct cephx_store *keys;
+
+struct cephx_store *ceph_keys(void)
+{
+	return keys;
+}
+
+void ceph_set_keys(struct cephx_store *store)
+{
+	free(keys);
+	keys = store;
+}
+
+/* ---- detection ---- */
+
+static enum detect_verdict ceph_stream_detect(const uint8_t *data, size_t len,
+					      bool at_start)
+{
+	size_t n = len < MSGR1_BANNER_LEN ? len : MSGR1_BANNER_LEN;
+	if (!memcmp(data, MSGR1_BANNER, n))
+		return n == MSGR1_BANNER_LEN ? DETECT_YES : DETECT_MAYBE;
+	n = len < MSGR2_BANNER_LEN ? len : MSGR2_BANNER_LEN;
+	if (!memcmp(data, MSGR2_BANNER, n))
+		return n == MSGR2_BANNER_LEN ? DETECT_YES : DETECT_MAYBE;
+	if (at_start)
+		return DETECT_NO;
+	/* mid-stream: a frame or message starts here? */
+	return (enum detect_verdict)ceph_detect_at(data, len);
+}
+
+/* ---- requests waiting ---- */
+
+static uint32_t slot_of(uint64_t id, uint8_t class, uint8_t direction,
+			uint32_t cap)
+{
+	uint64_t x = (id ^ (uint64_t)class << 56 ^ (uint64_t)direction << 63) *
+		     0x9e3779b97f4a7c15ull;
+	return (uint32_t)(x >> 32) & (cap - 1);
+}
+
+static struct waiting_request *waiting_find(struct ceph_stream_conn *c,
+					    uint64_t id, uint8_t class,
+					    uint8_t direction)
+{
+	if (!c->nwaiting)
+		return NULL;
+	uint32_t mask = c->wcap - 1;
+	for (uint32_t i = slot_of(id, class, direction, c->wcap), k = 0;
+	     k < c->wcap && c->waiting[i].used; i = (i + 1) & mask, k++) {
+		struct waiting_request *w = &c->waiting[i];
+		if (w->id == id && w->class == class && w->direction == direction)
+			return w;
+	}
+	return NULL;
+}
+
+/* Empties w's slot, moving later members of its run back so that
+ * lookups never stop early. */
+static void waiting_remove(struct ceph_stream_conn *c, struct waiting_request *w)
+{
+	uint32_t mask = c->wcap - 1;
+	uint32_t hole = (uint32_t)(w - c->waiting);
+	c->waiting[hole].used = false;
+	c->nwaiting--;
+	for (uint32_t j = (hole + 1) & mask; c->waiting[j].used; j = (j + 1) & mask) {
+		struct waiting_request *e = &c->waiting[j];
+		uint32_t home = slot_of(e->id, e->class, e->direction, c->wcap);
+		bool stays = hole <= j ? (hole < home && home <= j) :
+					 (hole < home || home <= j);
+		if (!stays) {
+			c->waiting[hole] = *e;
+			e->used = false;
+			hole = j;
+		}
+	}
+}
+
+static void waiting_put(struct waiting_request *t, uint32_t cap,
+			const struct waiting_request *w)
+{
+	uint32_t i = slot_of(w->id, w->class, w->direction, cap);
+	while (t[i].used)
+		i = (i + 1) & (cap - 1);
+	t[i] = *w;
+}
+
+static bool waiting_grow(struct ceph_stream_conn *c)
+{
+	uint32_t cap = c->wcap ? c->wcap * 2 : WAITING_INITIAL;
+	size_t more = (cap - c->wcap) * sizeof *c->waiting;
+	if (!budget_charge(c->framing.budget, more))
+		return false;
+	struct waiting_request *t = calloc(cap, sizeof *t);
+	if (!t) {
+		budget_release(c->framing.budget, more);
+		return false;
+	}
+	for (uint32_t i = 0; i < c->wcap; i++)
+		if (c->waiting[i].used)
+			waiting_put(t, cap, &c->waiting[i]);
+	free(c->waiting);
+	c->waiting = t;
+	c->wcap = cap;
+	return true;
+}
+
+static void waiting_add(struct ceph_stream_conn *c,
+			const struct waiting_request *w)
+{
+	struct waiting_request *old = waiting_find(c, w->id, w->class, w->direction);
+	if (old) {	/* an id used again: the newer request counts */
+		*old = *w;
+		return;
+	}
+	if ((!c->wcap || (c->nwaiting + 1) * 4 > c->wcap * 3) &&
+	    !(c->wcap < WAITING_MAX && waiting_grow(c))) {
+		if (!c->wcap) {
+			c->dropped++;
+			return;
+		}
+		/* full: the oldest request goes, unanswered */
+		uint32_t victim = 0;
+		bool any = false;
+		for (uint32_t i = 0; i < c->wcap; i++)
+			if (c->waiting[i].used &&
+			    (!any || c->waiting[i].frame < c->waiting[victim].frame)) {
+				victim = i;
+				any = true;
+			}
+		if (any) {
+			waiting_remove(c, &c->waiting[victim]);
+			c->dropped++;
+		}
+	}
+	struct waiting_request e = *w;
+	e.used = true;
+	waiting_put(c->waiting, c->wcap, &e);
+	c->nwaiting++;
+}
+
+static void waiting_release(struct ceph_stream_conn *c)
+{
+	budget_release(c->framing.budget, c->wcap * sizeof *c->waiting);
+	free(c->waiting);
+	c->waiting = NULL;
+	c->wcap = c->nwaiting = 0;
+}
+
+/* ---- the exchange ---- */
+
+static const char *const service_osd = "OSD", *const service_mon = "MON";
+
+/* The request or reply a message is, with its match. */
+static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
+		     struct message *m, const struct ceph_unit *u,
+		     const struct ceph_body_facts *facts, bool to_server)
+{
+	struct exchange *ex = &m->exchange;
+	uint8_t direction = to_server ? 0 : 1;
+	unsigned type = u->head.type;
+	uint8_t class = 0;
+	bool request = false;
+	uint64_t id = u->head.tid;
+	ex->latency_ns = -1;
+	switch (type) {
+	case CEPH_MSG_OSD_OP:
+		request = true;
+		/* fall through */
+	case CEPH_MSG_OSD_OPREPLY:
+		class = WAIT_OSD_OP;
+		ex->service = service_osd;
+		ex->service_code = 4;	/* the entity type of OSDs */
+		break;
+	case CEPH_MSG_MON_COMMAND:
+		request = true;
+		/* fall through */
+	case CEPH_MSG_MON_COMMAND_ACK:
+		class = WAIT_MON_COMMAND;
+		ex->service = service_mon;
+		ex->service_code = 1;
+		ex->op = "MON_COMMAND";
+		ex->op_code = CEPH_MSG_MON_COMMAND;
+		ex->has_op_code = true;
+		break;
+	case CEPH_MSG_MON_GET_VERSION:
+		request = true;
+		/* fall through */
+	case CEPH_MSG_MON_GET_VERSION_REPLY:
+		if (!facts->has_handle)
+			break;
+		class = WAIT_MON_GET_VERSION;
+		id = facts->handle;
+		ex->service = service_mon;
+		ex->service_code = 1;
+		ex->op = "MON_GET_VERSION";
+		ex->op_code = CEPH_MSG_MON_GET_VERSION;
+		ex->has_op_code = true;
+		break;
+	default:
+		break;
+	}
+	if (!class) {
+		ex->kind = EXCHANGE_EVENT;
+		return;
+	}
+	ex->has_id = true;
+	ex->id = id;
+	if (request) {
+		ex->kind = EXCHANGE_REQUEST;
+		if (class == WAIT_OSD_OP) {
+			ex->op = ceph_osd_op_name(facts->first_op);
+			ex->op_code = facts->first_op;
+			ex->has_op_code = true;
+		}
+		struct waiting_request w = {
+			.id = id, .frame = m->frame, .ts_ns = m->ts_ns,
+			.first_op = facts->first_op, .class = class,
+			.direction = direction,
+		};
+		waiting_add(c, &w);
+		/* a request names the client (a capture begun mid-connection
+		 * only guessed it) */
+		stream_set_client(dir, true);
+		return;
+	}
+	ex->kind = EXCHANGE_RESPONSE;
+	struct waiting_request *w = waiting_find(c, id, class, !direction);
+	uint16_t op = facts->first_op;
+	if (w) {
+		ex->request_frame = w->frame;
+		ex->latency_ns = m->ts_ns - w->ts_ns;
+		op = w->first_op;
+		waiting_remove(c, w);
+	}
+	if (class == WAIT_OSD_OP) {
+		ex->op = ceph_osd_op_name(op);
+		ex->op_code = op;
+		ex->has_op_code = true;
+	}
+	if (facts->has_result && facts->result < 0) {
+		ex->status = STATUS_FAILED;
+		ex->status_code = facts->result;
+		ex->status_name = errno_name(-(int64_t)facts->result);
+	} else {
+		ex->status = STATUS_OK;
+	}
+}
+
+/* ---- units to messages ---- */
+
+struct unit_ctx {
+	struct stream_dir *dir;
+	const struct frame_ref *frame;
+	struct ceph_stream_conn *c;
+	bool to_server;
+};
+
+static void on_unit(void *ctx, const struct ceph_unit *u)
+{
+	struct unit_ctx *x = ctx;
+	struct message *m = stream_scratch_message(x->dir);
+	stream_message_begin(m, x->dir, u->first_frame, x->frame);
+	m->proto = &ceph_protocol;
+	ceph_decode_unit(m, u, &x->c->framing);
+	bool message = u->kind == CEPH_UNIT_MESSAGE ||
+		       (u->kind == CEPH_UNIT_FRAME && u->tag == MSGR2_TAG_MESSAGE);
+	if (message) {
+		unsigned f0 = u->msgr == 1 ? 0 : 1;
+		if (u->msgr == 2 && u->seg_kept[0] < MSGR2_MSG_HEADER_LEN) {
+			msg_info_str(m, "MESSAGE");
+			if (!(m->verdict & (MSG_TRUNCATED | MSG_MALFORMED)))
+				msg_mark(m, MSG_MALFORMED,
+					 "a message header shorter than 41 bytes");
+		} else {
+			struct ceph_body_facts facts;
+			ceph_decode_body(m, u, &facts);
+			exchange(x->c, x->dir, m, u, &facts, x->to_server);
+		}
+		ceph_message_checks(m, u);
+		m->pdu = u->seg[f0] ? u->seg[f0] : u->seg[0];
+		m->pdu_len = u->seg_kept[f0];
+	}
+	stream_emit(x->dir, m);
+}
+
+static struct ceph_stream_conn *conn_of(struct stream_dir *dir)
+{
+	struct ceph_stream_conn *c = dir->conn_state;
+	if (!c->started) {
+		ceph_conn_init(&c->framing, keys);
+		c->framing.budget = stream_buffer_budget(dir);
+		c->started = true;
+		c->client = dir->client_to_server ? dir : dir->peer;
+	}
+	return c;
+}
+
+static size_t max_keep(const struct stream_dir *dir)
+{
+	size_t k = stream_max_record(dir);
+	return k ? k : DEFAULT_KEEP;
+}
+
+static void ceph_stream_feed(struct stream_dir *dir, const uint8_t *data,
+			     size_t len, const struct frame_ref *frame)
+{
+	struct ceph_stream_conn *c = conn_of(dir);
+	struct unit_ctx x = { dir, frame, c, dir == c->client };
+	if (!ceph_feed(&c->framing, x.to_server, data, len, frame->number,
+		       max_keep(dir), on_unit, &x))
+		stream_stats(dir)->buffer_drops++;
+}
+
+static void ceph_stream_gap(struct stream_dir *dir, uint64_t missing,
+			    const struct frame_ref *frame)
+{
+	(void)missing;
+	struct ceph_stream_conn *c = conn_of(dir);
+	struct unit_ctx x = { dir, frame, c, dir == c->client };
+	ceph_gap(&c->framing, x.to_server, frame->number, on_unit, &x);
+}
+
+static void ceph_stream_close(struct stream_dir *dir,
+			      const struct frame_ref *frame)
+{
+	struct ceph_stream_conn *c = conn_of(dir);
+	struct unit_ctx x = { dir, frame, c, dir == c->client };
+	ceph_close(&c->framing, x.to_server, frame->number, on_unit, &x);
+	if (++c->closed == 2) {
+		stream_stats(dir)->unanswered += c->nwaiting + c->dropped;
+		waiting_release(c);
+		c->dropped = 0;
+	}
+}
+
+static void ceph_stream_conn_destroy(void *state)
+{
+	struct ceph_stream_conn *c = state;
+	if (!c->started)
+		return;
+	waiting_release(c);
+	ceph_conn_free(&c->framing);
+}
+
+const struct stream_proto ceph_stream_proto = {
+	.name = "ceph",
+	.detect = ceph_stream_detect,
+	.state_size = 0,
+	.conn_state_size = sizeof(struct ceph_stream_conn),
+	.feed = ceph_stream_feed,
+	.gap = ceph_stream_gap,
+	.close = ceph_stream_close,
+	.conn_destroy = ceph_stream_conn_destroy,
+};
