@@ -10,13 +10,16 @@
  * captures need (one host, in order): a hole in a direction's sequence
  * numbers is reported to the framing layer as a gap.
  *
- * usage: ceph_frames [-k KEYRING] [-s BYTES] [-w DIR] CAPTURE
+ * usage: ceph_frames [-k KEYRING] [-s BYTES] [-w DIR] [-m DIR] CAPTURE
  *   -k  open secure-mode connections with this keyring
  *   -s  drop each direction's first BYTES bytes (a capture that begins
  *       inside a frame)
  *   -w  also write each connection as an input of the fuzz harness
  *       tests/fuzz/fuzz_ceph_stream.c: DIR/NAME-cN, an OSD connection
  *       with the monitor connection before it
+ *   -m  also write the first message of each type and the first msgr2
+ *       frame of each tag as an input of tests/fuzz/fuzz_ceph_message.c:
+ *       DIR/NAME-msgrN-TYPE, DIR/NAME-frame-TAG
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -50,7 +53,7 @@ static unsigned nconns;
 static struct cephx_store *keys;
 static uint64_t drop_first;
 static unsigned cur_conn;
-static const char *write_dir;
+static const char *write_dir, *message_dir, *capture_name;
 #define FUZZ_INPUT_MAX (256u << 10)
 
 static void rec_add(struct recs *r, uint8_t conn_bit, bool to_server,
@@ -126,9 +129,57 @@ static const char *const kinds[] = {
 	"MESSAGE", "ENCRYPTED", "SKIPPED",
 };
 
+/* A unit as an input of fuzz_ceph_message (its header: see there). */
+static void write_message(const struct ceph_unit *u)
+{
+	static bool seen[3][65536];
+	bool message = u->kind == CEPH_UNIT_MESSAGE ||
+		       (u->kind == CEPH_UNIT_FRAME && u->tag == MSGR2_TAG_MESSAGE);
+	if (u->kind != CEPH_UNIT_FRAME && !message)
+		return;
+	unsigned id = message ? u->head.type : u->tag;
+	unsigned which = message ? u->msgr : 0;
+	if (seen[which][id] || (u->flags & ~(unsigned)CEPH_U_DECRYPTED))
+		return;
+	seen[which][id] = true;
+	char name[4096];
+	if (message)
+		snprintf(name, sizeof name, "%s/%s-msgr%u-%u", message_dir,
+			 capture_name, u->msgr, id);
+	else
+		snprintf(name, sizeof name, "%s/%s-frame-%u", message_dir,
+			 capture_name, id);
+	unsigned first = u->msgr == 2 && message;	/* past header2 */
+	uint8_t head[11] = {
+		(uint8_t)(message ? (u->msgr == 1) : 2),
+		(uint8_t)id, (uint8_t)(id >> 8),
+		(uint8_t)u->head.version, (uint8_t)u->head.compat_version,
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t n = first + i < 4 ? u->seg_kept[first + i] : 0;
+		if (n > 65535)
+			n = 65535;
+		head[5 + 2 * i] = (uint8_t)n;
+		head[6 + 2 * i] = (uint8_t)(n >> 8);
+	}
+	FILE *out = fopen(name, "wb");
+	if (!out)
+		return;
+	fwrite(head, 1, sizeof head, out);
+	unsigned nseg = message ? 3 : 1;
+	for (unsigned i = 0; i < nseg; i++)
+		if (first + i < 4 && u->seg_kept[first + i])
+			fwrite(u->seg[first + i], 1,
+			       u->seg_kept[first + i] > 65535 ? 65535 :
+			       u->seg_kept[first + i], out);
+	fclose(out);
+}
+
 static void on_unit(void *ctx, const struct ceph_unit *u)
 {
 	(void)ctx;
+	if (message_dir)
+		write_message(u);
 	printf("%llu %u %s %s %u ", (unsigned long long)u->frame, cur_conn,
 	       u->from_client ? "C>S" : "S>C", kinds[u->kind], u->tag);
 	if ((u->kind == CEPH_UNIT_FRAME && u->tag == MSGR2_TAG_MESSAGE) ||
@@ -181,8 +232,10 @@ int main(int argc, char **argv)
 {
 	const char *keyring = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "k:s:w:")) != -1) {
-		if (opt == 'k')
+	while ((opt = getopt(argc, argv, "k:s:w:m:")) != -1) {
+		if (opt == 'm')
+			message_dir = optarg;
+		else if (opt == 'k')
 			keyring = optarg;
 		else if (opt == 'w')
 			write_dir = optarg;
@@ -192,9 +245,16 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: ceph_frames [-k KEYRING] [-s BYTES] [-w DIR] CAPTURE\n");
+		fprintf(stderr, "usage: ceph_frames [-k KEYRING] [-s BYTES] [-w DIR] [-m DIR] CAPTURE\n");
 		return 2;
 	}
+	static char base[256];
+	const char *slash = strrchr(argv[optind], '/');
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : argv[optind]);
+	char *dot = strstr(base, ".pcap");
+	if (dot)
+		*dot = '\0';
+	capture_name = base;
 	if (keyring) {
 		static char text[65536];
 		FILE *kf = fopen(keyring, "r");

@@ -36,6 +36,17 @@ endif
 tests_fuzz_fuzz_ceph_stream_SOURCES = tests/fuzz/fuzz_ceph_stream.c
 tests_fuzz_fuzz_ceph_stream_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_fuzz_ceph_stream_LDFLAGS = $(FUZZ_LDFLAGS)
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_ceph_message
+noinst_PROGRAMS += tests/fuzz/fuzz_ceph_message
+endif
+tests_fuzz_fuzz_ceph_message_SOURCES = tests/fuzz/fuzz_ceph_message.c
+tests_fuzz_fuzz_ceph_message_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_ceph_message_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_ceph_message
+tests_fuzz_replay_ceph_message_SOURCES = tests/fuzz/fuzz_ceph_message.c \
+	tests/fuzz/replay.c
+tests_fuzz_replay_ceph_message_LDADD = $(TAPLINE_LIBS)
 check_PROGRAMS += tests/fuzz/replay_ceph_stream
 tests_fuzz_replay_ceph_stream_SOURCES = tests/fuzz/fuzz_ceph_stream.c \
 	tests/fuzz/replay.c
@@ -43,4 +54,4 @@ tests_fuzz_replay_ceph_stream_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh tests/ceph-decode.sh
 EXTRA_DIST += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh \
 	tests/ceph-decode.sh tests/ceph/truth.sh tests/ceph/truth.awk \
-	tests/fuzz/corpus/ceph_stream
+	tests/fuzz/corpus/ceph_stream tests/fuzz/corpus/ceph_message
