@@ -194,13 +194,21 @@ static void on_unit(void *ctx, const struct ceph_unit *u)
 }
 
 static struct conn *find(uint32_t sip, uint16_t sport, uint32_t dip, uint16_t dport,
-			 bool syn, int *dir)
+			 bool syn, uint32_t seq, int *dir)
 {
 	for (unsigned i = 0; i < nconns; i++) {
 		struct conn *c = conns[i];
 		for (int d = 0; d < 2; d++)
 			if (c->ip[d] == sip && c->port[d] == sport &&
 			    c->ip[1 - d] == dip && c->port[1 - d] == dport) {
+				if (syn && d == 0 && c->seq_known[0] &&
+				    c->next_seq[0] != seq + 1) {
+					/* a client port used again (not the
+					 * SYN sent again): a new connection,
+					 * the old one is over */
+					c->port[0] = c->port[1] = 0;
+					break;
+				}
 				*dir = d;
 				return c;
 			}
@@ -304,7 +312,7 @@ int main(int argc, char **argv)
 		size_t len = tot - ihl - doff;
 		bool syn = (flags & 0x12) == 0x02;
 		int d;
-		struct conn *c = find(sip, sport, dip, dport, syn, &d);
+		struct conn *c = find(sip, sport, dip, dport, syn, seq, &d);
 		if (!c)
 			continue;
 		cur_conn = c->number;

@@ -4,7 +4,9 @@
 # msgr2 secure and msgr v1; every command's exit code and the failing
 # commands' messages as in the committed transcripts; every frame's crc
 # right; the secure capture decrypted with the fresh keyring carries the
-# crc capture's requests and replies; and the committed captures' ones.
+# crc capture's requests and replies; and the committed captures' ones;
+# tapline decode's reading of the fresh captures is what the fresh
+# transcripts say (tests/ceph/truth.sh).
 . "${top_srcdir:-$(dirname "$0")/../../..}/tests/setup.sh"
 
 [ -z "${TAPLINE_NO_LAB:-}" ] ||
@@ -80,17 +82,39 @@ is "nothing of the lab left: namespace, processes" \
 	"$(ip netns list | grep -c "^$CEPH_LAB_NAME\b"):$(pgrep -f "$CEPH_LAB_DIR" | wc -l | tr -d ' ')" "0:0"
 
 "$F" "$out/msgr2-crc.pcap" >"$TMP/crc"
-"$F" -k "$out/lab.keyring" "$out/msgr2-secure.pcap" >"$TMP/sec"
 "$F" "$out/msgr1.pcap" >"$TMP/v1"
 is "fresh msgr2-crc: every frame's crc32c right" "$(count "$TMP/crc" '$9 != "0x0"')" 0
-is "fresh msgr2-secure: every frame after AUTH_DONE decrypted with the fresh keyring" \
-	"$(count "$TMP/sec" '$4 == "ENCRYPTED" || ($9 != "0x0" && $9 != "0x80")')" 0
 is "fresh msgr1: every header and footer crc32c right" \
 	"$(count "$TMP/v1" '$9 != "0x0" && $4 != "SKIPPED"')" 0
-ops "$TMP/crc" >"$TMP/crc.ops"
-ops "$TMP/sec" >"$TMP/sec.ops"
+# Secure mode through tapline decode itself.  (tests/ceph/ceph_frames,
+# whose reassembly is the simplest the committed captures need, once left
+# the rados ls OSD session of a fresh secure capture encrypted while
+# tapline decode opened it; that capture was not kept.)
+# decode_ops FILE [KEYRING]: each client connection's requests and
+# replies as one line, client's "TYPE:TID" then server's, sorted.
+decode_ops() {
+	"$TAPLINE" decode -T fields -e tcp.stream -e ceph.kind -e ceph.type \
+		-e ceph.from_client -e ceph.tid ${2:+--keyring "$2"} "$1" |
+	awk -F'\t' '$2 == 1 { banner[$1] = 1 }
+	     $3 == 2 || $3 == 19 || $3 == 20 || $3 == 42 || $3 == 43 || $3 == 50 || $3 == 51 {
+		if ($4 == 1) c[$1] = c[$1] " " $3 ":" $5
+		else s[$1] = s[$1] " " $3 ":" $5 }
+	     END { for (k in c) if (banner[k]) print "C" c[k] " S" s[k] }' | sort
+}
+"$TAPLINE" decode -T fields -e ceph.kind -e ceph.crc_ok --keyring "$out/lab.keyring" \
+	"$out/msgr2-secure.pcap" >"$TMP/sec"
+is "fresh msgr2-secure: every frame after AUTH_DONE decrypted with the fresh keyring, its tag right" \
+	"$(count "$TMP/sec" '$1 == 8 || $2 == 0')" 0
+decode_ops "$out/msgr2-crc.pcap" >"$TMP/crc.ops"
+decode_ops "$out/msgr2-secure.pcap" "$out/lab.keyring" >"$TMP/sec.ops"
 is "fresh secure capture decrypted: the fresh crc capture's requests and replies" \
 	"$(same "$TMP/crc.ops" "$TMP/sec.ops")" same
+# tapline decode on the fresh captures against the fresh transcripts
+. "$top_srcdir/tests/ceph/truth.sh"
+ceph_truth "fresh msgr2-crc" "$out/msgr2-crc.pcap" "$out/msgr2-crc.cli.txt"
+ceph_truth "fresh msgr2-secure + fresh keyring" "$out/msgr2-secure.pcap" \
+	"$out/msgr2-secure.cli.txt" "$out/lab.keyring"
+ceph_truth "fresh msgr1" "$out/msgr1.pcap" "$out/msgr1.cli.txt"
 for mode in msgr2-crc msgr1; do
 	"$F" "$C/$mode.pcap" >"$TMP/old"
 	ops "$TMP/old" >"$TMP/old.ops"
@@ -99,4 +123,10 @@ for mode in msgr2-crc msgr1; do
 	is "$mode: the fresh capture's requests and replies are the committed capture's" \
 		"$(same "$TMP/old.ops" "$TMP/new.ops")" same
 done
+if [ "$tap_fail" -gt 0 ]; then	# kept for a look: captures, transcripts, keyring
+	rm -rf "$top_builddir/tests/lab/ceph/last-failure"
+	mkdir -p "$top_builddir/tests/lab/ceph"
+	cp -r "$out" "$top_builddir/tests/lab/ceph/last-failure"
+	diag "the fresh captures are kept in $top_builddir/tests/lab/ceph/last-failure"
+fi
 done_testing
