@@ -33,6 +33,8 @@ VOL_DIST=dist
 CAPTURE_FILTER="tcp and (port $GLUSTERD_PORT or portrange $BASE_PORT-$MAX_PORT)"
 
 say() { printf 'lab: %s\n' "$*" >&2; }
+# shellcheck source=tests/lab/netns-stop.sh
+. "$(cd "$(dirname "$0")" && pwd)/netns-stop.sh"
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
@@ -205,22 +207,7 @@ cmd_down() {
 	need_root
 	remote_ns_down
 	if ns_exists; then
-		pids=$(lab_pids)
-		if [ -n "$pids" ]; then
-			# shellcheck disable=SC2086
-			kill -TERM $pids 2>/dev/null || true
-			i=0
-			while [ -n "$(lab_pids)" ] && [ "$i" -lt 50 ]; do
-				sleep 0.2; i=$((i + 1))
-			done
-			pids=$(lab_pids)
-			if [ -n "$pids" ]; then
-				say "killing (KILL) $pids"
-				# shellcheck disable=SC2086
-				kill -KILL $pids 2>/dev/null || true
-				sleep 0.5
-			fi
-		fi
+		stop_ns_processes
 		ip netns del "$NS"
 	fi
 	# Anything that escaped the private mount namespace and was not there

@@ -31,6 +31,8 @@ CAPTURE_FILTER="tcp and (port $MON_V2_PORT or port $MON_V1_PORT or portrange $OS
 MODES="msgr2-crc msgr2-secure daemons-msgr2 msgr1 daemons-msgr1"
 
 say() { printf 'ceph-lab: %s\n' "$*" >&2; }
+# shellcheck source=tests/lab/netns-stop.sh
+. "$lab_src/../netns-stop.sh"
 die() { printf 'ceph-lab: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
@@ -301,22 +303,7 @@ cmd_up() {
 cmd_down() {
 	need_root
 	if ns_exists; then
-		pids=$(lab_pids)
-		if [ -n "$pids" ]; then
-			# shellcheck disable=SC2086
-			kill -TERM $pids 2>/dev/null || true
-			i=0
-			while [ -n "$(lab_pids)" ] && [ "$i" -lt 50 ]; do
-				sleep 0.2; i=$((i + 1))
-			done
-			pids=$(lab_pids)
-			if [ -n "$pids" ]; then
-				say "killing (KILL) $pids"
-				# shellcheck disable=SC2086
-				kill -KILL $pids 2>/dev/null || true
-				sleep 0.5
-			fi
-		fi
+		stop_ns_processes
 		ip netns del "$NS"
 	fi
 	rm -rf "$LAB_DIR/mon" "$LAB_DIR/osd" "$LAB_DIR/run" "$LAB_DIR/crash" \
