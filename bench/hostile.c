@@ -22,16 +22,24 @@
  *               segment, each segment's sequence number 1000 past the end
  *               of the one before, the connections taking turns: small
  *               out-of-order segments behind holes that never fill, and
- *               once the holes are given up, calls that wait for replies.
- * Addresses 10.0.0.0/8 -> 127.0.0.1:24007, no handshake (the capture
- * began after it), written for reading only.
+ *               once the holes are given up, calls that wait for replies;
+ *   ceph-unanswered  the Ceph messenger's version: every connection sends
+ *               COUNT msgr v1 OSD_OP messages (default 1024; tids 1 to
+ *               COUNT, empty fronts, header and footer crcs right), 24 to
+ *               a segment, the connections taking turns, and no
+ *               OSD_OPREPLY ever comes: requests waiting by tid.
+ * Addresses 10.0.0.0/8 -> 127.0.0.1:24007 (Ceph: :6800), no handshake
+ * (the capture began after it), written for reading only.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/ceph/crc32c.h"
+
 static FILE *out;
+static uint16_t server_port = 24007;
 static uint64_t ts_us = 1000000;
 
 static void be16(uint8_t *p, uint16_t v)
@@ -68,7 +76,7 @@ static void frame(uint32_t i, uint32_t seq, const uint8_t *data, size_t len)
 	be32(ip + 12, 0x0a000001u + i / 60000);
 	be32(ip + 16, 0x7f000001u);
 	be16(tcp, (uint16_t)(1024 + i % 60000));
-	be16(tcp + 2, 24007);
+	be16(tcp + 2, server_port);
 	be32(tcp + 4, seq);
 	be32(tcp + 8, 1);
 	tcp[12] = 5 << 4;
@@ -156,10 +164,53 @@ static void seqjump(uint32_t n, uint32_t count)
 			      call(buf, 40, k + 1, NULL_PROC));
 }
 
+/* A msgr v1 message as a client sends it: the MSG tag, the 53-byte
+ * header (its crc32c over the first 49 bytes), an empty front and the
+ * 21-byte footer of peers with MSG_AUTH (all crcs of empty payloads:
+ * 0; flags COMPLETE).  75 bytes. */
+#define CEPH_MSG_BYTES 75
+#define CEPH_MSG_OSD_OP_TYPE 42
+static size_t ceph_osd_op(uint8_t *p, uint64_t tid)
+{
+	memset(p, 0, CEPH_MSG_BYTES);
+	p[0] = 7;			/* MSGR1_TAG_MSG */
+	uint8_t *h = p + 1;
+	le32(h, (uint32_t)tid);		/* seq */
+	le32(h + 8, (uint32_t)tid);	/* tid */
+	h[16] = CEPH_MSG_OSD_OP_TYPE;
+	h[18] = 63;			/* priority: CEPH_MSG_PRIO_DEFAULT */
+	h[20] = 8;			/* version */
+	h[36] = 8;			/* src: CEPH_ENTITY_TYPE_CLIENT */
+	h[37] = 1;
+	h[45] = 3;			/* compat_version */
+	le32(h + 49, crc32c_update(0, h, 49));
+	p[1 + 53 + 20] = 1;		/* footer flags: COMPLETE */
+	return CEPH_MSG_BYTES;
+}
+
+#define CEPH_MSGS_PER_SEGMENT 24
+static void ceph_unanswered(uint32_t n, uint32_t count)
+{
+	uint8_t buf[CEPH_MSGS_PER_SEGMENT * CEPH_MSG_BYTES];
+	uint32_t segments = (count + CEPH_MSGS_PER_SEGMENT - 1) /
+			    CEPH_MSGS_PER_SEGMENT;
+	server_port = 6800;
+	for (uint32_t s = 0; s < segments; s++)
+		for (uint32_t i = 0; i < n; i++) {
+			size_t len = 0;
+			for (uint32_t k = s * CEPH_MSGS_PER_SEGMENT;
+			     k < count && k < (s + 1) * CEPH_MSGS_PER_SEGMENT;
+			     k++)
+				len += ceph_osd_op(buf + len, k + 1);
+			frame(i, 1000 + s * (uint32_t)sizeof buf, buf, len);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	static const char usage[] = "usage: hostile OUT.pcap "
-		"hole|hunt|head|unanswered|seqjump CONNECTIONS [COUNT]\n";
+		"hole|hunt|head|unanswered|seqjump|ceph-unanswered CONNECTIONS "
+		"[COUNT]\n";
 	if (argc != 4 && argc != 5) {
 		fputs(usage, stderr);
 		return 2;
@@ -179,7 +230,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP } which;
+	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP, CEPH_UNANSWERED } which;
 	if (!strcmp(shape, "hole"))
 		which = HOLE;
 	else if (!strcmp(shape, "hunt"))
@@ -190,6 +241,8 @@ int main(int argc, char **argv)
 		which = UNANSWERED;
 	else if (!strcmp(shape, "seqjump"))
 		which = SEQJUMP;
+	else if (!strcmp(shape, "ceph-unanswered"))
+		which = CEPH_UNANSWERED;
 	else {
 		fprintf(stderr, "hostile: unknown shape %s\n%s", shape, usage);
 		return 2;
@@ -220,6 +273,9 @@ int main(int argc, char **argv)
 		break;
 	case SEQJUMP:
 		seqjump((uint32_t)n, count ? (uint32_t)count : 64);
+		break;
+	case CEPH_UNANSWERED:
+		ceph_unanswered((uint32_t)n, count ? (uint32_t)count : 1024);
 		break;
 	}
 	if (fclose(out)) {

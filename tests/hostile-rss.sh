@@ -9,47 +9,19 @@
 # wrote.  Pure: no lab, no lock; about 20 s.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
-hostile=$top_builddir/bench/hostile
-TIME=/usr/bin/time
-[ -x "$hostile" ] || skip_all "no $hostile (make)"
-[ -x "$TIME" ] || skip_all "needs GNU time (apt-get install time)"
-"$TAPLINE" decode --help >/dev/null 2>&1 || skip_all "no decode command"
-bound_kib=65536
+need_hostile
 # Under AddressSanitizer the resident size means nothing (shadow memory)
 # and decoding is ten times slower: captures 16 times smaller in a budget
 # small enough that they still expire calls, no RSS bound, the same
 # counts (the sanitizer run checks the hostile paths for memory errors
 # instead).
-if grep -q __asan_init "$TAPLINE" 2>/dev/null; then
-	sanitized=1
+if [ "$sanitized" = 1 ]; then
 	scale=16
 	budget="--max-memory 4M"	# the small captures expire calls too
 else
-	sanitized=0
 	scale=1
 	budget=
 fi
-
-# decode NAME ARGS...: tapline decode ARGS on $TMP/NAME.pcap, output in
-# $TMP/NAME.out, peak RSS (KiB) in $rss.
-decode() {
-	name=$1; shift
-	"$TIME" -f %M -o "$TMP/rss" "$TAPLINE" decode "$@" "$TMP/$name.pcap" \
-		>"$TMP/$name.out" 2>"$TMP/$name.err" || {
-		echo "# tapline decode $* $name.pcap failed:"; cat "$TMP/$name.err"; }
-	rss=$(tail -1 "$TMP/rss")
-}
-
-# under_bound DESCRIPTION: ok when $rss is under the bound.
-under_bound() {
-	if [ "$sanitized" = 1 ]; then
-		skip "$1: $rss KiB (AddressSanitizer: no RSS bound)"
-	elif [ "$rss" -le "$bound_kib" ]; then
-		ok "$1: peak RSS $((rss / 1024)) MiB <= 64 MiB"
-	else
-		not_ok "$1: peak RSS $((rss / 1024)) MiB > 64 MiB"
-	fi
-}
 
 # decoder_counts NAME: calls, unanswered and expired from the decoder's
 # line of -z rpc,unanswered.
@@ -63,10 +35,10 @@ for spec in "unanswered 200 6200" "unanswered 16384 64" "seqjump 16384 48" \
 	set -- $spec
 	shape=$1 count=${3:-}
 	hostile_capture "$@"
-	decode "$name" -q $budget
-	under_bound "$shape $conns${count:+ x $count} ($size MB), -q"
-	decode "$name" -q -z rpc,unanswered -z expert $budget
-	under_bound "  ... with -z rpc,unanswered -z expert"
+	decode_rss "$name" -q $budget
+	rss_under_bound "$shape $conns${count:+ x $count} ($size MB), -q"
+	decode_rss "$name" -q -z rpc,unanswered -z expert $budget
+	rss_under_bound "  ... with -z rpc,unanswered -z expert"
 	rm -f "$TMP/$name.pcap"
 	case $shape in
 	unanswered|seqjump)
@@ -101,12 +73,12 @@ done
 # The budget is the user's: 20 x 6200 calls all wait within the default,
 # and expire, oldest first, within 4M.
 "$hostile" "$TMP/small.pcap" unanswered 20 6200
-decode small -q -z rpc,unanswered
+decode_rss small -q -z rpc,unanswered
 default_rss=$rss
 set -- $(decoder_counts small)
 check "unanswered 20 x 6200 within the default budget: none expired" \
 	test "$1 $2 ${3:-0}" = "124000 124000 0"
-decode small -q -z rpc,unanswered --max-memory 4M
+decode_rss small -q -z rpc,unanswered --max-memory 4M
 set -- $(decoder_counts small)
 check "  ... within --max-memory 4M the oldest expire (${3:-0} of them)" \
 	test "${3:-0}" -gt 0 -a $(($2 + ${3:-0})) -eq 124000
@@ -118,7 +90,7 @@ else
 		test "$rss" -lt "$default_rss"
 fi
 # every protocol's report marks the same requests
-decode small -q -z unanswered --max-memory 4M
+decode_rss small -q -z unanswered --max-memory 4M
 check "  ... -z unanswered marks the same $expired [expired]" \
 	grep -q "^\[expired\]: $expired requests given up before the end of the capture: response not seen" \
 	"$TMP/small.out"

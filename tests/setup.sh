@@ -69,4 +69,39 @@ hostile_capture() {
 	"$top_builddir/bench/hostile" "$TMP/$name.pcap" "$1" "$conns" ${3:-}
 	size=$(($(wc -c <"$TMP/$name.pcap") / 1048576))
 }
+# need_hostile: bench/hostile ($hostile), GNU time ($TIME) and the decode
+# command, or skip all; sets sanitized to 1 under AddressSanitizer (its
+# shadow memory makes the resident size meaningless), else 0.
+need_hostile() {
+	hostile=$top_builddir/bench/hostile
+	TIME=/usr/bin/time
+	[ -x "$hostile" ] || skip_all "no $hostile (make)"
+	[ -x "$TIME" ] || skip_all "needs GNU time (apt-get install time)"
+	"$TAPLINE" decode --help >/dev/null 2>&1 || skip_all "no decode command"
+	if grep -q __asan_init "$TAPLINE" 2>/dev/null; then
+		sanitized=1
+	else
+		sanitized=0
+	fi
+}
+# decode_rss NAME ARGS...: tapline decode ARGS on $TMP/NAME.pcap, output
+# in $TMP/NAME.out, peak RSS (KiB) in $rss (GNU time: $TIME).
+decode_rss() {
+	name=$1; shift
+	"$TIME" -f %M -o "$TMP/rss" "$TAPLINE" decode "$@" "$TMP/$name.pcap" \
+		>"$TMP/$name.out" 2>"$TMP/$name.err" || {
+		echo "# tapline decode $* $name.pcap failed:"; cat "$TMP/$name.err"; }
+	rss=$(tail -1 "$TMP/rss")
+}
+# rss_under_bound DESCRIPTION: ok when $rss is at most 64 MiB; a skip
+# when $sanitized is 1 (AddressSanitizer's shadow memory).
+rss_under_bound() {
+	if [ "${sanitized:-0}" = 1 ]; then
+		skip "$1: $rss KiB (AddressSanitizer: no RSS bound)"
+	elif [ "$rss" -le 65536 ]; then
+		ok "$1: peak RSS $((rss / 1024)) MiB <= 64 MiB"
+	else
+		not_ok "$1: peak RSS $((rss / 1024)) MiB > 64 MiB"
+	fi
+}
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }

@@ -70,6 +70,7 @@ EXTRA_DIST += tests/hostile-rss.sh
 # Benchmark (not part of make check): make bench [BENCH_SIZE=bytes].
 noinst_PROGRAMS += bench/decode_bench bench/multiply bench/hostile
 bench_hostile_SOURCES = bench/hostile.c
+bench_hostile_LDADD = $(TAPLINE_LIBS)	# the Ceph shape's crc32c
 bench_decode_bench_SOURCES = bench/decode_bench.c
 bench_decode_bench_LDADD = $(TAPLINE_LIBS)
 bench_multiply_SOURCES = bench/multiply.c

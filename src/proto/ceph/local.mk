@@ -51,7 +51,8 @@ check_PROGRAMS += tests/fuzz/replay_ceph_stream
 tests_fuzz_replay_ceph_stream_SOURCES = tests/fuzz/fuzz_ceph_stream.c \
 	tests/fuzz/replay.c
 tests_fuzz_replay_ceph_stream_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh tests/ceph-decode.sh
+TESTS += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh tests/ceph-decode.sh \
+	tests/ceph-memory.sh
 EXTRA_DIST += tests/ceph-fuzz-replay.sh tests/ceph-framing.sh \
-	tests/ceph-decode.sh tests/ceph/truth.sh tests/ceph/truth.awk \
+	tests/ceph-decode.sh tests/ceph-memory.sh tests/ceph/truth.sh tests/ceph/truth.awk \
 	tests/fuzz/corpus/ceph_stream tests/fuzz/corpus/ceph_message

@@ -10,8 +10,9 @@
  *   MON_GET_VERSION <-> MON_GET_VERSION_REPLY  the handle in the front
  *
  * within the connection, a reply going the other way than its request.
- * Requests wait in a table per connection, bounded (the oldest goes
- * first, counted unanswered), its memory in the decoder's budget.
+ * Requests wait in the connection's table of the decoder's set
+ * (base/waiting.h): its memory in the decoder's budget, the oldest
+ * requests of all connections expiring first when it is full.
  *
  * Secure mode opens with the keyring given to ceph_set_keyring(): one
  * store per process, which learns the tickets monitor sessions hand out
@@ -22,38 +23,32 @@
 #include <string.h>
 
 #include "base/budget.h"
+#include "base/waiting.h"
 #include "proto/ceph/ceph.h"
 #include "proto/ceph/crc32c.h"
 #include "wire/decoder.h"	/* struct decoder_stats */
 #include "wire/stream.h"
 
-#define WAITING_INITIAL 16u
-#define WAITING_MAX 4096u	/* a power of two */
 #define DEFAULT_KEEP (1u << 20)
 
-/* What a request waits as. */
+/* What a request waits as.  MON_COMMAND tids and MON_GET_VERSION
+ * handles count up on the same monitor session: a handle waits under
+ * its value with the top bit set, so the two never meet. */
 enum wait_class {
 	WAIT_OSD_OP = 1,
 	WAIT_MON_COMMAND,
 	WAIT_MON_GET_VERSION,
 };
+#define WAIT_HANDLE_BIT (1ull << 63)
 
-struct waiting_request {
-	uint64_t id;
-	uint64_t frame;
-	int64_t ts_ns;
-	uint16_t first_op;
-	uint8_t class, direction;
-	bool used;
-};
+/* The payload of a waiting request. */
+enum { WAIT_P_CLASS, WAIT_P_FIRST_OP };
 
 struct ceph_stream_conn {
 	struct ceph_conn framing;
 	bool started;
 	const struct stream_dir *client;	/* fed as client -> server */
-	struct waiting_request *waiting;
-	uint32_t wcap, nwaiting;
-	uint64_t dropped;	/* requests pushed out of a full table */
+	struct waiting_table requests;	/* in the decoder's set */
 	unsigned closed;
 };
 
@@ -89,124 +84,6 @@ static enum detect_verdict ceph_stream_detect(const uint8_t *data, size_t len,
 	return (enum detect_verdict)ceph_detect_at(data, len);
 }
 
-/* ---- requests waiting ---- */
-
-static uint32_t slot_of(uint64_t id, uint8_t class, uint8_t direction,
-			uint32_t cap)
-{
-	uint64_t x = (id ^ (uint64_t)class << 56 ^ (uint64_t)direction << 63) *
-		     0x9e3779b97f4a7c15ull;
-	return (uint32_t)(x >> 32) & (cap - 1);
-}
-
-static struct waiting_request *waiting_find(struct ceph_stream_conn *c,
-					    uint64_t id, uint8_t class,
-					    uint8_t direction)
-{
-	if (!c->nwaiting)
-		return NULL;
-	uint32_t mask = c->wcap - 1;
-	for (uint32_t i = slot_of(id, class, direction, c->wcap), k = 0;
-	     k < c->wcap && c->waiting[i].used; i = (i + 1) & mask, k++) {
-		struct waiting_request *w = &c->waiting[i];
-		if (w->id == id && w->class == class && w->direction == direction)
-			return w;
-	}
-	return NULL;
-}
-
-/* Empties w's slot, moving later members of its run back so that
- * lookups never stop early. */
-static void waiting_remove(struct ceph_stream_conn *c, struct waiting_request *w)
-{
-	uint32_t mask = c->wcap - 1;
-	uint32_t hole = (uint32_t)(w - c->waiting);
-	c->waiting[hole].used = false;
-	c->nwaiting--;
-	for (uint32_t j = (hole + 1) & mask; c->waiting[j].used; j = (j + 1) & mask) {
-		struct waiting_request *e = &c->waiting[j];
-		uint32_t home = slot_of(e->id, e->class, e->direction, c->wcap);
-		bool stays = hole <= j ? (hole < home && home <= j) :
-					 (hole < home || home <= j);
-		if (!stays) {
-			c->waiting[hole] = *e;
-			e->used = false;
-			hole = j;
-		}
-	}
-}
-
-static void waiting_put(struct waiting_request *t, uint32_t cap,
-			const struct waiting_request *w)
-{
-	uint32_t i = slot_of(w->id, w->class, w->direction, cap);
-	while (t[i].used)
-		i = (i + 1) & (cap - 1);
-	t[i] = *w;
-}
-
-static bool waiting_grow(struct ceph_stream_conn *c)
-{
-	uint32_t cap = c->wcap ? c->wcap * 2 : WAITING_INITIAL;
-	size_t more = (cap - c->wcap) * sizeof *c->waiting;
-	if (!budget_charge(c->framing.budget, more))
-		return false;
-	struct waiting_request *t = calloc(cap, sizeof *t);
-	if (!t) {
-		budget_release(c->framing.budget, more);
-		return false;
-	}
-	for (uint32_t i = 0; i < c->wcap; i++)
-		if (c->waiting[i].used)
-			waiting_put(t, cap, &c->waiting[i]);
-	free(c->waiting);
-	c->waiting = t;
-	c->wcap = cap;
-	return true;
-}
-
-static void waiting_add(struct ceph_stream_conn *c,
-			const struct waiting_request *w)
-{
-	struct waiting_request *old = waiting_find(c, w->id, w->class, w->direction);
-	if (old) {	/* an id used again: the newer request counts */
-		*old = *w;
-		return;
-	}
-	if ((!c->wcap || (c->nwaiting + 1) * 4 > c->wcap * 3) &&
-	    !(c->wcap < WAITING_MAX && waiting_grow(c))) {
-		if (!c->wcap) {
-			c->dropped++;
-			return;
-		}
-		/* full: the oldest request goes, unanswered */
-		uint32_t victim = 0;
-		bool any = false;
-		for (uint32_t i = 0; i < c->wcap; i++)
-			if (c->waiting[i].used &&
-			    (!any || c->waiting[i].frame < c->waiting[victim].frame)) {
-				victim = i;
-				any = true;
-			}
-		if (any) {
-			waiting_remove(c, &c->waiting[victim]);
-			c->dropped++;
-		}
-	}
-	struct waiting_request e = *w;
-	e.used = true;
-	waiting_put(c->waiting, c->wcap, &e);
-	c->nwaiting++;
-}
-
-static void waiting_release(struct ceph_stream_conn *c)
-{
-	budget_release(c->framing.budget, c->wcap * sizeof *c->waiting);
-	free(c->waiting);
-	c->waiting = NULL;
-	c->wcap = c->nwaiting = 0;
-}
-
 /* ---- the exchange ---- */
 
 static const char *const service_osd = "OSD", *const service_mon = "MON";
@@ -214,14 +91,14 @@ static const char *const service_osd = "OSD", *const service_mon = "MON";
 /* The request or reply a message is, with its match. */
 static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 		     struct message *m, const struct ceph_unit *u,
-		     const struct ceph_body_facts *facts, bool to_server)
+		     const struct ceph_body_facts *facts)
 {
 	struct exchange *ex = &m->exchange;
-	uint8_t direction = to_server ? 0 : 1;
+	uint8_t direction = stream_direction(dir);
 	unsigned type = u->head.type;
 	uint8_t class = 0;
 	bool request = false;
-	uint64_t id = u->head.tid;
+	uint64_t id = u->head.tid, key = id;
 	ex->latency_ns = -1;
 	switch (type) {
 	case CEPH_MSG_OSD_OP:
@@ -251,6 +128,7 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 			break;
 		class = WAIT_MON_GET_VERSION;
 		id = facts->handle;
+		key = id | WAIT_HANDLE_BIT;
 		ex->service = service_mon;
 		ex->service_code = 1;
 		ex->op = "MON_GET_VERSION";
@@ -273,25 +151,28 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 			ex->op_code = facts->first_op;
 			ex->has_op_code = true;
 		}
-		struct waiting_request w = {
-			.id = id, .frame = m->frame, .ts_ns = m->ts_ns,
-			.first_op = facts->first_op, .class = class,
-			.direction = direction,
-		};
-		waiting_add(c, &w);
+		union waiting_payload p = { .u32 = {
+			[WAIT_P_CLASS] = class,
+			[WAIT_P_FIRST_OP] = facts->first_op } };
+		waiting_insert(&c->requests, key, direction, m->frame,
+			       m->ts_ns, &p);
 		/* a request names the client (a capture begun mid-connection
 		 * only guessed it) */
 		stream_set_client(dir, true);
 		return;
 	}
 	ex->kind = EXCHANGE_RESPONSE;
-	struct waiting_request *w = waiting_find(c, id, class, !direction);
 	uint16_t op = facts->first_op;
-	if (w) {
-		ex->request_frame = w->frame;
-		ex->latency_ns = m->ts_ns - w->ts_ns;
-		op = w->first_op;
-		waiting_remove(c, w);
+	/* its request went the other way, and is of its class (an OSD_OP
+	 * tid is no MON_COMMAND's) */
+	const struct waiting_request *w =
+		waiting_find(&c->requests, key, !direction);
+	struct waiting_request r;
+	if (w && w->payload.u32[WAIT_P_CLASS] == class &&
+	    waiting_take(&c->requests, key, !direction, &r)) {
+		ex->request_frame = r.frame;
+		ex->latency_ns = m->ts_ns - r.ts_ns;
+		op = (uint16_t)r.payload.u32[WAIT_P_FIRST_OP];
 	}
 	if (class == WAIT_OSD_OP) {
 		ex->op = ceph_osd_op_name(op);
@@ -335,7 +216,7 @@ static void on_unit(void *ctx, const struct ceph_unit *u)
 		} else {
 			struct ceph_body_facts facts;
 			ceph_decode_body(m, u, &facts);
-			exchange(x->c, x->dir, m, u, &facts, x->to_server);
+			exchange(x->c, x->dir, m, u, &facts);
 		}
 		ceph_message_checks(m, u);
 		m->pdu = u->seg[f0] ? u->seg[f0] : u->seg[0];
@@ -387,19 +268,25 @@ static void ceph_stream_close(struct stream_dir *dir,
 	struct ceph_stream_conn *c = conn_of(dir);
 	struct unit_ctx x = { dir, frame, c, dir == c->client };
 	ceph_close(&c->framing, x.to_server, frame->number, on_unit, &x);
-	if (++c->closed == 2) {
-		stream_stats(dir)->unanswered += c->nwaiting + c->dropped;
-		waiting_release(c);
-		c->dropped = 0;
-	}
+	/* unanswered requests are known once both directions are done */
+	if (++c->closed == 2)
+		stream_stats(dir)->unanswered +=
+			waiting_table_close(&c->requests);
+}
+
+static void ceph_stream_conn_init(struct stream_dir *dir, void *state)
+{
+	struct ceph_stream_conn *c = state;
+	waiting_table_init(&c->requests, stream_waiting(dir),
+			   dir->conversation);
 }
 
 static void ceph_stream_conn_destroy(void *state)
 {
 	struct ceph_stream_conn *c = state;
+	waiting_table_close(&c->requests);	/* counted at close */
 	if (!c->started)
 		return;
-	waiting_release(c);
 	ceph_conn_free(&c->framing);
 }
 
@@ -408,6 +295,7 @@ const struct stream_proto ceph_stream_proto = {
 	.detect = ceph_stream_detect,
 	.state_size = 0,
 	.conn_state_size = sizeof(struct ceph_stream_conn),
+	.conn_init = ceph_stream_conn_init,
 	.feed = ceph_stream_feed,
 	.gap = ceph_stream_gap,
 	.close = ceph_stream_close,
