@@ -47,7 +47,8 @@ static const struct protocol tcp_protocol = {
 #define PROTOCOLS(X) \
 	X(rpc)		/* src/proto/oncrpc */ \
 	X(glusterfs)	/* src/proto/gluster */ \
-	X(ceph)		/* src/proto/ceph */
+	X(ceph)		/* src/proto/ceph */ \
+	X(cql)		/* src/proto/cql */
 
 #define DECLARE_(name) extern const struct protocol name##_protocol;
 PROTOCOLS(DECLARE_)

@@ -1,12 +1,16 @@
 # src/proto/cql/local.mk - the CQL native protocol v1-v5 (Cassandra,
 # ScyllaDB): frame headers and detection, v5 segments and their CRCs,
-# bounded lz4/snappy decompression, notations, types and cells; their unit
-# tests and fuzz harnesses.
+# bounded lz4/snappy decompression, notations, types and cells, the stream
+# layer, bodies and exchanges, the field table and registry entry; their
+# unit tests, fuzz harnesses and the tests against the clients' logs and
+# tshark.
 libtapline_a_SOURCES += src/proto/cql/notation.h src/proto/cql/notation.c \
 	src/proto/cql/frame.h src/proto/cql/frame.c \
 	src/proto/cql/segment.h src/proto/cql/segment.c \
 	src/proto/cql/compress.h src/proto/cql/compress.c \
-	src/proto/cql/types.h src/proto/cql/types.c
+	src/proto/cql/types.h src/proto/cql/types.c \
+	src/proto/cql/cql.h src/proto/cql/stream.c src/proto/cql/bodies.c \
+	src/proto/cql/fields.h src/proto/cql/fields.c src/proto/cql/protocol.c
 AM_CFLAGS += $(LZ4_CFLAGS) $(SNAPPY_CFLAGS)
 TAPLINE_LIBS += $(LZ4_LIBS) $(SNAPPY_LIBS)
 
@@ -31,3 +35,10 @@ tests_fuzz_replay_cql_layers_SOURCES = tests/fuzz/fuzz_cql_layers.c tests/fuzz/r
 tests_fuzz_replay_cql_layers_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/cql-fuzz-replay.sh
 EXTRA_DIST += tests/cql-fuzz-replay.sh tests/fuzz/corpus/cql_layers
+
+# The lab's captures against the clients' logs and against tshark; cuts
+# that begin mid-connection.
+TESTS += tests/cql/decode-vs-logs.sh tests/cql/cql-vs-tshark.sh tests/cql/mid-stream.sh
+EXTRA_DIST += tests/cql/decode-vs-logs.sh tests/cql/decode-vs-logs.js \
+	tests/cql/cql-vs-tshark.sh tests/cql/cql-vs-tshark.js tests/cql/cql-vs-tshark.known \
+	tests/cql/mid-stream.sh

@@ -1,0 +1,362 @@
+#!/usr/bin/env node
+// tests/cql/decode-vs-logs.js - tapline's CQL decoding of the lab's
+// captures checked against the clients' own logs (tests/captures/cql/
+// *.client.log): what the DataStax driver sent and decoded, what the raw
+// client and the v4/v5 generator sent and meant.  The expected text of a
+// value is made here from the log's value and the column's type (CQL
+// literals, as types.h writes them), never from tapline's output.
+// Prints TAP.
+//
+// usage: node decode-vs-logs.js TAPLINE CAPTURE_DIR [NAME...]
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const [tapline, dir, ...only] = process.argv.slice(2);
+let n = 0, failed = 0;
+function ok(cond, what, detail) {
+	n++;
+	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
+	if (!cond) {
+		failed++;
+		if (detail !== undefined) console.log('#   ' + JSON.stringify(detail).slice(0, 600));
+	}
+	return cond;
+}
+
+const OPCODES = ['ERROR', 'STARTUP', 'READY', 'AUTHENTICATE', 'CREDENTIALS', 'OPTIONS', 'SUPPORTED', 'QUERY',
+	'RESULT', 'PREPARE', 'EXECUTE', 'REGISTER', 'EVENT', 'BATCH', 'AUTH_CHALLENGE', 'AUTH_RESPONSE', 'AUTH_SUCCESS'];
+// Every message as JSON, with its header fields (derived, so asked for
+// with -e) beside: the same messages in the same order.
+function decode(pcap) {
+	const run = args => execFileSync(tapline, ['decode', ...args, pcap], { maxBuffer: 1 << 28 }).toString();
+	const msgs = run(['-T', 'json']).trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l));
+	const hdrs = run(['-T', 'fields', '-e', 'cql.opcode', '-e', 'cql.stream', '-e', 'cql.message_length',
+		'-e', 'cql.flags', '-e', 'cql.protocol_version']).split('\n').slice(0, msgs.length);
+	msgs.forEach((m, i) => {
+		const [op, stream, length, flags, version] = (hdrs[i] || '').split('\t');
+		m.hdr = op === '' || op === undefined ? {} : { opcode: OPCODES[Number(op)], stream: Number(stream),
+			length: Number(length), flags: Number(flags), version: Number(version) };
+	});
+	return msgs;
+}
+// Flattens a message's field tree: name -> [values] (in order), and the
+// rows as arrays of cell texts.
+function flat(msg) {
+	const f = {}, rows = [];
+	(function walk(list, row) {
+		for (const x of list || []) {
+			if (x.name === 'cql.row') {
+				const r = [];
+				rows.push(r);
+				walk(x.fields, r);
+				continue;
+			}
+			if (x.name === 'cql.cell' && row) row.push(x.value);
+			(f[x.name] = f[x.name] || []).push(x.text !== undefined ? { value: x.value, text: x.text } : x.value);
+			if (x.fields) walk(x.fields, row);
+		}
+	})(msg.fields, null);
+	return { f, rows };
+}
+const first = (m, name) => (m.f[name] || [])[0];
+const val = v => (v && typeof v === 'object' && 'value' in v ? v.value : v);
+const read = f => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map(l => JSON.parse(l));
+
+// ---- CQL literals from the driver's values and its type names ----
+// Type names as workload.js logs them: int, varchar, list<int>,
+// map<varchar,int>, tuple<int,varchar,boolean>, udt<address:street
+// varchar,zip int>, custom(...).
+function splitTop(s) {
+	const out = [];
+	let depth = 0, cur = '';
+	for (const ch of s) {
+		if (ch === '<' || ch === '(') depth++;
+		if (ch === '>' || ch === ')') depth--;
+		if (ch === ',' && depth === 0) { out.push(cur.trim()); cur = ''; continue; }
+		cur += ch;
+	}
+	if (cur.trim()) out.push(cur.trim());
+	return out;
+}
+function parseType(s) {
+	s = s.trim();
+	if (s.startsWith('custom(')) return { kind: 'custom' };
+	const m = s.match(/^([a-z]+)<(.*)>$/);
+	if (!m) return { kind: s };
+	if (m[1] === 'udt') {
+		const [, fields] = m[2].match(/^[^:]*:(.*)$/);
+		return { kind: 'udt', fields: splitTop(fields).map(x => { const i = x.indexOf(' '); return [x.slice(0, i), parseType(x.slice(i + 1))]; }) };
+	}
+	return { kind: m[1], args: splitTop(m[2]).map(parseType) };
+}
+const quote = s => "'" + s.replace(/'/g, "''") + "'";
+function literal(t, v, nested) {
+	if (v === null || v === undefined) return 'null';
+	switch (t.kind) {
+	case 'varchar': case 'text': case 'ascii': return nested ? quote(v) : v;
+	case 'boolean': return v ? 'true' : 'false';
+	case 'blob': case 'custom': return v;
+	case 'list': return '[' + v.map(x => literal(t.args[0], x, true)).join(', ') + ']';
+	case 'set': return '{' + v.map(x => literal(t.args[0], x, true)).join(', ') + '}';
+	case 'map': return '{' + (Array.isArray(v) ? v : Object.entries(v)).map(([k, x]) => literal(t.args[0], k, true) + ': ' + literal(t.args[1], x, true)).join(', ') + '}';
+	case 'tuple': return '(' + v.map((x, i) => literal(t.args[i], x, true)).join(', ') + ')';
+	case 'udt': return '{' + t.fields.filter(([name]) => name in v).map(([name, ft]) => name + ': ' + literal(ft, v[name], true)).join(', ') + '}';
+	case 'inet': return ipText(v);
+	default: return String(v);
+	}
+}
+// IPv6 as RFC 5952 writes it (the driver's text may not compress).
+function ipText(s) {
+	if (!s.includes(':')) return s;
+	const [h, t] = s.split('::');
+	const hs = h ? h.split(':') : [], ts = t !== undefined && t ? t.split(':') : [];
+	const g = (t === undefined ? hs : [...hs, ...Array(8 - hs.length - ts.length).fill('0'), ...ts]).map(x => parseInt(x, 16));
+	let best = -1, len = 0;
+	for (let i = 0; i < 8;) {
+		if (g[i]) { i++; continue; }
+		let j = i; while (j < 8 && !g[j]) j++;
+		if (j - i > len && j - i >= 2) { best = i; len = j - i; }
+		i = j;
+	}
+	let out = '';
+	for (let i = 0; i < 8; i++) {
+		if (i === best) { out += '::'; i += len - 1; continue; }
+		out += (i > 0 && i !== best + len ? ':' : '') + g[i].toString(16);
+	}
+	return out;
+}
+
+// ---- the DataStax driver's logs ----
+function driverCapture(name, version) {
+	const log = read(name + '.client.log');
+	const msgs = decode(path.join(dir, name + '.pcap')).map(m => Object.assign(m, flat(m)));
+	const cql = msgs.filter(m => m.protocol === 'CQL');
+	ok(cql.length > 0 && cql.every(m => !/Malformed|Truncated|Not decoded/.test(m.info)),
+		`${name}: ${cql.length} CQL messages, none malformed, truncated or undecoded`,
+		cql.filter(m => /\[/.test(m.info) && /Malformed|Truncated|Not decoded/.test(m.info)).map(m => m.info).slice(0, 3));
+	const responses = cql.filter(m => val(first(m, 'cql.opcode')) !== undefined || true)
+		.filter(m => /^v\d (RESULT|ERROR) /.test(m.info));
+	// The driver's data connection: results in the order the log has them.
+	const used = new Set();
+	let matched = 0;
+	for (const e of log.filter(x => x.cql)) {
+		// The answer names its request's statement (cut when long).
+		const same = q => q === e.cql || (q && q.length >= 100 && e.cql.startsWith(q.replace(/\.\.\.$/, '')));
+		// (The driver prepares on its own: skip the Prepared results.)
+		const r = responses.find(m => !used.has(m) && same(first(m, 'cql.query')) &&
+			!(first(m, 'cql.result.kind') && first(m, 'cql.result.kind').text === 'Prepared'));
+		if (!r) { ok(false, `${name} #${e.seq}: an answer to "${e.cql.slice(0, 60)}"`); continue; }
+		used.add(r);
+		matched++;
+		if (!e.ok) {
+			const code = val(first(r, 'cql.error_code'));
+			if (e.error.code !== undefined)
+				ok(code === e.error.code, `${name} #${e.seq}: error 0x${(e.error.code || 0).toString(16)} (${first(r, 'cql.error_code') && first(r, 'cql.error_code').text})`, { code, want: e.error.code });
+			else
+				ok(true, `${name} #${e.seq}: the driver refused to send it (${e.error.message.slice(0, 40)}), the server answered`);
+			continue;
+		}
+		if (!e.rows) continue;
+		const cols = e.columns.map(c => parseType(c.type));
+		const want = e.rows.map(row => row.map((v, i) => literal(cols[i], v, false)));
+		const bad = [];
+		want.forEach((row, i) => row.forEach((w, j) => {
+			const got = r.rows[i] && r.rows[i][j];
+			if (got !== w) bad.push({ row: i, column: e.columns[j].name, type: e.columns[j].type, got, want: w });
+		}));
+		ok(bad.length === 0 && r.rows.length === want.length,
+			`${name} #${e.seq}: ${want.length} rows x ${cols.length} columns as the driver read them ("${e.cql.slice(0, 50)}")`, bad.slice(0, 3));
+	}
+	ok(matched === log.filter(x => x.cql).length, `${name}: every request of the log found its answer (${matched})`);
+	const versions = new Set(cql.map(m => m.info.slice(0, 2)).filter(x => /^v\d$/.test(x)));
+	ok(versions.has('v' + version), `${name}: frames at v${version}`);
+	if (name === 'cql-v3')
+		ok(cql.some(m => /^0x42 probe STARTUP/.test(m.info)) &&
+			cql.some(m => /unsupported protocol version: 66$/.test(first(m, 'cql.error_message') || '')),
+			`${name}: the 0x42 probe and its answer`);
+}
+
+function authCapture(name, version) {
+	const msgs = decode(path.join(dir, name + '.pcap')).map(m => Object.assign(m, flat(m)));
+	const bad = msgs.find(m => val(first(m, 'cql.error_code')) === 0x100);
+	ok(!!bad && first(bad, 'cql.error_code').text === 'Bad_credentials', `${name}: the wrong password answered Bad_credentials`);
+	ok(!JSON.stringify(msgs).includes('wrong-password') && !JSON.stringify(msgs).includes('\\u0000cassandra'),
+		`${name}: no password in the output`);
+	if (version === 1)
+		ok(msgs.some(m => first(m, 'cql.credentials.username') === 'cassandra'), `${name}: CREDENTIALS shows the user`);
+	else
+		ok(msgs.some(m => /AUTH_SUCCESS/.test(m.info)) && msgs.some(m => val(first(m, 'cql.auth_token_length')) > 0),
+			`${name}: SASL login, token lengths only`);
+}
+
+// ---- the raw client's logs (compressed frames) ----
+function rawCapture(name) {
+	const log = read(name + '.client.log').filter(e => e.dir);
+	const msgs = decode(path.join(dir, name + '.pcap')).filter(m => m.protocol === 'CQL').map(m => Object.assign(m, flat(m)));
+	ok(msgs.length === log.length, `${name}: one message per logged frame (${msgs.length})`);
+	log.forEach((e, i) => {
+		const m = msgs[i];
+		if (!m) return;
+		const got = {
+			opcode: m.hdr.opcode,
+			stream: m.hdr.stream,
+			length: m.hdr.length,
+			body: val(first(m, 'cql.uncompressed_length')),
+		};
+		const want = { opcode: e.opcode, stream: e.stream, length: e.wire_body_length,
+			body: e.flags & 1 && e.body.length ? e.body.length / 2 : undefined };
+		const decoded = !/Not decoded|Malformed/.test(m.info);
+		ok(JSON.stringify(got) === JSON.stringify(want) && decoded,
+			`${name}: ${e.dir} ${e.opcode} stream ${e.stream}${e.flags & 1 ? ` decompressed to ${want.body} bytes` : ''}`, { got, want, info: m.info });
+	});
+	const rows = msgs.find(m => m.rows.length === 2 && /tapline compressed frame body/.test(m.rows[0][1] || ''));
+	ok(rows && rows.rows[0][1] === 'tapline compressed frame body; '.repeat(200) && rows.rows[1][1] === 'short',
+		`${name}: the 6 KB text read back from the compressed Rows`);
+}
+
+// ---- the v4/v5 generator's logs ----
+function genLiteral(t, v, nested) {
+	if (v === null || v === undefined) return 'null';
+	if (typeof t === 'string') {
+		switch (t) {
+		case 'ascii': case 'varchar': return nested ? quote(v) : v;
+		case 'blob': return '0x' + v;
+		case 'boolean': return v ? 'true' : 'false';
+		case 'decimal': return decimalText(v.scale, BigInt(v.unscaled));
+		case 'timestamp': return new Date(Number(v)).toISOString().replace(/^(\d{4})/, '$1');
+		case 'date': return dateText(v);
+		case 'time': return timeText(BigInt(v));
+		case 'duration': return durationText(v);
+		case 'inet': return ipText(v);
+		case 'double': case 'float': return String(v);
+		default: return String(v);
+		}
+	}
+	if (t.custom !== undefined) return '0x' + v;
+	if (t.list) return '[' + v.map(x => genLiteral(t.list, x, true)).join(', ') + ']';
+	if (t.set) return '{' + v.map(x => genLiteral(t.set, x, true)).join(', ') + '}';
+	if (t.map) return '{' + v.map(([k, x]) => genLiteral(t.map[0], k, true) + ': ' + genLiteral(t.map[1], x, true)).join(', ') + '}';
+	if (t.tuple) return '(' + v.map((x, i) => genLiteral(t.tuple[i], x, true)).join(', ') + ')';
+	if (t.udt) return '{' + t.udt.fields.map(([name, ft]) => name + ': ' + genLiteral(ft, v[name], true)).join(', ') + '}';
+	return String(v);
+}
+function decimalText(scale, u) {
+	const neg = u < 0n, digits = (neg ? -u : u).toString();
+	let s;
+	if (scale <= 0) s = digits + (digits === '0' ? '' : '0'.repeat(-scale));
+	else if (scale >= digits.length) s = '0.' + '0'.repeat(scale - digits.length) + digits;
+	else s = digits.slice(0, digits.length - scale) + '.' + digits.slice(digits.length - scale);
+	return (neg ? '-' : '') + s;
+}
+function dateText(days) {
+	const d = new Date(days * 86400000);
+	if (Number.isNaN(d.getTime())) return '-5877641-06-23';	/* the spec's example */
+	return d.toISOString().slice(0, 10);
+}
+function timeText(ns) {
+	const p = (x, w) => String(x).padStart(w, '0');
+	return `${p(ns / 3600000000000n, 2)}:${p(ns / 60000000000n % 60n, 2)}:${p(ns / 1000000000n % 60n, 2)}.${p(ns % 1000000000n, 9)}`;
+}
+function durationText(d) {
+	let mo = BigInt(d.months), dd = BigInt(d.days), ns = BigInt(d.nanos);
+	if (!mo && !dd && !ns) return '0s';
+	const neg = mo < 0n || dd < 0n || ns < 0n;
+	if (neg) { mo = -mo; dd = -dd; ns = -ns; }
+	let s = neg ? '-' : '';
+	if (mo / 12n) s += mo / 12n + 'y';
+	if (mo % 12n) s += mo % 12n + 'mo';
+	if (dd) s += dd + 'd';
+	for (const [u, unit] of [[3600000000000n, 'h'], [60000000000n, 'm'], [1000000000n, 's'], [1000000n, 'ms'], [1000n, 'us'], [1n, 'ns']])
+		if (ns >= u) { s += ns / u + unit; ns %= u; }
+	return s;
+}
+
+function genCapture(name) {
+	const log = read(name + '.client.log');
+	const msgs = decode(path.join(dir, name + '.pcap')).filter(m => m.protocol === 'CQL').map(m => Object.assign(m, flat(m)));
+	const entries = log.filter(e => e.dir);
+	// Messages in capture order per direction and stream: match by
+	// (opcode, stream) in order.
+	const used = new Set();
+	let matched = 0;
+	for (const e of entries) {
+		if (e.bad_header_crc) {
+			// No length to trust after it: one message says so.
+			const m = msgs.find(x => !used.has(x) && /segment header CRC24 mismatch/.test(x.info));
+			if (m) used.add(m);
+			matched += !!m;
+			ok(!!m && /Malformed/.test(m.info), `${name} #${e.seq}: the segment with a bad header CRC24 is named, nothing after it`);
+			continue;
+		}
+		const m = msgs.find(x => !used.has(x) && x.hdr.opcode === e.opcode && x.hdr.stream === e.stream &&
+			x.hdr.version === e.version);
+		if (!m) { ok(false, `${name} #${e.seq}: ${e.dir} ${e.opcode} stream ${e.stream} decoded`); continue; }
+		used.add(m);
+		matched++;
+		const want = [];
+		const got = [];
+		if (e.cql) { want.push(e.cql); got.push(first(m, 'cql.query')); }
+		if (e.error_code !== undefined) {
+			want.push(e.error_code); got.push(val(first(m, 'cql.error_code')));
+			if (e.cl) { want.push(e.cl); got.push(first(m, 'cql.error.consistency') && first(m, 'cql.error.consistency').text); }
+			for (const [k, f] of [['required', 'cql.error.required'], ['alive', 'cql.error.alive'], ['received', 'cql.error.received'],
+				['blockfor', 'cql.error.block_for'], ['write_type', 'cql.error.write_type'], ['numfailures', 'cql.error.num_failures'],
+				['contentions', 'cql.error.contentions'], ['keyspace', 'cql.error.keyspace'], ['table', 'cql.error.table'],
+				['function', 'cql.error.function'], ['data_present', 'cql.error.data_present'],
+				['rejected_by_coordinator', 'cql.error.rejected_by_coordinator'], ['op_type', 'cql.error.rate_limit_op']])
+				if (e[k] !== undefined) { want.push(e[k]); got.push(val(first(m, f))); }
+			if (e.reasonmap) { want.push(Object.entries(e.reasonmap).map(([a, c]) => `${a} ${c}`)); got.push(m.f['cql.error.reason']); }
+			if (e.arg_types) { want.push(e.arg_types); got.push(m.f['cql.error.arg_type']); }
+		}
+		if (e.kind) { want.push(e.kind); got.push(first(m, 'cql.result.kind') && first(m, 'cql.result.kind').text); }
+		if (e.rows !== undefined && e.kind === 'Rows') { want.push(e.rows); got.push(val(first(m, 'cql.result.rows.row_count'))); }
+		if (e.values && e.kind === 'Rows' && !e.no_metadata && e.type === undefined) {
+			const cols = (m.f['cql.column_type'] || []).length;
+			want.push(e.values.map(r => r.slice(0, cols).map((v, i) => genLiteral(genTypes(name, e)[i], v, false))));
+			got.push(m.rows);
+		}
+		if (e.type !== undefined && e.values) {
+			want.push(e.values.map(([v, mk]) => [genLiteral(e.type, v, false), String(mk)]));
+			got.push(m.rows);
+		}
+		if (e.values && e.no_metadata) {	/* typed from the Prepared result */
+			want.push(e.values.map(r => r.map(String))); got.push(m.rows);
+		}
+		if (e.tracing_id) { want.push(e.tracing_id); got.push(first(m, 'cql.tracing_id')); }
+		if (e.warnings) { want.push(e.warnings); got.push(m.f['cql.warning']); }
+		if (e.custom_payload) { want.push(e.custom_payload); got.push(m.f['cql.custom_payload.key']); }
+		if (e.event) { want.push(e.event); got.push(first(m, 'cql.event_type')); }
+		if (e.address) { want.push(e.address); got.push(first(m, 'cql.event.address')); }
+		if (e.keyspace && e.kind === 'Set_keyspace') { want.push(e.keyspace); got.push(first(m, 'cql.keyspace')); }
+		if (e.token_length !== undefined) { want.push(e.token_length); got.push(val(first(m, 'cql.auth_token_length'))); }
+		if (e.segments && e.segments !== 'ok') { want.push(true); got.push(/Malformed/.test(m.info)); }
+		else if (e.framed) { want.push(false); got.push(/Malformed|Truncated/.test(m.info)); }
+		ok(JSON.stringify(got) === JSON.stringify(want), `${name} #${e.seq}: ${e.dir} ${e.opcode} stream ${e.stream}` +
+			(e.cql ? ` "${e.cql.slice(0, 40)}"` : e.kind ? ` ${e.kind}` : e.error_code !== undefined ? ` 0x${e.error_code.toString(16)}` : ''),
+			{ got, want });
+	}
+	ok(matched === entries.length, `${name}: every logged message decoded (${matched} of ${entries.length})`);
+}
+// The generator's all-types columns, in its order.
+function genTypes() {
+	const UDT = { udt: { ks: 'lab', name: 'address', fields: [['street', 'varchar'], ['zip', 'int']] } };
+	return ['int', 'ascii', 'bigint', 'blob', 'boolean', 'counter', 'decimal', 'double', 'float', 'int', 'timestamp', 'uuid',
+		'varchar', 'varint', 'timeuuid', 'inet', 'inet', 'date', 'time', 'smallint', 'tinyint', { list: 'int' },
+		{ set: 'varchar' }, { map: ['varchar', 'int'] }, { tuple: ['int', 'varchar', 'boolean'] }, UDT,
+		{ custom: 'org.apache.cassandra.db.marshal.DynamicCompositeType' }, 'duration'];
+}
+
+const want = name => !only.length || only.includes(name);
+for (const [name, v] of [['cql-v3', 3], ['cql-v2', 2], ['cql-v1', 1]])
+	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) driverCapture(name, v);
+for (const [name, v] of [['cql-auth-v3', 3], ['cql-auth-v2', 2], ['cql-auth-v1', 1]])
+	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) authCapture(name, v);
+for (const name of ['cql-lz4-v3', 'cql-snappy-v2', 'cql-lz4-v1'])
+	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) rawCapture(name);
+for (const name of ['cql-v4-gen', 'cql-v5-gen'])
+	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) genCapture(name);
+console.log(`1..${n}`);
+process.exit(failed || !n ? 1 : 0);
