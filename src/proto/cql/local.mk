@@ -36,6 +36,19 @@ tests_fuzz_replay_cql_layers_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/cql-fuzz-replay.sh
 EXTRA_DIST += tests/cql-fuzz-replay.sh tests/fuzz/corpus/cql_layers
 
+# The whole decoder from TCP on (frames, segments, bodies, rows, bombs).
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_cql_stream
+noinst_PROGRAMS += tests/fuzz/fuzz_cql_stream
+endif
+tests_fuzz_fuzz_cql_stream_SOURCES = tests/fuzz/fuzz_cql_stream.c
+tests_fuzz_fuzz_cql_stream_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_cql_stream_LDFLAGS = $(FUZZ_LDFLAGS)
+check_PROGRAMS += tests/fuzz/replay_cql_stream
+tests_fuzz_replay_cql_stream_SOURCES = tests/fuzz/fuzz_cql_stream.c tests/fuzz/replay.c
+tests_fuzz_replay_cql_stream_LDADD = $(TAPLINE_LIBS)
+EXTRA_DIST += tests/fuzz/corpus/cql_stream tests/fuzz/cql-corpus.sh
+
 # The lab's captures against the clients' logs and against tshark; cuts
 # that begin mid-connection.
 TESTS += tests/cql/decode-vs-logs.sh tests/cql/cql-vs-tshark.sh tests/cql/mid-stream.sh
