@@ -129,6 +129,71 @@ function ipText(s) {
 	return out;
 }
 
+// ---- bound values: types from the schema the log's statements made ----
+// Column types of every table (and the fields of every type) the log's
+// CREATE TABLE / ALTER TABLE ADD / CREATE TYPE statements name; literal()'s
+// type objects.
+function schemaOf(log) {
+	const tables = {}, udts = {};
+	const typeOf = s => {
+		s = s.trim();
+		const fr = s.match(/^frozen<(.*)>$/);
+		if (fr) return typeOf(fr[1]);
+		const m = s.match(/^([a-z]+)<(.*)>$/);
+		if (m) return { kind: m[1], args: splitTop(m[2]).map(typeOf) };
+		if (udts[s]) return { kind: 'udt', fields: udts[s] };
+		return { kind: s };
+	};
+	const columns = body => splitTop(body).filter(x => !/^PRIMARY KEY/i.test(x)).map(x => {
+		const [, name, type] = x.match(/^(\w+)\s+(.*?)(\s+PRIMARY KEY)?$/);
+		return [name, typeOf(type)];
+	});
+	for (const e of log.filter(x => x.ok)) {	/* a refused one made nothing */
+		const q = e.cql || '';
+		let m = q.match(/^CREATE TYPE (\w+) \((.*)\)$/);
+		if (m) udts[m[1]] = columns(m[2]);
+		m = q.match(/^CREATE TABLE (\w+) \((.*)\)$/);
+		if (m) tables[m[1]] = Object.fromEntries(columns(m[2]));
+		m = q.match(/^ALTER TABLE (\w+) ADD (\w+) (.*)$/);
+		if (m && tables[m[1]]) tables[m[1]][m[2]] = typeOf(m[3]);
+	}
+	return tables;
+}
+// The column each bind marker of a statement stands for: an INSERT's
+// column list, else the name left of "= ?" or "name + ?".
+function markerTypes(tables, cql) {
+	const table = tables[(cql.match(/(?:INTO|UPDATE|FROM)\s+(\w+)/) || [])[1]];
+	if (!table) return null;
+	const ins = cql.match(/^INSERT INTO \w+ \(([^)]*)\) VALUES \(([^)]*)\)/);
+	if (ins) {
+		const cols = ins[1].split(',').map(x => x.trim()), vals = ins[2].split(',').map(x => x.trim());
+		return cols.filter((c, i) => vals[i] === '?').map(c => table[c]);
+	}
+	const out = [];
+	const re = /(\w+)\s*(?:[=+-]|\+)\s*\?/g;
+	let m;
+	while ((m = re.exec(cql))) out.push(table[m[1]]);
+	return out;
+}
+// tapline writes a whole double or float with its point (3.0); the
+// driver's number has none.
+const boundLiteral = (t, v) => !t ? `(no type for ${JSON.stringify(v)})` : ((t.kind === 'double' || t.kind === 'float') && Number.isInteger(v) ?
+	v.toFixed(1) : literal(t, v, false));
+
+// A value's bytes as the driver encodes it (the types the lab's unprepared
+// statements bind), as 0x hex.
+function rawValue(t, v) {
+	const kind = t && t.kind;
+	if (kind === 'text' || kind === 'varchar' || kind === 'ascii')
+		return '0x' + Buffer.from(v, 'utf8').toString('hex');
+	if (kind === 'int') {
+		const b = Buffer.alloc(4);
+		b.writeInt32BE(v);
+		return '0x' + b.toString('hex');
+	}
+	return `(no encoder for ${kind})`;
+}
+
 // ---- the DataStax driver's logs ----
 function driverCapture(name, version) {
 	const log = read(name + '.client.log');
@@ -171,6 +236,29 @@ function driverCapture(name, version) {
 			`${name} #${e.seq}: ${want.length} rows x ${cols.length} columns as the driver read them ("${e.cql.slice(0, 50)}")`, bad.slice(0, 3));
 	}
 	ok(matched === log.filter(x => x.cql).length, `${name}: every request of the log found its answer (${matched})`);
+	// EXECUTE shows the prepared statement and its values by type; BATCH
+	// each statement and its values (the driver's params, typed by the
+	// schema the log made).
+	const tables = schemaOf(log);
+	const requests = cql.filter(m => /^v\d (EXECUTE|BATCH) /.test(m.info));
+	const usedReq = new Set();
+	for (const e of log.filter(x => x.prepared || x.what === 'batch')) {
+		const stmts = e.what === 'batch' ? e.queries : [{ cql: e.cql, params: e.params }];
+		const queries = stmts.map(q => q.cql);
+		// A statement never prepared on the capture goes as text: its
+		// values carry no types on the wire, tapline shows their bytes.
+		const prepared = q => cql.some(m => /^v\d PREPARE /.test(m.info) && first(m, 'cql.query') === q);
+		const want = [].concat(...stmts.map(q => {
+			const types = markerTypes(tables, q.cql) || [];
+			return (q.params || []).map((v, i) => prepared(q.cql) ? boundLiteral(types[i], v) : rawValue(types[i], v));
+		}));
+		const r = requests.find(m => !usedReq.has(m) && JSON.stringify(m.f['cql.query'] || []) === JSON.stringify(queries));
+		if (!ok(!!r, `${name} #${e.seq}: the ${e.what === 'batch' ? 'BATCH' : 'EXECUTE'} shows its statement${queries.length > 1 ? 's' : ''} ("${queries[0].slice(0, 50)}")`))
+			continue;
+		usedReq.add(r);
+		ok(JSON.stringify(r.f['cql.value'] || []) === JSON.stringify(want),
+			`${name} #${e.seq}: its ${want.length} bound values by type`, { got: r.f['cql.value'], want });
+	}
 	const versions = new Set(cql.map(m => m.info.slice(0, 2)).filter(x => /^v\d$/.test(x)));
 	ok(versions.has('v' + version), `${name}: frames at v${version}`);
 	if (name === 'cql-v3')

@@ -105,8 +105,49 @@ static struct cql_waiting *waiting_find(struct cql_conn *conn, int16_t stream)
 	return NULL;
 }
 
+static const char *waiting_query(const struct cql_waiting *w)
+{
+	return w->long_query ? w->long_query : w->query;
+}
+
+static void waiting_drop_query(struct cql_conn *conn, struct cql_waiting *w)
+{
+	if (w->long_query) {
+		conn_refund(conn, strlen(w->long_query) + 1);
+		free(w->long_query);
+		w->long_query = NULL;
+	}
+	w->query[0] = '\0';
+}
+
+/* The statement a request carries (raw bytes; text: already written by
+ * cql_text), kept for its response and, for PREPARE, its prepared id. */
+static void waiting_set_query(struct cql_conn *conn, struct cql_waiting *w,
+			      const uint8_t *raw, size_t n, const char *text)
+{
+	static char buf[CQL_QUERY_KEEP];
+	waiting_drop_query(conn, w);
+	size_t len = text ? strnlen(text, sizeof buf - 1) : cql_text(raw, n, buf, sizeof buf);
+	if (text)
+		memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (len >= sizeof w->query && conn_charge(conn, len + 1)) {
+		w->long_query = malloc(len + 1);
+		if (w->long_query) {
+			memcpy(w->long_query, buf, len + 1);
+			return;
+		}
+		conn_refund(conn, len + 1);
+	}
+	if (len >= sizeof w->query)
+		len = sizeof w->query - 1;
+	memcpy(w->query, buf, len);
+	w->query[len] = '\0';
+}
+
 static void waiting_remove(struct cql_conn *conn, struct cql_waiting *w)
 {
+	waiting_drop_query(conn, w);
 	unsigned mask = conn->wcap - 1;
 	unsigned hole = (unsigned)(w - conn->waiting);
 	conn->waiting[hole].used = false;
@@ -167,6 +208,7 @@ static struct cql_waiting *waiting_add(struct cql_conn *conn, int16_t stream)
 	struct cql_waiting *w = waiting_find(conn, stream);
 	if (w) {
 		conn->unanswered_evicted++;
+		waiting_drop_query(conn, w);
 		return w;
 	}
 	if ((conn->nwaiting + 1) * 4 > conn->wcap * 3 && !waiting_grow(conn)) {
@@ -309,6 +351,9 @@ void cql_conn_release(struct cql_conn *conn)
 	free(conn->prepared);
 	conn->prepared = NULL;
 	conn->nprepared = conn->prepared_cap = 0;
+	for (unsigned i = 0; i < conn->wcap; i++)
+		if (conn->waiting[i].used)
+			waiting_drop_query(conn, &conn->waiting[i]);
 	conn_refund(conn, conn->wcap * sizeof *conn->waiting);
 	free(conn->waiting);
 	conn->waiting = NULL;
@@ -615,7 +660,7 @@ static void query(struct body *b, struct cql_waiting *w)
 	info_span(b->m, q, 120);
 	msg_info_str(b->m, "\"");
 	if (w && q.ptr)
-		cql_text(q.ptr, (size_t)q.len, w->query, sizeof w->query);
+		waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
 	if (b->version == 1)
 		add_consistency(b->m, &hf_cql_consistency, cql_short(&b->c));
 	else
@@ -630,7 +675,7 @@ static void prepare(struct body *b, struct cql_waiting *w)
 	info_span(b->m, q, 120);
 	msg_info_str(b->m, "\"");
 	if (w && q.ptr)
-		cql_text(q.ptr, (size_t)q.len, w->query, sizeof w->query);
+		waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
 	if (b->version >= 5) {
 		uint32_t flags = (uint32_t)cql_int(&b->c);
 		if (flags & 0x01)
@@ -659,7 +704,7 @@ static void execute(struct body *b, struct cql_waiting *w)
 		msg_info_strn(b->m, p->query, 120);
 		msg_info_str(b->m, "\"");
 		if (w)
-			snprintf(w->query, sizeof w->query, "%s", p->query);
+			waiting_set_query(b->conn, w, NULL, 0, p->query);
 	} else {
 		msg_info_str(b->m, " id=");
 		for (int32_t i = 0; id.ptr && i < id.len && i < 8; i++)
@@ -696,8 +741,8 @@ static void batch(struct body *b, struct cql_waiting *w)
 			struct cql_span q = cql_long_string(c);
 			add_span_str(m, &hf_cql_query, q);
 			/* The answer is named by the first statement. */
-			if (w && !w->query[0] && q.ptr)
-				cql_text(q.ptr, (size_t)q.len, w->query, sizeof w->query);
+			if (w && !waiting_query(w)[0] && q.ptr)
+				waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
 		} else if (kind == 1) {
 			struct cql_span id = cql_short_bytes(c);
 			if (id.ptr)
@@ -705,8 +750,8 @@ static void batch(struct body *b, struct cql_waiting *w)
 			p = prepared_find(b->conn, id);
 			if (p && p->query) {
 				msg_add_str(m, &hf_cql_query, p->query, strlen(p->query));
-				if (w && !w->query[0])
-					snprintf(w->query, sizeof w->query, "%s", p->query);
+				if (w && !waiting_query(w)[0])
+					waiting_set_query(b->conn, w, NULL, 0, p->query);
 			}
 		} else if (cursor_ok(c)) {
 			cursor_malformed(c, "BATCH statement kind neither 0 nor 1");
@@ -910,7 +955,7 @@ static void prepared_result(struct body *b, struct cql_waiting *w)
 		result_len = (uint32_t)(c->pos - result_at);
 	}
 	if (cursor_ok(c) && !m->header_only)
-		prepared_remember(b->conn, id, w && w->query[0] ? w->query : NULL, bind_at,
+		prepared_remember(b->conn, id, w && waiting_query(w)[0] ? waiting_query(w) : NULL, bind_at,
 				  (size_t)(result_at - bind_at), bind_flags, bind.count,
 				  result_len ? result_at : NULL, result_len, b->version);
 }
@@ -1257,6 +1302,7 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 		w = waiting_add(conn, h->stream);
 		if (w) {
 			w->query[0] = '\0';
+			w->long_query = NULL;
 			w->id_len = 0;
 			w->skip_metadata = false;
 			w->used = true;
@@ -1309,8 +1355,8 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 	body_prefix(&b);
 	/* A response names its request's statement: the -z report by query
 	 * and filters on cql.query see both. */
-	if (h->response && w && w->query[0])
-		msg_add_str(m, &hf_cql_query, w->query, strlen(w->query));
+	if (h->response && w && waiting_query(w)[0])
+		msg_add_str(m, &hf_cql_query, waiting_query(w), strlen(waiting_query(w)));
 	const char *status_name = NULL;
 	int64_t status_code = 0;
 	switch (h->opcode) {

@@ -61,7 +61,11 @@ struct cql_waiting {
 	uint8_t id[32];
 	uint64_t frame;
 	int64_t ts_ns;
-	char query[160];	/* the statement, cut */
+	/* The statement (as cql_text writes it, up to CQL_QUERY_KEEP): in
+	 * place when short, else held in long_query (charged to the
+	 * decoder's budget; when refused, the short cut stays). */
+	char query[160];
+	char *long_query;
 };
 
 /* Memory a connection holds beyond its fixed state (the waiting table,
