@@ -88,6 +88,8 @@ static void usage(FILE *out)
 "  -z, --statistics SPEC print a report at the end (repeatable):\n"
 "                        srt[,PROTOCOL]  requests, responses and response\n"
 "                          times per protocol, service and operation\n"
+"                        srt,PROTOCOL,FIELD  the same per value of FIELD\n"
+"                          (srt,cql,cql.query: per statement)\n"
 "                        errors[,PROTOCOL]  failed responses by status\n"
 "                        unanswered[,PROTOCOL]  requests never answered\n"
 "                        rpc,srt[,PROGRAM[,VERSION]]  calls, replies and\n"

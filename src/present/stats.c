@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "proto/registry.h"
 #include "resolve.h"
 
@@ -128,7 +129,9 @@ struct srt_row {
 	const struct protocol *proto;	/* srt: the protocol; rpc,*: NULL */
 	uint32_t program, version, proc;
 	char program_name[24], proc_name[32];
-	uint64_t calls, replies;
+	char *key;		/* srt,PROTO,FIELD: the field's value (its
+				 * first occurrence, cut); NULL: none */
+	uint64_t calls, replies, failed;
 	struct histogram *h;
 };
 
@@ -139,6 +142,8 @@ struct srt_table {
 	const struct protocol *only;	/* messages it carries, or all */
 	bool want_program, want_version;
 	uint32_t program, version;
+	bool by_field;		/* srt,PROTO,FIELD: rows per value too */
+	struct field_ref by;
 	struct srt_row rows[STATS_MAX_ROWS];
 	unsigned nrows;
 	uint64_t other_calls, other_replies, orphan_replies;
@@ -207,7 +212,7 @@ struct stats {
 	char *filter;
 	const struct protocol *rpc;	/* what the rpc,* reports count */
 	struct field_ref op_ret, op_errno;	/* gluster,errors reads */
-	struct srt_table srt, programs, srt_any;
+	struct srt_table srt, programs, srt_any, srt_by;
 	struct err_table errors, errors_any;
 	struct pending_table unanswered, unanswered_any;
 	/* A request the decoder gave up before its message came here (no
@@ -238,7 +243,7 @@ struct stats *stats_new(void)
 bool stats_enabled(const struct stats *s)
 {
 	return s->srt.on || s->programs.on || s->srt_any.on ||
-	       s->errors.on || s->errors_any.on || s->unanswered.on ||
+	       s->srt_by.on || s->errors.on || s->errors_any.on || s->unanswered.on ||
 	       s->unanswered_any.on || s->expert_on;
 }
 
@@ -261,6 +266,9 @@ void stats_help(FILE *out)
 	      "response times per\n"
 	      "                               protocol, service and "
 	      "operation\n"
+	      "  srt,PROTOCOL,FIELD           the same per value of FIELD "
+	      "too (-z srt,cql,cql.query:\n"
+	      "                               per statement)\n"
 	      "  errors[,PROTOCOL]            failed responses by status "
 	      "and operation\n"
 	      "  unanswered[,PROTOCOL]        requests that got no "
@@ -288,7 +296,8 @@ static bool parse_u32(const char *t, uint32_t *v)
 
 bool stats_need_body(const struct stats *s)
 {
-	return s->errors.on || s->errors_any.on || s->expert_on;
+	return s->errors.on || s->errors_any.on || s->expert_on ||
+	       (s->srt_by.on && !name_in_header(s->srt_by.by.name));
 }
 
 static bool pending_on(struct pending_table *t, char *err, size_t errlen)
@@ -368,6 +377,31 @@ bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen)
 		return true;
 	}
 	const struct protocol *only;
+	/* srt,PROTOCOL,FIELD */
+	const char *second = !strncmp(spec, "srt,", 4) ? strchr(spec + 4, ',') : NULL;
+	if (second) {
+		char word[64];
+		snprintf(word, sizeof word, "%.*s", (int)(second - spec - 4), spec + 4);
+		if (!(only = protocol_find(word))) {
+			snprintf(err, errlen, "-z %s: '%s' is not a protocol "
+				 "tapline knows (see tapline decode -G "
+				 "protocols)", spec, word);
+			return false;
+		}
+		if (!field_ref_init(&s->srt_by.by, second + 1)) {
+			const char *near = registry_nearest(second + 1);
+			snprintf(err, errlen, "-z %s: '%s' is not a field name%s%s%s",
+				 spec, second + 1, near ? " (did you mean " : "",
+				 near ? near : "", near ? "?)" : "");
+			return false;
+		}
+		s->srt_by.on = true;
+		s->srt_by.per_proc = true;
+		s->srt_by.generic = true;
+		s->srt_by.by_field = true;
+		s->srt_by.only = only;
+		return true;
+	}
 	if (generic_spec(spec, "srt", &only, err, errlen)) {
 		s->srt_any.on = true;
 		s->srt_any.per_proc = true;
@@ -397,6 +431,19 @@ static void copy_name(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+/* srt,PROTO,FIELD: the text of the field's first occurrence. */
+struct key_text {
+	char *buf;
+	size_t cap, len;
+};
+
+static bool key_first(void *user, const struct field *f, const uint8_t *bytes)
+{
+	struct key_text *k = user;
+	k->len = field_format(k->buf, k->cap, f, bytes);
+	return false;
+}
+
 static void srt_add(struct srt_table *t, const struct message *m)
 {
 	const struct exchange *ex = &m->exchange;
@@ -411,13 +458,22 @@ static void srt_add(struct srt_table *t, const struct message *m)
 		return;
 	uint32_t proc = t->per_proc ? ex->op_code : 0;
 	const struct protocol *proto = t->generic ? m->proto : NULL;
+	char key[STATS_KEY_MAX + 1];
+	size_t key_len = 0;
+	if (t->by_field) {
+		struct key_text kt = { key, sizeof key, 0 };
+		field_ref_visit(m, &t->by, key_first, &kt);
+		key_len = kt.len;
+	}
+	key[key_len] = '\0';
 	struct srt_row *r = NULL;
 	/* Few rows in practice: a linear search is cheapest. */
 	for (unsigned i = 0; i < t->nrows; i++) {
 		struct srt_row *x = &t->rows[i];
 		if (x->program == ex->service_code &&
 		    x->version == ex->service_version && x->proc == proc &&
-		    x->proto == proto) {
+		    x->proto == proto &&
+		    (!t->by_field || !strcmp(x->key ? x->key : "", key))) {
 			r = x;
 			break;
 		}
@@ -429,6 +485,8 @@ static void srt_add(struct srt_table *t, const struct message *m)
 		r->program = ex->service_code;
 		r->version = ex->service_version;
 		r->proc = proc;
+		if (key_len)
+			r->key = strdup(key);
 	}
 	if (!r) {
 		if (reply)
@@ -447,6 +505,8 @@ static void srt_add(struct srt_table *t, const struct message *m)
 		return;
 	}
 	r->replies++;
+	if (ex->status == STATUS_FAILED)
+		r->failed++;
 	if (ex->latency_ns < 0)
 		return;
 	if (!r->h)
@@ -725,6 +785,8 @@ void stats_message(struct stats *s, const struct message *m)
 			srt_add(&s->programs, m);
 		if (s->srt_any.on && counts(s->srt_any.only, m))
 			srt_add(&s->srt_any, m);
+		if (s->srt_by.on && counts(s->srt_by.only, m))
+			srt_add(&s->srt_by, m);
 		bool early = s->expired_early.set &&
 			     kind == EXCHANGE_REQUEST &&
 			     s->expired_early.frame == m->frame &&
@@ -773,7 +835,9 @@ static int srt_cmp(const void *a, const void *b)
 		return x->program < y->program ? -1 : 1;
 	if (x->version != y->version)
 		return x->version < y->version ? -1 : 1;
-	return x->proc < y->proc ? -1 : x->proc > y->proc;
+	if (x->proc != y->proc)
+		return x->proc < y->proc ? -1 : 1;
+	return strcmp(x->key ? x->key : "", y->key ? y->key : "");
 }
 
 /* "GlusterFS V400 SETATTR" (generic: after "GlusterFS "), "GF-DUMP V1",
@@ -827,12 +891,15 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 		if (l > w)
 			w = l;
 	}
-	fprintf(out, "%-*s%8s%8s%13s%13s%13s%13s%13s%13s\n", w,
+	fprintf(out, "%-*s%8s%8s%13s%13s%13s%13s%13s%13s", w,
 		t->generic ? "Protocol Service Version Operation" :
 		t->per_proc ? "Program Version Procedure" : "Program Version",
 		t->generic ? "Reqs" : "Calls", t->generic ? "Resps" : "Replies",
 		"Min SRT", "p50 SRT", "p90 SRT",
 		"p99 SRT", "Max SRT", "Avg SRT");
+	if (t->by_field)	/* last: values may be long */
+		fprintf(out, "%8s  %s", "Failed", t->by.name);
+	fputc('\n', out);
 	for (unsigned i = 0; i < t->nrows; i++) {
 		struct srt_row *r = &t->rows[i];
 		char name[160];
@@ -847,7 +914,12 @@ static void print_srt(struct stats *s, FILE *out, struct srt_table *t,
 			put_secs(out, histogram_percentile(r->h, 99));
 			put_secs(out, r->h->max);
 			put_secs(out, (int64_t)(r->h->sum / n));
+		} else if (t->by_field) {
+			fprintf(out, "%*s", 6 * 13, "");
 		}
+		if (t->by_field)
+			fprintf(out, "%8" PRIu64 "  %s", r->failed,
+				r->key ? r->key : "-");
 		fputc('\n', out);
 	}
 	if (t->other_calls || t->other_replies)
@@ -1085,6 +1157,10 @@ void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds)
 		print_srt(s, out, &s->srt_any,
 			  "Service Response Time Statistics (SRT: seconds "
 			  "from request to response)");
+	if (s->srt_by.on)
+		print_srt(s, out, &s->srt_by,
+			  "Service Response Time Statistics per value "
+			  "(SRT: seconds from request to response)");
 	if (s->srt.on)
 		print_srt(s, out, &s->srt,
 			  "ONC-RPC Service Response Time Statistics "
@@ -1106,8 +1182,10 @@ void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds)
 
 static void free_rows(struct srt_table *t)
 {
-	for (unsigned i = 0; i < t->nrows; i++)
+	for (unsigned i = 0; i < t->nrows; i++) {
 		histogram_free(t->rows[i].h);
+		free(t->rows[i].key);
+	}
 }
 
 static void srt_reset(struct srt_table *t)
@@ -1157,6 +1235,7 @@ void stats_free(struct stats *s)
 	free_rows(&s->srt);
 	free_rows(&s->programs);
 	free_rows(&s->srt_any);
+	free_rows(&s->srt_by);
 	free(s->unanswered.heads);
 	free(s->unanswered.pool);
 	free(s->unanswered_any.heads);

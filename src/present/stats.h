@@ -1,5 +1,8 @@
 /* stats.h - -z statistics over the messages shown, printed at the end.
  *
+ *	srt[,PROTOCOL]                per protocol, service and operation:
+ *	                              requests, responses, response times
+ *	srt,PROTOCOL,FIELD            the same per value of FIELD too
  *	rpc,srt[,PROGRAM[,VERSION]]   per procedure: calls, replies, service
  *	                              response time min/p50/p90/p99/max/avg
  *	rpc,programs                  per program and version: the same
@@ -30,6 +33,8 @@
 
 #define STATS_MAX_ROWS 512
 #define STATS_MAX_PENDING (1u << 17)
+/* srt,PROTO,FIELD: a value's text kept per row, at most */
+#define STATS_KEY_MAX 200
 
 struct stats;
 

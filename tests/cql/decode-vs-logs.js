@@ -236,6 +236,29 @@ function driverCapture(name, version) {
 			`${name} #${e.seq}: ${want.length} rows x ${cols.length} columns as the driver read them ("${e.cql.slice(0, 50)}")`, bad.slice(0, 3));
 	}
 	ok(matched === log.filter(x => x.cql).length, `${name}: every request of the log found its answer (${matched})`);
+	// -z srt,cql,cql.query: per statement, as many requests and failures
+	// as the log has (a prepared one under EXECUTE).
+	const report = execFileSync(tapline, ['decode', '-q', '-z', 'srt,cql,cql.query', path.join(dir, name + '.pcap')])
+		.toString().split('\n');
+	const rows = report.map(l => l.match(/^CQL \S+ V\d+ (\S+)\s+(\d+)\s+(\d+)(?:\s+[\d.]+){6}\s+(\d+)  (.*)$/)).filter(Boolean)
+		.map(([, op, reqs, resps, failed, key]) => ({ op, reqs: +reqs, resps: +resps, failed: +failed, key }));
+	const perStatement = new Map();
+	for (const e of log.filter(x => x.cql)) {
+		const k = (e.prepared ? 'EXECUTE ' : 'QUERY ') + e.cql;
+		const c = perStatement.get(k) || { op: e.prepared ? 'EXECUTE' : 'QUERY', cql: e.cql, n: 0, failed: 0 };
+		c.n++;
+		c.failed += !e.ok && e.error.code !== undefined;	/* refused by the driver: never sent */
+		c.sent = (c.sent || 0) + (e.ok || e.error.code !== undefined);
+		perStatement.set(k, c);
+	}
+	const wrong = [];
+	for (const c of perStatement.values()) {
+		if (!c.sent) continue;
+		const r = rows.find(x => x.op === c.op && (x.key === c.cql || (x.key.length >= 150 && c.cql.startsWith(x.key))));
+		if (!r || r.reqs !== c.sent || r.resps !== c.sent || r.failed !== c.failed)
+			wrong.push({ statement: c.cql.slice(0, 60), op: c.op, want: { reqs: c.sent, failed: c.failed }, got: r });
+	}
+	ok(wrong.length === 0, `${name}: -z srt,cql,cql.query counts each of the log's ${perStatement.size} statements and its failures`, wrong.slice(0, 3));
 	// EXECUTE shows the prepared statement and its values by type; BATCH
 	// each statement and its values (the driver's params, typed by the
 	// schema the log made).
