@@ -702,6 +702,8 @@ static void execute(struct body *b, struct cql_waiting *w)
 		msg_add_str(b->m, &hf_cql_query, p->query, strlen(p->query));
 		msg_info_str(b->m, " \"");
 		msg_info_strn(b->m, p->query, 120);
+		if (strlen(p->query) > 120)
+			msg_info_str(b->m, "...");
 		msg_info_str(b->m, "\"");
 		if (w)
 			waiting_set_query(b->conn, w, NULL, 0, p->query);
@@ -1208,21 +1210,32 @@ static void set_header(struct message *m, const struct cql_frame_header *h)
 	m->proto_header[CQL_H_LENGTH] = h->length;
 }
 
+/* One subtree per segment that carried the envelope (the first
+ * CQL_NOTE_SEGMENTS), and how many there were. */
 static void segment_fields(struct message *m, const struct cql_segment_note *s)
 {
-	char label[48];
-	snprintf(label, sizeof label, "v5 segment%s", s->count > 1 ? "s" : "");
-	msg_open(m, &hf_cql_segment, label);
-	msg_add_uint(m, &hf_cql_segment_length, s->first.payload_length);
-	if (s->lz4)
-		msg_add_uint(m, &hf_cql_segment_uncompressed_length, s->first.uncompressed_length);
-	msg_add_bool(m, &hf_cql_segment_self_contained, s->first.self_contained);
-	msg_add_hex(m, &hf_cql_segment_header_crc, s->first.crc24_wire);
-	if (s->first.header_len)
-		msg_add_hex(m, &hf_cql_segment_payload_crc, s->payload_crc);
-	msg_add_bool(m, &hf_cql_segment_crc_ok, !s->crc_bad &&
-		     s->first.crc24_wire == s->first.crc24_computed);
-	msg_close(m);
+	unsigned kept = s->count < CQL_NOTE_SEGMENTS ? s->count : CQL_NOTE_SEGMENTS;
+	if (s->count > 1)
+		msg_add_uint(m, &hf_cql_segment_count, s->count);
+	for (unsigned i = 0; i < kept; i++) {
+		const struct cql_segment_seen *g = &s->seen[i];
+		char label[48];
+		if (s->count > 1)
+			snprintf(label, sizeof label, "v5 segment %u of %u", i + 1, s->count);
+		else
+			snprintf(label, sizeof label, "v5 segment");
+		msg_open(m, &hf_cql_segment, label);
+		msg_add_uint(m, &hf_cql_segment_length, g->h.payload_length);
+		if (g->h.lz4)
+			msg_add_uint(m, &hf_cql_segment_uncompressed_length, g->h.uncompressed_length);
+		msg_add_bool(m, &hf_cql_segment_self_contained, g->h.self_contained);
+		msg_add_hex(m, &hf_cql_segment_header_crc, g->h.crc24_wire);
+		bool header_ok = g->h.crc24_wire == g->h.crc24_computed;
+		if (header_ok)
+			msg_add_hex(m, &hf_cql_segment_payload_crc, g->payload_crc);
+		msg_add_bool(m, &hf_cql_segment_crc_ok, header_ok && g->payload_ok);
+		msg_close(m);
+	}
 }
 
 /* Header-only decoding (no consumer reads a body field) still reads the

@@ -91,13 +91,18 @@ struct cql_conn {
 	uint64_t unanswered_evicted;
 };
 
-/* Where an envelope came from in v5: the segments that carried it. */
+/* Where an envelope came from in v5: the segments that carried it (the
+ * first CQL_NOTE_SEGMENTS of them kept for -V; all counted). */
+#define CQL_NOTE_SEGMENTS 8
+struct cql_segment_seen {
+	struct cql_segment_header h;
+	uint32_t payload_crc;		/* as sent */
+	bool payload_ok;
+};
 struct cql_segment_note {
 	unsigned count;
-	bool crc_bad;			/* a payload CRC32 failed */
-	bool lz4;
-	struct cql_segment_header first;
-	uint32_t payload_crc;
+	bool crc_bad;			/* a CRC failed */
+	struct cql_segment_seen seen[CQL_NOTE_SEGMENTS];
 };
 
 /* One whole envelope (its body kept up to the decoder's max_record) for

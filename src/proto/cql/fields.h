@@ -49,7 +49,8 @@ extern const struct value_name cql_opcode_names[], cql_consistency_names[],
 	X(cql_compression, "cql.compression", ENUM, 0, \
 	  "how the body came compressed (STARTUP's COMPRESSION)", .values = cql_compression_names) \
 	X(cql_uncompressed_length, "cql.uncompressed_length", UINT, 0, "body length after decompression") \
-	X(cql_segment, "cql.segment", TREE, 0, "v5: a segment that carried the envelope") \
+	X(cql_segment_count, "cql.segment.count", UINT, 0, "v5: segments that carried the envelope, when more than one") \
+	X(cql_segment, "cql.segment", TREE, 0, "v5: a segment that carried the envelope (the first 8 shown)") \
 	X(cql_segment_length, "cql.segment.length", UINT, 0, "v5 segment: payload bytes on the wire") \
 	X(cql_segment_uncompressed_length, "cql.segment.uncompressed_length", UINT, 0, \
 	  "v5 lz4 segment: payload length after decompression, 0 stored as is") \
@@ -87,7 +88,7 @@ extern const struct value_name cql_opcode_names[], cql_consistency_names[],
 	X(cql_event_address, "cql.event.address", STR, 0, "topology/status EVENT: the node") \
 	/* QUERY, PREPARE, EXECUTE, BATCH */ \
 	X(cql_query, "cql.query", STR, 0, \
-	  "the CQL statement (EXECUTE and RESULT: of the prepared id, when its PREPARE was seen)") \
+	  "the CQL statement (EXECUTE and responses: the request's, its first 1023 bytes; EXECUTE's when its PREPARE was seen)") \
 	X(cql_consistency, "cql.consistency", ENUM, 0, "consistency level", .values = cql_consistency_names) \
 	X(cql_query_flags, "cql.query.flags", HEX, 0, "query parameters' flags") \
 	X(cql_value_count, "cql.value_count", UINT, 0, "bound values") \

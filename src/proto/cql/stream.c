@@ -259,6 +259,27 @@ static void finish_direct(struct stream_dir *dir, const uint8_t *body,
 	r->first_frame = 0;
 }
 
+/* The segment just read carries the start of the next envelope (or
+ * more of the one open: note_add). */
+static void note_add(struct cql_reader *r)
+{
+	struct cql_segment_note *n = &r->note;
+	if (n->count < CQL_NOTE_SEGMENTS)
+		n->seen[n->count] = (struct cql_segment_seen){
+			.h = r->sh, .payload_crc = r->seg_crc_wire,
+			.payload_ok = !r->seg_crc_bad,
+		};
+	n->count++;
+	n->crc_bad |= r->seg_crc_bad || r->sh.crc24_wire != r->sh.crc24_computed;
+}
+
+static void note_start(struct cql_reader *r)
+{
+	r->note.count = 0;
+	r->note.crc_bad = false;
+	note_add(r);
+}
+
 /* Keeps body bytes up to max_record; the rest is counted. */
 static void keep_body(struct cql_reader *r, size_t keep, const uint8_t *p, size_t n)
 {
@@ -335,13 +356,8 @@ static size_t envelopes(struct stream_dir *dir, const uint8_t *data, size_t len,
 			    (h.version == conn->version || h.version >= 0x41) && h.length <= CQL_MAX_BODY &&
 			    h.header_len + (uint64_t)h.length <= len - used &&
 			    h.length <= max_keep(dir)) {
-				if (r->framing == FRAMING_SEGMENTS) {
-					r->note.count = 1;
-					r->note.first = r->sh;
-					r->note.crc_bad = r->seg_crc_bad;
-					r->note.lz4 = r->sh.lz4;
-					r->note.payload_crc = r->seg_crc_wire;
-				}
+				if (r->framing == FRAMING_SEGMENTS)
+					note_start(r);
 				r->h = h;
 				r->first_frame = frame->number;
 				finish_direct(dir, data + used + h.header_len, frame);
@@ -352,13 +368,8 @@ static size_t envelopes(struct stream_dir *dir, const uint8_t *data, size_t len,
 		if (!r->in_body) {
 			if (!r->hdr_have) {
 				r->first_frame = frame->number;
-				if (r->framing == FRAMING_SEGMENTS) {
-					r->note.count = 1;
-					r->note.first = r->sh;
-					r->note.crc_bad = r->seg_crc_bad;
-					r->note.lz4 = r->sh.lz4;
-					r->note.payload_crc = r->seg_crc_wire;
-				}
+				if (r->framing == FRAMING_SEGMENTS)
+					note_start(r);
 			}
 			unsigned hl = r->hdr_have ? cql_header_length(r->hdr[0]) :
 				      cql_header_length(data[used]);
@@ -524,9 +535,8 @@ static void framing_dead(struct stream_dir *dir, const struct frame_ref *frame)
 		.segments = &r->note,
 		.first_frame = frame->number,
 	};
-	r->note.count = 1;
-	r->note.first = r->sh;
-	r->note.crc_bad = true;
+	r->seg_crc_bad = true;
+	note_start(r);
 	static const uint8_t none[1];
 	e.body = none;
 	struct message *m = stream_scratch_message(dir);
@@ -564,10 +574,8 @@ static void segment_done(struct stream_dir *dir, const struct frame_ref *frame)
 	 * by the segments before was cut. */
 	if (r->sh.self_contained && (r->hdr_have || r->in_body))
 		finish_envelope(dir, true, frame);
-	else if (r->hdr_have || r->in_body) {
-		r->note.count++;
-		r->note.crc_bad |= r->seg_crc_bad;
-	}
+	else if (r->hdr_have || r->in_body)
+		note_add(r);
 	size_t used = envelopes(dir, payload, n, frame, false);
 	if (used < n || r->hunting) {
 		/* An envelope header inside a segment that is no header: the
