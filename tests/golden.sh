@@ -10,8 +10,10 @@
 # the TESTLIST header says for every row.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
-testlist=$top_srcdir/tests/TESTLIST
-golden=$top_srcdir/tests/golden
+# A protocol's own list and expected outputs may be given instead
+# (tests/cql/golden.sh).
+testlist=${GOLDEN_TESTLIST:-$top_srcdir/tests/TESTLIST}
+golden=${GOLDEN_DIR:-$top_srcdir/tests/golden}
 captures=$top_srcdir/tests/captures
 accept=${GOLDEN_ACCEPT:-0}
 

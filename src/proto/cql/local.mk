@@ -54,4 +54,21 @@ EXTRA_DIST += tests/fuzz/corpus/cql_stream tests/fuzz/cql-corpus.sh
 TESTS += tests/cql/decode-vs-logs.sh tests/cql/cql-vs-tshark.sh tests/cql/mid-stream.sh
 EXTRA_DIST += tests/cql/decode-vs-logs.sh tests/cql/decode-vs-logs.js \
 	tests/cql/cql-vs-tshark.sh tests/cql/cql-vs-tshark.js tests/cql/cql-vs-tshark.known \
-	tests/cql/mid-stream.sh
+	tests/cql/mid-stream.sh tests/cql/log-values.js
+
+# Golden outputs of every capture (summary, -V, -T fields, -z srt), each
+# checked against the captures' bytes and the clients' logs without
+# tapline (golden-check.js).
+TESTS += tests/cql/golden.sh tests/cql/golden-check.sh
+EXTRA_DIST += tests/cql/TESTLIST tests/cql/golden tests/cql/golden.sh \
+	tests/cql/golden-check.sh tests/cql/golden-check.js
+# `make accept-cql` re-blesses them (after a human read the printed
+# differences) and checks the new ones at once.
+accept-cql: tapline$(EXEEXT) tests/lab/cql/cql-compress$(EXEEXT)
+	GOLDEN_ACCEPT=1 top_srcdir='$(abs_top_srcdir)' \
+	  top_builddir='$(abs_top_builddir)' \
+	  TAPLINE='$(abs_top_builddir)/tapline$(EXEEXT)' \
+	  $(SHELL) $(top_srcdir)/tests/cql/golden.sh
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  $(SHELL) $(top_srcdir)/tests/cql/golden-check.sh
+.PHONY: accept-cql
