@@ -6,5 +6,5 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/setup.sh"
 command -v node >/dev/null || skip_all "node not installed (scripts/deps.sh)"
 command -v tshark >/dev/null || skip_all "tshark not installed"
-exec node "$top_srcdir/tests/cql/cql-vs-tshark.js" "$TAPLINE" "$top_srcdir/tests/captures/cql" \
+node "$top_srcdir/tests/cql/cql-vs-tshark.js" "$TAPLINE" "$top_srcdir/tests/captures/cql" \
 	"$top_srcdir/tests/cql/cql-vs-tshark.known"

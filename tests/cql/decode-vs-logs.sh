@@ -6,4 +6,4 @@
 # message (decode-vs-logs.js).  Pure: no root, no lab.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/setup.sh"
 command -v node >/dev/null || skip_all "node not installed (scripts/deps.sh)"
-exec node "$top_srcdir/tests/cql/decode-vs-logs.js" "$TAPLINE" "$top_srcdir/tests/captures/cql"
+node "$top_srcdir/tests/cql/decode-vs-logs.js" "$TAPLINE" "$top_srcdir/tests/captures/cql"

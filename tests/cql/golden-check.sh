@@ -6,5 +6,5 @@ command -v node >/dev/null || skip_all "node not installed (scripts/deps.sh)"
 command -v tshark >/dev/null || skip_all "tshark not installed"
 compressor="$top_builddir/tests/lab/cql/cql-compress"
 [ -x "$compressor" ] || skip_all "no $compressor (make check builds it)"
-exec node "$top_srcdir/tests/cql/golden-check.js" "$top_srcdir/tests/cql/TESTLIST" \
+node "$top_srcdir/tests/cql/golden-check.js" "$top_srcdir/tests/cql/TESTLIST" \
 	"$top_srcdir/tests/cql/golden" "$top_srcdir/tests/captures" "$compressor"

@@ -56,6 +56,11 @@ EXTRA_DIST += tests/cql/decode-vs-logs.sh tests/cql/decode-vs-logs.js \
 	tests/cql/cql-vs-tshark.sh tests/cql/cql-vs-tshark.js tests/cql/cql-vs-tshark.known \
 	tests/cql/mid-stream.sh tests/cql/log-values.js
 
+# The real capture on another port; compressed bodies that do not
+# decompress.
+TESTS += tests/cql/crafted.sh
+EXTRA_DIST += tests/cql/crafted.sh tests/cql/crafted.js
+
 # Golden outputs of every capture (summary, -V, -T fields, -z srt), each
 # checked against the captures' bytes and the clients' logs without
 # tapline (golden-check.js).
