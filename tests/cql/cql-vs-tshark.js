@@ -17,12 +17,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [tapline, dir, knownFile] = process.argv.slice(2);
-let n = 0, failed = 0;
-function ok(cond, what, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-	if (!cond) { failed++; if (detail) console.log('#   ' + detail); }
-}
+const { ok, done } = require('../lab/cql/tap.js');
 
 const known = new Map();
 for (const line of fs.readFileSync(knownFile, 'utf8').split('\n')) {
@@ -123,5 +118,4 @@ if (fs.existsSync(gen)) {
 			ok(!!why, `cql-v4-gen stream ${stream}: tshark's ints [${got}]${f['_ws.malformed'].length ? ' [Malformed]' : ''}: known: ${why || 'NOT LISTED'}`);
 	}
 }
-console.log(`1..${n}`);
-process.exit(failed || !n ? 1 : 0);
+done();

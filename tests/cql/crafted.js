@@ -21,16 +21,7 @@ const wire = require('../lab/cql/cqlwire.js');
 
 const [tapline, captures, tmp, compressor] = process.argv.slice(2);
 wire.setCompressor(compressor);
-let n = 0, failed = 0;
-function ok(cond, what, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-	if (!cond) {
-		failed++;
-		if (detail !== undefined) console.log('#   ' + String(detail).slice(0, 800).replace(/\n/g, '\n#   '));
-	}
-	return cond;
-}
+const { ok, done } = require('../lab/cql/tap.js');
 const decode = (file, ...args) => execFileSync(tapline, ['decode', ...args, file], { maxBuffer: 1 << 28 }).toString();
 
 // ---- any port ----
@@ -130,5 +121,4 @@ for (const algo of ['lz4', 'snappy']) {
 	ok(compression.length === 2 && compression.every(f => f.value === (algo === 'lz4' ? 1 : 2)),
 		`${algo}: both say how they came compressed (cql.compression)`, JSON.stringify(compression));
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

@@ -18,16 +18,7 @@ const {
 } = require('./log-values.js');
 
 const [tapline, dir, ...only] = process.argv.slice(2);
-let n = 0, failed = 0;
-function ok(cond, what, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-	if (!cond) {
-		failed++;
-		if (detail !== undefined) console.log('#   ' + JSON.stringify(detail).slice(0, 600));
-	}
-	return cond;
-}
+const { ok, done } = require('../lab/cql/tap.js');
 
 const OPCODES = ['ERROR', 'STARTUP', 'READY', 'AUTHENTICATE', 'CREDENTIALS', 'OPTIONS', 'SUPPORTED', 'QUERY',
 	'RESULT', 'PREPARE', 'EXECUTE', 'REGISTER', 'EVENT', 'BATCH', 'AUTH_CHALLENGE', 'AUTH_RESPONSE', 'AUTH_SUCCESS'];
@@ -278,5 +269,4 @@ for (const name of ['cql-lz4-v3', 'cql-snappy-v2', 'cql-lz4-v1'])
 	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) rawCapture(name);
 for (const name of ['cql-v4-gen', 'cql-v5-gen'])
 	if (want(name) && fs.existsSync(path.join(dir, name + '.client.log'))) genCapture(name);
-console.log(`1..${n}`);
-process.exit(failed || !n ? 1 : 0);
+done();

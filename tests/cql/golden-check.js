@@ -32,16 +32,7 @@ const logValues = require('./log-values.js');
 
 const [testlist, goldenDir, captureDir, compressor] = process.argv.slice(2);
 wire.setCompressor(compressor);
-let n = 0, failed = 0;
-function ok(cond, what, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-	if (!cond) {
-		failed++;
-		if (detail !== undefined) console.log('#   ' + String(detail).slice(0, 800).replace(/\n/g, '\n#   '));
-	}
-	return cond;
-}
+const { ok, skip, done } = require('../lab/cql/tap.js');
 
 // ---- names from the specs ----
 const OPCODE = Object.fromEntries(Object.entries(wire.OPCODES).map(([k, v]) => [v, k]));
@@ -847,12 +838,11 @@ function checkSrt(row) {
 }
 
 for (const row of rows) {
-	if (!fs.existsSync(path.join(captureDir, row.capture))) { console.log(`ok ${++n} # SKIP ${row.name}: no capture`); continue; }
+	if (!fs.existsSync(path.join(captureDir, row.capture))) { skip(`${row.name}: no capture`); continue; }
 	if (!row.opts) checkSummary(row);
 	else if (/-T fields .*cql\.segment/.test(row.opts)) checkSegments(row);
 	else if (/(^| )-V( |$)/.test(row.opts)) checkTree(row);
 	else if (/srt,cql,cql\.query/.test(row.opts)) checkSrt(row);
 	else ok(false, `${row.name}: no check for options ${row.opts}`);
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

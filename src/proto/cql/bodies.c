@@ -652,7 +652,9 @@ static void startup(struct body *b)
 	b->conn->startup_version = b->e->h.version;
 }
 
-static void query(struct body *b, struct cql_waiting *w)
+/* QUERY's and PREPARE's statement: the field, the summary's first 120
+ * bytes, and kept for the response. */
+static void statement(struct body *b, struct cql_waiting *w)
 {
 	struct cql_span q = cql_long_string(&b->c);
 	add_span_str(b->m, &hf_cql_query, q);
@@ -661,6 +663,11 @@ static void query(struct body *b, struct cql_waiting *w)
 	msg_info_str(b->m, "\"");
 	if (w && q.ptr)
 		waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
+}
+
+static void query(struct body *b, struct cql_waiting *w)
+{
+	statement(b, w);
 	if (b->version == 1)
 		add_consistency(b->m, &hf_cql_consistency, cql_short(&b->c));
 	else
@@ -669,13 +676,7 @@ static void query(struct body *b, struct cql_waiting *w)
 
 static void prepare(struct body *b, struct cql_waiting *w)
 {
-	struct cql_span q = cql_long_string(&b->c);
-	add_span_str(b->m, &hf_cql_query, q);
-	msg_info_str(b->m, " \"");
-	info_span(b->m, q, 120);
-	msg_info_str(b->m, "\"");
-	if (w && q.ptr)
-		waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
+	statement(b, w);
 	if (b->version >= 5) {
 		uint32_t flags = (uint32_t)cql_int(&b->c);
 		if (flags & 0x01)
@@ -850,60 +851,10 @@ static void supported(struct body *b)
 	}
 }
 
-static void event(struct body *b)
-{
-	struct cursor *c = &b->c;
-	struct message *m = b->m;
-	struct cql_span type = cql_string(c);
-	add_span_str(m, &hf_cql_event_type, type);
-	msg_info_str(m, " ");
-	info_span(m, type, 32);
-	if (cql_span_is(type, "SCHEMA_CHANGE")) {
-		struct cql_span change = cql_string(c);
-		add_span_str(m, &hf_cql_schema_change, change);
-		msg_info_str(m, " ");
-		info_span(m, change, 16);
-		if (b->version <= 2) {
-			struct cql_span ks = cql_string(c), table = cql_string(c);
-			add_span_str(m, &hf_cql_schema_keyspace, ks);
-			if (table.len > 0)
-				add_span_str(m, &hf_cql_schema_name, table);
-			return;
-		}
-		struct cql_span target = cql_string(c);
-		add_span_str(m, &hf_cql_schema_target, target);
-		msg_info_str(m, " ");
-		info_span(m, target, 16);
-		struct cql_span ks = cql_string(c);
-		add_span_str(m, &hf_cql_schema_keyspace, ks);
-		msg_info_str(m, " ");
-		info_span(m, ks, 64);
-		if (cql_span_is(target, "KEYSPACE"))
-			return;
-		struct cql_span name = cql_string(c);
-		add_span_str(m, &hf_cql_schema_name, name);
-		msg_info_str(m, ".");
-		info_span(m, name, 64);
-		if (cql_span_is(target, "FUNCTION") || cql_span_is(target, "AGGREGATE"))
-			string_list(b, &hf_cql_schema_arg);
-		return;
-	}
-	/* TOPOLOGY_CHANGE, STATUS_CHANGE: a change and a node. */
-	struct cql_span change = cql_string(c);
-	add_span_str(m, &hf_cql_event_change, change);
-	struct cql_inet in;
-	if (cql_inet(c, &in, true)) {
-		char addr[64];
-		size_t n = cql_inet_format(&in, addr, sizeof addr);
-		msg_add_str(m, &hf_cql_event_address, addr, n);
-		msg_info_str(m, " ");
-		info_span(m, change, 16);
-		msg_info_str(m, " ");
-		msg_info_put(m, addr, n);
-	}
-}
-
-static void schema_change_result(struct body *b)
+/* A schema change, in an EVENT or a RESULT: the change, then (v3+) its
+ * target, the keyspace, the name and a function's argument types.  The
+ * summary names what changed; an EVENT's also where. */
+static void schema_change(struct body *b, bool where_in_summary)
 {
 	struct cursor *c = &b->c;
 	struct message *m = b->m;
@@ -922,12 +873,49 @@ static void schema_change_result(struct body *b)
 	add_span_str(m, &hf_cql_schema_target, target);
 	msg_info_str(m, " ");
 	info_span(m, target, 16);
-	add_span_str(m, &hf_cql_schema_keyspace, cql_string(c));
+	struct cql_span ks = cql_string(c);
+	add_span_str(m, &hf_cql_schema_keyspace, ks);
+	if (where_in_summary) {
+		msg_info_str(m, " ");
+		info_span(m, ks, 64);
+	}
 	if (cql_span_is(target, "KEYSPACE"))
 		return;
-	add_span_str(m, &hf_cql_schema_name, cql_string(c));
+	struct cql_span name = cql_string(c);
+	add_span_str(m, &hf_cql_schema_name, name);
+	if (where_in_summary) {
+		msg_info_str(m, ".");
+		info_span(m, name, 64);
+	}
 	if (cql_span_is(target, "FUNCTION") || cql_span_is(target, "AGGREGATE"))
 		string_list(b, &hf_cql_schema_arg);
+}
+
+static void event(struct body *b)
+{
+	struct cursor *c = &b->c;
+	struct message *m = b->m;
+	struct cql_span type = cql_string(c);
+	add_span_str(m, &hf_cql_event_type, type);
+	msg_info_str(m, " ");
+	info_span(m, type, 32);
+	if (cql_span_is(type, "SCHEMA_CHANGE")) {
+		schema_change(b, true);
+		return;
+	}
+	/* TOPOLOGY_CHANGE, STATUS_CHANGE: a change and a node. */
+	struct cql_span change = cql_string(c);
+	add_span_str(m, &hf_cql_event_change, change);
+	struct cql_inet in;
+	if (cql_inet(c, &in, true)) {
+		char addr[64];
+		size_t n = cql_inet_format(&in, addr, sizeof addr);
+		msg_add_str(m, &hf_cql_event_address, addr, n);
+		msg_info_str(m, " ");
+		info_span(m, change, 16);
+		msg_info_str(m, " ");
+		msg_info_put(m, addr, n);
+	}
 }
 
 static void prepared_result(struct body *b, struct cql_waiting *w)
@@ -1019,7 +1007,7 @@ static void result_body(struct body *b, struct cql_waiting *w)
 		prepared_result(b, w);
 		break;
 	case 5:
-		schema_change_result(b);
+		schema_change(b, false);
 		break;
 	default:
 		cursor_malformed(c, "unknown RESULT kind");

@@ -11,12 +11,7 @@
 const fs = require('fs');
 const path = require('path');
 const dir = process.argv[2];
-let n = 0, failed = 0;
-function ok(cond, what, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-	if (!cond) { failed++; if (detail !== undefined) console.log('#   ' + JSON.stringify(detail).slice(0, 400)); }
-}
+const { ok, done } = require('./tap.js');
 const read = f => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map(l => JSON.parse(l));
 const exists = f => fs.existsSync(path.join(dir, f));
 
@@ -98,5 +93,4 @@ for (const f of ['cql-lz4-v3.client.log', 'cql-snappy-v2.client.log', 'cql-lz4-v
 	if (exists(f)) rawRun(f);
 for (const [f, v] of [['cql-v4-gen.client.log', 4], ['cql-v5-gen.client.log', 5]])
 	if (exists(f)) genRun(f, v);
-console.log(`1..${n}`);
-process.exit(failed || n === 0 ? 1 : 0);
+done();

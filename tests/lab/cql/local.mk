@@ -9,6 +9,6 @@ tests_lab_cql_cql_compress_LDADD = $(LZ4_LIBS) $(SNAPPY_LIBS)
 TESTS += tests/lab/cql/spec-builder.sh tests/lab/cql/cql-live.sh
 EXTRA_DIST += tests/lab/cql/README.md tests/lab/cql/cassandra.sh \
 	tests/lab/cql/cql-lab.sh tests/lab/cql/workload.js tests/lab/cql/rawclient.js \
-	tests/lab/cql/cqlwire.js tests/lab/cql/gen.js tests/lab/cql/check-logs.js \
+	tests/lab/cql/cqlwire.js tests/lab/cql/tap.js tests/lab/cql/gen.js tests/lab/cql/check-logs.js \
 	tests/lab/cql/crc-check.js tests/lab/cql/spec-builder.sh \
 	tests/lab/cql/cql-live.sh tests/captures/cql
