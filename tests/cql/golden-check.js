@@ -18,7 +18,8 @@
 //     the bytes or, for cells and typed bound values, from the clients'
 //     logs (log-values.js); a field line neither states fails;
 //   -z srt,cql,cql.query: per statement, requests, responses, failures
-//     and min/max/average response time.
+//     and min/max/average response time;
+//   -z unanswered,cql: the requests no response answered.
 // Prints TAP.
 //
 // usage: node golden-check.js TESTLIST GOLDEN_DIR CAPTURE_DIR COMPRESSOR
@@ -216,6 +217,8 @@ function messages(pcap) {
 			}
 		}
 	}
+	// the requests no response answered by the end
+	out.unanswered = [].concat(...[...conns.values()].map(c => [...c.waiting.values()])).sort((a, b) => a.frame - b.frame);
 	return out;
 }
 
@@ -247,7 +250,7 @@ function describe(c, p, h, wireBody, fromClient, segs) {
 	if (h.opcode === 0x0c) {
 		/* an event */
 	} else if (!response) {
-		w = { frame: p.frame, time: p.time, opcode: m.opcode, version, query: null };
+		w = { frame: p.frame, time: p.time, opcode: m.opcode, version, query: null, id: h.stream, tcpStream: p.stream };
 		c.waiting.set(h.stream, w);
 		m.waiting = w;
 	} else {
@@ -837,12 +840,23 @@ function checkSrt(row) {
 		bad.slice(0, 5).join('\n'));
 }
 
+function checkUnanswered(row) {
+	// -q -z unanswered,cql: one row per request never answered
+	const want = oracle(row.capture).unanswered.map(w =>
+		`${String(w.frame).padStart(8)} ${('0x' + (w.id & 0xffff).toString(16)).padStart(18)} ${String(w.tcpStream).padStart(8)}  CQL CQL V${w.version} ${w.opcode}`);
+	const got = goldenLines(row.expected).filter(l => /^ +\d+ +0x/.test(l));
+	const total = goldenLines(row.expected).find(l => /^Unanswered requests: /.test(l));
+	ok(JSON.stringify(got) === JSON.stringify(want) && total === `Unanswered requests: ${want.length}`,
+		`${row.name}: the ${want.length} requests no response answered`, `got:\n${got.join('\n')}\nwant:\n${want.join('\n')}`);
+}
+
 for (const row of rows) {
 	if (!fs.existsSync(path.join(captureDir, row.capture))) { skip(`${row.name}: no capture`); continue; }
 	if (!row.opts) checkSummary(row);
 	else if (/-T fields .*cql\.segment/.test(row.opts)) checkSegments(row);
 	else if (/(^| )-V( |$)/.test(row.opts)) checkTree(row);
 	else if (/srt,cql,cql\.query/.test(row.opts)) checkSrt(row);
+	else if (/unanswered,cql/.test(row.opts)) checkUnanswered(row);
 	else ok(false, `${row.name}: no check for options ${row.opts}`);
 }
 done();
