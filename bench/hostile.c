@@ -28,8 +28,12 @@
  *               COUNT, empty fronts, header and footer crcs right), 24 to
  *               a segment, the connections taking turns, and no
  *               OSD_OPREPLY ever comes: requests waiting by tid.
- * Addresses 10.0.0.0/8 -> 127.0.0.1:24007 (Ceph: :6800), no handshake
- * (the capture began after it), written for reading only.
+ *   cql         every connection sends COUNT CQL v4 QUERYs (default
+ *               6000; stream ids 0, 1, ... modulo 32768), 31 to a segment,
+ *               the connections taking turns, to port 9042, and no RESULT
+ *               ever comes: waiting requests held, and their statements.
+ * Addresses 10.0.0.0/8 -> 127.0.0.1:24007 (Ceph: :6800, cql: 9042), no
+ * handshake (the capture began after it), written for reading only.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -154,6 +158,40 @@ static void unanswered(uint32_t n, uint32_t count)
 		}
 }
 
+/* A CQL v4 QUERY on the given stream: the statement, consistency ONE,
+ * no flags (CQL_QUERY_BYTES). */
+static const char cql_statement[] = "SELECT v FROM lab.kv WHERE k = 1";
+#define CQL_QUERY_BYTES (9 + 4 + sizeof cql_statement - 1 + 3)
+static size_t cql_query(uint8_t *p, uint16_t stream)
+{
+	size_t n = sizeof cql_statement - 1;
+	p[0] = 4;		/* request, protocol v4 */
+	p[1] = 0;
+	be16(p + 2, stream);
+	p[4] = 7;		/* QUERY */
+	be32(p + 5, (uint32_t)(4 + n + 3));
+	be32(p + 9, (uint32_t)n);
+	memcpy(p + 13, cql_statement, n);
+	be16(p + 13 + n, 1);	/* ONE */
+	p[15 + n] = 0;
+	return CQL_QUERY_BYTES;
+}
+
+static void cql_unanswered(uint32_t n, uint32_t count)
+{
+	uint8_t buf[CALLS_PER_SEGMENT * CQL_QUERY_BYTES];
+	uint32_t segments = (count + CALLS_PER_SEGMENT - 1) / CALLS_PER_SEGMENT;
+	server_port = 9042;
+	for (uint32_t s = 0; s < segments; s++)
+		for (uint32_t i = 0; i < n; i++) {
+			size_t len = 0;
+			for (uint32_t k = s * CALLS_PER_SEGMENT;
+			     k < count && k < (s + 1) * CALLS_PER_SEGMENT; k++)
+				len += cql_query(buf + len, (uint16_t)(k % 32768));
+			frame(i, 1000 + s * (uint32_t)sizeof buf, buf, len);
+		}
+}
+
 #define JUMP 1000
 static void seqjump(uint32_t n, uint32_t count)
 {
@@ -209,8 +247,8 @@ static void ceph_unanswered(uint32_t n, uint32_t count)
 int main(int argc, char **argv)
 {
 	static const char usage[] = "usage: hostile OUT.pcap "
-		"hole|hunt|head|unanswered|seqjump|ceph-unanswered CONNECTIONS "
-		"[COUNT]\n";
+		"hole|hunt|head|unanswered|seqjump|ceph-unanswered|cql "
+		"CONNECTIONS [COUNT]\n";
 	if (argc != 4 && argc != 5) {
 		fputs(usage, stderr);
 		return 2;
@@ -230,7 +268,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP, CEPH_UNANSWERED } which;
+	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP, CEPH_UNANSWERED, CQL }
+		which;
 	if (!strcmp(shape, "hole"))
 		which = HOLE;
 	else if (!strcmp(shape, "hunt"))
@@ -243,6 +282,8 @@ int main(int argc, char **argv)
 		which = SEQJUMP;
 	else if (!strcmp(shape, "ceph-unanswered"))
 		which = CEPH_UNANSWERED;
+	else if (!strcmp(shape, "cql"))
+		which = CQL;
 	else {
 		fprintf(stderr, "hostile: unknown shape %s\n%s", shape, usage);
 		return 2;
@@ -276,6 +317,9 @@ int main(int argc, char **argv)
 		break;
 	case CEPH_UNANSWERED:
 		ceph_unanswered((uint32_t)n, count ? (uint32_t)count : 1024);
+		break;
+	case CQL:
+		cql_unanswered((uint32_t)n, count ? (uint32_t)count : 6000);
 		break;
 	}
 	if (fclose(out)) {

@@ -80,151 +80,168 @@ static void conn_refund(struct cql_conn *conn, size_t less)
 	budget_release(conn->budget, less);
 }
 
-/* ---- waiting requests ---- */
+/* ---- waiting requests ----
+ *
+ * A request waits for its response in the decoder's table of waiting
+ * requests (base/waiting.h: by stream id and direction, charged to the
+ * decoder's budget, the oldest of all connections expiring first), its
+ * opcode and version in the payload.  What does not fit there -- the
+ * statement (up to CQL_QUERY_KEEP bytes) and an EXECUTE's prepared id --
+ * waits in the connection's notes: one slot per stream id (the table
+ * doubles up to CQL_NOTES_MAX while two waiting requests want one slot),
+ * each naming its request by frame, so that a note whose request expired
+ * or was replaced is never used, and its slot goes to the next one. */
 
-/* Open addressing on the stream id (linear probing; a removal shifts the
- * entries after it back, so lookups never cross a hole).  The table
- * starts small and doubles up to CQL_WAITING_MAX. */
-static unsigned waiting_slot(const struct cql_conn *conn, int16_t stream)
-{
-	return (uint16_t)stream & (conn->wcap - 1);
-}
+enum { PAYLOAD_OPCODE, PAYLOAD_VERSION };
 
-static struct cql_waiting *waiting_find(struct cql_conn *conn, int16_t stream)
-{
-	if (!conn->wcap)
-		return NULL;
-	for (unsigned i = waiting_slot(conn, stream), k = 0; k < conn->wcap;
-	     i = (i + 1) & (conn->wcap - 1), k++) {
-		struct cql_waiting *w = &conn->waiting[i];
-		if (!w->used)
-			return NULL;
-		if (w->stream == stream)
-			return w;
-	}
-	return NULL;
-}
+/* The request being decoded, or the one a response answers (one message
+ * at a time): what the body readers fill and read. */
+static struct cql_waiting current;
+static char current_query[CQL_QUERY_KEEP];
+
+/* A note's text buffer is kept for the next request up to this size. */
+#define NOTE_TEXT_REUSE 256
 
 static const char *waiting_query(const struct cql_waiting *w)
 {
-	return w->long_query ? w->long_query : w->query;
-}
-
-static void waiting_drop_query(struct cql_conn *conn, struct cql_waiting *w)
-{
-	if (w->long_query) {
-		conn_refund(conn, strlen(w->long_query) + 1);
-		free(w->long_query);
-		w->long_query = NULL;
-	}
-	w->query[0] = '\0';
+	return w->query;
 }
 
 /* The statement a request carries (raw bytes; text: already written by
  * cql_text), kept for its response and, for PREPARE, its prepared id. */
-static void waiting_set_query(struct cql_conn *conn, struct cql_waiting *w,
-			      const uint8_t *raw, size_t n, const char *text)
+static void waiting_set_query(struct cql_waiting *w, const uint8_t *raw, size_t n,
+			      const char *text)
 {
-	static char buf[CQL_QUERY_KEEP];
-	waiting_drop_query(conn, w);
-	size_t len = text ? strnlen(text, sizeof buf - 1) : cql_text(raw, n, buf, sizeof buf);
-	if (text)
-		memcpy(buf, text, len);
-	buf[len] = '\0';
-	if (len >= sizeof w->query && conn_charge(conn, len + 1)) {
-		w->long_query = malloc(len + 1);
-		if (w->long_query) {
-			memcpy(w->long_query, buf, len + 1);
-			return;
-		}
-		conn_refund(conn, len + 1);
+	size_t len;
+	if (text) {
+		len = strnlen(text, sizeof current_query - 1);
+		memcpy(current_query, text, len);
+		current_query[len] = '\0';
+	} else {
+		len = cql_text(raw, n, current_query, sizeof current_query);
 	}
-	if (len >= sizeof w->query)
-		len = sizeof w->query - 1;
-	memcpy(w->query, buf, len);
-	w->query[len] = '\0';
+	w->query = current_query;
+	w->query_len = len;
 }
 
-static void waiting_remove(struct cql_conn *conn, struct cql_waiting *w)
+static size_t note_text_cost(const struct cql_note *n)
 {
-	waiting_drop_query(conn, w);
-	unsigned mask = conn->wcap - 1;
-	unsigned hole = (unsigned)(w - conn->waiting);
-	conn->waiting[hole].used = false;
-	conn->nwaiting--;
-	for (unsigned i = (hole + 1) & mask;; i = (i + 1) & mask) {
-		struct cql_waiting *e = &conn->waiting[i];
-		if (!e->used)
-			return;
-		unsigned home = waiting_slot(conn, e->stream);
-		/* e moves into the hole unless its home lies in (hole, i]. */
-		bool between = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-		if (!between) {
-			conn->waiting[hole] = *e;
-			e->used = false;
-			hole = i;
-		}
-	}
+	return n->text ? budget_alloc_size(n->text_cap) : 0;
 }
 
-static struct cql_waiting *waiting_insert(struct cql_conn *conn, int16_t stream)
+static void note_free_text(struct cql_conn *conn, struct cql_note *n)
 {
-	for (unsigned i = waiting_slot(conn, stream);; i = (i + 1) & (conn->wcap - 1)) {
-		struct cql_waiting *w = &conn->waiting[i];
-		if (!w->used) {
-			conn->nwaiting++;
-			return w;
-		}
-	}
+	conn_refund(conn, note_text_cost(n));
+	free(n->text);
+	n->text = NULL;
+	n->text_cap = n->text_len = 0;
 }
 
-/* Doubles the table (rehashing); false when at its bound or out of
- * budget. */
-static bool waiting_grow(struct cql_conn *conn)
+/* Its request still waits (it did not expire, nor was it replaced). */
+static bool note_live(const struct cql_conn *conn, const struct cql_note *n)
 {
-	unsigned cap = conn->wcap ? conn->wcap * 2 : 16;
-	if (cap > CQL_WAITING_MAX || !conn_charge(conn, (cap - conn->wcap) * sizeof *conn->waiting))
+	if (!n->frame)
 		return false;
-	struct cql_waiting *old = conn->waiting, *table = calloc(cap, sizeof *table);
+	const struct waiting_request *r = waiting_find(&conn->requests,
+						       (uint64_t)(int64_t)n->stream,
+						       n->direction);
+	return r && r->frame == n->frame;
+}
+
+static struct cql_note *note_slot(const struct cql_conn *conn, int16_t stream)
+{
+	return &conn->notes[(uint16_t)stream & (conn->notes_cap - 1)];
+}
+
+/* Doubles the notes (the live ones move, the rest are dropped); false at
+ * the bound or out of budget. */
+static bool notes_grow(struct cql_conn *conn)
+{
+	unsigned cap = conn->notes_cap ? conn->notes_cap * 2 : CQL_NOTES_MIN;
+	size_t old_cost = conn->notes_cap ? budget_alloc_size(conn->notes_cap * sizeof *conn->notes) : 0;
+	size_t cost = budget_alloc_size(cap * sizeof *conn->notes);
+	if (cap > CQL_NOTES_MAX || !conn_charge(conn, cost))
+		return false;
+	struct cql_note *old = conn->notes, *table = calloc(cap, sizeof *table);
 	if (!table) {
-		conn_refund(conn, (cap - conn->wcap) * sizeof *conn->waiting);
+		conn_refund(conn, cost);
 		return false;
 	}
-	unsigned old_cap = conn->wcap;
-	conn->waiting = table;
-	conn->wcap = cap;
-	conn->nwaiting = 0;
-	for (unsigned i = 0; i < old_cap; i++)
-		if (old[i].used)
-			*waiting_insert(conn, old[i].stream) = old[i];
+	unsigned old_cap = conn->notes_cap;
+	conn->notes = table;
+	conn->notes_cap = cap;
+	for (unsigned i = 0; i < old_cap; i++) {
+		struct cql_note *n = &old[i];
+		struct cql_note *to = note_slot(conn, n->stream);
+		/* old is no longer conn->notes: note_live reads only the
+		 * waiting table */
+		if (note_live(conn, n) && !to->text && !to->frame)
+			*to = *n;
+		else if (n->text)
+			note_free_text(conn, n);
+	}
 	free(old);
+	conn_refund(conn, old_cost);
 	return true;
 }
 
-static struct cql_waiting *waiting_add(struct cql_conn *conn, int16_t stream)
+/* What a request leaves for its response beyond the payload: its
+ * statement and prepared id (nothing when it has neither). */
+static void note_store(struct cql_conn *conn, const struct cql_waiting *w,
+		       int16_t stream, uint8_t direction, uint64_t frame)
 {
-	/* A request on an id still waiting replaces it: the older one was
-	 * not answered (an id is reused only once answered). */
-	struct cql_waiting *w = waiting_find(conn, stream);
-	if (w) {
-		conn->unanswered_evicted++;
-		waiting_drop_query(conn, w);
-		return w;
-	}
-	if ((conn->nwaiting + 1) * 4 > conn->wcap * 3 && !waiting_grow(conn)) {
-		if (!conn->wcap)
-			return NULL;	/* no room at all: not matched */
-		/* Full: the oldest request goes, counted unanswered. */
-		struct cql_waiting *oldest = NULL;
-		for (unsigned i = 0; i < conn->wcap; i++)
-			if (conn->waiting[i].used && (!oldest || conn->waiting[i].frame < oldest->frame))
-				oldest = &conn->waiting[i];
-		if (oldest) {
-			waiting_remove(conn, oldest);
-			conn->unanswered_evicted++;
+	if (!w->query_len && !w->id_len)
+		return;
+	if (!conn->notes_cap && !notes_grow(conn))
+		return;
+	/* A slot taken by another request that waits: more slots, or at
+	 * the bound (or the budget's) the older request gives way. */
+	struct cql_note *n = note_slot(conn, stream);
+	while (n->frame && n->stream != stream && note_live(conn, n) && notes_grow(conn))
+		n = note_slot(conn, stream);
+	size_t want = w->query_len ? w->query_len + 1 : 0;
+	if (want > n->text_cap) {
+		note_free_text(conn, n);
+		if (conn_charge(conn, budget_alloc_size(want))) {
+			n->text = malloc(want);
+			if (n->text)
+				n->text_cap = (uint32_t)want;
+			else
+				conn_refund(conn, budget_alloc_size(want));
 		}
 	}
-	return waiting_insert(conn, stream);
+	n->frame = frame;
+	n->stream = stream;
+	n->direction = direction;
+	n->id_len = w->id_len;
+	memcpy(n->id, w->id, w->id_len);
+	n->text_len = 0;
+	if (n->text && want) {
+		memcpy(n->text, w->query, want);
+		n->text_len = (uint32_t)w->query_len;
+	}
+}
+
+/* The note of the request r (taken from the table for stream), or NULL. */
+static struct cql_note *note_find(struct cql_conn *conn, int16_t stream,
+				  const struct waiting_request *r)
+{
+	if (!conn->notes_cap)
+		return NULL;
+	struct cql_note *n = note_slot(conn, stream);
+	return n->frame == r->frame && n->stream == stream && n->direction == r->direction ?
+	       n : NULL;
+}
+
+/* The response was decoded: the note is free again. */
+static void note_done(struct cql_conn *conn, struct cql_note *n)
+{
+	if (!n)
+		return;
+	n->frame = 0;
+	n->text_len = 0;
+	if (n->text_cap > NOTE_TEXT_REUSE)
+		note_free_text(conn, n);
 }
 
 /* ---- prepared statements ---- */
@@ -343,7 +360,7 @@ static void prepared_remember(struct cql_conn *conn, struct cql_span id, const c
 	conn_refund(conn, bytes - got);	/* what a failed copy did not take */
 }
 
-void cql_conn_release(struct cql_conn *conn)
+uint32_t cql_conn_release(struct cql_conn *conn)
 {
 	for (unsigned i = 0; i < conn->nprepared; i++)
 		prepared_clear(conn, &conn->prepared[i]);
@@ -351,13 +368,14 @@ void cql_conn_release(struct cql_conn *conn)
 	free(conn->prepared);
 	conn->prepared = NULL;
 	conn->nprepared = conn->prepared_cap = 0;
-	for (unsigned i = 0; i < conn->wcap; i++)
-		if (conn->waiting[i].used)
-			waiting_drop_query(conn, &conn->waiting[i]);
-	conn_refund(conn, conn->wcap * sizeof *conn->waiting);
-	free(conn->waiting);
-	conn->waiting = NULL;
-	conn->wcap = conn->nwaiting = 0;
+	for (unsigned i = 0; i < conn->notes_cap; i++)
+		note_free_text(conn, &conn->notes[i]);
+	if (conn->notes_cap)
+		conn_refund(conn, budget_alloc_size(conn->notes_cap * sizeof *conn->notes));
+	free(conn->notes);
+	conn->notes = NULL;
+	conn->notes_cap = 0;
+	return waiting_table_close(&conn->requests);
 }
 
 /* ---- metadata: column specs and types ---- */
@@ -607,8 +625,6 @@ static void read_query_parameters(struct body *b, struct cql_waiting *w, const s
 	msg_add_hex(m, &hf_cql_query_flags, flags);
 	msg_info_str(m, " consistency=");
 	msg_info_str(m, cql_consistency_name(cl) ? cql_consistency_name(cl) : "?");
-	if (w)
-		w->skip_metadata = flags & 0x02;
 	if (flags & 0x01) {
 		uint16_t n = cql_short(c);
 		read_values(b, n, flags & 0x40, p);
@@ -662,7 +678,7 @@ static void statement(struct body *b, struct cql_waiting *w)
 	info_span(b->m, q, 120);
 	msg_info_str(b->m, "\"");
 	if (w && q.ptr)
-		waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
+		waiting_set_query(w, q.ptr, (size_t)q.len, NULL);
 }
 
 static void query(struct body *b, struct cql_waiting *w)
@@ -707,7 +723,7 @@ static void execute(struct body *b, struct cql_waiting *w)
 			msg_info_str(b->m, "...");
 		msg_info_str(b->m, "\"");
 		if (w)
-			waiting_set_query(b->conn, w, NULL, 0, p->query);
+			waiting_set_query(w, NULL, 0, p->query);
 	} else {
 		msg_info_str(b->m, " id=");
 		for (int32_t i = 0; id.ptr && i < id.len && i < 8; i++)
@@ -745,7 +761,7 @@ static void batch(struct body *b, struct cql_waiting *w)
 			add_span_str(m, &hf_cql_query, q);
 			/* The answer is named by the first statement. */
 			if (w && !waiting_query(w)[0] && q.ptr)
-				waiting_set_query(b->conn, w, q.ptr, (size_t)q.len, NULL);
+				waiting_set_query(w, q.ptr, (size_t)q.len, NULL);
 		} else if (kind == 1) {
 			struct cql_span id = cql_short_bytes(c);
 			if (id.ptr)
@@ -754,7 +770,7 @@ static void batch(struct body *b, struct cql_waiting *w)
 			if (p && p->query) {
 				msg_add_str(m, &hf_cql_query, p->query, strlen(p->query));
 				if (w && !waiting_query(w)[0])
-					waiting_set_query(b->conn, w, NULL, 0, p->query);
+					waiting_set_query(w, NULL, 0, p->query);
 			}
 		} else if (cursor_ok(c)) {
 			cursor_malformed(c, "BATCH statement kind neither 0 nor 1");
@@ -1238,17 +1254,22 @@ static bool header_only_needs_body(const struct cql_frame_header *h)
 /* The exchange's end: the v5 handshake (the server's READY or
  * AUTHENTICATE to a v5 STARTUP starts the segments both ways), and the
  * answered request leaves the table. */
-static void finish_exchange(struct cql_conn *conn, struct message *m,
-			    const struct cql_frame_header *h, struct cql_waiting *w, uint8_t v)
+static void finish_exchange(struct cql_conn *conn, const struct cql_envelope *e,
+			    const struct frame_ref *frame, struct cql_waiting *w,
+			    struct cql_note *note, uint8_t v)
 {
-	(void)m;
+	const struct cql_frame_header *h = &e->h;
 	if (h->response && conn->startup_waiting && conn->startup_stream == h->stream) {
 		if (v == 5 && (h->opcode == CQL_READY || h->opcode == CQL_AUTHENTICATE))
 			conn->v5_framing = true;
 		conn->startup_waiting = false;
 	}
-	if (h->response && w)
-		waiting_remove(conn, w);
+	if (!w)
+		return;
+	if (h->response)
+		note_done(conn, note);
+	else
+		note_store(conn, w, h->stream, e->direction, frame->number);
 }
 
 void cql_decode_envelope(struct cql_conn *conn, struct message *m,
@@ -1296,32 +1317,42 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 	msg_info_int(m, h->stream);
 
 	struct cql_waiting *w = NULL;
+	struct cql_note *note = NULL;
 	if (h->opcode == CQL_EVENT) {
 		ex->kind = EXCHANGE_EVENT;
 	} else if (!h->response) {
 		ex->kind = EXCHANGE_REQUEST;
-		w = waiting_add(conn, h->stream);
-		if (w) {
-			w->query[0] = '\0';
-			w->long_query = NULL;
-			w->id_len = 0;
-			w->skip_metadata = false;
-			w->used = true;
-			w->stream = h->stream;
-			w->opcode = h->opcode;
-			w->version = (uint8_t)version;
-			w->frame = frame->number;
-			w->ts_ns = frame->ts_ns;
-		}
+		union waiting_payload p = { .bytes = {
+			[PAYLOAD_OPCODE] = h->opcode, [PAYLOAD_VERSION] = (uint8_t)version } };
+		/* a request on an id still waiting replaces it (the older
+		 * was not answered: ids are reused once answered) */
+		waiting_insert(&conn->requests, ex->id, e->direction, frame->number,
+			       frame->ts_ns, &p);
+		w = &current;
+		*w = (struct cql_waiting){ .opcode = h->opcode, .version = (uint8_t)version,
+					   .query = "" };
 	} else {
 		ex->kind = EXCHANGE_RESPONSE;
-		w = waiting_find(conn, h->stream);
-		if (w) {
+		struct waiting_request r;
+		if (waiting_take(&conn->requests, ex->id, !e->direction, &r)) {
+			w = &current;
+			*w = (struct cql_waiting){ .opcode = r.payload.bytes[PAYLOAD_OPCODE],
+						   .version = r.payload.bytes[PAYLOAD_VERSION],
+						   .query = "" };
+			note = note_find(conn, h->stream, &r);
+			if (note) {
+				w->id_len = note->id_len;
+				memcpy(w->id, note->id, note->id_len);
+				if (note->text_len) {
+					w->query = note->text;
+					w->query_len = note->text_len;
+				}
+			}
 			msg_info_str(m, " (Request In ");
-			msg_info_uint(m, w->frame);
+			msg_info_uint(m, r.frame);
 			msg_info_str(m, ")");
-			ex->request_frame = w->frame;
-			ex->latency_ns = frame->ts_ns - w->ts_ns;
+			ex->request_frame = r.frame;
+			ex->latency_ns = frame->ts_ns - r.ts_ns;
 			ex->op = cql_opcode_name(w->opcode);
 			ex->op_code = w->opcode;
 			ex->service_version = w->version;
@@ -1344,20 +1375,20 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 		msg_mark(m, MSG_NOT_DECODED, e->decompress_problem);
 		msg_info_str(m, " (compressed)");
 		if (w && h->response)
-			waiting_remove(conn, w);
+			note_done(conn, note);
 		return;
 	}
 
 	struct body b = { cursor_init(e->body, e->kept), e, m, conn, version, &scratch_types };
 	if (m->header_only && !header_only_needs_body(h)) {
-		finish_exchange(conn, m, h, w, v);
+		finish_exchange(conn, e, frame, w, note, v);
 		return;
 	}
 	body_prefix(&b);
 	/* A response names its request's statement: the -z report by query
 	 * and filters on cql.query see both. */
 	if (h->response && w && waiting_query(w)[0])
-		msg_add_str(m, &hf_cql_query, waiting_query(w), strlen(waiting_query(w)));
+		msg_add_str(m, &hf_cql_query, w->query, w->query_len);
 	const char *status_name = NULL;
 	int64_t status_code = 0;
 	switch (h->opcode) {
@@ -1395,5 +1426,5 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 		msg_mark(m, e->elided ? MSG_ELIDED : MSG_MALFORMED,
 			 e->elided ? NULL : "body shorter than its contents");
 
-	finish_exchange(conn, m, h, w, v);
+	finish_exchange(conn, e, frame, w, note, v);
 }

@@ -13,6 +13,7 @@
 
 #include "base/budget.h"
 #include "base/message.h"
+#include "base/waiting.h"
 #include "proto/cql/compress.h"
 #include "proto/cql/frame.h"
 #include "proto/cql/segment.h"
@@ -48,29 +49,39 @@ struct cql_prepared {
 };
 #define CQL_QUERY_KEEP 1024
 
-/* A request waiting for its response, by stream id (ids are reused as
- * soon as answered: the latest request on an id is the one answered). */
-#define CQL_WAITING_MAX 256	/* a power of two */
+/* A request as its body readers fill it, and as its response sees it
+ * again: the opcode and version from the payload of the decoder's table
+ * of waiting requests (base/waiting.h), the rest from the connection's
+ * note.  Stream ids are reused as soon as answered: a newer request on
+ * an id replaces the older. */
 struct cql_waiting {
-	bool used;
-	bool skip_metadata;
-	int16_t stream;
 	uint8_t opcode;
 	uint8_t version;	/* as the request said it (a probe: 4) */
 	uint8_t id_len;		/* EXECUTE: the prepared id */
 	uint8_t id[32];
-	uint64_t frame;
-	int64_t ts_ns;
-	/* The statement (as cql_text writes it, up to CQL_QUERY_KEEP): in
-	 * place when short, else held in long_query (charged to the
-	 * decoder's budget; when refused, the short cut stays). */
-	char query[160];
-	char *long_query;
+	const char *query;	/* the statement as cql_text writes it
+				 * (up to CQL_QUERY_KEEP), or "" */
+	size_t query_len;
 };
 
-/* Memory a connection holds beyond its fixed state (the waiting table,
- * prepared statements) is charged to the decoder's budget of buffered
- * bytes, so a hostile capture cannot grow it past the decoder's bound. */
+/* What a waiting request keeps beyond the table's payload, by stream id
+ * (one slot per id, direct-mapped), naming its request by frame. */
+#define CQL_NOTES_MIN 16
+#define CQL_NOTES_MAX 256	/* powers of two */
+struct cql_note {
+	uint64_t frame;		/* the request's; 0: free */
+	int16_t stream;
+	uint8_t direction;
+	uint8_t id_len;
+	uint8_t id[32];
+	uint32_t text_len, text_cap;
+	char *text;		/* text_cap bytes (charged), NUL-terminated */
+};
+
+/* Memory a connection holds beyond its fixed state (notes, prepared
+ * statements) is charged to the decoder's budget of buffered bytes, so a
+ * hostile capture cannot grow it past the decoder's bound; its waiting
+ * requests are the decoder's (charged to its budget too). */
 struct cql_conn {
 	uint8_t version;		/* agreed by STARTUP/first frames; 0 */
 	enum cql_compression compression;
@@ -81,14 +92,15 @@ struct cql_conn {
 	bool v5_framing;		/* the server answered a v5 STARTUP */
 	bool has_rate_limit_code;
 	int32_t rate_limit_code;	/* ScyllaDB's, from SUPPORTED */
+	uint8_t closed;			/* directions that ended */
 	struct memory_budget *budget;	/* the decoder's, or NULL */
 	uint64_t use_clock;
 	unsigned nprepared, prepared_cap;
 	size_t prepared_bytes;
 	struct cql_prepared *prepared;	/* prepared_cap entries */
-	unsigned nwaiting, wcap;	/* wcap: a power of two, or 0 */
-	struct cql_waiting *waiting;	/* wcap entries */
-	uint64_t unanswered_evicted;
+	struct waiting_table requests;	/* joined to the decoder's set */
+	unsigned notes_cap;		/* a power of two, or 0 */
+	struct cql_note *notes;		/* notes_cap entries */
 };
 
 /* Where an envelope came from in v5: the segments that carried it (the
@@ -120,6 +132,8 @@ struct cql_envelope {
 	size_t uncompressed_length;
 	const struct cql_segment_note *segments;	/* v5 framed; NULL */
 	uint64_t first_frame;
+	uint8_t direction;		/* stream_direction(): requests wait
+					 * by it, responses come the other way */
 };
 
 struct stream_dir;
@@ -130,9 +144,9 @@ struct frame_ref;
 void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 			 const struct cql_envelope *e, const struct frame_ref *frame);
 
-/* The waiting requests that never got an answer, at the connection's end
- * (counted for the statistics) and the connection's memory, freed. */
-void cql_conn_release(struct cql_conn *conn);
+/* The connection's memory, freed; returns its requests that never got
+ * an answer (the decoder counts them unanswered at the connection's end). */
+uint32_t cql_conn_release(struct cql_conn *conn);
 
 /* The protocol entry's message label. */
 extern const char cql_label[];

@@ -56,6 +56,10 @@ EXTRA_DIST += tests/cql/decode-vs-logs.sh tests/cql/decode-vs-logs.js \
 	tests/cql/cql-vs-tshark.sh tests/cql/cql-vs-tshark.js tests/cql/cql-vs-tshark.known \
 	tests/cql/mid-stream.sh tests/cql/log-values.js
 
+# Waiting requests under the decoder's memory budget (bench/hostile cql).
+TESTS += tests/cql/budget.sh
+EXTRA_DIST += tests/cql/budget.sh
+
 # The real capture on another port; compressed bodies that do not
 # decompress.
 TESTS += tests/cql/crafted.sh

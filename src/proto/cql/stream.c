@@ -190,6 +190,7 @@ static void emit(struct stream_dir *dir, struct cql_envelope *e, bool truncated,
 	struct cql_conn *conn = dir->conn_state;
 	struct message *m = stream_scratch_message(dir);
 	stream_message_begin(m, dir, e->first_frame ? e->first_frame : frame->number, frame);
+	e->direction = stream_direction(dir);
 	cql_decode_envelope(conn, m, e, frame);
 	if (truncated)
 		msg_mark(m, MSG_TRUNCATED, "the stream ended inside the envelope");
@@ -534,6 +535,7 @@ static void framing_dead(struct stream_dir *dir, const struct frame_ref *frame)
 		.from_client = dir->client_to_server,
 		.segments = &r->note,
 		.first_frame = frame->number,
+		.direction = stream_direction(dir),
 	};
 	r->seg_crc_bad = true;
 	note_start(r);
@@ -660,8 +662,6 @@ static void cql_feed(struct stream_dir *dir, const uint8_t *data, size_t len,
 	struct cql_conn *conn = dir->conn_state;
 	if (!r->budget)
 		r->budget = stream_buffer_budget(dir);
-	if (!conn->budget)
-		conn->budget = stream_buffer_budget(dir);
 	uint64_t skipped = r->skipped;
 	if (!r->fed && len) {
 		/* Found mid-connection inside v5 framing (detect saw a segment
@@ -745,6 +745,17 @@ static void cql_close(struct stream_dir *dir, const struct frame_ref *frame)
 		stream_stats(dir)->resync_skipped_bytes += r->hunt_len;
 		r->hunt_len = 0;
 	}
+	/* Unanswered requests are known once both directions are done. */
+	struct cql_conn *conn = dir->conn_state;
+	if (conn && ++conn->closed == 2)
+		stream_stats(dir)->unanswered += waiting_table_close(&conn->requests);
+}
+
+static void cql_conn_init(struct stream_dir *dir, void *conn_state)
+{
+	struct cql_conn *conn = conn_state;
+	conn->budget = stream_buffer_budget(dir);
+	waiting_table_init(&conn->requests, stream_waiting(dir), dir->conversation);
 }
 
 static void cql_destroy(struct stream_dir *dir)
@@ -760,7 +771,7 @@ static void cql_destroy(struct stream_dir *dir)
 
 static void cql_conn_destroy(void *conn_state)
 {
-	cql_conn_release(conn_state);
+	cql_conn_release(conn_state);	/* counted at close, or not wanted */
 }
 
 const struct stream_proto cql_stream_proto = {
@@ -768,6 +779,7 @@ const struct stream_proto cql_stream_proto = {
 	.detect = cql_detect,
 	.state_size = sizeof(struct cql_reader),
 	.conn_state_size = sizeof(struct cql_conn),
+	.conn_init = cql_conn_init,
 	.feed = cql_feed,
 	.gap = cql_gap,
 	.close = cql_close,
