@@ -23,11 +23,74 @@ static const char *protocol_label(const struct message *m)
 
 /* ---- formatting values */
 
+/* The word x (eight bytes) holds none that put_escaped changes: none
+ * below 0x20, no 0x7f, backslash or quote (`quotes`: the quote in every
+ * byte).  Bytes from 0x80 go as they are. */
+static inline bool plain_word(uint64_t x, uint64_t quotes)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t del = x ^ (ones * 0x7f), bs = x ^ (ones * '\\'), q = x ^ quotes;
+	uint64_t special = ((x - ones * 0x20) & ~x) |
+			   ((del - ones) & ~del) | ((bs - ones) & ~bs) |
+			   ((q - ones) & ~q);
+	return !(special & highs);
+}
+
+/* k bytes (1 to 8) of p as one word to check, without a byte loop:
+ * overlapping halves, or for fewer than 4 the first, middle and last
+ * with plain bytes around them. */
+static inline uint64_t load_upto8(const uint8_t *p, size_t k)
+{
+	uint64_t x;
+	if (k == 8) {
+		memcpy(&x, p, 8);
+		return x;
+	}
+	if (k >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + k - 4, 4);
+		return a | (uint64_t)b << 32;
+	}
+	return 0x6161616161000000ull | p[0] | (uint64_t)p[k / 2] << 8 |
+	       (uint64_t)p[k - 1] << 16;
+}
+
+static inline void copy_upto8(char *d, const uint8_t *p, size_t k)
+{
+	if (k == 8) {
+		memcpy(d, p, 8);
+	} else if (k >= 4) {
+		memcpy(d, p, 4);
+		memcpy(d + k - 4, p + k - 4, 4);
+	} else {
+		d[0] = (char)p[0];
+		d[k / 2] = (char)p[k / 2];
+		d[k - 1] = (char)p[k - 1];
+	}
+}
+
 static size_t put_escaped(char *buf, size_t len, const uint8_t *s, size_t n,
 			  char quote)
 {
 	size_t o = 0;
+	/* Without a quote, backslash stands in for it (never plain). */
+	uint64_t quotes = 0x0101010101010101ull * (uint8_t)(quote ? quote : '\\');
 	for (size_t i = 0; i < n && o + 5 < len; i++) {
+		/* Text is mostly plain: up to eight bytes at a time while
+		 * they are, where the byte loop would have had room for
+		 * each. */
+		for (;;) {
+			size_t k = n - i < 8 ? n - i : 8;
+			if (!k || o + k + 5 >= len ||
+			    !plain_word(load_upto8(s + i, k), quotes))
+				break;
+			copy_upto8(buf + o, s + i, k);
+			o += k;
+			i += k;
+		}
+		if (i >= n || o + 5 >= len)
+			break;
 		uint8_t c = s[i];
 		const char *esc = NULL;
 		switch (c) {

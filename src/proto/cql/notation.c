@@ -132,10 +132,27 @@ size_t cql_inet_format(const struct cql_inet *in, char *out, size_t cap)
 	char addr[48];
 	if (!cap)
 		return 0;
-	if (in->family == 4)
-		snprintf(addr, sizeof addr, "%u.%u.%u.%u", in->addr[0], in->addr[1],
-			 in->addr[2], in->addr[3]);
-	else if (in->family == 6)
+	if (in->family == 4) {
+		/* dotted quad without printf: every inet cell comes here */
+		size_t at = 0;
+		for (int i = 0; i < 4; i++) {
+			unsigned b = in->addr[i];
+			if (i)
+				addr[at++] = '.';
+			if (b >= 100)
+				addr[at++] = (char)('0' + b / 100);
+			if (b >= 10)
+				addr[at++] = (char)('0' + b / 10 % 10);
+			addr[at++] = (char)('0' + b % 10);
+		}
+		addr[at] = '\0';
+		if (in->port < 0) {
+			size_t n = at < cap ? at : cap - 1;
+			memcpy(out, addr, n);
+			out[n] = '\0';
+			return n;
+		}
+	} else if (in->family == 6)
 		ipv6_format(in->addr, addr, sizeof addr);
 	else
 		snprintf(addr, sizeof addr, "?");
@@ -223,7 +240,7 @@ size_t cql_text(const uint8_t *p, size_t n, char *out, size_t cap)
 		return 0;
 	for (size_t i = 0; i < n;) {
 		/* Runs of printable ASCII, the common case, copied at once. */
-		size_t run = i;
+		size_t run = i + cql_printable_run(p + i, n - i);
 		while (run < n && p[run] >= 0x20 && p[run] < 0x7f)
 			run++;
 		if (run > i) {

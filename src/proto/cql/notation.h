@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/cursor.h"
 
@@ -70,6 +71,22 @@ const char *cql_consistency_name(uint16_t level);
  * bytes; returns the length written.  Used wherever a protocol string is
  * shown: the bytes come from the network. */
 size_t cql_text(const uint8_t *p, size_t n, char *out, size_t cap);
+
+/* Bytes from p on that are printable ASCII (0x20-0x7e), eight at a time:
+ * a multiple of 8, at most n.  The text writers' common case. */
+static inline size_t cql_printable_run(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, sizeof x);
+		/* a byte below 0x20, or above 0x7e (0x7e + 1 sets its top bit) */
+		if ((((x - ones * 0x20) & ~x) | ((x + ones) | x)) & highs)
+			break;
+	}
+	return i;
+}
 
 /* A cursor over a span's bytes (none for null or not set). */
 static inline struct cursor cql_span_cursor(struct cql_span s)

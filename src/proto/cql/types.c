@@ -170,7 +170,7 @@ static void put_text(struct out *o, const uint8_t *p, size_t n, bool quoted)
 	size_t i = 0;
 	while (i < n && !o->cut) {
 		/* Printable ASCII (but a quote when quoted) goes as it is. */
-		size_t run = i;
+		size_t run = quoted ? i : i + cql_printable_run(p + i, n - i);
 		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && !(quoted && p[run] == '\''))
 			run++;
 		if (run > i) {
@@ -230,6 +230,48 @@ static int64_t be_signed(const uint8_t *p, size_t n)
 	return (int64_t)v;
 }
 
+/* A double that is a decimal of at most 15 significant digits and 9
+ * places, written as printf's %.15g writes it (what put_double's first
+ * try gives, then kept since it reads back) without printf: 0.1, -2.5,
+ * 1234.5678.  False when d is not one (nothing written).
+ *
+ * m / 10^k == d in double arithmetic is exact proof that the decimal
+ * reads back as d (the division rounds correctly, as strtod does).  With
+ * at most 15 significant digits only one decimal of k places can round
+ * to d, so a last digit other than 0 means no shorter k worked: the
+ * digits are %.15g's with its trailing zeros dropped. */
+static bool put_short_decimal(struct out *o, double d)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+	double a = fabs(d);
+	if (!(a >= 1e-4 && a < 1e15))	/* %g's fixed notation only */
+		return false;
+	for (int k = 1; k <= 9; k++) {
+		double scaled = a * p10[k];
+		if (scaled >= 1e15)
+			return false;
+		int64_t m = llround(scaled);
+		if ((double)m / p10[k] != a)
+			continue;
+		if (m % 10 == 0)
+			return false;
+		char buf[32];
+		size_t n = sizeof buf;
+		for (int i = 0; i < k; i++, m /= 10)
+			buf[--n] = (char)('0' + m % 10);
+		buf[--n] = '.';
+		do {
+			buf[--n] = (char)('0' + m % 10);
+			m /= 10;
+		} while (m);
+		if (d < 0)
+			buf[--n] = '-';
+		put(o, buf + n, sizeof buf - n);
+		return true;
+	}
+	return false;
+}
+
 /* Shortest text that reads back as the same double (or float). */
 static void put_double(struct out *o, double d, bool single)
 {
@@ -248,6 +290,8 @@ static void put_double(struct out *o, double d, bool single)
 		put_int(o, (int64_t)d);
 		return;
 	}
+	if (!single && put_short_decimal(o, d))
+		return;
 	char buf[40];
 	for (int prec = single ? 6 : 15; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*g", prec, d);
