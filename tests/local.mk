@@ -6,4 +6,5 @@ tests_unit_message_test_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/message_test tests/cli.sh tests/layers.sh
 include tests/lab/local.mk
 include tests/lab/ceph/local.mk
+include tests/lab/scylla/local.mk
 include tapsets/local.mk
