@@ -13,6 +13,7 @@ include src/proto/oncrpc/local.mk
 include src/proto/gluster/local.mk
 include src/proto/cql/local.mk
 include src/proto/ceph/local.mk
+include src/proto/scylla/local.mk
 include src/present/local.mk
 include src/record/local.mk
 include src/cmd/local.mk

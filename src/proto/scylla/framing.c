@@ -1,0 +1,729 @@
+/* framing.c - frames of one direction of a Seastar RPC connection:
+ * header parsing under the negotiated layout, plausibility, layout
+ * guessing, and the reader (framing.h says what each frame looks like).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compress.h"
+#include "framing.h"
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+size_t scylla_header_size(const struct scylla_layout *l)
+{
+	if (l->compression != 0)
+		return SCYLLA_COMPRESSED_HEADER;
+	if (l->stream)
+		return SCYLLA_STREAM_HEADER;
+	if (l->requests)
+		return SCYLLA_REQUEST_HEADER +
+		       (l->timeout ? SCYLLA_TIMEOUT_BYTES : 0);
+	return SCYLLA_RESPONSE_HEADER + (l->duration ? SCYLLA_DURATION_BYTES : 0);
+}
+
+/* The header of an uncompressed frame under l (compression ignored). */
+static size_t plain_header_size(const struct scylla_layout *l)
+{
+	struct scylla_layout p = *l;
+	p.compression = 0;
+	return scylla_header_size(&p);
+}
+
+void scylla_header_parse(const struct scylla_layout *l, const uint8_t *p,
+			 struct scylla_header *h)
+{
+	*h = (struct scylla_header){ 0 };
+	h->size = (uint8_t)plain_header_size(l);
+	if (l->stream) {
+		uint32_t n = le32(p);
+		h->kind = n == SCYLLA_STREAM_EOS ? SCYLLA_FRAME_STREAM_EOS
+						 : SCYLLA_FRAME_STREAM;
+		h->body_len = n == SCYLLA_STREAM_EOS ? 0 : n;
+		return;
+	}
+	if (l->requests) {
+		if (l->timeout) {
+			h->has_timeout = true;
+			h->timeout_ms = le64(p);
+			p += SCYLLA_TIMEOUT_BYTES;
+		}
+		h->kind = SCYLLA_FRAME_REQUEST;
+		h->verb = le64(p);
+		h->msg_id = (int64_t)le64(p + 8);
+		h->body_len = le32(p + 16);
+		return;
+	}
+	h->msg_id = (int64_t)le64(p);
+	h->body_len = le32(p + 8);
+	h->kind = h->msg_id < 0 ? SCYLLA_FRAME_EXCEPTION
+				: SCYLLA_FRAME_RESPONSE;
+	if (l->duration) {
+		h->has_duration = true;
+		h->duration_us = le32(p + 12);
+	}
+}
+
+bool scylla_header_plausible(const struct scylla_header *h,
+			     const char **why)
+{
+	const char *w = NULL;
+	if (h->body_len > SCYLLA_MAX_FRAME)
+		w = "frame longer than 256 MiB";
+	else if (h->kind == SCYLLA_FRAME_REQUEST) {
+		if (h->verb > SCYLLA_MAX_VERB)
+			w = "verb number out of range";
+		else if (h->msg_id <= 0 ||
+			 (uint64_t)h->msg_id >= SCYLLA_MAX_MSG_ID)
+			w = "request message id out of range";
+		else if (h->has_timeout && h->timeout_ms > SCYLLA_MAX_TIMEOUT_MS)
+			w = "timeout longer than a day";
+	} else if (h->kind == SCYLLA_FRAME_RESPONSE ||
+		   h->kind == SCYLLA_FRAME_EXCEPTION) {
+		uint64_t id = h->msg_id < 0 ? 0 - (uint64_t)h->msg_id
+					    : (uint64_t)h->msg_id;
+		if (!id || id >= SCYLLA_MAX_MSG_ID)
+			w = "response message id out of range";
+		else if (h->kind == SCYLLA_FRAME_EXCEPTION && h->body_len < 8)
+			w = "exception shorter than its type and length";
+	}
+	if (why)
+		*why = w;
+	return !w;
+}
+
+enum scylla_sync scylla_header_run(const struct scylla_layout *l,
+				   const uint8_t *p, size_t len,
+				   unsigned want, unsigned *run)
+{
+	size_t need = scylla_header_size(l);
+	size_t off = 0;
+	int64_t last_id = 0;
+	*run = 0;
+	while (len - off >= need) {
+		uint64_t frame;
+		if (l->compression) {
+			uint32_t n = le32(p + off);
+			if (n > SCYLLA_MAX_FRAME)
+				break;
+			frame = need + (uint64_t)n;
+		} else {
+			struct scylla_header h;
+			scylla_header_parse(l, p + off, &h);
+			if (!scylla_header_plausible(&h, NULL))
+				break;
+			/* a client numbers its requests 1, 2, 3, ... */
+			if (h.kind == SCYLLA_FRAME_REQUEST) {
+				if (*run && h.msg_id <= last_id)
+					break;
+				last_id = h.msg_id;
+			}
+			frame = need + (uint64_t)h.body_len;
+		}
+		++*run;
+		if (*run >= want)
+			return SCYLLA_SYNC_YES;
+		if (frame >= len - off)
+			return frame == len - off ? SCYLLA_SYNC_YES
+						  : SCYLLA_SYNC_MORE;
+		off += (size_t)frame;
+	}
+	if (len - off < need)
+		return SCYLLA_SYNC_MORE;	/* a header cut by the end */
+	return SCYLLA_SYNC_NO;
+}
+
+enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
+				     bool *requests, bool *timeout,
+				     bool *duration)
+{
+	static const struct scylla_layout candidates[] = {
+		{ .requests = true, .timeout = true },
+		{ .requests = true },
+		{ .requests = false, .duration = true },
+		{ .requests = false },
+	};
+	unsigned best = 0;
+	int pick = -1;
+	bool more = false;
+	for (unsigned i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+		if ((*requests && !candidates[i].requests) ||
+		    (*duration && candidates[i].requests))
+			continue;	/* the caller knows it is not this */
+		unsigned run;
+		enum scylla_sync s = scylla_header_run(&candidates[i], p, len,
+						       2, &run);
+		if (s == SCYLLA_SYNC_MORE)
+			more = true;
+		if (s == SCYLLA_SYNC_YES && run > best) {
+			best = run;
+			pick = (int)i;
+		}
+	}
+	if (pick < 0)
+		return more ? SCYLLA_SYNC_MORE : SCYLLA_SYNC_NO;
+	*requests = candidates[pick].requests;
+	*timeout = candidates[pick].timeout;
+	*duration = candidates[pick].duration;
+	return SCYLLA_SYNC_YES;
+}
+
+/* ---- the reader ---- */
+
+static void release(struct scylla_reader *r, uint8_t **buf, size_t *cap)
+{
+	if (r->budget)
+		*r->budget -= *cap;
+	free(*buf);
+	*buf = NULL;
+	*cap = 0;
+}
+
+/* Grows *buf to hold want bytes within the shared budget; returns the
+ * capacity it got (may be less). */
+static size_t grow(struct scylla_reader *r, uint8_t **buf, size_t *cap,
+		   size_t want)
+{
+	if (want <= *cap)
+		return *cap;
+	size_t c = *cap ? *cap : 4096;
+	while (c < want)
+		c *= 2;
+	if (c > want && want > (64u << 10))
+		c = want;	/* big frames: exactly what they need */
+	if (r->budget) {
+		size_t spare = r->budget_max > *r->budget
+				       ? r->budget_max - *r->budget : 0;
+		if (c - *cap > spare)
+			c = *cap + spare;
+		if (c <= *cap)
+			return *cap;
+	}
+	uint8_t *nb = realloc(*buf, c);
+	if (!nb)
+		return *cap;
+	if (r->budget)
+		*r->budget += c - *cap;
+	*buf = nb;
+	*cap = c;
+	return c;
+}
+
+/* Keeps up to max_keep bytes of the frame's body; the rest is counted. */
+static void keep(struct scylla_reader *r, size_t max_keep, const uint8_t *p,
+		 size_t n)
+{
+	if (r->hole) {	/* what follows a hole would not line up */
+		r->elided = true;
+		return;
+	}
+	size_t room = max_keep > r->buf_len ? max_keep - r->buf_len : 0;
+	size_t take = n < room ? n : room;
+	if (take < n)
+		r->elided = true;
+	if (!take)
+		return;
+	size_t cap = grow(r, &r->buf, &r->buf_cap, r->buf_len + take);
+	if (cap < r->buf_len + take) {
+		r->elided = true;
+		take = cap - r->buf_len;
+		if (!take)
+			return;
+	}
+	memcpy(r->buf + r->buf_len, p, take);
+	r->buf_len += take;
+}
+
+static void reset_frame(struct scylla_reader *r)
+{
+	r->have = r->need = 0;
+	r->compressed = false;
+	r->left = r->wire_len = 0;
+	r->buf_len = 0;
+	r->elided = r->hole = false;
+	r->first_frame = 0;
+	/* a buffer grown for one big frame is not kept for the next;
+	 * under a shared budget none is: idle connections hold nothing */
+	if (r->buf_cap > (64u << 10) || (r->budget && r->buf_cap))
+		release(r, &r->buf, &r->buf_cap);
+}
+
+static void layout_now(const struct scylla_reader *r,
+		       const struct scylla_conn *c, bool c2s,
+		       struct scylla_layout *l)
+{
+	scylla_conn_layout(c, c2s, l);
+	if (!l->known && r->guess.known)
+		*l = r->guess;
+}
+
+static void deliver(struct scylla_reader *r, struct scylla_frame *f,
+		    const struct frame_ref *frame, scylla_frame_fn fn,
+		    void *ctx)
+{
+	f->after_gap = r->after_gap;
+	f->skipped = r->skipped;
+	f->first_frame = r->first_frame ? r->first_frame : frame->number;
+	r->after_gap = false;
+	r->skipped = 0;
+	r->frames++;
+	fn(ctx, f, frame);
+}
+
+/* A frame whose bytes are all here (or that ended early: truncated). */
+static void finish(struct scylla_reader *r, struct scylla_conn *c, bool c2s,
+		   size_t max_keep, bool truncated,
+		   const struct frame_ref *frame, scylla_frame_fn fn, void *ctx)
+{
+	struct scylla_layout l;
+	layout_now(r, c, c2s, &l);
+	truncated = truncated || r->hole;
+	struct scylla_frame f = { .kind = r->h.kind, .h = r->h,
+				  .wire_len = r->wire_len,
+				  .truncated = truncated,
+				  .elided = r->elided && !truncated,
+				  .guessed = l.guessed };
+	static const uint8_t none[1];
+	f.body = r->buf ? r->buf : none;
+	f.kept = r->buf_len;
+	if (!r->compressed) {
+		deliver(r, &f, frame, fn, ctx);
+		reset_frame(r);
+		return;
+	}
+	/* a compressed envelope: its payload holds one whole frame */
+	f.compression = l.compression;
+	uint8_t *out = NULL;
+	size_t out_cap = 0;
+	struct scylla_decompressed d = { .why = "no memory left to "
+						"decompress into" };
+	/* room for the inner header and max_keep bytes of its body */
+	size_t room = grow(r, &out, &out_cap, max_keep + SCYLLA_HEADER_MAX);
+	bool got = room && scylla_decompress(l.compression, f.body, f.kept,
+					     !r->elided && !truncated, out,
+					     room, &d);
+	if (got && d.noop) {	/* Seastar skips it: so do we */
+		release(r, &out, &out_cap);
+		reset_frame(r);
+		return;
+	}
+	size_t hsz = plain_header_size(&l);
+	if (!got || d.len < hsz) {
+		bool cut = r->elided || truncated || (got && d.elided);
+		f.kind = SCYLLA_FRAME_COMPRESSED;
+		f.malformed = got ? !cut : d.malformed;
+		f.not_decoded = !f.malformed;
+		f.why = !got ? (d.why ? d.why : "compressed frame not readable")
+		      : cut ? "compressed frame longer than kept"
+			    : "compressed frame shorter than a header";
+		f.decompressed_len = got ? d.declared : 0;
+		deliver(r, &f, frame, fn, ctx);
+		release(r, &out, &out_cap);
+		reset_frame(r);
+		return;
+	}
+	scylla_header_parse(&l, out, &f.h);
+	f.kind = f.h.kind;
+	f.decompressed_len = d.declared;
+	f.body = out + hsz;
+	f.kept = d.len - hsz;
+	f.elided = d.elided || f.elided;
+	if (!scylla_header_plausible(&f.h, &f.why))
+		f.malformed = true;
+	else if (!d.elided && f.h.body_len != d.len - hsz) {
+		f.malformed = true;
+		f.why = "compressed frame's header disagrees with its size";
+	}
+	deliver(r, &f, frame, fn, ctx);
+	release(r, &out, &out_cap);
+	reset_frame(r);
+}
+
+static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
+			  size_t len);
+
+static void start_hunt(struct scylla_reader *r, uint64_t frame_number)
+{
+	r->state = SCYLLA_HUNT;
+	r->hunt_len = 0;
+	r->hunt_scan = 0;
+	r->hunt_next = 0;
+	r->hunt_first_frame = frame_number;
+}
+
+/* Bytes of a frame's header; once whole, decides what follows. */
+static size_t step_header(struct scylla_reader *r, struct scylla_conn *c,
+			  bool c2s, size_t max_keep, const uint8_t *data,
+			  size_t len, const struct frame_ref *frame,
+			  scylla_frame_fn fn, void *ctx)
+{
+	struct scylla_layout l;
+	if (!r->have) {
+		layout_now(r, c, c2s, &l);
+		if (!l.known) {
+			start_hunt(r, frame->number);
+			return 0;
+		}
+		r->need = (uint8_t)scylla_header_size(&l);
+		r->compressed = l.compression != 0;
+		r->first_frame = frame->number;
+	}
+	size_t take = r->need - r->have;
+	if (take > len)
+		take = len;
+	memcpy(r->head + r->have, data, take);
+	r->have = (uint8_t)(r->have + take);
+	if (r->have < r->need)
+		return take;
+	layout_now(r, c, c2s, &l);
+	if (r->compressed) {
+		uint32_t n = le32(r->head);
+		if (n > SCYLLA_MAX_FRAME) {
+			r->skipped += r->have;
+			r->resyncs++;
+			r->have = 0;
+			start_hunt(r, frame->number);
+			return take;
+		}
+		r->h = (struct scylla_header){ .kind = SCYLLA_FRAME_COMPRESSED,
+					       .size = SCYLLA_COMPRESSED_HEADER,
+					       .body_len = n };
+	} else {
+		scylla_header_parse(&l, r->head, &r->h);
+		if (!scylla_header_plausible(&r->h, NULL)) {
+			/* the framing is lost: look for the next header
+			 * from the byte after this one's start */
+			size_t n = r->have - 1u;
+			uint8_t again[SCYLLA_HEADER_MAX];
+			memcpy(again, r->head + 1, n);
+			r->skipped += 1;
+			r->skipped_total += 1;
+			r->resyncs++;
+			r->have = 0;
+			start_hunt(r, frame->number);
+			hunt_append(r, again, n);
+			return take;
+		}
+	}
+	r->wire_len = r->have + (uint64_t)r->h.body_len;
+	r->left = r->h.body_len;
+	if (!r->left) {
+		finish(r, c, c2s, max_keep, false, frame, fn, ctx);
+		r->state = SCYLLA_HEADER;
+	} else {
+		r->state = SCYLLA_BODY;
+	}
+	return take;
+}
+
+/* Looks for where frames begin again in the hunt window; true and *at
+ * when found (the layout is then known: negotiated, or guessed now).
+ * An offset whose headers could still turn out to be frames with more
+ * bytes does not stop the search: a later offset with its frames all
+ * seen wins (the earlier one's frame would hold it).  Offsets found not
+ * to be frames are not looked at again (hunt_scan). */
+static bool hunt_search(struct scylla_reader *r, struct scylla_conn *c,
+			bool c2s, size_t *at)
+{
+	struct scylla_layout l;
+	layout_now(r, c, c2s, &l);
+	size_t first_more = SIZE_MAX;
+	for (size_t i = r->hunt_scan; i < r->hunt_len; i++) {
+		enum scylla_sync s;
+		bool requests = false, timeout = false, duration = false;
+		if (l.known) {
+			/* 4-byte stream or envelope lengths say little:
+			 * three of them in a row */
+			unsigned run;
+			s = scylla_header_run(&l, r->hunt + i, r->hunt_len - i,
+					      l.stream || l.compression ? 3 : 2,
+					      &run);
+		} else {
+			requests = c->requests_dir == 1u + c2s;
+			duration = c->requests_dir && !requests;
+			s = scylla_guess_layout(r->hunt + i, r->hunt_len - i,
+						&requests, &timeout, &duration);
+		}
+		if (s == SCYLLA_SYNC_MORE && first_more == SIZE_MAX)
+			first_more = i;
+		if (s != SCYLLA_SYNC_YES)
+			continue;
+		if (!l.known) {
+			r->guess = (struct scylla_layout){
+				.known = true, .guessed = true,
+				.requests = requests, .timeout = timeout,
+				.duration = duration };
+			if (requests && !c->requests_dir)
+				c->requests_dir = (uint8_t)(1u + c2s);
+		}
+		*at = i;
+		return true;
+	}
+	r->hunt_scan = first_more == SIZE_MAX ? r->hunt_len : first_more;
+	/* the next search when the window has grown by half again: a
+	 * window filled a byte at a time costs a few searches, not one a
+	 * byte */
+	size_t step = r->hunt_len / 2 > 64 ? r->hunt_len / 2 : 64;
+	r->hunt_next = r->hunt_len + step;
+	return false;
+}
+
+/* Appends to the hunt window what fits; returns the bytes taken. */
+static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
+			  size_t len)
+{
+	if (!r->hunt) {
+		r->hunt = malloc(SCYLLA_HUNT_WINDOW);
+		if (!r->hunt) {
+			r->state = SCYLLA_LOST;
+			return 0;
+		}
+	}
+	if (r->hunt_len == SCYLLA_HUNT_WINDOW) {
+		/* nothing found in a full window: drop its older half */
+		size_t half = SCYLLA_HUNT_WINDOW / 2;
+		memmove(r->hunt, r->hunt + half, SCYLLA_HUNT_WINDOW - half);
+		r->hunt_len -= half;
+		r->hunt_scan = r->hunt_scan > half ? r->hunt_scan - half : 0;
+		r->skipped += half;
+		r->skipped_total += half;
+	}
+	size_t take = SCYLLA_HUNT_WINDOW - r->hunt_len;
+	if (take > len)
+		take = len;
+	memcpy(r->hunt + r->hunt_len, data, take);
+	r->hunt_len += take;
+	return take;
+}
+
+void scylla_reader_feed(struct scylla_reader *r, struct scylla_conn *c,
+			bool c2s, size_t max_keep, const uint8_t *data,
+			size_t len, const struct frame_ref *frame,
+			scylla_frame_fn fn, void *ctx)
+{
+	/* A window that found the framing again is read before the rest of
+	 * the input: `owned` holds it, `rest` what the input still has. */
+	uint8_t *owned = NULL;
+	const uint8_t *rest = NULL;
+	size_t rest_len = 0;
+	/* a last search over the window (reader_break): no bytes to add */
+	static const uint8_t nothing[1];
+	if (!len && r->flush && r->state == SCYLLA_HUNT) {
+		data = nothing;
+		len = 0;
+		size_t at;
+		r->flush = false;
+		if (hunt_search(r, c, c2s, &at)) {
+			r->skipped += at;
+			r->skipped_total += at;
+			r->resyncs++;
+			owned = r->hunt;
+			data = owned + at;
+			len = r->hunt_len - at;
+			r->hunt = NULL;
+			r->hunt_len = r->hunt_scan = 0;
+			r->state = SCYLLA_HEADER;
+			r->have = 0;
+		}
+	}
+	for (;;) {
+		if (!len) {
+			if (!rest)
+				break;
+			data = rest;
+			len = rest_len;
+			rest = NULL;
+			continue;
+		}
+		size_t used = 0;
+		switch (r->state) {
+		case SCYLLA_START: {
+			/* the negotiation frame, or (a capture begun later)
+			 * frames: look at up to 12 bytes first */
+			size_t take = SCYLLA_NEG_HEADER - r->have;
+			if (take > len)
+				take = len;
+			memcpy(r->head + r->have, data, take);
+			r->have = (uint8_t)(r->have + take);
+			if (!r->first_frame)
+				r->first_frame = frame->number;
+			used = take;
+			size_t flen;
+			enum scylla_neg_status s =
+				scylla_negotiation_length(r->head, r->have,
+							  &flen);
+			if (s == SCYLLA_NEG_MORE)
+				break;
+			if (s == SCYLLA_NEG_OK) {
+				r->state = SCYLLA_NEGOTIATION;
+				r->buf_len = 0;
+				keep(r, SCYLLA_NEG_HEADER + SCYLLA_NEG_MAX,
+				     r->head, r->have);
+				r->left = flen - r->have;
+				r->wire_len = flen;
+				r->have = 0;
+				if (!r->left)
+					goto negotiated;
+				break;
+			}
+			/* no negotiation here: hunt from these bytes on */
+			uint8_t head[SCYLLA_NEG_HEADER];
+			size_t n = r->have;
+			memcpy(head, r->head, n);
+			r->have = 0;
+			start_hunt(r, r->first_frame);
+			hunt_append(r, head, n);
+			break;
+		}
+		case SCYLLA_NEGOTIATION: {
+			used = len < r->left ? len : (size_t)r->left;
+			keep(r, SCYLLA_NEG_HEADER + SCYLLA_NEG_MAX, data, used);
+			r->left -= used;
+			if (r->left)
+				break;
+negotiated:;
+			struct scylla_features feat;
+			const char *why = NULL;
+			enum scylla_neg_status s = scylla_negotiation_parse(
+				r->buf, r->buf_len, &feat, &why);
+			struct scylla_frame f = {
+				.kind = SCYLLA_FRAME_NEGOTIATION,
+				.features = &feat, .body = r->buf,
+				.kept = r->buf_len, .wire_len = r->wire_len,
+				.malformed = s != SCYLLA_NEG_OK, .why = why };
+			if (s == SCYLLA_NEG_OK)
+				scylla_conn_negotiated(c, c2s, &feat);
+			deliver(r, &f, frame, fn, ctx);
+			reset_frame(r);
+			r->state = SCYLLA_HEADER;
+			break;
+		}
+		case SCYLLA_HEADER:
+			used = step_header(r, c, c2s, max_keep, data, len,
+					   frame, fn, ctx);
+			break;
+		case SCYLLA_BODY:
+			used = len < r->left ? len : (size_t)r->left;
+			/* a compressed payload: what max_keep bytes of the
+			 * inner frame need, at LZ4's worst expansion */
+			keep(r, r->compressed ? max_keep + max_keep / 128 + 128
+					      : max_keep,
+			     data, used);
+			r->left -= used;
+			if (!r->left) {
+				finish(r, c, c2s, max_keep, false, frame, fn,
+				       ctx);
+				r->state = SCYLLA_HEADER;
+			}
+			break;
+		case SCYLLA_HUNT: {
+			used = hunt_append(r, data, len);
+			size_t at;
+			bool due = r->hunt_len >= r->hunt_next ||
+				   r->hunt_len == SCYLLA_HUNT_WINDOW ||
+				   r->flush;
+			r->flush = false;
+			if (r->state == SCYLLA_HUNT && due &&
+			    hunt_search(r, c, c2s, &at)) {
+				/* the window's bytes from `at` are frames: read
+				 * them next, then what is left of the input */
+				r->skipped += at;
+				r->skipped_total += at;
+				r->resyncs++;
+				uint8_t *w = r->hunt;
+				size_t wlen = r->hunt_len;
+				r->hunt = NULL;
+				r->hunt_len = r->hunt_scan = 0;
+				r->state = SCYLLA_HEADER;
+				r->have = 0;
+				if (!rest) {
+					rest = data + used;
+					rest_len = len - used;
+				}
+				/* (an earlier window is all in this one: it
+				 * fitted, the window started empty) */
+				free(owned);
+				owned = w;
+				data = w + at;
+				len = wlen - at;
+				continue;
+			}
+			break;
+		}
+		default:	/* LOST */
+			r->skipped_total += len;
+			used = len;
+			break;
+		}
+		data += used;
+		len -= used;
+	}
+	free(owned);
+}
+
+void scylla_reader_break(struct scylla_reader *r, struct scylla_conn *c,
+			 bool c2s, size_t max_keep,
+			 const struct frame_ref *frame, bool gap,
+			 uint64_t missing, scylla_frame_fn fn, void *ctx)
+{
+	/* frames in the bytes still being searched: found now or never */
+	if (r->state == SCYLLA_HUNT && r->hunt_len) {
+		r->flush = true;
+		scylla_reader_feed(r, c, c2s, max_keep, NULL, 0, frame, fn,
+				   ctx);
+	}
+	if (gap && missing && r->state == SCYLLA_BODY && missing < r->left) {
+		/* the hole ends inside this frame: the framing holds */
+		r->left -= missing;
+		r->hole = true;
+		r->after_gap = true;
+		return;
+	}
+	if (r->state == SCYLLA_BODY ||
+	    (r->state == SCYLLA_NEGOTIATION && r->buf_len)) {
+		if (r->state == SCYLLA_NEGOTIATION) {
+			struct scylla_frame f = {
+				.kind = SCYLLA_FRAME_NEGOTIATION,
+				.body = r->buf, .kept = r->buf_len,
+				.wire_len = r->wire_len, .truncated = true };
+			deliver(r, &f, frame, fn, ctx);
+			reset_frame(r);
+		} else {
+			finish(r, c, c2s, max_keep, true, frame, fn, ctx);
+		}
+	} else if (r->state == SCYLLA_HEADER && r->have) {
+		/* a header cut short: its bytes are lost with the gap */
+		r->skipped += r->have;
+		r->skipped_total += r->have;
+		r->have = 0;
+	}
+	if (r->state == SCYLLA_HUNT) {
+		r->skipped += r->hunt_len;
+		r->skipped_total += r->hunt_len;
+		r->hunt_len = r->hunt_scan = 0;
+	}
+	if (gap) {
+		r->after_gap = true;
+		r->have = 0;
+		/* before the negotiation's end: nothing known of the
+		 * layout; after it, hunt with what was negotiated */
+		start_hunt(r, frame->number);
+	}
+}
+
+void scylla_reader_free(struct scylla_reader *r)
+{
+	if (r->buf_cap)
+		release(r, &r->buf, &r->buf_cap);
+	free(r->hunt);
+	r->hunt = NULL;
+}
