@@ -1,7 +1,7 @@
 # src/proto/scylla/local.mk - ScyllaDB's inter-node RPC (Seastar RPC):
 # negotiation, framing, LZ4 compression, verbs; their unit tests, the
-# framing driver and its test against the traffic generator's logs
-# (docs/scylla.md).
+# framing driver and its test against the traffic generator's logs, and
+# the tshark differential (docs/scylla.md).
 libtapline_a_SOURCES += src/proto/scylla/verbs.h src/proto/scylla/verbs.c \
 	src/proto/scylla/negotiation.h src/proto/scylla/negotiation.c \
 	src/proto/scylla/compress.h src/proto/scylla/compress.c \
@@ -13,9 +13,10 @@ tests_unit_scylla_test_SOURCES = tests/unit/scylla_test.c tests/unit/tap.h \
 tests_unit_scylla_test_LDADD = $(TAPLINE_LIBS)
 tests_scylla_scylla_frames_SOURCES = tests/scylla/scylla_frames.c
 tests_scylla_scylla_frames_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/scylla_test tests/scylla-frames.sh
-EXTRA_DIST += tests/scylla-frames.sh tests/scylla/log-frames.awk \
-	tests/scylla/log-compare.awk
+TESTS += tests/unit/scylla_test tests/scylla-frames.sh tests/scylla-tshark.sh
+EXTRA_DIST += tests/scylla-frames.sh tests/scylla-tshark.sh \
+	tests/scylla/log-frames.awk tests/scylla/log-compare.awk \
+	tests/scylla/tshark-known.txt docs/scylla.md
 
 # Both directions of a connection -> the framing layer (libFuzzer), and
 # the same harness over its corpus without libFuzzer.
@@ -31,4 +32,4 @@ tests_fuzz_replay_scylla_SOURCES = tests/fuzz/fuzz_scylla.c tests/fuzz/replay.c
 tests_fuzz_replay_scylla_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/scylla-fuzz-replay.sh
 EXTRA_DIST += tests/scylla-fuzz-replay.sh tests/fuzz/corpus/scylla \
-	tests/fuzz/make-scylla-corpus.sh
+	tests/fuzz/make-scylla-corpus.sh tests/scylla/tshark-agree.awk
