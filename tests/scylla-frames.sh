@@ -33,7 +33,8 @@ for cap in "$@"; do
 			"$TMP/$name.seg" "$log" >"$TMP/$name.map"
 		set -- "$TMP/$name.map"
 	fi
-	if awk -f "$top_srcdir/tests/scylla/log-compare.awk" \
+	if awk -f "$top_srcdir/tests/scylla/words.awk" \
+		-f "$top_srcdir/tests/scylla/log-compare.awk" \
 		"$TMP/$name.found" "$log" "$@" >"$TMP/$name.cmp"; then
 		ok "$name: $(tail -1 "$TMP/$name.cmp")"
 	else

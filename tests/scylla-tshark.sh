@@ -62,7 +62,8 @@ ids=$(sed -n 's/^\([a-z0-9-]*\) |.*/\1/p' "$known")
 plan $(( $(echo "$ids" | wc -w) + 2 ))
 
 view classic
-if awk -f "$top_srcdir/tests/scylla/tshark-agree.awk" "$TMP/classic.ts" \
+if awk -f "$top_srcdir/tests/scylla/words.awk" \
+	-f "$top_srcdir/tests/scylla/tshark-agree.awk" "$TMP/classic.ts" \
 	"$TMP/classic.map" >"$TMP/agree"; then
 	ok "classic.pcap, where tshark is right: $(tail -1 "$TMP/agree")"
 else

@@ -2,20 +2,13 @@
 # what the traffic generator logged it sent (the ground truth): per
 # direction (src>dst), the k-th frame found against the k-th logged.
 #
-#	awk -f log-compare.awk FOUND GENERATOR.log [FRAMES]
+#	awk -f words.awk -f log-compare.awk FOUND GENERATOR.log [FRAMES]
 #
 # FOUND: lines "FRAME first=F conv=N src=A dst=B kind=K key=value..."
 # (tests/scylla/scylla_frames).  FRAMES (optional): log-frames.awk's
 # output, to check that each frame completed in the capture frame that
 # carried its last byte.  Prints one line per disagreement and, last,
 # "compared N frames, M disagreements"; exits 1 when M > 0.
-function field(line, key,   i, n, w) {
-	n = split(line, w, " ")
-	for (i = 1; i <= n; i++)
-		if (index(w[i], key "=") == 1)
-			return substr(w[i], length(key) + 2)
-	return ""
-}
 function has(line, word,   i, n, w) {
 	n = split(line, w, " ")
 	for (i = 1; i <= n; i++)

@@ -2,19 +2,12 @@
 # 28-byte requests, 12-byte responses: classic.pcap), its fields must be
 # what the generator logged it sent.
 #
-#	awk -f tshark-agree.awk TSHARK.tsv FRAMES
+#	awk -f words.awk -f tshark-agree.awk TSHARK.tsv FRAMES
 #
 # TSHARK.tsv: tshark -2 ... -T fields -E separator='|' with the columns of
 # tests/scylla-tshark.sh; FRAMES: log-frames.awk's output (capture frame,
 # index, count, then the log line).  Prints disagreements and, last,
 # "checked N fields in M frames, D disagreements"; exits 1 when D > 0.
-function field(line, key,   i, n, w) {
-	n = split(line, w, " ")
-	for (i = 1; i <= n; i++)
-		if (index(w[i], key "=") == 1)
-			return substr(w[i], length(key) + 2)
-	return ""
-}
 # a UUID's wire bytes: each 8-byte half little-endian
 function wire_uuid(u,   h, i, s) {
 	gsub(/-/, "", u)

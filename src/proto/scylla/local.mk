@@ -16,6 +16,7 @@ tests_scylla_scylla_frames_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/scylla_test tests/scylla-frames.sh tests/scylla-tshark.sh
 EXTRA_DIST += tests/scylla-frames.sh tests/scylla-tshark.sh \
 	tests/scylla/log-frames.awk tests/scylla/log-compare.awk \
+	tests/scylla/words.awk \
 	tests/scylla/tshark-known.txt docs/scylla.md
 
 # Both directions of a connection -> the framing layer (libFuzzer), and

@@ -704,6 +704,23 @@ static void mutation_done(struct conn *ack, uint64_t rid)
 
 /* ---- scenarios ---- */
 
+/* GOSSIP_ECHO from c's client, answered (empty) after `think` us, the
+ * handler having run `handler` us. */
+static void gossip_echo(struct conn *c, int32_t generation, bool notify_up,
+			unsigned think, uint32_t handler)
+{
+	struct bbuf b = { 0 };
+	body_gossip_echo(&b, generation, notify_up);
+	char f[64];
+	snprintf(f, sizeof f, "generation=%d notify_up=%d", generation,
+		 notify_up);
+	int64_t id = request(c, 9, 3000, &b, &WHOLE, f);
+	bb_free(&b);
+	pause_us(think);
+	struct bbuf empty = { 0 };
+	response(c, id, 9, handler, &empty, &WHOLE, NULL);
+}
+
 static void gossip_round(struct conn *ab, struct conn *ba, struct node *a,
 			 struct node *b, bool echo)
 {
@@ -756,14 +773,7 @@ static void gossip_round(struct conn *ab, struct conn *ba, struct node *a,
 
 	if (echo) {
 		pause_us(500);
-		body_gossip_echo(&m, a->generation, false);
-		snprintf(f, sizeof f, "generation=%d notify_up=0",
-			 a->generation);
-		int64_t id = request(ab, 9, 3000, &m, &WHOLE, f);
-		bb_free(&m);
-		pause_us(180);
-		struct bbuf empty = { 0 };
-		response(ab, id, 9, 23, &empty, &WHOLE, NULL);
+		gossip_echo(ab, a->generation, false, 180, 23);
 	}
 }
 
@@ -790,17 +800,48 @@ struct write_conns {
 	struct conn *ab, *ac, *ba_ack, *ca_ack;
 };
 
-static void write_rf2(struct write_conns *w, const uint8_t *pk,
-		      const char *value, bool split_second)
+/* The connections of writes and reads coordinated by A, replicas B and
+ * C: A's statement connections to each, each replica's statement-ack
+ * connection back, for service level `tenant`. */
+static void open_statement_conns(struct write_conns *w, const char *tenant)
+{
+	char stm[64], ack[64];
+	snprintf(stm, sizeof stm, "statement:%s", tenant);
+	snprintf(ack, sizeof ack, "statement-ack:%s", tenant);
+	w->ab = default_conn(A, B, stm);
+	w->ac = default_conn(A, C, stm);
+	w->ba_ack = default_conn(B, A, ack);
+	w->ca_ack = default_conn(C, A, ack);
+}
+
+static void close_statement_conns(struct write_conns *w)
+{
+	close_conn(w->ab);
+	close_conn(w->ac);
+	close_conn(w->ba_ack);
+	close_conn(w->ca_ack);
+}
+
+/* A MUTATION of one row (pk, value) from coordinator A; its body into
+ * *b (to send again), its log words into f; returns its response id. */
+static uint64_t mutation_body(const uint8_t *pk, const char *value,
+			      struct bbuf *b, char *f, size_t cap)
 {
 	struct mutation_spec m = { TABLE_T, SCHEMA_T, pk, 4, true, COLUMN_V,
 				   now_us(), value };
 	uint64_t rid = next_response_id++;
 	struct write_spec ws = { &m, A->addr, 0, rid, A->host_id, 3 };
+	body_mutation(b, &ws);
+	mutation_fields(&m, rid, f, cap);
+	return rid;
+}
+
+static void write_rf2(struct write_conns *w, const uint8_t *pk,
+		      const char *value, bool split_second)
+{
 	struct bbuf b = { 0 };
-	body_mutation(&b, &ws);
 	char f[400];
-	mutation_fields(&m, rid, f, sizeof f);
+	uint64_t rid = mutation_body(pk, value, &b, f, sizeof f);
 	request(w->ab, 1, WRITE_TIMEOUT_MS, &b, &WHOLE, f);
 	/* the header of the second one split across two segments: 5 bytes,
 	 * then the rest */
@@ -853,19 +894,13 @@ static void read_two(struct conn *ab, struct conn *ac, const uint8_t *pk,
 static void scenario_write_read(void)
 {
 	struct write_conns w;
-	w.ab = default_conn(A, B, "statement:default");
-	w.ac = default_conn(A, C, "statement:default");
-	w.ba_ack = default_conn(B, A, "statement-ack:default");
-	w.ca_ack = default_conn(C, A, "statement-ack:default");
+	open_statement_conns(&w, "default");
 	write_rf2(&w, PK1, "hello", true);
 	pause_us(3000);
 	read_two(w.ab, w.ac, PK1, TOKEN_PK1, "hello");
 	pause_us(3000);
 	write_rf2(&w, PK2, "world", false);
-	close_conn(w.ab);
-	close_conn(w.ac);
-	close_conn(w.ba_ack);
-	close_conn(w.ca_ack);
+	close_statement_conns(&w);
 }
 
 static struct uuid ballot_at(int64_t us)
@@ -964,10 +999,7 @@ static void lwt(struct write_conns *w, const uint8_t *pk, int64_t token,
 static void scenario_lwt(void)
 {
 	struct write_conns w;
-	w.ab = default_conn(A, B, "statement:default");
-	w.ac = default_conn(A, C, "statement:default");
-	w.ba_ack = default_conn(B, A, "statement-ack:default");
-	w.ca_ack = default_conn(C, A, "statement-ack:default");
+	open_statement_conns(&w, "default");
 	/* pk 2 does not exist yet: the insert applies */
 	lwt(&w, PK2, TOKEN_PK2, "lwt-first", NULL);
 	pause_us(4000);
@@ -993,10 +1025,27 @@ static void scenario_lwt(void)
 	snprintf(f, sizeof f, "promise=0 newer_ballot=%s", nt);
 	response(w.ab, p, 39, 88, &b, &WHOLE, f);
 	bb_free(&b);
-	close_conn(w.ab);
-	close_conn(w.ac);
-	close_conn(w.ba_ack);
-	close_conn(w.ca_ack);
+	close_statement_conns(&w);
+}
+
+/* A READ_DATA the replica refuses: a USER exception after `think` us
+ * (the handler ran `handler` us). */
+static void read_refused(struct conn *c, const struct read_spec *r,
+			 unsigned think, uint32_t handler)
+{
+	struct bbuf b = { 0 };
+	body_read(&b, r, 3);
+	int64_t id = request(c, 3, READ_TIMEOUT_MS, &b, &WHOLE,
+			     "pkey=00000001");
+	bb_free(&b);
+	pause_us(think);
+	const char *text = "seastar::named_semaphore_timed_out (Semaphore "
+			   "timed out: _read_concurrency_sem)";
+	rpc_exception_user(&b, text);
+	char f[200];
+	snprintf(f, sizeof f, "exception=USER message=\"%s\"", text);
+	response(c, -id, 3, handler, &b, &WHOLE, f);
+	bb_free(&b);
 }
 
 static void scenario_exception(void)
@@ -1006,18 +1055,8 @@ static void scenario_exception(void)
 			       { 0x1f2e3d4c5b6a4978ull, 0x8695a4b3c2d1e0f0ull },
 			       COLUMN_V, SLICE_SEND_PARTITION_KEY, 100, now_s(),
 			       PK1, 4, TOKEN_PK1 };
+	read_refused(ab, &r, 5000, 4950);
 	struct bbuf b = { 0 };
-	body_read(&b, &r, 3);
-	int64_t id = request(ab, 3, READ_TIMEOUT_MS, &b, &WHOLE, "pkey=00000001");
-	bb_free(&b);
-	pause_us(5000);
-	const char *text = "seastar::named_semaphore_timed_out (Semaphore "
-			   "timed out: _read_concurrency_sem)";
-	rpc_exception_user(&b, text);
-	char f[200];
-	snprintf(f, sizeof f, "exception=USER message=\"%s\"", text);
-	response(ab, -id, 3, 4950, &b, &WHOLE, f);
-	bb_free(&b);
 	pause_us(2000);
 	/* a verb this server does not have (a newer node's) */
 	bb_u64(&b, 42);
@@ -1110,14 +1149,9 @@ static void scenario_lz4(void)
 	o.server_choice = COMP_SCYLLA_V3;
 	struct conn *v3 = open_conn(B, C, &o, NULL);
 
-	struct mutation_spec m = { TABLE_T, SCHEMA_T, PK1, 4, true, COLUMN_V,
-				   now_us(), "hello" };
-	uint64_t rid = next_response_id++;
-	struct write_spec ws = { &m, A->addr, 0, rid, A->host_id, 3 };
 	struct bbuf b = { 0 };
-	body_mutation(&b, &ws);
 	char f[400];
-	mutation_fields(&m, rid, f, sizeof f);
+	uint64_t rid = mutation_body(PK1, "hello", &b, f, sizeof f);
 	request(lz, 1, WRITE_TIMEOUT_MS, &b, &WHOLE, f);
 	bb_free(&b);
 
@@ -1134,8 +1168,7 @@ static void scenario_lz4(void)
 	struct mutation_spec mb = { TABLE_T, SCHEMA_T, PK2, 4, true, COLUMN_V,
 				    now_us(), v };
 	rid = next_response_id++;
-	ws.mutation = &mb;
-	ws.response_id = rid;
+	struct write_spec ws = { &mb, A->addr, 0, rid, A->host_id, 3 };
 	body_mutation(&b, &ws);
 	char tid[40];
 	uuid_text(TABLE_T, tid);
@@ -1161,11 +1194,7 @@ static void scenario_lz4(void)
 	bb_free(&b);
 
 	/* gossip over SCYLLA_V3: flagged, not readable */
-	body_gossip_echo(&b, B->generation, false);
-	id = request(v3, 9, 3000, &b, &WHOLE, NULL);
-	bb_free(&b);
-	pause_us(150);
-	response(v3, id, 9, 12, &b, &WHOLE, NULL);
+	gossip_echo(v3, B->generation, false, 150, 12);
 	close_conn(lz);
 	close_conn(fr);
 	close_conn(v3);
@@ -1233,11 +1262,7 @@ static void scenario_negotiation(void)
 		response(c, id, 44, 35, &b, &WHOLE, NULL);
 		bb_free(&b);
 		/* and a short response: GOSSIP_ECHO's is empty */
-		body_gossip_echo(&b, A->generation, true);
-		id = request(c, 9, 3000, &b, &WHOLE, NULL);
-		bb_free(&b);
-		pause_us(100);
-		response(c, id, 9, 9, &b, &WHOLE, NULL);
+		gossip_echo(c, A->generation, true, 100, 9);
 		pause_us(1000);
 		close_conn(c);
 	}
@@ -1350,10 +1375,7 @@ static void wait_for_capture(void)
 static void scenario_midstream(void)
 {
 	struct write_conns w;
-	w.ab = default_conn(A, B, "statement:default");
-	w.ac = default_conn(A, C, "statement:default");
-	w.ba_ack = default_conn(B, A, "statement-ack:default");
-	w.ca_ack = default_conn(C, A, "statement-ack:default");
+	open_statement_conns(&w, "default");
 	struct conn *g = default_conn(A, B, "gossip");
 	struct neg_opts o = SCYLLA_DEFAULT;
 	o.cookie = "statement:default";
@@ -1367,13 +1389,9 @@ static void scenario_midstream(void)
 	pause_us(20000);
 	write_rf2(&w, PK1, "after", false);
 	read_two(w.ab, w.ac, PK1, TOKEN_PK1, "after");
+	gossip_echo(g, A->generation, false, 100, 17);
 	struct bbuf b = { 0 };
-	body_gossip_echo(&b, A->generation, false);
-	int64_t id = request(g, 9, 3000, &b, &WHOLE, NULL);
-	pause_us(100);
-	struct bbuf empty = { 0 };
-	response(g, id, 9, 17, &empty, &WHOLE, NULL);
-	bb_free(&b);
+	int64_t id;
 	/* the old peer: 20-byte requests, 12-byte responses */
 	struct read_spec r = { TABLE_T, SCHEMA_T,
 			       { 0x5e6f708192a3b4c5ull, 0xd6e7f8091a2b3c4dull },
@@ -1391,10 +1409,7 @@ static void scenario_midstream(void)
 		bb_free(&b);
 	}
 	write_rf2(&w, PK2, "after", false);
-	close_conn(w.ab);
-	close_conn(w.ac);
-	close_conn(w.ba_ack);
-	close_conn(w.ca_ack);
+	close_statement_conns(&w);
 	close_conn(g);
 	close_conn(old);
 }
@@ -1450,10 +1465,7 @@ static void scenario_cql_flow(void)
 {
 	/* the inter-node connections exist already when the client asks */
 	struct write_conns w;
-	w.ab = default_conn(A, B, "statement:default");
-	w.ac = default_conn(A, C, "statement:default");
-	w.ba_ack = default_conn(B, A, "statement-ack:default");
-	w.ca_ack = default_conn(C, A, "statement-ack:default");
+	open_statement_conns(&w, "default");
 	pause_us(5000);
 
 	int cl, co;
@@ -1530,10 +1542,7 @@ static void scenario_cql_flow(void)
 	close(co);
 	close(cl);
 	close(lfd);
-	close_conn(w.ab);
-	close_conn(w.ac);
-	close_conn(w.ba_ack);
-	close_conn(w.ca_ack);
+	close_statement_conns(&w);
 }
 
 static void scenario_classic(void)
@@ -1543,10 +1552,7 @@ static void scenario_classic(void)
 	struct conn *gba = default_conn(B, A, "gossip");
 	gossip_round(gab, gba, A, B, true);
 	struct write_conns w;
-	w.ab = default_conn(A, B, "statement:$user");
-	w.ac = default_conn(A, C, "statement:$user");
-	w.ba_ack = default_conn(B, A, "statement-ack:$user");
-	w.ca_ack = default_conn(C, A, "statement-ack:$user");
+	open_statement_conns(&w, "$user");
 	pause_us(2000);
 	write_rf2(&w, PK1, "hello", true);
 	pause_us(2000);
@@ -1558,26 +1564,11 @@ static void scenario_classic(void)
 			       { 0x6f708192a3b4c5d6ull, 0xe7f8091a2b3c4d5eull },
 			       COLUMN_V, SLICE_SEND_PARTITION_KEY, 100, now_s(),
 			       PK1, 4, TOKEN_PK1 };
-	struct bbuf b = { 0 };
-	body_read(&b, &r, 3);
-	int64_t id = request(w.ab, 3, READ_TIMEOUT_MS, &b, &WHOLE,
-			     "pkey=00000001");
-	bb_free(&b);
-	pause_us(3000);
-	const char *text = "seastar::named_semaphore_timed_out (Semaphore "
-			   "timed out: _read_concurrency_sem)";
-	rpc_exception_user(&b, text);
-	char f[200];
-	snprintf(f, sizeof f, "exception=USER message=\"%s\"", text);
-	response(w.ab, -id, 3, 0, &b, &WHOLE, f);
-	bb_free(&b);
+	read_refused(w.ab, &r, 3000, 0);
 	pause_us(1000);
 	close_conn(gab);
 	close_conn(gba);
-	close_conn(w.ab);
-	close_conn(w.ac);
-	close_conn(w.ba_ack);
-	close_conn(w.ca_ack);
+	close_statement_conns(&w);
 }
 
 static const struct {
