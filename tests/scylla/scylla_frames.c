@@ -30,7 +30,7 @@ static enum detect_verdict scylla_detect(const uint8_t *data, size_t len,
 	if (scylla_negotiation_length(data, len, &flen) != SCYLLA_NEG_NOT)
 		return DETECT_YES;
 	bool requests = false, timeout = false, duration = false;
-	switch (scylla_guess_layout(data, len, &requests, &timeout,
+	switch (scylla_guess_layout(data, len, true, &requests, &timeout,
 				    &duration)) {
 	case SCYLLA_SYNC_YES:
 		return DETECT_YES;

@@ -7,6 +7,7 @@
 
 #include "compress.h"
 #include "framing.h"
+#include "verbs.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -142,9 +143,27 @@ enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 	return SCYLLA_SYNC_NO;
 }
 
+/* A lone frame's header (at p, laid out as l) with values a peer sends
+ * every day: a known verb, ids and sizes of a running connection, a
+ * timeout and a handler duration under ten minutes. */
+static bool tight(const struct scylla_layout *l, const uint8_t *p)
+{
+	struct scylla_header h;
+	scylla_header_parse(l, p, &h);
+	if (h.body_len >= (16u << 20))
+		return false;
+	if (h.kind == SCYLLA_FRAME_REQUEST)
+		return h.verb < SCYLLA_VERB_COUNT && h.msg_id < (1ll << 32) &&
+		       (!h.has_timeout || h.timeout_ms <= 600000);
+	int64_t id = h.msg_id < 0 ? -h.msg_id : h.msg_id;
+	return id < (1ll << 32) &&
+	       (!h.has_duration || h.duration_us <= 600000000u ||
+		h.duration_us == SCYLLA_DURATION_NONE);
+}
+
 enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
-				     bool *requests, bool *timeout,
-				     bool *duration)
+				     bool strict, bool *requests,
+				     bool *timeout, bool *duration)
 {
 	static const struct scylla_layout candidates[] = {
 		{ .requests = true, .timeout = true },
@@ -162,6 +181,9 @@ enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
 		unsigned run;
 		enum scylla_sync s = scylla_header_run(&candidates[i], p, len,
 						       2, &run);
+		if (s == SCYLLA_SYNC_YES && strict && run < 2 &&
+		    !tight(&candidates[i], p))
+			s = SCYLLA_SYNC_MORE;	/* one frame: wait for more */
 		if (s == SCYLLA_SYNC_MORE)
 			more = true;
 		if (s == SCYLLA_SYNC_YES && run > best) {
@@ -279,10 +301,13 @@ static void deliver(struct scylla_reader *r, struct scylla_frame *f,
 	fn(ctx, f, frame);
 }
 
-/* A frame whose bytes are all here (or that ended early: truncated). */
+/* A frame whose bytes are all here (or that ended early: truncated).
+ * direct: its body is these bytes of the input, not copied (the body
+ * came whole in one piece, the usual case); NULL: the kept copy. */
 static void finish(struct scylla_reader *r, struct scylla_conn *c, bool c2s,
-		   size_t max_keep, bool truncated,
-		   const struct frame_ref *frame, scylla_frame_fn fn, void *ctx)
+		   size_t max_keep, bool truncated, const uint8_t *direct,
+		   size_t direct_len, const struct frame_ref *frame,
+		   scylla_frame_fn fn, void *ctx)
 {
 	struct scylla_layout l;
 	layout_now(r, c, c2s, &l);
@@ -295,6 +320,13 @@ static void finish(struct scylla_reader *r, struct scylla_conn *c, bool c2s,
 	static const uint8_t none[1];
 	f.body = r->buf ? r->buf : none;
 	f.kept = r->buf_len;
+	if (direct) {
+		size_t limit = r->compressed ? max_keep + max_keep / 128 + 128
+					     : max_keep;
+		f.body = direct;
+		f.kept = direct_len < limit ? direct_len : limit;
+		f.elided = r->elided = f.kept < direct_len;
+	}
 	if (!r->compressed) {
 		deliver(r, &f, frame, fn, ctx);
 		reset_frame(r);
@@ -350,6 +382,27 @@ static void finish(struct scylla_reader *r, struct scylla_conn *c, bool c2s,
 
 static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
 			  size_t len);
+
+/* The search window, counted in the shared budget like the bodies: a
+ * hostile capture may make every connection search at once. */
+static uint8_t *hunt_alloc(struct scylla_reader *r)
+{
+	if (r->budget && *r->budget + SCYLLA_HUNT_WINDOW > r->budget_max)
+		return NULL;
+	uint8_t *p = malloc(SCYLLA_HUNT_WINDOW);
+	if (p && r->budget)
+		*r->budget += SCYLLA_HUNT_WINDOW;
+	return p;
+}
+
+static void hunt_release(struct scylla_reader *r, uint8_t *p)
+{
+	if (!p)
+		return;
+	free(p);
+	if (r->budget)
+		*r->budget -= SCYLLA_HUNT_WINDOW;
+}
 
 static void start_hunt(struct scylla_reader *r, uint64_t frame_number)
 {
@@ -417,7 +470,7 @@ static size_t step_header(struct scylla_reader *r, struct scylla_conn *c,
 	r->wire_len = r->have + (uint64_t)r->h.body_len;
 	r->left = r->h.body_len;
 	if (!r->left) {
-		finish(r, c, c2s, max_keep, false, frame, fn, ctx);
+		finish(r, c, c2s, max_keep, false, NULL, 0, frame, fn, ctx);
 		r->state = SCYLLA_HEADER;
 	} else {
 		r->state = SCYLLA_BODY;
@@ -451,7 +504,8 @@ static bool hunt_search(struct scylla_reader *r, struct scylla_conn *c,
 			requests = c->requests_dir == 1u + c2s;
 			duration = c->requests_dir && !requests;
 			s = scylla_guess_layout(r->hunt + i, r->hunt_len - i,
-						&requests, &timeout, &duration);
+						false, &requests, &timeout,
+						&duration);
 		}
 		if (s == SCYLLA_SYNC_MORE && first_more == SIZE_MAX)
 			first_more = i;
@@ -482,8 +536,8 @@ static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
 			  size_t len)
 {
 	if (!r->hunt) {
-		r->hunt = malloc(SCYLLA_HUNT_WINDOW);
-		if (!r->hunt) {
+		r->hunt = hunt_alloc(r);
+		if (!r->hunt) {	/* no memory left to search: give up */
 			r->state = SCYLLA_LOST;
 			return 0;
 		}
@@ -612,6 +666,16 @@ negotiated:;
 					   frame, fn, ctx);
 			break;
 		case SCYLLA_BODY:
+			if (!r->buf_len && !r->hole && len >= r->left) {
+				/* the whole body is in this piece: read in
+				 * place, nothing copied */
+				used = (size_t)r->left;
+				r->left = 0;
+				finish(r, c, c2s, max_keep, false, data, used,
+				       frame, fn, ctx);
+				r->state = SCYLLA_HEADER;
+				break;
+			}
 			used = len < r->left ? len : (size_t)r->left;
 			/* a compressed payload: what max_keep bytes of the
 			 * inner frame need, at LZ4's worst expansion */
@@ -620,8 +684,8 @@ negotiated:;
 			     data, used);
 			r->left -= used;
 			if (!r->left) {
-				finish(r, c, c2s, max_keep, false, frame, fn,
-				       ctx);
+				finish(r, c, c2s, max_keep, false, NULL, 0, frame,
+				       fn, ctx);
 				r->state = SCYLLA_HEADER;
 			}
 			break;
@@ -651,7 +715,7 @@ negotiated:;
 				}
 				/* (an earlier window is all in this one: it
 				 * fitted, the window started empty) */
-				free(owned);
+				hunt_release(r, owned);
 				owned = w;
 				data = w + at;
 				len = wlen - at;
@@ -667,7 +731,7 @@ negotiated:;
 		data += used;
 		len -= used;
 	}
-	free(owned);
+	hunt_release(r, owned);
 }
 
 void scylla_reader_break(struct scylla_reader *r, struct scylla_conn *c,
@@ -698,7 +762,8 @@ void scylla_reader_break(struct scylla_reader *r, struct scylla_conn *c,
 			deliver(r, &f, frame, fn, ctx);
 			reset_frame(r);
 		} else {
-			finish(r, c, c2s, max_keep, true, frame, fn, ctx);
+			finish(r, c, c2s, max_keep, true, NULL, 0, frame, fn,
+			       ctx);
 		}
 	} else if (r->state == SCYLLA_HEADER && r->have) {
 		/* a header cut short: its bytes are lost with the gap */
@@ -724,6 +789,6 @@ void scylla_reader_free(struct scylla_reader *r)
 {
 	if (r->buf_cap)
 		release(r, &r->buf, &r->buf_cap);
-	free(r->hunt);
+	hunt_release(r, r->hunt);
 	r->hunt = NULL;
 }

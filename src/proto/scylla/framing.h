@@ -93,10 +93,12 @@ enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 /* Guesses an uncompressed direction's layout from its first bytes:
  * requests with or without the timeout, responses with or without the
  * handler duration (the longest convincing run wins).  *requests or
- * *duration true on entry: only requests / only responses are tried. */
+ * *duration true on entry: only requests / only responses are tried.
+ * strict: two headers in a row, never one frame alone (for telling an
+ * unknown connection's protocol, where a lone frame proves little). */
 enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
-				     bool *requests, bool *timeout,
-				     bool *duration);
+				     bool strict, bool *requests,
+				     bool *timeout, bool *duration);
 
 /* A finished frame, as the reader hands it over. */
 struct scylla_frame {
