@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/field.h"
+
 #define SCYLLA_VERB_COUNT 94	/* messaging_verb::LAST */
 
 enum scylla_verb_flag {
@@ -50,6 +52,7 @@ enum scylla_verb_number {
 	SCYLLA_PAXOS_LEARN = 41,
 	SCYLLA_HINT_MUTATION = 42,
 	SCYLLA_PAXOS_PRUNE = 43,
+	SCYLLA_GOSSIP_GET_ENDPOINT_STATES = 44,
 };
 
 struct scylla_verb_info {
@@ -57,6 +60,9 @@ struct scylla_verb_info {
 	uint8_t flags;		/* enum scylla_verb_flag */
 	uint8_t conn_class;	/* enum scylla_conn_class */
 };
+
+/* scylla.verb's value names, NULL-named end */
+extern const struct value_name scylla_verb_values[];
 
 /* The verb's entry; NULL for a number past 93 (a newer node's verb). */
 const struct scylla_verb_info *scylla_verb(uint64_t verb);
