@@ -48,7 +48,8 @@ static const struct protocol tcp_protocol = {
 	X(rpc)		/* src/proto/oncrpc */ \
 	X(glusterfs)	/* src/proto/gluster */ \
 	X(ceph)		/* src/proto/ceph */ \
-	X(cql)		/* src/proto/cql */
+	X(cql)		/* src/proto/cql */ \
+	X(scylla)	/* src/proto/scylla */
 
 #define DECLARE_(name) extern const struct protocol name##_protocol;
 PROTOCOLS(DECLARE_)

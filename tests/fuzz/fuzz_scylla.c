@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/budget.h"
 #include "proto/scylla/compress.h"
 #include "proto/scylla/framing.h"
 
@@ -72,15 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool gap = knobs & 0x40;
 	uint64_t missing = (knobs & 0x80) ? 7 : 0;
 
-	size_t budget = 0;
+	struct memory_budget budget;
+	budget_init(&budget, 2u << 20, NULL);
 	struct scylla_conn conn;
 	memset(&conn, 0, sizeof conn);
 	struct scylla_reader rd[2];
 	memset(rd, 0, sizeof rd);
-	for (int d = 0; d < 2; d++) {
+	for (int d = 0; d < 2; d++)
 		rd[d].budget = &budget;
-		rd[d].budget_max = 2u << 20;
-	}
 	struct ctx ctx = { 0, 0 };
 	size_t off[2] = { 0, 0 };
 	uint64_t frame_no = 1;
@@ -110,8 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    on_frame, &ctx);
 		scylla_reader_free(&rd[d]);
 	}
-	if (budget)
-		abort();	/* every buffer given back */
+	if (budget.used || budget.peak > budget.limit)
+		abort();	/* within the bound, every buffer given back */
 
 	/* the bytes as a compressed payload, both ways of reading it */
 	static uint8_t out[1u << 16];

@@ -1115,6 +1115,19 @@ static bool stream_data(struct message *m, struct cursor *c)
 	return true;
 }
 
+int64_t scylla_exception_type(const uint8_t *body, size_t kept,
+			      const char **name)
+{
+	if (kept < 4) {
+		*name = NULL;
+		return -1;
+	}
+	uint32_t type = (uint32_t)body[0] | (uint32_t)body[1] << 8 |
+			(uint32_t)body[2] << 16 | (uint32_t)body[3] << 24;
+	*name = field_value_name(&hf_scylla_exception, type);
+	return type;
+}
+
 const char *scylla_decode_exception(struct message *m, const uint8_t *body,
 				    size_t kept, uint64_t body_len)
 {

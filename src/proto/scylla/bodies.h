@@ -25,6 +25,12 @@ void scylla_decode_body(struct message *m, enum scylla_body_kind kind,
 			bool has_verb, uint64_t verb, const uint8_t *body,
 			size_t kept, uint64_t body_len);
 
+/* The exception's type (0 USER, 1 UNKNOWN_VERB; -1 when its 4 bytes
+ * were not kept) and its name (static, NULL if unknown), read even when
+ * the body is not decoded: it is the exchange's status. */
+int64_t scylla_exception_type(const uint8_t *body, size_t kept,
+			      const char **name);
+
 /* The exception's data (type, len, payload) into fields; a summary word
  * for the message (static). */
 const char *scylla_decode_exception(struct message *m, const uint8_t *body,

@@ -80,4 +80,14 @@ static const struct value_name scylla_stream_cmd_values[] = {
 	{ 2, "end_of_stream" }, { 0, NULL },
 };
 
+/* Wireshark's link from a response to its request, from the exchange */
+FIELD_DERIVE(scylla_derive_response_request)
+{
+	f->kind = FIELD_UINT;
+	f->v.u = m->exchange.request_frame;
+	return m->proto == &scylla_protocol &&
+	       m->exchange.kind == EXCHANGE_RESPONSE &&
+	       m->exchange.request_frame;
+}
+
 FIELD_TABLE_DEFINE(scylla_fields, SCYLLA_FIELDS)

@@ -1,7 +1,8 @@
 /* fields.h - ScyllaDB inter-node RPC's fields (scylla.*): Wireshark's
  * names where its dissector has the field (scylla.verb, scylla.msg_id,
  * scylla.len, scylla.timeout, scylla.response.size,
- * scylla.negotiation.magic/size, scylla.mut.*), tapline's elsewhere.
+ * scylla.response.request, scylla.negotiation.magic/size, scylla.mut.*,
+ * scylla.read_data.*), tapline's elsewhere.
  * UUIDs are shown as UUIDs (Wireshark shows their wire bytes), times as
  * seconds.  X(id, name, KIND, flags, meaning[, ...]): src/base/field.h.
  */
@@ -48,6 +49,9 @@
 	  "requests: data bytes after the header") \
 	X(scylla_response_size, "scylla.response.size", UINT, \
 	  FIELD_DEF_HEADER, "responses: data bytes after the header") \
+	X(scylla_response_request, "scylla.response.request", UINT, \
+	  FIELD_DEF_HEADER, "responses: the frame of their request", \
+	  .derive = scylla_derive_response_request) \
 	X(scylla_handler_duration, "scylla.handler_duration", TIME, \
 	  FIELD_DEF_HEADER, \
 	  "responses: seconds the server's handler ran (HANDLER_DURATION; " \
@@ -157,35 +161,35 @@
 	  "expiring cells: time to live, seconds") \
 	X(scylla_mut_value, "scylla.mut.value", BYTES, 0, \
 	  "the cell's value (CQL serialized)") \
-	X(scylla_read_table_id, "scylla.read.table_id", GFID, 0, \
+	X(scylla_read_table_id, "scylla.read_data.table_id", GFID, 0, \
 	  "reads: the table") \
-	X(scylla_read_schema_version, "scylla.read.schema_version", GFID, 0, \
+	X(scylla_read_schema_version, "scylla.read_data.schema_version", GFID, 0, \
 	  "reads: the schema version") \
-	X(scylla_read_static_columns, "scylla.read.static_columns", UINT, 0, \
+	X(scylla_read_static_columns, "scylla.read_data.static_columns", UINT, 0, \
 	  "reads: static column ids asked for") \
-	X(scylla_read_columns, "scylla.read.columns", UINT, 0, \
+	X(scylla_read_columns, "scylla.read_data.columns", UINT, 0, \
 	  "reads: regular column ids asked for") \
-	X(scylla_read_options, "scylla.read.options", FLAGS, 0, \
+	X(scylla_read_options, "scylla.read_data.options", FLAGS, 0, \
 	  "reads: partition_slice options") \
-	X(scylla_read_row_limit, "scylla.read.row_limit", UINT, 0, \
+	X(scylla_read_row_limit, "scylla.read_data.row_limit", UINT, 0, \
 	  "reads: most rows") \
-	X(scylla_read_partition_limit, "scylla.read.partition_limit", UINT, 0, \
+	X(scylla_read_partition_limit, "scylla.read_data.partition_limit", UINT, 0, \
 	  "reads: most partitions") \
-	X(scylla_read_time, "scylla.read.time", TIME, 0, \
+	X(scylla_read_time, "scylla.read_data.time", TIME, 0, \
 	  "reads: the query's time (gc_clock, seconds)") \
-	X(scylla_read_query_id, "scylla.read.query_id", GFID, 0, \
+	X(scylla_read_query_id, "scylla.read_data.query_id", GFID, 0, \
 	  "reads: the paged query's id") \
-	X(scylla_read_first_page, "scylla.read.first_page", BOOL, 0, \
+	X(scylla_read_first_page, "scylla.read_data.first_page", BOOL, 0, \
 	  "reads: the first page of a query") \
-	X(scylla_read_max_result_size, "scylla.read.max_result_size", UINT, 0, \
+	X(scylla_read_max_result_size, "scylla.read_data.max_result_size", UINT, 0, \
 	  "reads: the hard limit of the result, bytes") \
-	X(scylla_read_tombstone_limit, "scylla.read.tombstone_limit", UINT, 0, \
+	X(scylla_read_tombstone_limit, "scylla.read_data.tombstone_limit", UINT, 0, \
 	  "reads: tombstones read before a page ends") \
-	X(scylla_read_token, "scylla.read.token", INT, 0, \
+	X(scylla_read_token, "scylla.read_data.token", INT, 0, \
 	  "reads: the partition's token (Murmur3)") \
-	X(scylla_read_pkey, "scylla.read.pkey", BYTES, 0, \
+	X(scylla_read_pkey, "scylla.read_data.pkey", BYTES, 0, \
 	  "reads: a partition key component") \
-	X(scylla_read_digest_algorithm, "scylla.read.digest_algorithm", ENUM, \
+	X(scylla_read_digest_algorithm, "scylla.read_data.digest_algorithm", ENUM, \
 	  0, "reads: none, MD5, xxHash", .values = scylla_digest_values) \
 	X(scylla_result_size, "scylla.result.size", UINT, 0, \
 	  "READ_DATA responses: bytes of rows") \
@@ -279,5 +283,9 @@
 	  "stream frames back to the sender: its status")
 
 FIELD_TABLE_DECLARE(scylla_fields, SCYLLA_FIELDS)
+
+/* The registry's entry (protocol.c): the derived fields' messages are
+ * those whose proto is this one. */
+extern const struct protocol scylla_protocol;
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/budget.h"
 #include "compress.h"
 #include "framing.h"
 #include "verbs.h"
@@ -201,10 +202,15 @@ enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
 
 /* ---- the reader ---- */
 
+/* What a block of n bytes is charged (none: nothing). */
+static size_t block_cost(size_t n)
+{
+	return n ? budget_alloc_size(n) : 0;
+}
+
 static void release(struct scylla_reader *r, uint8_t **buf, size_t *cap)
 {
-	if (r->budget)
-		*r->budget -= *cap;
+	budget_release(r->budget, block_cost(*cap));
 	free(*buf);
 	*buf = NULL;
 	*cap = 0;
@@ -222,19 +228,23 @@ static size_t grow(struct scylla_reader *r, uint8_t **buf, size_t *cap,
 		c *= 2;
 	if (c > want && want > (64u << 10))
 		c = want;	/* big frames: exactly what they need */
-	if (r->budget) {
-		size_t spare = r->budget_max > *r->budget
-				       ? r->budget_max - *r->budget : 0;
-		if (c - *cap > spare)
-			c = *cap + spare;
+	size_t more = block_cost(c) - block_cost(*cap);
+	if (!budget_charge(r->budget, more)) {
+		/* grow only as far as the shared budget allows */
+		size_t avail = budget_room(r->budget) + block_cost(*cap);
+		size_t spare = avail > 32 ? avail - 32 : 0;
+		c = spare < c ? spare : c;
 		if (c <= *cap)
+			return *cap;
+		more = block_cost(c) - block_cost(*cap);
+		if (!budget_try(r->budget, more))
 			return *cap;
 	}
 	uint8_t *nb = realloc(*buf, c);
-	if (!nb)
+	if (!nb) {
+		budget_release(r->budget, more);
 		return *cap;
-	if (r->budget)
-		*r->budget += c - *cap;
+	}
 	*buf = nb;
 	*cap = c;
 	return c;
@@ -387,11 +397,12 @@ static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
  * hostile capture may make every connection search at once. */
 static uint8_t *hunt_alloc(struct scylla_reader *r)
 {
-	if (r->budget && *r->budget + SCYLLA_HUNT_WINDOW > r->budget_max)
+	size_t cost = budget_alloc_size(SCYLLA_HUNT_WINDOW);
+	if (!budget_charge(r->budget, cost))
 		return NULL;
 	uint8_t *p = malloc(SCYLLA_HUNT_WINDOW);
-	if (p && r->budget)
-		*r->budget += SCYLLA_HUNT_WINDOW;
+	if (!p)
+		budget_release(r->budget, cost);
 	return p;
 }
 
@@ -400,8 +411,7 @@ static void hunt_release(struct scylla_reader *r, uint8_t *p)
 	if (!p)
 		return;
 	free(p);
-	if (r->budget)
-		*r->budget -= SCYLLA_HUNT_WINDOW;
+	budget_release(r->budget, budget_alloc_size(SCYLLA_HUNT_WINDOW));
 }
 
 static void start_hunt(struct scylla_reader *r, uint64_t frame_number)

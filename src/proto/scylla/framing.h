@@ -161,10 +161,9 @@ struct scylla_reader {
 	 * negotiation seen) */
 	struct scylla_layout guess;
 	/* Optional shared bound on every reader's buffers (as the ONC-RPC
-	 * record reader's): capacities are added to *budget, which may not
-	 * pass budget_max; what does not fit is counted, not kept. */
-	size_t *budget;
-	size_t budget_max;
+	 * record reader's, base/budget.h): blocks are charged to it; what
+	 * does not fit is counted, not kept. */
+	struct memory_budget *budget;
 	uint64_t frames, resyncs, skipped_total;
 };
 

@@ -5,7 +5,11 @@
 libtapline_a_SOURCES += src/proto/scylla/verbs.h src/proto/scylla/verbs.c \
 	src/proto/scylla/negotiation.h src/proto/scylla/negotiation.c \
 	src/proto/scylla/compress.h src/proto/scylla/compress.c \
-	src/proto/scylla/framing.h src/proto/scylla/framing.c
+	src/proto/scylla/framing.h src/proto/scylla/framing.c \
+	src/proto/scylla/fields.h src/proto/scylla/fields.c \
+	src/proto/scylla/bodies.h src/proto/scylla/bodies.c \
+	src/proto/scylla/pending.h src/proto/scylla/pending.c \
+	src/proto/scylla/protocol.c
 
 check_PROGRAMS += tests/unit/scylla_test tests/scylla/scylla_frames
 tests_unit_scylla_test_SOURCES = tests/unit/scylla_test.c tests/unit/tap.h \
@@ -13,8 +17,11 @@ tests_unit_scylla_test_SOURCES = tests/unit/scylla_test.c tests/unit/tap.h \
 tests_unit_scylla_test_LDADD = $(TAPLINE_LIBS)
 tests_scylla_scylla_frames_SOURCES = tests/scylla/scylla_frames.c
 tests_scylla_scylla_frames_LDADD = $(TAPLINE_LIBS)
-TESTS += tests/unit/scylla_test tests/scylla-frames.sh tests/scylla-tshark.sh
+TESTS += tests/unit/scylla_test tests/scylla-frames.sh tests/scylla-tshark.sh \
+	tests/scylla-decode.sh tests/scylla-cql-flow.sh
 EXTRA_DIST += tests/scylla-frames.sh tests/scylla-tshark.sh \
+	tests/scylla-decode.sh tests/scylla-cql-flow.sh \
+	tests/scylla/decode-compare.awk \
 	tests/scylla/log-frames.awk tests/scylla/log-compare.awk \
 	tests/scylla/words.awk \
 	tests/scylla/tshark-known.txt docs/scylla.md
@@ -34,3 +41,15 @@ tests_fuzz_replay_scylla_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/scylla-fuzz-replay.sh
 EXTRA_DIST += tests/scylla-fuzz-replay.sh tests/fuzz/corpus/scylla \
 	tests/fuzz/make-scylla-corpus.sh tests/scylla/tshark-agree.awk
+
+# Benchmark (not part of make check): make bench-scylla [BENCH_SIZE=bytes].
+noinst_PROGRAMS += tests/scylla/scylla_hostile
+tests_scylla_scylla_hostile_SOURCES = tests/scylla/scylla_hostile.c \
+	tests/lab/scylla/scylla_build.h
+EXTRA_DIST += bench/scylla-bench.sh
+bench-scylla: bench/decode_bench bench/multiply tests/scylla/scylla_hostile \
+		tapline$(EXEEXT)
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	TAPLINE='$(abs_top_builddir)/tapline' \
+	$(SHELL) $(top_srcdir)/bench/scylla-bench.sh
+.PHONY: bench-scylla
