@@ -41,13 +41,6 @@ static enum detect_verdict scylla_detect(const uint8_t *data, size_t len,
 	}
 }
 
-static void endpoint_text(const struct endpoint *e, char *out, size_t cap)
-{
-	char ip[INET6_ADDRSTRLEN];
-	inet_ntop(e->family == 6 ? AF_INET6 : AF_INET, e->addr, ip, sizeof ip);
-	snprintf(out, cap, "%s:%u", ip, e->port);
-}
-
 static const char *kind_name(unsigned k)
 {
 	static const char *const names[] = { "negotiation", "request",
@@ -61,12 +54,13 @@ static void on_frame(void *ctx, const struct scylla_frame *f,
 		     const struct frame_ref *last)
 {
 	struct stream_dir *dir = ctx;
-	char src[64], dst[64];
-	endpoint_text(&dir->src, src, sizeof src);
-	endpoint_text(&dir->dst, dst, sizeof dst);
+	char src[ENDPOINT_TEXT_SIZE], dst[ENDPOINT_TEXT_SIZE];
+	int srclen = (int)endpoint_text(src, &dir->src);
+	int dstlen = (int)endpoint_text(dst, &dir->dst);
 	printf("%" PRIu64 " first=%" PRIu64 " conv=%" PRIu64
-	       " src=%s dst=%s kind=%s", last->number, f->first_frame,
-	       dir->conversation, src, dst, kind_name(f->kind));
+	       " src=%.*s dst=%.*s kind=%s", last->number, f->first_frame,
+	       dir->conversation, srclen, src, dstlen, dst,
+	       kind_name(f->kind));
 	if (f->kind == SCYLLA_FRAME_NEGOTIATION && f->features &&
 	    !f->malformed && !f->truncated) {
 		const struct scylla_features *ft = f->features;
