@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lab/scylla/scylla_build.h"
 #include "base/budget.h"
 #include "base/message.h"
 #include "proto/registry.h"
@@ -130,18 +131,6 @@ static void on_message(void *user, const struct message *m)
 		abort();
 	if (m->info_len > sizeof m->info || m->first_frame > m->frame)
 		abort();
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
 }
 
 /* One segment from the client (client true) or the server. */

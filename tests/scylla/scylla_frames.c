@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/registry.h"
 #include "proto/scylla/compress.h"
 #include "proto/scylla/framing.h"
 #include "proto/scylla/negotiation.h"
@@ -23,22 +24,15 @@
 
 static size_t max_keep = 1u << 20;
 
+/* Connections are told as tapline tells them: the Scylla protocol's
+ * own detection, through the registry. */
 static enum detect_verdict scylla_detect(const uint8_t *data, size_t len,
 					 bool at_start)
 {
-	size_t flen;
-	if (scylla_negotiation_length(data, len, &flen) != SCYLLA_NEG_NOT)
-		return DETECT_YES;
-	bool requests = false, timeout = false, duration = false;
-	switch (scylla_guess_layout(data, len, true, &requests, &timeout,
-				    &duration)) {
-	case SCYLLA_SYNC_YES:
-		return DETECT_YES;
-	case SCYLLA_SYNC_MORE:
-		return len < SCYLLA_HUNT_WINDOW ? DETECT_MAYBE : DETECT_NO;
-	default:
-		return DETECT_NO;
-	}
+	static const struct stream_proto *scylla;
+	if (!scylla)
+		scylla = protocol_find("scylla")->stream;
+	return scylla->detect(data, len, at_start);
 }
 
 static const char *kind_name(unsigned k)

@@ -24,18 +24,6 @@
 static FILE *out;
 static uint64_t ts_us = 1000000;
 
-static void be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void be32(uint8_t *p, uint32_t v)
-{
-	be16(p, (uint16_t)(v >> 16));
-	be16(p + 2, (uint16_t)v);
-}
-
 static void put_le32(FILE *f, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
@@ -50,21 +38,21 @@ static void packet(uint32_t i, bool to_server, uint8_t flags, uint32_t seq,
 	uint8_t p[40 + 1500];
 	memset(p, 0, 40);
 	p[0] = 0x45;
-	be16(p + 2, (uint16_t)(40 + len));
+	put_be16(p + 2, (uint16_t)(40 + len));
 	p[8] = 64;
 	p[9] = 6;
 	uint32_t client = 0x0a000001u + i / 50000;
 	uint16_t cport = (uint16_t)(10000 + i % 50000);
-	be32(p + 12, to_server ? client : 0x7f000002u);
-	be32(p + 16, to_server ? 0x7f000002u : client);
+	put_be32(p + 12, to_server ? client : 0x7f000002u);
+	put_be32(p + 16, to_server ? 0x7f000002u : client);
 	uint8_t *t = p + 20;
-	be16(t, to_server ? cport : 7000);
-	be16(t + 2, to_server ? 7000 : cport);
-	be32(t + 4, seq);
-	be32(t + 8, ack);
+	put_be16(t, to_server ? cport : 7000);
+	put_be16(t + 2, to_server ? 7000 : cport);
+	put_be32(t + 4, seq);
+	put_be32(t + 8, ack);
 	t[12] = 0x50;
 	t[13] = flags;
-	be16(t + 14, 65535);
+	put_be16(t + 14, 65535);
 	memcpy(p + 40, data, len);
 	ts_us += 3;
 	put_le32(out, (uint32_t)(ts_us / 1000000));

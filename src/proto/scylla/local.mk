@@ -32,11 +32,13 @@ if ENABLE_FUZZ
 FUZZ_HARNESSES += tests/fuzz/fuzz_scylla
 noinst_PROGRAMS += tests/fuzz/fuzz_scylla
 endif
-tests_fuzz_fuzz_scylla_SOURCES = tests/fuzz/fuzz_scylla.c
+tests_fuzz_fuzz_scylla_SOURCES = tests/fuzz/fuzz_scylla.c \
+	tests/lab/scylla/scylla_build.h
 tests_fuzz_fuzz_scylla_LDADD = $(TAPLINE_LIBS)
 tests_fuzz_fuzz_scylla_LDFLAGS = $(FUZZ_LDFLAGS)
 check_PROGRAMS += tests/fuzz/replay_scylla
-tests_fuzz_replay_scylla_SOURCES = tests/fuzz/fuzz_scylla.c tests/fuzz/replay.c
+tests_fuzz_replay_scylla_SOURCES = tests/fuzz/fuzz_scylla.c tests/fuzz/replay.c \
+	tests/lab/scylla/scylla_build.h
 tests_fuzz_replay_scylla_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/scylla-fuzz-replay.sh
 EXTRA_DIST += tests/scylla-fuzz-replay.sh tests/fuzz/corpus/scylla \

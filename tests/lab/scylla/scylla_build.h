@@ -37,6 +37,20 @@ static inline void bb_reserve(struct bbuf *b, size_t more)
 	b->cap = cap;
 }
 
+/* Big-endian stores, for the IPv4 and TCP headers of the packets the
+ * capture writers (tests/scylla/scylla_hostile, fuzz_scylla) make. */
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+
 static inline void bb_free(struct bbuf *b)
 {
 	free(b->p);
