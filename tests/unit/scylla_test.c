@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "base/budget.h"
+#include "base/message.h"
+#include "proto/scylla/bodies.h"
 #include "proto/scylla/compress.h"
+#include "proto/scylla/fields.h"
 #include "proto/scylla/framing.h"
 #include "proto/scylla/negotiation.h"
 #include "proto/scylla/pending.h"
@@ -716,6 +719,121 @@ static void test_pending(void)
 	is_int(full.used, 100, "a budget that was full is left as it was");
 }
 
+/* The verbs no generated capture carries (a hint replayed, a replica's
+ * failed write, a read of mutations for repair): their bodies as the
+ * IDL gives them, decoded with nothing left over and nothing wrong. */
+static struct message *decode_body(struct message *m, bool request,
+				   uint64_t verb, const struct bbuf *b)
+{
+	msg_reset(m);
+	scylla_decode_body(m, request ? SCYLLA_BODY_REQUEST :
+			   SCYLLA_BODY_RESPONSE, true, verb, b->p, b->len,
+			   b->len);
+	return m;
+}
+
+static uint64_t field_u(const struct message *m, const struct field_def *d)
+{
+	const struct field *f = msg_find(m, d);
+	return f ? f->v.u : UINT64_MAX;
+}
+
+static void test_rare_bodies(void)
+{
+	static const uint8_t pk[4] = { 0, 0, 0, 7 };
+	const struct uuid table = { 0x7a1c0e308f4211efull,
+				    0xb5c60a1b2c3d4e5full };
+	const struct uuid schema = { 0x3b2c6d1e5f7a3c8dull,
+				     0x9e0f1a2b3c4d5e6full };
+	struct message *m = malloc(sizeof *m);
+	struct bbuf b = { 0 };
+
+	/* HINT_MUTATION (42): MUTATION's arguments without the rate limit */
+	struct mutation_spec ms = { table, schema, pk, 4, true, 1,
+				    1700000000000000, "hinted" };
+	idl_frozen_mutation(&b, &ms);
+	bb_u32(&b, 0);			/* forward: none */
+	idl_inet4(&b, 0x7f000001u);	/* reply_to */
+	bb_u32(&b, 3);			/* shard */
+	bb_u64(&b, 77);			/* response_id */
+	idl_absent(&b);			/* trace_info */
+	idl_fencing_token(&b, 9);
+	decode_body(m, true, SCYLLA_HINT_MUTATION, &b);
+	is_int(m->verdict, 0, "HINT_MUTATION: decoded, no verdict");
+	const struct field *k = msg_find(m, &hf_scylla_mut_pkey);
+	ok(k && k->len == 4 && !memcmp(field_bytes(m, k), pk, 4),
+	   "  its partition key");
+	ok(msg_find(m, &hf_scylla_mut_table_id), "  its table");
+	is_int(field_u(m, &hf_scylla_shard), 3, "  shard");
+	is_int(field_u(m, &hf_scylla_response_id), 77, "  response id");
+	is_int(field_u(m, &hf_scylla_fence), 9, "  fencing token");
+	ok(!msg_find(m, &hf_scylla_rate_limit), "  no rate limit read");
+	bb_free(&b);
+
+	/* MUTATION_FAILED (24): shard, response id, failed count, backlog,
+	 * the replica's exception */
+	bb_u32(&b, 1);
+	bb_u64(&b, 78);
+	bb_u64(&b, 2);			/* num_failed */
+	size_t f = idl_begin(&b);
+	bb_u64(&b, 5);			/* backlog current */
+	bb_u64(&b, 100);		/* max */
+	idl_end(&b, f);
+	f = idl_begin(&b);
+	bb_u8(&b, 3);			/* stale_topology_exception */
+	size_t e = idl_begin(&b);
+	idl_end(&b, e);
+	idl_end(&b, f);
+	decode_body(m, true, SCYLLA_MUTATION_FAILED, &b);
+	is_int(m->verdict, 0, "MUTATION_FAILED: decoded, no verdict");
+	is_int(field_u(m, &hf_scylla_response_id), 78, "  response id");
+	is_int(field_u(m, &hf_scylla_num_failed), 2, "  two replicas failed");
+	is_int(field_u(m, &hf_scylla_backlog_max), 100, "  backlog");
+	is_int(field_u(m, &hf_scylla_replica_exception), 3,
+	       "  stale_topology_exception");
+	/* cut after the count: the newer members absent, as an older node
+	 * sends; cut inside the backlog: malformed */
+	struct bbuf cut = { b.p, 20, 20 };
+	decode_body(m, true, SCYLLA_MUTATION_FAILED, &cut);
+	ok(!m->verdict && !msg_find(m, &hf_scylla_backlog_max),
+	   "  an older node's (no backlog): no verdict");
+	cut.len = 26;
+	decode_body(m, true, SCYLLA_MUTATION_FAILED, &cut);
+	ok(m->verdict & MSG_MALFORMED, "  cut inside the backlog: malformed");
+	bb_free(&b);
+
+	/* READ_MUTATION_DATA (4): the read command, the range, the fencing
+	 * token; its answer a reconcilable_result (skipped whole), then
+	 * what READ_DATA's has */
+	struct read_spec rs = { table, schema, { 1, 2 }, 1, 0x103, 10,
+				1700000000, pk, 4, -42 };
+	idl_read_command(&b, &rs);
+	idl_partition_range(&b, rs.token, pk, 4);
+	idl_fencing_token(&b, 4);
+	decode_body(m, true, SCYLLA_READ_MUTATION_DATA, &b);
+	is_int(m->verdict, 0, "READ_MUTATION_DATA: decoded, no verdict");
+	ok(msg_find(m, &hf_scylla_read_table_id), "  its table");
+	const struct field *t = msg_find(m, &hf_scylla_read_token);
+	ok(t && t->v.i == -42, "  its token");
+	is_int(field_u(m, &hf_scylla_read_row_limit), 10, "  row limit");
+	is_int(field_u(m, &hf_scylla_fence), 4, "  fencing token");
+	ok(!msg_find(m, &hf_scylla_read_digest_algorithm),
+	   "  no digest algorithm (READ_DATA's only)");
+	bb_free(&b);
+	f = idl_begin(&b);		/* reconcilable_result */
+	bb_u32(&b, 0);
+	idl_end(&b, f);
+	bb_u8(&b, 200);			/* cache temperature */
+	idl_no_exception(&b);
+	decode_body(m, false, SCYLLA_READ_MUTATION_DATA, &b);
+	is_int(m->verdict, 0, "  its response: no verdict");
+	is_int(field_u(m, &hf_scylla_cache_temperature), 200,
+	       "  cache temperature after the skipped result");
+	is_int(field_u(m, &hf_scylla_replica_exception), 1, "  no_exception");
+	bb_free(&b);
+	free(m);
+}
+
 int main(void)
 {
 	test_verbs();
@@ -726,5 +844,6 @@ int main(void)
 	test_resync();
 	test_budget();
 	test_pending();
+	test_rare_bodies();
 	return tap_done();
 }
