@@ -8,8 +8,8 @@
  * HANDLER_DURATION, the connections taking turns):
  *   big-frame   a MUTATION announcing 1 MB, of which 40 segments of 1400
  *               bytes come: bodies held;
- *   unanswered  200 READ_DIGEST requests no response answers: requests
- *               waiting;
+ *   unanswered  200 READ_DIGEST requests (whole, well formed) no
+ *               response answers: requests waiting;
  *   junk        40 segments of bytes no header starts in: searches.
  * Raw IPv4 (LINKTYPE_RAW), 10.0.0.0/8 -> 127.0.0.2:7000, for reading
  * only (no checksums).
@@ -53,7 +53,8 @@ static void packet(uint32_t i, bool to_server, uint8_t flags, uint32_t seq,
 	t[12] = 0x50;
 	t[13] = flags;
 	put_be16(t + 14, 65535);
-	memcpy(p + 40, data, len);
+	if (len)	/* a SYN or FIN has no data (NULL) */
+		memcpy(p + 40, data, len);
 	ts_us += 3;
 	put_le32(out, (uint32_t)(ts_us / 1000000));
 	put_le32(out, (uint32_t)(ts_us % 1000000));
@@ -124,6 +125,13 @@ int main(int argc, char **argv)
 	uint8_t seg[1400];
 	uint32_t x = 12345;
 	int rounds = !strcmp(shape, "unanswered") ? 200 : 40;
+	static const uint8_t pkey[4] = { 0, 0, 0, 42 };
+	struct read_spec read = {
+		{ 0x1c4e3b2a9f8d7e60ull, 0xa1b2c3d4e5f60718ull },
+		{ 0x2d5f4c3bab9e8f71ull, 0xb2c3d4e5f6071829ull },
+		{ 0, 0 }, 1, SLICE_SEND_PARTITION_KEY, 1, 1700000000,
+		pkey, sizeof pkey, 42,
+	};
 	for (int r = 0; r < rounds; r++) {
 		for (uint32_t i = 0; i < n; i++) {
 			struct conn *c = &conns[i];
@@ -137,9 +145,14 @@ int main(int argc, char **argv)
 				memset(seg, r, sizeof seg);
 				send_c(c, i, seg, sizeof seg);
 			} else if (!strcmp(shape, "unanswered")) {
+				/* a whole READ_DIGEST: decoded, then waits */
+				struct bbuf body = { 0 };
+				body_read(&body, &read, 1);
 				rpc_request_header(&f, true, 5000, 5,
-						   (int64_t)r + 1, 16);
-				bb_raw(&f, "0123456789abcdef", 16);
+						   (int64_t)r + 1,
+						   (uint32_t)body.len);
+				bb_raw(&f, body.p, body.len);
+				bb_free(&body);
 				send_c(c, i, f.p, f.len);
 			} else {
 				for (size_t k = 0; k < sizeof seg; k++) {
