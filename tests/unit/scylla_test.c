@@ -17,7 +17,6 @@
 #include "proto/scylla/fields.h"
 #include "proto/scylla/framing.h"
 #include "proto/scylla/negotiation.h"
-#include "proto/scylla/pending.h"
 #include "proto/scylla/verbs.h"
 #include "tap.h"
 #include "../lab/scylla/scylla_build.h"
@@ -653,72 +652,6 @@ static void test_budget(void)
 	bb_free(&b);
 }
 
-static void test_pending(void)
-{
-	/* in order: found by id, out of the order they are answered in */
-	struct scylla_pending p;
-	memset(&p, 0, sizeof p);
-	struct memory_budget budget;
-	budget_init(&budget, 1 << 20, NULL);
-	scylla_pending_budget(&p, &budget);
-	for (int64_t id = 1; id <= 20; id++)
-		scylla_pending_add(&p, id, 3, (uint64_t)id * 10, id * 1000);
-	struct scylla_request r;
-	ok(scylla_pending_take(&p, 7, &r) && r.frame == 70 && r.verb == 3,
-	   "msg 7 found (frame %llu)", (unsigned long long)r.frame);
-	ok(!scylla_pending_take(&p, 7, &r), "msg 7 answered once only");
-	ok(scylla_pending_take(&p, 1, &r) && r.ts_ns == 1000, "msg 1 found");
-	ok(!scylla_pending_take(&p, 21, &r), "msg 21 was never sent");
-	is_int(scylla_pending_unanswered(&p), 18, "18 still waiting");
-	ok(budget.used > 0, "the ring counted in the budget (%zu)",
-	   budget.used);
-
-	/* an id below the last: found by scanning, the newer of two wins */
-	scylla_pending_add(&p, 5, 9, 500, 0);
-	ok(p.unordered, "id 5 after 20: out of order");
-	ok(scylla_pending_take(&p, 5, &r) && r.verb == 9,
-	   "the newer request with id 5 answered first");
-	ok(scylla_pending_take(&p, 5, &r) && r.verb == 3,
-	   "then the older one");
-
-	/* past the most: the oldest give way, counted unanswered */
-	for (int64_t id = 100; id < 100 + SCYLLA_PENDING_MAX + 10; id++)
-		scylla_pending_add(&p, id, 1, 0, 0);
-	is_int(p.tail - p.head, SCYLLA_PENDING_MAX, "the ring at its most");
-	ok(!scylla_pending_take(&p, 100, &r), "the oldest request gave way");
-	ok(scylla_pending_take(&p, 100 + SCYLLA_PENDING_MAX + 9, &r),
-	   "the newest is there");
-	is_int(scylla_pending_unanswered(&p), 17 + SCYLLA_PENDING_MAX + 10 - 1,
-	       "those that gave way and those waiting are unanswered");
-	scylla_pending_free(&p);
-	is_int(budget.used, 0, "the budget given back");
-
-	/* answered holes are dropped before the oldest gives way */
-	memset(&p, 0, sizeof p);
-	for (int64_t id = 1; id <= SCYLLA_PENDING_MAX; id++)
-		scylla_pending_add(&p, id, 1, 0, 0);
-	for (int64_t id = 2; id <= SCYLLA_PENDING_MAX; id++)
-		scylla_pending_take(&p, id, &r);
-	for (int64_t id = SCYLLA_PENDING_MAX + 1;
-	     id <= SCYLLA_PENDING_MAX + 100; id++)
-		scylla_pending_add(&p, id, 1, 0, 0);
-	ok(scylla_pending_take(&p, 1, &r) && p.given_way == 0,
-	   "a slow request still waits after 4096 quick ones");
-
-	/* no room at all: the request itself is unanswered */
-	struct scylla_pending q;
-	memset(&q, 0, sizeof q);
-	struct memory_budget full;
-	budget_init(&full, 100, NULL);
-	budget_force(&full, 100);
-	scylla_pending_budget(&q, &full);
-	scylla_pending_add(&q, 1, 1, 0, 0);
-	is_int(scylla_pending_unanswered(&q), 1, "no room: counted unanswered");
-	scylla_pending_free(&p);
-	scylla_pending_free(&q);
-	is_int(full.used, 100, "a budget that was full is left as it was");
-}
-
 /* The verbs no generated capture carries (a hint replayed, a replica's
  * failed write, a read of mutations for repair): their bodies as the
  * IDL gives them, decoded with nothing left over and nothing wrong. */
@@ -843,7 +776,6 @@ int main(void)
 	test_reader();
 	test_resync();
 	test_budget();
-	test_pending();
 	test_rare_bodies();
 	return tap_done();
 }

@@ -8,7 +8,6 @@ libtapline_a_SOURCES += src/proto/scylla/verbs.h src/proto/scylla/verbs.c \
 	src/proto/scylla/framing.h src/proto/scylla/framing.c \
 	src/proto/scylla/fields.h src/proto/scylla/fields.c \
 	src/proto/scylla/bodies.h src/proto/scylla/bodies.c \
-	src/proto/scylla/pending.h src/proto/scylla/pending.c \
 	src/proto/scylla/protocol.c
 
 check_PROGRAMS += tests/unit/scylla_test tests/scylla/scylla_frames
@@ -18,9 +17,9 @@ tests_unit_scylla_test_LDADD = $(TAPLINE_LIBS)
 tests_scylla_scylla_frames_SOURCES = tests/scylla/scylla_frames.c
 tests_scylla_scylla_frames_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/unit/scylla_test tests/scylla-frames.sh tests/scylla-tshark.sh \
-	tests/scylla-decode.sh tests/scylla-cql-flow.sh
+	tests/scylla-decode.sh tests/scylla-cql-flow.sh tests/scylla-memory.sh
 EXTRA_DIST += tests/scylla-frames.sh tests/scylla-tshark.sh \
-	tests/scylla-decode.sh tests/scylla-cql-flow.sh \
+	tests/scylla-decode.sh tests/scylla-cql-flow.sh tests/scylla-memory.sh \
 	tests/scylla/decode-compare.awk \
 	tests/scylla/log-frames.awk tests/scylla/log-compare.awk \
 	tests/scylla/words.awk \

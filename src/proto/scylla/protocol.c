@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "base/view.h"
+#include "base/waiting.h"
 #include "bodies.h"
 #include "compress.h"
 #include "fields.h"
 #include "framing.h"
 #include "negotiation.h"
-#include "pending.h"
 #include "proto/registry.h"
 #include "verbs.h"
 #include "wire/decoder.h"	/* struct decoder_stats */
@@ -23,9 +23,10 @@
 
 struct scylla_conn_state {
 	struct scylla_conn conn;
-	/* requests waiting for their response, in the bound that buffered
-	 * bytes of every connection share (the decoder's total buffer) */
-	struct scylla_pending pending;
+	/* requests waiting for their response, by msg id: a table of the
+	 * decoder's waiting set, charged to its memory budget; the verb
+	 * is its payload's u64[0] */
+	struct waiting_table requests;
 	unsigned closed;
 };
 
@@ -187,12 +188,10 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 		msg_add_int(m, &hf_scylla_msg_id, f->h.msg_id);
 		msg_add_uint(m, &hf_scylla_len, f->h.body_len);
 		if (!one_way && !f->malformed) {
-			scylla_pending_budget(&s->pending,
-					      stream_buffer_budget(dir));
-			scylla_pending_add(&s->pending, f->h.msg_id,
-					   (uint16_t)(f->h.verb < 65535 ?
-						      f->h.verb : 65535),
-					   last->number, last->ts_ns);
+			union waiting_payload p = { .u64 = { f->h.verb } };
+			waiting_insert(&s->requests, (uint64_t)f->h.msg_id,
+				       stream_direction(dir), last->number,
+				       last->ts_ns, &p);
 		}
 		if (!m->header_only)
 			scylla_decode_body(m, SCYLLA_BODY_REQUEST, true,
@@ -205,17 +204,21 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 	case SCYLLA_FRAME_RESPONSE:
 	case SCYLLA_FRAME_EXCEPTION: {
 		int64_t id = f->h.msg_id < 0 ? -f->h.msg_id : f->h.msg_id;
-		struct scylla_request w = { 0 };
-		bool matched = scylla_pending_take(&s->pending, id, &w);
+		/* its request went the other way */
+		struct waiting_request w = { 0 };
+		bool matched = waiting_take(&s->requests, (uint64_t)id,
+					    !stream_direction(dir), &w);
+		uint64_t verb = w.payload.u64[0];
 		bool exc = f->kind == SCYLLA_FRAME_EXCEPTION;
 		struct exchange *ex = &m->exchange;
 		ex->kind = EXCHANGE_RESPONSE;
 		ex->has_id = true;
 		ex->id = (uint64_t)id;
 		if (matched) {
-			const struct scylla_verb_info *vi = scylla_verb(w.verb);
+			const struct scylla_verb_info *vi = scylla_verb(verb);
 			ex->op = vi ? vi->name : NULL;
-			ex->op_code = w.verb;
+			ex->op_code = (uint32_t)(verb > UINT32_MAX ? UINT32_MAX
+								   : verb);
 			ex->has_op_code = true;
 			set_service(ex, cls, vi);
 			ex->request_frame = w.frame;
@@ -229,11 +232,11 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 			ex->status = STATUS_OK;
 		}
 		msg_info_str(m, exc ? "Exception " : "Response ");
-		info_verb(m, matched, w.verb);
+		info_verb(m, matched, verb);
 		msg_info_label(m, "id");
 		msg_info_int(m, id);
 		if (matched)
-			add_verb(m, w.verb);
+			add_verb(m, verb);
 		msg_add_int(m, &hf_scylla_msg_id, f->h.msg_id);
 		msg_add_uint(m, &hf_scylla_response_size, f->h.body_len);
 		if (f->h.has_duration && f->h.duration_us != SCYLLA_DURATION_NONE)
@@ -275,7 +278,7 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 			}
 		} else if (!m->header_only) {
 			scylla_decode_body(m, SCYLLA_BODY_RESPONSE, matched,
-					   w.verb, f->body, f->kept,
+					   verb, f->body, f->kept,
 					   f->h.body_len);
 		}
 		break;
@@ -347,11 +350,9 @@ static void scylla_close(struct stream_dir *dir, const struct frame_ref *frame)
 			    keep_limit(dir), frame, false, 0, emit_frame, &ctx);
 	if (++s->closed == 2) {
 		/* the connection is over: what still waits never will be
-		 * answered, and its table's bytes go back */
+		 * answered (what expired was counted as it went) */
 		stream_stats(dir)->unanswered +=
-			scylla_pending_unanswered(&s->pending);
-		scylla_pending_free(&s->pending);
-		s->pending.given_way = 0;
+			waiting_table_close(&s->requests);
 	}
 }
 
@@ -360,10 +361,17 @@ static void scylla_destroy(struct stream_dir *dir)
 	scylla_reader_free(dir->proto_state);
 }
 
+static void scylla_conn_init(struct stream_dir *dir, void *conn_state)
+{
+	struct scylla_conn_state *s = conn_state;
+	waiting_table_init(&s->requests, stream_waiting(dir),
+			   dir->conversation);
+}
+
 static void scylla_conn_destroy(void *conn_state)
 {
 	struct scylla_conn_state *s = conn_state;
-	scylla_pending_free(&s->pending);
+	waiting_table_close(&s->requests);	/* counted at close */
 }
 
 static enum detect_verdict scylla_detect(const uint8_t *data, size_t len,
@@ -390,6 +398,7 @@ const struct stream_proto scylla_stream_proto = {
 	.detect = scylla_detect,
 	.state_size = sizeof(struct scylla_reader),
 	.conn_state_size = sizeof(struct scylla_conn_state),
+	.conn_init = scylla_conn_init,
 	.feed = scylla_feed,
 	.gap = scylla_gap,
 	.close = scylla_close,
