@@ -40,3 +40,6 @@ TESTS += tests/stap-probes.sh tests/stap-wrapper.sh tests/stap-buildok.sh tests/
 	tests/stap-dwarf.sh
 EXTRA_DIST += tests/stap-probes.sh tests/stap-wrapper.sh tests/stap-buildok.sh tests/stap-lab.sh \
 	tests/stap-dwarf.sh
+# Not in make check: bench/stap-flood.sh (the tracers under a flood of
+# another process's libgfapi calls, ratios to the same flood untraced).
+EXTRA_DIST += bench/stap-flood.sh
