@@ -3,11 +3,12 @@
 # lost perf events: on standard error and as a comment line at the end of
 # the records (when they go to standard output), with stap's exit status
 # and everything stap printed passed on unchanged.
-# (Pure: no stap run here, no lab lock.)  No stap run here (tests/stap-lab.sh and bench/stap-flood.sh run the real
-# one): STAP is a program that prints, on its standard error, the lines
-# stapbpf 4.8 printed when a flood of another process's calls overflowed
-# its buffers (tests/stap-lab.sh's log of stp/rpc-xid.stp without the
-# session filter), between records on its standard output.
+# Pure (no lab lock): no stap runs here (tests/stap-lab.sh and
+# bench/stap-flood.sh run the real one).  STAP is a program that prints,
+# on its standard error, the lines stapbpf 4.8 printed when a flood of
+# another process's calls overflowed its buffers (tests/stap-lab.sh's log
+# of stp/rpc-xid.stp without the session filter), between records on its
+# standard output.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 
 WRAPPER=$top_srcdir/scripts/tapline-stap
