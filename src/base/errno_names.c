@@ -3,6 +3,11 @@
  * Linux numbering is the one that applies. */
 #include "message.h"
 
+#include <string.h>
+#include <strings.h>
+
+#include "nearest.h"
+
 static const char *const names[] = {
 	[1] = "EPERM",
 	[2] = "ENOENT",
@@ -144,4 +149,43 @@ const char *errno_name(int64_t e)
 	if (e < 0 || e >= (int64_t)(sizeof names / sizeof names[0]))
 		return NULL;
 	return names[e];
+}
+
+/* Descriptions are glibc's (strerrordesc_np: English, whatever the
+ * locale), which number errno as Linux does. */
+static const char *errno_description(int64_t e)
+{
+	if (e <= 0 || e >= (int64_t)(sizeof names / sizeof names[0]) ||
+	    !names[e])
+		return NULL;
+	return strerrordesc_np((int)e);
+}
+
+bool errno_from_text(const char *text, int64_t *out)
+{
+	for (int64_t e = 0; e < (int64_t)(sizeof names / sizeof names[0]);
+	     e++) {
+		const char *name = errno_name(e), *desc = errno_description(e);
+		if ((name && !strcasecmp(text, name)) ||
+		    (desc && !strcasecmp(text, desc))) {
+			*out = e;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *errno_nearest(const char *text)
+{
+	struct nearest n;
+	nearest_init(&n, text);
+	for (int64_t e = 0; e < (int64_t)(sizeof names / sizeof names[0]);
+	     e++) {
+		const char *name = errno_name(e), *desc = errno_description(e);
+		if (name)
+			nearest_consider(&n, name);
+		if (desc)
+			nearest_consider(&n, desc);
+	}
+	return n.best;
 }

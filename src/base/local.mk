@@ -4,7 +4,8 @@
 libtapline_a_SOURCES += src/base/cursor.h src/base/message.h \
 	src/base/message.c src/base/errno_names.c src/base/field.h \
 	src/base/field.c src/base/view.h src/base/view.c src/base/budget.h \
-	src/base/budget.c src/base/waiting.h src/base/waiting.c
+	src/base/budget.c src/base/waiting.h src/base/waiting.c \
+	src/base/nearest.h src/base/nearest.c
 
 check_PROGRAMS += tests/unit/waiting_test
 tests_unit_waiting_test_SOURCES = tests/unit/waiting_test.c tests/unit/tap.h

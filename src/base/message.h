@@ -300,4 +300,11 @@ void gfid_text(const uint8_t g[16], char out[37]);
  * unknown. */
 const char *errno_name(int64_t e);
 
+/* The errno a name ("EACCES", "OK" for 0) or a description ("Permission
+ * denied") names, any case; false when none does. */
+bool errno_from_text(const char *text, int64_t *out);
+/* The errno name or description nearest to text ("did you mean"); NULL
+ * when none is near. */
+const char *errno_nearest(const char *text);
+
 #endif

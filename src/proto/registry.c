@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/message.h"
+#include "base/nearest.h"
 #include "wire/decoder.h"
 
 #include "tapline_fields.h"
@@ -223,63 +224,45 @@ const struct protocol *field_protocol(const struct field_def *def)
 	return NULL;
 }
 
-/* Levenshtein distance of a and b, case-insensitive; beyond `cap`
- * returns cap + 1 (names are short: one row of 64 suffices). */
-static size_t distance(const char *a, const char *b, size_t cap)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return cap + 1;
-	if ((la > lb ? la - lb : lb - la) > cap)
-		return cap + 1;
-	size_t row[64];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1;
-			size_t best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-static void consider(const char *word, const char *candidate,
-		     const char **best, size_t *best_d)
-{
-	size_t d = distance(word, candidate, *best_d);
-	if (d < *best_d) {
-		*best = candidate;
-		*best_d = d;
-	}
-}
-
 const char *registry_nearest(const char *word)
 {
-	/* near: at most a third of the word wrong, and never more than 3 */
-	size_t len = strlen(word);
-	size_t limit = len / 3 < 3 ? len / 3 : 3;
-	if (!limit)
-		limit = 1;
-	const char *best = NULL;
-	size_t best_d = limit + 1;
+	struct nearest n;
+	nearest_init(&n, word);
 	for (const struct protocol *const *p = protocols; *p; p++) {
-		consider(word, (*p)->name, &best, &best_d);
+		nearest_consider(&n, (*p)->name);
 		for (const char *const *w = (*p)->words; w && *w; w++)
-			consider(word, *w, &best, &best_d);
+			nearest_consider(&n, *w);
 		for (const struct field_def *const *f = (*p)->fields; *f; f++)
-			consider(word, (*f)->name, &best, &best_d);
+			nearest_consider(&n, (*f)->name);
 	}
-	return best;
+	return n.best;
+}
+
+struct value_count {
+	void (*fn)(void *user, uint64_t value, const char *name);
+	void *user;
+	unsigned n;
+};
+
+static void count_value(void *user, uint64_t value, const char *name)
+{
+	struct value_count *c = user;
+	c->n++;
+	c->fn(c->user, value, name);
+}
+
+unsigned registry_value_names(const struct field_def *def,
+			      void (*fn)(void *user, uint64_t value,
+					 const char *name),
+			      void *user)
+{
+	struct value_count c = { fn, user, 0 };
+	for (const struct value_name *v = def->values; v && v->name; v++)
+		count_value(&c, v->value, v->name);
+	for (const struct protocol *const *p = protocols; *p; p++)
+		if ((*p)->value_names)
+			(*p)->value_names(def, count_value, &c);
+	return c.n;
 }
 
 bool registry_check_message(const struct message *m, char *why, size_t len)

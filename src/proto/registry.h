@@ -79,6 +79,15 @@ struct protocol {
 				   struct process_hint *out);
 	/* Optional: its options, ended by one without a name. */
 	const struct protocol_option *options;
+
+	/* Optional: names of values that no table's .values holds, for
+	 * fields of its own or of the protocols it carries (ONC-RPC: the
+	 * procedure names of the programs registered into it).  Calls fn
+	 * with each (value, name) of def. */
+	void (*value_names)(const struct field_def *def,
+			    void (*fn)(void *user, uint64_t value,
+				       const char *name),
+			    void *user);
 };
 
 /* Sets a protocol's option from "PROTO.NAME:VALUE"; false with why in
@@ -120,6 +129,13 @@ const struct protocol *field_protocol(const struct field_def *def);
 /* The known field name or protocol word nearest to word (by edit
  * distance, for "did you mean"); NULL when none is near. */
 const char *registry_nearest(const char *word);
+
+/* Every named value of def: its table's .values, then what the
+ * protocols' value_names hooks know.  Returns how many. */
+unsigned registry_value_names(const struct field_def *def,
+			      void (*fn)(void *user, uint64_t value,
+					 const char *name),
+			      void *user);
 
 /* Whether every stored field of m has its definition from a registered
  * table and one of that definition's kinds; false with the first

@@ -109,4 +109,5 @@ const struct protocol rpc_protocol = {
 	.stream = &rpc_stream_proto,
 	.tree_head = rpc_tree_head,
 	.json_head = rpc_json_head,
+	.value_names = rpc_value_names,
 };

@@ -90,6 +90,25 @@ const struct rpc_program *rpc_find_program(uint32_t number, uint32_t version,
 	return r ? r->program : NULL;
 }
 
+void rpc_value_names(const struct field_def *def,
+		     void (*fn)(void *user, uint64_t value, const char *name),
+		     void *user)
+{
+	gather_once();
+	for (size_t i = 0; i < nprograms; i++) {
+		const struct rpc_program *g = programs[i].program;
+		if (def == &hf_rpc_program) {
+			fn(user, g->number, g->name);
+			continue;
+		}
+		if (def != &hf_rpc_procedure && def != g->proc_field)
+			continue;
+		for (uint32_t n = 0; n < g->nprocs; n++)
+			if (g->procs[n].name)
+				fn(user, n, g->procs[n].name);
+	}
+}
+
 /* Whether calls of this program number go server -> client (in any
  * version registered: a callback program's other versions too). */
 static bool calls_from_server(uint32_t number)

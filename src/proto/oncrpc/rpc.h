@@ -82,6 +82,13 @@ const struct rpc_proc *rpc_find_proc(const struct rpc_program *prog,
 				     uint32_t proc);
 
 /* Body decoder for procedures whose arguments or results are empty. */
+/* The program names of rpc.program and the procedure names of
+ * rpc.procedure and of each program's procedure field, from the
+ * registered programs (the registry entry's value_names). */
+void rpc_value_names(const struct field_def *def,
+		     void (*fn)(void *user, uint64_t value, const char *name),
+		     void *user);
+
 void rpc_body_empty(struct message *m, struct cursor *c,
 		    const struct rpc_proc *proc);
 
