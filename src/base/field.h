@@ -43,7 +43,8 @@ enum field_kind {
 	FIELD_FLAGS,	/* u: bit set with names in text (arena) */
 	FIELD_TREE,	/* opens a subtree; text is its label (arena) */
 	FIELD_TREE_END,	/* closes the innermost subtree (no def) */
-	FIELD_ADDR,	/* an IP address as text (arena), shown as is */
+	FIELD_ADDR,	/* an IP address as text (arena), shown as is, and
+			 * in v.addr */
 	FIELD_KINDS
 };
 
@@ -93,6 +94,8 @@ struct field_def {
 				 * header only (decoder_options.header_only) */
 #define FIELD_DEF_PER_PACKET 2	/* a packet-level name (tcp.len): usable
 				 * by -Y, filled once packets are messages */
+#define FIELD_DEF_IPV4 4	/* ADDR: IPv4 addresses only (-Y refuses */
+#define FIELD_DEF_IPV6 8	/* an IPv6 value, and the other way) */
 
 /* The X-macro helpers. */
 #define FIELD_DEF_EXTERN_(id, name, KIND, flags, meaning, ...) \

@@ -35,6 +35,9 @@ struct field {
 			int64_t sec;
 			uint32_t nsec;
 		} t;
+		/* ADDR: the address, an IPv4 one as ::ffff:a.b.c.d (RFC
+		 * 4291's mapped form), so that -Y compares it as bytes */
+		uint8_t addr[16];
 	} v;
 };
 

@@ -18,21 +18,24 @@
 	  "seconds.nanoseconds since the first frame read", \
 	  .derive = frame_derive_time_relative)
 
+#define IPV4_FIELD (FIELD_DEF_HEADER | FIELD_DEF_IPV4)
+#define IPV6_FIELD (FIELD_DEF_HEADER | FIELD_DEF_IPV6)
+
 #define IP_FIELDS(X) \
-	X(ip_src, "ip.src", ADDR, FIELD_DEF_HEADER, "IPv4 source", \
+	X(ip_src, "ip.src", ADDR, IPV4_FIELD, "IPv4 source", \
 	  .derive = ip_derive_src) \
-	X(ip_dst, "ip.dst", ADDR, FIELD_DEF_HEADER, "IPv4 destination", \
+	X(ip_dst, "ip.dst", ADDR, IPV4_FIELD, "IPv4 destination", \
 	  .derive = ip_derive_dst) \
-	X(ip_addr, "ip.addr", ADDR, FIELD_DEF_HEADER, \
+	X(ip_addr, "ip.addr", ADDR, IPV4_FIELD, \
 	  "either IPv4 endpoint (two occurrences: source, destination)", \
 	  .derive = ip_derive_addr, .occurrences = 2)
 
 #define IPV6_FIELDS(X) \
-	X(ipv6_src, "ipv6.src", ADDR, FIELD_DEF_HEADER, "IPv6 source", \
+	X(ipv6_src, "ipv6.src", ADDR, IPV6_FIELD, "IPv6 source", \
 	  .derive = ipv6_derive_src) \
-	X(ipv6_dst, "ipv6.dst", ADDR, FIELD_DEF_HEADER, "IPv6 destination", \
+	X(ipv6_dst, "ipv6.dst", ADDR, IPV6_FIELD, "IPv6 destination", \
 	  .derive = ipv6_derive_dst) \
-	X(ipv6_addr, "ipv6.addr", ADDR, FIELD_DEF_HEADER, \
+	X(ipv6_addr, "ipv6.addr", ADDR, IPV6_FIELD, \
 	  "either IPv6 endpoint (two occurrences)", \
 	  .derive = ipv6_derive_addr, .occurrences = 2)
 
