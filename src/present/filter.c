@@ -3,6 +3,7 @@
  * and tapline-decode(1). */
 #include "filter.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "base/nearest.h"
 #include "output.h"
 #include "proto/registry.h"
 
@@ -28,7 +30,10 @@ static const char *const op_names[] = {
 	"==", "!=", "<", "<=", ">", ">=", "contains", "matches",
 };
 
-enum node_kind { N_AND, N_OR, N_NOT, N_PRESENT, N_PROTO, N_CMP, N_IN };
+/* N_BYTES: a protocol's bytes (frame contains "..."): the message's
+ * own bytes as the decoder kept them. */
+enum node_kind { N_AND, N_OR, N_NOT, N_PRESENT, N_PROTO, N_CMP, N_IN,
+		 N_BYTES };
 
 /* `matches` runs PCRE2 within bounds, so that neither a pattern nor a
  * hostile value can take memory or time without limit.  The pattern is
@@ -58,8 +63,15 @@ struct regex_run {
 struct literal {
 	char *text;		/* decoded bytes, NUL-terminated */
 	size_t len;
+	size_t col;		/* where it began in the expression */
+	bool quoted;
 	bool is_num;
 	num_t num;		/* value * 1e9 when is_num */
+	bool is_addr;		/* an address field's value: */
+	uint8_t addr[16];	/* as struct field's v.addr */
+	unsigned prefix;	/* leading bits compared, of 128 */
+	bool is_field;		/* another field: tcp.srcport > tcp.dstport */
+	struct field_ref field;
 	pcre2_code *re;		/* OP_MATCHES */
 	struct regex_run *rx;	/* the filter's, for OP_MATCHES */
 };
@@ -71,6 +83,7 @@ struct node {
 	struct field_ref ref;	/* PRESENT/CMP/IN */
 	struct word_ref word;	/* PROTO */
 	char *name;		/* owned copy of the field or protocol name */
+	size_t col;		/* where the name began */
 	struct literal *lits;	/* CMP: one, IN: nlits */
 	unsigned nlits;
 };
@@ -453,11 +466,273 @@ static bool take_literal(struct parser *p, struct literal *lit, enum op op)
 	memset(lit, 0, sizeof *lit);
 	lit->text = p->text;
 	lit->len = p->len;
+	lit->col = p->tok_pos;
+	lit->quoted = p->tok == T_STRING;
 	p->text = NULL;
 	lit->is_num = p->tok == T_WORD && parse_num(lit->text, &lit->num);
+	/* a bare word that names a field is that field (tshark's habit) */
+	lit->is_field = p->tok == T_WORD && !lit->is_num &&
+			strchr(lit->text, '.') &&
+			field_ref_init(&lit->field, lit->text);
+	if (lit->is_field && op >= OP_CONTAINS) {
+		fail(p, p->tok_pos, "'%s' takes a value, not a field such as "
+		     "'%s'", op_names[op], lit->text);
+		return false;
+	}
 	if (op == OP_MATCHES && !compile_regex(p, lit))
 		return false;
 	next(p);
+	return true;
+}
+
+/* ---- values checked against the field's type, as tshark does */
+
+/* Kinds that compare with one another: a class each. */
+static unsigned kind_class(unsigned kind)
+{
+	switch (kind) {
+	case FIELD_UINT: case FIELD_HEX: case FIELD_INT: case FIELD_BOOL:
+	case FIELD_ENUM: case FIELD_ERRNO: case FIELD_FLAGS:
+		return 1u << 0;		/* integers */
+	case FIELD_TIME:
+		return 1u << 1;
+	case FIELD_STR:
+		return 1u << 2;
+	case FIELD_BYTES: case FIELD_GFID:
+		return 1u << 3;
+	case FIELD_ADDR:
+		return 1u << 4;
+	default:
+		return 1u << 5;		/* subtrees: no value */
+	}
+}
+
+static unsigned def_classes(const struct field_def *def)
+{
+	unsigned c = kind_class(def->kind);
+	for (unsigned k = 0; k < FIELD_KINDS; k++)
+		if (def->also & 1u << k)
+			c |= kind_class(k);
+	return c;
+}
+
+static const char *def_type(const struct field_def *def)
+{
+	return def->also ? "several kinds" : field_kind_name(def->kind);
+}
+
+/* "10.9.9.0/24", "fe80::/10", "127.0.0.1": the address as struct
+ * field's v.addr, and the bits a match compares. */
+static bool parse_address(struct parser *p, const struct field_def *def,
+			  struct literal *lit)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	bool want4 = def->flags & FIELD_DEF_IPV4, want6 =
+		def->flags & FIELD_DEF_IPV6;
+	const char *family = want4 ? "an IPv4 address" : want6 ?
+		"an IPv6 address" : "an IP address";
+	const char *slash = memchr(lit->text, '/', lit->len);
+	size_t alen = slash ? (size_t)(slash - lit->text) : lit->len;
+	if (alen >= sizeof text || strlen(lit->text) != lit->len) {
+		fail(p, lit->col, "'%s' is not %s (%s is an address field)",
+		     lit->text, family, def->name);
+		return false;
+	}
+	memcpy(text, lit->text, alen);
+	text[alen] = '\0';
+	uint8_t a4[4];
+	unsigned max;
+	if (inet_pton(AF_INET, text, a4) == 1) {
+		memset(lit->addr, 0, 10);
+		lit->addr[10] = lit->addr[11] = 0xff;
+		memcpy(lit->addr + 12, a4, 4);
+		max = 32;
+		if (want6) {
+			fail(p, lit->col, "'%s' is an IPv4 address; %s is an "
+			     "IPv6 address field", text, def->name);
+			return false;
+		}
+	} else if (inet_pton(AF_INET6, text, lit->addr) == 1) {
+		max = 128;
+		if (want4) {
+			fail(p, lit->col, "'%s' is an IPv6 address; %s is an "
+			     "IPv4 address field", text, def->name);
+			return false;
+		}
+	} else {
+		fail(p, lit->col, "'%s' is not %s (%s is an address field)",
+		     text, family, def->name);
+		return false;
+	}
+	lit->prefix = 128;
+	if (slash) {
+		const char *d = slash + 1;
+		unsigned bits = 0;
+		bool digits = *d != '\0';
+		for (; *d; d++) {
+			if (!isdigit((unsigned char)*d) || bits > 128) {
+				digits = false;
+				break;
+			}
+			bits = bits * 10 + (unsigned)(*d - '0');
+		}
+		if (!digits || bits > max) {
+			fail(p, lit->col + alen, "the prefix length in '%s' "
+			     "must be a number from 0 to %u", lit->text, max);
+			return false;
+		}
+		lit->prefix = 128 - max + bits;
+	}
+	lit->is_addr = true;
+	return true;
+}
+
+struct value_lookup {
+	const char *word;
+	bool found;
+	struct nearest near;
+};
+
+static void look_at_value(void *user, uint64_t value, const char *name)
+{
+	struct value_lookup *l = user;
+	if (!strcasecmp(name, l->word))
+		l->found = true;
+	nearest_consider(&l->near, name);
+}
+
+/* Whether the literal suits the field and the operator; a clear error
+ * naming the field's type when not.  Numbers, names of enum values and
+ * errno names or descriptions, addresses and prefixes are resolved
+ * here, once. */
+static bool check_literal(struct parser *p, const struct node *nd,
+			  struct literal *lit)
+{
+	const struct field_def *def = nd->ref.def;
+	enum op op = nd->kind == N_IN ? OP_EQ : nd->op;
+	bool order = op <= OP_GE;
+
+	if (lit->is_field) {
+		const struct field_def *other = lit->field.def;
+		if (!(def_classes(def) & def_classes(other)) ||
+		    def->kind == FIELD_TREE || other->kind == FIELD_TREE) {
+			fail(p, lit->col, "%s (%s) and %s (%s) cannot be "
+			     "compared", def->name, def_type(def), other->name,
+			     def_type(other));
+			return false;
+		}
+		if (nd->kind == N_IN) {
+			fail(p, lit->col, "a set holds values, not a field "
+			     "such as '%s'", other->name);
+			return false;
+		}
+		return true;
+	}
+	if (def->kind == FIELD_TREE) {
+		fail(p, nd->col, "%s is a subtree: it has no value to compare "
+		     "(test whether it is present: '%s')", def->name,
+		     def->name);
+		return false;
+	}
+	if (def->also)		/* a dict value: its occurrences decide */
+		return true;
+	switch (def->kind) {
+	case FIELD_UINT: case FIELD_HEX: case FIELD_INT: case FIELD_TIME:
+	case FIELD_BOOL:
+		if (!order) {
+			fail(p, nd->col, "%s (%s) cannot be tested with '%s': "
+			     "it compares as a number", def->name,
+			     def_type(def), op_names[op]);
+			return false;
+		}
+		if (def->kind == FIELD_BOOL && !lit->quoted && !lit->is_num &&
+		    (!strcasecmp(lit->text, "true") ||
+		     !strcasecmp(lit->text, "false"))) {
+			lit->is_num = true;
+			lit->num = (lit->text[0] | 32) == 't' ? NS : 0;
+		}
+		if (!lit->is_num) {
+			fail(p, lit->col, "%s is a %s field: %s%s%s is not a "
+			     "number", def->name, def_type(def),
+			     lit->quoted ? "\"" : "'", lit->text,
+			     lit->quoted ? "\"" : "'");
+			return false;
+		}
+		return true;
+	case FIELD_ERRNO:
+		if (lit->is_num || !order)
+			return true;
+		int64_t e;
+		if (errno_from_text(lit->text, &e)) {
+			lit->is_num = true;
+			lit->num = (num_t)e * NS;
+			return true;
+		}
+		const char *near = errno_nearest(lit->text);
+		if (near)
+			fail(p, lit->col, "'%s' is not an errno name or "
+			     "description (%s is an errno field; did you mean "
+			     "'%s'?)", lit->text, def->name, near);
+		else
+			fail(p, lit->col, "'%s' is not an errno name or "
+			     "description (%s is an errno field: a number, a "
+			     "name such as EACCES or a description such as "
+			     "\"Permission denied\")", lit->text, def->name);
+		return false;
+	case FIELD_ENUM: {
+		if (lit->is_num || !order)
+			return true;
+		struct value_lookup l = { .word = lit->text };
+		nearest_init(&l.near, lit->text);
+		if (!registry_value_names(def, look_at_value, &l) || l.found)
+			return true;	/* no names known: compared as text */
+		if (l.near.best)
+			fail(p, lit->col, "'%s' is not a value of %s (did you "
+			     "mean '%s'?)", lit->text, def->name, l.near.best);
+		else
+			fail(p, lit->col, "'%s' is not a value of %s (a number "
+			     "or a name: tapline decode -G values)", lit->text,
+			     def->name);
+		return false;
+	}
+	case FIELD_ADDR:
+		if (!order) {
+			fail(p, nd->col, "%s (address) cannot be tested with "
+			     "'%s'", def->name, op_names[op]);
+			return false;
+		}
+		if (!parse_address(p, def, lit))
+			return false;
+		if (lit->prefix < 128 && op != OP_EQ && op != OP_NE) {
+			fail(p, lit->col, "a prefix ('%s') goes with '==', "
+			     "'!=' and 'in' only", lit->text);
+			return false;
+		}
+		return true;
+	default:	/* text, bytes, GFIDs and flag sets compare as text */
+		return true;
+	}
+}
+
+/* A bare word after a protocol's contains: bytes as 61:62:63 (or with
+ * '-' or '.', or one byte "ab"), turned into those bytes. */
+static bool bytes_word(struct literal *lit)
+{
+	char *t = lit->text;
+	size_t i = 0;
+	for (;; i += 3) {
+		if (hexval(t[i]) < 0 || hexval(t[i + 1]) < 0)
+			return false;
+		if (!t[i + 2])
+			break;
+		if (t[i + 2] != ':' && t[i + 2] != '-' && t[i + 2] != '.')
+			return false;
+	}
+	size_t n = 0;
+	for (size_t j = 0; j <= i; j += 3)
+		t[n++] = (char)(hexval(t[j]) << 4 | hexval(t[j + 1]));
+	t[n] = '\0';
+	lit->len = n;
 	return true;
 }
 
@@ -527,10 +802,19 @@ static int parse_test(struct parser *p, unsigned level)
 	}
 	next(p);
 	int n;
+	bool proto = !strchr(name, '.');
+	if (proto && (p->tok == T_IN || (p->tok == T_OP &&
+					 p->op != OP_CONTAINS &&
+					 p->op != OP_MATCHES))) {
+		fail(p, p->tok_pos, "'%s' is a protocol: its bytes are tested "
+		     "with 'contains' or 'matches' only", name);
+		free(name);
+		return -1;
+	}
 	if (p->tok == T_OP) {
 		enum op op = p->op;
 		next(p);
-		n = add_node(p, N_CMP);
+		n = add_node(p, proto ? N_BYTES : N_CMP);
 		if (n < 0) {
 			free(name);
 			return -1;
@@ -587,7 +871,6 @@ static int parse_test(struct parser *p, unsigned level)
 		}
 		next(p);
 	} else {
-		bool proto = !strchr(name, '.');
 		n = add_node(p, proto ? N_PROTO : N_PRESENT);
 		if (n < 0) {
 			free(name);
@@ -596,12 +879,21 @@ static int parse_test(struct parser *p, unsigned level)
 		p->f->nodes[n].name = name;
 	}
 	struct node *nd = &p->f->nodes[n];
-	if (nd->kind == N_PROTO) {
+	nd->col = name_pos;
+	if (nd->kind == N_PROTO || nd->kind == N_BYTES) {
 		if (!word_ref_init(&nd->word, nd->name))
 			unknown(p, name_pos, "protocol", nd->name);
 	} else if (!field_ref_init(&nd->ref, nd->name)) {
 		unknown(p, name_pos, "field", nd->name);
 	}
+	if (nd->kind == N_BYTES && !p->failed && nd->nlits &&
+	    nd->op == OP_CONTAINS && !nd->lits[0].quoted &&
+	    !bytes_word(&nd->lits[0]))
+		fail(p, nd->lits[0].col, "'%s' contains text (\"...\") or "
+		     "bytes (61:62:63), not '%s'", nd->name, nd->lits[0].text);
+	if (nd->kind == N_CMP || nd->kind == N_IN)
+		for (unsigned i = 0; i < nd->nlits && !p->failed; i++)
+			check_literal(p, nd, &nd->lits[i]);
 	return p->failed ? -1 : n;
 }
 
@@ -773,37 +1065,66 @@ static bool match_regex(const struct literal *lit, const char *text,
 	return false;
 }
 
+/* An address within the literal's prefix (== and !=), or ordered as
+ * 128-bit numbers. */
+static int compare_address(const struct field *f, const struct literal *lit)
+{
+	unsigned whole = lit->prefix / 8, bits = lit->prefix % 8;
+	int c = memcmp(f->v.addr, lit->addr, whole);
+	if (c || !bits)
+		return c;
+	uint8_t mask = (uint8_t)(0xff00 >> bits);
+	return (f->v.addr[whole] & mask) - (lit->addr[whole] & mask);
+}
+
+/* An occurrence's value as the text it compares as: enum and errno
+ * names (when by_name), text as it is (case matters), flag sets by their
+ * names, anything else as -T fields prints it (into buf). */
+static const char *value_text(const struct field *f, const uint8_t *bytes,
+			      bool by_name, char *buf, size_t buflen,
+			      size_t *len, bool *nocase)
+{
+	*nocase = true;
+	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text &&
+	    by_name) {
+		*len = strlen(f->text);
+		return f->text;
+	}
+	if (f->kind == FIELD_STR || f->kind == FIELD_ADDR) {
+		*nocase = false;
+		*len = f->len;
+		return (const char *)bytes;
+	}
+	if (f->kind == FIELD_FLAGS && by_name) {
+		/* flags compare by their names: valid contains MTIME is the
+		 * usual question, == compares the whole list */
+		*len = f->len;
+		return (const char *)bytes;
+	}
+	*len = field_format(buf, buflen, f, bytes);
+	return buf;
+}
+
+#define VALUE_TEXT_SIZE (2 * MSG_ARENA_SIZE + 8)
+
 /* Does one occurrence satisfy op with lit?  For OP_NE the caller asks
  * OP_EQ and negates over all occurrences. */
 static bool test_value(const struct field *f, const uint8_t *bytes,
 		       enum op op, const struct literal *lit)
 {
-	static char buf[2 * MSG_ARENA_SIZE + 8];
+	static char buf[VALUE_TEXT_SIZE];
 	const char *text;
 	size_t len;
-	bool nocase = true;
+	bool nocase;
 
 	if (numeric_kind(f->kind) && lit->is_num && op <= OP_GE) {
 		num_t v = field_num(f);
 		return order_holds(op, v < lit->num ? -1 : v > lit->num);
 	}
-	if ((f->kind == FIELD_ENUM || f->kind == FIELD_ERRNO) && f->text &&
-	    !lit->is_num) {
-		text = f->text;
-		len = strlen(text);
-	} else if (f->kind == FIELD_STR || f->kind == FIELD_ADDR) {
-		text = (const char *)bytes;
-		len = f->len;
-		nocase = false;
-	} else if (f->kind == FIELD_FLAGS && !lit->is_num) {
-		/* flags compare by their names: valid contains MTIME is the
-		 * usual question, == compares the whole list */
-		text = (const char *)bytes;
-		len = f->len;
-	} else {
-		len = field_format(buf, sizeof buf, f, bytes);
-		text = buf;
-	}
+	if (f->kind == FIELD_ADDR && lit->is_addr)
+		return order_holds(op, compare_address(f, lit));
+	text = value_text(f, bytes, !lit->is_num, buf, sizeof buf, &len,
+			  &nocase);
 	switch (op) {
 	case OP_CONTAINS:
 		return memmem(text, len, lit->text, lit->len) != NULL;
@@ -815,8 +1136,49 @@ static bool test_value(const struct field *f, const uint8_t *bytes,
 	}
 }
 
+/* Field against field: numbers (integers, enums, errnos, times) as
+ * numbers, addresses as bytes, anything else as text. */
+static bool test_pair(const struct field *a, const uint8_t *abytes,
+		      const struct field *b, const uint8_t *bbytes, enum op op)
+{
+	static char abuf[VALUE_TEXT_SIZE], bbuf[VALUE_TEXT_SIZE];
+	if (numeric_kind(a->kind) && numeric_kind(b->kind)) {
+		num_t x = field_num(a), y = field_num(b);
+		return order_holds(op, x < y ? -1 : x > y);
+	}
+	if (a->kind == FIELD_ADDR && b->kind == FIELD_ADDR)
+		return order_holds(op, memcmp(a->v.addr, b->v.addr, 16));
+	size_t alen, blen;
+	bool anocase, bnocase;
+	const char *at = value_text(a, abytes, true, abuf, sizeof abuf, &alen,
+				    &anocase);
+	const char *bt = value_text(b, bbytes, true, bbuf, sizeof bbuf, &blen,
+				    &bnocase);
+	return order_holds(op, compare_bytes(at, alen, bt, blen,
+					     anocase && bnocase));
+}
+
+struct pair_state {
+	const struct field *left;
+	const uint8_t *left_bytes;
+	enum op op;
+	bool hit;
+};
+
+static bool visit_right(void *user, const struct field *f,
+			const uint8_t *bytes)
+{
+	struct pair_state *st = user;
+	if (test_pair(st->left, st->left_bytes, f, bytes, st->op)) {
+		st->hit = true;
+		return false;
+	}
+	return true;
+}
+
 struct cmp_state {
 	const struct node *n;
+	const struct message *m;
 	bool hit;
 };
 
@@ -826,12 +1188,36 @@ static bool visit_cmp(void *user, const struct field *f, const uint8_t *bytes)
 	const struct node *n = st->n;
 	enum op op = n->op == OP_NE ? OP_EQ : n->op;
 	for (unsigned i = 0; i < n->nlits; i++) {
-		if (test_value(f, bytes, op, &n->lits[i])) {
+		const struct literal *lit = &n->lits[i];
+		if (lit->is_field) {
+			/* any occurrence of one against any of the other */
+			struct pair_state ps = { f, bytes, op, false };
+			field_ref_visit(st->m, &lit->field, visit_right, &ps);
+			if (ps.hit) {
+				st->hit = true;
+				return false;
+			}
+			continue;
+		}
+		if (test_value(f, bytes, op, lit)) {
 			st->hit = true;
 			return false;
 		}
 	}
 	return true;
+}
+
+/* frame contains "...": the message's own bytes as the decoder kept
+ * them (a record's head when it was longer than kept); a message without
+ * (a TCP packet, a connection event) has none. */
+static bool test_bytes(const struct node *n, const struct message *m)
+{
+	if (!m->pdu || !m->pdu_len || !word_present(m, &n->word))
+		return false;
+	const struct literal *lit = &n->lits[0];
+	if (n->op == OP_MATCHES)
+		return match_regex(lit, (const char *)m->pdu, m->pdu_len);
+	return memmem(m->pdu, m->pdu_len, lit->text, lit->len) != NULL;
 }
 
 static bool visit_any(void *user, const struct field *f, const uint8_t *bytes)
@@ -853,9 +1239,11 @@ static bool eval(const struct filter *flt, int idx, const struct message *m)
 		return word_present(m, &n->word);
 	case N_PRESENT:
 		return field_ref_visit(m, &n->ref, visit_any, NULL) > 0;
+	case N_BYTES:
+		return test_bytes(n, m);
 	case N_CMP:
 	case N_IN: {
-		struct cmp_state st = { n, false };
+		struct cmp_state st = { n, m, false };
 		unsigned seen = field_ref_visit(m, &n->ref, visit_cmp, &st);
 		if (n->kind == N_CMP && n->op == OP_NE)
 			return seen > 0 && !st.hit;
@@ -867,16 +1255,25 @@ static bool eval(const struct filter *flt, int idx, const struct message *m)
 
 void filter_set_time_base(struct filter *f, const int64_t *base)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		f->nodes[i].ref.ctx.time_base = base;
+	for (unsigned i = 0; i < f->n; i++) {
+		struct node *n = &f->nodes[i];
+		n->ref.ctx.time_base = base;
+		for (unsigned j = 0; j < n->nlits; j++)
+			n->lits[j].field.ctx.time_base = base;
+	}
 }
 
 void filter_names(const struct filter *f,
 		  void (*fn)(void *user, const char *name), void *user)
 {
-	for (unsigned i = 0; i < f->n; i++)
-		if (f->nodes[i].name)
-			fn(user, f->nodes[i].name);
+	for (unsigned i = 0; i < f->n; i++) {
+		const struct node *n = &f->nodes[i];
+		if (n->name)
+			fn(user, n->name);
+		for (unsigned j = 0; j < n->nlits; j++)
+			if (n->lits[j].is_field)
+				fn(user, n->lits[j].text);
+	}
 }
 
 static uint64_t regex_stops_total(const struct filter_regex_stops *s)
