@@ -806,8 +806,12 @@ static int parse_test(struct parser *p, unsigned level)
 	if (proto && (p->tok == T_IN || (p->tok == T_OP &&
 					 p->op != OP_CONTAINS &&
 					 p->op != OP_MATCHES))) {
-		fail(p, p->tok_pos, "'%s' is a protocol: its bytes are tested "
-		     "with 'contains' or 'matches' only", name);
+		if (!protocol_find(name))
+			unknown(p, name_pos, "field", name);
+		else
+			fail(p, p->tok_pos, "'%s' is a protocol: its bytes "
+			     "are tested with 'contains' or 'matches' only",
+			     name);
 		free(name);
 		return -1;
 	}

@@ -1,7 +1,8 @@
 /* fuzz_filter.c - libFuzzer entry: bytes -> a -Y expression -> compile,
  * and when it compiles, match it against messages with every field kind
  * and a long string (glusterfs.path) on which regular expressions can
- * blow up.
+ * blow up, IPv6 addresses (prefixes) and the message's bytes (frame
+ * contains).
  * Must never fault, whatever the text, nor take memory or time without
  * bound (libFuzzer's -rss_limit_mb and -timeout catch that); errors must
  * name a column inside (or just after) the expression.  Also replayed by
@@ -32,6 +33,13 @@ static struct message *sample(void)
 	m->ts_ns = -1500000000;	/* before the epoch: negative times too */
 	m->src.family = m->dst.family = 6;
 	m->src.addr[15] = 1;
+	m->dst.addr[0] = 0xfe;
+	m->dst.addr[1] = 0x80;
+	/* its bytes, for frame contains / matches: NUL and 0xff too */
+	static const uint8_t pdu[] = "\x80\x00\x00\x1c\x00\x00\x00\x01"
+				     "GlusterFS\0\xff abc";
+	m->pdu = pdu;
+	m->pdu_len = sizeof pdu;
 	m->conversation = 1;
 	m->proto = &glusterfs_protocol;
 	rpc_set_header(m, 0, RPC_REPLY);

@@ -169,6 +169,152 @@ static void regex_limits(void)
 	free(v);
 }
 
+/* Values checked against the field's type and names as tshark checks
+ * them; what tshark has (CIDR, field against field, frame contains),
+ * and what tapline adds (errno descriptions). */
+static void strict(void)
+{
+	/* enum values: names from the tables and the registered programs */
+	BAD_SAYING("glusterfs.proc == SETATR",
+		   "'SETATR' is not a value of glusterfs.proc (did you mean "
+		   "'SETATTR'?)");
+	BAD("glusterfs.proc == SETATR", 19);
+	BAD_SAYING("rpc.procedure in {LOOKUP SETATTRR}",
+		   "did you mean 'SETATTR'?");
+	BAD_SAYING("tapline.kind == respons", "did you mean 'response'?");
+	BAD_SAYING("rpc.msgtyp == frobnicate",
+		   "'frobnicate' is not a value of rpc.msgtyp (a number or a "
+		   "name: tapline decode -G values)");
+	MATCH("glusterfs.proc != LOOKUP");
+	MATCH("glusterfs.proc contains \"ATTR\"");	/* names: no check */
+
+	/* errnos: a number, a name or a description, any case */
+	MATCH("gluster.op_errno == \"Permission denied\"");
+	MATCH("gluster.op_errno == \"permission DENIED\"");
+	NOMATCH("gluster.op_errno == \"No such file or directory\"");
+	MATCH("gluster.op_errno in {ENOENT \"Permission denied\"}");
+	MATCH("gluster.op_errno > \"Operation not permitted\"");
+	BAD_SAYING("gluster.op_errno == \"Permision denied\"",
+		   "'Permision denied' is not an errno name or description "
+		   "(gluster.op_errno is an errno field; did you mean "
+		   "'Permission denied'?)");
+	BAD("gluster.op_errno == \"Permision denied\"", 21);
+	BAD_SAYING("gluster.op_errno == EACCESS", "did you mean 'EACCES'?");
+	BAD_SAYING("gluster.op_errno == \"disk on fire\"",
+		   "a description such as \"Permission denied\"");
+
+	/* addresses: exact, CIDR prefixes, either end, the right family */
+	MATCH("ip.src == 127.0.0.0/8");
+	MATCH("ip.src == 127.0.0.2/32");
+	NOMATCH("ip.src == 127.0.0.0/31");
+	MATCH("ip.src == 127.0.0.2/31");
+	MATCH("ip.src == 0.0.0.0/0");
+	MATCH("ip.src != 10.0.0.0/8");
+	NOMATCH("ip.src != 127.0.0.0/8");
+	MATCH("ip.addr == 127.0.0.1/32 and ip.addr == 127.0.0.2/32");
+	NOMATCH("ip.addr != 127.0.0.0/30");
+	MATCH("ip.dst in {10.0.0.0/8 127.0.0.1/32}");
+	MATCH("ip.src > 127.0.0.1 and ip.src <= 127.0.0.2");
+	MATCH("ip.src == \"127.0.0.2\"");
+	BAD_SAYING("ip.src == 127.0.0.0/33",
+		   "the prefix length in '127.0.0.0/33' must be a number from "
+		   "0 to 32");
+	BAD("ip.src == 127.0.0.0/33", 20);
+	BAD_SAYING("ip.src == 127.0.0.0/", "must be a number from 0 to 32");
+	BAD_SAYING("ip.src == 127.0.0.0/-1", "must be a number from 0 to 32");
+	BAD_SAYING("ipv6.addr == fe80::/129", "from 0 to 128");
+	BAD_SAYING("ip.src == 5", "'5' is not an IPv4 address (ip.src is an "
+		   "address field)");
+	BAD_SAYING("ip.src == 127.0.0.256", "is not an IPv4 address");
+	BAD_SAYING("ip.addr == fe80::1", "'fe80::1' is an IPv6 address; "
+		   "ip.addr is an IPv4 address field");
+	BAD_SAYING("ipv6.addr == 10.0.0.1", "'10.0.0.1' is an IPv4 address; "
+		   "ipv6.addr is an IPv6 address field");
+	BAD_SAYING("ip.src contains 127", "ip.src (address) cannot be tested "
+		   "with 'contains'");
+	BAD_SAYING("ip.src > 127.0.0.0/8", "a prefix ('127.0.0.0/8') goes "
+		   "with '==', '!=' and 'in' only");
+
+	/* field against field: any occurrence of one against any of the
+	 * other, as tshark */
+	MATCH("rpc.xid == rpc.xid");
+	MATCH("tcp.srcport < tcp.dstport");
+	NOMATCH("tcp.srcport > tcp.dstport");
+	MATCH("tcp.port == tcp.dstport");	/* either end */
+	NOMATCH("tcp.srcport != tcp.port");	/* != : no pair equal */
+	MATCH("ip.src != ip.dst and ip.addr == ip.dst");
+	MATCH("rpc.repframe < frame.number");
+	MATCH("glusterfs.dict.key != glusterfs.bname");
+	MATCH("tapline.id == rpc.xid and tapline.status_code == gluster.op_errno");
+	NOMATCH("glusterfs.path == glusterfs.bname");	/* one absent */
+	BAD_SAYING("rpc.xid == ip.src",
+		   "rpc.xid (hex) and ip.src (address) cannot be compared");
+	BAD("rpc.xid == ip.src", 12);
+	BAD_SAYING("glusterfs.bname == rpc.time",
+		   "glusterfs.bname (string) and rpc.time (time) cannot be "
+		   "compared");
+	BAD_SAYING("glusterfs.bname contains glusterfs.path",
+		   "'contains' takes a value, not a field such as "
+		   "'glusterfs.path'");
+	BAD_SAYING("rpc.xid in {1 tcp.port}", "a set holds values, not a "
+		   "field such as 'tcp.port'");
+
+	/* types: numbers for numeric fields, no text operators on them,
+	 * subtrees have no value */
+	BAD_SAYING("tcp.srcport == \"abc\"",
+		   "tcp.srcport is a uint field: \"abc\" is not a number");
+	BAD("tcp.srcport == \"abc\"", 16);
+	BAD_SAYING("rpc.xid == SETATTR", "rpc.xid is a hex field: 'SETATTR' "
+		   "is not a number");
+	BAD_SAYING("rpc.time > soon", "rpc.time is a time field");
+	BAD_SAYING("tcp.srcport contains 1", "tcp.srcport (uint) cannot be "
+		   "tested with 'contains': it compares as a number");
+	BAD_SAYING("glusterfs.xdata == 1", "glusterfs.xdata is a subtree");
+	MATCH("_ws.malformed == false or not _ws.malformed");
+	MATCH("glusterfs.bname != 5");	/* text fields take any value */
+
+	/* a protocol's bytes: the message's own, as the decoder kept them */
+	MATCH("frame contains \"GlusterFS\"");
+	MATCH("rpc contains \"\\x00\\xffGl\"");
+	MATCH("glusterfs contains 47:6c:75");
+	MATCH("frame contains 00-ff");
+	MATCH("frame contains ff");
+	NOMATCH("frame contains \"abc\"");
+	MATCH("frame matches \"^\\x80\\x00.{8}Gluster\"");
+	NOMATCH("ipv6 contains \"GlusterFS\"");	/* not in the message */
+	BAD_SAYING("frame contains zz", "'frame' contains text (\"...\") or "
+		   "bytes (61:62:63), not 'zz'");
+	BAD_SAYING("frame == 1", "'frame' is a protocol: its bytes are tested "
+		   "with 'contains' or 'matches' only");
+	BAD("frame == 1", 7);
+	BAD_SAYING("rpc in {1}", "'rpc' is a protocol");
+	BAD_SAYING("smb2 contains \"x\"", "'smb2' is not a protocol name");
+	BAD_SAYING("fooo == 1", "'fooo' is not a field name");
+
+	/* IPv6: prefixes over the whole 128 bits */
+	struct message *v6 = malloc(sizeof *v6);
+	msg_reset(v6);
+	v6->frame = 1;
+	v6->src.family = v6->dst.family = 6;
+	memcpy(v6->src.addr, "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	memcpy(v6->dst.addr, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x02", 16);
+	v6->proto = &glusterfs_protocol;
+	struct message *keep = m;
+	m = v6;
+	MATCH("ipv6.src == fe80::/10");
+	MATCH("ipv6.src == fe80::1");
+	MATCH("ipv6.dst == 2001:db8::/32 and ipv6.dst == 2001:db8::2/128");
+	NOMATCH("ipv6.dst == 2001:db8::/127");
+	MATCH("ipv6.dst == 2001:db8::2/127");
+	NOMATCH("ipv6.src == fe80::/11 and ipv6.src == fec0::/10");
+	MATCH("ipv6.addr == 2001:db8::/32 and ipv6.addr == fe80::/16");
+	MATCH("ipv6.src != ipv6.dst");
+	NOMATCH("ip.addr");
+	NOMATCH("frame contains \"x\"");	/* no bytes kept */
+	m = keep;
+	free(v6);
+}
+
 int main(void)
 {
 	static const uint8_t gfid[16] = {
@@ -203,6 +349,9 @@ int main(void)
 	msg_add_str(m, &hf_glusterfs_dict_key, "volfile-key", 11);
 	msg_add_str(m, &hf_glusterfs_bname, "Foo.txt", 7);
 	msg_add_uint(m, &hf_glusterfs_size, 4096);
+	static const uint8_t pdu[] = "\x80\0\0\x10\0\0\0\x1a\0\xffGlusterFS";
+	m->pdu = pdu;
+	m->pdu_len = sizeof pdu - 1;
 
 	/* bare names: fields and protocols */
 	MATCH("rpc");
@@ -335,6 +484,7 @@ int main(void)
 	BAD_SAYING("glusterfs.bname matches \"(*UTF)a\"", "UTF is disabled");
 
 	regex_limits();
+	strict();
 
 	/* hostile nesting is refused, not a stack overflow */
 	char deep[2048];
