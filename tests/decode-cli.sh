@@ -166,4 +166,78 @@ check "two files: messages of both, frames numbered on" sh -c \
 	'"$TAPLINE" decode -T fields -e frame.number "$1" "$1" >"$TMP/two" &&
 	 test "$(wc -l <"$TMP/two")" -eq $((2 * $2)) &&
 	 test "$(tail -1 "$TMP/two")" -gt "$(head -$2 "$TMP/two" | tail -1)"' _ "$cap" "$n1"
+
+# -Y as strict as tshark: each of these printed nothing and exited 0.
+# Every error: exit 2, the column, a caret under it, and why.
+# filter_refused EXPR COLUMN TEXT: exit 2, "-Y: column COLUMN: ...TEXT"
+filter_refused() {
+	status 2 "$TAPLINE" decode -Y "$1" "$cap" &&
+	grep -q "^tapline decode: -Y: column $2: .*$3" "$TMP/err" &&
+	test "$(sed -n 3p "$TMP/err")" = "  $(printf "%$(($2 - 1))s" "")^" &&
+	test ! -s "$TMP/out"
+}
+check "-Y glusterfs.proc == SETATR: exit 2, did you mean SETATTR" filter_refused \
+	'glusterfs.proc == SETATR' 19 "'SETATR' is not a value of glusterfs.proc (did you mean 'SETATTR'?)"
+check "-Y op_errno == \"Permision denied\": exit 2, did you mean" filter_refused \
+	'gluster.op_errno == "Permision denied"' 21 "did you mean 'Permission denied'?"
+check "-Y op_errno == EACCESS: exit 2, did you mean EACCES" filter_refused \
+	'gluster.op_errno == EACCESS' 21 "did you mean 'EACCES'?"
+check "-Y ip.src == 10.9.9.0/33: exit 2, the prefix's bounds" filter_refused \
+	'ip.src == 10.9.9.0/33' 19 "the prefix length in '10.9.9.0/33' must be a number from 0 to 32"
+check "-Y ipv6.addr == fe80::/129: exit 2" filter_refused \
+	'ipv6.addr == fe80::/129' 20 "must be a number from 0 to 128"
+check "-Y ip.src == 5: exit 2, an address field" filter_refused \
+	'ip.src == 5' 11 "'5' is not an IPv4 address (ip.src is an address field)"
+check "-Y ip.addr == fe80::1: exit 2, the other family" filter_refused \
+	'ip.addr == fe80::1' 12 "'fe80::1' is an IPv6 address; ip.addr is an IPv4 address field"
+check "-Y tcp.srcport == \"abc\": exit 2, the field's type" filter_refused \
+	'tcp.srcport == "abc"' 16 'tcp.srcport is a uint field: "abc" is not a number'
+check "-Y rpc.xid == ip.src: exit 2, both types" filter_refused \
+	'rpc.xid == ip.src' 12 "rpc.xid (hex) and ip.src (address) cannot be compared"
+check "-Y ip.src contains 127: exit 2" filter_refused \
+	'ip.src contains 127' 1 "ip.src (address) cannot be tested with 'contains'"
+check "-Y frame == 1: exit 2, a protocol's bytes" filter_refused \
+	'frame == 1' 7 "'frame' is a protocol: its bytes are tested with 'contains' or 'matches' only"
+check "-Y frame contains zz: exit 2" filter_refused \
+	'frame contains zz' 16 "'frame' contains text"
+
+# What they select, checked against tshark on the same captures: tapline
+# shows messages, so tshark's side is limited to rpc (-Y "rpc && (...)");
+# tshark has no errno names (its op_errno is a number), so its side of
+# those says 13.
+# same_frames CAPTURE TAPLINE-FILTER [TSHARK-FILTER]: the same frames,
+# at least one
+same_frames() {
+	"$TAPLINE" decode -Y "$2" -T fields -e frame.number "$1" | sort -nu >"$TMP/ours" &&
+	tshark -r "$1" -Y "rpc && (${3:-$2})" -T fields -e frame.number 2>/dev/null |
+		sort -nu >"$TMP/theirs" &&
+	test -s "$TMP/ours" &&
+	{ cmp -s "$TMP/ours" "$TMP/theirs" ||
+	  { echo "tapline: $(tr '\n' ' ' <"$TMP/ours")"; echo "tshark:  $(tr '\n' ' ' <"$TMP/theirs")"; false; }; }
+}
+if command -v tshark >/dev/null; then
+	auth=$top_srcdir/tests/captures/auth-failure.pcap
+	for c in "$cap" "$auth" "$top_srcdir/tests/captures/fuse-mount.pcap"; do
+		n=$(basename "$c")
+		check "$n: -Y ip.src == 127.0.0.0/8 selects as tshark's" same_frames "$c" 'ip.src == 127.0.0.0/8'
+		check "$n: -Y ip.src == 127.0.0.2/31 as tshark's" same_frames "$c" 'ip.src == 127.0.0.2/31'
+		check "$n: -Y ip.addr == 127.0.0.2/32 as tshark's" same_frames "$c" 'ip.addr == 127.0.0.2/32'
+		check "$n: -Y tcp.srcport > tcp.dstport as tshark's" same_frames "$c" 'tcp.srcport > tcp.dstport'
+		check "$n: -Y tcp.dstport >= tcp.srcport as tshark's" same_frames "$c" 'tcp.dstport >= tcp.srcport'
+		check "$n: -Y rpc.xid == rpc.xid as tshark's" same_frames "$c" 'rpc.xid == rpc.xid'
+		check "$n: -Y rpc.repframe < frame.number as tshark's" same_frames "$c" 'rpc.repframe < frame.number'
+		check "$n: -Y frame contains \"GlusterFS\" as tshark's" same_frames "$c" 'frame contains "GlusterFS"'
+		check "$n: -Y frame contains 00:00:00:01:00:00:00:01 as tshark's" \
+			same_frames "$c" 'frame contains 00:00:00:01:00:00:00:01'
+	done
+	check "auth-failure: -Y op_errno == \"Permission denied\" as tshark's == 13" \
+		same_frames "$auth" 'gluster.op_errno == "Permission denied"' 'gluster.op_errno == 13'
+	check "  ... frame 26, the SETVOLUME reply" grep -qx 26 "$TMP/ours"
+	check "auth-failure: -Y frame matches as tshark's" \
+		same_frames "$auth" 'frame matches "gfapi\\.[a-z]+"'
+	check "auth-failure: -Y frame contains \"Authentication failed\" as tshark's" \
+		same_frames "$auth" 'frame contains "Authentication failed"'
+else
+	skip "tshark not installed: what the new -Y syntax selects"
+fi
 done_testing
