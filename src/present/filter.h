@@ -7,9 +7,19 @@
  *	         | NAME OP VALUE             OP: == != < <= > >= (eq ne lt le
  *	                                     gt ge), contains, matches
  *	         | NAME "in" "{" VALUE ... "}"
+ *	         | PROTOCOL ("contains" | "matches") VALUE
+ *	                                     the message's own bytes (pdu)
  *	VALUE   := number (decimal, 0x hex, negative, fraction: 1.5)
  *	         | "quoted string" (\" \\ \n \t \xNN) | bare word (an
- *	           address, a name such as EACCES or SETATTR)
+ *	           address with an optional /prefix, a name such as EACCES
+ *	           or SETATTR, bytes 61:62 after a protocol's contains)
+ *	         | NAME                      another field (any pair holds)
+ *
+ * Values are checked against the field's kind when compiled, as tshark
+ * checks them: numbers for numeric fields, a value name of an enum field
+ * (registry_value_names), an errno name or description, an address of
+ * the field's family; else an error naming the field's type, with "did
+ * you mean" for names.
  *
  * "not" binds tighter than "and", which binds tighter than "or".  A
  * comparison holds when any occurrence of the field satisfies it; "!="
