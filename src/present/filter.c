@@ -590,14 +590,20 @@ static bool parse_address(struct parser *p, const struct field_def *def,
 struct value_lookup {
 	const char *word;
 	bool found;
+	bool several;		/* the name has different values (programs) */
+	uint64_t value;
 	struct nearest near;
 };
 
 static void look_at_value(void *user, uint64_t value, const char *name)
 {
 	struct value_lookup *l = user;
-	if (!strcasecmp(name, l->word))
+	if (!strcasecmp(name, l->word)) {
+		if (l->found && l->value != value)
+			l->several = true;
 		l->found = true;
+		l->value = value;
+	}
 	nearest_consider(&l->near, name);
 }
 
@@ -658,6 +664,12 @@ static bool check_literal(struct parser *p, const struct node *nd,
 			     lit->quoted ? "\"" : "'");
 			return false;
 		}
+		if (def->kind != FIELD_TIME && lit->num % NS) {
+			fail(p, lit->col, "%s is a %s field: '%s' is not a "
+			     "whole number", def->name, def_type(def),
+			     lit->text);
+			return false;
+		}
 		return true;
 	case FIELD_ERRNO:
 		if (lit->is_num || !order)
@@ -684,8 +696,22 @@ static bool check_literal(struct parser *p, const struct node *nd,
 			return true;
 		struct value_lookup l = { .word = lit->text };
 		nearest_init(&l.near, lit->text);
-		if (!registry_value_names(def, look_at_value, &l) || l.found)
+		if (!registry_value_names(def, look_at_value, &l))
 			return true;	/* no names known: compared as text */
+		if (l.found && (op == OP_EQ || op == OP_NE))
+			return true;	/* by name: right in every program */
+		if (l.found && !l.several) {
+			/* < > order by the value, as tshark does */
+			lit->is_num = true;
+			lit->num = (num_t)l.value * NS;
+			return true;
+		}
+		if (l.found) {
+			fail(p, lit->col, "'%s' names different values of %s "
+			     "(in different programs): order by a number",
+			     lit->text, def->name);
+			return false;
+		}
 		if (l.near.best)
 			fail(p, lit->col, "'%s' is not a value of %s (did you "
 			     "mean '%s'?)", lit->text, def->name, l.near.best);

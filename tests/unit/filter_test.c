@@ -186,6 +186,11 @@ static void strict(void)
 		   "'frobnicate' is not a value of rpc.msgtyp (a number or a "
 		   "name: tapline decode -G values)");
 	MATCH("glusterfs.proc != LOOKUP");
+	/* < > order by the value, as tshark (SETATTR is 38, LOOKUP 27) */
+	MATCH("glusterfs.proc > LOOKUP");
+	MATCH("glusterfs.proc >= SETATTR and glusterfs.proc <= setattr");
+	NOMATCH("glusterfs.proc < SETATTR");
+	MATCH("rpc.procedure > LOOKUP");
 	MATCH("glusterfs.proc contains \"ATTR\"");	/* names: no check */
 
 	/* errnos: a number, a name or a description, any case */
@@ -267,6 +272,9 @@ static void strict(void)
 	BAD_SAYING("rpc.xid == SETATTR", "rpc.xid is a hex field: 'SETATTR' "
 		   "is not a number");
 	BAD_SAYING("rpc.time > soon", "rpc.time is a time field");
+	BAD_SAYING("rpc.xid == 1.5", "rpc.xid is a hex field: '1.5' is not a "
+		   "whole number");
+	MATCH("rpc.time < 1.5");
 	BAD_SAYING("tcp.srcport contains 1", "tcp.srcport (uint) cannot be "
 		   "tested with 'contains': it compares as a number");
 	BAD_SAYING("glusterfs.xdata == 1", "glusterfs.xdata is a subtree");
