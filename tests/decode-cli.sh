@@ -237,6 +237,32 @@ if command -v tshark >/dev/null; then
 		same_frames "$auth" 'frame matches "gfapi\\.[a-z]+"'
 	check "auth-failure: -Y frame contains \"Authentication failed\" as tshark's" \
 		same_frames "$auth" 'frame contains "Authentication failed"'
+	# IPv6: the first connection of auth-failure.pcap (its TCP payloads,
+	# as tshark reads them) carried again over IPv6 by text2pcap, client
+	# fe80::1 port 49145, server 2001:db8::2 port 24007
+	tshark -r "$auth" -Y 'tcp.stream == 0 && tcp.len > 0' -T fields \
+		-e tcp.dstport -e tcp.payload 2>/dev/null | awk '{
+		print ($1 == 24007) ? "I" : "O"
+		for (i = 0; i < length($2); i += 32) {
+			printf "%06x", i / 2
+			for (j = i; j < i + 32 && j < length($2); j += 2)
+				printf " %s", substr($2, j + 1, 2)
+			printf "\n"
+		}
+	}' >"$TMP/v6.txt"
+	if text2pcap -q -D -6 fe80::1,2001:db8::2 -T 49145,24007 "$TMP/v6.txt" \
+		"$TMP/v6.pcap" >/dev/null 2>&1 &&
+	   test "$("$TAPLINE" decode -Y ipv6 "$TMP/v6.pcap" | wc -l)" -eq 6; then
+		for y in 'ipv6.src == fe80::/10' 'ipv6.addr == 2001:db8::/32' \
+			 'ipv6.dst == 2001:db8::2/127' 'ipv6.src != fe80::/16' \
+			 'ipv6.src > ipv6.dst' 'ipv6.addr == fe80::1/128'; do
+			check "IPv6: -Y $y as tshark's" same_frames "$TMP/v6.pcap" "$y"
+		done
+		check "IPv6: -Y ipv6.dst == 2001:db8::/127 selects nothing" sh -c \
+			'test -z "$("$TAPLINE" decode -Y "ipv6.dst == 2001:db8::/127" "$1")"' _ "$TMP/v6.pcap"
+	else
+		skip "text2pcap could not carry a capture over IPv6"
+	fi
 else
 	skip "tshark not installed: what the new -Y syntax selects"
 fi
