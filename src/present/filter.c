@@ -974,7 +974,8 @@ void filter_free(struct filter *f)
 			pcre2_code_free(n->lits[j].re);
 		}
 		/* A literal that failed to compile is not counted in nlits. */
-		if (n->lits && n->kind == N_CMP && !n->nlits) {
+		if (n->lits && (n->kind == N_CMP || n->kind == N_BYTES) &&
+		    !n->nlits) {
 			free(n->lits[0].text);
 		}
 		free(n->lits);

@@ -292,6 +292,9 @@ static void strict(void)
 	NOMATCH("ipv6 contains \"GlusterFS\"");	/* not in the message */
 	BAD_SAYING("frame contains zz", "'frame' contains text (\"...\") or "
 		   "bytes (61:62:63), not 'zz'");
+	/* found by fuzz_filter: a pattern that does not compile, after a
+	 * protocol, leaked its text */
+	BAD_SAYING("frame matches \"(?~s)abc\"", "bad regular expression");
 	BAD_SAYING("frame == 1", "'frame' is a protocol: its bytes are tested "
 		   "with 'contains' or 'matches' only");
 	BAD("frame == 1", 7);
