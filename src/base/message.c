@@ -173,6 +173,19 @@ static inline struct field *add_blob(struct message *m,
 	return f;
 }
 
+void field_set_address(struct field *f, uint8_t family, const uint8_t *addr)
+{
+	f->kind = FIELD_ADDR;
+	if (family == 4) {
+		/* RFC 4291's IPv4-mapped form: one compare for both */
+		memset(f->v.addr, 0, 10);
+		f->v.addr[10] = f->v.addr[11] = 0xff;
+		memcpy(f->v.addr + 12, addr, 4);
+	} else {
+		memcpy(f->v.addr, addr, 16);
+	}
+}
+
 struct field *msg_add_str(struct message *m, const struct field_def *def,
 			  const void *s, size_t len)
 {

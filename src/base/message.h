@@ -244,6 +244,9 @@ static inline struct field *msg_add_bool(struct message *m,
 	return f;
 }
 
+/* Makes f an address field: family 4 (addr: 4 bytes) or 6 (16 bytes),
+ * kept in binary beside the text f already has, for -Y to compare. */
+void field_set_address(struct field *f, uint8_t family, const uint8_t *addr);
 struct field *msg_add_str(struct message *m, const struct field_def *def,
 			  const void *s, size_t len);
 struct field *msg_add_bytes(struct message *m, const struct field_def *def,

@@ -44,15 +44,8 @@ static bool address(const struct endpoint *e, uint8_t family,
 {
 	if (e->family != family)
 		return false;
-	f->kind = FIELD_ADDR;
 	f->len = (uint32_t)endpoint_address_text((char *)buf, buflen, e);
-	if (family == 4) {
-		memset(f->v.addr, 0, 10);
-		f->v.addr[10] = f->v.addr[11] = 0xff;
-		memcpy(f->v.addr + 12, e->addr, 4);
-	} else {
-		memcpy(f->v.addr, e->addr, 16);
-	}
+	field_set_address(f, family, e->addr);
 	return true;
 }
 

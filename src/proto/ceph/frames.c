@@ -64,7 +64,7 @@ void ceph_add_addr(struct message *m, const struct ceph_addr *a)
 		size_t k = ip_text(ip, sizeof ip, a);
 		struct field *f = msg_add_str(m, &hf_ceph_addr_ip, ip, k);
 		if (f)
-			f->kind = FIELD_ADDR;
+			field_set_address(f, a->family == 2 ? 4 : 6, a->ip);
 		msg_add_uint(m, &hf_ceph_addr_port, a->port);
 	}
 	msg_add_uint(m, &hf_ceph_addr_nonce, a->nonce);

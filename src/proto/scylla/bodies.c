@@ -109,25 +109,23 @@ static void add_inet(struct message *m, const struct field_def *def,
 	if (!cursor_ok(c))
 		return;
 	char text[64];
-	size_t n;
+	struct endpoint e = { .family = 4 };
 	if (v == 0xffffffffu) {
 		const uint8_t *p = cursor_take(c, 16);
 		if (!p)
 			return;
-		struct endpoint e = { .family = 6 };
+		e.family = 6;
 		memcpy(e.addr, p, 16);
-		n = endpoint_address_text(text, sizeof text, &e);
 	} else {
-		struct endpoint e = { .family = 4 };
 		e.addr[0] = (uint8_t)(v >> 24);
 		e.addr[1] = (uint8_t)(v >> 16);
 		e.addr[2] = (uint8_t)(v >> 8);
 		e.addr[3] = (uint8_t)v;
-		n = endpoint_address_text(text, sizeof text, &e);
 	}
+	size_t n = endpoint_address_text(text, sizeof text, &e);
 	struct field *f = msg_add_str(m, def, text, n);
 	if (f)
-		f->kind = FIELD_ADDR;
+		field_set_address(f, e.family, e.addr);
 }
 
 /* api::timestamp_type: microseconds since the epoch; INT64_MIN: none. */
