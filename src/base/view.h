@@ -40,6 +40,11 @@ struct view {
 void view_linef(struct view *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A response's "[Request In: N]" (or "[The request was not seen]") and,
+ * when known, "[Response time: S seconds]" lines. */
+void view_response_lines(struct view *v, uint64_t request_frame,
+			 int64_t latency_ns);
+
 /* Members with a literal key ("program"): `,"program":`, 12 */
 #define VIEW_KEY_(key) (",\"" key "\":"), (sizeof(key) + 3)
 #define view_json_open(v, key) (v)->json_open((v), VIEW_KEY_(key))

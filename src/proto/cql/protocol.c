@@ -39,13 +39,7 @@ static void cql_tree_head(const struct message *m, struct view *v)
 	view_linef(v, "    Length: %" PRIu64, m->proto_header[CQL_H_LENGTH]);
 	if (ex->kind != EXCHANGE_RESPONSE)
 		return;
-	if (ex->request_frame)
-		view_linef(v, "    [Request In: %" PRIu64 "]", ex->request_frame);
-	else
-		view_linef(v, "    [The request was not seen]");
-	if (ex->latency_ns >= 0)
-		view_linef(v, "    [Response time: %" PRId64 ".%09" PRId64 " seconds]",
-			   ex->latency_ns / 1000000000, ex->latency_ns % 1000000000);
+	view_response_lines(v, ex->request_frame, ex->latency_ns);
 }
 
 static void cql_json_head(const struct message *m, struct view *v)
