@@ -28,6 +28,8 @@
  *               COUNT, empty fronts, header and footer crcs right), 24 to
  *               a segment, the connections taking turns, and no
  *               OSD_OPREPLY ever comes: requests waiting by tid.
+ *   ceph-versions  the same with MON_GET_VERSION requests (handles 1 to
+ *               COUNT, asking for "osdmap"): requests waiting by handle.
  *   cql         every connection sends COUNT CQL v4 QUERYs (default
  *               6000; stream ids 0, 1, ... modulo 32768), 31 to a segment,
  *               the connections taking turns, to port 9042, and no RESULT
@@ -35,6 +37,7 @@
  * Addresses 10.0.0.0/8 -> 127.0.0.1:24007 (Ceph: :6800, cql: 9042), no
  * handshake (the capture began after it), written for reading only.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,29 +229,59 @@ static size_t ceph_osd_op(uint8_t *p, uint64_t tid)
 	return CEPH_MSG_BYTES;
 }
 
-#define CEPH_MSGS_PER_SEGMENT 24
-static void ceph_unanswered(uint32_t n, uint32_t count)
+/* A msgr v1 MON_GET_VERSION from a client, handle as given, asking for
+ * "osdmap": the front (le64 handle, le32 length, the name) and its crc32c
+ * in the footer.  93 bytes. */
+#define CEPH_VERSION_BYTES (CEPH_MSG_BYTES + 18)
+#define CEPH_MSG_MON_GET_VERSION_TYPE 19
+static size_t ceph_get_version(uint8_t *p, uint64_t handle)
 {
+	memset(p, 0, CEPH_VERSION_BYTES);
+	p[0] = 7;			/* MSGR1_TAG_MSG */
+	uint8_t *h = p + 1, *front = h + 53, *foot = front + 18;
+	le32(h, (uint32_t)handle);	/* seq */
+	h[16] = CEPH_MSG_MON_GET_VERSION_TYPE;
+	h[18] = 63;
+	h[20] = 1;			/* version */
+	le32(h + 22, 18);		/* front_len */
+	h[36] = 8;			/* src: CEPH_ENTITY_TYPE_CLIENT */
+	h[37] = 1;
+	h[45] = 1;			/* compat_version */
+	le32(h + 49, crc32c_update(0, h, 49));
+	le32(front, (uint32_t)handle);
+	le32(front + 8, 6);
+	memcpy(front + 12, "osdmap", 6);
+	le32(foot, crc32c_update(0, front, 18));
+	foot[20] = 1;			/* footer flags: COMPLETE */
+	return CEPH_VERSION_BYTES;
+}
+
+#define CEPH_MSGS_PER_SEGMENT 24
+static void ceph_unanswered(uint32_t n, uint32_t count, bool versions)
+{
+	/* 24 OSD_OPs or 20 MON_GET_VERSIONs a segment: within frame()'s
+	 * 2048 bytes, each segment right after the one before */
 	uint8_t buf[CEPH_MSGS_PER_SEGMENT * CEPH_MSG_BYTES];
-	uint32_t segments = (count + CEPH_MSGS_PER_SEGMENT - 1) /
-			    CEPH_MSGS_PER_SEGMENT;
+	uint32_t per = versions ? 20 : CEPH_MSGS_PER_SEGMENT;
+	uint32_t bytes = versions ? CEPH_VERSION_BYTES : CEPH_MSG_BYTES;
+	uint32_t segments = (count + per - 1) / per;
 	server_port = 6800;
 	for (uint32_t s = 0; s < segments; s++)
 		for (uint32_t i = 0; i < n; i++) {
 			size_t len = 0;
-			for (uint32_t k = s * CEPH_MSGS_PER_SEGMENT;
-			     k < count && k < (s + 1) * CEPH_MSGS_PER_SEGMENT;
+			for (uint32_t k = s * per; k < count && k < (s + 1) * per;
 			     k++)
-				len += ceph_osd_op(buf + len, k + 1);
-			frame(i, 1000 + s * (uint32_t)sizeof buf, buf, len);
+				len += versions ? ceph_get_version(buf + len, k + 1) :
+						  ceph_osd_op(buf + len, k + 1);
+			frame(i, 1000 + s * per * bytes, buf, len);
 		}
 }
 
 int main(int argc, char **argv)
 {
 	static const char usage[] = "usage: hostile OUT.pcap "
-		"hole|hunt|head|unanswered|seqjump|ceph-unanswered|cql "
-		"CONNECTIONS [COUNT]\n";
+		"hole|hunt|head|unanswered|seqjump|ceph-unanswered|ceph-versions|"
+		"cql CONNECTIONS [COUNT]\n";
 	if (argc != 4 && argc != 5) {
 		fputs(usage, stderr);
 		return 2;
@@ -268,8 +301,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP, CEPH_UNANSWERED, CQL }
-		which;
+	enum { HOLE, HUNT, HEAD, UNANSWERED, SEQJUMP, CEPH_UNANSWERED,
+	       CEPH_VERSIONS, CQL } which;
 	if (!strcmp(shape, "hole"))
 		which = HOLE;
 	else if (!strcmp(shape, "hunt"))
@@ -282,6 +315,8 @@ int main(int argc, char **argv)
 		which = SEQJUMP;
 	else if (!strcmp(shape, "ceph-unanswered"))
 		which = CEPH_UNANSWERED;
+	else if (!strcmp(shape, "ceph-versions"))
+		which = CEPH_VERSIONS;
 	else if (!strcmp(shape, "cql"))
 		which = CQL;
 	else {
@@ -316,7 +351,9 @@ int main(int argc, char **argv)
 		seqjump((uint32_t)n, count ? (uint32_t)count : 64);
 		break;
 	case CEPH_UNANSWERED:
-		ceph_unanswered((uint32_t)n, count ? (uint32_t)count : 1024);
+	case CEPH_VERSIONS:
+		ceph_unanswered((uint32_t)n, count ? (uint32_t)count : 1024,
+				which == CEPH_VERSIONS);
 		break;
 	case CQL:
 		cql_unanswered((uint32_t)n, count ? (uint32_t)count : 6000);

@@ -45,6 +45,17 @@ check "  ... the oldest went first (last expired in frame $last_expired, first w
 	test "$last_expired" -le "$first_waiting"
 rss_under_bound "  ... in --max-memory 4M"
 
+# MON_GET_VERSION requests wait by their handle, apart from MON_COMMAND
+# tids: those the budget gives up are marked as -z unanswered lists them.
+"$hostile" "$TMP/versions.pcap" ceph-versions 64 1024
+decode_rss versions -q -z unanswered -z expert --max-memory 4M
+set -- $(counts versions)
+expired=${3:-0}
+check "64 x 1024 MON_GET_VERSIONs within --max-memory 4M: the oldest expire ($expired; $2 still wait)" \
+	test "$1" -eq 65536 -a "$expired" -gt 0 -a $(($2 + expired)) -eq 65536
+check "  ... -z unanswered marks $expired of them [expired]" \
+	test "$(grep -c ' Ceph MON V0 MON_GET_VERSION \[expired\]$' "$TMP/versions.out")" -eq "$expired"
+
 # 1000 connections x 1024 (77 MB): the default budget holds, oldest
 # first.
 scale=1

@@ -32,14 +32,14 @@
 #define DEFAULT_KEEP (1u << 20)
 
 /* What a request waits as.  MON_COMMAND tids and MON_GET_VERSION
- * handles count up on the same monitor session: a handle waits under
- * its value with the top bit set, so the two never meet. */
+ * handles count up on the same monitor session: handles wait in a table
+ * of their own, so the two never meet and each waits under the id its
+ * messages show (an expiry names it as -z unanswered lists it). */
 enum wait_class {
 	WAIT_OSD_OP = 1,
 	WAIT_MON_COMMAND,
 	WAIT_MON_GET_VERSION,
 };
-#define WAIT_HANDLE_BIT (1ull << 63)
 
 /* The payload of a waiting request. */
 enum { WAIT_P_CLASS, WAIT_P_FIRST_OP };
@@ -48,7 +48,8 @@ struct ceph_stream_conn {
 	struct ceph_conn framing;
 	bool started;
 	const struct stream_dir *client;	/* fed as client -> server */
-	struct waiting_table requests;	/* in the decoder's set */
+	struct waiting_table requests;	/* in the decoder's set, by tid */
+	struct waiting_table handles;	/* MON_GET_VERSION's, by handle */
 	unsigned closed;
 };
 
@@ -98,7 +99,7 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 	unsigned type = u->head.type;
 	uint8_t class = 0;
 	bool request = false;
-	uint64_t id = u->head.tid, key = id;
+	uint64_t id = u->head.tid;
 	ex->latency_ns = -1;
 	switch (type) {
 	case CEPH_MSG_OSD_OP:
@@ -128,7 +129,6 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 			break;
 		class = WAIT_MON_GET_VERSION;
 		id = facts->handle;
-		key = id | WAIT_HANDLE_BIT;
 		ex->service = service_mon;
 		ex->service_code = 1;
 		ex->op = "MON_GET_VERSION";
@@ -144,6 +144,8 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 	}
 	ex->has_id = true;
 	ex->id = id;
+	struct waiting_table *t = class == WAIT_MON_GET_VERSION ? &c->handles :
+				  &c->requests;
 	if (request) {
 		ex->kind = EXCHANGE_REQUEST;
 		if (class == WAIT_OSD_OP) {
@@ -154,7 +156,7 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 		union waiting_payload p = { .u32 = {
 			[WAIT_P_CLASS] = class,
 			[WAIT_P_FIRST_OP] = facts->first_op } };
-		waiting_insert(&c->requests, key, direction, m->frame,
+		waiting_insert(t, id, direction, m->frame,
 			       m->ts_ns, &p);
 		/* a request names the client (a capture begun mid-connection
 		 * only guessed it) */
@@ -166,10 +168,10 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 	/* its request went the other way, and is of its class (an OSD_OP
 	 * tid is no MON_COMMAND's) */
 	const struct waiting_request *w =
-		waiting_find(&c->requests, key, !direction);
+		waiting_find(t, id, !direction);
 	struct waiting_request r;
 	if (w && w->payload.u32[WAIT_P_CLASS] == class &&
-	    waiting_take(&c->requests, key, !direction, &r)) {
+	    waiting_take(t, id, !direction, &r)) {
 		ex->request_frame = r.frame;
 		ex->latency_ns = m->ts_ns - r.ts_ns;
 		op = (uint16_t)r.payload.u32[WAIT_P_FIRST_OP];
@@ -271,7 +273,8 @@ static void ceph_stream_close(struct stream_dir *dir,
 	/* unanswered requests are known once both directions are done */
 	if (++c->closed == 2)
 		stream_stats(dir)->unanswered +=
-			waiting_table_close(&c->requests);
+			waiting_table_close(&c->requests) +
+			waiting_table_close(&c->handles);
 }
 
 static void ceph_stream_conn_init(struct stream_dir *dir, void *state)
@@ -279,12 +282,15 @@ static void ceph_stream_conn_init(struct stream_dir *dir, void *state)
 	struct ceph_stream_conn *c = state;
 	waiting_table_init(&c->requests, stream_waiting(dir),
 			   dir->conversation);
+	waiting_table_init(&c->handles, stream_waiting(dir),
+			   dir->conversation);
 }
 
 static void ceph_stream_conn_destroy(void *state)
 {
 	struct ceph_stream_conn *c = state;
 	waiting_table_close(&c->requests);	/* counted at close */
+	waiting_table_close(&c->handles);
 	if (!c->started)
 		return;
 	ceph_conn_free(&c->framing);
