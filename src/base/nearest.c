@@ -18,6 +18,7 @@ static size_t distance(const char *a, const char *b, size_t cap)
 	for (size_t i = 1; i <= la; i++) {
 		size_t diag = row[0];
 		row[0] = i;
+		size_t least = row[0];
 		for (size_t j = 1; j <= lb; j++) {
 			size_t up = row[j];
 			size_t cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1;
@@ -28,7 +29,13 @@ static size_t distance(const char *a, const char *b, size_t cap)
 				best = row[j - 1] + 1;
 			row[j] = best;
 			diag = up;
+			if (best < least)
+				least = best;
 		}
+		/* a row's least never shrinks below: most candidates of an
+		 * unknown name are given up after a few letters */
+		if (least > cap)
+			return cap + 1;
 	}
 	return row[lb];
 }
@@ -46,7 +53,9 @@ void nearest_init(struct nearest *n, const char *word)
 
 void nearest_consider(struct nearest *n, const char *candidate)
 {
-	size_t d = distance(n->word, candidate, n->best_d);
+	if (!n->best_d)
+		return;		/* the word itself was seen */
+	size_t d = distance(n->word, candidate, n->best_d - 1);
 	if (d < n->best_d) {
 		n->best = candidate;
 		n->best_d = d;
