@@ -1,6 +1,6 @@
 /* crc32c.h - CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) as
  * the Ceph messenger uses it: a running register without the standard's
- * inversions, so the caller chooses the seed.
+ * inversions, so the caller chooses the initial value.
  *
  *   msgr2 preamble:              crc32c_update(0, preamble, 28)
  *   msgr2 segments and epilogue: crc32c_update(0xffffffff, segment, len)
