@@ -259,9 +259,10 @@ static size_t ceph_get_version(uint8_t *p, uint64_t handle)
 #define CEPH_MSGS_PER_SEGMENT 24
 static void ceph_unanswered(uint32_t n, uint32_t count, bool versions)
 {
-	/* 24 OSD_OPs or 20 MON_GET_VERSIONs a segment: within frame()'s
-	 * 2048 bytes, each segment right after the one before */
-	uint8_t buf[CEPH_MSGS_PER_SEGMENT * CEPH_MSG_BYTES];
+	/* 24 OSD_OPs (1800 bytes) or 20 MON_GET_VERSIONs (1860) a segment:
+	 * within frame()'s 2048 bytes, each segment right after the one
+	 * before */
+	uint8_t buf[2048];
 	uint32_t per = versions ? 20 : CEPH_MSGS_PER_SEGMENT;
 	uint32_t bytes = versions ? CEPH_VERSION_BYTES : CEPH_MSG_BYTES;
 	uint32_t segments = (count + per - 1) / per;
