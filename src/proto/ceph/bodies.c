@@ -428,9 +428,9 @@ static void mon_command_ack(struct message *m, struct cursor *k,
 	command_strings(m, k, &hf_ceph_msg_mon_cmd_ack_str);
 	msg_info_str(m, " = ");
 	msg_info_int(m, r);
-	if (r < 0 && errno_name(-r)) {
+	if (r < 0 && errno_name(-(int64_t)r)) {
 		msg_info_str(m, " (");
-		msg_info_str(m, errno_name(-r));
+		msg_info_str(m, errno_name(-(int64_t)r));
 		msg_info_str(m, ")");
 	}
 	if (len) {
@@ -1046,9 +1046,9 @@ static void osd_opreply(struct message *m, struct cursor *k, unsigned version,
 	osd_ops_fields(m, ops, n, rvals, nrvals, true, data, data_kept);
 	msg_info_str(m, " = ");
 	msg_info_int(m, result);
-	if (result < 0 && errno_name(-result)) {
+	if (result < 0 && errno_name(-(int64_t)result)) {
 		msg_info_str(m, " (");
-		msg_info_str(m, errno_name(-result));
+		msg_info_str(m, errno_name(-(int64_t)result));
 		msg_info_str(m, ")");
 	}
 	if (!cursor_ok(k))
