@@ -2,8 +2,6 @@
  * header. */
 #include "fields.h"
 
-#include <string.h>
-
 #include "base/message.h"
 
 FIELD_DERIVE(frame_derive_number)
