@@ -79,7 +79,7 @@ static uint32_t model_count(int table)
 
 /* One run of random operations; returns the disagreements. */
 static unsigned run(size_t limit, unsigned ops, unsigned idspace,
-		    unsigned seed, size_t *peak, uint64_t *expired,
+		    unsigned sequence, size_t *peak, uint64_t *expired,
 		    unsigned *refusals)
 {
 	struct memory_budget root, share;
@@ -89,7 +89,7 @@ static unsigned run(size_t limit, unsigned ops, unsigned idspace,
 	nmodel = oldest = 0;
 	unsigned bad = 0;
 	bad_expiry = expiries = refused = 0;
-	srand(seed);
+	srand(sequence);	/* one reproducible random sequence per call */
 	for (int i = 0; i < TABLES; i++)
 		waiting_table_init(&tables[i], set, (uint64_t)i + 1);
 	for (unsigned op = 0; op < ops && nmodel < MAX_MODEL; op++) {
