@@ -64,7 +64,10 @@ elif [ "${dropped:-?}" = 0 ]; then
 		ok "$logged glfs_utimens logged: ${got%|*} SETATTR calls stored (at most $creats more, one per glfs_creat), each with its reply" ||
 		not_ok "$logged glfs_utimens logged, $creats glfs_creat; SETATTR calls stored, answered: $got"
 else
-	[ "${got%|*}" -le $((logged + creats)) ] && [ "${got%|*}" -gt $((logged * 9 / 10)) ] &&
+	# What tcpdump did not keep cannot be stored: how many calls are
+	# missing then depends on the machine's load (12773 packets dropped
+	# lost 980 of 8000 calls), so only the upper bound still holds.
+	[ "${got%|*}" -le $((logged + creats)) ] && [ "${got#*|}" -le "${got%|*}" ] &&
 		skip "tcpdump dropped ${dropped:-?} packets: ${got%|*} SETATTR calls stored (${got#*|} answered) of $logged" ||
 		not_ok "tcpdump dropped ${dropped:-?} packets; ${got%|*} SETATTR calls stored (${got#*|} answered) of $logged"
 fi

@@ -21,7 +21,7 @@ cc -O2 -o "$out/correlate-load" "$top/tests/correlate-load.c" \
 export LAB_NAME="${LAB_NAME:-tlmeta$$}"
 trap '"$lab_src/lab.sh" down >/dev/null 2>&1 || true' EXIT
 "$lab_src/lab.sh" up >"$out/lab-up.log" 2>&1
-ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -U -Z root -w "$out/load.pcap" \
+ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -B 32768 -U -Z root -w "$out/load.pcap" \
 	'tcp and (port 24007 or portrange 49152-49171)' 2>"$out/tcpdump.err" &
 tcpdump=$!
 i=0
