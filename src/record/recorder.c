@@ -1753,6 +1753,26 @@ static int cmp_pending(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The traced process's end, as an event: a call still open then never
+ * returned, and ran at least until this line. */
+static void write_exit(struct recorder *r, const struct pending *p)
+{
+	const struct task_slot *task = task_of(r, p->tid);
+	char line[128];
+	size_t n = (size_t)snprintf(line, sizeof(line), "%lld %d %d ",
+				    (long long)((int64_t)p->ts + r->to_realtime_ns),
+				    p->tid, p->tid);
+	n += record_quote(line + n, sizeof(line) - n, task->comm,
+			  strlen(task->comm));
+	if (n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n,
+				      " process.exit event\n");
+	if (n >= sizeof(line) || fwrite(line, 1, n, r->out) != n)
+		r->out_failed = true;
+	else
+		r->recorded++;
+}
+
 /* Writes the pending events older than cutoff, in time order. */
 static void flush_pending(struct recorder *r, uint64_t cutoff)
 {
@@ -1770,6 +1790,8 @@ static void flush_pending(struct recorder *r, uint64_t cutoff)
 			continue;
 		}
 		if (p->task_op == TASK_EXIT) {
+			if (p->tid == r->target && is_target(r, p->tid))
+				write_exit(r, p);
 			set_target(r, p->tid, false);
 			continue;
 		}
