@@ -125,12 +125,6 @@ static bool fits_proc(const char *const *procs, const char *proc)
 	return false;
 }
 
-static bool is_write_call(const char *probe)
-{
-	return !strcmp(probe, "gfapi.write") || !strcmp(probe, "gfapi.pwrite") ||
-	       !strcmp(probe, "gfapi.writev") || !strcmp(probe, "gfapi.pwritev");
-}
-
 /* ---- entry/return pairs ---- */
 
 #define PAIR_STACK 4096
@@ -590,7 +584,8 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 struct window_candidate {
 	int64_t id, ts;
 	bool mine;
-	bool named;	/* its gfid was found under the call's file name */
+	bool fits;	/* a procedure the call is known to send */
+	bool named;	/* fits, and its gfid was found under the call's file name */
 	char proc[32];
 };
 
@@ -611,12 +606,13 @@ static const char *base_name(const char *path)
  * (glfs_write runs glfs_pwritev: they share the RPC) or, when this
  * window holds ts only by the slack, the neighbour the RPC belongs to.
  * *strict_any counts the process's calls holding ts whatever they fit:
- * an RPC squarely inside another call is not claimed by the slack. */
+ * an RPC squarely inside another call is not claimed by the slack;
+ * *strict_other those of them on other threads. */
 static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 			int64_t pid, const char *host, int64_t tid,
 			int64_t self, int64_t ts, const char *proc,
 			int *strict_same, int *strict_rivals, int *loose_rivals,
-			int *strict_any, const char *bname)
+			int *strict_any, int *strict_other, const char *bname)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -629,10 +625,13 @@ static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
 	sqlite3_bind_int64(st, 6, self);
 	sqlite3_bind_int64(st, 7, tid);
 	*strict_same = *strict_rivals = *loose_rivals = *strict_any = 0;
+	*strict_other = 0;
 	int rc;
 	while ((rc = db_row(db, st)) == 1) {
-		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 3))
+		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 3)) {
 			++*strict_any;
+			*strict_other += !sqlite3_column_int(st, 2);
+		}
 		if (!fits_proc(join_fitting_procs(column_text(st, 0)), proc))
 			continue;
 		/* A call on another file is no rival for this file's RPC. */
@@ -666,6 +665,13 @@ static const char gfid_names_sql[] =
 	"  'LINK');"
 	"CREATE INDEX temp.gfid_names_by_gfid ON gfid_names (gfid, bname);";
 
+/* Where a call's window ends: its return, or for a call that never
+ * returned, its process's last record.  Over probe_events e and its
+ * return x. */
+#define CALL_END_SQL \
+	"coalesce(x.ts_ns, (SELECT max(p.ts_ns) FROM probe_events p" \
+	" WHERE p.host IS e.host AND p.pid = e.pid))"
+
 /* 1 when some glfs_* call could be joined by time window, 0 none, -1
  * error. */
 static int have_gfapi_calls(struct db *db)
@@ -680,6 +686,107 @@ static int have_gfapi_calls(struct db *db)
 	return rc;
 }
 
+/* Work a call leaves behind, sent after it returned: its RPCs belong to
+ * it, not to the call in whose window they happen to fall. */
+static const struct deferred_rule {
+	const char *probes[4];	/* the calls that leave it (gfapi.*) */
+	const char *procs[2];	/* the RPCs that carry it */
+	const char *note;
+} deferred_rules[] = {
+	{ { "gfapi.write", "gfapi.pwrite", "gfapi.writev", "gfapi.pwritev" },
+	  { "WRITE" }, "write-behind: WRITE sent after the call returned" },
+	{ { "gfapi.close" }, { "RELEASE", "FLUSH" },
+	  "deferred release: sent after the call returned" },
+	{ { "gfapi.closedir" }, { "RELEASEDIR" },
+	  "deferred release: sent after the call returned" },
+};
+
+/* How long after its call deferred work may still come (write-behind's
+ * flush on the next call or on fini, a release after the last ref). */
+#define DEFERRED_WINDOW_NS (10LL * 1000000000)
+
+/* Each call of a rule's kind claims the rule's RPCs its process sent
+ * after it returned and before the process's next call of that kind,
+ * and that no earlier call claimed; they go into temp.deferred_rpcs,
+ * which the time-window pass leaves alone. */
+static bool link_deferred(struct db *db, struct join_stats *js)
+{
+	db->doing = "joining: work sent after its call returned";
+	if (!db_exec(db, db->doing, "DROP TABLE IF EXISTS temp.deferred_rpcs;"
+		     " CREATE TEMP TABLE deferred_rpcs (id INTEGER PRIMARY KEY)"))
+		return false;
+	sqlite3_stmt *sel = prepare(db,
+		"SELECT e.id, e.host, e.pid, x.ts_ns FROM probe_events e"
+		" JOIN probe_events x ON x.id = e.return"
+		" WHERE e.phase = 'entry' AND e.probe IN (?1, ?2, ?3, ?4)"
+		" AND x.ts_ns IS NOT NULL ORDER BY e.ts_ns, e.id");
+	sqlite3_stmt *later = prepare(db,
+		"SELECT m.id FROM rpc_messages m"
+		" JOIN conversations c ON c.id = m.conversation"
+		" WHERE m.msg_type = 'call' AND m.proc_name IN (?5, ?6)"
+		" AND c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
+		"  OR c.client_host = ?4)"
+		" AND m.ts_ns > ?1 AND m.ts_ns < coalesce((SELECT min(n.ts_ns)"
+		"  FROM probe_events n WHERE n.pid = ?3 AND n.host IS ?4"
+		"  AND n.phase = 'entry' AND n.ts_ns > ?1"
+		"  AND n.probe IN (?7, ?8, ?9, ?10)), ?1 + ?2)"
+		" AND m.id NOT IN temp.deferred_rpcs ORDER BY m.ts_ns");
+	sqlite3_stmt *mark = prepare(db,
+		"INSERT OR IGNORE INTO temp.deferred_rpcs VALUES (?1)");
+	sqlite3_stmt *ins = prepare(db, link_sql);
+	bool ok = sel && later && mark && ins;
+	for (size_t r = 0; ok && r < sizeof deferred_rules /
+				      sizeof deferred_rules[0]; r++) {
+		const struct deferred_rule *rule = &deferred_rules[r];
+		sqlite3_reset(sel);
+		for (int i = 0; i < 4; i++)
+			sqlite3_bind_text(sel, 1 + i, rule->probes[i], -1,
+					  SQLITE_STATIC);
+		int rc;
+		while (ok && (rc = db_row(db, sel)) == 1) {
+			int64_t id = sqlite3_column_int64(sel, 0);
+			sqlite3_reset(later);
+			sqlite3_clear_bindings(later);
+			sqlite3_bind_int64(later, 1, sqlite3_column_int64(sel, 3));
+			sqlite3_bind_int64(later, 2, DEFERRED_WINDOW_NS);
+			sqlite3_bind_int64(later, 3, sqlite3_column_int64(sel, 2));
+			if (!column_null(sel, 1))
+				sqlite3_bind_text(later, 4, column_text(sel, 1),
+						  -1, SQLITE_TRANSIENT);
+			for (int i = 0; i < 2; i++)
+				sqlite3_bind_text(later, 5 + i, rule->procs[i],
+						  -1, SQLITE_STATIC);
+			for (int i = 0; i < 4; i++)
+				sqlite3_bind_text(later, 7 + i, rule->probes[i],
+						  -1, SQLITE_STATIC);
+			int64_t ids[MAX_CANDIDATES];
+			size_t n = 0;
+			int lrc;
+			while ((lrc = db_row(db, later)) == 1 &&
+			       n < MAX_CANDIDATES)
+				ids[n++] = sqlite3_column_int64(later, 0);
+			sqlite3_reset(later);
+			if (lrc < 0)
+				ok = false;
+			for (size_t i = 0; i < n && ok; i++) {
+				sqlite3_reset(mark);
+				sqlite3_bind_int64(mark, 1, ids[i]);
+				ok = db_done(db, mark) &&
+				     insert_link(db, ins, id, ids[i], 0,
+						 "time-window", 0.5, rule->note);
+				js->window_links++;
+			}
+		}
+		if (rc < 0)
+			ok = false;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(later);
+	sqlite3_finalize(mark);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
 static bool link_time_window(struct db *db, struct join_stats *js)
 {
 	db->doing = "joining: links by time window";
@@ -688,49 +795,43 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	int calls = have_gfapi_calls(db);
 	if (calls <= 0)
 		return calls == 0;
-	if (!db_exec(db, "joining: the gfids of paths", gfid_names_sql))
+	if (!link_deferred(db, js) ||
+	    !db_exec(db, "joining: the gfids of paths", gfid_names_sql))
 		return false;
+	db->doing = "joining: links by time window";
 	sqlite3_stmt *named = prepare(db,
 		"SELECT 1 FROM temp.gfid_names WHERE gfid = ?1 AND bname = ?2");
+	/* A call that never returned runs to its process's last record: it
+	 * sent what the process sent until then (the hanging glfs_init's
+	 * SETVOLUME). */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT e.id, e.host, e.pid, e.ts_ns, x.ts_ns, e.probe, e.tid,"
-		" e.path FROM probe_events e JOIN probe_events x ON x.id = e.return"
+		"SELECT e.id, e.host, e.pid, e.ts_ns, " CALL_END_SQL ", e.probe,"
+		" e.tid, e.path, x.id IS NULL"
+		" FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
 		" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
-		" AND e.ts_ns IS NOT NULL AND x.ts_ns IS NOT NULL"
+		" AND e.ts_ns IS NOT NULL AND (x.id IS NULL OR x.ts_ns IS NOT NULL)"
 		" ORDER BY e.ts_ns, e.id");
 	sqlite3_stmt *msgs = prepare(db,
 		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL, m.gfid,"
 		" m.bname"
 		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
 		" WHERE m.msg_type = 'call' AND m.ts_ns BETWEEN ?1 - ?5 AND ?2 + ?5"
+		" AND m.id NOT IN temp.deferred_rpcs"
 		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
 		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
 		" ORDER BY m.ts_ns, m.id");
 	sqlite3_stmt *rivals = prepare(db,
-		"SELECT e.probe, e.ts_ns <= ?4 AND x.ts_ns >= ?4,"
-		" e.pid = ?2 AND e.host IS ?3 AND e.tid = ?7,"
-		" e.pid = ?2 AND e.host IS ?3, e.path"
-		" FROM probe_events e JOIN probe_events x ON x.id = e.return"
-		" WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
-		" AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
-		" AND e.ts_ns <= ?4 + ?5 AND x.ts_ns >= ?4 - ?5 AND e.id <> ?6");
-	/* Write-behind: glfs_write returned before its WRITE was sent. */
-	sqlite3_stmt *later = prepare(db,
-		"SELECT m.id FROM rpc_messages m"
-		" JOIN conversations c ON c.id = m.conversation"
-		" WHERE m.msg_type = 'call' AND m.proc_name = 'WRITE'"
-		" AND c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
-		"  OR c.client_host = ?4)"
-		" AND m.ts_ns > ?1 AND m.ts_ns < coalesce((SELECT min(n.ts_ns)"
-		"  FROM probe_events n WHERE n.pid = ?3 AND n.host IS ?4"
-		"  AND n.phase = 'entry' AND n.ts_ns > ?1 AND n.probe IN"
-		"  ('gfapi.write', 'gfapi.pwrite', 'gfapi.writev',"
-		"   'gfapi.pwritev')), ?1 + ?2)"
-		" AND NOT EXISTS (SELECT 1 FROM links l WHERE l.message = m.id"
-		"  AND l.method = 'time-window')"
-		" ORDER BY m.ts_ns");
+		"SELECT probe, ts_ns <= ?4 AND end_ns >= ?4,"
+		" pid = ?2 AND host IS ?3 AND tid = ?7, pid = ?2 AND host IS ?3, path"
+		" FROM (SELECT e.probe, e.ts_ns, " CALL_END_SQL " AS end_ns, e.pid,"
+		"  e.host, e.tid, e.path"
+		"  FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
+		"  WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
+		"  AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
+		"  AND e.ts_ns <= ?4 + ?5 AND e.id <> ?6)"
+		" WHERE end_ns >= ?4 - ?5");
 	sqlite3_stmt *ins = prepare(db, link_sql);
-	bool ok = named && sel && msgs && rivals && later && ins;
+	bool ok = named && sel && msgs && rivals && ins;
 	int rc = 0;
 	while (ok && (rc = db_row(db, sel)) == 1) {
 		int64_t id = sqlite3_column_int64(sel, 0);
@@ -744,8 +845,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		char probe[128];
 		snprintf(probe, sizeof probe, "%s", column_text(sel, 5));
 		const char *const *procs = join_fitting_procs(probe);
-		if (!procs)
-			continue;
+		bool returned = !sqlite3_column_int(sel, 8);
 		js->window_calls++;
 		char pathbuf[1024];
 		snprintf(pathbuf, sizeof pathbuf, "%s",
@@ -761,11 +861,10 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			sqlite3_bind_text(msgs, 4, host, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(msgs, 5, JOIN_CLOCK_SLACK_NS);
 		struct window_candidate cand[MAX_CANDIDATES];
-		size_t n = 0, nmine = 0;
+		size_t n = 0;
 		int mrc;
 		while ((mrc = db_row(db, msgs)) == 1 && n < MAX_CANDIDATES) {
-			if (!fits_proc(procs, column_text(msgs, 2)))
-				continue;
+			cand[n].fits = fits_proc(procs, column_text(msgs, 2));
 			cand[n].id = sqlite3_column_int64(msgs, 0);
 			cand[n].ts = sqlite3_column_int64(msgs, 1);
 			cand[n].mine = sqlite3_column_int(msgs, 3);
@@ -773,9 +872,11 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 				 column_text(msgs, 2));
 			/* Entry calls (CREATE, MKDIR, ...) name the file;
 			 * the others name its gfid. */
-			cand[n].named = bname && !column_null(msgs, 5) &&
+			cand[n].named = cand[n].fits && bname &&
+					!column_null(msgs, 5) &&
 					!strcmp(column_text(msgs, 5), bname);
-			if (!cand[n].named && bname && !column_null(msgs, 4)) {
+			if (cand[n].fits && !cand[n].named && bname &&
+			    !column_null(msgs, 4)) {
 				sqlite3_reset(named);
 				sqlite3_bind_text(named, 1, column_text(msgs, 4), -1,
 						  SQLITE_TRANSIENT);
@@ -789,7 +890,6 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 				}
 				cand[n].named = nrc == 1;
 			}
-			nmine += cand[n].mine;
 			n++;
 		}
 		sqlite3_reset(msgs);
@@ -797,70 +897,70 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			ok = false;
 			break;
 		}
-		/* When some candidates are on the call's own file (by gfid),
-		 * the others are RPCs of other calls. */
+		/* When some fitting candidates are on the call's own file (by
+		 * gfid), the other fitting ones are RPCs of other calls. */
 		size_t nnamed = 0;
 		for (size_t i = 0; i < n; i++)
-			nnamed += cand[i].named && (!nmine || cand[i].mine);
+			nnamed += cand[i].named;
 		size_t linked = 0;
 		for (size_t i = 0; i < n && ok; i++) {
-			if ((nmine && !cand[i].mine) || (nnamed && !cand[i].named))
+			if (cand[i].fits && nnamed && !cand[i].named)
 				continue;
 			const char *proc = cand[i].proc;
-			int same, strict, loose, any;
+			int same, strict, loose, any, other;
 			if (!rival_calls(db, rivals, !cand[i].mine, pid,
 					 h ? host : NULL, tid, id, cand[i].ts,
-					 proc, &same, &strict, &loose, &any,
+					 proc, &same, &strict, &loose, &any, &other,
 					 cand[i].named ? bname : NULL)) {
 				ok = false;
 				break;
 			}
-			/* Inside this call's window only by the clock slack,
-			 * but squarely inside another's: it is the other's. */
 			bool inside = cand[i].ts >= t0 && cand[i].ts <= t1;
-			if (!inside && (strict || same || any))
-				continue;
-			int k = 1 + (inside ? strict : loose);
-			double confidence = (cand[i].mine ? 1.0 : 0.5) / k;
+			const char *where = !inside ?
+				"at the edge of its window (clock slack)" :
+				returned ? "between entry and return" :
+				"after entry; the call never returned";
+			double confidence;
+			int k;
 			char note[512];
-			snprintf(note, sizeof note, "%s fits %s %s%s%s%s", proc,
-				 probe, inside ? "between entry and return" :
-				 "at the edge of its window (clock slack)",
-				 cand[i].named ? "; on its path's file" : "",
-				 cand[i].mine ? "" :
-				 "; connection's process unknown",
-				 k > 1 ? "; calls on other threads overlap it" : "");
+			if (cand[i].fits) {
+				/* Inside this call's window only by the clock
+				 * slack, but squarely inside another's: it is
+				 * the other's. */
+				if (!inside && (strict || same || any))
+					continue;
+				k = 1 + (inside ? strict : loose);
+				confidence = (cand[i].mine ? 1.0 : 0.5) / k;
+				snprintf(note, sizeof note, "%s fits %s %s%s%s%s",
+					 proc, probe, where,
+					 cand[i].named ? "; on its path's file" : "",
+					 cand[i].mine ? "" :
+					 "; connection's process unknown",
+					 k > 1 ? "; calls on other threads overlap it" :
+					 "");
+			} else {
+				/* A procedure the call is not known to send
+				 * (the path's LOOKUP, a PING, the RELEASE
+				 * glfs_fini sends): its RPC when no call that
+				 * fits and no call of another thread was in
+				 * flight; shared with the calls nested in it. */
+				if (!inside || strict || same || other)
+					continue;
+				k = 1 + any;
+				confidence = (cand[i].mine ? 0.5 : 0.25) / k;
+				snprintf(note, sizeof note,
+					 "%s %s; not a procedure %s is known to"
+					 " send%s%s", proc, where, probe,
+					 cand[i].mine ? "" :
+					 "; connection's process unknown",
+					 k > 1 ? "; shared with the calls nested in"
+					 " it" : "; no other call of the process"
+					 " in flight");
+			}
 			ok = insert_link(db, ins, id, cand[i].id, 0,
 					 "time-window", confidence, note);
 			linked++;
 			js->window_links++;
-		}
-		if (ok && linked == 0 && is_write_call(probe)) {
-			sqlite3_reset(later);
-			sqlite3_clear_bindings(later);
-			sqlite3_bind_int64(later, 1, t1);
-			sqlite3_bind_int64(later, 2, 10LL * 1000000000);
-			sqlite3_bind_int64(later, 3, pid);
-			if (h)
-				sqlite3_bind_text(later, 4, host, -1,
-						  SQLITE_TRANSIENT);
-			int64_t ids[MAX_CANDIDATES];
-			size_t nl = 0;
-			int lrc;
-			while ((lrc = db_row(db, later)) == 1 &&
-			       nl < MAX_CANDIDATES)
-				ids[nl++] = sqlite3_column_int64(later, 0);
-			sqlite3_reset(later);
-			if (lrc < 0)
-				ok = false;
-			for (size_t i = 0; i < nl && ok; i++) {
-				ok = insert_link(db, ins, id, ids[i], 0,
-						 "time-window", 0.5,
-						 "write-behind: WRITE sent after"
-						 " the call returned");
-				linked++;
-				js->window_links++;
-			}
 		}
 		js->window_linked += linked > 0;
 	}
@@ -870,7 +970,6 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	sqlite3_finalize(sel);
 	sqlite3_finalize(msgs);
 	sqlite3_finalize(rivals);
-	sqlite3_finalize(later);
 	sqlite3_finalize(ins);
 	return ok;
 }

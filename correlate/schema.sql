@@ -259,14 +259,20 @@ CREATE VIEW slow_calls AS
 	ORDER BY r.latency_ns DESC;
 
 -- Each glfs_* call (an entry with its return) with the RPCs it caused and
--- their replies; calls that caused none appear once with NULLs.
+-- their replies; calls that caused none appear once with NULLs.  A call
+-- that never returned (the hanging glfs_init) has returned = 0, no
+-- duration, and elapsed_ns up to its process's last record: a lower
+-- bound (ORDER BY elapsed_ns DESC puts it first).
 CREATE VIEW gfapi_calls AS
 	SELECT e.id AS event, e.ts_ns, e.host, e.pid, e.tid, e.comm, e.probe,
 	       e.args, x.ret, x.errno, e.duration_ns,
 	       l.method, l.confidence, l.note,
 	       c.id AS call, c.frame AS call_frame, c.proc_name, c.xid,
 	       r.id AS reply, r.frame AS reply_frame, r.op_ret, r.op_errno,
-	       r.errno_name, r.latency_ns
+	       r.errno_name, r.latency_ns,
+	       e.return IS NOT NULL AS returned,
+	       coalesce(e.duration_ns, (SELECT max(p.ts_ns) FROM probe_events p
+			WHERE p.host IS e.host AND p.pid = e.pid) - e.ts_ns) AS elapsed_ns
 	FROM probe_events e
 	LEFT JOIN probe_events x ON x.id = e.return
 	LEFT JOIN links l ON l.event = e.id AND l.message IS NOT NULL

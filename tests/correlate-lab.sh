@@ -56,6 +56,79 @@ record() {
 	wait "$tcpdump_pid" 2>/dev/null || true
 }
 
+# window_check NAME DB: every RPC call tshark sees in NAME.pcap while a
+# glfs_* call of the records ran (entry to return; a call that never
+# returned: to its process's last record) is linked to that call -- the
+# LOOKUPs and PINGs of no procedure list included -- except work a call
+# left behind: a WRITE sent after a glfs_*write returned and before the
+# process's next write call (write-behind), a RELEASE or FLUSH after
+# glfs_close (RELEASEDIR after glfs_closedir) before the next one, which
+# must be linked to that call instead.  GlusterFS's FOP program 1298437:
+# WRITE 13, FLUSH 15, RELEASE 41, RELEASEDIR 42 (glusterfs' xdr).  The
+# lab's captures hold the client's connections only, so every call in a
+# window is the client's.
+window_check() {
+	if ! command -v tshark >/dev/null; then
+		skip "tshark not installed"
+		return
+	fi
+	{
+		echo "CREATE TEMP TABLE wire (frame, ts_ns, program, proc);"
+		# frame.time_epoch as integer ns, without floating point
+		tshark -r "$out/$1.pcap" -Y 'rpc.msgtyp == 0' -T fields \
+			-e frame.number -e frame.time_epoch -e rpc.program \
+			-e rpc.procedure 2>/dev/null |
+		awk -F'\t' '{ split($2, t, "."); f = substr(t[2] "000000000", 1, 9)
+			printf "INSERT INTO wire VALUES (%d, %s%s, %d, %d);\n",
+				$1, t[1], f, $3, $4 }'
+		cat <<'EOF'
+CREATE TEMP TABLE calls AS
+ SELECT e.id, e.host, e.pid, e.probe, e.ts_ns AS t0, x.ts_ns AS t_ret,
+  coalesce(x.ts_ns, (SELECT max(p.ts_ns) FROM probe_events p
+   WHERE p.host IS e.host AND p.pid = e.pid)) AS t1,
+  CASE WHEN e.probe IN ('gfapi.write', 'gfapi.pwrite', 'gfapi.writev',
+   'gfapi.pwritev') THEN 'write' WHEN e.probe = 'gfapi.close' THEN 'close'
+   WHEN e.probe = 'gfapi.closedir' THEN 'closedir' END AS kind
+ FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return
+ WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry';
+CREATE TEMP TABLE deferred AS
+ SELECT (SELECT c.id FROM calls c WHERE c.kind = k.kind AND c.t_ret < w.ts_ns
+   AND w.ts_ns - c.t_ret < 10000000000 AND NOT EXISTS (SELECT 1 FROM calls n
+    WHERE n.kind = c.kind AND n.pid = c.pid AND n.t0 > c.t_ret AND n.t0 < w.ts_ns)
+   ORDER BY c.t_ret DESC LIMIT 1) AS event, w.frame
+ FROM wire w JOIN (SELECT 13 AS proc, 'write' AS kind UNION ALL SELECT 15, 'close'
+  UNION ALL SELECT 41, 'close' UNION ALL SELECT 42, 'closedir') k
+  ON w.program = 1298437 AND w.proc = k.proc;
+DELETE FROM deferred WHERE event IS NULL;
+CREATE TEMP TABLE expected AS
+ SELECT event, frame FROM deferred
+ UNION SELECT c.id, w.frame FROM calls c JOIN wire w ON w.ts_ns BETWEEN c.t0 AND c.t1
+  WHERE w.frame NOT IN (SELECT frame FROM deferred);
+SELECT (SELECT count(*) FROM wire), (SELECT count(*) FROM expected),
+ (SELECT count(*) FROM expected x WHERE EXISTS (SELECT 1 FROM links l
+   JOIN rpc_messages m ON m.id = l.message WHERE l.event = x.event
+   AND l.method = 'time-window' AND m.frame = x.frame)),
+ (SELECT group_concat(c.probe || '/' || x.frame, ' ') FROM expected x
+  JOIN calls c ON c.id = x.event WHERE NOT EXISTS (SELECT 1 FROM links l
+   JOIN rpc_messages m ON m.id = l.message WHERE l.event = x.event
+   AND l.method = 'time-window' AND m.frame = x.frame)),
+ (SELECT count(*) FROM links l JOIN rpc_messages m ON m.id = l.message
+  JOIN calls c ON c.id = l.event
+  WHERE l.method = 'time-window' AND NOT EXISTS (SELECT 1 FROM expected x
+   WHERE x.event = l.event AND x.frame = m.frame));
+EOF
+	} >"$TMP/$1.window.sql"
+	result=$(sqlite3 -batch -noheader "$2" <"$TMP/$1.window.sql")
+	IFS='|' read -r wire expected linked missing wrong <<EOF
+$result
+EOF
+	[ "${expected:-0}" -gt 0 ] && [ "$linked" = "$expected" ] &&
+		ok "$1: all $expected links of glfs_* calls to the RPC calls tshark sees in their windows, write-behind and deferred release included ($wire calls in the capture)" ||
+		not_ok "$1: $linked of $expected call-to-RPC links; missing (call/frame): $missing"
+	[ "$wrong" = 0 ] && ok "$1: no glfs_* call linked to an RPC beyond them" ||
+		not_ok "$1: $wrong time-window links not in the expected set"
+}
+
 # ---- 1. the atime -1 case: glfs_utimens with atime -1 ----
 record utimens --server 127.0.0.2 --volume single --path /atime.txt
 db=$out/utimens.db
@@ -143,6 +216,8 @@ glfs=$(q "$db" "SELECT count(DISTINCT event) FROM gfapi_calls WHERE call IS NOT 
 [ "$glfs" -ge 6 ] && ok "gfapi_calls: init, creat, write, both utimens, close have their RPCs ($glfs)" ||
 	not_ok "gfapi_calls: only $glfs calls with RPCs"
 
+window_check utimens "$db"
+
 # Re-running adds nothing; the links come out the same.
 before=$(q "$db" "SELECT (SELECT count(*) FROM rpc_messages), (SELECT count(*) FROM probe_events), (SELECT group_concat(event || message || method, ',') FROM links)")
 "$TAPLINE" correlate -q -o "$db" "$out/utimens.rec" "$out/utimens.pcap"
@@ -181,6 +256,24 @@ never=$(q "$db" "SELECT count(*) FROM probe_events WHERE probe = 'gfapi.init' AN
 grep -q 'call=glfs_init returned=no' "$out/auth.client.log" && [ "$never" = 1 ] &&
 	ok "glfs_init never returned: the client's log and the records agree" ||
 	not_ok "glfs_init without return: records $never, client log: $(grep glfs_init "$out/auth.client.log")"
+# The hanging glfs_init, by one SQL line: never returned, running at least
+# as long as the client waited for it (its own log), with what it sent
+# attached -- SETVOLUME among them, and the -1/13 reply it was waiting for.
+hung=$(q "$db" "SELECT probe, count(DISTINCT event), min(elapsed_ns),
+ sum(proc_name = 'SETVOLUME' AND op_ret = -1 AND op_errno = 13)
+ FROM gfapi_calls WHERE returned = 0")
+IFS='|' read -r hprobe hcalls helapsed hsetvol <<EOF
+$hung
+EOF
+line=$(grep 'call=glfs_init returned=no' "$out/auth.client.log" || true)
+start=$(echo "$line" | sed -n 's/.*start=\([0-9]*\).*/\1/p')
+end=$(echo "$line" | sed -n 's/.*end=\([0-9]*\).*/\1/p')
+waited=$(( ${end:-0} - ${start:-0} ))
+[ "$hprobe" = gfapi.init ] && [ "$hcalls" = 1 ] && [ "$hsetvol" = 1 ] &&
+	[ "${helapsed:-0}" -ge $((waited - 50000000)) ] &&
+	ok "gfapi_calls WHERE returned = 0: glfs_init, running $((helapsed / 1000000)) ms (the client waited $((waited / 1000000)) ms), its SETVOLUME answered -1/13 attached" ||
+	not_ok "calls never returned: '$hung'; the client waited $waited ns"
+window_check auth "$db"
 setvol=$(q "$db" "SELECT count(*) FROM links l JOIN probe_events e ON e.id = l.event
  JOIN rpc_messages m ON m.id = l.message WHERE e.probe = 'rpc.reply' AND m.proc_name = 'SETVOLUME' AND m.op_errno = 13")
 [ "$setvol" = 1 ] && ok "the rpc.reply probe of the SETVOLUME XID joined the failing reply" ||
@@ -220,4 +313,5 @@ grep -q 'call=glfs_init .*ret=-1' "$out/mount.client.log" && [ "$init_ret" = -1 
 	not_ok "glfs_init ret '$init_ret'; client log: $(grep glfs_init "$out/mount.client.log")"
 pid_known=$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE dst LIKE '%:$port' AND client_pid IS NULL")
 diag "connection attempts whose process is unknown (no SETVOLUME, no XID on them): $pid_known"
+window_check mount "$db"
 done_testing
