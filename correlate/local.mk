@@ -36,10 +36,12 @@ TESTS += tests/unit/records_test tests/unit/jbuf_test
 # on the same timeline at once; a disk that fills (a tmpfs in a mount
 # namespace of its own: root).
 TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh \
-	tests/correlate-race.sh tests/correlate-full-disk.sh
+	tests/correlate-race.sh tests/correlate-full-disk.sh \
+	tests/correlate-two-hosts.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
 	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c \
-	tests/correlate-race.sh tests/correlate-full-disk.sh
+	tests/correlate-race.sh tests/correlate-full-disk.sh \
+	tests/correlate-two-hosts.sh
 
 # tapline with the capture ingest's memories made tiny, which must store
 # the same timeline (tests/correlate-small.sh).
