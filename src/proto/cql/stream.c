@@ -59,7 +59,8 @@ struct cql_reader {
 	unsigned seg_hdr_have;
 	bool in_seg;
 	struct cql_segment_header sh;
-	uint8_t *seg;		/* payload + CRC32, SEGMENT_BUF */
+	uint8_t *seg;		/* payload + CRC32, SEGMENT_BUF at most */
+	size_t seg_cap;
 	size_t seg_have;
 	bool seg_crc_bad;
 	uint32_t seg_crc_wire;
@@ -157,8 +158,10 @@ static void decompress_envelope(struct cql_reader *r, struct cql_conn *conn,
 		try[0] = CQL_COMPRESSION_LZ4;
 		try[1] = CQL_COMPRESSION_SNAPPY;
 	}
-	size_t cap = keep;
-	if (!grow(r, &r->plain, &r->plain_cap, cap, cap)) {
+	/* The buffer grows to the size the body announces (keep at most),
+	 * not to keep at once: 1 MiB for each connection's first small
+	 * body cost more than decoding it. */
+	if (!grow(r, &r->plain, &r->plain_cap, 1, keep)) {
 		e->decompress_problem = "no room to decompress the body (memory budget)";
 		return;
 	}
@@ -168,6 +171,14 @@ static void decompress_envelope(struct cql_reader *r, struct cql_conn *conn,
 		enum cql_decompress_verdict v = cql_decompress_body(try[i], e->body, e->kept,
 								    r->plain, r->plain_cap,
 								    &got, &claimed);
+		if (v == CQL_DECOMPRESS_TOO_BIG && claimed <= keep) {
+			if (!grow(r, &r->plain, &r->plain_cap, (size_t)claimed, keep)) {
+				e->decompress_problem = "no room to decompress the body (memory budget)";
+				return;
+			}
+			v = cql_decompress_body(try[i], e->body, e->kept, r->plain,
+						r->plain_cap, &got, &claimed);
+		}
 		if (v == CQL_DECOMPRESS_OK) {
 			e->compressed = try[i];
 			e->body = r->plain;
@@ -558,7 +569,7 @@ static void segment_done(struct stream_dir *dir, const struct frame_ref *frame)
 	r->seg_crc_wire = (uint32_t)r->seg[n] | (uint32_t)r->seg[n + 1] << 8 |
 			  (uint32_t)r->seg[n + 2] << 16 | (uint32_t)r->seg[n + 3] << 24;
 	if (r->sh.lz4 && r->sh.uncompressed_length) {
-		if (!grow(r, &r->plain, &r->plain_cap, CQL_SEGMENT_MAX_PAYLOAD,
+		if (!grow(r, &r->plain, &r->plain_cap, r->sh.uncompressed_length,
 			  CQL_SEGMENT_MAX_PAYLOAD) ||
 		    cql_decompress_lz4_block(payload, n, r->plain, r->sh.uncompressed_length) !=
 		    CQL_DECOMPRESS_OK) {
@@ -607,8 +618,10 @@ static size_t segments(struct stream_dir *dir, const uint8_t *data, size_t len,
 				r->skipped += len - used;
 				return len;
 			}
-			size_t cap = r->seg ? SEGMENT_BUF : 0;
-			if (!grow(r, &r->seg, &cap, SEGMENT_BUF, SEGMENT_BUF)) {
+			/* as long as this segment needs (grown, never
+			 * shrunk, up to SEGMENT_BUF) */
+			if (!grow(r, &r->seg, &r->seg_cap,
+				  r->sh.payload_length + CQL_SEGMENT_TRAILER, SEGMENT_BUF)) {
 				r->skipped += len - used;
 				return len;
 			}
@@ -764,8 +777,7 @@ static void cql_destroy(struct stream_dir *dir)
 	drop(r, &r->buf, &r->buf_cap);
 	size_t cap = r->hunt ? HUNT_MAX : 0;
 	drop(r, &r->hunt, &cap);
-	cap = r->seg ? SEGMENT_BUF : 0;
-	drop(r, &r->seg, &cap);
+	drop(r, &r->seg, &r->seg_cap);
 	drop(r, &r->plain, &r->plain_cap);
 }
 
