@@ -18,3 +18,4 @@ include src/present/local.mk
 include src/record/local.mk
 include src/cmd/local.mk
 include correlate/local.mk
+include diagnose/local.mk

@@ -273,6 +273,12 @@ waited=$(( ${end:-0} - ${start:-0} ))
 	[ "${helapsed:-0}" -ge $((waited - 50000000)) ] &&
 	ok "gfapi_calls WHERE returned = 0: glfs_init, running $((helapsed / 1000000)) ms (the client waited $((waited / 1000000)) ms), its SETVOLUME answered -1/13 attached" ||
 	not_ok "calls never returned: '$hung'; the client waited $waited ns"
+"$TAPLINE" diagnose "$db" >"$TMP/auth.diagnose" 2>&1 || true
+running=$(sed -n 's/^  glfs_init in .* still running \([0-9.]*\) s later.*/\1/p' "$TMP/auth.diagnose")
+awk -v r="${running:-0}" -v w="$waited" 'BEGIN { exit !(r * 1e9 >= w - 50000000) }' &&
+	grep -q '^    sent SETVOLUME .*op_ret -1 op_errno 13 (EACCES)$' "$TMP/auth.diagnose" &&
+	ok "tapline diagnose: glfs_init still running $running s later (the client waited $((waited / 1000000)) ms), SETVOLUME refused under it" ||
+	not_ok "tapline diagnose on the auth failure: $(head -c 600 "$TMP/auth.diagnose")"
 window_check auth "$db"
 setvol=$(q "$db" "SELECT count(*) FROM links l JOIN probe_events e ON e.id = l.event
  JOIN rpc_messages m ON m.id = l.message WHERE e.probe = 'rpc.reply' AND m.proc_name = 'SETVOLUME' AND m.op_errno = 13")

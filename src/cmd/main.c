@@ -12,9 +12,10 @@ struct command {
 
 /* A subcommand is listed here once it works. */
 static const struct command commands[] = {
-	{ "decode", cmd_decode, "decode GlusterFS/ONC-RPC from pcap captures (tshark-style output)" },
+	{ "decode", cmd_decode, "decode GlusterFS, Ceph, CQL and ScyllaDB from pcap captures (tshark-style output)" },
 	{ "record", cmd_record, "record libgfapi calls and RPC XIDs with kernel uprobes" },
 	{ "correlate", cmd_correlate, "join captures and probe records into one SQLite timeline" },
+	{ "diagnose", cmd_diagnose, "say what went wrong in a timeline: hung calls, failed connections and calls" },
 	{ NULL, NULL, NULL },
 };
 
