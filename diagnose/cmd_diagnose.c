@@ -204,17 +204,18 @@ static void call_rpcs(struct report *r, sqlite3_stmt *rpcs, int64_t event)
 	}
 }
 
-static void never_returned(struct report *r)
+/* Calls of the programs (gfapi_calls' events), one paragraph each: the
+ * call, then every RPC linked to it.  The query's columns: event, probe,
+ * comm, pid, tid, host, entry ts, then what tail() prints. */
+static void calls_with_rpcs(struct report *r, const char *title,
+			    const char *count_sql, const char *calls_sql,
+			    void (*tail)(sqlite3_stmt *st))
 {
-	long count = count_of(r, "SELECT count(DISTINCT event) FROM gfapi_calls"
-			      " WHERE returned = 0");
+	long count = count_of(r, count_sql);
 	if (!count)
 		return;
-	heading(r, "Calls that never returned", count);
-	sqlite3_stmt *calls = prepare(r,
-		"SELECT event, probe, comm, pid, tid, host, ts_ns, elapsed_ns"
-		" FROM gfapi_calls WHERE returned = 0 GROUP BY event"
-		" ORDER BY elapsed_ns DESC, event");
+	heading(r, title, count);
+	sqlite3_stmt *calls = prepare(r, calls_sql);
 	sqlite3_stmt *rpcs = prepare(r,
 		"SELECT g.proc_name, g.call_frame, replace(i.file, rtrim(i.file,"
 		"  replace(i.file, '/', '')), ''), g.reply_frame, g.op_ret,"
@@ -225,19 +226,16 @@ static void never_returned(struct report *r)
 	long shown = 0;
 	while (calls && rpcs && (!r->limit || shown < r->limit) &&
 	       next_row(r, calls)) {
-		char at[48], running[32];
+		char at[48];
 		format_time(at, sizeof at, sqlite3_column_int64(calls, 6));
-		format_duration(running, sizeof running,
-				sqlite3_column_int64(calls, 7));
 		fputs("  ", stdout);
 		print_call(text(calls, 1, "?"));
-		printf(" in %s[%lld/%lld]%s%s, entered %s UTC: still"
-		       " running %s later, at the end of its process's"
-		       " records\n", text(calls, 2, "?"),
+		printf(" in %s[%lld/%lld]%s%s, entered %s UTC: ",
+		       text(calls, 2, "?"),
 		       (long long)sqlite3_column_int64(calls, 3),
 		       (long long)sqlite3_column_int64(calls, 4),
-		       null(calls, 5) ? "" : " on ", text(calls, 5, ""), at,
-		       running);
+		       null(calls, 5) ? "" : " on ", text(calls, 5, ""), at);
+		tail(calls);
 		call_rpcs(r, rpcs, sqlite3_column_int64(calls, 0));
 		shown++;
 	}
@@ -246,54 +244,49 @@ static void never_returned(struct report *r)
 	sqlite3_finalize(rpcs);
 }
 
+/* column 7: elapsed_ns (to the end of the process's records) */
+static void still_running(sqlite3_stmt *st)
+{
+	char running[32];
+	format_duration(running, sizeof running, sqlite3_column_int64(st, 7));
+	printf("still running %s later, at the end of its process's"
+	       " records\n", running);
+}
+
+static void never_returned(struct report *r)
+{
+	calls_with_rpcs(r, "Calls that never returned",
+		"SELECT count(DISTINCT event) FROM gfapi_calls"
+		" WHERE returned = 0",
+		"SELECT event, probe, comm, pid, tid, host, ts_ns, elapsed_ns"
+		" FROM gfapi_calls WHERE returned = 0 GROUP BY event"
+		" ORDER BY elapsed_ns DESC, event", still_running);
+}
+
+/* columns 7-9: ret, errno, duration_ns */
+static void returned_error(sqlite3_stmt *st)
+{
+	printf("returned %lld", (long long)sqlite3_column_int64(st, 7));
+	if (!null(st, 8)) {
+		int64_t e = sqlite3_column_int64(st, 8);
+		const char *name = errno_name(e);
+		printf(" errno %lld%s%s%s", (long long)e, name ? " (" : "",
+		       name ? name : "", name ? ")" : "");
+	}
+	char took[32] = "?";
+	if (!null(st, 9))
+		format_duration(took, sizeof took, sqlite3_column_int64(st, 9));
+	printf(" after %s\n", took);
+}
+
 static void returned_errors(struct report *r)
 {
-	long count = count_of(r, "SELECT count(DISTINCT event) FROM gfapi_calls"
-			      " WHERE returned = 1 AND ret < 0");
-	if (!count)
-		return;
-	heading(r, "Calls that returned an error", count);
-	sqlite3_stmt *calls = prepare(r,
+	calls_with_rpcs(r, "Calls that returned an error",
+		"SELECT count(DISTINCT event) FROM gfapi_calls"
+		" WHERE returned = 1 AND ret < 0",
 		"SELECT event, probe, comm, pid, tid, host, ts_ns, ret, errno,"
 		" duration_ns FROM gfapi_calls WHERE returned = 1 AND ret < 0"
-		" GROUP BY event ORDER BY ts_ns, event");
-	sqlite3_stmt *rpcs = prepare(r,
-		"SELECT g.proc_name, g.call_frame, replace(i.file, rtrim(i.file,"
-		"  replace(i.file, '/', '')), ''), g.reply_frame, g.op_ret,"
-		" g.op_errno, g.errno_name"
-		" FROM gfapi_calls g JOIN rpc_messages m ON m.id = g.call"
-		" JOIN inputs i ON i.id = m.input"
-		" WHERE g.event = ?1 ORDER BY m.ts_ns, m.id");
-	long shown = 0;
-	while (calls && rpcs && (!r->limit || shown < r->limit) &&
-	       next_row(r, calls)) {
-		char at[48], took[32] = "?";
-		format_time(at, sizeof at, sqlite3_column_int64(calls, 6));
-		if (!null(calls, 9))
-			format_duration(took, sizeof took,
-					sqlite3_column_int64(calls, 9));
-		fputs("  ", stdout);
-		print_call(text(calls, 1, "?"));
-		printf(" in %s[%lld/%lld]%s%s, entered %s UTC: returned %lld",
-		       text(calls, 2, "?"),
-		       (long long)sqlite3_column_int64(calls, 3),
-		       (long long)sqlite3_column_int64(calls, 4),
-		       null(calls, 5) ? "" : " on ", text(calls, 5, ""), at,
-		       (long long)sqlite3_column_int64(calls, 7));
-		if (!null(calls, 8)) {
-			int64_t e = sqlite3_column_int64(calls, 8);
-			const char *name = errno_name(e);
-			printf(" errno %lld%s%s%s", (long long)e,
-			       name ? " (" : "", name ? name : "",
-			       name ? ")" : "");
-		}
-		printf(" after %s\n", took);
-		call_rpcs(r, rpcs, sqlite3_column_int64(calls, 0));
-		shown++;
-	}
-	more(r, shown, count);
-	sqlite3_finalize(calls);
-	sqlite3_finalize(rpcs);
+		" GROUP BY event ORDER BY ts_ns, event", returned_error);
 }
 
 static void failed_connections(struct report *r)

@@ -27,8 +27,7 @@ export LAB_NAME="tl2h$$"
 export LAB_DIR="$TMP/lab"
 NS=$LAB_NAME
 CNS=$LAB_NAME-c
-SERVER=192.0.2.1
-CLIENT_ADDR=192.0.2.2
+SERVER=192.0.2.1	# lab.sh remote-up: the lab's end of the veth
 # The server's clock is 250 ms ahead of the client's.
 SHIFT_NS=250000000
 out=$TMP/out
@@ -36,12 +35,7 @@ mkdir -p "$out"
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 give_up() { not_ok "$*"; done_testing; exit 1; }
 down() {
-	if [ -e "/run/netns/$CNS" ]; then
-		pids=$(ip netns pids "$CNS" 2>/dev/null || true)
-		# shellcheck disable=SC2086
-		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-		ip netns del "$CNS" 2>/dev/null || true
-	fi
+	"$LAB" remote-down >/dev/null 2>&1 || true
 	"$LAB" down >/dev/null 2>&1 || true
 }
 at_exit down
@@ -49,13 +43,8 @@ at_exit down
 	sed 's/^/# /' "$TMP/lab-up.log" | tail -20
 	skip_all "the lab did not come up"
 }
-ip netns add "$CNS"
-ip -n "$CNS" link set lo up
-ip -n "$NS" link add v0 type veth peer name v1 netns "$CNS"
-ip -n "$NS" addr add "$SERVER/24" dev v0
-ip -n "$NS" link set v0 up
-ip -n "$CNS" addr add "$CLIENT_ADDR/24" dev v1
-ip -n "$CNS" link set v1 up
+"$LAB" remote-up >"$TMP/remote-up.log" 2>&1 ||
+	give_up "the client host's namespace: $(tail -3 "$TMP/remote-up.log")"
 mkdir -p "$LAB_DIR/bricks/far-b1"
 "$LAB" gl volume create far "$SERVER:$LAB_DIR/bricks/far-b1" force >/dev/null &&
 	"$LAB" gl volume start far >/dev/null ||

@@ -56,6 +56,10 @@ commands:
                           (default \$LAB_DIR/captures/SCENARIO.pcap); the
                           client's own log goes beside it as *.client.log
   scenarios               list the scenarios
+  remote-up               a second namespace "\$LAB_NAME-c", the client host,
+                          joined to the lab by a veth pair: the lab's end
+                          $REMOTE_SERVER (v0), the client's $REMOTE_CLIENT (v1)
+  remote-down             delete it (and kill what runs in it)
 
 environment:
   LAB_NAME   instance and namespace name (default tapline)
@@ -402,6 +406,8 @@ scenario_auth_failure() {
 REMOTE_SERVER=192.0.2.1
 REMOTE_CLIENT=192.0.2.2
 remote_ns_up() {
+	need_root
+	ns_exists || die "the lab is not up"
 	ip netns add "$NS-c"
 	ip -n "$NS-c" link set lo up
 	ip -n "$NS" link add v0 type veth peer name v1 netns "$NS-c"
@@ -625,6 +631,8 @@ _glusterd) ns_exec glusterd -N -f "$LAB_DIR/glusterd.vol" \
 	-p "$LAB_DIR/run/glusterd.pid" -l "$LAB_DIR/log/glusterd.log" ;;
 run) cmd_run "$@" ;;
 scenarios) echo "$SCENARIOS" | tr ' ' '\n' ;;
+remote-up) remote_ns_up ;;
+remote-down) remote_ns_down ;;
 -h|--help|help) usage ;;
 *) usage >&2; exit 2 ;;
 esac
