@@ -4,5 +4,6 @@ libtapline_a_SOURCES += diagnose/cmd_diagnose.c
 dist_man_MANS += man/tapline-diagnose.1
 
 # On timelines of the bundled sessions, against tshark and the clients' logs.
-TESTS += tests/diagnose.sh
-EXTRA_DIST += tests/diagnose.sh
+# The bundled example end to end, as scripts/example.sh prints it.
+TESTS += tests/diagnose.sh tests/example-run.sh
+EXTRA_DIST += tests/diagnose.sh tests/example-run.sh

@@ -1,7 +1,8 @@
 #!/bin/sh
 # examples/run.sh - builds the example timeline from the bundled captures
 # and probe records, and answers the atime -1 question: which glfs_utimens
-# call sent atime -1, which SETATTR carried it, and what the brick replied.
+# call sent atime -1, which SETATTR carried it, and what the brick replied;
+# then tapline diagnose says what went wrong in the other sessions.
 #
 #   TAPLINE=build/tapline examples/run.sh [TIMELINE.db]
 #
@@ -75,3 +76,9 @@ echo "The brick accepted atime -1 (op_ret 0): the file's atime became -1, i.e."
 echo "1969-12-31 23:59:59 UTC, Samba's atime -1 bug (the client's glfs_stat right after"
 echo "read atime=-1.000000000: gfapi-utimens.client.log).  More questions:"
 echo "  sqlite3 -header -column TIMELINE.db < examples/queries.sql"
+echo
+echo "And what went wrong in the other two sessions (a client the bricks refuse,"
+echo "a brick port a firewall drops):"
+echo
+echo "\$ tapline diagnose timeline.db"
+"$TAPLINE" diagnose "$db"
