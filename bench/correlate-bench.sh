@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/correlate-bench.sh - how fast `tapline correlate` ingests a capture,
 # as a ratio against its peer measured in the same run: a bare prepared
-# INSERT loop of the same rows (conversations, rpc_messages, bodies
+# INSERT loop of the same rows (conversations, messages, bodies
 # included) into the same schema, in one transaction, rows already in
 # memory (bench/insert-peer.c).  Goal: ratio >= 0.7.  Then the peak RSS
 # (goal: under --max-memory, 64 MiB) on a large capture (default 1 GiB), on
@@ -88,8 +88,8 @@ for i in $(seq "$runs"); do
 		peer_cpu=$3
 	fi
 done
-messages=$(sqlite3 "$tmp/ours.db" "SELECT count(*) FROM rpc_messages")
-echo "capture: ${ratio_mb} MiB, $messages RPC messages, $rows rows (conversations + rpc_messages)"
+messages=$(sqlite3 "$tmp/ours.db" "SELECT count(*) FROM messages")
+echo "capture: ${ratio_mb} MiB, $messages messages, $rows rows (conversations + messages)"
 awk -v rows="$rows" -v ours="$ours" -v peer="$peer" -v ours_cpu="$ours_cpu" \
     -v peer_cpu="$peer_cpu" 'BEGIN {
 	printf "tapline correlate (hash, decode, JSON bodies, insert, join): %.2f s = %.0f rows/s (CPU %.2f s)\n", ours, rows / ours, ours_cpu

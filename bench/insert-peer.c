@@ -1,5 +1,5 @@
 /* insert-peer.c - the benchmark's peer: the same rows tapline correlate
- * stored (rpc_messages and conversations of a timeline), inserted again
+ * stored (messages and conversations of a timeline), inserted again
  * into a fresh timeline (same schema, same indexes, same connection
  * settings as correlate/db.c) by a bare prepared INSERT loop in one
  * transaction.  The rows are loaded into memory first;
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	if (sqlite3_open_v2(argv[1], &from, SQLITE_OPEN_READONLY, NULL))
 		die(from, argv[1]);
 	struct table tables[] = { { .name = "conversations" },
-				  { .name = "rpc_messages" } };
+				  { .name = "messages" } };
 	size_t rows = 0;
 	for (int i = 0; i < 2; i++) {
 		load(from, &tables[i]);

@@ -74,8 +74,10 @@ static void usage(FILE *out)
 "credentials, or from XIDs that only one connection carries.\n"
 "\n"
 "Tables: inputs, record_sessions, clock_offsets, conversations,\n"
-"rpc_messages, probe_events, links.  Views: timeline, unanswered_calls,\n"
-"failed_calls, slow_calls, gfapi_calls.  See tapline-correlate(1).\n"
+"messages (every protocol), probe_events, links.  Views: rpc_messages,\n"
+"cql_messages, ceph_messages, scylla_messages, timeline, unanswered_calls,\n"
+"failed_calls, slow_calls, gfapi_calls.  A version-1 timeline is upgraded\n"
+"in place.  See tapline-correlate(1).\n"
 "\n"
 "Example:\n"
 "  tapline correlate -o t.db client.pcap client.records\n"
@@ -299,7 +301,7 @@ static int add_input(struct db *db, const char *path, bool quiet,
 	if (!quiet) {
 		if (kind == KIND_CAPTURE)
 			fprintf(stderr, "%s: capture, %" PRIu64 " frames, %"
-				PRIu64 " RPC messages (%" PRIu64 " with a bad"
+				PRIu64 " messages (%" PRIu64 " with a bad"
 				" verdict), %" PRIu64 " connections\n", path,
 				sum.frames, sum.messages, sum.malformed,
 				sum.conversations);

@@ -67,30 +67,35 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" process_name = coalesce(?4, process_name), process_uuid = ?5,"
 		" pid_method = 'process-uuid' WHERE id = ?1",
 	[ST_MESSAGE_INSERT] =
-		"INSERT INTO rpc_messages (input, frame, first_frame, ts_ns,"
-		" conversation, src, dst, length, xid, msg_type, program,"
-		" program_name, version, proc, proc_name, reply_state,"
-		" accept_state, call_frame, latency_ns, op_ret, op_errno,"
-		" errno_name, gfid, pargfid, path, bname, verdict, why, info,"
-		" body, call, reply, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-		" ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+		"INSERT INTO messages (input, frame, first_frame, ts_ns,"
+		" conversation, src, dst, length, exchange_id, kind, protocol,"
+		" service_code, service, service_version, op_code, op, status,"
+		" status_code, status_name, reply_state, accept_state,"
+		" request_frame, latency_ns, op_ret, op_errno, errno_name, gfid,"
+		" pargfid, path, bname, verdict, why, info, body, request,"
+		" response, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+		" ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
+		" ?35, ?36, ?37)",
 	[ST_MESSAGE_NEXT_ID] =
-		"SELECT coalesce(max(id), 0) + 1 FROM rpc_messages",
+		"SELECT coalesce(max(id), 0) + 1 FROM messages",
 	/* A connection's messages, counted while they stream in. */
 	[ST_CONV_COUNTS] =
 		"UPDATE conversations SET calls = calls + ?2,"
 		" replies = replies + ?3, first_ts_ns = min(first_ts_ns, ?4),"
 		" last_ts_ns = max(last_ts_ns, ?5) WHERE id = ?1",
-	/* A reply's call: the call of that XID that completed in the frame
-	 * the decoder matched it to, on the same connection. */
+	/* A response's request: the request of that exchange id that
+	 * completed in the frame the decoder matched it to, on the same
+	 * connection. */
 	[ST_CALL_OF_REPLY] =
-		"SELECT id FROM rpc_messages WHERE input = ?1 AND frame = ?2"
-		" AND xid = ?3 AND msg_type = 'call' AND conversation = ?4"
-		" ORDER BY id DESC LIMIT 1",
-	/* A reply whose call was inserted already (it waited too long). */
+		"SELECT id FROM messages WHERE input = ?1 AND frame = ?2"
+		" AND exchange_id = ?3 AND kind = 'request'"
+		" AND conversation = ?4 ORDER BY id DESC LIMIT 1",
+	/* A response whose request was inserted already (it waited too
+	 * long). */
 	[ST_SET_REPLY] =
-		"UPDATE rpc_messages SET reply = ?2 WHERE id = ?1 AND reply IS NULL",
+		"UPDATE messages SET response = ?2 WHERE id = ?1"
+		" AND response IS NULL",
 	[ST_CONV_CREDENTIAL] =
 		"UPDATE conversations SET client_pid = ?2, pid_method = 'credential'"
 		" WHERE id = ?1 AND client_pid IS NULL",
@@ -116,11 +121,11 @@ static const char *const stmt_purpose[ST_COUNT] = {
 	[ST_CONV_SEEN] = "updating a connection's handshake",
 	[ST_CONV_STATE] = "updating a connection's state",
 	[ST_CONV_PROCESS] = "storing a connection's process",
-	[ST_MESSAGE_INSERT] = "storing an RPC message",
-	[ST_MESSAGE_NEXT_ID] = "numbering RPC messages",
+	[ST_MESSAGE_INSERT] = "storing a message",
+	[ST_MESSAGE_NEXT_ID] = "numbering messages",
 	[ST_CONV_COUNTS] = "counting a connection's messages",
-	[ST_CALL_OF_REPLY] = "finding a reply's call",
-	[ST_SET_REPLY] = "linking a call to its reply",
+	[ST_CALL_OF_REPLY] = "finding a response's request",
+	[ST_SET_REPLY] = "linking a request to its response",
 	[ST_CONV_CREDENTIAL] = "storing a connection's pid",
 	[ST_CONV_CRED_CONFLICT] = "clearing a connection's pid",
 };
@@ -323,8 +328,89 @@ static int busy_wait(void *arg, int count)
 	return 1;
 }
 
-/* In the open write transaction: a new file gets the schema; anything
- * else must be a timeline of this version. */
+/* Version 1 to 2: rpc_messages (a table of ONC-RPC messages) becomes
+ * messages (every protocol's, with the generic exchange), and
+ * rpc_messages a view of it.  The objects that changed are moved aside
+ * (links: its message column now refers to messages), the schema
+ * creates what is missing, the rows are copied over, the old objects
+ * dropped.  Ids are kept, so links and the copies' request/response
+ * columns stay right.  The protocol of a v1 row is its body's
+ * (GlusterFS programs: glusterfs; the others: rpc), its status what
+ * its columns say. */
+static const char upgrade_1_aside[] =
+	"DROP VIEW IF EXISTS timeline;"
+	"DROP VIEW IF EXISTS unanswered_calls;"
+	"DROP VIEW IF EXISTS failed_calls;"
+	"DROP VIEW IF EXISTS slow_calls;"
+	"DROP VIEW IF EXISTS gfapi_calls;"
+	"DROP INDEX IF EXISTS rpc_messages_by_xid;"
+	"DROP INDEX IF EXISTS rpc_messages_by_conversation;"
+	"DROP INDEX IF EXISTS rpc_messages_by_time;"
+	"DROP INDEX IF EXISTS rpc_messages_by_frame;"
+	"DROP INDEX IF EXISTS links_by_event;"
+	"DROP INDEX IF EXISTS links_by_message;"
+	"ALTER TABLE rpc_messages RENAME TO v1_rpc_messages;"
+	"ALTER TABLE links RENAME TO v1_links;";
+
+static const char upgrade_1_copy[] =
+	"INSERT INTO messages (id, input, frame, first_frame, ts_ns,"
+	" conversation, src, dst, protocol, kind, exchange_id, service,"
+	" service_code, service_version, op, op_code, status, status_code,"
+	" status_name, request, response, request_frame, latency_ns, length,"
+	" verdict, why, info, reply_state, accept_state, op_ret, op_errno,"
+	" errno_name, gfid, pargfid, path, bname, body)"
+	" SELECT id, input, frame, first_frame, ts_ns, conversation, src, dst,"
+	"  CASE WHEN instr(substr(body, 1, 512), '\"protocol\":\"GlusterFS\"')"
+	"   THEN 'glusterfs' ELSE 'rpc' END,"
+	"  CASE msg_type WHEN 'call' THEN 'request' ELSE 'response' END,"
+	"  xid, program_name, program, version, proc_name, proc,"
+	"  CASE WHEN msg_type = 'call' THEN NULL"
+	"   WHEN op_ret < 0 OR reply_state <> 0 OR accept_state <> 0"
+	"   THEN 'failed' ELSE 'ok' END,"
+	"  CASE WHEN msg_type = 'call' THEN NULL WHEN op_ret < 0 THEN op_errno"
+	"   WHEN reply_state <> 0 THEN NULL WHEN accept_state <> 0"
+	"   THEN accept_state END,"
+	"  CASE WHEN msg_type = 'reply' AND op_ret < 0 THEN errno_name END,"
+	"  call, reply, call_frame, latency_ns, length, verdict, why, info,"
+	"  reply_state, accept_state, op_ret, op_errno, errno_name, gfid,"
+	"  pargfid, path, bname, body"
+	" FROM v1_rpc_messages ORDER BY id;"
+	"INSERT INTO links (id, event, message, parent, method, confidence,"
+	" note) SELECT id, event, message, parent, method, confidence, note"
+	" FROM v1_links ORDER BY id;"
+	"DROP TABLE v1_links;"
+	"DROP TABLE v1_rpc_messages;";
+
+static bool upgrade_from_1(struct db *db)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
+		 DB_SCHEMA_VERSION);
+	int64_t messages = 0;
+	if (!db_exec(db, "upgrading from version 1: the old tables",
+		     upgrade_1_aside) ||
+	    !db_exec(db, "upgrading from version 1: the new schema",
+		     tapline_schema_sql) ||
+	    !db_exec(db, "upgrading from version 1: copying the rows",
+		     upgrade_1_copy) ||
+	    single_int(db, "SELECT count(*) FROM messages", &messages) < 0 ||
+	    !db_exec(db, "setting the schema version", pragma)) {
+		fprintf(stderr, "tapline correlate: %s: a version-1 timeline;"
+			" upgrading it to version %d failed, it is left as it"
+			" was (tapline correlate -o %s upgrades it when it can"
+			" write it)\n", db->path, DB_SCHEMA_VERSION, db->path);
+		return false;
+	}
+	if (!db->quiet)
+		fprintf(stderr, "tapline correlate: %s: timeline upgraded from"
+			" schema version 1 to %d (%lld messages)\n", db->path,
+			DB_SCHEMA_VERSION, (long long)messages);
+	return true;
+}
+
+/* In the open write transaction: a new file gets the schema; a
+ * version-1 timeline is upgraded; anything else must be a timeline of
+ * this version. */
 static bool check_or_create(struct db *db)
 {
 	int64_t version = 0, tables = 0;
@@ -346,11 +432,13 @@ static bool check_or_create(struct db *db)
 			db->path);
 		return false;
 	}
+	if (version == 1)
+		return upgrade_from_1(db);
 	if (version != DB_SCHEMA_VERSION) {
-		/* Upgrade steps go here when version 2 exists. */
 		fprintf(stderr, "tapline correlate: %s: timeline schema version"
-			" %lld; this tapline reads version %d\n", db->path,
-			(long long)version, DB_SCHEMA_VERSION);
+			" %lld; this tapline reads versions 1 (upgraded to %d)"
+			" and %d\n", db->path, (long long)version,
+			DB_SCHEMA_VERSION, DB_SCHEMA_VERSION);
 		return false;
 	}
 	return true;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* The hot statements, prepared once (on first use) and reused with
  * bind/step/reset inside one transaction per input. */
@@ -63,10 +63,11 @@ struct db {
  * before it gives up with "database is locked". */
 #define DB_BUSY_WAIT_MS (10 * 60 * 1000)
 
-/* Opens (creates) the database and its schema; refuses another schema
- * version.  The check and the creation are one write transaction, so
- * that runs creating the same new timeline at once each find it either
- * missing or whole.  False with a message on stderr. */
+/* Opens (creates) the database and its schema; upgrades a version-1
+ * timeline in place; refuses another schema version.  The check and the
+ * creation (or upgrade) are one write transaction, so that runs opening
+ * the same timeline at once each find it either missing or whole, and
+ * either of version 1 or upgraded.  False with a message on stderr. */
 bool db_open(struct db *db, const char *path, bool quiet);
 void db_close(struct db *db);
 

@@ -17,7 +17,7 @@ struct input_summary {
 	uint64_t size;
 	bool have_ts;
 	int64_t first_ts_ns, last_ts_ns;
-	uint64_t frames, messages, other_messages, events, malformed;
+	uint64_t frames, messages, events, malformed;
 	uint64_t conversations, unanswered_syns;
 	/* Captures: what the decoder gave up at its share of the memory
 	 * budget (memory.h): connections it stopped following before

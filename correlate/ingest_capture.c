@@ -1,4 +1,4 @@
-/* ingest_capture.c - a capture into conversations and rpc_messages,
+/* ingest_capture.c - a capture into conversations and messages,
  * through the decoder (src/wire/decoder.h).
  *
  * Two threads share the work: the caller's reads the capture, decodes,
@@ -36,12 +36,13 @@
 /* Columns of ST_MESSAGE_INSERT (its ?N). */
 enum {
 	COL_INPUT = 1, COL_FRAME, COL_FIRST_FRAME, COL_TS, COL_CONVERSATION,
-	COL_SRC, COL_DST, COL_LENGTH, COL_XID, COL_MSG_TYPE, COL_PROGRAM,
-	COL_PROGRAM_NAME, COL_VERSION, COL_PROC, COL_PROC_NAME,
-	COL_REPLY_STATE, COL_ACCEPT_STATE, COL_CALL_FRAME, COL_LATENCY,
+	COL_SRC, COL_DST, COL_LENGTH, COL_EXCHANGE_ID, COL_KIND, COL_PROTOCOL,
+	COL_SERVICE_CODE, COL_SERVICE, COL_SERVICE_VERSION, COL_OP_CODE,
+	COL_OP, COL_STATUS, COL_STATUS_CODE, COL_STATUS_NAME,
+	COL_REPLY_STATE, COL_ACCEPT_STATE, COL_REQUEST_FRAME, COL_LATENCY,
 	COL_OP_RET, COL_OP_ERRNO, COL_ERRNO_NAME, COL_GFID, COL_PARGFID,
 	COL_PATH, COL_BNAME, COL_VERDICT, COL_WHY, COL_INFO, COL_BODY,
-	COL_CALL, COL_REPLY, COL_ID, MESSAGE_COLS = COL_ID
+	COL_REQUEST, COL_RESPONSE, COL_ID, MESSAGE_COLS = COL_ID
 };
 
 /* A statement not stepped yet, with its values: a message row or a
@@ -58,8 +59,8 @@ struct pending_row {
 		uint32_t off, len;
 		uint8_t type;	/* SQLITE_NULL, _INTEGER, _TEXT, COL_IN_BODY */
 	} col[MESSAGE_COLS + 1];
-	bool call;		/* a message row of msg_type 'call' */
-	bool waiting;		/* a call whose reply is not seen yet */
+	bool call;		/* a message row of kind 'request' */
+	bool waiting;		/* a request whose response is not seen yet */
 	/* The text columns, one after the other, and the body JSON
 	 * (rendered by output_json_render()).  While the row is made they
 	 * are the ingest's scratch buffers (cap, body_cap: lent by
@@ -134,8 +135,10 @@ struct capture_ingest {
 		uint64_t stream;
 		int64_t id;
 		int64_t cred_pid;	/* 0 none yet, -1 several seen */
-		/* Messages counted here, added to the row when it leaves. */
-		uint64_t calls, replies;
+		/* Messages counted here, added to the row when it leaves
+		 * (others: events and messages of no exchange, which only
+		 * move its times). */
+		uint64_t calls, replies, others;
 		int64_t first_ts, last_ts;
 		bool held;		/* its row is .row, not written yet */
 		struct held_row row;
@@ -159,7 +162,7 @@ struct capture_ingest {
 	size_t stream_words, stream_words_max;
 	bool streams_beyond;	/* one beyond the bitmap has a row */
 	int64_t next_conv_id;	/* conversations.id of the next one */
-	int64_t next_id;	/* rpc_messages.id of the next message */
+	int64_t next_id;	/* messages.id of the next message */
 
 	/* The ring.  Rows [ready, tail) are the decoding side's, [head,
 	 * ready) the writer's; the slots of [tail - RING_ROWS, head) hold
@@ -886,7 +889,8 @@ static bool write_held(struct capture_ingest *c, size_t slot)
 	if (!r)
 		return false;
 	int64_t first = h->first_ts, last = h->last_ts;
-	if (c->cache[slot].calls || c->cache[slot].replies) {
+	if (c->cache[slot].calls || c->cache[slot].replies ||
+	    c->cache[slot].others) {
 		if (c->cache[slot].first_ts < first)
 			first = c->cache[slot].first_ts;
 		if (c->cache[slot].last_ts > last)
@@ -923,6 +927,7 @@ static bool write_held(struct capture_ingest *c, size_t slot)
 		return false;
 	c->cache[slot].held = false;
 	c->cache[slot].calls = c->cache[slot].replies = 0;
+	c->cache[slot].others = 0;
 	return true;
 }
 
@@ -941,7 +946,8 @@ static bool flush_counts(struct capture_ingest *c, size_t slot)
 {
 	if (c->cache[slot].held)
 		return write_held(c, slot);
-	if (!c->cache[slot].calls && !c->cache[slot].replies)
+	if (!c->cache[slot].calls && !c->cache[slot].replies &&
+	    !c->cache[slot].others)
 		return true;
 	struct pending_row *r = slot_new(c, ST_CONV_COUNTS);
 	if (!r)
@@ -954,20 +960,24 @@ static bool flush_counts(struct capture_ingest *c, size_t slot)
 	if (!slot_push(c, r))
 		return false;
 	c->cache[slot].calls = c->cache[slot].replies = 0;
+	c->cache[slot].others = 0;
 	return true;
 }
 
 static void count_message(struct capture_ingest *c, const struct message *m)
 {
 	size_t slot = m->conversation % STREAM_CACHE;
-	if (!c->cache[slot].calls && !c->cache[slot].replies) {
+	if (!c->cache[slot].calls && !c->cache[slot].replies &&
+	    !c->cache[slot].others) {
 		c->cache[slot].first_ts = m->ts_ns;
 		c->cache[slot].last_ts = m->ts_ns;
 	}
 	if (m->exchange.kind == EXCHANGE_RESPONSE)
 		c->cache[slot].replies++;
-	else
+	else if (m->exchange.kind == EXCHANGE_REQUEST)
 		c->cache[slot].calls++;
+	else
+		c->cache[slot].others++;
 	if (m->ts_ns < c->cache[slot].first_ts)
 		c->cache[slot].first_ts = m->ts_ns;
 	if (m->ts_ns > c->cache[slot].last_ts)
@@ -1268,8 +1278,9 @@ static bool row_endpoint(struct pending_row *r, int col,
 	return row_text(r, col, buf, endpoint_text(buf, e));
 }
 
-/* A reply's call: the call of that XID that completed in the frame the
- * decoder matched it to, on the same connection, the latest if several.
+/* A response's request: the request of that exchange id that completed
+ * in the frame the decoder matched it to, on the same connection, the
+ * latest if several.
  * The ring still holds the latest rows (stepped or not): looked at
  * first, newest first; SQL knows the older ones.  Returns its id (0
  * none, -1 error); *row its row when it is in the ring, *held whether
@@ -1285,7 +1296,8 @@ static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
 		struct pending_row *r = &c->ring[k % RING_ROWS];
 		if (r->stmt == ST_MESSAGE_INSERT && r->call &&
 		    r->col[COL_FRAME].i == (int64_t)m->exchange.request_frame &&
-		    r->col[COL_XID].i == (int64_t)m->exchange.id &&
+		    r->col[COL_EXCHANGE_ID].type == SQLITE_INTEGER &&
+		    r->col[COL_EXCHANGE_ID].i == (int64_t)m->exchange.id &&
 		    r->col[COL_CONVERSATION].i == conv) {
 			*row = r;
 			*held = k >= c->ready;
@@ -1309,24 +1321,38 @@ static int64_t call_of_reply(struct capture_ingest *c, const struct message *m,
 	return rc < 0 ? -1 : call;
 }
 
+static const char *kind_text(uint8_t kind)
+{
+	switch (kind) {
+	case EXCHANGE_REQUEST: return "request";
+	case EXCHANGE_RESPONSE: return "response";
+	case EXCHANGE_EVENT: return "event";
+	default: return NULL;
+	}
+}
+
 /* The message's row, queued (its body rendered straight into the row);
- * 1 done, 0 out of memory, -1 the writer failed. */
+ * `rpc`: an ONC-RPC message (it has rpc.xid), whose reply and accept
+ * states are stored as version 1 stored them.  1 done, 0 out of memory,
+ * -1 the writer failed. */
 static int queue_row(struct capture_ingest *c, const struct message *m,
 		     const struct field *const keys[KEYS], int64_t conv,
-		     int64_t call)
+		     int64_t call, bool rpc)
 {
 	struct pending_row *r = slot_new(c, ST_MESSAGE_INSERT);
 	if (!r)
 		return -1;
 	const struct exchange *ex = &m->exchange;
 	bool reply = ex->kind == EXCHANGE_RESPONSE;
-	bool known = !reply || ex->request_frame; /* program known from a call */
+	/* the operation is known (an RPC reply's program only from its
+	 * call) */
+	bool known = ex->has_op_code || ex->service;
 	struct field f;
 	bool ok = true;
 	char verdict[96];
 	r->ncols = MESSAGE_COLS;
-	r->call = !reply;
-	r->waiting = !reply;
+	r->call = ex->kind == EXCHANGE_REQUEST;
+	r->waiting = r->call;
 	row_int(r, COL_ID, c->next_id);
 	row_int(r, COL_INPUT, c->sum->id);
 	row_int(r, COL_FRAME, (int64_t)m->frame);
@@ -1336,25 +1362,39 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	ok &= row_endpoint(r, COL_SRC, &m->src);
 	ok &= row_endpoint(r, COL_DST, &m->dst);
 	row_int(r, COL_LENGTH, m->length);
-	row_int(r, COL_XID, (int64_t)ex->id);
-	ok &= row_cstr(r, COL_MSG_TYPE, reply ? "reply" : "call");
+	if (ex->has_id)
+		row_int(r, COL_EXCHANGE_ID, (int64_t)ex->id);
+	ok &= row_cstr(r, COL_KIND, kind_text(ex->kind));
+	ok &= row_cstr(r, COL_PROTOCOL, m->proto->name);
 	if (known) {
-		row_int(r, COL_PROGRAM, ex->service_code);
-		ok &= row_cstr(r, COL_PROGRAM_NAME, ex->service);
-		row_int(r, COL_VERSION, ex->service_version);
-		row_int(r, COL_PROC, ex->op_code);
-		ok &= row_cstr(r, COL_PROC_NAME, ex->op);
+		row_int(r, COL_SERVICE_CODE, ex->service_code);
+		ok &= row_cstr(r, COL_SERVICE, ex->service);
+		row_int(r, COL_SERVICE_VERSION, ex->service_version);
+		if (ex->has_op_code)
+			row_int(r, COL_OP_CODE, ex->op_code);
+		ok &= row_cstr(r, COL_OP, ex->op);
+	}
+	if (ex->status == STATUS_OK) {
+		ok &= row_cstr(r, COL_STATUS, "ok");
+	} else if (ex->status == STATUS_FAILED) {
+		ok &= row_cstr(r, COL_STATUS, "failed");
+		row_int(r, COL_STATUS_CODE, ex->status_code);
+		ok &= row_cstr(r, COL_STATUS_NAME, ex->status_name);
 	}
 	if (reply) {
-		/* the states as the columns have always held them: 0 when
-		 * the reply does not have one */
-		row_int(r, COL_REPLY_STATE,
-			field_ref_first(m, &c->replystat, &f) ? (int64_t)f.v.u
-							      : 0);
-		row_int(r, COL_ACCEPT_STATE,
-			field_ref_first(m, &c->accept, &f) ? (int64_t)f.v.u : 0);
+		if (rpc) {
+			/* the states as the columns have always held them:
+			 * 0 when the reply does not have one */
+			row_int(r, COL_REPLY_STATE,
+				field_ref_first(m, &c->replystat, &f) ?
+				(int64_t)f.v.u : 0);
+			row_int(r, COL_ACCEPT_STATE,
+				field_ref_first(m, &c->accept, &f) ?
+				(int64_t)f.v.u : 0);
+		}
 		if (ex->request_frame)
-			row_int(r, COL_CALL_FRAME, (int64_t)ex->request_frame);
+			row_int(r, COL_REQUEST_FRAME,
+				(int64_t)ex->request_frame);
 		if (ex->latency_ns >= 0)
 			row_int(r, COL_LATENCY, ex->latency_ns);
 	}
@@ -1388,7 +1428,7 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	r->body_len = body_len;
 	r->col[COL_BODY].type = COL_IN_BODY;
 	if (call)
-		row_int(r, COL_CALL, call);
+		row_int(r, COL_REQUEST, call);
 	if (!ok)
 		return 0;
 	if (!slot_push(c, r))
@@ -1397,19 +1437,16 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 	return 1;
 }
 
+/* Every message of every protocol is a row; requests wait (a little) for
+ * their response, matched by the decoder (request_frame). */
 static void on_message(void *user, const struct message *m)
 {
 	struct capture_ingest *c = user;
 	if (ingest_failed(c))
 		return;
-	/* the timeline holds ONC-RPC calls and replies (rpc_messages) */
 	uint8_t kind = m->exchange.kind;
 	struct field xid;
-	if ((kind != EXCHANGE_REQUEST && kind != EXCHANGE_RESPONSE) ||
-	    !field_ref_first(m, &c->xid, &xid)) {
-		c->sum->other_messages++;
-		return;
-	}
+	bool rpc = field_ref_first(m, &c->xid, &xid);
 	const struct field *keys[KEYS];
 	find_keys(m, keys);
 	int64_t conv = conversation_of(c, m);
@@ -1428,7 +1465,7 @@ static void on_message(void *user, const struct message *m)
 	int64_t call = 0;
 	struct pending_row *call_row = NULL;
 	bool call_held = false;
-	if (reply && m->exchange.request_frame) {
+	if (reply && m->exchange.has_id && m->exchange.request_frame) {
 		call = call_of_reply(c, m, conv, &call_row, &call_held);
 		if (call < 0) {
 			c->failed = true;
@@ -1438,15 +1475,17 @@ static void on_message(void *user, const struct message *m)
 	int64_t id = c->next_id;
 	bool set_reply = call && !call_held;
 	if (call_held) {
-		/* The first reply is the call's reply; set before the
-		 * reply's row is queued, which may hand the call on. */
-		if (call_row->col[COL_REPLY].type == SQLITE_NULL)
-			row_int(call_row, COL_REPLY, id);
+		/* The first response is the request's response; set before
+		 * the response's row is queued, which may hand the request
+		 * on. */
+		if (call_row->col[COL_RESPONSE].type == SQLITE_NULL)
+			row_int(call_row, COL_RESPONSE, id);
 		call_row->waiting = false;
-	} else if (call_row && call_row->col[COL_REPLY].type != SQLITE_NULL) {
-		set_reply = false;	/* its row has its reply already */
+	} else if (call_row &&
+		   call_row->col[COL_RESPONSE].type != SQLITE_NULL) {
+		set_reply = false;	/* its row has its response already */
 	}
-	int rc = queue_row(c, m, keys, conv, call);
+	int rc = queue_row(c, m, keys, conv, call, rpc);
 	if (rc <= 0) {
 		if (rc == 0)
 			fprintf(stderr, "tapline correlate: out of memory\n");
@@ -1458,8 +1497,8 @@ static void on_message(void *user, const struct message *m)
 	if (m->verdict & (MSG_MALFORMED | MSG_TRUNCATED))
 		c->sum->malformed++;
 	if (set_reply) {
-		/* A reply whose call was handed on already (it waited too
-		 * long). */
+		/* A response whose request was handed on already (it waited
+		 * too long). */
 		struct pending_row *r = slot_new(c, ST_SET_REPLY);
 		if (!r) {
 			c->failed = true;

@@ -23,6 +23,11 @@ correlate/schema.c: $(srcdir)/correlate/schema.sql
 	    $(srcdir)/correlate/schema.sql; \
 	  echo ';'; } > $@-t && mv $@-t $@
 
+# A version-1 timeline (made by the last tapline of that schema, kept as
+# its .dump) upgraded in place, answering examples/queries.sql the same.
+TESTS += tests/correlate-upgrade.sh
+EXTRA_DIST += tests/correlate-upgrade.sh tests/timeline-v1.sql
+
 # Unit tests: the record reader against hostile lines, JSON strings.
 check_PROGRAMS += tests/unit/records_test tests/unit/jbuf_test
 tests_unit_records_test_SOURCES = tests/unit/records_test.c tests/unit/tap.h

@@ -2,16 +2,20 @@
 --
 -- One SQLite file holds what went over the wire (decoded captures) and what
 -- the programs did (probe records), on one realtime axis, with the links
--- between them.  The version is PRAGMA user_version (below: 1); tapline
--- refuses a database of another version rather than guess.
+-- between them.  The version is PRAGMA user_version: 2 (db.h); tapline
+-- upgrades a version-1 timeline in place when it opens it for writing
+-- (db.c: the changed objects are moved aside, this file creates what is
+-- missing, the rows are copied over) and refuses any other version
+-- rather than guess.  Hence IF NOT EXISTS everywhere.
 --
 -- Times are integers: nanoseconds since the Unix epoch, realtime clock.
 -- Column names follow the decoder's field names (docs/fields.md) without
--- their protocol prefix: xid = rpc.xid, proc = rpc.procedure, ...
+-- their protocol prefix (op_ret = gluster.op_ret), or the decoder's
+-- exchange (docs/core.md): exchange_id = rpc.xid, op_code = rpc.procedure.
 
 -- Every file ingested, once: the fingerprint (SHA-256 of the file's bytes)
 -- is why the same input given twice adds nothing.
-CREATE TABLE inputs (
+CREATE TABLE IF NOT EXISTS inputs (
 	id INTEGER PRIMARY KEY,
 	file TEXT NOT NULL,		-- path as given on the command line
 	kind TEXT NOT NULL		-- capture: pcap/pcapng(.gz); records: probe records
@@ -25,7 +29,7 @@ CREATE TABLE inputs (
 	first_ts_ns INTEGER,		-- earliest frame/event (realtime ns)
 	last_ts_ns INTEGER,
 	frames INTEGER NOT NULL DEFAULT 0,	-- captures: frames read
-	messages INTEGER NOT NULL DEFAULT 0,	-- captures: RPC messages stored
+	messages INTEGER NOT NULL DEFAULT 0,	-- captures: messages stored (every protocol)
 	events INTEGER NOT NULL DEFAULT 0,	-- records: probe events stored
 	malformed INTEGER NOT NULL DEFAULT 0,	-- records: lines skipped as malformed;
 						-- captures: messages with a bad verdict
@@ -34,7 +38,7 @@ CREATE TABLE inputs (
 
 -- Sessions of a record file: a header line starts one (files may be
 -- concatenated, each part with its own clock).
-CREATE TABLE record_sessions (
+CREATE TABLE IF NOT EXISTS record_sessions (
 	id INTEGER PRIMARY KEY,
 	input INTEGER NOT NULL REFERENCES inputs(id),
 	line INTEGER NOT NULL,		-- line of the header
@@ -51,7 +55,7 @@ CREATE TABLE record_sessions (
 -- estimated from RPC calls and replies seen in both (NTP's formula:
 -- ((t2 - t1) + (t3 - t4)) / 2, median over the pairs).  Reported, and
 -- kept here; the stored times are each capture's own.
-CREATE TABLE clock_offsets (
+CREATE TABLE IF NOT EXISTS clock_offsets (
 	input INTEGER NOT NULL REFERENCES inputs(id),
 	reference INTEGER NOT NULL REFERENCES inputs(id),
 	offset_ns INTEGER NOT NULL,	-- add to input's times to get reference's
@@ -63,7 +67,7 @@ CREATE TABLE clock_offsets (
 -- TCP connections, one row per connection per capture, from the SYN (or
 -- the first segment seen) on.  The client is the side that sent the SYN or,
 -- without one, the RPC calls.
-CREATE TABLE conversations (
+CREATE TABLE IF NOT EXISTS conversations (
 	id INTEGER PRIMARY KEY,
 	input INTEGER NOT NULL REFERENCES inputs(id),
 	stream INTEGER,			-- the decoder's connection number in that capture
@@ -89,35 +93,49 @@ CREATE TABLE conversations (
 	pid_method TEXT			-- from exact XID matches: 'process-uuid' |
 					-- 'credential' | 'exact-xid'
 );
-CREATE INDEX conversations_by_tuple ON conversations
+CREATE INDEX IF NOT EXISTS conversations_by_tuple ON conversations
 	(input, client_addr, client_port, server_addr, server_port);
-CREATE INDEX conversations_by_pid ON conversations (client_pid);
-CREATE INDEX conversations_by_stream ON conversations (input, stream);
+CREATE INDEX IF NOT EXISTS conversations_by_pid ON conversations (client_pid);
+CREATE INDEX IF NOT EXISTS conversations_by_stream ON conversations (input, stream);
 
--- Decoded ONC-RPC messages (GlusterFS and the other RPC programs).
-CREATE TABLE rpc_messages (
+-- Decoded messages of every protocol (ONC-RPC and GlusterFS, Ceph, CQL,
+-- Scylla): the few facts every protocol reports the same way (the
+-- decoder's exchange, docs/core.md), then the GlusterFS columns the views
+-- and joins use (NULL for the other protocols), then the whole body.
+CREATE TABLE IF NOT EXISTS messages (
 	id INTEGER PRIMARY KEY,
 	input INTEGER NOT NULL REFERENCES inputs(id),
 	frame INTEGER NOT NULL,		-- frame.number where the message completed
-	first_frame INTEGER NOT NULL,	-- where it began
+	first_frame INTEGER,		-- where it began
 	ts_ns INTEGER NOT NULL,		-- that frame's time (realtime ns)
 	conversation INTEGER REFERENCES conversations(id),
-	src TEXT NOT NULL,		-- 'addr:port' ('[v6]:port')
-	dst TEXT NOT NULL,
+	src TEXT,			-- 'addr:port' ('[v6]:port')
+	dst TEXT,
+	protocol TEXT NOT NULL,		-- registry name: rpc, glusterfs, ceph, cql, scylla
+	kind TEXT			-- NULL: not part of an exchange
+		CHECK (kind IN ('request', 'response', 'event')),
+	exchange_id INTEGER,		-- XID, CQL stream id, Scylla msg id, Ceph tid
+	service TEXT,			-- 'GlusterFS', 'GF-HNDSK', ... (RPC program)
+	service_code INTEGER,		-- rpc.program (responses: from the request)
+	service_version INTEGER,	-- rpc.programversion
+	op TEXT,			-- 'SETATTR', 'QUERY', 'OSD_OP', ...
+	op_code INTEGER,		-- procedure, opcode, verb, message type
+	status TEXT			-- responses: NULL when they say nothing
+		CHECK (status IN ('ok', 'failed')),
+	status_code INTEGER,		-- failed: errno, CQL error code, RPC state
+	status_name TEXT,		-- 'EACCES', 'PROG_UNAVAIL', ...
+	request INTEGER REFERENCES messages(id),	-- responses: the request
+	response INTEGER REFERENCES messages(id),	-- requests: the response,
+							-- NULL if none
+	request_frame INTEGER,		-- responses: the request's frame (rpc.reqframe)
+	latency_ns INTEGER,		-- responses: ts - the request's ts (rpc.time)
 	length INTEGER,			-- bytes on the wire
-	xid INTEGER NOT NULL,		-- rpc.xid
-	msg_type TEXT NOT NULL CHECK (msg_type IN ('call', 'reply')),
-	program INTEGER,		-- rpc.program (replies: from the call)
-	program_name TEXT,		-- 'GlusterFS', 'GF-HNDSK', ...
-	version INTEGER,		-- rpc.programversion
-	proc INTEGER,			-- rpc.procedure
-	proc_name TEXT,			-- 'SETATTR', 'SETVOLUME', ...
-	reply_state INTEGER,		-- rpc.replystat: 0 accepted, 1 denied
-	accept_state INTEGER,		-- rpc.state_accept: 0 success, ...
-	call INTEGER REFERENCES rpc_messages(id),	-- replies: the call
-	reply INTEGER REFERENCES rpc_messages(id),	-- calls: the reply, NULL if none
-	call_frame INTEGER,		-- rpc.reqframe
-	latency_ns INTEGER,		-- replies: reply ts - call ts (rpc.time)
+	verdict TEXT,			-- NULL when whole; else 'malformed,truncated,...'
+	why TEXT,			-- the decoder's reason for the verdict
+	info TEXT,			-- one-line summary, as tapline decode prints it
+	-- ONC-RPC and GlusterFS:
+	reply_state INTEGER,		-- replies: rpc.replystat: 0 accepted, 1 denied
+	accept_state INTEGER,		-- replies: rpc.state_accept: 0 success, ...
 	op_ret INTEGER,			-- gluster.op_ret
 	op_errno INTEGER,		-- gluster.op_errno
 	errno_name TEXT,		-- 'EACCES', ...
@@ -125,18 +143,51 @@ CREATE TABLE rpc_messages (
 	pargfid TEXT,			-- glusterfs.pargfid
 	path TEXT,			-- glusterfs.path
 	bname TEXT,			-- glusterfs.bname
-	verdict TEXT,			-- NULL when whole; else 'malformed,truncated,...'
-	why TEXT,			-- the decoder's reason for the verdict
-	info TEXT,			-- one-line summary, as tapline decode prints it
 	body TEXT			-- every decoded field as JSON (json_tree() it)
 );
-CREATE INDEX rpc_messages_by_xid ON rpc_messages (xid, msg_type, ts_ns);
-CREATE INDEX rpc_messages_by_conversation ON rpc_messages (conversation, ts_ns);
-CREATE INDEX rpc_messages_by_time ON rpc_messages (ts_ns);
-CREATE INDEX rpc_messages_by_frame ON rpc_messages (input, frame);
+CREATE INDEX IF NOT EXISTS messages_by_exchange ON messages (exchange_id, ts_ns);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, ts_ns);
+CREATE INDEX IF NOT EXISTS messages_by_time ON messages (ts_ns);
+CREATE INDEX IF NOT EXISTS messages_by_frame ON messages (input, frame);
+
+-- ONC-RPC messages (GlusterFS and the other RPC programs) as version 1
+-- of the timeline stored them: msg_type call/reply, xid, program, proc,
+-- the call's and the reply's ids.
+CREATE VIEW IF NOT EXISTS rpc_messages AS
+	SELECT id, input, frame, first_frame, ts_ns, conversation, src, dst,
+	       length, exchange_id AS xid,
+	       CASE kind WHEN 'request' THEN 'call' ELSE 'reply' END AS msg_type,
+	       service_code AS program, service AS program_name,
+	       service_version AS version, op_code AS proc, op AS proc_name,
+	       reply_state, accept_state, request AS call, response AS reply,
+	       request_frame AS call_frame, latency_ns, op_ret, op_errno,
+	       errno_name, gfid, pargfid, path, bname, verdict, why, info, body
+	FROM messages
+	WHERE protocol IN ('rpc', 'glusterfs')
+	  AND kind IN ('request', 'response');
+
+-- The other protocols, each with its own words for the exchange.
+CREATE VIEW IF NOT EXISTS cql_messages AS
+	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
+	       exchange_id AS stream, op AS opcode_name, op_code AS opcode,
+	       status, status_code AS error_code, status_name AS error,
+	       request, response, latency_ns, verdict, info, body
+	FROM messages WHERE protocol = 'cql';
+CREATE VIEW IF NOT EXISTS ceph_messages AS
+	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
+	       exchange_id AS tid, op AS type_name, op_code AS type,
+	       status, status_code AS result, status_name AS errno_name,
+	       request, response, latency_ns, verdict, info, body
+	FROM messages WHERE protocol = 'ceph';
+CREATE VIEW IF NOT EXISTS scylla_messages AS
+	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
+	       exchange_id AS msg_id, op AS verb_name, op_code AS verb,
+	       status, status_code AS exception_code, status_name AS exception,
+	       request, response, latency_ns, verdict, info, body
+	FROM messages WHERE protocol = 'scylla';
 
 -- Probe events from record files (docs/record-format.md).
-CREATE TABLE probe_events (
+CREATE TABLE IF NOT EXISTS probe_events (
 	id INTEGER PRIMARY KEY,
 	input INTEGER NOT NULL REFERENCES inputs(id),
 	session INTEGER NOT NULL REFERENCES record_sessions(id),
@@ -161,11 +212,11 @@ CREATE TABLE probe_events (
 	return INTEGER REFERENCES probe_events(id),	-- entries: their return
 	duration_ns INTEGER		-- return ts - entry ts, on both rows
 );
-CREATE INDEX probe_events_by_thread ON probe_events (host, pid, tid, probe, ts_raw, id);
-CREATE INDEX probe_events_by_pid ON probe_events (host, pid, ts_ns);
-CREATE INDEX probe_events_by_xid ON probe_events (xid) WHERE xid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS probe_events_by_thread ON probe_events (host, pid, tid, probe, ts_raw, id);
+CREATE INDEX IF NOT EXISTS probe_events_by_pid ON probe_events (host, pid, ts_ns);
+CREATE INDEX IF NOT EXISTS probe_events_by_xid ON probe_events (xid) WHERE xid IS NOT NULL;
 
--- Links between probe events and RPC messages (or enclosing probe events).
+-- Links between probe events and messages (or enclosing probe events).
 -- Every link says how it was found and how sure it is; an event or message
 -- without a link stays in the timeline, unlinked.
 --   exact-xid    the event carries the XID: the call with that XID on the
@@ -173,37 +224,44 @@ CREATE INDEX probe_events_by_xid ON probe_events (xid) WHERE xid IS NOT NULL;
 --   time-window  a glfs_* call and an RPC its process sent between entry and
 --                return whose procedure fits the call (glfs_utimens: SETATTR);
 --   nesting      an event inside another's entry/return on the same thread.
-CREATE TABLE links (
+CREATE TABLE IF NOT EXISTS links (
 	id INTEGER PRIMARY KEY,
 	event INTEGER NOT NULL REFERENCES probe_events(id),
-	message INTEGER REFERENCES rpc_messages(id),	-- exact-xid, time-window
+	message INTEGER REFERENCES messages(id),	-- exact-xid, time-window
 	parent INTEGER REFERENCES probe_events(id),	-- nesting: the enclosing entry
 	method TEXT NOT NULL CHECK (method IN ('exact-xid', 'time-window', 'nesting')),
 	confidence REAL NOT NULL,	-- 1 certain; 1/n when n candidates fit equally
 	note TEXT			-- why, in words ('2 candidates', 'write-behind', ...)
 );
-CREATE INDEX links_by_event ON links (event);
-CREATE INDEX links_by_message ON links (message);
+CREATE INDEX IF NOT EXISTS links_by_event ON links (event);
+CREATE INDEX IF NOT EXISTS links_by_message ON links (message);
 
--- Everything on one time axis, one readable line per row.
-CREATE VIEW timeline AS
+-- Everything on one time axis, one readable line per row.  ONC-RPC
+-- messages in RPC's words; the other protocols with the decoder's
+-- summary line.
+CREATE VIEW IF NOT EXISTS timeline AS
 	SELECT m.ts_ns AS ts_ns,
 	       strftime('%Y-%m-%d %H:%M:%S', m.ts_ns / 1000000000, 'unixepoch')
 		|| printf('.%09d', m.ts_ns % 1000000000) AS time,
 	       'wire' AS source, m.input AS input, m.frame AS frame,
 	       NULL AS event, m.id AS message,
 	       m.src || ' > ' || m.dst || ' ' ||
-	       coalesce(m.program_name, 'prog ' || m.program) || ' ' ||
-	       coalesce(m.proc_name, 'proc ' || m.proc) || ' ' || m.msg_type ||
-	       printf(' xid=0x%08x', m.xid) ||
-	       CASE WHEN m.op_ret IS NOT NULL
-		    THEN printf(' op_ret=%d op_errno=%d', m.op_ret, m.op_errno) ||
-			 coalesce(' (' || m.errno_name || ')', '')
-		    ELSE '' END ||
-	       CASE WHEN m.msg_type = 'call' AND m.reply IS NULL
+	       CASE WHEN m.protocol IN ('rpc', 'glusterfs')
+			 AND m.kind IN ('request', 'response')
+		    THEN coalesce(m.service, 'prog ' || m.service_code) || ' ' ||
+			 coalesce(m.op, 'proc ' || m.op_code) || ' ' ||
+			 CASE m.kind WHEN 'request' THEN 'call' ELSE 'reply' END ||
+			 printf(' xid=0x%08x', m.exchange_id) ||
+			 CASE WHEN m.op_ret IS NOT NULL
+			      THEN printf(' op_ret=%d op_errno=%d', m.op_ret,
+					  m.op_errno) ||
+				   coalesce(' (' || m.errno_name || ')', '')
+			      ELSE '' END
+		    ELSE m.protocol || ' ' || coalesce(m.info, '') END ||
+	       CASE WHEN m.kind = 'request' AND m.response IS NULL
 		    THEN ' [no reply]' ELSE '' END ||
 	       coalesce(' [' || m.verdict || ']', '') AS summary
-	FROM rpc_messages m
+	FROM messages m
 	UNION ALL
 	SELECT e.ts_ns,
 	       strftime('%Y-%m-%d %H:%M:%S', e.ts_ns / 1000000000, 'unixepoch')
@@ -212,50 +270,60 @@ CREATE VIEW timeline AS
 	       coalesce(e.host, '?') || ' ' || e.comm || '[' || e.pid || '/' || e.tid ||
 	       '] ' || e.probe || ' ' || e.phase || ' ' || e.args ||
 	       coalesce(' -> ' || (SELECT group_concat(
-			coalesce(m.proc_name, 'proc ' || m.proc) || ' ' || m.msg_type ||
+			coalesce(m.op, 'proc ' || m.op_code) || ' ' ||
+			CASE m.kind WHEN 'request' THEN 'call' ELSE 'reply' END ||
 			' frame ' || m.frame || ' (' || l.method || ')', ', ')
-		    FROM links l JOIN rpc_messages m ON m.id = l.message
+		    FROM links l JOIN messages m ON m.id = l.message
 		    WHERE l.event = e.id), '')
 	FROM probe_events e
 	WHERE e.ts_ns IS NOT NULL;
 
--- Calls that never got a reply in the captures (the mount failure's
--- GETSPEC or LOOKUP; or a capture that ended too soon), and connections
--- whose SYNs were never answered or were refused.
-CREATE VIEW unanswered_calls AS
+-- Requests that never got a response in the captures (the mount
+-- failure's GETSPEC or LOOKUP; or a capture that ended too soon), and
+-- connections whose SYNs were never answered or were refused.
+CREATE VIEW IF NOT EXISTS unanswered_calls AS
 	SELECT m.id AS message, m.input, m.frame, m.ts_ns, m.src, m.dst,
-	       m.xid, m.program_name, m.proc_name, m.conversation,
-	       c.client_pid, 'call without reply' AS what
-	FROM rpc_messages m LEFT JOIN conversations c ON c.id = m.conversation
-	WHERE m.msg_type = 'call' AND m.reply IS NULL
+	       m.exchange_id AS xid, m.service AS program_name,
+	       m.op AS proc_name, m.conversation,
+	       c.client_pid, 'call without reply' AS what, m.protocol
+	FROM messages m LEFT JOIN conversations c ON c.id = m.conversation
+	WHERE m.kind = 'request' AND m.response IS NULL
 	UNION ALL
 	SELECT NULL, c.input, NULL, c.first_ts_ns,
 	       c.client_addr || ':' || c.client_port,
 	       c.server_addr || ':' || c.server_port,
 	       NULL, NULL, NULL, c.id, c.client_pid,
 	       CASE c.state WHEN 'refused' THEN 'connection refused (reset)'
-		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END
+		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END,
+	       NULL
 	FROM conversations c
 	WHERE c.state IN ('syn-sent', 'refused');
 
--- Replies that say a call failed: RPC-level (denied, not accepted) or
--- GlusterFS-level (op_ret < 0), with the call they answer.
-CREATE VIEW failed_calls AS
-	SELECT r.id AS reply, r.call AS call, r.input, r.frame, r.ts_ns,
-	       r.program_name, r.proc_name, r.xid, r.op_ret, r.op_errno,
+-- Responses that say a request failed, with the request they answer:
+-- the exchange's status (a CQL ERROR, a negative Ceph result, an RPC
+-- reply denied or not accepted, a GlusterFS op_ret < 0), and ONC-RPC's
+-- states and op_ret as version 1 read them.
+CREATE VIEW IF NOT EXISTS failed_calls AS
+	SELECT r.id AS reply, r.request AS call, r.input, r.frame, r.ts_ns,
+	       r.service AS program_name, r.op AS proc_name,
+	       r.exchange_id AS xid, r.op_ret, r.op_errno,
 	       r.errno_name, r.reply_state, r.accept_state, r.latency_ns,
-	       c.frame AS call_frame, c.path, c.bname, c.gfid, r.conversation
-	FROM rpc_messages r LEFT JOIN rpc_messages c ON c.id = r.call
-	WHERE r.msg_type = 'reply'
-	  AND (r.op_ret < 0 OR r.reply_state <> 0 OR r.accept_state <> 0);
+	       c.frame AS call_frame, c.path, c.bname, c.gfid, r.conversation,
+	       r.protocol, r.status_code, r.status_name
+	FROM messages r LEFT JOIN messages c ON c.id = r.request
+	WHERE r.kind = 'response'
+	  AND (r.status = 'failed' OR r.op_ret < 0 OR r.reply_state <> 0
+	       OR r.accept_state <> 0);
 
--- Calls with their latency, slowest first (add WHERE latency_ns > ...).
-CREATE VIEW slow_calls AS
+-- Requests with their latency, slowest first (add WHERE latency_ns > ...).
+CREATE VIEW IF NOT EXISTS slow_calls AS
 	SELECT c.id AS call, r.id AS reply, c.input, c.frame, r.frame AS reply_frame,
-	       c.ts_ns, c.program_name, c.proc_name, c.xid, r.latency_ns,
-	       r.op_ret, r.op_errno, c.path, c.bname, c.gfid, c.conversation
-	FROM rpc_messages c JOIN rpc_messages r ON r.id = c.reply
-	WHERE c.msg_type = 'call'
+	       c.ts_ns, c.service AS program_name, c.op AS proc_name,
+	       c.exchange_id AS xid, r.latency_ns,
+	       r.op_ret, r.op_errno, c.path, c.bname, c.gfid, c.conversation,
+	       c.protocol, r.status, r.status_name
+	FROM messages c JOIN messages r ON r.id = c.response
+	WHERE c.kind = 'request'
 	ORDER BY r.latency_ns DESC;
 
 -- Each glfs_* call (an entry with its return) with the RPCs it caused and
@@ -263,11 +331,12 @@ CREATE VIEW slow_calls AS
 -- that never returned (the hanging glfs_init) has returned = 0, no
 -- duration, and elapsed_ns up to its process's last record: a lower
 -- bound (ORDER BY elapsed_ns DESC puts it first).
-CREATE VIEW gfapi_calls AS
+CREATE VIEW IF NOT EXISTS gfapi_calls AS
 	SELECT e.id AS event, e.ts_ns, e.host, e.pid, e.tid, e.comm, e.probe,
 	       e.args, x.ret, x.errno, e.duration_ns,
 	       l.method, l.confidence, l.note,
-	       c.id AS call, c.frame AS call_frame, c.proc_name, c.xid,
+	       c.id AS call, c.frame AS call_frame, c.op AS proc_name,
+	       c.exchange_id AS xid,
 	       r.id AS reply, r.frame AS reply_frame, r.op_ret, r.op_errno,
 	       r.errno_name, r.latency_ns,
 	       e.return IS NOT NULL AS returned,
@@ -276,7 +345,7 @@ CREATE VIEW gfapi_calls AS
 	FROM probe_events e
 	LEFT JOIN probe_events x ON x.id = e.return
 	LEFT JOIN links l ON l.event = e.id AND l.message IS NOT NULL
-	LEFT JOIN rpc_messages c ON c.id = l.message AND c.msg_type = 'call'
-	LEFT JOIN rpc_messages r ON r.id = c.reply
+	LEFT JOIN messages c ON c.id = l.message AND c.kind = 'request'
+	LEFT JOIN messages r ON r.id = c.response
 	WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'
 	  AND (l.id IS NULL OR c.id IS NOT NULL);

@@ -1,0 +1,176 @@
+#!/bin/sh
+# correlate-upgrade.sh - a version-1 timeline (rpc_messages a table) is
+# upgraded in place to version 2 (one messages table for every protocol,
+# rpc_messages a view of it) and answers examples/queries.sql as before.
+#
+# The version-1 timeline is tests/timeline-v1.sql: the `sqlite3 .dump` of
+# what tapline at commit 72ea628 (the last of schema version 1) made of the
+# bundled session (examples/*.pcap, examples/*.rec); its header says how.
+# The answers before the upgrade are SQLite's over that file alone (its
+# own views), so they are version 1's, not this tapline's.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 (the CLI) not installed"
+ex=$top_srcdir/examples
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# Each statement of examples/queries.sql in a file of its own (they end
+# with ';' at the end of a line).
+awk -v dir="$TMP" '/^--/ || /^$/ { next }
+	{ sql = sql $0 "\n" }
+	/;$/ { n++; f = dir "/query" n ".sql"; printf "%s", sql > f; close(f); sql = "" }
+	END { print n > (dir "/queries") }' "$top_srcdir/examples/queries.sql"
+nq=$(cat "$TMP/queries")
+# answers DB DIR: every query's answer (with headers) into DIR/N.
+answers() {
+	mkdir -p "$2"
+	i=1
+	while [ "$i" -le "$nq" ]; do
+		sqlite3 -batch -header "$1" <"$TMP/query$i.sql" >"$2/$i" || return 1
+		i=$((i + 1))
+	done
+}
+
+v1=$TMP/v1.db
+sqlite3 -batch "$v1" <"$top_srcdir/tests/timeline-v1.sql"
+[ "$(q "$v1" 'PRAGMA user_version')" = 1 ] &&
+	[ "$(q "$v1" "SELECT type FROM sqlite_master WHERE name = 'rpc_messages'")" = table ] &&
+	ok "the fixture is a version-1 timeline (rpc_messages a table)" ||
+	not_ok "the fixture is not version 1"
+answers "$v1" "$TMP/before"
+nonempty=0
+for f in "$TMP"/before/*; do [ "$(wc -l <"$f")" -gt 1 ] && nonempty=$((nonempty + 1)); done
+[ "$nonempty" -ge $((nq - 1)) ] && ok "version 1 answers $nonempty of the $nq queries with rows" ||
+	not_ok "only $nonempty of $nq queries have rows on the fixture"
+counts="SELECT (SELECT count(*) FROM rpc_messages), (SELECT count(*) FROM probe_events),
+	(SELECT count(*) FROM links), (SELECT count(*) FROM conversations), (SELECT count(*) FROM inputs)"
+v1_counts=$(q "$v1" "$counts")
+
+# A reader (tapline diagnose) does not upgrade: it says what to do.
+check "tapline diagnose on version 1: exit 1, says tapline correlate upgrades it" sh -c \
+	'"$TAPLINE" diagnose "$0" >/dev/null 2>"$0.err"; test $? -eq 1 &&
+	 grep -q "schema version 1; .*tapline correlate -o .* upgrades it" "$0.err" &&
+	 test "$(sqlite3 "$0" "PRAGMA user_version")" = 1' "$v1"
+
+# ---- opened for writing (an input already there adds nothing): upgraded ----
+up=$TMP/up.db
+cp "$v1" "$up"
+check "tapline correlate opens it for writing and says it upgraded it" sh -c \
+	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
+	 grep -q "upgraded from schema version 1 to 2 (56 messages)" "$0.err"' "$up" "$top_srcdir"
+[ "$(q "$up" 'PRAGMA user_version')" = 2 ] && ok "user_version is 2" ||
+	not_ok "user_version $(q "$up" 'PRAGMA user_version')"
+[ "$(q "$up" "SELECT type FROM sqlite_master WHERE name = 'rpc_messages'")" = view ] &&
+	[ "$(q "$up" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v1_%'")" = 0 ] &&
+	[ "$(q "$up" 'PRAGMA integrity_check')" = ok ] &&
+	ok "rpc_messages is a view of messages; nothing of version 1 left; intact" ||
+	not_ok "schema after the upgrade: $(q "$up" "SELECT type, name FROM sqlite_master")"
+[ "$(q "$up" "$counts")" = "$v1_counts" ] && ok "the same rows ($v1_counts)" ||
+	not_ok "rows $(q "$up" "$counts"), before $v1_counts"
+answers "$up" "$TMP/upgraded"
+if diff -r "$TMP/before" "$TMP/upgraded" >"$TMP/diff"; then
+	ok "the $nq queries of examples/queries.sql answer the same after the upgrade"
+else
+	not_ok "answers differ after the upgrade"; head -20 "$TMP/diff" | sed 's/^/#   /'
+fi
+# The same session made by this tapline: the same answers, the same
+# rpc_messages rows (version 1's columns, every one), and the generic
+# columns the upgrade derived (protocol, kind, status) the decoder's own.
+fresh=$TMP/fresh.db
+(cd "$top_srcdir" && "$TAPLINE" correlate -q --no-progress -o "$fresh" \
+	examples/gfapi-utimens.pcap examples/gfapi-utimens.rec \
+	examples/auth-failure.pcap examples/auth-failure.rec \
+	examples/mount-failure.pcap examples/mount-failure.rec)
+answers "$fresh" "$TMP/fresh"
+diff -r "$TMP/before" "$TMP/fresh" >/dev/null &&
+	ok "a version-2 timeline of the same inputs answers the same" ||
+	not_ok "version 2 answers differ from version 1's"
+rows="SELECT * FROM rpc_messages ORDER BY id"
+[ "$(q "$up" "$rows")" = "$(q "$fresh" "$rows")" ] &&
+	ok "rpc_messages: every column of the $(q "$up" 'SELECT count(*) FROM rpc_messages') rows as version 1 stored them" ||
+	not_ok "rpc_messages rows differ between the upgraded and a new timeline"
+generic="SELECT id, protocol, kind, exchange_id, service, op, status, status_code, status_name,
+	request, response, request_frame FROM messages ORDER BY id"
+if [ "$(q "$up" "$generic")" = "$(q "$fresh" "$generic")" ]; then
+	ok "messages: the generic columns of the upgraded rows are the decoder's"
+else
+	not_ok "generic columns differ"
+	q "$up" "$generic" >"$TMP/g.up"; q "$fresh" "$generic" >"$TMP/g.fresh"
+	diff "$TMP/g.up" "$TMP/g.fresh" | head | sed 's/^/#   /'
+fi
+
+# ---- a new input of another protocol: its rows visible, the rest kept ----
+cql=$top_srcdir/tests/captures/cql/cql-v4-gen.pcap
+if [ -f "$cql" ]; then
+	check "a CQL capture added to the upgraded timeline" \
+		"$TAPLINE" correlate -q --no-progress -o "$up" "$cql"
+	n=$(q "$up" "SELECT count(*) FROM cql_messages")
+	if command -v tshark >/dev/null; then
+		# tshark's CQL messages (frame, stream), several to a frame
+		tshark -r "$cql" -Y cql -T fields -e frame.number -e cql.stream 2>/dev/null |
+			awk -F'\t' '{ n = split($2, s, ","); for (i = 1; i <= n; i++) print $1, s[i] }' |
+			sort >"$TMP/tshark.cql"
+		q "$up" "SELECT frame, stream FROM cql_messages" | tr '|' ' ' | sort >"$TMP/ours.cql"
+		[ -s "$TMP/ours.cql" ] && cmp -s "$TMP/tshark.cql" "$TMP/ours.cql" &&
+			ok "cql_messages: the $n (frame, stream) tshark sees" ||
+			not_ok "cql_messages ($n) differ from tshark's ($(wc -l <"$TMP/tshark.cql"))"
+	else
+		[ "$n" -gt 0 ] && ok "cql_messages: $n rows" || not_ok "no cql_messages"
+	fi
+	[ "$(q "$up" "SELECT count(*) FROM unanswered_calls WHERE protocol = 'cql'")" -ge 1 ] &&
+		[ "$(q "$up" "SELECT count(*) FROM slow_calls WHERE protocol = 'cql'")" -ge 1 ] &&
+		ok "unanswered_calls and slow_calls read every protocol" ||
+		not_ok "no CQL rows in unanswered_calls / slow_calls"
+	[ "$(q "$up" "SELECT count(*) FROM rpc_messages")" = "$(q "$v1" "SELECT count(*) FROM rpc_messages")" ] &&
+		[ "$(q "$up" "SELECT group_concat(event || message || method, ',') FROM links")" = \
+		  "$(q "$v1" "SELECT group_concat(event || message || method, ',') FROM links")" ] &&
+		ok "rpc_messages and links as before" || not_ok "rpc_messages or links changed"
+	# The queries without LIMIT still give every row they gave.
+	i=1
+	kept=0
+	while [ "$i" -le "$nq" ]; do
+		sqlite3 -batch -header "$up" <"$TMP/query$i.sql" | sort >"$TMP/after.$i"
+		if grep -qi limit "$TMP/query$i.sql" ||
+		   [ -z "$(sort "$TMP/before/$i" | comm -23 - "$TMP/after.$i")" ]; then
+			kept=$((kept + 1))
+		else
+			diag "query $i lost rows"
+		fi
+		i=$((i + 1))
+	done
+	[ "$kept" = "$nq" ] && ok "every answer of before is still there" ||
+		not_ok "rows of $((nq - kept)) queries lost"
+else
+	skip "tests/captures not there"
+	skip "tests/captures not there"
+	skip "tests/captures not there"
+	skip "tests/captures not there"
+	skip "tests/captures not there"
+fi
+
+# ---- two runs open the same version-1 timeline at once ----
+race=$TMP/race.db
+cp "$v1" "$race"
+"$TAPLINE" correlate --no-progress -o "$race" "$ex/gfapi-utimens.rec" 2>"$TMP/race1.err" &
+pid1=$!
+"$TAPLINE" correlate --no-progress -o "$race" "$ex/auth-failure.rec" 2>"$TMP/race2.err" &
+pid2=$!
+rc1=0; wait "$pid1" || rc1=$?
+rc2=0; wait "$pid2" || rc2=$?
+upgrades=$(cat "$TMP/race1.err" "$TMP/race2.err" | grep -c "upgraded from schema version 1" || true)
+[ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$upgrades" = 1 ] &&
+	[ "$(q "$race" 'PRAGMA user_version')" = 2 ] && [ "$(q "$race" "$counts")" = "$v1_counts" ] &&
+	ok "two runs at once: one upgrades, the other finds version 2; both succeed" ||
+	not_ok "two runs at once: exit $rc1 $rc2, $upgrades upgrades, rows $(q "$race" "$counts")"
+
+# ---- what cannot be upgraded is left as it was ----
+bad=$TMP/bad.db
+sqlite3 -batch "$bad" <"$top_srcdir/tests/timeline-v1.sql"
+sqlite3 "$bad" "ALTER TABLE rpc_messages RENAME COLUMN xid TO xid_was"
+before_bad=$(sqlite3 "$bad" .dump | sha256sum)
+check "a version-1 timeline that does not upgrade: exit 1, it is left as it was, and what to do is said" sh -c \
+	'"$TAPLINE" correlate -q -o "$0" "$1" 2>"$0.err"; test $? -eq 1 &&
+	 grep -q "a version-1 timeline; upgrading it to version 2 failed, it is left as it was" "$0.err" &&
+	 test "$(sqlite3 "$0" "PRAGMA user_version")" = 1' "$bad" "$ex/gfapi-utimens.rec"
+[ "$(sqlite3 "$bad" .dump | sha256sum)" = "$before_bad" ] && ok "... byte for byte the same dump" ||
+	not_ok "the failed upgrade changed the timeline"
+done_testing
