@@ -34,4 +34,21 @@ while IFS= read -r name; do
 done <"$TMP/names"
 check "-e and -Y accept each of the $(wc -l <"$TMP/names") names -G fields lists" \
 	test -z "$bad"
+
+# every value name -G values lists is one -Y takes for its field (one
+# filter of them all: the compiler stops at the first it refuses, and
+# names it)
+"$TAPLINE" decode -G values >"$TMP/values"
+awk -F'\t' '$3 ~ /^[A-Za-z0-9_]+$/ { printf "%s%s == %s", n++ ? " || " : "", $1, $3 }' \
+	"$TMP/values" >"$TMP/all-values"
+bad=""
+"$TAPLINE" decode -Y "$(cat "$TMP/all-values")" "$top_srcdir/tests/captures/gfapi-utimens.pcap" \
+	>/dev/null 2>"$TMP/err" || bad=$(head -c 300 "$TMP/err")
+check "-Y takes each of the $(wc -l <"$TMP/values") value names -G values lists (procedures of every program, message types, ...)" \
+	test -z "$bad"
+[ -z "$bad" ] || diag "refused: $bad"
+grep -q '^glusterfs.proc	38	SETATTR$' "$TMP/values" &&
+	grep -q '^rpc.procedure	1	SETVOLUME$' "$TMP/values" &&
+	ok "-G values names the procedures of the ONC-RPC programs (glusterfs.proc 38 SETATTR, rpc.procedure 1 SETVOLUME)" ||
+	not_ok "-G values lacks the procedures of the programs"
 done_testing

@@ -312,16 +312,41 @@ static void glossary_fields(FILE *out)
 		}
 }
 
+struct glossary_value {
+	FILE *out;
+	const char *field;
+	/* what was printed for this field: programs that share names
+	 * (GlusterFS FOPs v3.3 and v4.x) name a value once */
+	struct { uint64_t value; const char *name; } seen[512];
+	unsigned nseen;
+};
+
+static void print_value_name(void *user, uint64_t value, const char *name)
+{
+	struct glossary_value *g = user;
+	for (unsigned i = 0; i < g->nseen; i++)
+		if (g->seen[i].value == value && !strcmp(g->seen[i].name, name))
+			return;
+	if (g->nseen < sizeof g->seen / sizeof g->seen[0]) {
+		g->seen[g->nseen].value = value;
+		g->seen[g->nseen++].name = name;
+	}
+	fprintf(g->out, "%s\t%llu\t%s\n", g->field,
+		(unsigned long long)value, name);
+}
+
 /* -G values: the names of enum values, one per line: field, value,
- * name. */
+ * name.  What -Y accepts: the tables' own names and those the protocols
+ * know (procedure names of every ONC-RPC program, Ceph message types,
+ * ...). */
 static void glossary_values(FILE *out)
 {
 	for (const struct protocol *const *p = protocols; *p; p++)
-		for (const struct field_def *const *f = (*p)->fields; *f; f++)
-			for (const struct value_name *v = (*f)->values;
-			     v && v->name; v++)
-				fprintf(out, "%s\t%llu\t%s\n", (*f)->name,
-					(unsigned long long)v->value, v->name);
+		for (const struct field_def *const *f = (*p)->fields; *f; f++) {
+			struct glossary_value g = { .out = out,
+						    .field = (*f)->name };
+			registry_value_names(*f, print_value_name, &g);
+		}
 }
 
 /* -G protocols: name, label, filter words, meaning. */

@@ -586,6 +586,7 @@ static void tree_view_line(struct view *v, const char *text, size_t len)
 	putc_unlocked('\n', tv->out);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void tree_view_vlinef(struct view *v, const char *fmt, va_list ap)
 {
 	struct tree_view *tv = (struct tree_view *)v;
