@@ -452,7 +452,8 @@ static bool check_timeline(struct report *r)
 	if (version != DB_SCHEMA_VERSION) {
 		fprintf(stderr, "tapline diagnose: %s: timeline schema version"
 			" %lld; this tapline reads version %d (tapline correlate"
-			" -o %s upgrades it)\n", r->path, (long long)version,
+			" -o %s INPUT upgrades it; an input it already holds"
+			" will do)\n", r->path, (long long)version,
 			DB_SCHEMA_VERSION, r->path);
 		return false;
 	}
