@@ -41,6 +41,11 @@ static void usage(FILE *out)
 "                        capture, in the order of their first timestamps\n"
 "  -c, --count N         stop after N messages shown (tshark counts\n"
 "                        frames read; tapline counts messages after -Y)\n"
+"      --packets         packet view: every TCP frame once, as the\n"
+"                        messages that completed in it or, when none\n"
+"                        did, as a TCP line like tshark's (also when -Y\n"
+"                        names tcp, ip, ipv6 or a segment field such as\n"
+"                        tcp.len, tcp.flags.syn)\n"
 "      --max-memory SIZE the memory the decoder's tables and the -z\n"
 "                        reports may hold together (default 40M; K, M\n"
 "                        and G multiply by 1024, 1024^2, 1024^3; at\n"
@@ -107,6 +112,8 @@ static void usage(FILE *out)
 "                        rpc,unanswered  calls that got no reply\n"
 "                        gluster,errors  replies with op_ret < 0, by errno\n"
 "                        expert          malformed/truncated/... counts\n"
+"                        conv,tcp        TCP connections: frames and\n"
+"                          bytes each way, start, duration (tshark's)\n"
 "                        help            this list\n"
 "  -G, --glossary fields|protocols|values\n"
 "                        what the field tables hold, as tshark -G: every\n"
@@ -231,6 +238,13 @@ static void on_expired(void *user, const struct decoder_expiry *e)
 			      e->frame);
 }
 
+/* Every TCP segment, for -z conv,tcp. */
+static void on_segment(void *user, const struct decoder_segment *seg)
+{
+	struct decode_run *r = user;
+	stats_segment(r->stats, seg);
+}
+
 /* The decoder's share of --max-memory: what the reports may hold comes
  * off first, but the decoder keeps at least half. */
 static size_t decoder_share(size_t max_memory, const struct stats *stats)
@@ -262,6 +276,23 @@ static bool header_is_enough(const struct decode_run *r)
 	if (r->filter)
 		filter_names(r->filter, check_in_header, &enough);
 	return enough;
+}
+
+/* A -Y name that asks for packet view: the tcp, ip or ipv6 layer
+ * itself, or a field of the segment (tcp.len, tcp.flags.syn, ...). */
+static void check_packet_name(void *user, const char *name)
+{
+	static const char *const layers[] = { "tcp", "ip", "ipv6" };
+	if (!strchr(name, '.')) {
+		const struct protocol *p = protocol_find(name);
+		for (size_t i = 0; p && i < sizeof layers / sizeof *layers; i++)
+			if (p == protocol_find(layers[i]))
+				*(bool *)user = true;
+		return;
+	}
+	const struct field_def *def = field_find(name);
+	if (def && (def->flags & FIELD_DEF_PER_PACKET))
+		*(bool *)user = true;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -417,7 +448,8 @@ static bool parse_count(const char *s, uint64_t *v)
 
 int cmd_decode(int argc, char **argv)
 {
-	enum { OPT_LIST_FIELDS = 256, OPT_MAX_MEMORY, OPT_KEYRING };
+	enum { OPT_LIST_FIELDS = 256, OPT_MAX_MEMORY, OPT_KEYRING,
+	       OPT_PACKETS };
 	static const struct option longopts[] = {
 		{ "read-file", required_argument, NULL, 'r' },
 		{ "count", required_argument, NULL, 'c' },
@@ -433,6 +465,7 @@ int cmd_decode(int argc, char **argv)
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "option", required_argument, NULL, 'o' },
 		{ "keyring", required_argument, NULL, OPT_KEYRING },
+		{ "packets", no_argument, NULL, OPT_PACKETS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -443,6 +476,7 @@ int cmd_decode(int argc, char **argv)
 	size_t npaths = 0;
 	const char *format = NULL, *filter_text = NULL;
 	bool quiet = false, list_fields = false, want_fields = false;
+	bool packets = false;
 	struct decoder_options opts;
 	registry_decoder_options(&opts);
 	size_t max_memory = opts.max_memory;
@@ -534,6 +568,9 @@ int cmd_decode(int argc, char **argv)
 			break;
 		case OPT_LIST_FIELDS:
 			list_fields = true;
+			break;
+		case OPT_PACKETS:
+			packets = true;
 			break;
 		case 'o':
 			if (!registry_set_option(optarg, err, sizeof err)) {
@@ -659,6 +696,10 @@ int cmd_decode(int argc, char **argv)
 	opts.header_only = header_is_enough(&run);
 	/* what the TCP layer alone tells of a connection's trouble */
 	opts.events = EVENT_PROBLEMS;
+	/* packet view: asked for, or a filter about packets */
+	if (run.filter)
+		filter_names(run.filter, check_packet_name, &packets);
+	opts.packets = packets && !list_fields;
 	run.stats_on = stats_enabled(run.stats);
 	struct decoder *dec = decoder_new(&opts, on_message, &run);
 	if (!dec) {
@@ -668,6 +709,9 @@ int cmd_decode(int argc, char **argv)
 		goto out;
 	}
 	decoder_on_expired(dec, on_expired);
+	if (stats_want_segments(run.stats))
+		decoder_on_segment(dec, on_segment);
+	stats_set_time_base(run.stats, &run.out.first_ts_ns);
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (!list_fields)

@@ -197,6 +197,22 @@ struct event_row {
 	uint64_t count, first_frame;
 };
 
+/* conv,tcp: one row per TCP connection, indexed by its number; A is
+ * the sender of its first segment (tshark's). */
+struct conv_row {
+	struct endpoint a, b;
+	uint64_t frames[2], bytes[2];	/* [0] A to B, [1] B to A */
+	int64_t first_ts, last_ts;
+	uint64_t id;			/* 0: no segment seen */
+};
+
+struct conv_table {
+	bool on;
+	struct conv_row *rows;
+	size_t cap;
+	uint64_t untabled;	/* segments of connections past the table */
+};
+
 /* Requests waiting for their response, by (connection, id). */
 struct pending_table {
 	bool on;
@@ -226,6 +242,8 @@ struct stats {
 	struct event_row events[STATS_MAX_EVENTS];
 	unsigned nevents;
 	struct filter_regex_stops regex_stops;
+	struct conv_table conv;
+	const int64_t *time_base;
 };
 
 struct stats *stats_new(void)
@@ -244,7 +262,56 @@ bool stats_enabled(const struct stats *s)
 {
 	return s->srt.on || s->programs.on || s->srt_any.on ||
 	       s->srt_by.on || s->errors.on || s->errors_any.on || s->unanswered.on ||
-	       s->unanswered_any.on || s->expert_on;
+	       s->unanswered_any.on || s->expert_on || s->conv.on;
+}
+
+bool stats_want_segments(const struct stats *s)
+{
+	return s->conv.on;
+}
+
+void stats_set_time_base(struct stats *s, const int64_t *base)
+{
+	s->time_base = base;
+}
+
+void stats_segment(struct stats *s, const struct decoder_segment *seg)
+{
+	struct conv_table *t = &s->conv;
+	if (!t->on || !seg->conversation)
+		return;
+	if (seg->conversation > STATS_MAX_CONVS) {
+		t->untabled++;
+		return;
+	}
+	size_t i = (size_t)(seg->conversation - 1);
+	if (i >= t->cap) {
+		size_t cap = t->cap ? t->cap : 64;
+		while (cap <= i)
+			cap *= 2;
+		if (cap > STATS_MAX_CONVS)
+			cap = STATS_MAX_CONVS;
+		struct conv_row *r = realloc(t->rows, cap * sizeof *r);
+		if (!r) {
+			t->untabled++;
+			return;
+		}
+		memset(r + t->cap, 0, (cap - t->cap) * sizeof *r);
+		t->rows = r;
+		t->cap = cap;
+	}
+	struct conv_row *r = &t->rows[i];
+	if (!r->id) {
+		r->id = seg->conversation;
+		r->a = *seg->src;
+		r->b = *seg->dst;
+		r->first_ts = seg->ts_ns;
+	}
+	int dir = !(seg->src->port == r->a.port &&
+		    !memcmp(seg->src->addr, r->a.addr, sizeof r->a.addr));
+	r->frames[dir]++;
+	r->bytes[dir] += seg->frame_len;
+	r->last_ts = seg->ts_ns;
 }
 
 void stats_set_filter_text(struct stats *s, const char *filter)
@@ -281,7 +348,10 @@ void stats_help(FILE *out)
 	      "  gluster,errors               GlusterFS errors by errno and "
 	      "procedure\n"
 	      "  expert                       malformed, truncated, "
-	      "not-decoded ... counts\n", out);
+	      "not-decoded ... counts\n"
+	      "  conv,tcp                     TCP connections: frames and "
+	      "bytes each way, start,\n"
+	      "                               duration\n", out);
 }
 
 static bool parse_u32(const char *t, uint32_t *v)
@@ -375,6 +445,15 @@ bool stats_add(struct stats *s, const char *spec, char *err, size_t errlen)
 	if (!strcmp(spec, "expert")) {
 		s->expert_on = true;
 		return true;
+	}
+	if (!strcmp(spec, "conv,tcp")) {
+		s->conv.on = true;
+		return true;
+	}
+	if (!strncmp(spec, "conv,", 5)) {
+		snprintf(err, errlen, "-z %s: tapline has conv,tcp only, "
+			 "without a filter of its own", spec);
+		return false;
 	}
 	const struct protocol *only;
 	/* srt,PROTOCOL,FIELD */
@@ -715,6 +794,8 @@ size_t stats_max_memory(const struct stats *s)
 	for (size_t i = 0; i < sizeof srt / sizeof *srt; i++)
 		if (srt[i]->on)
 			n += STATS_MAX_ROWS * sizeof(struct histogram);
+	if (s->conv.on)
+		n += STATS_MAX_CONVS * sizeof(struct conv_row);
 	return n;
 }
 
@@ -1140,6 +1221,11 @@ static void print_expert(struct stats *s, FILE *out,
 			ds->frames, ds->tcp_gaps, ds->tcp_gap_bytes,
 			ds->tcp_retransmits, ds->tcp_out_of_order,
 			ds->buffer_drops, ds->flows_evicted);
+	if (ds && !s->filter && ds->tcp_lost_segments)
+		fprintf(out, "Decoder: %" PRIu64 " segments after bytes the "
+			"capture missed (tcp.analysis.lost_segment, first in "
+			"frame %" PRIu64 ")\n", ds->tcp_lost_segments,
+			ds->tcp_lost_first_frame);
 	/* The decoder's share, not --max-memory: the reports asked for
 	 * took theirs off first. */
 	if (ds && !s->filter && ds->requests_expired)
@@ -1151,8 +1237,99 @@ static void print_expert(struct stats *s, FILE *out,
 	fputs(rule, out);
 }
 
+/* A byte count as tshark's conversation tables print it: exact below
+ * 10,000, else in whole kB, MB, GB (powers of 1000, truncated). */
+static void put_size(char *buf, size_t len, uint64_t n)
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB" };
+	if (n < 10000) {
+		snprintf(buf, len, "%" PRIu64 " bytes", n);
+		return;
+	}
+	unsigned u = 0;
+	n /= 1000;
+	while (n >= 10000 && u + 1 < sizeof units / sizeof *units) {
+		n /= 1000;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 " %s", n, units[u]);
+}
+
+static void put_endpoint(char *buf, size_t len, const struct endpoint *e)
+{
+	size_t n = endpoint_address_text(buf, len, e);
+	if (n < len)
+		snprintf(buf + n, len - n, ":%u", e->port);
+}
+
+/* Most frames first; ties in the order the connections began. */
+static int conv_cmp(const void *a, const void *b)
+{
+	const struct conv_row *x = *(const struct conv_row *const *)a;
+	const struct conv_row *y = *(const struct conv_row *const *)b;
+	uint64_t fx = x->frames[0] + x->frames[1];
+	uint64_t fy = y->frames[0] + y->frames[1];
+	if (fx != fy)
+		return fx < fy ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* tshark's -z conv,tcp layout: "<-" is B to A, "->" A to B. */
+static void print_conv(struct stats *s, FILE *out)
+{
+	struct conv_table *t = &s->conv;
+	fputs("================================================================"
+	      "================\nTCP Conversations\nFilter:<No Filter>\n",
+	      out);
+	fprintf(out, "%59s|       <-      | |       ->      | |     Total     "
+		"|    Relative    |   Duration   |\n", "");
+	fprintf(out, "%59s| Frames  Bytes | | Frames  Bytes | | Frames  Bytes "
+		"|      Start     |              |\n", "");
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		n += t->rows[i].id != 0;
+	const struct conv_row **order = malloc((n ? n : 1) * sizeof *order);
+	if (order) {
+		n = 0;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->rows[i].id)
+				order[n++] = &t->rows[i];
+		qsort(order, n, sizeof *order, conv_cmp);
+	} else {
+		n = 0;
+	}
+	int64_t base = s->time_base ? *s->time_base : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct conv_row *r = order[i];
+		/* the duration as a difference of relative times in
+		 * seconds, rounded as tshark rounds it */
+		double start = (double)(r->first_ts - base) / 1e9;
+		double stop = (double)(r->last_ts - base) / 1e9;
+		char a[64], b[64], rx[32], tx[32], all[32];
+		put_endpoint(a, sizeof a, &r->a);
+		put_endpoint(b, sizeof b, &r->b);
+		put_size(rx, sizeof rx, r->bytes[1]);
+		put_size(tx, sizeof tx, r->bytes[0]);
+		put_size(all, sizeof all, r->bytes[0] + r->bytes[1]);
+		fprintf(out, "%-26s <-> %-26s  %6" PRIu64 " %-9s  %6" PRIu64
+			" %-9s  %6" PRIu64 " %-9s  %14.9f   %12.4f\n", a, b,
+			r->frames[1], rx, r->frames[0], tx,
+			r->frames[0] + r->frames[1], all,
+			start, stop - start);
+	}
+	free(order);
+	if (t->untabled)
+		fprintf(out, "(%" PRIu64 " segments of connections past the "
+			"first %u not tabled)\n", t->untabled,
+			STATS_MAX_CONVS);
+	fputs("================================================================"
+	      "================\n", out);
+}
+
 void stats_print(struct stats *s, FILE *out, const struct decoder_stats *ds)
 {
+	if (s->conv.on)
+		print_conv(s, out);
 	if (s->srt_any.on)
 		print_srt(s, out, &s->srt_any,
 			  "Service Response Time Statistics (SRT: seconds "
@@ -1226,6 +1403,9 @@ void stats_reset(struct stats *s)
 	s->nevents = 0;
 	s->expert_other = s->messages = 0;
 	memset(&s->regex_stops, 0, sizeof s->regex_stops);
+	if (s->conv.rows)
+		memset(s->conv.rows, 0, s->conv.cap * sizeof *s->conv.rows);
+	s->conv.untabled = 0;
 }
 
 void stats_free(struct stats *s)
@@ -1240,6 +1420,7 @@ void stats_free(struct stats *s)
 	free(s->unanswered.pool);
 	free(s->unanswered_any.heads);
 	free(s->unanswered_any.pool);
+	free(s->conv.rows);
 	free(s->filter);
 	free(s);
 }

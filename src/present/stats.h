@@ -11,14 +11,19 @@
  *	                              errno name and procedure
  *	expert                        malformed/truncated/not-decoded... counts
  *	                              (and -Y matches stopped at a limit)
+ *	conv,tcp                      per TCP connection: frames and bytes
+ *	                              each way, start, duration (tshark's
+ *	                              table; every segment, -Y or not)
  *
  * Memory is bounded whatever the input: percentiles come from a
  * log-linear histogram (exact below 64 ns, within 1/64 = 1.6% above),
  * tables have a fixed number of rows (the rest is counted as "other"),
  * and at most STATS_MAX_PENDING unanswered requests are remembered per
  * report: at worst 6 MiB per SRT report (12 KiB a row) and 10.8 MiB per
- * unanswered report (84 bytes a request); stats_max_memory() says how
- * much for the reports asked for.
+ * unanswered report (84 bytes a request); conv,tcp tables the first
+ * STATS_MAX_CONVS connections (at most 8 MiB) and counts the segments
+ * of later ones; stats_max_memory() says how much for the reports asked
+ * for.
  */
 #ifndef TAPLINE_STATS_H
 #define TAPLINE_STATS_H
@@ -33,6 +38,7 @@
 
 #define STATS_MAX_ROWS 512
 #define STATS_MAX_PENDING (1u << 17)
+#define STATS_MAX_CONVS (1u << 16)
 /* srt,PROTO,FIELD: a value's text kept per row, at most */
 #define STATS_KEY_MAX 200
 
@@ -58,6 +64,11 @@ void stats_set_regex_stops(struct stats *s,
  * comes. */
 void stats_expired(struct stats *s, uint64_t conversation, uint64_t id,
 		   uint64_t frame);
+/* conv,tcp: every TCP segment (decoder_on_segment), -Y or not. */
+bool stats_want_segments(const struct stats *s);
+void stats_segment(struct stats *s, const struct decoder_segment *seg);
+/* Relative start times count from *base (owned by the caller). */
+void stats_set_time_base(struct stats *s, const int64_t *base);
 /* The most memory the requested reports may hold, for the budget. */
 size_t stats_max_memory(const struct stats *s);
 /* Prints every requested report; ds (may be NULL) adds the decoder's own

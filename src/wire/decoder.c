@@ -106,6 +106,11 @@ void decoder_on_expired(struct decoder *d, decoder_expired_fn fn)
 	d->on_expired = fn;
 }
 
+void decoder_on_segment(struct decoder *d, decoder_segment_fn fn)
+{
+	d->on_segment = fn;
+}
+
 void decoder_set_protocols(struct decoder *d,
 			   const struct stream_proto *const *protos, size_t n)
 {
@@ -174,8 +179,19 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame)
 	if (seg.wire_len > seg.len)
 		s->truncated_frames++;
 	struct frame_ref ref = { frame->number, frame->ts_ns };
-	reassembly_segment(d, ip.src, ip.dst, family, &seg, &ref);
+	if (!d->opts.packets) {
+		reassembly_segment(d, ip.src, ip.dst, family, &seg, &ref,
+				   frame->wirelen);
+		d->last = ref;
+		return;
+	}
+	d->frame_shown = false;
+	d->seg_conversation = 0;
+	reassembly_segment(d, ip.src, ip.dst, family, &seg, &ref,
+			   frame->wirelen);
 	d->last = ref;
+	if (!d->frame_shown && d->seg_conversation)
+		event_packet(d, &seg);
 }
 
 void decoder_finish(struct decoder *d)
@@ -228,6 +244,7 @@ void decoder_print_stats(const struct decoder_stats *s, FILE *out)
 	STAT(link_types_unknown);
 	STAT(tcp_segments); STAT(tcp_retransmits); STAT(tcp_out_of_order);
 	STAT(tcp_overlaps); STAT(tcp_gaps); STAT(tcp_gap_bytes);
+	STAT(tcp_lost_segments); STAT(tcp_lost_first_frame);
 	STAT(resync_skipped_bytes);
 	STAT(flows); STAT(flows_evicted); STAT(buffer_drops);
 	STAT(messages); STAT(malformed); STAT(truncated);

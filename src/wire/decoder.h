@@ -74,6 +74,12 @@ struct decoder_options {
 	 * without it). */
 	unsigned events;
 	const struct protocol *tcp_protocol;
+	/* Packet view: every TCP frame reaches the consumer once, as the
+	 * messages that completed in it or, when none did, as a message of
+	 * tcp_protocol (exchange kind NONE, its summary the segment as
+	 * tshark shows it: "49152 → 24007 [SYN] Seq=0 Win=65495 Len=0").
+	 * Default false. */
+	bool packets;
 };
 
 /* Defaults as documented above. */
@@ -83,6 +89,8 @@ struct decoder_stats {
 	uint64_t frames, bytes;
 	uint64_t non_ip, non_tcp, ip_fragments, bad_frames;
 	uint64_t tcp_segments, tcp_retransmits, tcp_out_of_order, tcp_gaps;
+	uint64_t tcp_lost_segments;	/* tcp.analysis.lost_segment */
+	uint64_t tcp_lost_first_frame;	/* the first of them */
 	uint64_t tcp_gap_bytes, flows, flows_evicted, buffer_drops;
 	uint64_t messages, malformed, truncated;
 	/* exchanges: requests and responses emitted, requests never
@@ -132,6 +140,20 @@ typedef void (*decoder_expired_fn)(void *user,
 /* Called with the user of decoder_new for each expired request, in the
  * order they expire (oldest first); may be NULL. */
 void decoder_on_expired(struct decoder *d, decoder_expired_fn fn);
+
+/* Every TCP segment, for a consumer that counts per connection (-z
+ * conv,tcp): called before the segment's messages. */
+struct decoder_segment {
+	uint64_t conversation;	/* 1-based, as messages' */
+	uint64_t frame;
+	int64_t ts_ns;
+	uint32_t frame_len;	/* bytes on the wire (frame.len) */
+	const struct endpoint *src, *dst;
+};
+typedef void (*decoder_segment_fn)(void *user,
+				   const struct decoder_segment *s);
+/* fn may be NULL. */
+void decoder_on_segment(struct decoder *d, decoder_segment_fn fn);
 
 /* messages, malformed, truncated, requests, responses and
  * orphan_responses are counted from the emitted messages; protocols count

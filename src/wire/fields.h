@@ -56,7 +56,7 @@
 	X(tcp_len, "tcp.len", UINT, TCP_PACKET_FIELD, \
 	  "TCP payload bytes of the segment", .derive = tcp_derive_len) \
 	X(tcp_seq, "tcp.seq", UINT, TCP_PACKET_FIELD, \
-	  "sequence number, relative to the direction's first", \
+	  "sequence number, relative (tshark's: the SYN is 0)", \
 	  .derive = tcp_derive_seq) \
 	X(tcp_ack, "tcp.ack", UINT, TCP_PACKET_FIELD, \
 	  "acknowledgement number, relative", .derive = tcp_derive_ack) \

@@ -183,15 +183,20 @@ static void segment_free(struct decoder *d, struct tcp_dir *t,
 	free(s);
 }
 
-/* Delivers queued segments that the stream has reached. */
-static void drain(struct decoder *d, struct tcp_dir *t)
+/* Delivers queued segments that the stream has reached: as bytes of
+ * `frame`, the segment that filled the hole before them, so that what
+ * completes now is reported where it completed (tshark's habit); NULL
+ * (the hole was given up): each as bytes of the frame it came in. */
+static void drain(struct decoder *d, struct tcp_dir *t,
+		  const struct frame_ref *frame)
 {
 	struct ooo_segment *s;
 	while ((s = t->ooo) && s->off <= t->offset) {
 		t->ooo = s->next;
 		if (s->off + s->len > t->offset) {
 			size_t skip = (size_t)(t->offset - s->off);
-			deliver(t, s->data + skip, s->len - skip, &s->frame);
+			deliver(t, s->data + skip, s->len - skip,
+				frame ? frame : &s->frame);
 		}
 		segment_free(d, t, s);
 	}
@@ -202,7 +207,7 @@ static void flush_one(struct decoder *d, struct tcp_dir *t)
 {
 	struct ooo_segment *s = t->ooo;
 	gap(d, t, s->off - t->offset, &s->frame);
-	drain(d, t);
+	drain(d, t, NULL);
 }
 
 /* Queues the uncovered parts of [off, off+len); false when the caps
@@ -289,7 +294,7 @@ static void dir_data(struct decoder *d, struct tcp_dir *t, uint32_t seq,
 				deliver(t, data, n, frame);
 			if (w > n)	/* not captured (snap length) */
 				gap(d, t, w - n, frame);
-			drain(d, t);
+			drain(d, t, frame);
 			return;
 		}
 		if (rel > MAX_WINDOW) {
@@ -469,6 +474,8 @@ static struct flow *flow_new(struct decoder *d, uint32_t hash, int family,
 				      memcmp(src, dst, 16) > 0);
 	}
 	uint64_t conv = ++d->conversations;
+	f->conversation = conv;
+	f->syn_shift[0] = f->syn_shift[1] = -2;
 	for (int i = 0; i < 2; i++) {
 		struct tcp_dir *t = &f->dir[i];
 		t->flow = f;
@@ -510,21 +517,80 @@ static void acked(struct decoder *d, struct tcp_dir *p, uint32_t ack,
 
 /* Sequence numbers relative to each direction's first, as tshark shows
  * them: the SYN is 0, the first byte after it 1; a direction whose
- * start was not seen counts from its first segment, as 1. */
-static void packet_relative(struct decoder *d, const struct tcp_dir *t,
-			    const struct tcp_dir *peer,
-			    const struct tcp_segment *seg)
+ * start was not seen counts from one before the first number seen of
+ * it, in its own segment or in an acknowledgement of the peer. */
+static inline void packet_relative(struct decoder *d, struct flow *f,
+				   int i, const struct tcp_segment *seg)
 {
-	d->packet.seq = t->have_seq ? seg->seq - t->base_seq + 1 : 1;
-	if (seg->flags & TCP_ACK)
-		d->packet.ack = peer->have_seq ?
-			seg->ack - peer->base_seq + 1 : 1;
+	if (!f->isn_known[i]) {
+		f->isn[i] = seg->seq - !(seg->flags & TCP_SYN);
+		f->isn_known[i] = true;
+	}
+	d->packet.seq = seg->seq - f->isn[i];
+	if (seg->flags & TCP_ACK) {
+		if (!f->isn_known[!i]) {
+			f->isn[!i] = seg->ack - 1;
+			f->isn_known[!i] = true;
+		}
+		d->packet.ack = seg->ack - f->isn[!i];
+	}
+}
+
+/* The segment's connection, for packet view and -z conv,tcp (only
+ * then: this runs for every segment); the
+ * window scale applies once both SYNs were seen (RFC 7323: only when
+ * both offered it). */
+static void segment_seen(struct decoder *d, const struct flow *f, int i,
+			 const struct frame_ref *frame, uint32_t frame_len)
+{
+	d->seg_conversation = f->conversation;
+	/* a known protocol, or bytes still held to find one */
+	d->seg_decoded = !f->retired &&
+			 (f->proto || f->dir[i].detect == DETECTING);
+	d->seg_shift = -1;
+	if (f->syn_shift[0] != -2 && f->syn_shift[1] != -2)
+		d->seg_shift = f->syn_shift[0] >= 0 && f->syn_shift[1] >= 0 ?
+			       f->syn_shift[i] : 0;
+	endpoint_set(&d->seg_src, f->key.family, f->key.addr[i],
+		     f->key.port[i]);
+	endpoint_set(&d->seg_dst, f->key.family, f->key.addr[!i],
+		     f->key.port[!i]);
+	if (d->on_segment) {
+		struct decoder_segment s = {
+			.conversation = f->conversation,
+			.frame = frame->number, .ts_ns = frame->ts_ns,
+			.frame_len = frame_len,
+			.src = &d->seg_src, .dst = &d->seg_dst,
+		};
+		d->on_segment(d->user, &s);
+	}
+}
+
+/* tcp.analysis.lost_segment: the segment starts beyond the sequence
+ * number after the furthest one its sender was seen to use, so the
+ * capture missed what lies between (as tshark, pure ACKs included). */
+static inline void lost_check(struct decoder *d, struct tcp_dir *t,
+			      const struct tcp_segment *seg)
+{
+	if (seg->flags & TCP_RST)
+		return;
+	if (t->have_next_seq && (int32_t)(seg->seq - t->next_seq) > 0) {
+		if (!d->stats.tcp_lost_segments++)
+			d->stats.tcp_lost_first_frame = d->packet_frame;
+		d->packet.analysis |= PACKET_LOST_SEGMENT;
+	}
+	uint32_t end = seg->seq + (uint32_t)seg->wire_len +
+		       !!(seg->flags & TCP_SYN) + !!(seg->flags & TCP_FIN);
+	if (!t->have_next_seq || (int32_t)(end - t->next_seq) > 0) {
+		t->next_seq = end;
+		t->have_next_seq = true;
+	}
 }
 
 void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			const uint8_t dst[16], int family,
 			const struct tcp_segment *seg,
-			const struct frame_ref *frame)
+			const struct frame_ref *frame, uint32_t frame_len)
 {
 	struct reassembly *ra = &d->ra;
 	uint8_t flags = seg->flags;
@@ -548,6 +614,9 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	if (f && f->retired) {
 		/* after FIN/RST: late ACKs, retransmissions (of data or
 		 * of the FIN) */
+		if (d->opts.packets || d->on_segment)
+			segment_seen(d, f, i, frame, frame_len);
+		packet_relative(d, f, i, seg);
 		if (seg->wire_len || (flags & TCP_FIN)) {
 			d->stats.tcp_retransmits++;
 			d->packet.analysis |= PACKET_RETRANSMISSION;
@@ -576,8 +645,17 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 	}
 
 	struct tcp_dir *t = &f->dir[i], *peer = &f->dir[!i];
+	if ((flags & TCP_SYN) && f->syn_shift[i] == -2) {
+		struct tcp_options opts;
+		f->syn_shift[i] = (int8_t)tcp_options_parse(seg->options,
+							    seg->options_len,
+							    &opts);
+	}
+	if (d->opts.packets || d->on_segment)
+		segment_seen(d, f, i, frame, frame_len);
+	packet_relative(d, f, i, seg);
+	lost_check(d, t, seg);
 	if (flags & TCP_RST) {
-		packet_relative(d, t, peer, seg);
 		flow_close(d, f, frame);
 		event_reset(d, f, i, frame);
 		flow_retire(d, f);
@@ -604,7 +682,6 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 				f->first_syn = *frame;
 			}
 			f->last_syn = *frame;
-			packet_relative(d, t, peer, seg);
 			f->last_syn_packet = d->packet;
 		}
 	}
@@ -614,7 +691,6 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		t->base_seq = data_seq;
 		t->at_start = false;
 	}
-	packet_relative(d, t, peer, seg);
 	/* The ACK first: the sender had the peer's bytes up to it before
 	 * it sent this segment, so holes it settles are given up before
 	 * this data is handed on (a reply never overtakes its call). */

@@ -56,6 +56,10 @@ struct tcp_dir {
 	uint32_t base_seq;	/* sequence number of stream offset 0 */
 	uint64_t offset;	/* stream offset of the next byte due */
 	uint64_t fin_off;	/* stream offset of the FIN */
+	/* tcp.analysis.lost_segment: the sequence number after the
+	 * furthest byte (or SYN, FIN) seen, once one was */
+	bool have_next_seq;
+	uint32_t next_seq;
 	struct ooo_segment *ooo;/* ahead of offset, sorted, disjoint */
 	size_t ooo_bytes;	/* what they are charged */
 	/* protocol detection */
@@ -79,6 +83,16 @@ struct flow {
 	struct flow_key key;	/* endpoint 0 = sender of dir[0] */
 	uint32_t hash;
 	bool retired;
+	/* What segments after the close still need (packet view, -z
+	 * conv,tcp): the connection's number, and per direction the
+	 * number tshark counts relative sequence numbers from (the SYN's;
+	 * else one before the first seen, in a segment or in the peer's
+	 * acknowledgement) and the window scale its SYN offered (-1: none,
+	 * -2: its SYN not seen). */
+	uint64_t conversation;
+	uint32_t isn[2];
+	bool isn_known[2];
+	int8_t syn_shift[2];
 	/* live flows only */
 	const struct stream_proto *proto;	/* of the connection */
 	void *conn_state;
@@ -130,6 +144,16 @@ struct decoder {
 	 * in it carry it (valid false outside reassembly_segment). */
 	struct packet_info packet;
 	uint64_t packet_frame;
+	/* Packet view and -z conv,tcp: the segment's endpoints and
+	 * connection (conversation 0: none), the window scale shift of its
+	 * sender (-1: unknown), whether a message completed in the frame
+	 * (then it shows as that message). */
+	struct endpoint seg_src, seg_dst;
+	uint64_t seg_conversation;
+	int seg_shift;
+	bool seg_decoded;	/* its connection speaks a known protocol */
+	bool frame_shown;
+	decoder_segment_fn on_segment;
 };
 
 /* reassembly.c */
@@ -137,7 +161,7 @@ bool reassembly_init(struct reassembly *ra, const struct decoder_options *o);
 void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			const uint8_t dst[16], int family,
 			const struct tcp_segment *seg,
-			const struct frame_ref *frame);
+			const struct frame_ref *frame, uint32_t frame_len);
 /* Flushes and closes every flow (end of capture), then frees them. */
 void reassembly_finish(struct decoder *d, const struct frame_ref *last);
 void reassembly_free(struct decoder *d);
@@ -156,6 +180,8 @@ void stream_destroy_flow(struct flow *f);
  * asks for them. */
 void event_reset(struct decoder *d, struct flow *f, int sender,
 		 const struct frame_ref *frame);
+/* Packet view: the frame's segment, when no message completed in it. */
+void event_packet(struct decoder *d, const struct tcp_segment *seg);
 /* The flow ends (end of capture, eviction, its tuple reused): an
  * unanswered SYN is told now. */
 void event_flow_end(struct decoder *d, struct flow *f);

@@ -45,8 +45,10 @@ void stream_emit(struct stream_dir *dir, struct message *m)
 	}
 	/* The segment of the frame it completed in, when that is the frame
 	 * being decoded (not at the end of the capture). */
-	if (d->packet.valid && m->frame == d->packet_frame)
+	if (d->packet.valid && m->frame == d->packet_frame) {
 		m->packet = d->packet;
+		d->frame_shown = true;
+	}
 	if (d->on_message)
 		d->on_message(d->user, m);
 }
