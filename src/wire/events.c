@@ -2,10 +2,9 @@
  * connection (a SYN nobody answered, a reset that refused it, a reset
  * that ended it), as messages of the TCP protocol that every consumer
  * reads like any other: kind EVENT, exchange.op the event, the sender of
- * the packet that tells as the source. */
+ * the packet that tells as the source.  In packet view, also the line of
+ * a frame in which no message completed (kind NONE). */
 #include "reassembly.h"
-
-#include <string.h>
 
 #include "fields.h"
 
