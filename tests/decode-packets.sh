@@ -82,7 +82,7 @@ packet_view() {
 		# tshark dissectors that own the column (Ceph) show only the
 		# note (after the lost-segment label)
 		whole ~ /^(\[TCP Previous segment not captured\] +)?\[TCP segment of a reassembled PDU\]$/ && gn {
-			same++; alone++; notes--; next }
+			same++; alone++; notes -= wn != gn; next }
 		want == got { same++; next }
 		{ print "frame " $1 ": tapline: " $3 " | tshark: " info[$1] > "/dev/stderr" }
 		END {
