@@ -1222,9 +1222,10 @@ static void print_expert(struct stats *s, FILE *out,
 			ds->tcp_retransmits, ds->tcp_out_of_order,
 			ds->buffer_drops, ds->flows_evicted);
 	if (ds && !s->filter && ds->tcp_lost_segments)
-		fprintf(out, "Decoder: %" PRIu64 " segments after bytes the "
+		fprintf(out, "Decoder: %" PRIu64 " segment%s after bytes the "
 			"capture missed (tcp.analysis.lost_segment, first in "
 			"frame %" PRIu64 ")\n", ds->tcp_lost_segments,
+			ds->tcp_lost_segments == 1 ? "" : "s",
 			ds->tcp_lost_first_frame);
 	/* The decoder's share, not --max-memory: the reports asked for
 	 * took theirs off first. */

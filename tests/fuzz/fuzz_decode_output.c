@@ -1,8 +1,8 @@
 /* fuzz_decode_output.c - libFuzzer entry: bytes -> a capture -> the wire
- * decoder -> every renderer of tapline decode (summary, -V tree, JSON,
- * -T fields with quoting), a display filter and every -z report, all
- * written to a stream that drops them, in a memory budget small enough that calls
- * expire.  Hostile messages (odd strings, unbalanced trees,
+ * decoder in packet view -> every renderer of tapline decode (summary,
+ * -V tree, JSON, -T fields with quoting), a display filter and every -z
+ * report (conv,tcp from every segment), all written to a stream that
+ * drops them, in a memory budget small enough that calls expire.  Hostile messages (odd strings, unbalanced trees,
  * full field tables) must render without a fault.  Also replayed without
  * libFuzzer by replay.c. */
 #include <stdint.h>
@@ -63,8 +63,15 @@ static const char *const columns[] = {
 
 static const char *const reports[] = {
 	"rpc,srt", "rpc,programs", "rpc,unanswered", "unanswered",
-	"gluster,errors", "expert",
+	"gluster,errors", "expert", "conv,tcp",
 };
+
+/* Every TCP segment, for conv,tcp. */
+static void segment(void *user, const struct decoder_segment *seg)
+{
+	struct sinks *s = user;
+	stats_segment(s->stats, seg);
+}
 
 /* What does not change between inputs is made once: the filter, the
  * statistics (reset after each input), the decoder (reset too), the
@@ -100,8 +107,11 @@ static void setup(void)
 	for (size_t i = 0; sinks.stats && i < sizeof reports / sizeof *reports;
 	     i++)
 		stats_add(sinks.stats, reports[i], err, sizeof err);
-	decoder = small_decoder_new(consume, &sinks);
+	/* In packet view, as tapline decode --packets: frames without a
+	 * message come as TCP packet messages through every output. */
+	decoder = small_decoder_new(consume, &sinks, true);
 	decoder_on_expired(decoder, expired);
+	decoder_on_segment(decoder, segment);
 	if (!sinks.filter || !sinks.stats)
 		abort();
 	struct sinks *s = &sinks;

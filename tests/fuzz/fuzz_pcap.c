@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	static struct decoder *d;
 	if (!d)
-		d = small_decoder_new(consume, NULL);
+		d = small_decoder_new(consume, NULL, false);
 	struct capture_frame frame;
 	while (capture_next(cap, &frame) == 1)
 		decoder_frame(d, &frame);

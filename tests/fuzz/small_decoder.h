@@ -12,7 +12,7 @@
 #include "wire/decoder.h"
 
 static inline struct decoder *small_decoder_new(decoder_message_fn fn,
-						void *user)
+						void *user, bool packets)
 {
 	struct decoder_options o;
 	registry_decoder_options(&o);
@@ -26,6 +26,7 @@ static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 	 * KiB. */
 	o.max_memory = 320 * 1024;
 	o.events = EVENT_PROBLEMS;	/* the connection-event path too */
+	o.packets = packets;		/* packet view: every TCP frame */
 	struct decoder *d = decoder_new(&o, fn, user);
 	if (!d)
 		abort();
