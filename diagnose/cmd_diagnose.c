@@ -53,6 +53,11 @@ struct report {
 	bool failed;
 };
 
+/* inputs.file (i.file) without its directories, in SQL: what is left
+ * once everything up to the last '/' is trimmed. */
+#define FILE_NAME_SQL \
+	"replace(i.file, rtrim(i.file, replace(i.file, '/', '')), '')"
+
 static sqlite3_stmt *prepare(struct report *r, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -217,8 +222,8 @@ static void calls_with_rpcs(struct report *r, const char *title,
 	heading(r, title, count);
 	sqlite3_stmt *calls = prepare(r, calls_sql);
 	sqlite3_stmt *rpcs = prepare(r,
-		"SELECT g.proc_name, g.call_frame, replace(i.file, rtrim(i.file,"
-		"  replace(i.file, '/', '')), ''), g.reply_frame, g.op_ret,"
+		"SELECT g.proc_name, g.call_frame, " FILE_NAME_SQL ","
+		" g.reply_frame, g.op_ret,"
 		" g.op_errno, g.errno_name"
 		" FROM gfapi_calls g JOIN rpc_messages m ON m.id = g.call"
 		" JOIN inputs i ON i.id = m.input"
@@ -298,7 +303,7 @@ static void failed_connections(struct report *r)
 	heading(r, "Connections that failed", count);
 	sqlite3_stmt *st = prepare(r,
 		"SELECT u.dst, u.what, u.src, u.client_pid, u.ts_ns,"
-		" replace(i.file, rtrim(i.file, replace(i.file, '/', '')), '')"
+		" " FILE_NAME_SQL
 		" FROM unanswered_calls u JOIN inputs i ON i.id = u.input"
 		" WHERE u.message IS NULL ORDER BY u.ts_ns");
 	long shown = 0;
@@ -332,8 +337,8 @@ static void failed_calls(struct report *r)
 		 "WITH g AS (SELECT coalesce(f.program_name, '?') AS program,"
 		 " coalesce(f.proc_name, '?') AS proc, count(*) AS n,"
 		 " min(f.frame) AS frame, f.op_ret, f.op_errno, f.errno_name,"
-		 " f.reply_state, f.accept_state, replace(i.file, rtrim(i.file,"
-		 " replace(i.file, '/', '')), '') AS file, min(f.call) AS call,"
+		 " f.reply_state, f.accept_state, " FILE_NAME_SQL " AS file,"
+		 " min(f.call) AS call,"
 		 " min(f.ts_ns) AS ts_ns%s)"
 		 " SELECT program, proc, n, frame, op_ret, op_errno, errno_name,"
 		 " reply_state, accept_state, file,"
@@ -383,7 +388,7 @@ static void unanswered(struct report *r)
 	snprintf(sql, sizeof sql,
 		 "SELECT coalesce(u.program_name, '?'), coalesce(u.proc_name,"
 		 " '?'), u.dst, count(*), min(u.frame),"
-		 " replace(i.file, rtrim(i.file, replace(i.file, '/', '')), '')"
+		 " " FILE_NAME_SQL
 		 "%s ORDER BY count(*) DESC, min(u.ts_ns)", groups);
 	sqlite3_stmt *st = prepare(r, sql);
 	long shown = 0;
@@ -417,7 +422,7 @@ static void slow(struct report *r)
 	snprintf(sql, sizeof sql,
 		 "SELECT coalesce(s.program_name, '?'), coalesce(s.proc_name,"
 		 " '?'), s.latency_ns, s.frame, s.reply_frame,"
-		 " replace(i.file, rtrim(i.file, replace(i.file, '/', '')), '')"
+		 " " FILE_NAME_SQL
 		 " FROM slow_calls s JOIN inputs i ON i.id = s.input"
 		 " WHERE s.latency_ns >= %" PRId64
 		 " ORDER BY s.latency_ns DESC, s.call", r->slow_ns);
