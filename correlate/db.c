@@ -487,6 +487,38 @@ bool db_limit_memory(struct db *db, size_t heap, size_t page_cache)
 	return db_exec(db, "sizing the page cache", pragma);
 }
 
+sqlite3 *db_open_readonly(const char *command, const char *path)
+{
+	sqlite3 *handle = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t version = -1;
+	if (sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(handle, 10000);
+		if (sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &st,
+				       NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			version = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (version < 0)
+		fprintf(stderr, "tapline %s: %s: %s\n", command, path,
+			handle ? sqlite3_errmsg(handle) : "out of memory");
+	else if (version == 0)
+		fprintf(stderr, "tapline %s: %s: not a tapline timeline"
+			" (user_version 0)\n", command, path);
+	else if (version != DB_SCHEMA_VERSION)
+		fprintf(stderr, "tapline %s: %s: timeline schema version"
+			" %lld; this tapline reads version %d (tapline correlate"
+			" -o %s INPUT upgrades it; an input it already holds"
+			" will do)\n", command, path, (long long)version,
+			DB_SCHEMA_VERSION, path);
+	if (version != DB_SCHEMA_VERSION) {
+		sqlite3_close(handle);
+		return NULL;
+	}
+	return handle;
+}
+
 void db_close(struct db *db)
 {
 	for (int i = 0; i < ST_COUNT; i++)

@@ -71,6 +71,11 @@ struct db {
 bool db_open(struct db *db, const char *path, bool quiet);
 void db_close(struct db *db);
 
+/* Opens a timeline to read only (tapline diagnose, tapline export): it
+ * must exist and be of DB_SCHEMA_VERSION; never created or upgraded.
+ * NULL with "tapline COMMAND: PATH: why" on stderr. */
+sqlite3 *db_open_readonly(const char *command, const char *path);
+
 /* SQLite's heap (all of the process's connections) at most about `heap`
  * bytes, of which the page cache `page_cache`: the correlator's memory
  * plan gives both (memory.h).  False with a message. */

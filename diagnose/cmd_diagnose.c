@@ -441,30 +441,6 @@ static void slow(struct report *r)
 	sqlite3_finalize(st);
 }
 
-/* The file must be a timeline of the version this tapline reads. */
-static bool check_timeline(struct report *r)
-{
-	sqlite3_stmt *st = prepare(r, "PRAGMA user_version");
-	int64_t version = st && next_row(r, st) ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (r->failed)
-		return false;
-	if (version == 0) {
-		fprintf(stderr, "tapline diagnose: %s: not a tapline timeline"
-			" (user_version 0)\n", r->path);
-		return false;
-	}
-	if (version != DB_SCHEMA_VERSION) {
-		fprintf(stderr, "tapline diagnose: %s: timeline schema version"
-			" %lld; this tapline reads version %d (tapline correlate"
-			" -o %s INPUT upgrades it; an input it already holds"
-			" will do)\n", r->path, (long long)version,
-			DB_SCHEMA_VERSION, r->path);
-		return false;
-	}
-	return true;
-}
-
 int cmd_diagnose(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -513,18 +489,8 @@ int cmd_diagnose(int argc, char **argv)
 		return 2;
 	}
 	r.path = argv[optind];
-	if (sqlite3_open_v2(r.path, &r.db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		fprintf(stderr, "tapline diagnose: %s: %s\n", r.path,
-			r.db ? sqlite3_errmsg(r.db) : "out of memory");
-		sqlite3_close(r.db);
+	if (!(r.db = db_open_readonly("diagnose", r.path)))
 		return 1;
-	}
-	sqlite3_busy_timeout(r.db, 10000);
-	if (!check_timeline(&r)) {
-		sqlite3_close(r.db);
-		return 1;
-	}
 	overview(&r);
 	never_returned(&r);
 	failed_connections(&r);
