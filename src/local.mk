@@ -19,3 +19,4 @@ include src/record/local.mk
 include src/cmd/local.mk
 include correlate/local.mk
 include diagnose/local.mk
+include export/local.mk

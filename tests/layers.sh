@@ -19,10 +19,11 @@ allowed() {
 	src/cmd) echo "base wire proto present record cmd" ;;
 	correlate) echo "base wire proto present record cmd" ;;
 	diagnose) echo "base cmd correlate" ;;
+	export) echo "base cmd correlate" ;;
 	esac
 }
 
-for dir in src/base src/wire src/proto src/present src/record src/cmd correlate diagnose; do
+for dir in src/base src/wire src/proto src/present src/record src/cmd correlate diagnose export; do
 	ok_dirs=$(allowed "$dir")
 	bad=""
 	for f in $(cd "$top_srcdir" && find "$dir" -name '*.[ch]' | sort); do
@@ -46,11 +47,11 @@ if ! command -v nm >/dev/null || [ ! -f "$top_builddir/src/wire/decoder.o" ]; th
 	done_testing
 	exit
 fi
-(cd "$top_builddir" && for o in $(find src correlate diagnose -name '*.o' | grep -v 'main\.o$' | sort); do
+(cd "$top_builddir" && for o in $(find src correlate diagnose export -name '*.o' | grep -v 'main\.o$' | sort); do
 	dir=$(dirname "$o")
 	nm --defined-only -g "$o" | awk -v d="$dir" 'NF == 3 { print $3, d }'
 done) | sort -u >"$TMP/defined"
-for dir in src/base src/wire src/proto src/present src/record src/cmd correlate diagnose; do
+for dir in src/base src/wire src/proto src/present src/record src/cmd correlate diagnose export; do
 	ok_dirs=$(allowed "$dir")
 	bad=""
 	self=${dir#src/}
@@ -60,7 +61,7 @@ for dir in src/base src/wire src/proto src/present src/record src/cmd correlate 
 			where=$(awk -v s="$sym" '$1 == s { print $2; exit }' "$TMP/defined")
 			[ -n "$where" ] || continue
 			top=${where#src/}; top=${top%%/*}
-			case $where in correlate*) top=correlate ;; diagnose*) top=diagnose ;; esac
+			case $where in correlate*) top=correlate ;; diagnose*) top=diagnose ;; export*) top=export ;; esac
 			case " $ok_dirs $self " in
 			*" $top "*) ;;
 			*) bad="$bad $o:$sym($where)" ;;

@@ -10,6 +10,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_correlate(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* A size option's value: bytes, or K, M, G (KiB, MiB, GiB; "MiB" and
  * "MB" are read the same) after a whole number; false if it is not one

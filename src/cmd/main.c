@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "record libgfapi calls and RPC XIDs with kernel uprobes" },
 	{ "correlate", cmd_correlate, "join captures and probe records into one SQLite timeline" },
 	{ "diagnose", cmd_diagnose, "say what went wrong in a timeline: hung calls, failed connections and calls" },
+	{ "export", cmd_export, "write timelines as NDJSON by host and hour, for DuckDB, Spark, Trino, OpenSearch" },
 	{ NULL, NULL, NULL },
 };
 
