@@ -44,6 +44,12 @@ static const struct protocol tcp_protocol = {
 	.fields = tcp_fields,
 };
 
+static const struct protocol icmp_protocol = {
+	.name = "icmp", .label = "ICMP",
+	.meaning = "ICMP and ICMPv6 destination unreachable about a connection",
+	.fields = icmp_fields,
+};
+
 /* One line per protocol (its entry is NAME_protocol, in its folder). */
 #define PROTOCOLS(X) \
 	X(rpc)		/* src/proto/oncrpc */ \
@@ -58,7 +64,7 @@ PROTOCOLS(DECLARE_)
 
 const struct protocol *const protocols[] = {
 	&tapline_protocol, &frame_protocol, &ip_protocol, &ipv6_protocol,
-	&tcp_protocol, PROTOCOLS(ENTRY_) NULL,
+	&tcp_protocol, &icmp_protocol, PROTOCOLS(ENTRY_) NULL,
 };
 
 bool protocol_carries(const struct protocol *p, const struct message *m)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "icmp.h"
 #include "ip.h"
 #include "link.h"
 #include "reassembly.h"
@@ -159,7 +160,13 @@ void decoder_frame(struct decoder *d, const struct capture_frame *frame)
 		return;
 	}
 	if (ip.protocol != IPPROTO_TCP_) {
-		s->non_tcp++;
+		struct icmp_unreachable u;
+		struct frame_ref ref = { frame->number, frame->ts_ns };
+		if (icmp_unreachable_decode(&ip, &u) &&
+		    reassembly_unreachable(d, family, ip.src, &u, &ref))
+			s->icmp_unreachable++;
+		else
+			s->non_tcp++;
 		return;
 	}
 
@@ -240,6 +247,7 @@ void decoder_print_stats(const struct decoder_stats *s, FILE *out)
 {
 #define STAT(name) fprintf(out, "%-22s %" PRIu64 "\n", #name, s->name)
 	STAT(frames); STAT(bytes); STAT(non_ip); STAT(non_tcp);
+	STAT(icmp_unreachable);
 	STAT(ip_fragments); STAT(bad_frames); STAT(truncated_frames);
 	STAT(link_types_unknown);
 	STAT(tcp_segments); STAT(tcp_retransmits); STAT(tcp_out_of_order);

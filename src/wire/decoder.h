@@ -42,10 +42,15 @@ struct protocol;
 #define EVENT_SYN_UNANSWERED 1	/* "SYN unanswered": SYNs (retries
 				 * counted) that got no SYN-ACK nor RST;
 				 * told when the connection ends */
-#define EVENT_REFUSED 2		/* "connection refused": a RST answered
-				 * the SYN */
+#define EVENT_REFUSED 2		/* "connection refused": a RST or an
+				 * ICMP port unreachable answered the SYN */
 #define EVENT_RESET 4		/* "reset": a RST after the handshake */
-#define EVENT_PROBLEMS (EVENT_SYN_UNANSWERED | EVENT_REFUSED | EVENT_RESET)
+#define EVENT_UNREACHABLE 8	/* "unreachable": ICMP destination
+				 * unreachable (not "port unreachable",
+				 * which refuses: EVENT_REFUSED) answered
+				 * the SYNs, or hit an open connection */
+#define EVENT_PROBLEMS (EVENT_SYN_UNANSWERED | EVENT_REFUSED | EVENT_RESET | \
+			EVENT_UNREACHABLE)
 
 #define DECODER_DEFAULT_MEMORY (40u << 20)
 
@@ -88,6 +93,7 @@ void decoder_default_options(struct decoder_options *opts);
 struct decoder_stats {
 	uint64_t frames, bytes;
 	uint64_t non_ip, non_tcp, ip_fragments, bad_frames;
+	uint64_t icmp_unreachable;	/* about a connection of the capture */
 	uint64_t tcp_segments, tcp_retransmits, tcp_out_of_order, tcp_gaps;
 	uint64_t tcp_lost_segments;	/* tcp.analysis.lost_segment */
 	uint64_t tcp_lost_first_frame;	/* the first of them */

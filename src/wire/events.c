@@ -6,7 +6,10 @@
  * a frame in which no message completed (kind NONE). */
 #include "reassembly.h"
 
+#include <string.h>
+
 #include "fields.h"
+#include "icmp.h"
 
 static struct message *event_begin(struct decoder *d, const struct flow *f,
 				   int sender, const struct frame_ref *frame,
@@ -80,10 +83,86 @@ void event_reset(struct decoder *d, struct flow *f, int sender,
 	event_emit(d, m);
 }
 
+/* "Port unreachable (3) from 127.0.0.2": the ICMP error in words. */
+static void put_unreachable(struct message *m, int family, uint8_t code,
+			    const uint8_t from[16], const struct endpoint *peer)
+{
+	const char *name = icmp_unreachable_name(family, code);
+	msg_info_str(m, family == 4 ? "ICMP " : "ICMPv6 ");
+	msg_info_str(m, name ? name : "destination unreachable");
+	msg_info_str(m, " (code ");
+	msg_info_uint(m, code);
+	msg_info_str(m, ")");
+	/* A router or firewall on the way, not the server, may say it. */
+	struct endpoint sender = { .family = (uint8_t)family };
+	memcpy(sender.addr, from, 16);
+	if (memcmp(sender.addr, peer->addr, 16)) {
+		char text[64];
+		endpoint_address_text(text, sizeof text, &sender);
+		msg_info_str(m, " from ");
+		msg_info_str(m, text);
+	}
+}
+
+/* The SYNs of a connection were answered by ICMP errors only: "port
+ * unreachable" refuses it as a RST would (connect() fails with
+ * ECONNREFUSED); other codes say the host or path is unreachable. */
+static void event_syn_unreachable(struct decoder *d, struct flow *f)
+{
+	int family = f->key.family;
+	bool refused = icmp_port_unreachable(family, f->unreachable_code);
+	if (!(d->opts.events & (refused ? EVENT_REFUSED : EVENT_UNREACHABLE)))
+		return;
+	struct message *m = event_begin(d, f, !f->syn_dir, &f->last_unreachable,
+					refused ? "connection refused" :
+					"unreachable");
+	m->first_frame = f->first_syn.number;
+	msg_add_uint(m, &hf_tcp_connection_syns, f->syns);
+	msg_add_uint(m, &hf_tcp_connection_syn_frame, f->first_syn.number);
+	msg_add_uint(m, &hf_icmp_type, f->unreachable_type);
+	msg_add_uint(m, &hf_icmp_code, f->unreachable_code);
+	msg_info_str(m, refused ? "Connection refused: " : "Unreachable: ");
+	put_unreachable(m, family, f->unreachable_code, f->unreachable_from,
+			&f->dir[!f->syn_dir].sd.src);
+	msg_info_str(m, " answered ");
+	msg_info_uint(m, f->syns);
+	if (f->syns == 1) {
+		msg_info_str(m, " SYN (frame ");
+		msg_info_uint(m, f->first_syn.number);
+	} else {
+		msg_info_str(m, " SYNs (frames ");
+		msg_info_uint(m, f->first_syn.number);
+		msg_info_str(m, " to ");
+		msg_info_uint(m, f->last_syn.number);
+	}
+	msg_info_str(m, ")");
+	event_emit(d, m);
+}
+
+void event_unreachable(struct decoder *d, struct flow *f, int sender,
+		       const struct icmp_unreachable *u, int family,
+		       const uint8_t from[16], const struct frame_ref *frame)
+{
+	if (!(d->opts.events & EVENT_UNREACHABLE) || !d->opts.tcp_protocol)
+		return;
+	struct message *m = event_begin(d, f, !sender, frame, "unreachable");
+	msg_add_uint(m, &hf_icmp_type, u->type);
+	msg_add_uint(m, &hf_icmp_code, u->code);
+	msg_info_str(m, "Unreachable: ");
+	put_unreachable(m, family, u->code, from, &f->dir[!sender].sd.src);
+	msg_info_str(m, " about a segment of the open connection");
+	event_emit(d, m);
+}
+
 void event_flow_end(struct decoder *d, struct flow *f)
 {
-	if (f->retired || !f->syns || f->answered ||
-	    !(d->opts.events & EVENT_SYN_UNANSWERED) || !d->opts.tcp_protocol)
+	if (f->retired || !f->syns || f->answered || !d->opts.tcp_protocol)
+		return;
+	if (f->unreachables) {
+		event_syn_unreachable(d, f);
+		return;
+	}
+	if (!(d->opts.events & EVENT_SYN_UNANSWERED))
 		return;
 	struct message *m = event_begin(d, f, f->syn_dir, &f->last_syn,
 					"SYN unanswered");

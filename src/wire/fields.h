@@ -97,9 +97,20 @@
 	X(tcp_connection_syn_frame, "tcp.connection.syn_frame", UINT, \
 	  FIELD_DEF_HEADER, "connection events: frame of the first SYN")
 
+/* ICMP and ICMPv6 destination unreachable, on the connection event it
+ * makes (src/wire/events.c, icmp.h). */
+#define ICMP_FIELDS(X) \
+	X(icmp_type, "icmp.type", UINT, FIELD_DEF_HEADER, \
+	  "connection events: the ICMP type that answered (3 destination " \
+	  "unreachable; ICMPv6: 1)") \
+	X(icmp_code, "icmp.code", UINT, FIELD_DEF_HEADER, \
+	  "connection events: its code (ICMP 3, ICMPv6 4: port unreachable; " \
+	  "ICMP 1 host, 13 administratively filtered)")
+
 FIELD_TABLE_DECLARE(frame_fields, FRAME_FIELDS)
 FIELD_TABLE_DECLARE(ip_fields, IP_FIELDS)
 FIELD_TABLE_DECLARE(ipv6_fields, IPV6_FIELDS)
 FIELD_TABLE_DECLARE(tcp_fields, TCP_FIELDS)
+FIELD_TABLE_DECLARE(icmp_fields, ICMP_FIELDS)
 
 #endif

@@ -2,7 +2,7 @@
 # stream dispatch; its tests, fuzz harness and benchmark.
 libtapline_a_SOURCES += src/wire/stream.h src/wire/capture.h src/wire/capture.c src/wire/pcap_file.h \
 	src/wire/pcap_file.c src/wire/link.h src/wire/link.c \
-	src/wire/ip.h src/wire/ip.c src/wire/tcp.h src/wire/tcp.c src/wire/reassembly.h \
+	src/wire/ip.h src/wire/ip.c src/wire/icmp.h src/wire/icmp.c src/wire/tcp.h src/wire/tcp.c src/wire/reassembly.h \
 	src/wire/reassembly.c src/wire/stream.c src/wire/events.c src/wire/decoder.h src/wire/decoder.c \
 	src/wire/fields.h src/wire/fields.c
 
@@ -82,3 +82,9 @@ bench: bench/decode_bench bench/multiply bench/hostile tapline$(EXEEXT)
 	TAPLINE='$(abs_top_builddir)/tapline' BENCH_SIZE='$(BENCH_SIZE)' \
 	$(SHELL) $(top_srcdir)/bench/decode-bench.sh
 .PHONY: bench
+
+# ICMP and ICMPv6 destination unreachable as connection events: real
+# connect() calls refused by nft in a network namespace of the test's own,
+# against tshark and the clients' errors.
+TESTS += tests/decode-icmp.sh
+EXTRA_DIST += tests/decode-icmp.sh

@@ -12,6 +12,8 @@
  */
 #include "reassembly.h"
 
+#include "icmp.h"
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -721,10 +723,36 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		flow_retire(d, f);
 }
 
+bool reassembly_unreachable(struct decoder *d, int family,
+			    const uint8_t from[16],
+			    const struct icmp_unreachable *u,
+			    const struct frame_ref *frame)
+{
+	int i = 0;
+	struct flow *f = flow_lookup(&d->ra, flow_hash(u->src, u->sport, u->dst,
+						       u->dport, family),
+				     family, u->src, u->sport, u->dst, u->dport,
+				     &i);
+	if (!f || f->retired)
+		return false;
+	if (f->syns && !f->answered && i == f->syn_dir) {
+		f->unreachables++;
+		f->unreachable_type = u->type;
+		f->unreachable_code = u->code;
+		memcpy(f->unreachable_from, from, 16);
+		f->last_unreachable = *frame;
+	} else {
+		event_unreachable(d, f, i, u, family, from, frame);
+	}
+	return true;
+}
+
 void reassembly_finish(struct decoder *d, const struct frame_ref *last)
 {
-	while (d->ra.lru_head)
-		flow_drop(d, d->ra.lru_head, last);
+	/* The least recently active first: what the flows still have to
+	 * tell comes out in about the order it happened. */
+	while (d->ra.lru_tail)
+		flow_drop(d, d->ra.lru_tail, last);
 }
 
 void reassembly_reset(struct decoder *d)

@@ -103,6 +103,12 @@ struct flow {
 	bool answered;		/* the other direction sent anything */
 	struct frame_ref first_syn, last_syn;
 	struct packet_info last_syn_packet;
+	/* ICMP destination unreachable about the SYNs, instead of a
+	 * SYN-ACK or RST: how many, the last one's code and sender. */
+	uint32_t unreachables;
+	uint8_t unreachable_type, unreachable_code;
+	uint8_t unreachable_from[16];
+	struct frame_ref last_unreachable;
 	struct tcp_dir dir[2];
 };
 #define FLOW_RETIRED_SIZE offsetof(struct flow, proto)
@@ -162,6 +168,15 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			const uint8_t dst[16], int family,
 			const struct tcp_segment *seg,
 			const struct frame_ref *frame, uint32_t frame_len);
+/* An ICMP destination unreachable about a segment of a known
+ * connection (icmp.h): kept with its SYNs and told when the connection
+ * ends, or told now when the connection was open.  False when it is
+ * about no connection the capture showed. */
+struct icmp_unreachable;
+bool reassembly_unreachable(struct decoder *d, int family,
+			    const uint8_t from[16],
+			    const struct icmp_unreachable *u,
+			    const struct frame_ref *frame);
 /* Flushes and closes every flow (end of capture), then frees them. */
 void reassembly_finish(struct decoder *d, const struct frame_ref *last);
 void reassembly_free(struct decoder *d);
@@ -183,7 +198,11 @@ void event_reset(struct decoder *d, struct flow *f, int sender,
 /* Packet view: the frame's segment, when no message completed in it. */
 void event_packet(struct decoder *d, const struct tcp_segment *seg);
 /* The flow ends (end of capture, eviction, its tuple reused): an
- * unanswered SYN is told now. */
+ * unanswered SYN is told now, or the ICMP errors that answered it. */
 void event_flow_end(struct decoder *d, struct flow *f);
+/* ICMP said an open connection's segment could not be delivered. */
+void event_unreachable(struct decoder *d, struct flow *f, int sender,
+		       const struct icmp_unreachable *u, int family,
+		       const uint8_t from[16], const struct frame_ref *frame);
 
 #endif
