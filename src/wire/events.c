@@ -83,7 +83,17 @@ void event_reset(struct decoder *d, struct flow *f, int sender,
 	event_emit(d, m);
 }
 
-/* "Port unreachable (3) from 127.0.0.2": the ICMP error in words. */
+/* " SYNs (frames 1 to 3)": the retries of the opening handshake. */
+static void put_syn_frames(struct message *m, const struct flow *f)
+{
+	msg_info_str(m, " SYNs (frames ");
+	msg_info_uint(m, f->first_syn.number);
+	msg_info_str(m, " to ");
+	msg_info_uint(m, f->last_syn.number);
+	msg_info_str(m, ")");
+}
+
+/* "ICMP Port unreachable (code 3) from 10.0.0.1": the error in words. */
 static void put_unreachable(struct message *m, int family, uint8_t code,
 			    const uint8_t from[16], const struct endpoint *peer)
 {
@@ -129,13 +139,10 @@ static void event_syn_unreachable(struct decoder *d, struct flow *f)
 	if (f->syns == 1) {
 		msg_info_str(m, " SYN (frame ");
 		msg_info_uint(m, f->first_syn.number);
+		msg_info_str(m, ")");
 	} else {
-		msg_info_str(m, " SYNs (frames ");
-		msg_info_uint(m, f->first_syn.number);
-		msg_info_str(m, " to ");
-		msg_info_uint(m, f->last_syn.number);
+		put_syn_frames(m, f);
 	}
-	msg_info_str(m, ")");
 	event_emit(d, m);
 }
 
@@ -175,11 +182,8 @@ void event_flow_end(struct decoder *d, struct flow *f)
 	if (f->syns == 1) {
 		msg_info_str(m, " SYN, no SYN-ACK nor RST came back");
 	} else {
-		msg_info_str(m, " SYNs (frames ");
-		msg_info_uint(m, f->first_syn.number);
-		msg_info_str(m, " to ");
-		msg_info_uint(m, f->last_syn.number);
-		msg_info_str(m, "), no SYN-ACK nor RST came back");
+		put_syn_frames(m, f);
+		msg_info_str(m, ", no SYN-ACK nor RST came back");
 	}
 	event_emit(d, m);
 }
