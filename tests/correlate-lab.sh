@@ -18,43 +18,10 @@ mountpoint -q /sys/kernel/tracing ||
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null ||
 	skip_all "no tracefs (tapline record needs it)"
 
-LAB=$top_srcdir/tests/lab/lab.sh
-export LAB_NAME="tlcorr$$"
-export LAB_DIR="$TMP/lab"
-out=${CORRELATE_LAB_KEEP:-$TMP/out}
-mkdir -p "$out"
-lab_down() { "$LAB" down >/dev/null 2>&1 || true; }
-at_exit lab_down
-"$LAB" up >"$TMP/lab-up.log" 2>&1 || {
-	sed 's/^/# /' "$TMP/lab-up.log" | tail -20
-	skip_all "the lab did not come up"
-}
-CLIENT=${GFAPI_CLIENT:-$top_builddir/tests/lab/gfapi-client}
-[ -x "$CLIENT" ] || CLIENT=$top_srcdir/tests/lab/work/bin/gfapi-client
-[ -x "$CLIENT" ] || skip_all "no gfapi-client built"
-FILTER='tcp and (port 24007 or portrange 49152-49171)'
+. "$top_srcdir/tests/lab/session.sh"
+session_lab_up tlcorr
 
 q() { sqlite3 -batch -noheader "$1" "$2"; }
-
-# record NAME CLIENT-ARGS...: tcpdump in the lab's namespace while
-# `tapline record` runs the client; NAME.pcap, NAME.rec, NAME.client.log.
-record() {
-	name=$1; shift
-	ip netns exec "$LAB_NAME" tcpdump -i lo -s 0 -U -Z root \
-		-w "$out/$name.pcap" "$FILTER" 2>"$TMP/$name.tcpdump" &
-	tcpdump_pid=$!
-	i=0
-	until grep -q listening "$TMP/$name.tcpdump" 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
-	done
-	ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-	ip netns exec "$LAB_NAME" "$TAPLINE" record -q -o "$out/$name.rec" -- \
-		"$CLIENT" --gf-log "$TMP/$name.gfapi.log" "$@" \
-		>"$out/$name.client.log" 2>"$TMP/$name.record.err" || true
-	sleep 0.5
-	kill -INT "$tcpdump_pid" 2>/dev/null || true
-	wait "$tcpdump_pid" 2>/dev/null || true
-}
 
 # window_check NAME DB: every RPC call tshark sees in NAME.pcap while a
 # glfs_* call of the records ran (entry to return; a call that never
@@ -81,16 +48,8 @@ window_check() {
 		awk -F'\t' '{ split($2, t, "."); f = substr(t[2] "000000000", 1, 9)
 			printf "INSERT INTO wire VALUES (%d, %s%s, %d, %d);\n",
 				$1, t[1], f, $3, $4 }'
+		cat "$top_srcdir/tests/lab/call-windows.sql"
 		cat <<'EOF'
-CREATE TEMP TABLE calls AS
- SELECT e.id, e.host, e.pid, e.probe, e.ts_ns AS t0, x.ts_ns AS t_ret,
-  coalesce(x.ts_ns, (SELECT max(p.ts_ns) FROM probe_events p
-   WHERE p.host IS e.host AND p.pid = e.pid)) AS t1,
-  CASE WHEN e.probe IN ('gfapi.write', 'gfapi.pwrite', 'gfapi.writev',
-   'gfapi.pwritev') THEN 'write' WHEN e.probe = 'gfapi.close' THEN 'close'
-   WHEN e.probe = 'gfapi.closedir' THEN 'closedir' END AS kind
- FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return
- WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry';
 CREATE TEMP TABLE deferred AS
  SELECT (SELECT c.id FROM calls c WHERE c.kind = k.kind AND c.t_ret < w.ts_ns
    AND w.ts_ns - c.t_ret < 10000000000 AND NOT EXISTS (SELECT 1 FROM calls n
@@ -226,11 +185,7 @@ after=$(q "$db" "SELECT (SELECT count(*) FROM rpc_messages), (SELECT count(*) FR
 	not_ok "re-run changed the timeline"
 
 # ---- 2. SETVOLUME authentication failure ----
-volfile="$LAB_DIR/glusterd/vols/single/single.tcp-fuse.vol"
-"$LAB" gl volume set single auth.allow 192.0.2.1 >/dev/null
-sleep 2
-record auth --volfile "$volfile" --volume single --timeout 8 --path /never.txt
-"$LAB" gl volume reset single auth.allow >/dev/null || true
+record_auth_failure auth
 db=$out/auth.db
 rm -f "$db"
 check "correlate the auth-failure capture and records" \

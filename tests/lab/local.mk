@@ -1,6 +1,7 @@
 # tests/lab: the GlusterFS lab (lab.sh), its libgfapi client and smoke test.
 EXTRA_DIST += tests/lab/lab.sh tests/lab/netns-stop.sh tests/lab/regen-captures.sh \
-	tests/lab/metadata-load.sh
+	tests/lab/metadata-load.sh tests/lab/session.sh \
+	tests/lab/call-windows.sql
 if HAVE_GFAPI
 check_PROGRAMS += tests/lab/gfapi-client
 tests_lab_gfapi_client_SOURCES = tests/lab/gfapi-client.c
