@@ -581,14 +581,6 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 
 /* ---- time window ---- */
 
-struct window_candidate {
-	int64_t id, ts;
-	bool mine;
-	bool fits;	/* a procedure the call is known to send */
-	bool named;	/* fits, and its gfid was found under the call's file name */
-	char proc[32];
-};
-
 /* The last component of a path, NULL when there is none. */
 static const char *base_name(const char *path)
 {
@@ -597,56 +589,6 @@ static const char *base_name(const char *path)
 	const char *slash = strrchr(path, '/');
 	const char *b = slash ? slash + 1 : path;
 	return *b ? b : NULL;
-}
-
-/* Other glfs_* calls (of that pid, or of any pid when the connection's
- * process is unknown) running at ts with a procedure that fits.
- * Windows that hold ts without the clock slack are strict; a strict one
- * on the same thread (*strict_same) is either a call nested with this one
- * (glfs_write runs glfs_pwritev: they share the RPC) or, when this
- * window holds ts only by the slack, the neighbour the RPC belongs to.
- * *strict_any counts the process's calls holding ts whatever they fit:
- * an RPC squarely inside another call is not claimed by the slack;
- * *strict_other those of them on other threads. */
-static bool rival_calls(struct db *db, sqlite3_stmt *st, bool any_pid,
-			int64_t pid, const char *host, int64_t tid,
-			int64_t self, int64_t ts, const char *proc,
-			int *strict_same, int *strict_rivals, int *loose_rivals,
-			int *strict_any, int *strict_other, const char *bname)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	sqlite3_bind_int(st, 1, any_pid);
-	sqlite3_bind_int64(st, 2, pid);
-	if (host)
-		sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, ts);
-	sqlite3_bind_int64(st, 5, JOIN_CLOCK_SLACK_NS);
-	sqlite3_bind_int64(st, 6, self);
-	sqlite3_bind_int64(st, 7, tid);
-	*strict_same = *strict_rivals = *loose_rivals = *strict_any = 0;
-	*strict_other = 0;
-	int rc;
-	while ((rc = db_row(db, st)) == 1) {
-		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 3)) {
-			++*strict_any;
-			*strict_other += !sqlite3_column_int(st, 2);
-		}
-		if (!fits_proc(join_fitting_procs(column_text(st, 0)), proc))
-			continue;
-		/* A call on another file is no rival for this file's RPC. */
-		const char *other = base_name(column_text(st, 4));
-		if (bname && other && strcmp(other, bname))
-			continue;
-		if (sqlite3_column_int(st, 1) && sqlite3_column_int(st, 2))
-			++*strict_same;
-		else if (sqlite3_column_int(st, 1))
-			++*strict_rivals;
-		else
-			++*loose_rivals;
-	}
-	sqlite3_reset(st);
-	return rc == 0;
 }
 
 /* Which name each gfid was found under: LOOKUP, CREATE, ... calls name
@@ -672,6 +614,36 @@ static const char gfid_names_sql[] =
 	"coalesce(x.ts_ns, (SELECT max(p.ts_ns) FROM probe_events p" \
 	" WHERE p.host IS e.host AND p.pid = e.pid))"
 
+/* The glfs_* calls with their windows and the kind of work they may leave
+ * behind (temp.window_calls), the threads that make them
+ * (temp.caller_threads), and the thread that encoded each RPC call, from
+ * the rpc.call event its XID links it to (temp.encoders). */
+static const char window_tables_sql[] =
+	"DROP TABLE IF EXISTS temp.window_calls;"
+	"DROP TABLE IF EXISTS temp.caller_threads;"
+	"DROP TABLE IF EXISTS temp.encoders;"
+	"CREATE TEMP TABLE window_calls AS"
+	" SELECT e.id, e.host, e.pid, e.tid, e.probe, e.path, e.ts_ns AS t0,"
+	" x.ts_ns AS t_ret, " CALL_END_SQL " AS t1,"
+	" CASE WHEN e.probe IN ('gfapi.write', 'gfapi.pwrite', 'gfapi.writev',"
+	"  'gfapi.pwritev') THEN 'write' WHEN e.probe = 'gfapi.close' THEN 'close'"
+	"  WHEN e.probe = 'gfapi.closedir' THEN 'closedir' END AS kind"
+	" FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
+	" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
+	" AND e.ts_ns IS NOT NULL AND (x.id IS NULL OR x.ts_ns IS NOT NULL);"
+	"CREATE INDEX temp.window_calls_by_start ON window_calls (t0);"
+	"CREATE INDEX temp.window_calls_by_length ON window_calls (t1 - t0);"
+	"CREATE INDEX temp.window_calls_by_return ON window_calls (kind, t_ret);"
+	"CREATE INDEX temp.window_calls_by_thread ON window_calls (pid, tid, kind, t0);"
+	"CREATE TEMP TABLE caller_threads AS"
+	" SELECT DISTINCT host, pid, tid FROM window_calls;"
+	"CREATE TEMP TABLE encoders AS"
+	" SELECT l.message, min(e.host) AS host, min(e.pid) AS pid,"
+	" min(e.tid) AS tid FROM links l JOIN probe_events e ON e.id = l.event"
+	" WHERE l.method = 'exact-xid' AND e.probe = 'rpc.call'"
+	" GROUP BY l.message HAVING count(DISTINCT e.tid) = 1;"
+	"CREATE INDEX temp.encoders_by_message ON encoders (message);";
+
 /* 1 when some glfs_* call could be joined by time window, 0 none, -1
  * error. */
 static int have_gfapi_calls(struct db *db)
@@ -689,15 +661,14 @@ static int have_gfapi_calls(struct db *db)
 /* Work a call leaves behind, sent after it returned: its RPCs belong to
  * it, not to the call in whose window they happen to fall. */
 static const struct deferred_rule {
-	const char *probes[4];	/* the calls that leave it (gfapi.*) */
+	const char *kind;	/* window_calls.kind of the calls that leave it */
 	const char *procs[2];	/* the RPCs that carry it */
 	const char *note;
 } deferred_rules[] = {
-	{ { "gfapi.write", "gfapi.pwrite", "gfapi.writev", "gfapi.pwritev" },
-	  { "WRITE" }, "write-behind: WRITE sent after the call returned" },
-	{ { "gfapi.close" }, { "RELEASE", "FLUSH" },
+	{ "write", { "WRITE" }, "write-behind: WRITE sent after the call returned" },
+	{ "close", { "RELEASE", "FLUSH" },
 	  "deferred release: sent after the call returned" },
-	{ { "gfapi.closedir" }, { "RELEASEDIR" },
+	{ "closedir", { "RELEASEDIR" },
 	  "deferred release: sent after the call returned" },
 };
 
@@ -705,86 +676,272 @@ static const struct deferred_rule {
  * flush on the next call or on fini, a release after the last ref). */
 #define DEFERRED_WINDOW_NS (10LL * 1000000000)
 
-/* Each call of a rule's kind claims the rule's RPCs its process sent
- * after it returned and before the process's next call of that kind,
- * and that no earlier call claimed; they go into temp.deferred_rpcs,
- * which the time-window pass leaves alone. */
-static bool link_deferred(struct db *db, struct join_stats *js)
+/* Windows longer than this are looked up apart from the others. */
+#define LONG_WINDOW_NS 1000000000LL
+
+static const struct deferred_rule *deferred_rule_of(const char *proc)
 {
-	db->doing = "joining: work sent after its call returned";
-	if (!db_exec(db, db->doing, "DROP TABLE IF EXISTS temp.deferred_rpcs;"
-		     " CREATE TEMP TABLE deferred_rpcs (id INTEGER PRIMARY KEY)"))
-		return false;
-	sqlite3_stmt *sel = prepare(db,
-		"SELECT e.id, e.host, e.pid, x.ts_ns FROM probe_events e"
-		" JOIN probe_events x ON x.id = e.return"
-		" WHERE e.phase = 'entry' AND e.probe IN (?1, ?2, ?3, ?4)"
-		" AND x.ts_ns IS NOT NULL ORDER BY e.ts_ns, e.id");
-	sqlite3_stmt *later = prepare(db,
-		"SELECT m.id FROM rpc_messages m"
-		" JOIN conversations c ON c.id = m.conversation"
-		" WHERE m.msg_type = 'call' AND m.proc_name IN (?5, ?6)"
-		" AND c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
-		"  OR c.client_host = ?4)"
-		" AND m.ts_ns > ?1 AND m.ts_ns < coalesce((SELECT min(n.ts_ns)"
-		"  FROM probe_events n WHERE n.pid = ?3 AND n.host IS ?4"
-		"  AND n.phase = 'entry' AND n.ts_ns > ?1"
-		"  AND n.probe IN (?7, ?8, ?9, ?10)), ?1 + ?2)"
-		" AND m.id NOT IN temp.deferred_rpcs ORDER BY m.ts_ns");
-	sqlite3_stmt *mark = prepare(db,
-		"INSERT OR IGNORE INTO temp.deferred_rpcs VALUES (?1)");
-	sqlite3_stmt *ins = prepare(db, link_sql);
-	bool ok = sel && later && mark && ins;
-	for (size_t r = 0; ok && r < sizeof deferred_rules /
-				      sizeof deferred_rules[0]; r++) {
-		const struct deferred_rule *rule = &deferred_rules[r];
-		sqlite3_reset(sel);
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_text(sel, 1 + i, rule->probes[i], -1,
-					  SQLITE_STATIC);
-		int rc;
-		while (ok && (rc = db_row(db, sel)) == 1) {
-			int64_t id = sqlite3_column_int64(sel, 0);
-			sqlite3_reset(later);
-			sqlite3_clear_bindings(later);
-			sqlite3_bind_int64(later, 1, sqlite3_column_int64(sel, 3));
-			sqlite3_bind_int64(later, 2, DEFERRED_WINDOW_NS);
-			sqlite3_bind_int64(later, 3, sqlite3_column_int64(sel, 2));
-			if (!column_null(sel, 1))
-				sqlite3_bind_text(later, 4, column_text(sel, 1),
-						  -1, SQLITE_TRANSIENT);
-			for (int i = 0; i < 2; i++)
-				sqlite3_bind_text(later, 5 + i, rule->procs[i],
-						  -1, SQLITE_STATIC);
-			for (int i = 0; i < 4; i++)
-				sqlite3_bind_text(later, 7 + i, rule->probes[i],
-						  -1, SQLITE_STATIC);
-			int64_t ids[MAX_CANDIDATES];
-			size_t n = 0;
-			int lrc;
-			while ((lrc = db_row(db, later)) == 1 &&
-			       n < MAX_CANDIDATES)
-				ids[n++] = sqlite3_column_int64(later, 0);
-			sqlite3_reset(later);
-			if (lrc < 0)
-				ok = false;
-			for (size_t i = 0; i < n && ok; i++) {
-				sqlite3_reset(mark);
-				sqlite3_bind_int64(mark, 1, ids[i]);
-				ok = db_done(db, mark) &&
-				     insert_link(db, ins, id, ids[i], 0,
-						 "time-window", 0.5, rule->note);
-				js->window_links++;
-			}
+	for (size_t r = 0; proc && r < sizeof deferred_rules /
+					   sizeof deferred_rules[0]; r++)
+		for (int i = 0; i < 2; i++)
+			if (deferred_rules[r].procs[i] &&
+			    !strcmp(deferred_rules[r].procs[i], proc))
+				return &deferred_rules[r];
+	return NULL;
+}
+
+/* A glfs_* call that may have caused an RPC. */
+struct window_call {
+	int64_t id, pid, tid;
+	bool inside;	/* its window holds the RPC without the clock slack */
+	bool pending;	/* deferred work: returned before, latest of its thread */
+	bool fits;	/* a procedure the call is known to send */
+	bool named;	/* fits, and the RPC is on the call's file */
+	bool same_kind;	/* may leave the RPC's deferred work behind */
+	char probe[64];
+};
+
+/* The RPC call being joined. */
+struct window_rpc {
+	int64_t id, ts;
+	const char *proc, *gfid, *bname;
+	bool known;		/* its connection's process is known */
+	bool encoder_known;	/* an rpc.call event says which thread encoded it */
+	bool encoder_calls;	/* ... and that thread calls glfs_* */
+	int64_t encoder_pid, encoder_tid;
+};
+
+struct window_stmts {
+	sqlite3_stmt *holding, *pending, *named, *ins;
+};
+
+/* A candidate's id, pid, tid and probe: the first four columns. */
+static struct window_call *read_window_call(sqlite3_stmt *st,
+					    struct window_call *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->pid = sqlite3_column_int64(st, 1);
+	c->tid = sqlite3_column_int64(st, 2);
+	snprintf(c->probe, sizeof c->probe, "%s", column_text(st, 3));
+	return c;
+}
+
+/* Reads the candidates of one RPC: the calls whose window holds it (by
+ * the clock slack), and the calls whose deferred work it may carry. */
+static int window_candidates(struct db *db, struct window_stmts *s,
+			     const struct window_rpc *m, int64_t pid,
+			     const char *host, const struct deferred_rule *rule,
+			     struct window_call *out)
+{
+	int n = 0, rc;
+	sqlite3_stmt *st = s->holding;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, m->ts);
+	sqlite3_bind_int64(st, 2, LONG_WINDOW_NS);
+	sqlite3_bind_int64(st, 3, JOIN_CLOCK_SLACK_NS);
+	db_bind_opt_int(st, 4, m->known, pid);
+	if (host)
+		sqlite3_bind_text(st, 5, host, -1, SQLITE_TRANSIENT);
+	while ((rc = db_row(db, st)) == 1 && n < MAX_CANDIDATES) {
+		struct window_call *c = read_window_call(st, &out[n++]);
+		c->inside = sqlite3_column_int(st, 4);
+		c->same_kind = rule && !column_null(st, 5) &&
+			       !strcmp(column_text(st, 5), rule->kind);
+		c->fits = fits_proc(join_fitting_procs(c->probe), m->proc);
+		const char *bname = base_name(column_text(st, 6));
+		/* Entry calls (CREATE, MKDIR, ...) name the file; the
+		 * others name its gfid. */
+		c->named = c->fits && bname && m->bname && !strcmp(m->bname, bname);
+		if (c->fits && !c->named && bname && m->gfid) {
+			sqlite3_reset(s->named);
+			sqlite3_bind_text(s->named, 1, m->gfid, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(s->named, 2, bname, -1, SQLITE_TRANSIENT);
+			int nrc = db_row(db, s->named);
+			sqlite3_reset(s->named);
+			if (nrc < 0)
+				return -1;
+			c->named = nrc == 1;
 		}
-		if (rc < 0)
-			ok = false;
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(later);
-	sqlite3_finalize(mark);
-	sqlite3_finalize(ins);
-	return ok;
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -1;
+	if (!rule)
+		return n;
+	st = s->pending;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, m->ts);
+	sqlite3_bind_int64(st, 2, DEFERRED_WINDOW_NS);
+	sqlite3_bind_text(st, 3, rule->kind, -1, SQLITE_STATIC);
+	db_bind_opt_int(st, 4, m->known, pid);
+	if (host)
+		sqlite3_bind_text(st, 5, host, -1, SQLITE_TRANSIENT);
+	while ((rc = db_row(db, st)) == 1 && n < MAX_CANDIDATES) {
+		struct window_call *c = read_window_call(st, &out[n++]);
+		c->pending = c->same_kind = true;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : n;
+}
+
+/* The links are gathered in temp.window_links_new and stored at the end
+ * call by call: work left behind first (by rule), then the windows,
+ * each in the calls' order, so that a timeline's link ids follow its
+ * calls. */
+#define STAGE_WINDOW 100
+
+static bool stage_link(struct db *db, sqlite3_stmt *ins, int64_t event,
+		       int64_t message, int stage, double confidence,
+		       const char *note)
+{
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, event);
+	sqlite3_bind_int64(ins, 2, message);
+	sqlite3_bind_int(ins, 3, stage);
+	sqlite3_bind_double(ins, 4, confidence);
+	sqlite3_bind_text(ins, 5, note, -1, SQLITE_TRANSIENT);
+	return db_done(db, ins);
+}
+
+/* How many threads the selected candidates run on. */
+static size_t thread_count(const struct window_call *cand, const bool *sel,
+			   int n)
+{
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+		for (int j = 0; sel[i] && j < i && !seen; j++)
+			seen = sel[j] && cand[j].pid == cand[i].pid &&
+			       cand[j].tid == cand[i].tid;
+		k += sel[i] && !seen;
+	}
+	return k;
+}
+
+/* Links one RPC call to the calls that may have sent it; returns the
+ * number of links or -1.  In order:
+ *   deferred work (WRITE, FLUSH/RELEASE, RELEASEDIR) goes to the calls of
+ *   its kind that left it pending or were running when it was sent;
+ *   an RPC encoded by a thread that calls glfs_* goes to that thread's
+ *   calls running then;
+ *   one encoded by a thread of the library (or by a thread no record
+ *   names) goes to every call its process had running, the procedure
+ *   and the file deciding the confidence. */
+static int link_one_rpc(struct db *db, struct window_stmts *s,
+			const struct window_rpc *m,
+			const struct deferred_rule *rule,
+			struct window_call *cand, int n)
+{
+	double base = m->known ? 1.0 : 0.5;
+	const char *unknown = m->known ? "" : "; connection's process unknown";
+	char note[512];
+	int links = 0;
+	bool any_inside = false, sel[MAX_CANDIDATES];
+	for (int i = 0; i < n; i++)
+		any_inside |= cand[i].inside;
+
+	if (rule) {
+		for (int i = 0; i < n; i++)
+			sel[i] = cand[i].same_kind && (cand[i].pending ||
+				 (cand[i].inside && (!m->encoder_calls ||
+						     cand[i].tid == m->encoder_tid)));
+		size_t k = thread_count(cand, sel, n);
+		for (int i = 0; k && i < n; i++) {
+			if (!sel[i])
+				continue;
+			snprintf(note, sizeof note, "%s%s%s",
+				 cand[i].pending ? rule->note :
+				 "sent while the call ran", unknown,
+				 k > 1 ? "; calls of several threads may have left it" : "");
+			/* Sent after the call returned, it may also be the
+			 * work of the call then running: half as sure. */
+			double confidence = (cand[i].pending ? 0.5 : 1.0) * base /
+					    (double)k;
+			if (!stage_link(db, s->ins, cand[i].id, m->id,
+					cand[i].pending ? (int)(rule - deferred_rules) :
+					STAGE_WINDOW, confidence, note))
+				return -1;
+			links++;
+		}
+		if (k)
+			return links;
+	}
+
+	if (m->encoder_calls) {
+		for (int i = 0; i < n; i++) {
+			struct window_call *c = &cand[i];
+			if (!c->inside || c->pid != m->encoder_pid ||
+			    c->tid != m->encoder_tid)
+				continue;
+			snprintf(note, sizeof note, "%s encoded by the call's own"
+				 " thread %lld %s%s", m->proc ? m->proc : "RPC",
+				 (long long)m->encoder_tid,
+				 c->fits ? "(a procedure it sends)" :
+				 "(not a procedure it is known to send)", unknown);
+			if (!stage_link(db, s->ins, c->id, m->id, STAGE_WINDOW,
+					base, note))
+				return -1;
+			links++;
+		}
+		return links;
+	}
+
+	/* In flight: the calls whose window holds the RPC; when none does,
+	 * those that fit it by the clock slack at a window's edge. */
+	bool fit[MAX_CANDIDATES], on_file[MAX_CANDIDATES];
+	for (int i = 0; i < n; i++) {
+		sel[i] = !cand[i].pending &&
+			 (any_inside ? cand[i].inside : cand[i].fits);
+		fit[i] = sel[i] && cand[i].fits;
+		on_file[i] = sel[i] && cand[i].named;
+	}
+	/* Counted by thread: a call and the calls nested in it are one. */
+	size_t inflight = thread_count(cand, sel, n);
+	size_t fitting = thread_count(cand, fit, n);
+	size_t named = thread_count(cand, on_file, n);
+	for (int i = 0; i < n; i++) {
+		struct window_call *c = &cand[i];
+		if (!sel[i])
+			continue;
+		double confidence;
+		const char *why;
+		if (c->fits && (c->named || !named)) {
+			confidence = base / (double)(named ? named : fitting);
+			why = c->named ? "a procedure it sends, on its path's file" :
+			      "a procedure it sends";
+		} else if (c->fits) {
+			confidence = base * 0.1 / (double)inflight;
+			why = "a procedure it sends, but on another call's file";
+		} else if (fitting) {
+			confidence = base * 0.1 / (double)inflight;
+			why = "not a procedure it is known to send; another"
+			      " call in flight sends it";
+		} else {
+			confidence = base * 0.5 / (double)inflight;
+			why = "not a procedure any call in flight is known to send";
+		}
+		char who[96];
+		if (m->encoder_known)
+			snprintf(who, sizeof who, "encoded by the library's"
+				 " thread %lld", (long long)m->encoder_tid);
+		else
+			snprintf(who, sizeof who, "no record of the thread that"
+				 " encoded it");
+		snprintf(note, sizeof note, "%s %s; %s; %s%s%s",
+			 m->proc ? m->proc : "RPC",
+			 !any_inside ? "at the edge of the call's window (clock slack)" :
+			 "while the call ran", who, why, unknown,
+			 inflight > 1 ? "; other calls of the process in flight" :
+			 "; no other call of the process in flight");
+		if (!stage_link(db, s->ins, c->id, m->id, STAGE_WINDOW,
+				confidence, note))
+			return -1;
+		links++;
+	}
+	return links;
 }
 
 static bool link_time_window(struct db *db, struct join_stats *js)
@@ -795,183 +952,133 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	int calls = have_gfapi_calls(db);
 	if (calls <= 0)
 		return calls == 0;
-	if (!link_deferred(db, js) ||
-	    !db_exec(db, "joining: the gfids of paths", gfid_names_sql))
+	if (!db_exec(db, "joining: the gfids of paths", gfid_names_sql) ||
+	    !db_exec(db, "joining: the calls' windows", window_tables_sql) ||
+	    !db_exec(db, "joining: the calls' windows",
+		     "DROP TABLE IF EXISTS temp.window_links_new;"
+		     " CREATE TEMP TABLE window_links_new (event, message,"
+		     " stage, confidence, note)"))
 		return false;
 	db->doing = "joining: links by time window";
-	sqlite3_stmt *named = prepare(db,
+	struct window_stmts s = { 0 };
+	sqlite3_stmt *count = prepare(db, "SELECT count(*) FROM temp.window_calls");
+	if (!count)
+		return false;
+	bool ok = db_row(db, count) == 1;
+	if (ok)
+		js->window_calls = (uint64_t)sqlite3_column_int64(count, 0);
+	sqlite3_finalize(count);
+	/* The calls whose window holds ts, by the slack; column 4 says
+	 * whether without it. */
+	/* Short windows by the index on t0; the few long ones (glfs_init,
+	 * glfs_fini, a hung call) apart, or every RPC would scan every call
+	 * of the longest window's span. */
+	s.holding = prepare(db,
+		"SELECT id, pid, tid, probe, t0 <= ?1 AND t1 >= ?1, kind, path, t0"
+		" FROM temp.window_calls"
+		" WHERE t0 BETWEEN ?1 - ?2 - ?3 AND ?1 + ?3 AND t1 - t0 <= ?2"
+		" AND t1 >= ?1 - ?3"
+		" AND (?4 IS NULL OR (pid = ?4 AND (?5 IS NULL OR host IS NULL"
+		"  OR host = ?5)))"
+		" UNION ALL"
+		" SELECT id, pid, tid, probe, t0 <= ?1 AND t1 >= ?1, kind, path, t0"
+		" FROM temp.window_calls"
+		" WHERE t1 - t0 > ?2 AND t0 <= ?1 + ?3 AND t1 >= ?1 - ?3"
+		" AND (?4 IS NULL OR (pid = ?4 AND (?5 IS NULL OR host IS NULL"
+		"  OR host = ?5))) ORDER BY 8, 1");
+	/* Calls of a kind that returned before ts, the latest of their
+	 * thread: their deferred work is still to come. */
+	s.pending = prepare(db,
+		"SELECT w.id, w.pid, w.tid, w.probe FROM temp.window_calls w"
+		" WHERE w.kind = ?3 AND w.t_ret < ?1 AND w.t_ret >= ?1 - ?2"
+		" AND (?4 IS NULL OR (w.pid = ?4 AND (?5 IS NULL OR w.host IS NULL"
+		"  OR w.host = ?5)))"
+		" AND NOT EXISTS (SELECT 1 FROM temp.window_calls n"
+		"  WHERE n.pid = w.pid AND n.tid = w.tid AND n.kind = w.kind"
+		"  AND n.host IS w.host AND n.t0 > w.t_ret AND n.t0 < ?1)"
+		" ORDER BY w.t_ret, w.id");
+	s.named = prepare(db,
 		"SELECT 1 FROM temp.gfid_names WHERE gfid = ?1 AND bname = ?2");
-	/* A call that never returned runs to its process's last record: it
-	 * sent what the process sent until then (the hanging glfs_init's
-	 * SETVOLUME). */
+	s.ins = prepare(db, "INSERT INTO temp.window_links_new"
+			" VALUES (?1, ?2, ?3, ?4, ?5)");
+	/* The RPC calls on the connections of processes that made glfs_*
+	 * calls, or of unknown process. */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT e.id, e.host, e.pid, e.ts_ns, " CALL_END_SQL ", e.probe,"
-		" e.tid, e.path, x.id IS NULL"
-		" FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
-		" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
-		" AND e.ts_ns IS NOT NULL AND (x.id IS NULL OR x.ts_ns IS NOT NULL)"
-		" ORDER BY e.ts_ns, e.id");
-	sqlite3_stmt *msgs = prepare(db,
-		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid IS NOT NULL, m.gfid,"
-		" m.bname"
+		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid, c.client_host,"
+		" m.gfid, m.bname, n.pid, n.tid, EXISTS (SELECT 1"
+		"  FROM temp.caller_threads k WHERE k.pid = n.pid"
+		"  AND k.tid = n.tid AND k.host IS n.host)"
 		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
-		" WHERE m.msg_type = 'call' AND m.ts_ns BETWEEN ?1 - ?5 AND ?2 + ?5"
-		" AND m.id NOT IN temp.deferred_rpcs"
-		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
-		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
+		" LEFT JOIN temp.encoders n ON n.message = m.id"
+		" AND (c.client_pid IS NULL OR n.pid = c.client_pid)"
+		" WHERE m.msg_type = 'call' AND m.ts_ns IS NOT NULL"
+		" AND (c.client_pid IS NULL OR c.client_pid IN"
+		"  (SELECT pid FROM temp.caller_threads))"
 		" ORDER BY m.ts_ns, m.id");
-	sqlite3_stmt *rivals = prepare(db,
-		"SELECT probe, ts_ns <= ?4 AND end_ns >= ?4,"
-		" pid = ?2 AND host IS ?3 AND tid = ?7, pid = ?2 AND host IS ?3, path"
-		" FROM (SELECT e.probe, e.ts_ns, " CALL_END_SQL " AS end_ns, e.pid,"
-		"  e.host, e.tid, e.path"
-		"  FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
-		"  WHERE e.phase = 'entry' AND e.probe GLOB 'gfapi.*'"
-		"  AND (?1 OR (e.pid = ?2 AND e.host IS ?3))"
-		"  AND e.ts_ns <= ?4 + ?5 AND e.id <> ?6)"
-		" WHERE end_ns >= ?4 - ?5");
-	sqlite3_stmt *ins = prepare(db, link_sql);
-	bool ok = named && sel && msgs && rivals && ins;
+	struct window_call *cand = malloc(MAX_CANDIDATES * sizeof *cand);
+	ok = ok && s.holding && s.pending && s.named && s.ins && sel && cand;
 	int rc = 0;
 	while (ok && (rc = db_row(db, sel)) == 1) {
-		int64_t id = sqlite3_column_int64(sel, 0);
-		const char *h = column_text(sel, 1);
-		char host[256];
-		snprintf(host, sizeof host, "%s", h ? h : "");
-		int64_t pid = sqlite3_column_int64(sel, 2);
-		int64_t t0 = sqlite3_column_int64(sel, 3);
-		int64_t t1 = sqlite3_column_int64(sel, 4);
-		int64_t tid = sqlite3_column_int64(sel, 6);
-		char probe[128];
-		snprintf(probe, sizeof probe, "%s", column_text(sel, 5));
-		const char *const *procs = join_fitting_procs(probe);
-		bool returned = !sqlite3_column_int(sel, 8);
-		js->window_calls++;
-		char pathbuf[1024];
-		snprintf(pathbuf, sizeof pathbuf, "%s",
-			 column_null(sel, 7) ? "" : column_text(sel, 7));
-		const char *bname = base_name(pathbuf);
-
-		sqlite3_reset(msgs);
-		sqlite3_clear_bindings(msgs);
-		sqlite3_bind_int64(msgs, 1, t0);
-		sqlite3_bind_int64(msgs, 2, t1);
-		sqlite3_bind_int64(msgs, 3, pid);
-		if (h)
-			sqlite3_bind_text(msgs, 4, host, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(msgs, 5, JOIN_CLOCK_SLACK_NS);
-		struct window_candidate cand[MAX_CANDIDATES];
-		size_t n = 0;
-		int mrc;
-		while ((mrc = db_row(db, msgs)) == 1 && n < MAX_CANDIDATES) {
-			cand[n].fits = fits_proc(procs, column_text(msgs, 2));
-			cand[n].id = sqlite3_column_int64(msgs, 0);
-			cand[n].ts = sqlite3_column_int64(msgs, 1);
-			cand[n].mine = sqlite3_column_int(msgs, 3);
-			snprintf(cand[n].proc, sizeof cand[n].proc, "%s",
-				 column_text(msgs, 2));
-			/* Entry calls (CREATE, MKDIR, ...) name the file;
-			 * the others name its gfid. */
-			cand[n].named = cand[n].fits && bname &&
-					!column_null(msgs, 5) &&
-					!strcmp(column_text(msgs, 5), bname);
-			if (cand[n].fits && !cand[n].named && bname &&
-			    !column_null(msgs, 4)) {
-				sqlite3_reset(named);
-				sqlite3_bind_text(named, 1, column_text(msgs, 4), -1,
-						  SQLITE_TRANSIENT);
-				sqlite3_bind_text(named, 2, bname, -1,
-						  SQLITE_TRANSIENT);
-				int nrc = db_row(db, named);
-				sqlite3_reset(named);
-				if (nrc < 0) {
-					mrc = -1;
-					break;
-				}
-				cand[n].named = nrc == 1;
-			}
-			n++;
-		}
-		sqlite3_reset(msgs);
-		if (mrc < 0) {
+		char proc[32], gfid[64], bname[256], host[256];
+		struct window_rpc m = {
+			.id = sqlite3_column_int64(sel, 0),
+			.ts = sqlite3_column_int64(sel, 1),
+			.known = !column_null(sel, 3),
+			.encoder_known = !column_null(sel, 8),
+			.encoder_pid = sqlite3_column_int64(sel, 7),
+			.encoder_tid = sqlite3_column_int64(sel, 8),
+		};
+		m.encoder_calls = m.encoder_known && sqlite3_column_int(sel, 9);
+		snprintf(proc, sizeof proc, "%s", column_null(sel, 2) ? "" :
+			 column_text(sel, 2));
+		snprintf(gfid, sizeof gfid, "%s", column_null(sel, 5) ? "" :
+			 column_text(sel, 5));
+		snprintf(bname, sizeof bname, "%s", column_null(sel, 6) ? "" :
+			 column_text(sel, 6));
+		snprintf(host, sizeof host, "%s", column_null(sel, 4) ? "" :
+			 column_text(sel, 4));
+		m.proc = *proc ? proc : NULL;
+		m.gfid = *gfid ? gfid : NULL;
+		m.bname = *bname ? bname : NULL;
+		const struct deferred_rule *rule = deferred_rule_of(m.proc);
+		int n = window_candidates(db, &s, &m, sqlite3_column_int64(sel, 3),
+					  column_null(sel, 4) ? NULL : host, rule,
+					  cand);
+		int links = n < 0 ? -1 : link_one_rpc(db, &s, &m, rule, cand, n);
+		if (links < 0)
 			ok = false;
-			break;
-		}
-		/* When some fitting candidates are on the call's own file (by
-		 * gfid), the other fitting ones are RPCs of other calls. */
-		size_t nnamed = 0;
-		for (size_t i = 0; i < n; i++)
-			nnamed += cand[i].named;
-		size_t linked = 0;
-		for (size_t i = 0; i < n && ok; i++) {
-			if (cand[i].fits && nnamed && !cand[i].named)
-				continue;
-			const char *proc = cand[i].proc;
-			int same, strict, loose, any, other;
-			if (!rival_calls(db, rivals, !cand[i].mine, pid,
-					 h ? host : NULL, tid, id, cand[i].ts,
-					 proc, &same, &strict, &loose, &any, &other,
-					 cand[i].named ? bname : NULL)) {
-				ok = false;
-				break;
-			}
-			bool inside = cand[i].ts >= t0 && cand[i].ts <= t1;
-			const char *where = !inside ?
-				"at the edge of its window (clock slack)" :
-				returned ? "between entry and return" :
-				"after entry; the call never returned";
-			double confidence;
-			int k;
-			char note[512];
-			if (cand[i].fits) {
-				/* Inside this call's window only by the clock
-				 * slack, but squarely inside another's: it is
-				 * the other's. */
-				if (!inside && (strict || same || any))
-					continue;
-				k = 1 + (inside ? strict : loose);
-				confidence = (cand[i].mine ? 1.0 : 0.5) / k;
-				snprintf(note, sizeof note, "%s fits %s %s%s%s%s",
-					 proc, probe, where,
-					 cand[i].named ? "; on its path's file" : "",
-					 cand[i].mine ? "" :
-					 "; connection's process unknown",
-					 k > 1 ? "; calls on other threads overlap it" :
-					 "");
-			} else {
-				/* A procedure the call is not known to send
-				 * (the path's LOOKUP, a PING, the RELEASE
-				 * glfs_fini sends): its RPC when no call that
-				 * fits and no call of another thread was in
-				 * flight; shared with the calls nested in it. */
-				if (!inside || strict || same || other)
-					continue;
-				k = 1 + any;
-				confidence = (cand[i].mine ? 0.5 : 0.25) / k;
-				snprintf(note, sizeof note,
-					 "%s %s; not a procedure %s is known to"
-					 " send%s%s", proc, where, probe,
-					 cand[i].mine ? "" :
-					 "; connection's process unknown",
-					 k > 1 ? "; shared with the calls nested in"
-					 " it" : "; no other call of the process"
-					 " in flight");
-			}
-			ok = insert_link(db, ins, id, cand[i].id, 0,
-					 "time-window", confidence, note);
-			linked++;
-			js->window_links++;
-		}
-		js->window_linked += linked > 0;
+		else
+			js->window_links += (uint64_t)links;
 	}
 	if (rc < 0)
 		ok = false;
-	sqlite3_finalize(named);
+	free(cand);
 	sqlite3_finalize(sel);
-	sqlite3_finalize(msgs);
-	sqlite3_finalize(rivals);
-	sqlite3_finalize(ins);
-	return ok;
+	sqlite3_finalize(s.holding);
+	sqlite3_finalize(s.pending);
+	sqlite3_finalize(s.named);
+	sqlite3_finalize(s.ins);
+	if (!ok || !db_exec(db, "joining: storing the links by time window",
+			    "INSERT INTO links (event, message, method,"
+			    " confidence, note) SELECT w.event, w.message,"
+			    " 'time-window', w.confidence, w.note"
+			    " FROM temp.window_links_new w"
+			    " JOIN probe_events e ON e.id = w.event"
+			    " JOIN messages m ON m.id = w.message"
+			    " ORDER BY w.stage, e.ts_ns, e.id, m.ts_ns, m.id;"
+			    " DROP TABLE temp.window_links_new"))
+		return false;
+	sqlite3_stmt *linked = prepare(db,
+		"SELECT count(DISTINCT l.event) FROM links l"
+		" JOIN temp.window_calls w ON w.id = l.event"
+		" WHERE l.method = 'time-window'");
+	if (!linked || db_row(db, linked) != 1) {
+		sqlite3_finalize(linked);
+		return false;
+	}
+	js->window_linked = (uint64_t)sqlite3_column_int64(linked, 0);
+	sqlite3_finalize(linked);
+	return true;
 }
 
 /* ---- replies decoded by a probe ---- */
