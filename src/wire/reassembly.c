@@ -180,6 +180,8 @@ static void segment_free(struct decoder *d, struct tcp_dir *t,
 			 struct ooo_segment *s)
 {
 	size_t cost = segment_cost(s->len);
+	if (t->ooo_last == s)
+		t->ooo_last = NULL;
 	t->ooo_bytes -= cost;
 	budget_release(&d->buffers, cost);
 	free(s);
@@ -224,6 +226,12 @@ static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
 		return false;
 	struct ooo_segment **pp = &t->ooo;
 	uint64_t cur = off, end = off + len;
+	/* Segments after a hole mostly come in order: start after the one
+	 * queued last when it ends before these bytes (all before it do
+	 * too), not at the head, so that a long wait costs its segments'
+	 * number, not its square. */
+	if (t->ooo_last && t->ooo_last->off + t->ooo_last->len <= cur)
+		pp = &t->ooo_last->next;
 	while (cur < end) {
 		while (*pp && (*pp)->off + (*pp)->len <= cur)
 			pp = &(*pp)->next;
@@ -252,6 +260,7 @@ static bool queue(struct decoder *d, struct tcp_dir *t, uint64_t off,
 		s->next = next;
 		*pp = s;
 		pp = &s->next;
+		t->ooo_last = s;
 		t->ooo_bytes += cost;
 		cur = piece_end;
 	}

@@ -61,6 +61,7 @@ struct tcp_dir {
 	bool have_next_seq;
 	uint32_t next_seq;
 	struct ooo_segment *ooo;/* ahead of offset, sorted, disjoint */
+	struct ooo_segment *ooo_last;	/* the one queued last, or NULL */
 	size_t ooo_bytes;	/* what they are charged */
 	/* protocol detection */
 	uint8_t detect;		/* enum detect_state */

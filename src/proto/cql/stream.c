@@ -25,6 +25,9 @@
 #include "wire/stream.h"
 
 #define HUNT_MAX (64u << 10)
+/* Offsets of the hunt buffer still undecided after a search, kept so
+ * that the next search looks at them and at the new bytes only. */
+#define HUNT_MAYBE_MAX 32
 #define SEGMENT_BUF (CQL_SEGMENT_MAX_PAYLOAD + CQL_SEGMENT_TRAILER)
 #define DEFAULT_KEEP (1u << 20)
 
@@ -51,6 +54,14 @@ struct cql_reader {
 	bool hunting;
 	uint8_t *hunt;
 	size_t hunt_len;
+	/* What the searches so far learnt of the hunt buffer: below
+	 * hunt_scanned every offset is no envelope start, except those in
+	 * hunt_maybe (ascending), which want more bytes; true while the
+	 * connection's version is hunt_version. */
+	size_t hunt_scanned;
+	uint32_t hunt_maybe[HUNT_MAYBE_MAX];
+	unsigned hunt_nmaybe;
+	uint8_t hunt_version;
 	uint64_t skipped;
 	bool fed;		/* bytes came before */
 	/* v5 */
@@ -323,6 +334,25 @@ static size_t collect(uint8_t *buf, unsigned *have, unsigned want, const uint8_t
 	return take;
 }
 
+/* The hunt buffer is empty or replaced: nothing of it is known. */
+static void hunt_forget_all(struct cql_reader *r)
+{
+	r->hunt_scanned = 0;
+	r->hunt_nmaybe = 0;
+}
+
+/* The first n bytes of the hunt buffer are gone: what was learnt of the
+ * rest moves with it. */
+static void hunt_forget(struct cql_reader *r, size_t n)
+{
+	unsigned keep = 0;
+	for (unsigned i = 0; i < r->hunt_nmaybe; i++)
+		if (r->hunt_maybe[i] >= n)
+			r->hunt_maybe[keep++] = (uint32_t)(r->hunt_maybe[i] - n);
+	r->hunt_nmaybe = keep;
+	r->hunt_scanned = r->hunt_scanned > n ? r->hunt_scanned - n : 0;
+}
+
 /* Bytes into the hunt buffer (at most HUNT_MAX: the oldest go). */
 static void hunt_push(struct cql_reader *r, const uint8_t *p, size_t n)
 {
@@ -337,6 +367,7 @@ static void hunt_push(struct cql_reader *r, const uint8_t *p, size_t n)
 		r->skipped += r->hunt_len + n - HUNT_MAX;
 		memcpy(r->hunt, p + n - HUNT_MAX, HUNT_MAX);
 		r->hunt_len = HUNT_MAX;
+		hunt_forget_all(r);
 		return;
 	}
 	if (r->hunt_len + n > HUNT_MAX) {
@@ -344,6 +375,7 @@ static void hunt_push(struct cql_reader *r, const uint8_t *p, size_t n)
 		r->skipped += drop_n;
 		memmove(r->hunt, r->hunt + drop_n, r->hunt_len - drop_n);
 		r->hunt_len -= drop_n;
+		hunt_forget(r, drop_n);
 	}
 	memcpy(r->hunt + r->hunt_len, p, n);
 	r->hunt_len += n;
@@ -468,19 +500,62 @@ static enum detect_verdict plausible(const struct cql_conn *conn, const uint8_t 
 	       DETECT_YES : DETECT_NO;
 }
 
-/* Scans hunt bytes for a resync point; returns its offset, or -1 with
- * *keep_from the first offset still worth waiting on. */
-static long hunt_scan(const struct cql_conn *conn, const uint8_t *p, size_t n, bool full,
-		      size_t *keep_from)
+/* Whether the verdict on offset i (of n hunt bytes) makes it the resync
+ * point: a full buffer takes a whole header that still wants its body. */
+static bool resync_point(enum detect_verdict v, const uint8_t *p, size_t i, size_t n, bool full)
 {
+	return v == DETECT_YES || (v == DETECT_MAYBE && full && cql_header_length(p[i]) &&
+				   n - i >= CQL_HEADER_MAX);
+}
+
+/* Scans the hunt buffer for a resync point; returns its offset, or -1
+ * with *keep_from the first offset still worth waiting on.  An offset
+ * found to be no envelope start stays one with more bytes (the checks
+ * look only at bytes present), so a search looks again only at the
+ * offsets that wanted more and at the bytes added since: a buffer that
+ * grows a packet at a time costs its length, not its length squared. */
+static long hunt_scan(struct cql_reader *r, const struct cql_conn *conn, size_t *keep_from)
+{
+	const uint8_t *p = r->hunt;
+	size_t n = r->hunt_len;
+	bool full = n == HUNT_MAX;
+	uint8_t version = conn ? conn->version : 0;
+	if (version != r->hunt_version) {	/* other verdicts now */
+		r->hunt_version = version;
+		hunt_forget_all(r);
+	}
 	*keep_from = n;
-	for (size_t i = 0; i < n; i++) {
+	unsigned listed = r->hunt_nmaybe;
+	size_t scanned = r->hunt_scanned;
+	r->hunt_nmaybe = 0;
+	r->hunt_scanned = n;
+	for (unsigned k = 0; k < listed; k++) {
+		size_t i = r->hunt_maybe[k];
 		enum detect_verdict v = plausible(conn, p + i, n - i, false);
-		if (v == DETECT_YES || (v == DETECT_MAYBE && full && cql_header_length(p[i]) &&
-					n - i >= CQL_HEADER_MAX))
+		if (resync_point(v, p, i, n, full))
 			return (long)i;
-		if (v == DETECT_MAYBE && *keep_from == n)
+		if (v == DETECT_MAYBE) {
+			if (*keep_from == n)
+				*keep_from = i;
+			r->hunt_maybe[r->hunt_nmaybe++] = (uint32_t)i;
+		}
+	}
+	for (size_t i = scanned; i < n; i++) {
+		if (!cql_header_length(p[i]))
+			continue;	/* no version byte: plausible says no */
+		enum detect_verdict v = plausible(conn, p + i, n - i, false);
+		if (resync_point(v, p, i, n, full))
+			return (long)i;
+		if (v != DETECT_MAYBE)
+			continue;
+		if (*keep_from == n)
 			*keep_from = i;
+		/* more undecided offsets than the list holds: the next
+		 * search starts again from the first one left out */
+		if (r->hunt_scanned == n && r->hunt_nmaybe < HUNT_MAYBE_MAX)
+			r->hunt_maybe[r->hunt_nmaybe++] = (uint32_t)i;
+		else if (r->hunt_scanned == n)
+			r->hunt_scanned = i;
 	}
 	return -1;
 }
@@ -494,15 +569,17 @@ static void hunt_rescan(struct stream_dir *dir, const struct frame_ref *frame)
 	struct cql_conn *conn = dir->conn_state;
 	while (r->hunting && r->hunt_len) {
 		size_t keep_from;
-		long at = hunt_scan(conn, r->hunt, r->hunt_len, r->hunt_len == HUNT_MAX, &keep_from);
+		long at = hunt_scan(r, conn, &keep_from);
 		if (at < 0) {
 			/* Drop what cannot start an envelope any more. */
 			r->skipped += keep_from;
 			memmove(r->hunt, r->hunt + keep_from, r->hunt_len - keep_from);
 			r->hunt_len -= keep_from;
+			hunt_forget(r, keep_from);
 			if (r->hunt_len == HUNT_MAX) {	/* nothing in 64 KiB */
 				r->skipped += r->hunt_len;
 				r->hunt_len = 0;
+				hunt_forget_all(r);
 			}
 			return;
 		}
@@ -513,6 +590,7 @@ static void hunt_rescan(struct stream_dir *dir, const struct frame_ref *frame)
 		size_t n = r->hunt_len - (size_t)at;
 		r->hunt = NULL;
 		r->hunt_len = 0;
+		hunt_forget_all(r);
 		size_t used = envelopes(dir, copy + at, n, frame, true);
 		if (r->hunting)
 			hunt_push(r, copy + at + used, n - used);
@@ -660,11 +738,12 @@ static enum detect_verdict cql_detect(const uint8_t *data, size_t len, bool at_s
 	 * CRC24 holds (2^-24 by chance), the uncompressed one around an
 	 * envelope of version 5.  Tried first: it is the stronger sign. */
 	struct cql_segment_header h;
-	for (int lz4 = 0; lz4 < 2; lz4++) {
-		if (cql_segment_header_parse(data, len, lz4, &h) == CQL_SEGMENT_OK &&
-		    (lz4 || (len > h.header_len && (data[h.header_len] & 0x7f) == 5)))
-			return DETECT_YES;
-	}
+	/* the envelope's version byte first: cheaper than the CRC24 */
+	if (len > CQL_SEGMENT_HEADER && (data[CQL_SEGMENT_HEADER] & 0x7f) == 5 &&
+	    cql_segment_header_parse(data, len, false, &h) == CQL_SEGMENT_OK)
+		return DETECT_YES;
+	if (cql_segment_header_parse(data, len, true, &h) == CQL_SEGMENT_OK)
+		return DETECT_YES;
 	return plausible(NULL, data, len, at_start);
 }
 
@@ -757,6 +836,7 @@ static void cql_close(struct stream_dir *dir, const struct frame_ref *frame)
 		r->skipped += r->hunt_len;
 		stream_stats(dir)->resync_skipped_bytes += r->hunt_len;
 		r->hunt_len = 0;
+		hunt_forget_all(r);
 	}
 	/* Unanswered requests are known once both directions are done. */
 	struct cql_conn *conn = dir->conn_state;

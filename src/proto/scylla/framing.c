@@ -103,6 +103,16 @@ bool scylla_header_plausible(const struct scylla_header *h,
 	return !w;
 }
 
+/* Whether the whole header of a request or response at p could be
+ * plausible, from two bytes: its first 8-byte number (the timeout under
+ * a day, the verb under 1024, or the message id under 2^48 either sign)
+ * has bytes 6 and 7 both 0, or for a response both 0xff.  Most offsets
+ * of a window fail it, for the price of two compares. */
+static bool header_may_fit(bool requests, const uint8_t *p)
+{
+	return p[6] == p[7] && (p[7] == 0 || (!requests && p[7] == 0xff));
+}
+
 enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 				   const uint8_t *p, size_t len,
 				   unsigned want, unsigned *run)
@@ -111,6 +121,9 @@ enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 	size_t off = 0;
 	int64_t last_id = 0;
 	*run = 0;
+	if (!l->compression && !l->stream && len >= need &&
+	    !header_may_fit(l->requests, p))
+		return SCYLLA_SYNC_NO;
 	while (len - off >= need) {
 		uint64_t frame;
 		if (l->compression) {
@@ -175,6 +188,9 @@ enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
 	unsigned best = 0;
 	int pick = -1;
 	bool more = false;
+	/* every candidate's header whole and none plausible */
+	if (len >= SCYLLA_HEADER_MAX && !header_may_fit(false, p))
+		return SCYLLA_SYNC_NO;
 	for (unsigned i = 0; i < sizeof candidates / sizeof *candidates; i++) {
 		if ((*requests && !candidates[i].requests) ||
 		    (*duration && candidates[i].requests))
@@ -419,6 +435,7 @@ static void start_hunt(struct scylla_reader *r, uint64_t frame_number)
 	r->state = SCYLLA_HUNT;
 	r->hunt_len = 0;
 	r->hunt_scan = 0;
+	r->hunt_nmore = 0;
 	r->hunt_next = 0;
 	r->hunt_first_frame = frame_number;
 }
@@ -488,51 +505,98 @@ static size_t step_header(struct scylla_reader *r, struct scylla_conn *c,
 	return take;
 }
 
+/* What a verdict on an offset depends on besides the window's bytes:
+ * the layout, or when none is known what the connection tells of its
+ * requests' direction. */
+static uint32_t hunt_key(const struct scylla_layout *l, const struct scylla_conn *c)
+{
+	if (!l->known)
+		return (uint32_t)(c->requests_dir + 1u) << 16;
+	return 1u | (uint32_t)l->requests << 1 | (uint32_t)l->stream << 2 |
+	       (uint32_t)l->timeout << 3 | (uint32_t)l->duration << 4 |
+	       (uint32_t)l->compression << 8;
+}
+
+/* Whether frames begin at offset i of the window; on YES without a
+ * layout, the one guessed is in *g. */
+static enum scylla_sync hunt_try(const struct scylla_reader *r, const struct scylla_conn *c,
+				 bool c2s, const struct scylla_layout *l, size_t i,
+				 struct scylla_layout *g)
+{
+	if (l->known) {
+		/* 4-byte stream or envelope lengths say little: three of
+		 * them in a row */
+		unsigned run;
+		return scylla_header_run(l, r->hunt + i, r->hunt_len - i,
+					 l->stream || l->compression ? 3 : 2, &run);
+	}
+	bool requests = c->requests_dir == 1u + c2s;
+	bool duration = c->requests_dir && !requests;
+	bool timeout = false;
+	enum scylla_sync s = scylla_guess_layout(r->hunt + i, r->hunt_len - i, false,
+						 &requests, &timeout, &duration);
+	*g = (struct scylla_layout){ .known = true, .guessed = true,
+				     .requests = requests, .timeout = timeout,
+				     .duration = duration };
+	return s;
+}
+
 /* Looks for where frames begin again in the hunt window; true and *at
  * when found (the layout is then known: negotiated, or guessed now).
  * An offset whose headers could still turn out to be frames with more
  * bytes does not stop the search: a later offset with its frames all
- * seen wins (the earlier one's frame would hold it).  Offsets found not
- * to be frames are not looked at again (hunt_scan). */
+ * seen wins (the earlier one's frame would hold it).  An offset found
+ * not to be frames stays so with more bytes (only bytes present are
+ * judged): a search looks again only at the offsets that wanted more
+ * (hunt_more) and at the bytes added since (from hunt_scan). */
 static bool hunt_search(struct scylla_reader *r, struct scylla_conn *c,
 			bool c2s, size_t *at)
 {
-	struct scylla_layout l;
+	struct scylla_layout l, g;
 	layout_now(r, c, c2s, &l);
-	size_t first_more = SIZE_MAX;
-	for (size_t i = r->hunt_scan; i < r->hunt_len; i++) {
-		enum scylla_sync s;
-		bool requests = false, timeout = false, duration = false;
-		if (l.known) {
-			/* 4-byte stream or envelope lengths say little:
-			 * three of them in a row */
-			unsigned run;
-			s = scylla_header_run(&l, r->hunt + i, r->hunt_len - i,
-					      l.stream || l.compression ? 3 : 2,
-					      &run);
-		} else {
-			requests = c->requests_dir == 1u + c2s;
-			duration = c->requests_dir && !requests;
-			s = scylla_guess_layout(r->hunt + i, r->hunt_len - i,
-						false, &requests, &timeout,
-						&duration);
+	uint32_t key = hunt_key(&l, c);
+	if (key != r->hunt_key) {
+		/* other verdicts now: all from the first undecided one */
+		if (r->hunt_nmore)
+			r->hunt_scan = r->hunt_more[0];
+		r->hunt_nmore = 0;
+		r->hunt_key = key;
+	}
+	unsigned listed = r->hunt_nmore;
+	size_t scanned = r->hunt_scan;
+	r->hunt_nmore = 0;
+	r->hunt_scan = r->hunt_len;
+	bool found = false;
+	for (unsigned k = 0; k < listed && !found; k++) {
+		size_t i = r->hunt_more[k];
+		enum scylla_sync s = hunt_try(r, c, c2s, &l, i, &g);
+		if (s == SCYLLA_SYNC_YES) {
+			*at = i;
+			found = true;
+		} else if (s == SCYLLA_SYNC_MORE) {
+			r->hunt_more[r->hunt_nmore++] = (uint16_t)i;
 		}
-		if (s == SCYLLA_SYNC_MORE && first_more == SIZE_MAX)
-			first_more = i;
-		if (s != SCYLLA_SYNC_YES)
-			continue;
+	}
+	for (size_t i = scanned; i < r->hunt_len && !found; i++) {
+		enum scylla_sync s = hunt_try(r, c, c2s, &l, i, &g);
+		if (s == SCYLLA_SYNC_YES) {
+			*at = i;
+			found = true;
+		} else if (s == SCYLLA_SYNC_MORE && r->hunt_scan == r->hunt_len) {
+			if (r->hunt_nmore < SCYLLA_HUNT_MORE)
+				r->hunt_more[r->hunt_nmore++] = (uint16_t)i;
+			else	/* the list is full: from here next time */
+				r->hunt_scan = i;
+		}
+	}
+	if (found) {
 		if (!l.known) {
-			r->guess = (struct scylla_layout){
-				.known = true, .guessed = true,
-				.requests = requests, .timeout = timeout,
-				.duration = duration };
-			if (requests && !c->requests_dir)
+			r->guess = g;
+			if (g.requests && !c->requests_dir)
 				c->requests_dir = (uint8_t)(1u + c2s);
 		}
-		*at = i;
 		return true;
 	}
-	r->hunt_scan = first_more == SIZE_MAX ? r->hunt_len : first_more;
 	/* the next search when the window has grown by half again: a
 	 * window filled a byte at a time costs a few searches, not one a
 	 * byte */
@@ -558,6 +622,11 @@ static size_t hunt_append(struct scylla_reader *r, const uint8_t *data,
 		memmove(r->hunt, r->hunt + half, SCYLLA_HUNT_WINDOW - half);
 		r->hunt_len -= half;
 		r->hunt_scan = r->hunt_scan > half ? r->hunt_scan - half : 0;
+		unsigned keep = 0;
+		for (unsigned k = 0; k < r->hunt_nmore; k++)
+			if (r->hunt_more[k] >= half)
+				r->hunt_more[keep++] = (uint16_t)(r->hunt_more[k] - half);
+		r->hunt_nmore = keep;
 		r->skipped += half;
 		r->skipped_total += half;
 	}
@@ -595,6 +664,7 @@ void scylla_reader_feed(struct scylla_reader *r, struct scylla_conn *c,
 			len = r->hunt_len - at;
 			r->hunt = NULL;
 			r->hunt_len = r->hunt_scan = 0;
+			r->hunt_nmore = 0;
 			r->state = SCYLLA_HEADER;
 			r->have = 0;
 		}
@@ -717,6 +787,7 @@ negotiated:;
 				size_t wlen = r->hunt_len;
 				r->hunt = NULL;
 				r->hunt_len = r->hunt_scan = 0;
+				r->hunt_nmore = 0;
 				r->state = SCYLLA_HEADER;
 				r->have = 0;
 				if (!rest) {
@@ -785,6 +856,7 @@ void scylla_reader_break(struct scylla_reader *r, struct scylla_conn *c,
 		r->skipped += r->hunt_len;
 		r->skipped_total += r->hunt_len;
 		r->hunt_len = r->hunt_scan = 0;
+		r->hunt_nmore = 0;
 	}
 	if (gap) {
 		r->after_gap = true;

@@ -41,6 +41,9 @@
 #define SCYLLA_MAX_TIMEOUT_MS 86400000u	/* a day */
 /* Bytes looked at to find headers after a gap or mid-connection. */
 #define SCYLLA_HUNT_WINDOW 4096
+/* Offsets of the window a search left undecided and the next one looks
+ * at again (more are looked at again from the first one left out). */
+#define SCYLLA_HUNT_MORE 32
 
 enum scylla_frame_kind {
 	SCYLLA_FRAME_NEGOTIATION,
@@ -154,7 +157,13 @@ struct scylla_reader {
 	uint8_t *hunt;
 	size_t hunt_len;
 	uint64_t hunt_first_frame;
-	size_t hunt_scan;	/* offsets before it are not frames */
+	/* offsets before hunt_scan are not frames, except those in
+	 * hunt_more (ascending), which wanted more bytes when the layout
+	 * was the one hunt_key names */
+	size_t hunt_scan;
+	uint16_t hunt_more[SCYLLA_HUNT_MORE];
+	unsigned hunt_nmore;
+	uint32_t hunt_key;
 	size_t hunt_next;	/* search again when the window holds this */
 	bool flush;		/* search now, whatever the window holds */
 	/* this direction's layout guessed from its headers (no
