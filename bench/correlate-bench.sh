@@ -92,7 +92,7 @@ messages=$(sqlite3 "$tmp/ours.db" "SELECT count(*) FROM messages")
 echo "capture: ${ratio_mb} MiB, $messages messages, $rows rows (conversations + messages)"
 awk -v rows="$rows" -v ours="$ours" -v peer="$peer" -v ours_cpu="$ours_cpu" \
     -v peer_cpu="$peer_cpu" 'BEGIN {
-	printf "tapline correlate (hash, decode, JSON bodies, insert, join): %.2f s = %.0f rows/s (CPU %.2f s)\n", ours, rows / ours, ours_cpu
+	printf "tapline correlate (hash, decode, bodies, insert, join):      %.2f s = %.0f rows/s (CPU %.2f s)\n", ours, rows / ours, ours_cpu
 	printf "bare prepared INSERT loop of the same rows:                  %.2f s = %.0f rows/s (CPU %.2f s)\n", peer, rows / peer, peer_cpu
 	printf "ratio: %.2fx (goal >= 0.7x); by CPU time: %.2fx\n", peer / ours, peer_cpu / ours_cpu }'
 rm -f "$tmp/ratio.pcap" "$tmp/ours.db" "$tmp/peer.db"

@@ -1,5 +1,6 @@
 /* db.c - the timeline database: schema, prepared statements, errors. */
 #include "db.h"
+#include "bodies.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,10 +74,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" status_code, status_name, reply_state, accept_state,"
 		" request_frame, latency_ns, op_ret, op_errno, errno_name, gfid,"
 		" pargfid, path, bname, verdict, why, info, body, request,"
-		" response, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+		" response, wire, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
 		" ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-		" ?35, ?36, ?37)",
+		" ?35, ?36, ?37, ?38)",
 	[ST_MESSAGE_NEXT_ID] =
 		"SELECT coalesce(max(id), 0) + 1 FROM messages",
 	/* A connection's messages, counted while they stream in. */
@@ -381,35 +382,74 @@ static const char upgrade_1_copy[] =
 	"DROP TABLE v1_links;"
 	"DROP TABLE v1_rpc_messages;";
 
-static bool upgrade_from_1(struct db *db)
+/* PRAGMA user_version = this version. */
+static bool set_version(struct db *db)
 {
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
 		 DB_SCHEMA_VERSION);
-	int64_t messages = 0;
-	if (!db_exec(db, "upgrading from version 1: the old tables",
-		     upgrade_1_aside) ||
-	    !db_exec(db, "upgrading from version 1: the new schema",
-		     tapline_schema_sql) ||
-	    !db_exec(db, "upgrading from version 1: copying the rows",
-		     upgrade_1_copy) ||
-	    single_int(db, "SELECT count(*) FROM messages", &messages) < 0 ||
-	    !db_exec(db, "setting the schema version", pragma)) {
-		fprintf(stderr, "tapline correlate: %s: a version-1 timeline;"
+	return db_exec(db, "setting the schema version", pragma);
+}
+
+/* Says how the upgrade from version `from` went (`detail`: after the
+ * versions, when it worked); returns ok. */
+static bool upgrade_said(struct db *db, int from, bool ok, const char *detail)
+{
+	if (!ok) {
+		fprintf(stderr, "tapline correlate: %s: a version-%d timeline;"
 			" upgrading it to version %d failed, it is left as it"
 			" was (tapline correlate -o %s upgrades it when it can"
-			" write it)\n", db->path, DB_SCHEMA_VERSION, db->path);
+			" write it)\n", db->path, from, DB_SCHEMA_VERSION,
+			db->path);
 		return false;
 	}
 	if (!db->quiet)
 		fprintf(stderr, "tapline correlate: %s: timeline upgraded from"
-			" schema version 1 to %d (%lld messages)\n", db->path,
-			DB_SCHEMA_VERSION, (long long)messages);
+			" schema version %d to %d%s\n", db->path, from,
+			DB_SCHEMA_VERSION, detail);
 	return true;
 }
 
+static bool upgrade_from_1(struct db *db)
+{
+	int64_t messages = 0;
+	bool ok = db_exec(db, "upgrading from version 1: the old tables",
+			  upgrade_1_aside) &&
+		  db_exec(db, "upgrading from version 1: the new schema",
+			  tapline_schema_sql) &&
+		  db_exec(db, "upgrading from version 1: copying the rows",
+			  upgrade_1_copy) &&
+		  single_int(db, "SELECT count(*) FROM messages",
+			     &messages) >= 0 &&
+		  set_version(db);
+	char detail[64];
+	snprintf(detail, sizeof detail, " (%lld messages)",
+		 (long long)messages);
+	return upgrade_said(db, 1, ok, detail);
+}
+
+/* Version 2 to 3: messages gets the wire column (a version-2 row keeps
+ * its JSON in body), and the views that show the body make it with
+ * tapline_body() where wire holds the record. */
+static const char upgrade_2_alter[] =
+	"DROP VIEW IF EXISTS rpc_messages;"
+	"DROP VIEW IF EXISTS cql_messages;"
+	"DROP VIEW IF EXISTS ceph_messages;"
+	"DROP VIEW IF EXISTS scylla_messages;"
+	"ALTER TABLE messages ADD COLUMN wire BLOB;";
+
+static bool upgrade_from_2(struct db *db)
+{
+	bool ok = db_exec(db, "upgrading from version 2: the messages table",
+			  upgrade_2_alter) &&
+		  db_exec(db, "upgrading from version 2: the new schema",
+			  tapline_schema_sql) &&
+		  set_version(db);
+	return upgrade_said(db, 2, ok, "");
+}
+
 /* In the open write transaction: a new file gets the schema; a
- * version-1 timeline is upgraded; anything else must be a timeline of
+ * version-1 or -2 timeline is upgraded; anything else must be a timeline of
  * this version. */
 static bool check_or_create(struct db *db)
 {
@@ -420,11 +460,8 @@ static bool check_or_create(struct db *db)
 		return false;
 	if (version == 0 && tables == 0) {
 		/* A new file: the whole schema, or nothing. */
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
-			 DB_SCHEMA_VERSION);
 		return db_exec(db, "creating the schema", tapline_schema_sql) &&
-		       db_exec(db, "setting the schema version", pragma);
+		       set_version(db);
 	}
 	if (version == 0) {
 		fprintf(stderr, "tapline correlate: %s: an SQLite database, but"
@@ -434,10 +471,12 @@ static bool check_or_create(struct db *db)
 	}
 	if (version == 1)
 		return upgrade_from_1(db);
+	if (version == 2)
+		return upgrade_from_2(db);
 	if (version != DB_SCHEMA_VERSION) {
 		fprintf(stderr, "tapline correlate: %s: timeline schema version"
-			" %lld; this tapline reads versions 1 (upgraded to %d)"
-			" and %d\n", db->path, (long long)version,
+			" %lld; this tapline reads versions 1 and 2 (upgraded to"
+			" %d) and %d\n", db->path, (long long)version,
 			DB_SCHEMA_VERSION, DB_SCHEMA_VERSION);
 		return false;
 	}
@@ -464,6 +503,11 @@ bool db_open(struct db *db, const char *path, bool quiet)
 	}
 	sqlite3_busy_handler(db->handle, busy_wait, db);
 	sqlite3_extended_result_codes(db->handle, 1);
+	if (timeline_register_functions(db->handle, true) != SQLITE_OK) {
+		db_report(db, "registering the timeline's functions");
+		db_close(db);
+		return false;
+	}
 	/* Checked and created in one write transaction: a run that finds
 	 * the file empty creates the schema before any other looks. */
 	if (!db_exec(db, "opening the timeline", "BEGIN IMMEDIATE") ||
@@ -512,6 +556,13 @@ sqlite3 *db_open_readonly(const char *command, const char *path)
 			" -o %s INPUT upgrades it; an input it already holds"
 			" will do)\n", command, path, (long long)version,
 			DB_SCHEMA_VERSION, path);
+	if (version == DB_SCHEMA_VERSION &&
+	    timeline_register_functions(handle, false) != SQLITE_OK) {
+		fprintf(stderr, "tapline %s: %s: registering the timeline's"
+			" functions: %s\n", command, path,
+			sqlite3_errmsg(handle));
+		version = -1;
+	}
 	if (version != DB_SCHEMA_VERSION) {
 		sqlite3_close(handle);
 		return NULL;
@@ -525,7 +576,9 @@ void db_close(struct db *db)
 		if (db->stmts[i])
 			sqlite3_finalize(db->stmts[i]);
 	memset(db->stmts, 0, sizeof db->stmts);
-	if (db->handle)
+	if (db->handle) {
+		timeline_release_functions(db->handle);
 		sqlite3_close(db->handle);
+	}
 	db->handle = NULL;
 }

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* The hot statements, prepared once (on first use) and reused with
  * bind/step/reset inside one transaction per input. */
@@ -73,6 +73,8 @@ void db_close(struct db *db);
 
 /* Opens a timeline to read only (tapline diagnose, tapline export): it
  * must exist and be of DB_SCHEMA_VERSION; never created or upgraded.
+ * tapline's SQL functions (bodies.h) are registered on it, preparing
+ * their statements for each call (sqlite3_close() needs no release).
  * NULL with "tapline COMMAND: PATH: why" on stderr. */
 sqlite3 *db_open_readonly(const char *command, const char *path);
 

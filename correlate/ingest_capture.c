@@ -12,6 +12,7 @@
 #include "ingest.h"
 
 #include "memory.h"
+#include "bodies.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -42,7 +43,7 @@ enum {
 	COL_REPLY_STATE, COL_ACCEPT_STATE, COL_REQUEST_FRAME, COL_LATENCY,
 	COL_OP_RET, COL_OP_ERRNO, COL_ERRNO_NAME, COL_GFID, COL_PARGFID,
 	COL_PATH, COL_BNAME, COL_VERDICT, COL_WHY, COL_INFO, COL_BODY,
-	COL_REQUEST, COL_RESPONSE, COL_ID, MESSAGE_COLS = COL_ID
+	COL_REQUEST, COL_RESPONSE, COL_WIRE, COL_ID, MESSAGE_COLS = COL_ID
 };
 
 /* A statement not stepped yet, with its values: a message row or a
@@ -61,8 +62,9 @@ struct pending_row {
 	} col[MESSAGE_COLS + 1];
 	bool call;		/* a message row of kind 'request' */
 	bool waiting;		/* a request whose response is not seen yet */
-	/* The text columns, one after the other, and the body JSON
-	 * (rendered by output_json_render()).  While the row is made they
+	/* The text columns, one after the other, and the body: the JSON
+	 * (rendered by output_json_render()) or the record's bytes as the
+	 * wire column holds them (bodies.h).  While the row is made they
 	 * are the ingest's scratch buffers (cap, body_cap: lent by
 	 * slot_new(), taken back by slot_push()); then its bytes in the
 	 * arena (cap and body_cap 0). */
@@ -74,8 +76,9 @@ struct pending_row {
 	size_t arena_bytes;	/* and how many it takes there */
 };
 
-/* The type of a column whose text is the row's body buffer. */
+/* The type of a column whose text (or blob) is the row's body buffer. */
 #define COL_IN_BODY 100
+#define COL_IN_BODY_BLOB 101
 
 #ifndef CONN_MEMO
 #define CONN_MEMO 4096
@@ -229,6 +232,9 @@ static bool row_exec(struct db *db, const struct pending_row *r,
 					  (int)r->col[i].len, SQLITE_STATIC);
 		else if (type == COL_IN_BODY)
 			sqlite3_bind_text(st, i, r->body, (int)r->body_len,
+					  SQLITE_STATIC);
+		else if (type == COL_IN_BODY_BLOB)
+			sqlite3_bind_blob(st, i, r->body, (int)r->body_len,
 					  SQLITE_STATIC);
 		else if (!message || bound[i] != SQLITE_NULL)
 			sqlite3_bind_null(st, i);
@@ -1418,15 +1424,34 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		ok &= row_cstr(r, COL_WHY, m->why);
 	}
 	ok &= row_text(r, COL_INFO, m->info, m->info_len);
-	/* The body: the decoder's JSON, as tapline decode -T json prints
-	 * (0: out of memory). */
-	size_t body_len = output_json_render(m, &r->body, &r->body_cap);
-	if (body_len > 0 && r->body[body_len - 1] == '\n')
-		body_len--;
-	if (body_len == 0 || body_len > UINT32_MAX / 2)
-		ok = false;
-	r->body_len = body_len;
-	r->col[COL_BODY].type = COL_IN_BODY;
+	if (rpc && m->pdu) {
+		/* The body: the record itself, rendered when asked
+		 * (bodies.h) -- fewer bytes than its JSON, and no
+		 * rendering here. */
+		size_t need = BODIES_WIRE_HEAD + m->pdu_len;
+		if (need > r->body_cap) {
+			char *grown = realloc(r->body, need);
+			if (!grown)
+				return 0;
+			r->body = grown;
+			r->body_cap = need;
+		}
+		r->body_len = bodies_wire_encode((uint8_t *)r->body,
+						 m->conversation, m->pdu,
+						 m->pdu_len);
+		r->col[COL_WIRE].type = COL_IN_BODY_BLOB;
+	} else {
+		/* The body: the decoder's JSON, as tapline decode -T json
+		 * prints (0: out of memory). */
+		size_t body_len = output_json_render(m, &r->body,
+						     &r->body_cap);
+		if (body_len > 0 && r->body[body_len - 1] == '\n')
+			body_len--;
+		if (body_len == 0 || body_len > UINT32_MAX / 2)
+			ok = false;
+		r->body_len = body_len;
+		r->col[COL_BODY].type = COL_IN_BODY;
+	}
 	if (call)
 		row_int(r, COL_REQUEST, call);
 	if (!ok)

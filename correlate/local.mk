@@ -5,12 +5,28 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/jbuf.c correlate/records.h correlate/records.c \
 	correlate/ingest.h correlate/ingest_records.c \
 	correlate/ingest_capture.c correlate/join.h correlate/join.c \
-	correlate/memory.h correlate/memory.c correlate/cmd_correlate.c
+	correlate/memory.h correlate/memory.c correlate/cmd_correlate.c \
+	correlate/bodies.h correlate/bodies.c correlate/cmd_sql.c
 nodist_libtapline_a_SOURCES += correlate/schema.c
+
+# tapline's SQL functions (correlate/bodies.h) as a loadable SQLite
+# extension, installed as $(pkglibdir)/tapline_sql.so for sqlite3's .load.
+# It links libtapline.a, whose code must then be position-independent; in
+# the tapline program that costs nothing measurable (the linker makes the
+# calls and data references direct again).
+AM_CFLAGS += -fPIC
+tapline_extdir = $(pkglibdir)
+tapline_ext_PROGRAMS = tapline_sql.so
+tapline_sql_so_SOURCES = correlate/sqlite_extension.c
+# Its own code binds to itself (libtapline has names such as xdr_opaque
+# that the host process may also have) and it exports its entry points
+# only.
+tapline_sql_so_LDFLAGS = -shared -Wl,-Bsymbolic -Wl,--exclude-libs,ALL
+tapline_sql_so_LDADD = $(TAPLINE_LIBS) -lpthread
 CLEANFILES += correlate/schema.c
 # New inputs are fingerprinted on a second thread while they are read.
 tapline_LDADD += -lpthread
-dist_man_MANS += man/tapline-correlate.1
+dist_man_MANS += man/tapline-correlate.1 man/tapline-sql.1
 
 # The schema is kept as commented SQL and compiled in as one C string
 # (comments included: sqlite_master keeps them, so .schema shows them).
@@ -23,10 +39,12 @@ correlate/schema.c: $(srcdir)/correlate/schema.sql
 	    $(srcdir)/correlate/schema.sql; \
 	  echo ';'; } > $@-t && mv $@-t $@
 
-# A version-1 timeline (made by the last tapline of that schema, kept as
-# its .dump) upgraded in place, answering examples/queries.sql the same.
-TESTS += tests/correlate-upgrade.sh
-EXTRA_DIST += tests/correlate-upgrade.sh tests/timeline-v1.sql
+# Version-1 and -2 timelines (made by the last tapline of each schema, kept as
+# their .dump) upgraded in place, answering examples/queries.sql the same;
+# the bodies rendered from records byte for byte version 2's JSON.
+TESTS += tests/correlate-upgrade.sh tests/correlate-bodies.sh
+EXTRA_DIST += tests/correlate-upgrade.sh tests/timeline-v1.sql tests/timeline-v2.sql \
+	tests/correlate-bodies.sh
 
 # Unit tests: the record reader against hostile lines, JSON strings.
 check_PROGRAMS += tests/unit/records_test tests/unit/jbuf_test
@@ -88,3 +106,21 @@ tests_fuzz_replay_records_SOURCES = tests/fuzz/fuzz_records.c tests/fuzz/replay.
 tests_fuzz_replay_records_LDADD = $(TAPLINE_LIBS)
 TESTS += tests/records-fuzz-replay.sh
 EXTRA_DIST += tests/records-fuzz-replay.sh tests/fuzz/corpus/records
+
+# What tapline_body() reads from a timeline, hostile (a database edited by
+# hand), under libFuzzer (make fuzz) and, replayed over its corpus without
+# libFuzzer, in every build (tests/timeline-body-fuzz-replay.sh).
+if ENABLE_FUZZ
+FUZZ_HARNESSES += tests/fuzz/fuzz_timeline_body
+noinst_PROGRAMS += tests/fuzz/fuzz_timeline_body
+tests_fuzz_fuzz_timeline_body_SOURCES = tests/fuzz/fuzz_timeline_body.c
+tests_fuzz_fuzz_timeline_body_LDADD = $(TAPLINE_LIBS)
+tests_fuzz_fuzz_timeline_body_LDFLAGS = $(FUZZ_LDFLAGS)
+endif
+check_PROGRAMS += tests/fuzz/replay_timeline_body
+tests_fuzz_replay_timeline_body_SOURCES = tests/fuzz/fuzz_timeline_body.c \
+	tests/fuzz/replay.c
+tests_fuzz_replay_timeline_body_LDADD = $(TAPLINE_LIBS)
+TESTS += tests/timeline-body-fuzz-replay.sh
+EXTRA_DIST += tests/timeline-body-fuzz-replay.sh \
+	tests/fuzz/timeline-body-corpus.sh tests/fuzz/corpus/timeline_body

@@ -2,11 +2,19 @@
 --
 -- One SQLite file holds what went over the wire (decoded captures) and what
 -- the programs did (probe records), on one realtime axis, with the links
--- between them.  The version is PRAGMA user_version: 2 (db.h); tapline
--- upgrades a version-1 timeline in place when it opens it for writing
--- (db.c: the changed objects are moved aside, this file creates what is
--- missing, the rows are copied over) and refuses any other version
--- rather than guess.  Hence IF NOT EXISTS everywhere.
+-- between them.  The version is PRAGMA user_version: 3 (db.h); tapline
+-- upgrades a version-1 or -2 timeline in place when it opens it for
+-- writing (db.c: the changed objects are moved aside or altered, this
+-- file creates what is missing, the rows are copied over) and refuses
+-- any other version rather than guess.  Hence IF NOT EXISTS everywhere.
+--
+-- Message bodies are stored compact (correlate/bodies.h): an ONC-RPC or
+-- GlusterFS message keeps its record's own bytes (messages.wire) and its
+-- JSON is made again when asked, by the SQL function tapline_body(id);
+-- tapline_field(id, 'glusterfs.ia_atime') gives one field's value.  The
+-- views below call them: open the timeline with `tapline sql`, or load
+-- the extension into sqlite3 (.load /usr/local/lib/tapline/tapline_sql),
+-- see tapline-sql(1).
 --
 -- Times are integers: nanoseconds since the Unix epoch, realtime clock.
 -- Column names follow the decoder's field names (docs/fields.md) without
@@ -101,7 +109,9 @@ CREATE INDEX IF NOT EXISTS conversations_by_stream ON conversations (input, stre
 -- Decoded messages of every protocol (ONC-RPC and GlusterFS, Ceph, CQL,
 -- Scylla): the few facts every protocol reports the same way (the
 -- decoder's exchange, docs/core.md), then the GlusterFS columns the views
--- and joins use (NULL for the other protocols), then the whole body.
+-- and joins use (NULL for the other protocols), then the whole body: as
+-- the record's bytes (wire) or as JSON (body), tapline_body(id) gives
+-- the JSON of either.
 CREATE TABLE IF NOT EXISTS messages (
 	id INTEGER PRIMARY KEY,
 	input INTEGER NOT NULL REFERENCES inputs(id),
@@ -143,7 +153,10 @@ CREATE TABLE IF NOT EXISTS messages (
 	pargfid TEXT,			-- glusterfs.pargfid
 	path TEXT,			-- glusterfs.path
 	bname TEXT,			-- glusterfs.bname
-	body TEXT			-- every decoded field as JSON (json_tree() it)
+	body TEXT,			-- every decoded field as JSON (json_tree() it);
+					-- NULL when wire holds the record
+	wire BLOB			-- ONC-RPC: the decoder's connection number (a
+					-- varint), then the record as kept
 );
 CREATE INDEX IF NOT EXISTS messages_by_exchange ON messages (exchange_id, ts_ns);
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, ts_ns);
@@ -161,7 +174,8 @@ CREATE VIEW IF NOT EXISTS rpc_messages AS
 	       service_version AS version, op_code AS proc, op AS proc_name,
 	       reply_state, accept_state, request AS call, response AS reply,
 	       request_frame AS call_frame, latency_ns, op_ret, op_errno,
-	       errno_name, gfid, pargfid, path, bname, verdict, why, info, body
+	       errno_name, gfid, pargfid, path, bname, verdict, why, info,
+	       coalesce(body, tapline_body(id)) AS body
 	FROM messages
 	WHERE protocol IN ('rpc', 'glusterfs')
 	  AND kind IN ('request', 'response');
@@ -171,19 +185,22 @@ CREATE VIEW IF NOT EXISTS cql_messages AS
 	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
 	       exchange_id AS stream, op AS opcode_name, op_code AS opcode,
 	       status, status_code AS error_code, status_name AS error,
-	       request, response, latency_ns, verdict, info, body
+	       request, response, latency_ns, verdict, info,
+	       coalesce(body, tapline_body(id)) AS body
 	FROM messages WHERE protocol = 'cql';
 CREATE VIEW IF NOT EXISTS ceph_messages AS
 	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
 	       exchange_id AS tid, op AS type_name, op_code AS type,
 	       status, status_code AS result, status_name AS errno_name,
-	       request, response, latency_ns, verdict, info, body
+	       request, response, latency_ns, verdict, info,
+	       coalesce(body, tapline_body(id)) AS body
 	FROM messages WHERE protocol = 'ceph';
 CREATE VIEW IF NOT EXISTS scylla_messages AS
 	SELECT id, input, frame, ts_ns, conversation, src, dst, length, kind,
 	       exchange_id AS msg_id, op AS verb_name, op_code AS verb,
 	       status, status_code AS exception_code, status_name AS exception,
-	       request, response, latency_ns, verdict, info, body
+	       request, response, latency_ns, verdict, info,
+	       coalesce(body, tapline_body(id)) AS body
 	FROM messages WHERE protocol = 'scylla';
 
 -- Probe events from record files (docs/record-format.md).

@@ -2,7 +2,10 @@
 -- `tapline correlate` (see tapline-correlate(1) for the tables and views).
 --
 --   tapline correlate -o timeline.db examples/*.pcap examples/*.rec
---   sqlite3 -header -column timeline.db < examples/queries.sql
+--   tapline sql -H timeline.db < examples/queries.sql
+-- or in sqlite3 with tapline's functions loaded (tapline-sql(1)):
+--   sqlite3 -header -column -cmd '.load /usr/local/lib/tapline/tapline_sql' \
+--     timeline.db < examples/queries.sql
 --
 -- Times are realtime nanoseconds; frames are frame numbers in their capture
 -- (inputs.file says which).

@@ -7,12 +7,11 @@
 #   TAPLINE=build/tapline examples/run.sh [TIMELINE.db]
 #
 # TAPLINE defaults to the tapline on PATH; TIMELINE.db to a temporary file
-# (removed afterwards).  Needs the sqlite3 program (Debian: sqlite3).
+# (removed afterwards).  The SQL runs in `tapline sql`, which opens the
+# timeline with the functions that render message bodies (tapline-sql(1)).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 TAPLINE=${TAPLINE:-tapline}
-command -v sqlite3 >/dev/null ||
-	{ echo "run.sh: needs the sqlite3 program (apt-get install sqlite3)" >&2; exit 1; }
 if [ $# -ge 1 ]; then
 	db=$1
 else
@@ -27,17 +26,15 @@ echo "\$ tapline correlate -o timeline.db gfapi-utimens.pcap gfapi-utimens.rec a
 	auth-failure.pcap auth-failure.rec mount-failure.pcap mount-failure.rec
 echo
 
-answer=$(sqlite3 -batch -noheader -separator '|' "$db" "
+answer=$("$TAPLINE" sql "$db" "
 SELECT e.comm, e.pid, e.tid, json_extract(e.args, '\$.path'),
        json_extract(e.args, '\$.atime_sec'), json_extract(e.args, '\$.atime_nsec'),
        json_extract(e.args, '\$.mtime_sec'), json_extract(e.args, '\$.mtime_nsec'),
        x.ret, e.duration_ns,
        strftime('%H:%M:%S', e.ts_ns / 1000000000, 'unixepoch') || printf('.%06d', e.ts_ns % 1000000000 / 1000),
        ci.file, c.frame, printf('0x%08x', c.xid), c.src, c.dst, c.gfid,
-       (SELECT json_extract(t.value, '\$.value') FROM json_tree(c.body) t
-	WHERE t.type = 'object' AND json_extract(t.value, '\$.name') = 'glusterfs.ia_atime'),
-       (SELECT json_extract(t.value, '\$.value') FROM json_tree(c.body) t
-	WHERE t.type = 'object' AND json_extract(t.value, '\$.name') = 'glusterfs.ia_mtime'),
+       tapline_field(c.id, 'glusterfs.ia_atime'),
+       tapline_field(c.id, 'glusterfs.ia_mtime'),
        r.frame, r.op_ret, r.op_errno, r.latency_ns, l.method, l.confidence,
        coalesce((SELECT p.comm || ' thread ' || p.tid FROM links l2
 		 JOIN probe_events p ON p.id = l2.event
@@ -75,7 +72,7 @@ done
 echo "The brick accepted atime -1 (op_ret 0): the file's atime became -1, i.e."
 echo "1969-12-31 23:59:59 UTC, Samba's atime -1 bug (the client's glfs_stat right after"
 echo "read atime=-1.000000000: gfapi-utimens.client.log).  More questions:"
-echo "  sqlite3 -header -column TIMELINE.db < examples/queries.sql"
+echo "  tapline sql TIMELINE.db < examples/queries.sql"
 echo
 echo "And what went wrong in the other two sessions (a client the bricks refuse,"
 echo "a brick port a firewall drops):"

@@ -82,7 +82,11 @@ static const struct table tables[] = {
 	  " FROM conversations c JOIN inputs i ON i.id = c.input ORDER BY c.id" },
 	{ "messages", true,
 	  "SELECT ?1 AS timeline, coalesce(nullif(i.host, ''), ?2) AS host,"
-	  " m.ts_ns + " OFFSET_SQL("m.input") " AS aligned_ts_ns, m.*"
+	  " m.ts_ns + " OFFSET_SQL("m.input") " AS aligned_ts_ns,"
+	  /* the body as JSON, rendered from the record where the row keeps
+	   * one (correlate/bodies.h); m.body after it is the same name,
+	   * left out */
+	  " coalesce(m.body, tapline_body(m.id)) AS body, m.*"
 	  " FROM messages m JOIN inputs i ON i.id = m.input ORDER BY m.id" },
 	{ "probe_events", true,
 	  "SELECT ?1 AS timeline, coalesce(nullif(e.host, ''), ?2) AS host,"
@@ -207,6 +211,8 @@ static bool export_table(struct export *x, size_t t, const char *default_host)
 		 * its rows: Hive-style readers (Spark, Trino) refuse a column
 		 * that is both. */
 		skip[i] = tab->partitioned && i == 1;
+		/* A message's record: its body is there as JSON. */
+		skip[i] |= strcmp(name, "wire") == 0;
 		for (int k = 0; k < i && !skip[i]; k++)
 			skip[i] = strcmp(name, sqlite3_column_name(st, k)) == 0;
 		if (describe && !skip[i]) {

@@ -1,7 +1,10 @@
 #!/bin/sh
 # correlate-upgrade.sh - a version-1 timeline (rpc_messages a table) is
-# upgraded in place to version 2 (one messages table for every protocol,
-# rpc_messages a view of it) and answers examples/queries.sql as before.
+# upgraded in place to version 3 (one messages table for every protocol,
+# rpc_messages a view of it, bodies kept compact) and answers
+# examples/queries.sql as before; so is a version-2 timeline (every body
+# as JSON), and the bodies a new timeline renders from the records it
+# keeps are the JSON version 2 stored, byte for byte.
 #
 # The version-1 timeline is tests/timeline-v1.sql: the `sqlite3 .dump` of
 # what tapline at commit 72ea628 (the last of schema version 1) made of the
@@ -56,8 +59,8 @@ up=$TMP/up.db
 cp "$v1" "$up"
 check "tapline correlate opens it for writing and says it upgraded it" sh -c \
 	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
-	 grep -q "upgraded from schema version 1 to 2 (56 messages)" "$0.err"' "$up" "$top_srcdir"
-[ "$(q "$up" 'PRAGMA user_version')" = 2 ] && ok "user_version is 2" ||
+	 grep -q "upgraded from schema version 1 to 3 (56 messages)" "$0.err"' "$up" "$top_srcdir"
+[ "$(q "$up" 'PRAGMA user_version')" = 3 ] && ok "user_version is 3" ||
 	not_ok "user_version $(q "$up" 'PRAGMA user_version')"
 [ "$(q "$up" "SELECT type FROM sqlite_master WHERE name = 'rpc_messages'")" = view ] &&
 	[ "$(q "$up" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v1_%'")" = 0 ] &&
@@ -82,8 +85,8 @@ fresh=$TMP/fresh.db
 	examples/mount-failure.pcap examples/mount-failure.rec)
 answers "$fresh" "$TMP/fresh"
 diff -r "$TMP/before" "$TMP/fresh" >/dev/null &&
-	ok "a version-2 timeline of the same inputs answers the same" ||
-	not_ok "version 2 answers differ from version 1's"
+	ok "a new (version-3) timeline of the same inputs answers the same" ||
+	not_ok "version 3 answers differ from version 1's"
 rows="SELECT * FROM rpc_messages ORDER BY id"
 [ "$(q "$up" "$rows")" = "$(q "$fresh" "$rows")" ] &&
 	ok "rpc_messages: every column of the $(q "$up" 'SELECT count(*) FROM rpc_messages') rows as version 1 stored them" ||
@@ -147,6 +150,70 @@ else
 	skip "tests/captures not there"
 fi
 
+# ---- a version-2 timeline (tests/timeline-v2.sql, made by tapline at
+# commit 17823db): upgraded in place, its JSON bodies kept; and the
+# bodies this tapline renders from the records it keeps are the JSON
+# version 2 stored for the same messages ----
+v2=$TMP/v2.db
+sqlite3 -batch "$v2" <"$top_srcdir/tests/timeline-v2.sql"
+[ "$(q "$v2" 'PRAGMA user_version')" = 2 ] &&
+	[ "$(q "$v2" "SELECT count(*) FROM messages WHERE body IS NULL")" = 0 ] &&
+	ok "the fixture is a version-2 timeline (every body as JSON)" ||
+	not_ok "the fixture is not version 2"
+answers "$v2" "$TMP/before2"
+v2_counts=$(q "$v2" "$counts")
+v2_rows=$(q "$v2" "SELECT * FROM messages ORDER BY id")
+up2=$TMP/up2.db
+cp "$v2" "$up2"
+check "tapline correlate upgrades version 2 and says so" sh -c \
+	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
+	 grep -q "upgraded from schema version 2 to 3" "$0.err"' "$up2" "$top_srcdir"
+[ "$(q "$up2" 'PRAGMA user_version')" = 3 ] && [ "$(q "$up2" 'PRAGMA integrity_check')" = ok ] &&
+	[ "$(q "$up2" "$counts")" = "$v2_counts" ] &&
+	ok "user_version 3, intact, the same rows ($v2_counts)" ||
+	not_ok "after the upgrade: version $(q "$up2" 'PRAGMA user_version'), rows $(q "$up2" "$counts")"
+# every column of version 2 as it was, and no record: the JSON stays
+[ "$(q "$up2" "SELECT id, input, frame, first_frame, ts_ns, conversation, src, dst,
+	protocol, kind, exchange_id, service, service_code, service_version, op, op_code,
+	status, status_code, status_name, request, response, request_frame, latency_ns,
+	length, verdict, why, info, reply_state, accept_state, op_ret, op_errno,
+	errno_name, gfid, pargfid, path, bname, body FROM messages ORDER BY id")" = "$v2_rows" ] &&
+	[ "$(q "$up2" "SELECT count(*) FROM messages WHERE wire IS NOT NULL")" = 0 ] &&
+	[ "$(q "$up2" "SELECT count(*) FROM messages WHERE tapline_body(id) IS NOT body")" = 0 ] &&
+	ok "messages: every version-2 column as it was; tapline_body() gives the stored JSON" ||
+	not_ok "messages rows changed by the upgrade"
+answers "$up2" "$TMP/upgraded2"
+diff -r "$TMP/before2" "$TMP/upgraded2" >"$TMP/diff2" &&
+	ok "the $nq queries of examples/queries.sql answer the same after the upgrade" ||
+	{ not_ok "answers differ after the upgrade from version 2"; head -20 "$TMP/diff2" | sed 's/^/#   /'; }
+diff -r "$TMP/before2" "$TMP/fresh" >/dev/null &&
+	ok "a new timeline of the same inputs answers as version 2 did" ||
+	not_ok "version 3 answers differ from version 2's"
+# The new timeline keeps records, not JSON, for its ONC-RPC messages; the
+# JSON it renders is version 2's (made when the capture was decoded, by
+# the tapline of that commit), for every message.
+nrec=$(q "$fresh" "SELECT count(*) FROM messages WHERE wire IS NOT NULL AND body IS NULL")
+[ "$nrec" = "$(q "$fresh" "SELECT count(*) FROM messages WHERE protocol IN ('rpc', 'glusterfs')")" ] &&
+	[ "$nrec" -gt 0 ] && ok "a new timeline keeps the records of its $nrec ONC-RPC messages, no JSON" ||
+	not_ok "records kept: $nrec"
+q "$fresh" "ATTACH '$v2' AS v2;
+	SELECT count(*), sum(o.body = tapline_body(n.id)) FROM messages n
+	JOIN v2.messages o ON o.id = n.id AND o.input = n.input AND o.frame = n.frame" >"$TMP/same"
+[ "$(cat "$TMP/same")" = "$(q "$v2" 'SELECT count(*) FROM messages')|$(q "$v2" 'SELECT count(*) FROM messages')" ] &&
+	ok "tapline_body(): every message's JSON is version 2's, byte for byte ($(cut -d'|' -f1 "$TMP/same"))" ||
+	not_ok "rendered bodies differ from version 2's: $(cat "$TMP/same")"
+# tapline_field() reads what json_tree() finds in the same JSON
+q "$fresh" "ATTACH '$v2' AS v2;
+	SELECT count(*) FROM messages n JOIN v2.messages o ON o.id = n.id,
+	json_tree(o.body) t WHERE t.type = 'object' AND json_extract(t.value, '$.name') IS NOT NULL
+	AND json_extract(t.value, '$.label') IS NULL
+	AND (SELECT json_extract(u.value, '$.value') FROM json_tree(o.body) u
+	     WHERE u.type = 'object' AND json_extract(u.value, '$.name') = json_extract(t.value, '$.name')
+	     LIMIT 1) IS NOT tapline_field(n.id, json_extract(t.value, '$.name'))" >"$TMP/fields"
+[ "$(cat "$TMP/fields")" = 0 ] &&
+	ok "tapline_field(): every field of every message as json_extract() reads version 2's JSON" ||
+	not_ok "tapline_field() differs from the JSON on $(cat "$TMP/fields") fields"
+
 # ---- two runs open the same version-1 timeline at once ----
 race=$TMP/race.db
 cp "$v1" "$race"
@@ -158,8 +225,8 @@ rc1=0; wait "$pid1" || rc1=$?
 rc2=0; wait "$pid2" || rc2=$?
 upgrades=$(cat "$TMP/race1.err" "$TMP/race2.err" | grep -c "upgraded from schema version 1" || true)
 [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$upgrades" = 1 ] &&
-	[ "$(q "$race" 'PRAGMA user_version')" = 2 ] && [ "$(q "$race" "$counts")" = "$v1_counts" ] &&
-	ok "two runs at once: one upgrades, the other finds version 2; both succeed" ||
+	[ "$(q "$race" 'PRAGMA user_version')" = 3 ] && [ "$(q "$race" "$counts")" = "$v1_counts" ] &&
+	ok "two runs at once: one upgrades, the other finds version 3; both succeed" ||
 	not_ok "two runs at once: exit $rc1 $rc2, $upgrades upgrades, rows $(q "$race" "$counts")"
 
 # ---- what cannot be upgraded is left as it was ----
@@ -169,7 +236,7 @@ sqlite3 "$bad" "ALTER TABLE rpc_messages RENAME COLUMN xid TO xid_was"
 before_bad=$(sqlite3 "$bad" .dump | sha256sum)
 check "a version-1 timeline that does not upgrade: exit 1, it is left as it was, and what to do is said" sh -c \
 	'"$TAPLINE" correlate -q -o "$0" "$1" 2>"$0.err"; test $? -eq 1 &&
-	 grep -q "a version-1 timeline; upgrading it to version 2 failed, it is left as it was" "$0.err" &&
+	 grep -q "a version-1 timeline; upgrading it to version 3 failed, it is left as it was" "$0.err" &&
 	 test "$(sqlite3 "$0" "PRAGMA user_version")" = 1' "$bad" "$ex/gfapi-utimens.rec"
 [ "$(sqlite3 "$bad" .dump | sha256sum)" = "$before_bad" ] && ok "... byte for byte the same dump" ||
 	not_ok "the failed upgrade changed the timeline"

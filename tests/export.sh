@@ -57,10 +57,16 @@ for s in auth-failure mount-failure gfapi-utimens; do
 		[ "$t" = clock_offsets ] && key="t.input = json_extract(b.line, '\$.input') AND t.reference = json_extract(b.line, '\$.reference')"
 		# Each column of the table, read by SQLite's JSON parser from
 		# the file, IS the timeline's value (NULL, integer, real, text).
+		# (A message's body is its JSON, rendered from the record where
+		# the row keeps one: the record itself is not exported.)
 		same=$(sqlite3 "$TMP/$s.db" "SELECT group_concat(
-			'json_extract(b.line, ''\$.' || name || ''') IS t.\"' || name || '\"', ' AND ')
+			'json_extract(b.line, ''\$.' || name || ''') IS ' ||
+			CASE WHEN '$t' = 'messages' AND name = 'body'
+			     THEN 'coalesce(t.body, tapline_body(t.id))'
+			     ELSE 't.\"' || name || '\"' END, ' AND ')
 			FROM pragma_table_info('$t')
-			WHERE NOT ('$t' = 'probe_events' AND name = 'host')")
+			WHERE NOT ('$t' = 'probe_events' AND name = 'host')
+			  AND NOT ('$t' = 'messages' AND name = 'wire')")
 		counts=$(sqlite3 "$TMP/$s.db" "
 			CREATE TEMP TABLE b AS SELECT value AS line FROM json_each(
 				'[' || replace(rtrim(CAST(readfile('$TMP/back.ndjson') AS TEXT),

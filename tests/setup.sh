@@ -105,3 +105,20 @@ rss_under_bound() {
 	fi
 }
 done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
+# The timeline's views make message bodies with tapline's SQL functions
+# (tapline-sql(1)): the sqlite3 shell of the tests loads the extension the
+# build made.  A sanitizer build's extension needs its runtimes first in
+# the process (sqlite3 is not built with them); sqlite3's own leaks at
+# exit are not ours to report.
+sqlite3() {
+	tapline_ext=$top_builddir/tapline_sql.so
+	tapline_rt=$(ldd "$tapline_ext" 2>/dev/null |
+		awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s%s", s, $3; s = ":" }')
+	if [ -n "$tapline_rt" ]; then
+		env LD_PRELOAD="$tapline_rt" \
+			ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+			sqlite3 -cmd ".load $tapline_ext" "$@"
+	else
+		command sqlite3 -cmd ".load $tapline_ext" "$@"
+	fi
+}

@@ -11,6 +11,7 @@ int cmd_record(int argc, char **argv);
 int cmd_correlate(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_sql(int argc, char **argv);
 
 /* A size option's value: bytes, or K, M, G (KiB, MiB, GiB; "MiB" and
  * "MB" are read the same) after a whole number; false if it is not one

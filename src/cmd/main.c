@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "correlate", cmd_correlate, "join captures and probe records into one SQLite timeline" },
 	{ "diagnose", cmd_diagnose, "say what went wrong in a timeline: hung calls, failed connections and calls" },
 	{ "export", cmd_export, "write timelines as NDJSON by host and hour, for DuckDB, Spark, Trino, OpenSearch" },
+	{ "sql", cmd_sql, "run SQL on a timeline, with the functions that render message bodies" },
 	{ NULL, NULL, NULL },
 };
 
