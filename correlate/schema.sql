@@ -239,7 +239,10 @@ CREATE INDEX IF NOT EXISTS probe_events_by_xid ON probe_events (xid) WHERE xid I
 --   exact-xid    the event carries the XID: the call with that XID on the
 --                process's connection (and its reply);
 --   time-window  a glfs_* call and an RPC its process sent between entry and
---                return whose procedure fits the call (glfs_utimens: SETATTR);
+--                return: by the thread that encoded it, else every call in
+--                flight, procedure fit and file setting the confidence;
+--                deferred work (write-behind, RELEASE) to the call that left
+--                it (tapline-correlate(1) has every rule);
 --   nesting      an event inside another's entry/return on the same thread.
 CREATE TABLE IF NOT EXISTS links (
 	id INTEGER PRIMARY KEY,
