@@ -30,7 +30,11 @@ struct cursor {
 
 static inline struct cursor cursor_init(const void *data, size_t len)
 {
-	const uint8_t *p = data;
+	/* No bytes at all may come as NULL (an empty SQLite blob): NULL
+	 * plus 0 is undefined in C, so an empty cursor points elsewhere. */
+	const uint8_t *p = data ? data : (const uint8_t *)"";
+	if (!data)
+		len = 0;
 	struct cursor c = { p, p + len, p, CURSOR_OK, NULL };
 	return c;
 }
