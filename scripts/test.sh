@@ -46,7 +46,12 @@ run_config() {
 		status=1
 		grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" || true
 		# Show the failing tests' logs so CI output explains itself.
-		for log in $(grep -lE '^(not ok|Bail out)' $(find "$dir/tests" -name '*.log') 2>/dev/null); do
+		# (a test that died is named by its ERROR line, and may have
+		# no "not ok" in its log)
+		for log in $({ grep -lE '^(not ok|Bail out)' $(find "$dir/tests" -name '*.log') 2>/dev/null
+			sed -n 's/^ERROR: \([^ ]*\)\.[a-z]* - .*/\1.log/p' "$dir/check.out" |
+				sed "s|^|$dir/|"; } | sort -u); do
+			[ -f "$log" ] || continue
 			echo "--- $log"; tail -60 "$log"
 		done
 	fi

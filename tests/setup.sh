@@ -109,14 +109,14 @@ done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
 # (tapline-sql(1)): the sqlite3 shell of the tests loads the extension the
 # build made.  A sanitizer build's extension needs its runtimes first in
 # the process (sqlite3 is not built with them); sqlite3's own leaks at
-# exit are not ours to report.
+# exit are not ours to report (the options given last count).
 sqlite3() {
 	tapline_ext=$top_builddir/tapline_sql.so
 	tapline_rt=$(ldd "$tapline_ext" 2>/dev/null |
 		awk '$1 ~ /^lib(asan|ubsan)\.so/ { printf "%s%s", s, $3; s = ":" }')
 	if [ -n "$tapline_rt" ]; then
 		env LD_PRELOAD="$tapline_rt" \
-			ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 			sqlite3 -cmd ".load $tapline_ext" "$@"
 	else
 		command sqlite3 -cmd ".load $tapline_ext" "$@"

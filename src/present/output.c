@@ -874,6 +874,17 @@ static const char *quoted_name(const struct field_def *def, size_t *len)
 	return quoted;
 }
 
+/* Freed when the code is unloaded too: tapline_sql.so, once sqlite3
+ * closes it, would otherwise lose what the cache holds. */
+__attribute__((destructor)) static void name_cache_free(void)
+{
+	for (size_t i = 0; i < NAME_CACHE; i++) {
+		free(name_cache[i].quoted);
+		name_cache[i].quoted = NULL;
+		name_cache[i].def = NULL;
+	}
+}
+
 #define PUT_LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) += sizeof(s) - 1)
 
 /* One entry of "fields" (a TREE opens its own "fields" list): the room
