@@ -423,7 +423,7 @@ int cmd_correlate(int argc, char **argv)
 	if (!quiet)
 		fprintf(stderr, "%s: %" PRIu64 " of %" PRIu64 " probe events with"
 			" an XID linked (%" PRIu64 " ambiguous), %" PRIu64
-			" of %" PRIu64 " glfs_* calls linked by time window"
+			" of %" PRIu64 " library calls linked by time window"
 			" (%" PRIu64 " links), %" PRIu64 " nested events\n",
 			output, js.xid_linked, js.xid_events,
 			js.xid_ambiguous, js.window_linked, js.window_calls,

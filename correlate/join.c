@@ -1,7 +1,12 @@
-/* join.c - probe events joined with RPC messages: entry/return pairs,
- * clock offsets between captures, and the links (exact XID, time window
- * with procedure fit, nesting).  Every link records its method and a
- * confidence; nothing is linked silently by a guess. */
+/* join.c - probe events joined with the decoded messages of every
+ * protocol: entry/return pairs, clock offsets between captures, and the
+ * links (exact exchange id, time window with procedure fit, nesting).
+ * Only the generic columns of messages are read (docs/core.md: kind,
+ * exchange_id, service_code, op_code, request/response), so a protocol
+ * joins as soon as its decoder fills them; GlusterFS's procedure lists
+ * and file names are evidence on its own messages only.  Every link
+ * records its method and a confidence; nothing is linked silently by a
+ * guess. */
 #include "join.h"
 
 #include <inttypes.h>
@@ -209,14 +214,33 @@ static int compare_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A message's body as JSON: kept as such, or made from its record. */
+#define BODY_SQL(m) "coalesce(" m ".body, tapline_body(" m ".id))"
+
+/* Request o (of the input which_input says) is request m seen again:
+ * same protocol, endpoints, exchange id, service, operation and body but
+ * for where and when it was captured, within ?1 ns of it. */
+#define SAME_REQUEST_SQL(o, m, which_input) \
+	o ".exchange_id = " m ".exchange_id" \
+	" AND " o ".ts_ns BETWEEN " m ".ts_ns - ?1 AND " m ".ts_ns + ?1" \
+	" AND " o ".kind = 'request' AND " o ".input " which_input \
+	" AND " o ".src = " m ".src AND " o ".dst = " m ".dst" \
+	" AND " o ".protocol = " m ".protocol" \
+	" AND " o ".op_code IS " m ".op_code" \
+	" AND " o ".service_code IS " m ".service_code" \
+	" AND json_remove(" BODY_SQL(o) ", '$.frame', '$.first_frame'," \
+	"  '$.time', '$.stream') = json_remove(" BODY_SQL(m) ", '$.frame'," \
+	"  '$.first_frame', '$.time', '$.stream')"
+
 #define OFFSET_SAMPLES 100000
 #define OFFSET_MAX_NS (600LL * 1000000000)
 
-/* The same call and reply seen in two captures (same endpoints, XID):
- * offset = ((a_call - b_call) + (a_reply - b_reply)) / 2 whichever side
- * each capture was taken on, if the two directions take as long.  Clocks
- * more than OFFSET_MAX_NS apart are not looked for: XIDs repeat, and the
- * search must stay narrow. */
+/* The same request and response seen in two captures (same protocol,
+ * endpoints, exchange id, service and operation):
+ * offset = ((a_request - b_request) + (a_response - b_response)) / 2
+ * whichever side each capture was taken on, if the two directions take as
+ * long.  Clocks more than OFFSET_MAX_NS apart are not looked for:
+ * exchange ids repeat, and the search must stay narrow. */
 static bool estimate_offsets(struct db *db, struct join_stats *js,
 			     FILE *report)
 {
@@ -234,37 +258,46 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 		return false;
 	if (captures < 2)
 		return true;	/* one capture has no other to compare with */
-	/* The same call: same endpoints, XID and decoded body (but for
-	 * where and when it was captured).  A call whose credential carries
-	 * the client's own (non-zero) ctime is unique to one session;
-	 * handshakes with AUTH_NULL or a zero ctime repeat identically in
-	 * every session and prove nothing alone.  A capture's own calls
-	 * share its XIDs (each connection counts from 1): they are told
-	 * from a later input's by the row id the index entry carries,
-	 * without reading their rows.  `later` is the least row id of the
-	 * inputs after each (an input's rows are added in one run, after
-	 * every earlier one's: that leaves out its own). */
+	/* The same request: same protocol, endpoints, exchange id, service,
+	 * operation and decoded body (but for where and when it was
+	 * captured).  Some pair must be unique to one session: an ONC-RPC
+	 * call whose credential carries the client's own (non-zero) ctime
+	 * is; handshakes with AUTH_NULL or a zero ctime repeat identically
+	 * in every session (GlusterFS clients reuse their ports) and prove
+	 * nothing alone.  The other protocols carry no such mark: their
+	 * client's ephemeral port with the same body is taken as the
+	 * session's.  A capture's own requests share its exchange ids
+	 * (each connection counts from 0 or 1): they are told from a later
+	 * input's by the row id the index entry carries, without reading
+	 * their rows.  `later` is the least row id of the inputs after each
+	 * (an input's rows are added in one run, after every earlier one's:
+	 * that leaves out its own). */
 	sqlite3_stmt *sel = prepare(db,
 		"WITH spans AS (SELECT input, min(id) AS first_id"
-		"  FROM rpc_messages GROUP BY input),"
+		"  FROM messages GROUP BY input),"
 		" later AS (SELECT s.input, (SELECT min(t.first_id) FROM spans t"
 		"  WHERE t.input > s.input) AS first_id FROM spans s)"
 		" SELECT ca.input, cb.input, ca.ts_ns - cb.ts_ns, ra.ts_ns - rb.ts_ns,"
-		" instr(ca.body, '\"rpc.auth.ctime\"') > 0 AND instr(ca.body,"
+		" CASE WHEN ca.protocol IN ('rpc', 'glusterfs') THEN"
+		"  instr(" BODY_SQL("ca") ", '\"rpc.auth.ctime\"') > 0 AND"
+		"  instr(" BODY_SQL("ca") ","
 		"  '\"rpc.auth.ctime\",\"value\":\"0.000000000\"') = 0"
-		" FROM rpc_messages ca"
+		"  ELSE 1 END"
+		" FROM messages ca"
 		" JOIN later x ON x.input = ca.input AND x.first_id IS NOT NULL"
-		" JOIN rpc_messages cb ON cb.xid = ca.xid AND cb.msg_type = 'call'"
-		"  AND cb.ts_ns BETWEEN ca.ts_ns - ?1 AND ca.ts_ns + ?1"
-		"  AND cb.id >= x.first_id"
-		"  AND cb.input > ca.input AND cb.src = ca.src AND cb.dst = ca.dst"
-		"  AND cb.proc IS ca.proc AND cb.program IS ca.program"
-		"  AND json_remove(cb.body, '$.frame', '$.first_frame', '$.time',"
-		"   '$.stream') = json_remove(ca.body, '$.frame', '$.first_frame',"
-		"   '$.time', '$.stream')"
-		" JOIN rpc_messages ra ON ra.id = ca.reply"
-		" JOIN rpc_messages rb ON rb.id = cb.reply"
-		" WHERE ca.msg_type = 'call'"
+		" JOIN messages cb ON cb.id >= x.first_id"
+		"  AND " SAME_REQUEST_SQL("cb", "ca", "> ca.input")
+		/* An id reused on one connection (CQL, Scylla, Ceph; not
+		 * ONC-RPC) pairs a request sent twice with both copies:
+		 * such a request proves nothing. */
+		"  AND (ca.protocol IN ('rpc', 'glusterfs') OR (NOT EXISTS"
+		"   (SELECT 1 FROM messages o WHERE o.id <> cb.id AND "
+		SAME_REQUEST_SQL("o", "ca", "= cb.input") ") AND NOT EXISTS"
+		"   (SELECT 1 FROM messages o WHERE o.id <> ca.id AND "
+		SAME_REQUEST_SQL("o", "cb", "= ca.input") ")))"
+		" JOIN messages ra ON ra.id = ca.response"
+		" JOIN messages rb ON rb.id = cb.response"
+		" WHERE ca.kind = 'request' AND ca.exchange_id IS NOT NULL"
 		" ORDER BY ca.input, cb.input");
 	sqlite3_stmt *ins = prepare(db,
 		"INSERT INTO clock_offsets (input, reference, offset_ns, samples,"
@@ -339,7 +372,7 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 
 struct candidate {
 	int64_t id, other;	/* the message, and its reply or call */
-	int64_t conversation;
+	int64_t conversation, input;
 	char tuple[160];	/* "src dst": copies in two captures agree */
 	bool mine;		/* on a connection of the event's pid */
 	const char *method;	/* how that connection was mapped */
@@ -354,26 +387,32 @@ struct xid_event {
 	int64_t prog, vers, proc;
 };
 
+/* An event's xid, prog, vers and proc are the exchange's exchange_id,
+ * service_code, service_version and op_code (docs/core.md): an rpc.call
+ * names an ONC-RPC call so, and a probe of another protocol's client
+ * names its request (a CQL stream id and opcode) the same way. */
 static const char xid_call_sql[] =
-	"SELECT m.id, m.reply, m.conversation, m.src || ' ' || m.dst,"
-	" c.client_pid, c.client_host, c.pid_method"
-	" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
-	" WHERE m.xid = ?1 AND m.msg_type = 'call'"
+	"SELECT m.id, m.response, m.conversation, m.src || ' ' || m.dst,"
+	" c.client_pid, c.client_host, c.pid_method, m.input"
+	" FROM messages m JOIN conversations c ON c.id = m.conversation"
+	" WHERE m.exchange_id = ?1 AND m.kind = 'request'"
 	" AND m.ts_ns BETWEEN ?2 - ?6 AND ?2 + ?7"
-	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
-	" AND (?5 IS NULL OR m.proc = ?5)"
+	" AND (?3 IS NULL OR m.service_code = ?3)"
+	" AND (?4 IS NULL OR m.service_version = ?4)"
+	" AND (?5 IS NULL OR m.op_code = ?5)"
 	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
 	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
 	"  AND p.input = ?8 AND p.probe = ?9)"
 	" ORDER BY abs(m.ts_ns - ?2), m.id";
 static const char xid_reply_sql[] =
-	"SELECT m.id, m.call, m.conversation, m.src || ' ' || m.dst,"
-	" c.client_pid, c.client_host, c.pid_method"
-	" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
-	" WHERE m.xid = ?1 AND m.msg_type = 'reply'"
+	"SELECT m.id, m.request, m.conversation, m.src || ' ' || m.dst,"
+	" c.client_pid, c.client_host, c.pid_method, m.input"
+	" FROM messages m JOIN conversations c ON c.id = m.conversation"
+	" WHERE m.exchange_id = ?1 AND m.kind = 'response'"
 	" AND m.ts_ns BETWEEN ?2 - ?7 AND ?2 + ?6"
-	" AND (?3 IS NULL OR m.program = ?3) AND (?4 IS NULL OR m.version = ?4)"
-	" AND (?5 IS NULL OR m.proc = ?5)"
+	" AND (?3 IS NULL OR m.service_code = ?3)"
+	" AND (?4 IS NULL OR m.service_version = ?4)"
+	" AND (?5 IS NULL OR m.op_code = ?5)"
 	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
 	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
 	"  AND p.input = ?8 AND p.probe = ?9)"
@@ -412,6 +451,7 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 		c->id = sqlite3_column_int64(st, 0);
 		c->other = column_null(st, 1) ? 0 : sqlite3_column_int64(st, 1);
 		c->conversation = sqlite3_column_int64(st, 2);
+		c->input = sqlite3_column_int64(st, 7);
 		snprintf(c->tuple, sizeof c->tuple, "%s", column_text(st, 3));
 		c->mine = mine;
 		const char *method = column_text(st, 6);
@@ -536,7 +576,9 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 			js->xid_events++;
 			if (distinct == 0)
 				continue;	/* stays unlinked, visibly */
-			/* The nearest usable candidate; its copies too. */
+			/* The nearest usable candidate; its copies in other
+			 * captures too (CQL, Scylla and Ceph reuse an id on
+			 * one connection, ONC-RPC hardly ever). */
 			int best = -1;
 			for (int i = 0; i < n && best < 0; i++)
 				if (!nmine || cand[i].mine)
@@ -555,7 +597,8 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 			js->xid_linked++;
 			for (int i = 0; i < n && ok; i++) {
 				if ((nmine && !cand[i].mine) ||
-				    strcmp(cand[i].tuple, cand[best].tuple))
+				    strcmp(cand[i].tuple, cand[best].tuple) ||
+				    (i != best && cand[i].input == cand[best].input))
 					continue;
 				ok = insert_link(db, ins, ev.id, cand[i].id, 0,
 						 "exact-xid", confidence, note);
@@ -598,12 +641,13 @@ static const char gfid_names_sql[] =
 	"DROP TABLE IF EXISTS temp.gfid_names;"
 	"CREATE TEMP TABLE gfid_names AS"
 	" SELECT DISTINCT c.bname AS bname, (SELECT json_extract(t.value, '$.value')"
-	"  FROM json_tree(r.body) t WHERE t.type = 'object'"
+	"  FROM json_tree(" BODY_SQL("r") ") t WHERE t.type = 'object'"
 	"  AND json_extract(t.value, '$.name') = 'glusterfs.ia_gfid'"
 	"  LIMIT 1) AS gfid"
-	" FROM rpc_messages c JOIN rpc_messages r ON r.id = c.reply"
+	" FROM messages c JOIN messages r ON r.id = c.response"
 	" WHERE c.bname IS NOT NULL AND c.bname <> '' AND r.op_ret >= 0"
-	" AND c.proc_name IN ('LOOKUP', 'CREATE', 'MKDIR', 'MKNOD', 'SYMLINK',"
+	" AND c.kind = 'request' AND c.protocol IN ('rpc', 'glusterfs')"
+	" AND c.op IN ('LOOKUP', 'CREATE', 'MKDIR', 'MKNOD', 'SYMLINK',"
 	"  'LINK');"
 	"CREATE INDEX temp.gfid_names_by_gfid ON gfid_names (gfid, bname);";
 
@@ -614,10 +658,19 @@ static const char gfid_names_sql[] =
 	"coalesce(x.ts_ns, (SELECT max(p.ts_ns) FROM probe_events p" \
 	" WHERE p.host IS e.host AND p.pid = e.pid))"
 
-/* The glfs_* calls with their windows and the kind of work they may leave
- * behind (temp.window_calls), the threads that make them
- * (temp.caller_threads), and the thread that encoded each RPC call, from
- * the rpc.call event its XID links it to (temp.encoders). */
+/* The probes whose entry and return are a program's call into a storage
+ * client library, the calls whose windows hold the requests they sent:
+ * libgfapi's (gfapi.*), and those named after another protocol (cql.*,
+ * ceph.*, scylla.*: the namespace docs/probes.md keeps for that
+ * protocol's client library).  Over probe_events e. */
+#define CLIENT_CALL_SQL \
+	"(e.probe GLOB 'gfapi.*' OR e.probe GLOB 'cql.*'" \
+	" OR e.probe GLOB 'ceph.*' OR e.probe GLOB 'scylla.*')"
+
+/* The client library calls with their windows and the kind of work they
+ * may leave behind (temp.window_calls), the threads that make them
+ * (temp.caller_threads), and the thread that encoded each ONC-RPC call,
+ * from the rpc.call event its XID links it to (temp.encoders). */
 static const char window_tables_sql[] =
 	"DROP TABLE IF EXISTS temp.window_calls;"
 	"DROP TABLE IF EXISTS temp.caller_threads;"
@@ -629,7 +682,7 @@ static const char window_tables_sql[] =
 	"  'gfapi.pwritev') THEN 'write' WHEN e.probe = 'gfapi.close' THEN 'close'"
 	"  WHEN e.probe = 'gfapi.closedir' THEN 'closedir' END AS kind"
 	" FROM probe_events e LEFT JOIN probe_events x ON x.id = e.return"
-	" WHERE e.probe GLOB 'gfapi.*' AND e.phase = 'entry'"
+	" WHERE " CLIENT_CALL_SQL " AND e.phase = 'entry'"
 	" AND e.ts_ns IS NOT NULL AND (x.id IS NULL OR x.ts_ns IS NOT NULL);"
 	"CREATE INDEX temp.window_calls_by_start ON window_calls (t0);"
 	"CREATE INDEX temp.window_calls_by_length ON window_calls (t1 - t0);"
@@ -644,13 +697,13 @@ static const char window_tables_sql[] =
 	" GROUP BY l.message HAVING count(DISTINCT e.tid) = 1;"
 	"CREATE INDEX temp.encoders_by_message ON encoders (message);";
 
-/* 1 when some glfs_* call could be joined by time window, 0 none, -1
- * error. */
-static int have_gfapi_calls(struct db *db)
+/* 1 when some client library call could be joined by time window, 0
+ * none, -1 error. */
+static int have_client_calls(struct db *db)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT 1 FROM probe_events"
-				   " WHERE probe GLOB 'gfapi.*'"
-				   " AND phase = 'entry' LIMIT 1");
+	sqlite3_stmt *st = prepare(db, "SELECT 1 FROM probe_events e"
+				   " WHERE " CLIENT_CALL_SQL
+				   " AND e.phase = 'entry' LIMIT 1");
 	if (!st)
 		return -1;
 	int rc = db_row(db, st);
@@ -701,10 +754,12 @@ struct window_call {
 	char probe[64];
 };
 
-/* The RPC call being joined. */
+/* The request being joined. */
 struct window_rpc {
 	int64_t id, ts;
 	const char *proc, *gfid, *bname;
+	const char *protocol;	/* messages.protocol */
+	bool fit_known;		/* GlusterFS's: procedure fit is evidence */
 	bool known;		/* its connection's process is known */
 	bool encoder_known;	/* an rpc.call event says which thread encoded it */
 	bool encoder_calls;	/* ... and that thread calls glfs_* */
@@ -749,7 +804,8 @@ static int window_candidates(struct db *db, struct window_stmts *s,
 		c->inside = sqlite3_column_int(st, 4);
 		c->same_kind = rule && !column_null(st, 5) &&
 			       !strcmp(column_text(st, 5), rule->kind);
-		c->fits = fits_proc(join_fitting_procs(c->probe), m->proc);
+		c->fits = m->fit_known &&
+			  fits_proc(join_fitting_procs(c->probe), m->proc);
 		const char *bname = base_name(column_text(st, 6));
 		/* Entry calls (CREATE, MKDIR, ...) name the file; the
 		 * others name its gfid. */
@@ -821,6 +877,12 @@ static size_t thread_count(const struct window_call *cand, const bool *sel,
 	return k;
 }
 
+/* The request's operation in the notes. */
+static const char *request_name(const struct window_rpc *m)
+{
+	return m->proc ? m->proc : m->fit_known ? "RPC" : "request";
+}
+
 /* Links one RPC call to the calls that may have sent it; returns the
  * number of links or -1.  In order:
  *   deferred work (WRITE, FLUSH/RELEASE, RELEASEDIR) goes to the calls of
@@ -876,9 +938,13 @@ static int link_one_rpc(struct db *db, struct window_stmts *s,
 			if (!c->inside || c->pid != m->encoder_pid ||
 			    c->tid != m->encoder_tid)
 				continue;
+			char nofit[96];
+			snprintf(nofit, sizeof nofit, "(no procedure list for"
+				 " %s requests)", m->protocol);
 			snprintf(note, sizeof note, "%s encoded by the call's own"
-				 " thread %lld %s%s", m->proc ? m->proc : "RPC",
+				 " thread %lld %s%s", request_name(m),
 				 (long long)m->encoder_tid,
+				 !m->fit_known ? nofit :
 				 c->fits ? "(a procedure it sends)" :
 				 "(not a procedure it is known to send)", unknown);
 			if (!stage_link(db, s->ins, c->id, m->id, STAGE_WINDOW,
@@ -908,7 +974,16 @@ static int link_one_rpc(struct db *db, struct window_stmts *s,
 			continue;
 		double confidence;
 		const char *why;
-		if (c->fits && (c->named || !named)) {
+		char nofit[128];
+		if (!m->fit_known) {
+			/* Nothing says which calls send which requests of
+			 * this protocol: each call in flight as likely. */
+			snprintf(nofit, sizeof nofit, "no procedure list for %s"
+				 " requests: the procedure is not weighed",
+				 m->protocol);
+			confidence = base * 0.5 / (double)inflight;
+			why = nofit;
+		} else if (c->fits && (c->named || !named)) {
 			confidence = base / (double)(named ? named : fitting);
 			why = c->named ? "a procedure it sends, on its path's file" :
 			      "a procedure it sends";
@@ -931,7 +1006,7 @@ static int link_one_rpc(struct db *db, struct window_stmts *s,
 			snprintf(who, sizeof who, "no record of the thread that"
 				 " encoded it");
 		snprintf(note, sizeof note, "%s %s; %s; %s%s%s",
-			 m->proc ? m->proc : "RPC",
+			 request_name(m),
 			 !any_inside ? "at the edge of the call's window (clock slack)" :
 			 "while the call ran", who, why, unknown,
 			 inflight > 1 ? "; other calls of the process in flight" :
@@ -949,7 +1024,7 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 	db->doing = "joining: links by time window";
 	/* Captures alone: no call to join, and the gfid names (a JSON walk
 	 * of every LOOKUP/CREATE reply body) would cost a tenth of the run. */
-	int calls = have_gfapi_calls(db);
+	int calls = have_client_calls(db);
 	if (calls <= 0)
 		return calls == 0;
 	if (!db_exec(db, "joining: the gfids of paths", gfid_names_sql) ||
@@ -1001,25 +1076,29 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		"SELECT 1 FROM temp.gfid_names WHERE gfid = ?1 AND bname = ?2");
 	s.ins = prepare(db, "INSERT INTO temp.window_links_new"
 			" VALUES (?1, ?2, ?3, ?4, ?5)");
-	/* The RPC calls on the connections of processes that made glfs_*
-	 * calls, or of unknown process. */
+	/* The requests of every protocol on the connections of processes
+	 * that made client library calls; and the ONC-RPC calls on
+	 * connections of unknown process (GlusterFS names the process of
+	 * nearly every connection; another protocol's connection of unknown
+	 * process would be every call's candidate, on nothing but time). */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT m.id, m.ts_ns, m.proc_name, c.client_pid, c.client_host,"
+		"SELECT m.id, m.ts_ns, m.op, c.client_pid, c.client_host,"
 		" m.gfid, m.bname, n.pid, n.tid, EXISTS (SELECT 1"
 		"  FROM temp.caller_threads k WHERE k.pid = n.pid"
-		"  AND k.tid = n.tid AND k.host IS n.host)"
-		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
+		"  AND k.tid = n.tid AND k.host IS n.host),"
+		" m.protocol, m.protocol IN ('rpc', 'glusterfs')"
+		" FROM messages m JOIN conversations c ON c.id = m.conversation"
 		" LEFT JOIN temp.encoders n ON n.message = m.id"
 		" AND (c.client_pid IS NULL OR n.pid = c.client_pid)"
-		" WHERE m.msg_type = 'call' AND m.ts_ns IS NOT NULL"
-		" AND (c.client_pid IS NULL OR c.client_pid IN"
-		"  (SELECT pid FROM temp.caller_threads))"
+		" WHERE m.kind = 'request' AND m.ts_ns IS NOT NULL"
+		" AND ((c.client_pid IS NULL AND m.protocol IN ('rpc', 'glusterfs'))"
+		"  OR c.client_pid IN (SELECT pid FROM temp.caller_threads))"
 		" ORDER BY m.ts_ns, m.id");
 	struct window_call *cand = malloc(MAX_CANDIDATES * sizeof *cand);
 	ok = ok && s.holding && s.pending && s.named && s.ins && sel && cand;
 	int rc = 0;
 	while (ok && (rc = db_row(db, sel)) == 1) {
-		char proc[32], gfid[64], bname[256], host[256];
+		char proc[32], gfid[64], bname[256], host[256], protocol[32];
 		struct window_rpc m = {
 			.id = sqlite3_column_int64(sel, 0),
 			.ts = sqlite3_column_int64(sel, 1),
@@ -1029,6 +1108,9 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 			.encoder_tid = sqlite3_column_int64(sel, 8),
 		};
 		m.encoder_calls = m.encoder_known && sqlite3_column_int(sel, 9);
+		snprintf(protocol, sizeof protocol, "%s", column_text(sel, 10));
+		m.protocol = protocol;
+		m.fit_known = sqlite3_column_int(sel, 11);
 		snprintf(proc, sizeof proc, "%s", column_null(sel, 2) ? "" :
 			 column_text(sel, 2));
 		snprintf(gfid, sizeof gfid, "%s", column_null(sel, 5) ? "" :
@@ -1040,7 +1122,8 @@ static bool link_time_window(struct db *db, struct join_stats *js)
 		m.proc = *proc ? proc : NULL;
 		m.gfid = *gfid ? gfid : NULL;
 		m.bname = *bname ? bname : NULL;
-		const struct deferred_rule *rule = deferred_rule_of(m.proc);
+		const struct deferred_rule *rule = m.fit_known ?
+			deferred_rule_of(m.proc) : NULL;
 		int n = window_candidates(db, &s, &m, sqlite3_column_int64(sel, 3),
 					  column_null(sel, 4) ? NULL : host, rule,
 					  cand);
@@ -1102,9 +1185,10 @@ static bool link_reply_probes(struct db *db, struct join_stats *js)
 		" WHERE probe GLOB 'gluster.*_rsp' AND ts_ns IS NOT NULL"
 		" ORDER BY ts_ns, id");
 	sqlite3_stmt *cand = prepare(db,
-		"SELECT m.id, m.call, c.client_pid IS NOT NULL"
-		" FROM rpc_messages m JOIN conversations c ON c.id = m.conversation"
-		" WHERE m.msg_type = 'reply' AND (m.proc_name = ?1 OR m.proc_name = ?7)"
+		"SELECT m.id, m.request, c.client_pid IS NOT NULL"
+		" FROM messages m JOIN conversations c ON c.id = m.conversation"
+		" WHERE m.kind = 'response' AND m.protocol IN ('rpc', 'glusterfs')"
+		" AND (m.op = ?1 OR m.op = ?7)"
 		" AND m.ts_ns BETWEEN ?2 - ?8 AND ?2 + ?9"
 		" AND ((c.client_pid = ?3 AND (c.client_host IS NULL OR ?4 IS NULL"
 		"  OR c.client_host = ?4)) OR c.client_pid IS NULL)"
