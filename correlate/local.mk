@@ -60,8 +60,10 @@ TESTS += tests/unit/records_test tests/unit/jbuf_test
 # namespace of its own: root).
 TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh \
 	tests/correlate-race.sh tests/correlate-full-disk.sh \
-	tests/correlate-two-hosts.sh tests/correlate-oracle.sh
+	tests/correlate-two-hosts.sh tests/correlate-oracle.sh \
+	tests/correlate-cql-window.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
+	tests/correlate-cql-window.sh \
 	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c \
 	tests/correlate-race.sh tests/correlate-full-disk.sh \
 	tests/correlate-two-hosts.sh tests/correlate-oracle.sh \
