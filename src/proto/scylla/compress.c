@@ -196,6 +196,19 @@ static bool lz4_fragmented(const uint8_t *in, size_t in_len,
 	return r->len > 0;
 }
 
+bool scylla_declared_size(unsigned algo, const uint8_t *in, size_t in_len,
+			  uint64_t *declared)
+{
+	if (in_len < 4)
+		return false;
+	if (algo == SCYLLA_COMP_LZ4) {
+		*declared = le32(in);
+		return true;
+	}
+	return algo == SCYLLA_COMP_LZ4_FRAGMENTED &&
+	       fragmented_size(in, in_len, declared);
+}
+
 bool scylla_decompress(unsigned algo, const uint8_t *in, size_t in_len,
 		       bool in_complete, uint8_t *out, size_t room,
 		       struct scylla_decompressed *r)

@@ -51,6 +51,12 @@ bool scylla_decompress(unsigned algo, const uint8_t *in, size_t in_len,
 		       bool in_complete, uint8_t *out, size_t room,
 		       struct scylla_decompressed *r);
 
+/* The decompressed size a payload declares, read from its head alone
+ * (LZ4's size u32; LZ4_FRAGMENTED's chunk headers, all of them
+ * present); false when it does not say. */
+bool scylla_declared_size(unsigned algo, const uint8_t *in, size_t in_len,
+			  uint64_t *declared);
+
 /* SCYLLA_V3's first byte (advanced_rpc_compressor.cc) */
 struct scylla_v3_info {
 	uint8_t algorithm;	/* 0 RAW, 1 LZ4 + dictionary, 2 ZSTD + dict. */

@@ -364,8 +364,16 @@ static void finish(struct scylla_reader *r, struct scylla_conn *c, bool c2s,
 	size_t out_cap = 0;
 	struct scylla_decompressed d = { .why = "no memory left to "
 						"decompress into" };
-	/* room for the inner header and max_keep bytes of its body */
-	size_t room = grow(r, &out, &out_cap, max_keep + SCYLLA_HEADER_MAX);
+	/* room for the inner header and max_keep bytes of its body, or
+	 * for what the frame declares (and a byte) when that is less: a
+	 * frame of a few bytes does not take max_keep (1 MiB by default)
+	 * from the budget, nor a fresh mapping from the allocator */
+	size_t want = max_keep + SCYLLA_HEADER_MAX;
+	uint64_t declared;
+	if (scylla_declared_size(l.compression, f.body, f.kept, &declared) &&
+	    declared < want)
+		want = (size_t)declared + 1;
+	size_t room = grow(r, &out, &out_cap, want);
 	bool got = room && scylla_decompress(l.compression, f.body, f.kept,
 					     !r->elided && !truncated, out,
 					     room, &d);
