@@ -1,8 +1,9 @@
 #!/bin/sh
 # make-scylla-corpus.sh - remakes tests/fuzz/corpus/scylla/ (the harness
 # tests/fuzz/fuzz_scylla.c says the format) from the captures of
-# tests/captures/scylla/: per capture, a few TCP streams, each with two
-# knob bytes (whole pieces; 5-byte pieces, 300 bytes kept, a gap).
+# tests/captures/scylla/: per capture, a few TCP streams, each with three
+# knob bytes (whole pieces; 5-byte pieces, 1 MiB kept, a gap; the same
+# with 13-byte pieces).
 # Needs tshark and xxd.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +29,7 @@ for cap in "$top"/tests/captures/scylla/*.pcap; do
 		n=$(wc -c <"$tmp/c.bin")
 		lo=$(printf '%02x' $((n % 256)))
 		hi=$(printf '%02x' $((n / 256)))
-		for k in 00 72; do
+		for k in 00 72 74; do
 			{ printf "$k$lo$hi" | xxd -r -p; cat "$tmp/c.bin" "$tmp/s.bin"; } \
 				>"$out/$name-s$s-k$k"
 		done
