@@ -23,12 +23,9 @@
 
 #include "wire/capture.h"
 #include "wire/decoder.h"
-#include "wire/ip.h"
-#include "wire/link.h"
 #include "present/output.h"
 #include "present/resolve.h"
 #include "proto/registry.h"
-#include "wire/tcp.h"
 
 #ifndef STREAM_CACHE
 #define STREAM_CACHE 1024
@@ -134,6 +131,8 @@ struct capture_ingest {
 	bool failed;
 	/* the named fields a message row copies beside its exchange */
 	struct field_ref xid, replystat, accept, op_ret, op_errno;
+	/* whose events (kind EVENT) are the connection events */
+	const struct protocol *tcp_protocol;
 	struct {
 		uint64_t stream;
 		int64_t id;
@@ -831,33 +830,28 @@ static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 	return slot_push(c, r);
 }
 
-/* Connection attempts: the decoder reports messages, but a mount that
- * fails sends SYNs that nobody answers, or that a reset refuses.  Only
- * SYN and RST segments are looked at (cheap: they are few). */
-static void track_handshake(struct capture_ingest *c,
-			    const struct capture_frame *f)
+/* Connection attempts: a mount that fails sends SYNs that nobody
+ * answers, or that a reset or an ICMP port unreachable refuses.  The
+ * decoder tells each SYN, the SYN-ACK that answers and the refusal as
+ * connection events (wire/decoder.h), the same `tapline decode` shows:
+ * the sender as source, the packet's time. */
+static void connection_event(struct capture_ingest *c,
+			     const struct message *m)
 {
-	size_t off;
-	int family;
-	if (link_decode(f->linktype, f->data, f->caplen, &off, &family) !=
-	    LINK_IP)
-		return;
-	struct ip_packet ip;
-	if (ip_decode(family, f->data + off, f->caplen - off, &ip) != IP_OK ||
-	    ip.protocol != 6)
-		return;
-	struct tcp_segment seg;
-	if (tcp_decode(ip.payload, ip.payload_len, ip.payload_wire_len,
-		       &seg) != TCP_OK)
-		return;
-	if (!(seg.flags & (TCP_SYN | TCP_RST)))
+	const char *what = m->exchange.op;
+	bool syn = !strcmp(what, "SYN");
+	const char *state = syn ? NULL :
+			    !strcmp(what, "established") ? "established" :
+			    !strcmp(what, "connection refused") ? "refused" :
+			    NULL;
+	if (!syn && !state)
 		return;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	format_address(src, sizeof src, ip.family, ip.src);
-	format_address(dst, sizeof dst, ip.family, ip.dst);
+	format_address(src, sizeof src, m->src.family, m->src.addr);
+	format_address(dst, sizeof dst, m->dst.family, m->dst.addr);
 	struct conn_memo *e;
 	bool src_is_client = false;
-	int rc = memo_find(c, src, seg.sport, dst, seg.dport, &e,
+	int rc = memo_find(c, src, m->src.port, dst, m->dst.port, &e,
 			   &src_is_client);
 	if (rc < 0) {
 		c->failed = true;
@@ -865,18 +859,15 @@ static void track_handshake(struct capture_ingest *c,
 	}
 	bool ok = true;
 	bool syn_sent = rc == 1 && !strcmp(e->state, "syn-sent");
-	if ((seg.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+	if (syn) {
 		/* A retry of an unanswered attempt, or a new connection. */
 		if (syn_sent && src_is_client)
-			ok = memo_change(c, e, NULL, 1, f->ts_ns);
+			ok = memo_change(c, e, NULL, 1, m->ts_ns);
 		else
-			ok = memo_new(c, e, src, seg.sport, dst, seg.dport,
-				      "syn-sent", 1, f->ts_ns) != NULL;
-	} else if (seg.flags & TCP_SYN) {
-		if (syn_sent && !src_is_client)
-			ok = memo_change(c, e, "established", 0, f->ts_ns);
+			ok = memo_new(c, e, src, m->src.port, dst, m->dst.port,
+				      "syn-sent", 1, m->ts_ns) != NULL;
 	} else if (syn_sent && !src_is_client) {
-		ok = memo_change(c, e, "refused", 0, f->ts_ns);
+		ok = memo_change(c, e, state, 0, m->ts_ns);
 	}
 	if (!ok)
 		c->failed = true;
@@ -1470,6 +1461,10 @@ static void on_message(void *user, const struct message *m)
 	if (ingest_failed(c))
 		return;
 	uint8_t kind = m->exchange.kind;
+	if (m->proto == c->tcp_protocol && kind == EXCHANGE_EVENT) {
+		connection_event(c, m);
+		return;
+	}
 	struct field xid;
 	bool rpc = field_ref_first(m, &c->xid, &xid);
 	const struct field *keys[KEYS];
@@ -1656,6 +1651,8 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	struct decoder_options opts;
 	registry_decoder_options(&opts);
 	decoder_share(&opts, mem->decoder);
+	opts.events = EVENT_HANDSHAKE | EVENT_REFUSED;
+	c->tcp_protocol = opts.tcp_protocol;
 	struct decoder *d = decoder_new(&opts, on_message, c);
 	if (!d) {
 		fprintf(stderr, "tapline correlate: out of memory\n");
@@ -1673,7 +1670,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 		sum->frames++;
 		bytes += f.caplen + 16;	/* pcap's record header */
 		input_note_time(sum, f.ts_ns);
-		track_handshake(c, &f);
 		decoder_frame(d, &f);
 		if ((sum->frames & 4095) == 0)
 			progress_update(prog, bytes < sum->size ? bytes :

@@ -79,6 +79,11 @@ tests_tapline_small_LDADD = $(TAPLINE_LIBS) -lpthread
 TESTS += tests/correlate-small.sh
 EXTRA_DIST += tests/correlate-small.sh
 
+# Connections refused by a reset or an ICMP port unreachable: state and
+# SYN count against tshark, and diagnose's words.
+TESTS += tests/correlate-refused.sh
+EXTRA_DIST += tests/correlate-refused.sh
+
 # The memory bound on captures made to cost memory (bench/hostile), and
 # on a real metadata-heavy load (the lab).
 TESTS += tests/correlate-rss.sh tests/correlate-lab-rss.sh

@@ -87,7 +87,8 @@ CREATE TABLE IF NOT EXISTS conversations (
 	protocol TEXT,			-- 'GlusterFS', 'ONC-RPC', ... (first message)
 	state TEXT NOT NULL DEFAULT 'data'	-- syn-sent: SYNs never answered;
 		CHECK (state IN ('syn-sent', 'refused', 'established', 'data')),
-		-- refused: answered by a reset; established: SYN-ACK seen;
+		-- refused: answered by a reset or an ICMP port unreachable;
+		-- established: SYN-ACK seen;
 		-- data: no handshake in the capture, only data
 	syn_count INTEGER NOT NULL DEFAULT 0,	-- SYNs sent (retries included)
 	first_ts_ns INTEGER NOT NULL,

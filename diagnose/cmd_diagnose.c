@@ -26,6 +26,7 @@ static void usage(FILE *out)
 "                              its process's records, with every RPC it\n"
 "                              sent and the replies it got\n"
 "  connections that failed     SYNs never answered, or refused by a reset\n"
+"                              or an ICMP port unreachable\n"
 "  calls that returned an error a glfs_* call's -1 and errno, with its RPCs\n"
 "  failed calls                replies with an error, by procedure and\n"
 "                              error, with the glfs_* call that sent them\n"

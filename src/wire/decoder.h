@@ -51,6 +51,16 @@ struct protocol;
 				 * the SYNs, or hit an open connection */
 #define EVENT_PROBLEMS (EVENT_SYN_UNANSWERED | EVENT_REFUSED | EVENT_RESET | \
 			EVENT_UNREACHABLE)
+/* The opening handshake as it happens, for a consumer that follows each
+ * connection from its first SYN (the correlator's conversations): */
+#define EVENT_SYN 16		/* "SYN": a SYN (without ACK) that opens a
+				 * connection or retries it, told at once;
+				 * tcp.connection.syns counts them so far.
+				 * In packet view it stands for the SYN's
+				 * own line. */
+#define EVENT_ESTABLISHED 32	/* "established": the first SYN-ACK that
+				 * answers the SYNs, its sender as source */
+#define EVENT_HANDSHAKE (EVENT_SYN | EVENT_ESTABLISHED)
 
 #define DECODER_DEFAULT_MEMORY (40u << 20)
 

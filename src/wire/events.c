@@ -1,6 +1,7 @@
 /* events.c - connection events: what the TCP layer alone tells about a
- * connection (a SYN nobody answered, a reset that refused it, a reset
- * that ended it), as messages of the TCP protocol that every consumer
+ * connection (its SYNs and the SYN-ACK that answered them, a SYN nobody
+ * answered, a reset or ICMP error that refused it, a reset that ended
+ * it), as messages of the TCP protocol that every consumer
  * reads like any other: kind EVENT, exchange.op the event, the sender of
  * the packet that tells as the source.  In packet view, also the line of
  * a frame in which no message completed (kind NONE). */
@@ -57,29 +58,74 @@ static void put_flags(struct message *m, uint8_t flags)
 	msg_info_str(m, "]");
 }
 
+/* An event about the opening handshake, when `want` is asked for: the
+ * packet that tells, the first SYN's frame, the SYNs so far. */
+static struct message *handshake_event(struct decoder *d, const struct flow *f,
+				       int sender,
+				       const struct frame_ref *frame,
+				       unsigned want, const char *what)
+{
+	if (!(d->opts.events & want) || !d->opts.tcp_protocol)
+		return NULL;
+	struct message *m = event_begin(d, f, sender, frame, what);
+	m->packet = d->packet;
+	m->first_frame = f->first_syn.number;
+	msg_add_uint(m, &hf_tcp_connection_syns, f->syns);
+	msg_add_uint(m, &hf_tcp_connection_syn_frame, f->first_syn.number);
+	return m;
+}
+
 void event_reset(struct decoder *d, struct flow *f, int sender,
 		 const struct frame_ref *frame)
 {
-	bool refused = f->syns && !f->answered && sender != f->syn_dir;
-	unsigned want = refused ? EVENT_REFUSED : EVENT_RESET;
-	if (!(d->opts.events & want) || !d->opts.tcp_protocol)
-		return;
-	struct message *m = event_begin(d, f, sender, frame, refused ?
-					"connection refused" : "reset");
-	m->packet = d->packet;
-	if (refused) {
-		m->first_frame = f->first_syn.number;
-		msg_add_uint(m, &hf_tcp_connection_syns, f->syns);
-		msg_add_uint(m, &hf_tcp_connection_syn_frame,
-			     f->first_syn.number);
+	struct message *m;
+	if (f->syns && !f->answered && sender != f->syn_dir) {
+		m = handshake_event(d, f, sender, frame, EVENT_REFUSED,
+				    "connection refused");
+		if (!m)
+			return;
 		msg_info_str(m, "Connection refused: ");
 		put_flags(m, d->packet.flags);
 		msg_info_str(m, " answers the SYN of frame ");
 		msg_info_uint(m, f->last_syn.number);
 	} else {
+		if (!(d->opts.events & EVENT_RESET) || !d->opts.tcp_protocol)
+			return;
+		m = event_begin(d, f, sender, frame, "reset");
+		m->packet = d->packet;
 		msg_info_str(m, "Connection reset: ");
 		put_flags(m, d->packet.flags);
 	}
+	event_emit(d, m);
+}
+
+void event_syn(struct decoder *d, struct flow *f, int sender,
+	       const struct frame_ref *frame)
+{
+	struct message *m = handshake_event(d, f, sender, frame, EVENT_SYN,
+					    "SYN");
+	if (!m)
+		return;
+	if (f->syns == 1) {
+		msg_info_str(m, "SYN: connection attempt");
+	} else {
+		msg_info_str(m, "SYN: attempt ");
+		msg_info_uint(m, f->syns);
+		msg_info_str(m, ", the first at frame ");
+		msg_info_uint(m, f->first_syn.number);
+	}
+	event_emit(d, m);
+}
+
+void event_established(struct decoder *d, struct flow *f, int sender,
+		       const struct frame_ref *frame)
+{
+	struct message *m = handshake_event(d, f, sender, frame,
+					    EVENT_ESTABLISHED, "established");
+	if (!m)
+		return;
+	msg_info_str(m, "Established: [SYN, ACK] answers the SYN of frame ");
+	msg_info_uint(m, f->last_syn.number);
 	event_emit(d, m);
 }
 

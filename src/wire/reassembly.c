@@ -672,6 +672,7 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 		flow_retire(d, f);
 		return;
 	}
+	bool first_answer = f->syns && i != f->syn_dir && !f->answered;
 	if (f->syns && i != f->syn_dir)
 		f->answered = true;
 	uint32_t data_seq = seg->seq;
@@ -694,6 +695,10 @@ void reassembly_segment(struct decoder *d, const uint8_t src[16],
 			}
 			f->last_syn = *frame;
 			f->last_syn_packet = d->packet;
+			event_syn(d, f, i, frame);
+		} else if ((flags & TCP_SYN_ACK) == TCP_SYN_ACK &&
+			   first_answer) {
+			event_established(d, f, i, frame);
 		}
 	}
 	if (!t->have_seq && (seg->wire_len || (flags & TCP_FIN))) {

@@ -196,6 +196,12 @@ void stream_destroy_flow(struct flow *f);
  * asks for them. */
 void event_reset(struct decoder *d, struct flow *f, int sender,
 		 const struct frame_ref *frame);
+/* The handshake: a SYN of the connection's opener was counted; the
+ * first SYN-ACK answered it. */
+void event_syn(struct decoder *d, struct flow *f, int sender,
+	       const struct frame_ref *frame);
+void event_established(struct decoder *d, struct flow *f, int sender,
+		       const struct frame_ref *frame);
 /* Packet view: the frame's segment, when no message completed in it. */
 void event_packet(struct decoder *d, const struct tcp_segment *seg);
 /* The flow ends (end of capture, eviction, its tuple reused): an

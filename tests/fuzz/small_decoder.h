@@ -25,7 +25,9 @@ static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 	 * oldest expire and flows go for lack of memory on inputs of a few
 	 * KiB. */
 	o.max_memory = 320 * 1024;
-	o.events = EVENT_PROBLEMS;	/* the connection-event path too */
+	/* the connection-event path too; outside packet view the
+	 * handshake's events as well, as the correlator asks for them */
+	o.events = EVENT_PROBLEMS | (packets ? 0 : EVENT_HANDSHAKE);
 	o.packets = packets;		/* packet view: every TCP frame */
 	struct decoder *d = decoder_new(&o, fn, user);
 	if (!d)
