@@ -33,7 +33,8 @@ enum scylla_neg_status scylla_negotiation_length(const uint8_t *p,
 						 size_t *frame_len)
 {
 	size_t n = len < SCYLLA_MAGIC_LEN ? len : SCYLLA_MAGIC_LEN;
-	if (memcmp(p, SCYLLA_MAGIC, n))
+	/* (no bytes may come as NULL: a negotiation whose body is empty) */
+	if (n && memcmp(p, SCYLLA_MAGIC, n))
 		return SCYLLA_NEG_NOT;
 	if (len < SCYLLA_NEG_HEADER)
 		return SCYLLA_NEG_MORE;
