@@ -375,6 +375,7 @@ struct candidate {
 	int64_t conversation, input;
 	char tuple[160];	/* "src dst": copies in two captures agree */
 	bool mine;		/* on a connection of the event's pid */
+	bool guessed;		/* an earlier event took it, not surely */
 	const char *method;	/* how that connection was mapped */
 };
 
@@ -385,7 +386,20 @@ struct xid_event {
 	bool have_host, reply;
 	bool have_prog, have_vers, have_proc;
 	int64_t prog, vers, proc;
+	/* the window: a call from ts - before to ts + after (a reply the
+	 * other way round) */
+	int64_t before_ns, after_ns;
 };
+
+/* How sure the event of the same probe and record file that took message
+ * m was, NULL when none did: a client encodes each call once and decodes
+ * each reply once. */
+#define XID_TAKEN_SQL \
+	"(SELECT max(l.confidence) FROM links l JOIN probe_events p" \
+	" ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'" \
+	" AND p.input = ?8 AND p.probe = ?9)"
+/* A link at least this sure names the only connection it could be. */
+#define XID_SURE 0.9
 
 /* An event's xid, prog, vers and proc are the exchange's exchange_id,
  * service_code, service_version and op_code (docs/core.md): an rpc.call
@@ -393,36 +407,30 @@ struct xid_event {
  * names its request (a CQL stream id and opcode) the same way. */
 static const char xid_call_sql[] =
 	"SELECT m.id, m.response, m.conversation, m.src || ' ' || m.dst,"
-	" c.client_pid, c.client_host, c.pid_method, m.input"
+	" c.client_pid, c.client_host, c.pid_method, m.input, " XID_TAKEN_SQL
 	" FROM messages m JOIN conversations c ON c.id = m.conversation"
 	" WHERE m.exchange_id = ?1 AND m.kind = 'request'"
 	" AND m.ts_ns BETWEEN ?2 - ?6 AND ?2 + ?7"
 	" AND (?3 IS NULL OR m.service_code = ?3)"
 	" AND (?4 IS NULL OR m.service_version = ?4)"
 	" AND (?5 IS NULL OR m.op_code = ?5)"
-	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
-	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
-	"  AND p.input = ?8 AND p.probe = ?9)"
 	" ORDER BY abs(m.ts_ns - ?2), m.id";
 static const char xid_reply_sql[] =
 	"SELECT m.id, m.request, m.conversation, m.src || ' ' || m.dst,"
-	" c.client_pid, c.client_host, c.pid_method, m.input"
+	" c.client_pid, c.client_host, c.pid_method, m.input, " XID_TAKEN_SQL
 	" FROM messages m JOIN conversations c ON c.id = m.conversation"
 	" WHERE m.exchange_id = ?1 AND m.kind = 'response'"
 	" AND m.ts_ns BETWEEN ?2 - ?7 AND ?2 + ?6"
 	" AND (?3 IS NULL OR m.service_code = ?3)"
 	" AND (?4 IS NULL OR m.service_version = ?4)"
 	" AND (?5 IS NULL OR m.op_code = ?5)"
-	" AND NOT EXISTS (SELECT 1 FROM links l JOIN probe_events p"
-	"  ON p.id = l.event WHERE l.message = m.id AND l.method = 'exact-xid'"
-	"  AND p.input = ?8 AND p.probe = ?9)"
 	" ORDER BY abs(m.ts_ns - ?2), m.id";
 
 /* Candidates of an event: on its pid's connections (mine), or on
  * connections whose process is unknown.  Connections known to belong to
  * another process are not candidates, nor are messages an earlier event
- * of the same probe and record file took: a client encodes each call
- * once and decodes each reply once. */
+ * of the same probe and record file surely took; those it took by a
+ * guess are kept, marked, to weigh the guess that remains. */
 static int xid_candidates(struct db *db, sqlite3_stmt *st,
 			  const struct xid_event *ev, struct candidate *out,
 			  size_t *nmine)
@@ -434,8 +442,8 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 	db_bind_opt_int(st, 3, ev->have_prog, ev->prog);
 	db_bind_opt_int(st, 4, ev->have_vers, ev->vers);
 	db_bind_opt_int(st, 5, ev->have_proc, ev->proc);
-	sqlite3_bind_int64(st, 6, JOIN_CLOCK_SLACK_NS);
-	sqlite3_bind_int64(st, 7, JOIN_XID_WINDOW_NS);
+	sqlite3_bind_int64(st, 6, ev->before_ns);
+	sqlite3_bind_int64(st, 7, ev->after_ns);
 	sqlite3_bind_int64(st, 8, ev->input);
 	sqlite3_bind_text(st, 9, ev->probe, -1, SQLITE_TRANSIENT);
 	int n = 0, rc;
@@ -445,9 +453,12 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 		const char *chost = column_text(st, 5);
 		bool mine = !unknown && sqlite3_column_int64(st, 4) == ev->pid &&
 			    (!chost || !ev->have_host || !strcmp(chost, ev->host));
-		if (!mine && !unknown)
+		bool taken = !column_null(st, 8);
+		if ((!mine && !unknown) ||
+		    (taken && sqlite3_column_double(st, 8) >= XID_SURE))
 			continue;
 		struct candidate *c = &out[n++];
+		c->guessed = taken;
 		c->id = sqlite3_column_int64(st, 0);
 		c->other = column_null(st, 1) ? 0 : sqlite3_column_int64(st, 1);
 		c->conversation = sqlite3_column_int64(st, 2);
@@ -459,7 +470,7 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 			    !strcmp(method, "process-uuid") ? "SETVOLUME process-uuid" :
 			    !strcmp(method, "credential") ? "the calls' credential pid" :
 			    "unique XID";
-		*nmine += mine;
+		*nmine += mine && !taken;
 	}
 	sqlite3_reset(st);
 	return rc < 0 ? -1 : n;
@@ -485,6 +496,8 @@ static bool read_xid_event(sqlite3_stmt *sel, struct xid_event *ev)
 	ev->reply = probe && !strcmp(probe, "rpc.reply");
 	snprintf(ev->probe, sizeof ev->probe, "%s", probe ? probe : "");
 	ev->input = sqlite3_column_int64(sel, 9);
+	ev->before_ns = JOIN_CLOCK_SLACK_NS;
+	ev->after_ns = JOIN_XID_WINDOW_NS;
 	return ev->xid >= 0 && ev->xid <= UINT32_MAX;
 }
 
@@ -508,33 +521,137 @@ static const char link_sql[] =
 	"INSERT INTO links (event, message, parent, method, confidence, note)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
-/* Pass 1 maps connections to processes where an XID names exactly one
- * connection of unknown process; pass 2 links each event to the call
- * (or reply) nearest in time among its candidates, and to the other
- * half of the RPC. */
+static bool usable(const struct candidate *c, size_t nmine)
+{
+	return !c->guessed && (!nmine || c->mine);
+}
+
+/* Whether a candidate counts among an event's possible connections:
+ * usable, or (with_guessed) taken from it only by an earlier guess. */
+static bool counted(const struct candidate *c, size_t nmine, bool with_guessed)
+{
+	return usable(c, nmine) ||
+	       (with_guessed && c->guessed && (!nmine || c->mine));
+}
+
+/* Distinct connections among the counted candidates: the same RPC in two
+ * captures is one candidate. */
+static size_t distinct_connections(const struct candidate *cand, int n,
+				   size_t nmine, bool with_guessed)
+{
+	size_t distinct = 0;
+	for (int i = 0; i < n; i++) {
+		if (!counted(&cand[i], nmine, with_guessed))
+			continue;
+		bool dup = false;
+		for (int j = 0; j < i && !dup; j++)
+			dup = counted(&cand[j], nmine, with_guessed) &&
+			      !strcmp(cand[i].tuple, cand[j].tuple);
+		distinct += !dup;
+	}
+	return distinct;
+}
+
+/* Links an event to its nearest usable candidate, the copies of that
+ * message in other captures (CQL, Scylla and Ceph reuse an id on one
+ * connection, ONC-RPC hardly ever) and the other half of the exchange. */
+static bool link_xid_candidate(struct db *db, sqlite3_stmt *ins,
+			       const struct xid_event *ev,
+			       const struct candidate *cand, int n,
+			       size_t nmine, double confidence,
+			       const char *why)
+{
+	int best = -1;
+	for (int i = 0; i < n && best < 0; i++)
+		if (usable(&cand[i], nmine))
+			best = i;
+	char note[512];
+	snprintf(note, sizeof note, "%s%s%s",
+		 nmine ? "connection of the pid, known by " :
+			 "connection of unknown process",
+		 nmine ? cand[best].method : "", why);
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++) {
+		if (!usable(&cand[i], nmine) ||
+		    strcmp(cand[i].tuple, cand[best].tuple) ||
+		    (i != best && cand[i].input == cand[best].input))
+			continue;
+		ok = insert_link(db, ins, ev->id, cand[i].id, 0, "exact-xid",
+				 confidence, note);
+		if (ok && cand[i].other)
+			ok = insert_link(db, ins, ev->id, cand[i].other, 0,
+					 "exact-xid", confidence,
+					 ev->reply ? "the call this reply answers" :
+						     "the reply to this call");
+	}
+	return ok;
+}
+
+/* 1 when the event already has its exact-XID link, 0 not, -1 error. */
+static int xid_linked(struct db *db, sqlite3_stmt *st, int64_t event)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, event);
+	int rc = db_row(db, st);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The passes over the events that carry an XID.  A connection of unknown
+ * process gets one where an XID names exactly one such connection
+ * (XID_MAP_PIDS).  libgfrpc's thread that encodes a call writes it
+ * before it records anything else, unless the socket's queue is busy:
+ * among the connections that carry a call's XID, the one on which it
+ * was sent between its rpc.call event and its thread's next record is
+ * its connection (XID_BY_THREAD).  Every other event goes with the
+ * candidate nearest in time (XID_NEAREST). */
+enum xid_pass { XID_MAP_PIDS, XID_BY_THREAD, XID_NEAREST };
+
 static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
 	db->doing = "joining: links by XID";
+	/* next_ts: the thread's next record of the same session (one
+	 * clock), of any probe. */
 	sqlite3_stmt *sel = prepare(db,
-		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe, input"
-		" FROM probe_events WHERE xid IS NOT NULL AND ts_ns IS NOT NULL"
-		" ORDER BY ts_ns, id");
+		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe,"
+		" input, next_ts FROM (SELECT *, lead(ts_ns) OVER"
+		"  (PARTITION BY input, session, host, pid, tid"
+		"   ORDER BY ts_raw, id) AS next_ts"
+		"  FROM probe_events WHERE ts_ns IS NOT NULL)"
+		" WHERE xid IS NOT NULL ORDER BY ts_ns, id");
 	sqlite3_stmt *calls = prepare(db, xid_call_sql);
 	sqlite3_stmt *replies = prepare(db, xid_reply_sql);
 	sqlite3_stmt *map = prepare(db,
 		"UPDATE conversations SET client_pid = ?2, client_host = ?3,"
 		" pid_method = 'exact-xid' WHERE id = ?1 AND client_pid IS NULL");
+	sqlite3_stmt *linked = prepare(db,
+		"SELECT 1 FROM links WHERE event = ?1 AND method = 'exact-xid'"
+		" LIMIT 1");
 	sqlite3_stmt *ins = prepare(db, link_sql);
 	struct candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
-	bool ok = sel && calls && replies && map && ins && cand;
+	bool ok = sel && calls && replies && map && linked && ins && cand;
 
-	for (int pass = 1; ok && pass <= 2; pass++) {
+	for (enum xid_pass pass = XID_MAP_PIDS; ok && pass <= XID_NEAREST;
+	     pass++) {
 		sqlite3_reset(sel);
 		int rc;
 		while (ok && (rc = db_row(db, sel)) == 1) {
 			struct xid_event ev;
 			if (!read_xid_event(sel, &ev))
 				continue;
+			bool by_thread = !strcmp(ev.probe, "rpc.call") &&
+					 !column_null(sel, 10);
+			if (pass == XID_BY_THREAD && !by_thread)
+				continue;
+			if (pass == XID_NEAREST && by_thread) {
+				int done = xid_linked(db, linked, ev.id);
+				if (done) {
+					ok = done > 0;
+					js->xid_events++;
+					js->xid_linked++;
+					continue;
+				}
+			}
 			size_t nmine;
 			int n = xid_candidates(db, ev.reply ? replies : calls,
 					       &ev, cand, &nmine);
@@ -542,20 +659,9 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 				ok = false;
 				break;
 			}
-			/* Distinct connections among the usable candidates:
-			 * the same RPC in two captures is one candidate. */
-			size_t distinct = 0;
-			for (int i = 0; i < n; i++) {
-				if (nmine && !cand[i].mine)
-					continue;
-				bool dup = false;
-				for (int j = 0; j < i; j++)
-					if ((!nmine || cand[j].mine) &&
-					    !strcmp(cand[i].tuple, cand[j].tuple))
-						dup = true;
-				distinct += !dup;
-			}
-			if (pass == 1) {
+			size_t distinct = distinct_connections(cand, n, nmine,
+							       false);
+			if (pass == XID_MAP_PIDS) {
 				if (nmine || distinct != 1)
 					continue;
 				for (int i = 0; i < n && ok; i++) {
@@ -573,42 +679,44 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 				}
 				continue;
 			}
+			if (pass == XID_BY_THREAD) {
+				if (distinct < 2)
+					continue;
+				/* Several: the window shrinks to the thread's
+				 * next record. */
+				int64_t next = sqlite3_column_int64(sel, 10);
+				ev.before_ns = 0;
+				ev.after_ns = next > ev.ts ? next - ev.ts : 0;
+				n = xid_candidates(db, calls, &ev, cand, &nmine);
+				if (n < 0) {
+					ok = false;
+					break;
+				}
+				if (distinct_connections(cand, n, nmine, false) == 1)
+					ok = link_xid_candidate(db, ins, &ev, cand,
+								n, nmine,
+								nmine ? 1.0 : 0.9,
+								"; several connections"
+								" carry this XID: the one"
+								" it was sent on before its"
+								" thread's next record");
+				continue;
+			}
 			js->xid_events++;
 			if (distinct == 0)
 				continue;	/* stays unlinked, visibly */
-			/* The nearest usable candidate; its copies in other
-			 * captures too (CQL, Scylla and Ceph reuse an id on
-			 * one connection, ONC-RPC hardly ever). */
-			int best = -1;
-			for (int i = 0; i < n && best < 0; i++)
-				if (!nmine || cand[i].mine)
-					best = i;
-			double confidence = (nmine ? 1.0 : 0.9) / (double)distinct;
-			char note[512];
-			snprintf(note, sizeof note, "%s%s%s%s",
-				 nmine ? "connection of the pid, known by " :
-					 "connection of unknown process",
-				 nmine ? cand[best].method : "",
-				 distinct > 1 ? "; several connections carry this"
-						" XID: nearest in time" : "",
-				 "");
-			if (distinct > 1)
+			/* A connection an earlier guess took is still one
+			 * this event's call may be on. */
+			size_t possible = distinct_connections(cand, n, nmine,
+							       true);
+			if (possible > 1)
 				js->xid_ambiguous++;
 			js->xid_linked++;
-			for (int i = 0; i < n && ok; i++) {
-				if ((nmine && !cand[i].mine) ||
-				    strcmp(cand[i].tuple, cand[best].tuple) ||
-				    (i != best && cand[i].input == cand[best].input))
-					continue;
-				ok = insert_link(db, ins, ev.id, cand[i].id, 0,
-						 "exact-xid", confidence, note);
-				if (ok && cand[i].other)
-					ok = insert_link(db, ins, ev.id,
-							 cand[i].other, 0,
-							 "exact-xid", confidence,
-							 ev.reply ? "the call this reply answers" :
-							 "the reply to this call");
-			}
+			ok = link_xid_candidate(db, ins, &ev, cand, n, nmine,
+						(nmine ? 1.0 : 0.9) / (double)possible,
+						possible > 1 ?
+						"; several connections carry this"
+						" XID: nearest in time" : "");
 		}
 		if (rc < 0)
 			ok = false;
@@ -618,6 +726,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 	sqlite3_finalize(calls);
 	sqlite3_finalize(replies);
 	sqlite3_finalize(map);
+	sqlite3_finalize(linked);
 	sqlite3_finalize(ins);
 	return ok;
 }
