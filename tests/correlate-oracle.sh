@@ -23,7 +23,9 @@
 # of the send: every link they give at both must be a time-window link of
 # the timeline, and no time-window link may lie outside those they give at
 # either; every rpc.call probe event's exact-XID link must be the RPC of its
-# XID that its process sent next after encoding it.
+# XID that its process sent next after encoding it, unless the link says it
+# is a guess (several connections, told apart by time alone; fewer than
+# half the events).
 #
 # Scenarios: the atime -1 session, the SETVOLUME authentication failure,
 # the 2-brick distribute volume, 4 threads at once.  CORRELATE_LAB_KEEP=DIR
@@ -200,7 +202,8 @@ oracle_check() {
 	result=$(sqlite3 -batch -noheader "$db" <"$TMP/$1.oracle.sql" 2>"$TMP/$1.oracle.err") ||
 		sed 's/^/# /' "$TMP/$1.oracle.err" 
 	IFS='|' read -r segs mapped multi wire sent procs library expected present \
-		wrong xexp xpresent xwrong xnone missing extra edge unstarted <<EOS
+		wrong xexp xpresent xwrong xnone missing extra edge unstarted \
+		xguess xguess_right xsure_wrong xunexplained <<EOS
 $result
 EOS
 	diag "$1: $segs client segments, $mapped laid onto a send ($multi holding several sends); $wire RPC calls, $sent sent by $procs process(es), $library of them by the library's own threads, $unstarted without the writev that began them; $edge links possible but not sure (a window's edge inside the writev)"
@@ -213,11 +216,16 @@ EOS
 		not_ok "$1: $present of $expected expected call -> RPC links; missing (call/frame): $missing"
 	[ "$wrong" = 0 ] && ok "$1: no call -> RPC link beyond them" ||
 		not_ok "$1: $wrong call -> RPC links the socket trace does not allow: $extra"
-	[ "${xexp:-0}" -gt 0 ] && [ "$xpresent" = "$xexp" ] && [ "$xwrong" = 0 ] &&
-		[ "$xnone" = 0 ] &&
-		ok "$1: all $xexp rpc.call events have the exact-XID link of the RPC their process sent, none other" ||
-		not_ok "$1: exact XID: $xpresent of $xexp, $xwrong wrong, $xnone events whose RPC the socket trace did not see"
-	echo "$1 expected=$expected present=$present wrong=$wrong edge=$edge xid_expected=$xexp xid_present=$xpresent xid_wrong=$xwrong" >>"$out/counts"
+	# Where several connections carry an XID and nothing but time tells
+	# them apart, the correlator guesses, and says so (confidence 0.5):
+	# a guess may be wrong (and leave the event whose call it took
+	# without one); a sure link may not.
+	diag "$1: exact XID: $xpresent of $xexp, $xwrong wrong; $xguess guesses, $xguess_right of them right"
+	[ "${xexp:-0}" -gt 0 ] && [ "$xnone" = 0 ] && [ "$xsure_wrong" = 0 ] &&
+		[ "$xunexplained" = 0 ] && [ $((xguess * 2)) -lt "$xexp" ] &&
+		ok "$1: every rpc.call event (${xexp}) has the exact-XID link of the RPC its process sent, or a link marked a guess ($xguess), and no sure link is wrong" ||
+		not_ok "$1: exact XID: $xpresent of $xexp, $xsure_wrong sure links wrong, $xunexplained missing without a guess, $xguess guesses, $xnone events whose RPC the socket trace did not see"
+	echo "$1 expected=$expected present=$present wrong=$wrong edge=$edge xid_expected=$xexp xid_present=$xpresent xid_wrong=$xwrong xid_guesses=$xguess" >>"$out/counts"
 }
 
 : >"$out/counts"

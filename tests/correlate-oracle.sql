@@ -101,6 +101,13 @@ CREATE TEMP TABLE xid_links AS
  JOIN probe_events e ON e.id = l.event AND e.probe = 'rpc.call'
  JOIN rpc_messages m ON m.id = l.message AND m.msg_type = 'call'
  WHERE l.method = 'exact-xid';
+-- The correlator's guesses: links among several connections that nothing
+-- but time told apart (confidence below 0.9), and the links sure ones.
+CREATE TEMP TABLE xid_guesses AS
+ SELECT DISTINCT l.event, m.frame FROM links l
+ JOIN probe_events e ON e.id = l.event AND e.probe = 'rpc.call'
+ JOIN rpc_messages m ON m.id = l.message AND m.msg_type = 'call'
+ WHERE l.method = 'exact-xid' AND l.confidence < 0.9;
 
 SELECT
  (SELECT count(*) FROM segments g JOIN stream_socket x ON x.stream = g.stream
@@ -124,4 +131,13 @@ SELECT
  (SELECT group_concat(c.probe || '/' || w.frame, ' ') FROM (SELECT * FROM window_links w
    WHERE (w.event, w.frame) NOT IN possible LIMIT 12) w JOIN calls c ON c.id = w.event),
  (SELECT count(*) FROM possible WHERE (event, frame) NOT IN expected),
- (SELECT count(*) FROM rpc_sent WHERE t_start = ts_ns);
+ (SELECT count(*) FROM rpc_sent WHERE t_start = ts_ns),
+ (SELECT count(DISTINCT event) FROM xid_guesses),
+ (SELECT count(*) FROM xid_guesses g WHERE (g.event, g.frame) IN xid_expected),
+ (SELECT count(*) FROM xid_links x WHERE (x.event, x.frame) NOT IN xid_expected
+   AND (x.event, x.frame) NOT IN xid_guesses),
+ -- expected links missing where no guess explains it: the event's own,
+ -- or another event's guess that took its call
+ (SELECT count(*) FROM xid_expected x WHERE x.frame IS NOT NULL
+   AND (x.event, x.frame) NOT IN xid_links AND NOT EXISTS (SELECT 1
+   FROM xid_guesses g WHERE g.event = x.event OR g.frame = x.frame));
