@@ -1180,12 +1180,14 @@ static bool note_process(struct capture_ingest *c, const struct message *m,
 
 /* ---- the fields a row copies out, found in one pass over the message
  * (what msg_find() would give: the first of each name). */
-enum { KEY_GFID, KEY_PARGFID, KEY_PATH, KEY_BNAME, KEY_AUTH_PID, KEYS };
+enum { KEY_GFID, KEY_PARGFID, KEY_PATH, KEY_BNAME, KEY_AUTH_PID,
+       KEY_DATA_LENGTH, KEYS };
 
 static const char *const key_names[KEYS] = {
 	[KEY_GFID] = "glusterfs.gfid", [KEY_PARGFID] = "glusterfs.pargfid",
 	[KEY_PATH] = "glusterfs.path", [KEY_BNAME] = "glusterfs.bname",
 	[KEY_AUTH_PID] = "rpc.auth.pid",
+	[KEY_DATA_LENGTH] = "glusterfs.data_length",
 };
 
 static void find_keys(const struct message *m, const struct field *found[KEYS])
@@ -1266,6 +1268,23 @@ static bool row_str_field(struct pending_row *r, int col,
 		return row_text(r, col, (const char *)field_bytes(m, f),
 				f->len);
 	return true;
+}
+
+/* How much of an ONC-RPC record the timeline keeps: all of it but the
+ * data a WRITE call or a READ reply carries, the record's last
+ * glusterfs.data_length bytes.  No field shows those bytes, and the
+ * GlusterFS decoder counts them from the record's length, which the
+ * row keeps: the body renders the same from the head alone, and a bulk
+ * capture's timeline is a fraction of it. */
+static size_t stored_record_length(const struct message *m,
+				   const struct field *data_length)
+{
+	size_t kept = m->pdu_len;
+	if (!data_length || data_length->kind != FIELD_UINT ||
+	    data_length->v.u > m->length)
+		return kept;
+	uint64_t head = m->length - data_length->v.u;
+	return head < kept ? (size_t)head : kept;
 }
 
 static bool row_endpoint(struct pending_row *r, int col,
@@ -1419,7 +1438,8 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		/* The body: the record itself, rendered when asked
 		 * (bodies.h) -- fewer bytes than its JSON, and no
 		 * rendering here. */
-		size_t need = BODIES_WIRE_HEAD + m->pdu_len;
+		size_t kept = stored_record_length(m, keys[KEY_DATA_LENGTH]);
+		size_t need = BODIES_WIRE_HEAD + kept;
 		if (need > r->body_cap) {
 			char *grown = realloc(r->body, need);
 			if (!grown)
@@ -1428,8 +1448,7 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 			r->body_cap = need;
 		}
 		r->body_len = bodies_wire_encode((uint8_t *)r->body,
-						 m->conversation, m->pdu,
-						 m->pdu_len);
+						 m->conversation, m->pdu, kept);
 		r->col[COL_WIRE].type = COL_IN_BODY_BLOB;
 	} else {
 		/* The body: the decoder's JSON, as tapline decode -T json

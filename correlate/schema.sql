@@ -9,8 +9,10 @@
 -- any other version rather than guess.  Hence IF NOT EXISTS everywhere.
 --
 -- Message bodies are stored compact (correlate/bodies.h): an ONC-RPC or
--- GlusterFS message keeps its record's own bytes (messages.wire) and its
--- JSON is made again when asked, by the SQL function tapline_body(id);
+-- GlusterFS message keeps its record's own bytes (messages.wire; of a
+-- WRITE call or a READ reply the head before its data, which no field
+-- shows) and its JSON is made again when asked, by the SQL function
+-- tapline_body(id);
 -- tapline_field(id, 'glusterfs.ia_atime') gives one field's value.  The
 -- views below call them: open the timeline with `tapline sql`, or load
 -- the extension into sqlite3 (.load /usr/local/lib/tapline/tapline_sql),
