@@ -22,7 +22,9 @@
 # runs to its process's last record.  The rules are applied at both ends
 # of the send: every link they give at both must be a time-window link of
 # the timeline, and no time-window link may lie outside those they give at
-# either; every rpc.call probe event's exact-XID link must be the RPC of its
+# either (or, for a send by one of the library's threads, outside a call
+# that began and ended during it: the capture saw the send somewhere in
+# between); every rpc.call probe event's exact-XID link must be the RPC of its
 # XID that its process sent next after encoding it, unless the link says it
 # is a guess (several connections, told apart by time alone; fewer than
 # half the events).
@@ -206,7 +208,7 @@ oracle_check() {
 		xguess xguess_right xsure_wrong xunexplained <<EOS
 $result
 EOS
-	diag "$1: $segs client segments, $mapped laid onto a send ($multi holding several sends); $wire RPC calls, $sent sent by $procs process(es), $library of them by the library's own threads, $unstarted without the writev that began them; $edge links possible but not sure (a window's edge inside the writev)"
+	diag "$1: $segs client segments, $mapped laid onto a send ($multi holding several sends); $wire RPC calls, $sent sent by $procs process(es), $library of them by the library's own threads, $unstarted without the writev that began them; $edge links possible but not sure (a window's edge, or a whole call, inside the writev)"
 	[ "${segs:-0}" -gt 0 ] && [ "$mapped" = "$segs" ] && [ "$sent" = "$wire" ] &&
 		[ "$procs" = 1 ] &&
 		ok "$1: every byte of the client's $segs segments is a send of the socket trace, every RPC call ($wire) was sent by the client" ||

@@ -79,7 +79,16 @@ CREATE TEMP TABLE expected_at AS
 CREATE TEMP TABLE expected AS
  SELECT event, frame FROM expected_at GROUP BY event, frame
  HAVING count(DISTINCT side) = 2;
-CREATE TEMP TABLE possible AS SELECT DISTINCT event, frame FROM expected_at;
+-- Possible: what the rules give at either end, and, for a send by one
+-- of the library's threads, the calls that began and ended inside it
+-- (a writev preempted while another thread's glfs_stat ran whole): the
+-- capture's moment may lie in them too.
+CREATE TEMP TABLE possible AS SELECT DISTINCT event, frame FROM expected_at
+ UNION
+ SELECT c.id, s.frame FROM rpc_sent s JOIN calls c ON c.pid = s.tgid
+  AND c.t0 > s.t_start AND c.t1 < s.ts_ns
+ WHERE NOT EXISTS (SELECT 1 FROM callers k WHERE k.pid = s.tgid AND k.tid = s.tid)
+  AND NOT EXISTS (SELECT 1 FROM deferred d WHERE d.frame = s.frame);
 
 CREATE TEMP TABLE window_links AS
  SELECT DISTINCT l.event, m.frame FROM links l JOIN calls c ON c.id = l.event
