@@ -2,6 +2,7 @@
  * timeline keeps (bodies.h), and the SQL functions that do it. */
 #include <arpa/inet.h>
 #include <limits.h>
+#include <lz4.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -21,6 +22,11 @@ struct body_renderer {
 	struct message msg;
 	char *json;
 	size_t json_cap;
+	/* the records of a packed row and of its request, unpacked */
+	struct unpacked {
+		uint8_t *bytes;
+		size_t cap;
+	} unpacked[2];
 };
 
 struct body_renderer *body_renderer_new(void)
@@ -44,6 +50,8 @@ void body_renderer_free(struct body_renderer *r)
 		return;
 	waiting_set_free(r->calls);
 	free(r->json);
+	free(r->unpacked[0].bytes);
+	free(r->unpacked[1].bytes);
 	free(r);
 }
 
@@ -61,22 +69,163 @@ size_t bodies_wire_encode(uint8_t *out, uint64_t stream,
 	return n + kept;
 }
 
-/* The connection number the wire column begins with; false when its
- * varint is cut or too long. */
-static bool wire_decode(const struct body_row *row, uint64_t *stream,
-			const uint8_t **rec, size_t *kept)
+/* The varint at the start of bytes[0..len) in *value; the bytes it
+ * takes, 0 when it is cut or too long. */
+static size_t varint_read(const uint8_t *bytes, size_t len, uint64_t *value)
 {
 	uint64_t v = 0;
-	for (size_t i = 0; i < row->wire_len && i < BODIES_WIRE_HEAD; i++) {
-		v |= (uint64_t)(row->wire[i] & 0x7f) << (7 * i);
-		if (!(row->wire[i] & 0x80)) {
-			*stream = v;
-			*rec = row->wire + i + 1;
-			*kept = row->wire_len - i - 1;
-			return true;
+	for (size_t i = 0; i < len && i < BODIES_WIRE_HEAD; i++) {
+		v |= (uint64_t)(bytes[i] & 0x7f) << (7 * i);
+		if (!(bytes[i] & 0x80)) {
+			*value = v;
+			return i + 1;
 		}
 	}
-	return false;
+	return 0;
+}
+
+/* The connection number the wire bytes begin with, and the record after
+ * it; false when its varint is cut or too long. */
+static bool wire_decode(const uint8_t *wire, size_t wire_len,
+			uint64_t *stream, const uint8_t **rec, size_t *kept)
+{
+	size_t head = varint_read(wire, wire_len, stream);
+	if (!head)
+		return false;
+	*rec = wire + head;
+	*kept = wire_len - head;
+	return true;
+}
+
+/* ---- packing */
+
+struct wire_packer {
+	/* The last WIRE_DICTIONARY_BYTES of records, a ring: `at` the next
+	 * byte's place, `filled` how many it holds. */
+	uint8_t history[WIRE_DICTIONARY_BYTES];
+	size_t at, filled;
+	/* The dictionary the records are packed against (dict_len 0:
+	 * none yet), loaded into `loaded`; `work` is a copy of it for
+	 * each record (LZ4 documents copying a loaded stream so). */
+	uint8_t dict[WIRE_DICTIONARY_BYTES];
+	size_t dict_len;
+	LZ4_stream_t loaded, work;
+	size_t rows;		/* packed against it so far */
+};
+
+struct wire_packer *wire_packer_new(void)
+{
+	struct wire_packer *p = calloc(1, sizeof *p);
+	if (p)
+		LZ4_initStream(&p->loaded, sizeof p->loaded);
+	return p;
+}
+
+void wire_packer_free(struct wire_packer *p)
+{
+	free(p);
+}
+
+size_t wire_packer_bytes(void)
+{
+	return sizeof(struct wire_packer);
+}
+
+const uint8_t *wire_packer_renew(struct wire_packer *p, size_t *len)
+{
+	/* The first once the history is full: before, a capture has too
+	 * few records to pay for one. */
+	if (p->filled < WIRE_DICTIONARY_BYTES ||
+	    (p->dict_len && p->rows < WIRE_DICTIONARY_ROWS))
+		return NULL;
+	/* oldest first: LZ4 finds the nearest matches cheapest */
+	size_t tail = WIRE_DICTIONARY_BYTES - p->at;
+	memcpy(p->dict, p->history + p->at, tail);
+	memcpy(p->dict + tail, p->history, p->at);
+	p->dict_len = WIRE_DICTIONARY_BYTES;
+	LZ4_resetStream_fast(&p->loaded);
+	LZ4_loadDict(&p->loaded, (const char *)p->dict, (int)p->dict_len);
+	p->rows = 0;
+	*len = p->dict_len;
+	return p->dict;
+}
+
+/* raw's bytes into the history ring. */
+static void history_add(struct wire_packer *p, const uint8_t *raw, size_t n)
+{
+	if (n > WIRE_DICTIONARY_BYTES) {
+		raw += n - WIRE_DICTIONARY_BYTES;
+		n = WIRE_DICTIONARY_BYTES;
+	}
+	size_t first = WIRE_DICTIONARY_BYTES - p->at;
+	if (first > n)
+		first = n;
+	memcpy(p->history + p->at, raw, first);
+	memcpy(p->history, raw + first, n - first);
+	p->at = (p->at + n) % WIRE_DICTIONARY_BYTES;
+	p->filled = p->filled + n > WIRE_DICTIONARY_BYTES ?
+		    WIRE_DICTIONARY_BYTES : p->filled + n;
+}
+
+size_t wire_packer_pack(struct wire_packer *p, uint8_t *out,
+			const uint8_t *raw, size_t raw_len, bool *packed)
+{
+	*packed = false;
+	size_t n = 0;
+	if (p->dict_len && raw_len <= WIRE_PACK_MAX) {
+		uint64_t v = raw_len;
+		while (v >= 0x80) {
+			out[n++] = (uint8_t)(v | 0x80);
+			v >>= 7;
+		}
+		out[n++] = (uint8_t)v;
+		/* Room for less than raw_len: LZ4 gives up (0) where
+		 * packing would not make the record smaller. */
+		memcpy(&p->work, &p->loaded, sizeof p->work);
+		int got = raw_len > n + 1 ?
+			  LZ4_compress_fast_continue(&p->work,
+				(const char *)raw, (char *)out + n,
+				(int)raw_len, (int)(raw_len - n - 1), 1) : 0;
+		p->rows++;
+		if (got > 0) {
+			*packed = true;
+			n += (size_t)got;
+		}
+	}
+	if (!*packed) {
+		memcpy(out, raw, raw_len);
+		n = raw_len;
+	}
+	history_add(p, raw, raw_len);
+	return n;
+}
+
+/* A packed row's bytes, unpacked into u: false when they are not what
+ * wire_packer_pack() makes of a record against that dictionary. */
+static bool wire_unpack(struct unpacked *u, const struct body_row *row,
+			const uint8_t **raw, size_t *raw_len)
+{
+	uint64_t want;
+	size_t head = varint_read(row->wire, row->wire_len, &want);
+	if (!head || want > WIRE_PACK_MAX || row->wire_len - head > INT_MAX ||
+	    row->dict_len > WIRE_DICTIONARY_BYTES)
+		return false;
+	if (want > u->cap) {
+		uint8_t *grown = realloc(u->bytes, want);
+		if (!grown)
+			return false;
+		u->bytes = grown;
+		u->cap = want;
+	}
+	int got = LZ4_decompress_safe_usingDict(
+		(const char *)row->wire + head, (char *)u->bytes,
+		(int)(row->wire_len - head), (int)want,
+		(const char *)row->dict, row->dict ? (int)row->dict_len : 0);
+	if (got < 0 || (uint64_t)got != want)
+		return false;
+	*raw = u->bytes;
+	*raw_len = want;
+	return true;
 }
 
 /* 'a.b.c.d:port' or '[v6]:port' (as the columns hold them) into e;
@@ -126,16 +275,24 @@ static bool verdict_has(const char *verdict, const char *word)
 
 /* Decodes one stored record into m as the capture's decoder did:
  * the frame facts from the row, then the record, then the gap mark. */
-static bool decode_row(struct rpc_conn *conn, struct message *m,
+static bool decode_row(struct body_renderer *r, struct rpc_conn *conn,
 		       const struct body_row *row, uint8_t direction)
 {
+	struct message *m = &r->msg;
 	uint64_t stream = 0;
 	const uint8_t *rec = NULL;
 	size_t kept = 0;
 	if (!row->wire)
 		return false;
-	/* A head that is no varint: no record to decode, said so. */
-	bool readable = wire_decode(row, &stream, &rec, &kept);
+	/* Bytes that do not unpack, or a head that is no varint: no record
+	 * to decode, said so. */
+	const uint8_t *wire = row->wire;
+	size_t wire_len = row->wire_len;
+	bool readable = !row->packed ||
+			wire_unpack(&r->unpacked[direction], row, &wire,
+				    &wire_len);
+	readable = readable && wire_decode(wire, wire_len, &stream, &rec,
+					   &kept);
 	msg_reset(m);
 	m->frame = row->frame > 0 ? (uint64_t)row->frame : 0;
 	m->first_frame = row->first_frame > 0 ? (uint64_t)row->first_frame
@@ -155,9 +312,12 @@ static bool decode_row(struct rpc_conn *conn, struct message *m,
 		.frame = m->frame,
 		.ts_ns = m->ts_ns,
 	};
-	rpc_decode(conn, m, rec, kept, &info);
+	/* said first: the decoder's own reason would follow from it */
 	if (!readable)
-		msg_mark(m, MSG_MALFORMED, "stored record without its head");
+		msg_mark(m, MSG_MALFORMED, row->packed ?
+			 "stored record that does not unpack" :
+			 "stored record without its head");
+	rpc_decode(conn, m, rec, kept, &info);
 	if (verdict_has(row->verdict, "after-gap"))
 		msg_mark(m, MSG_AFTER_GAP, NULL);
 	return true;
@@ -173,8 +333,8 @@ static const struct message *body_decode(struct body_renderer *r,
 	struct rpc_conn conn;
 	rpc_conn_init(&conn, r->calls, 1);
 	if (request && request->wire)
-		decode_row(&conn, &r->msg, request, 0);
-	bool ok = decode_row(&conn, &r->msg, row, 1);
+		decode_row(r, &conn, request, 0);
+	bool ok = decode_row(r, &conn, row, 1);
 	rpc_conn_free(&conn);
 	waiting_set_reset(r->calls);
 	return ok ? &r->msg : NULL;
@@ -206,6 +366,18 @@ struct functions {
 	bool keep;
 	sqlite3_stmt *row;	/* a message, its request, its JSON */
 	sqlite3_stmt *json_field;
+	sqlite3_stmt *dictionary;
+	/* The dictionaries read last (a message's and its request's),
+	 * while the database's data version is `version`: rows that follow
+	 * each other share theirs. */
+	struct dictionary {
+		int64_t id;	/* 0: empty */
+		uint8_t bytes[WIRE_DICTIONARY_BYTES];
+		size_t len;
+		bool found;
+	} dicts[2];
+	unsigned next_dict;
+	int version;
 	struct functions *next;	/* of the connections registered */
 };
 
@@ -226,6 +398,7 @@ static void functions_free(void *p)
 	pthread_mutex_unlock(&registered_lock);
 	sqlite3_finalize(f->row);
 	sqlite3_finalize(f->json_field);
+	sqlite3_finalize(f->dictionary);
 	body_renderer_free(f->renderer);
 	free(f);
 }
@@ -237,7 +410,8 @@ void timeline_release_functions(sqlite3 *db)
 		if (f->db == db) {
 			sqlite3_finalize(f->row);
 			sqlite3_finalize(f->json_field);
-			f->row = f->json_field = NULL;
+			sqlite3_finalize(f->dictionary);
+			f->row = f->json_field = f->dictionary = NULL;
 		}
 	pthread_mutex_unlock(&registered_lock);
 }
@@ -259,11 +433,14 @@ static void stmt_done(struct functions *f, sqlite3_stmt **st)
  * is a request, then ROW_COLS of the message's, then its request's. */
 #define ROW_COLUMNS(t)							\
 	t ".wire, " t ".frame, " t ".first_frame, " t ".ts_ns, " t ".src, "	\
-	t ".dst, " t ".length, " t ".verdict"
-enum { ROW_COLS = 8 };
+	t ".dst, " t ".length, " t ".verdict, " t ".wire_dictionary"
+enum { ROW_COLS = 9 };
 
-static void row_from(sqlite3_stmt *st, int at, struct body_row *b)
+/* The row's columns; *dictionary the wire_dictionary (0: none). */
+static void row_from(sqlite3_stmt *st, int at, struct body_row *b,
+		     int64_t *dictionary)
 {
+	memset(b, 0, sizeof *b);
 	b->wire = sqlite3_column_blob(st, at);
 	b->wire_len = (size_t)sqlite3_column_bytes(st, at);
 	b->frame = sqlite3_column_int64(st, at + 1);
@@ -273,6 +450,8 @@ static void row_from(sqlite3_stmt *st, int at, struct body_row *b)
 	b->dst = (const char *)sqlite3_column_text(st, at + 5);
 	b->length = sqlite3_column_int64(st, at + 6);
 	b->verdict = (const char *)sqlite3_column_text(st, at + 7);
+	b->packed = sqlite3_column_type(st, at + 8) != SQLITE_NULL;
+	*dictionary = sqlite3_column_int64(st, at + 8);
 }
 
 static sqlite3_stmt *prepare(sqlite3_context *ctx, sqlite3_stmt **st,
@@ -291,6 +470,57 @@ static sqlite3_stmt *prepare(sqlite3_context *ctx, sqlite3_stmt **st,
 		return NULL;
 	}
 	return *st;
+}
+
+/* The bytes of dictionary `id` into b (from the cache when it has them
+ * and nothing was written since); false on an error (set on ctx).  A
+ * dictionary that is not there, or longer than any packer makes, leaves
+ * the row without one: its record then does not unpack, and says so. */
+static bool dictionary_of(sqlite3_context *ctx, int64_t id,
+			  struct body_row *b)
+{
+	struct functions *f = sqlite3_user_data(ctx);
+	int version = 0;
+	if (sqlite3_file_control(f->db, "main", SQLITE_FCNTL_DATA_VERSION,
+				 &version) != SQLITE_OK || version != f->version) {
+		f->dicts[0].id = f->dicts[1].id = 0;
+		f->version = version;
+	}
+	struct dictionary *d = NULL;
+	for (int i = 0; i < 2; i++)
+		if (f->dicts[i].id == id)
+			d = &f->dicts[i];
+	if (!d) {
+		sqlite3_stmt *st = prepare(ctx, &f->dictionary,
+			"SELECT bytes FROM wire_dictionaries WHERE id = ?1");
+		if (!st)
+			return false;
+		d = &f->dicts[f->next_dict++ & 1];
+		d->id = id;
+		d->found = false;
+		sqlite3_bind_int64(st, 1, id);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			int n = sqlite3_column_bytes(st, 0);
+			const void *bytes = sqlite3_column_blob(st, 0);
+			if (n > 0 && n <= WIRE_DICTIONARY_BYTES && bytes) {
+				memcpy(d->bytes, bytes, (size_t)n);
+				d->len = (size_t)n;
+				d->found = true;
+			}
+		} else if (rc != SQLITE_DONE) {
+			sqlite3_result_error(ctx, sqlite3_errmsg(f->db), -1);
+			d->id = 0;
+			stmt_done(f, &f->dictionary);
+			return false;
+		}
+		stmt_done(f, &f->dictionary);
+	}
+	if (d->found) {
+		b->dict = d->bytes;
+		b->dict_len = d->len;
+	}
+	return true;
 }
 
 /* Steps the row statement for message `id`: 1 a row (its JSON column,
@@ -318,9 +548,16 @@ static int fetch_row(sqlite3_context *ctx, int64_t id, struct body_row *row,
 		stmt_done(f, &f->row);
 		return -1;
 	}
-	row_from(st, 2, row);
-	row_from(st, 2 + ROW_COLS, request);
+	int64_t dictionary, request_dictionary;
+	row_from(st, 2, row, &dictionary);
+	row_from(st, 2 + ROW_COLS, request, &request_dictionary);
 	*has_request = sqlite3_column_int(st, 1);
+	if ((row->packed && !dictionary_of(ctx, dictionary, row)) ||
+	    (*has_request && request->packed &&
+	     !dictionary_of(ctx, request_dictionary, request))) {
+		stmt_done(f, &f->row);
+		return -1;
+	}
 	return 1;
 }
 

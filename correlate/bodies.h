@@ -10,6 +10,16 @@
  * protocols, and rows of older timelines, keep their JSON in
  * messages.body.
  *
+ * Those bytes are kept compressed (LZ4) where that makes them smaller:
+ * then messages.wire_dictionary names a row of wire_dictionaries, whose
+ * bytes are the records that came before it in the capture (the last
+ * WIRE_DICTIONARY_BYTES; a new one every WIRE_DICTIONARY_ROWS records),
+ * and wire holds a varint, the length of the bytes above, then their LZ4
+ * block compressed against that dictionary.  Records of one capture
+ * repeat each other (the same identifiers, dictionary keys and XDR
+ * padding, message after message): a tenth of their size, each row still
+ * readable alone.
+ *
  * SQL functions, registered on a connection by
  * timeline_register_functions():
  *   tapline_body(ID)          the message's body JSON; NULL for no row
@@ -43,10 +53,37 @@ void timeline_release_functions(sqlite3 *db);
 size_t bodies_wire_encode(uint8_t *out, uint64_t stream,
 			  const uint8_t *rec, size_t kept);
 
+/* The dictionaries of a capture's records: the records' last bytes
+ * before it, renewed every so many records. */
+#define WIRE_DICTIONARY_BYTES 65536
+#define WIRE_DICTIONARY_ROWS 8192
+/* A record longer than this is kept as it is. */
+#define WIRE_PACK_MAX (1u << 20)
+
+/* Packs the wire column's bytes of a capture's records, one after the
+ * other, against dictionaries made from the records before them. */
+struct wire_packer;
+struct wire_packer *wire_packer_new(void);
+void wire_packer_free(struct wire_packer *p);
+size_t wire_packer_bytes(void);		/* what one takes */
+/* When a new dictionary is due (before the next record): its bytes, to
+ * be stored, and from now on the one the records are packed against
+ * (*len its length); else NULL. */
+const uint8_t *wire_packer_renew(struct wire_packer *p, size_t *len);
+/* Writes the wire column of one record (raw: what bodies_wire_encode()
+ * made) to out, which has room for raw_len bytes; returns its length,
+ * and sets *packed when it is compressed against the dictionary (else
+ * it is raw's bytes as they are). */
+size_t wire_packer_pack(struct wire_packer *p, uint8_t *out,
+			const uint8_t *raw, size_t raw_len, bool *packed);
+
 /* What a row says about its record, besides the wire bytes. */
 struct body_row {
 	const uint8_t *wire;	/* messages.wire */
 	size_t wire_len;
+	bool packed;		/* wire_dictionary set: wire is compressed */
+	const uint8_t *dict;	/* that dictionary's bytes (NULL: none) */
+	size_t dict_len;
 	int64_t frame, first_frame, ts_ns;
 	const char *src, *dst;	/* 'addr:port', '[v6]:port' */
 	int64_t length;

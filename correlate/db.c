@@ -74,10 +74,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" status_code, status_name, reply_state, accept_state,"
 		" request_frame, latency_ns, op_ret, op_errno, errno_name, gfid,"
 		" pargfid, path, bname, verdict, why, info, body, request,"
-		" response, wire, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-		" ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-		" ?35, ?36, ?37, ?38)",
+		" response, wire, wire_dictionary, id) VALUES (?1, ?2, ?3, ?4,"
+		" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,"
+		" ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)",
 	[ST_MESSAGE_NEXT_ID] =
 		"SELECT coalesce(max(id), 0) + 1 FROM messages",
 	/* A connection's messages, counted while they stream in. */
@@ -103,6 +103,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CONV_CRED_CONFLICT] =
 		"UPDATE conversations SET client_pid = NULL, pid_method = NULL"
 		" WHERE id = ?1 AND pid_method = 'credential'",
+	[ST_WIRE_DICTIONARY_INSERT] =
+		"INSERT INTO wire_dictionaries (id, input, bytes)"
+		" VALUES (?1, ?2, ?3)",
+	[ST_WIRE_DICTIONARY_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM wire_dictionaries",
 };
 
 /* What each statement is for, in error messages. */
@@ -129,6 +134,8 @@ static const char *const stmt_purpose[ST_COUNT] = {
 	[ST_SET_REPLY] = "linking a request to its response",
 	[ST_CONV_CREDENTIAL] = "storing a connection's pid",
 	[ST_CONV_CRED_CONFLICT] = "clearing a connection's pid",
+	[ST_WIRE_DICTIONARY_INSERT] = "storing a dictionary of the records",
+	[ST_WIRE_DICTIONARY_NEXT_ID] = "numbering the records' dictionaries",
 };
 
 /* Short on purpose: the SQL itself (up to the whole schema) would bury
@@ -438,19 +445,28 @@ static const char upgrade_2_alter[] =
 	"DROP VIEW IF EXISTS scylla_messages;"
 	"ALTER TABLE messages ADD COLUMN wire BLOB;";
 
-static bool upgrade_from_2(struct db *db)
+/* Version 3 to 4: messages gets wire_dictionary (NULL: a version-3 row
+ * keeps its record as it is), and the schema creates wire_dictionaries. */
+static const char upgrade_3_alter[] =
+	"ALTER TABLE messages ADD COLUMN wire_dictionary INTEGER"
+	" REFERENCES wire_dictionaries(id);";
+
+static bool upgrade_from(struct db *db, int from)
 {
-	bool ok = db_exec(db, "upgrading from version 2: the messages table",
-			  upgrade_2_alter) &&
-		  db_exec(db, "upgrading from version 2: the new schema",
+	bool ok = (from > 2 ||
+		   db_exec(db, "upgrading from version 2: the messages table",
+			   upgrade_2_alter)) &&
+		  db_exec(db, "upgrading from version 3: the messages table",
+			  upgrade_3_alter) &&
+		  db_exec(db, "upgrading: the new schema",
 			  tapline_schema_sql) &&
 		  set_version(db);
-	return upgrade_said(db, 2, ok, "");
+	return upgrade_said(db, from, ok, "");
 }
 
 /* In the open write transaction: a new file gets the schema; a
- * version-1 or -2 timeline is upgraded; anything else must be a timeline of
- * this version. */
+ * timeline of versions 1 to 3 is upgraded; anything else must be a
+ * timeline of this version. */
 static bool check_or_create(struct db *db)
 {
 	int64_t version = 0, tables = 0;
@@ -471,11 +487,11 @@ static bool check_or_create(struct db *db)
 	}
 	if (version == 1)
 		return upgrade_from_1(db);
-	if (version == 2)
-		return upgrade_from_2(db);
+	if (version == 2 || version == 3)
+		return upgrade_from(db, (int)version);
 	if (version != DB_SCHEMA_VERSION) {
 		fprintf(stderr, "tapline correlate: %s: timeline schema version"
-			" %lld; this tapline reads versions 1 and 2 (upgraded to"
+			" %lld; this tapline reads versions 1 to 3 (upgraded to"
 			" %d) and %d\n", db->path, (long long)version,
 			DB_SCHEMA_VERSION, DB_SCHEMA_VERSION);
 		return false;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /* The hot statements, prepared once (on first use) and reused with
  * bind/step/reset inside one transaction per input. */
@@ -37,6 +37,8 @@ enum db_stmt {
 	ST_SET_REPLY,
 	ST_CONV_CREDENTIAL,
 	ST_CONV_CRED_CONFLICT,
+	ST_WIRE_DICTIONARY_INSERT,
+	ST_WIRE_DICTIONARY_NEXT_ID,
 	ST_COUNT
 };
 

@@ -40,7 +40,8 @@ enum {
 	COL_REPLY_STATE, COL_ACCEPT_STATE, COL_REQUEST_FRAME, COL_LATENCY,
 	COL_OP_RET, COL_OP_ERRNO, COL_ERRNO_NAME, COL_GFID, COL_PARGFID,
 	COL_PATH, COL_BNAME, COL_VERDICT, COL_WHY, COL_INFO, COL_BODY,
-	COL_REQUEST, COL_RESPONSE, COL_WIRE, COL_ID, MESSAGE_COLS = COL_ID
+	COL_REQUEST, COL_RESPONSE, COL_WIRE, COL_WIRE_DICTIONARY, COL_ID,
+	MESSAGE_COLS = COL_ID
 };
 
 /* A statement not stepped yet, with its values: a message row or a
@@ -165,6 +166,13 @@ struct capture_ingest {
 	bool streams_beyond;	/* one beyond the bitmap has a row */
 	int64_t next_conv_id;	/* conversations.id of the next one */
 	int64_t next_id;	/* messages.id of the next message */
+	/* The records packed against what came before them (bodies.h):
+	 * the dictionary now in use (0: none yet), the next one's id, and
+	 * the buffer a record is made in before it is packed. */
+	struct wire_packer *packer;
+	int64_t dictionary, next_dictionary;
+	uint8_t *record;
+	size_t record_cap;
 
 	/* The ring.  Rows [ready, tail) are the decoding side's, [head,
 	 * ready) the writer's; the slots of [tail - RING_ROWS, head) hold
@@ -1347,6 +1355,69 @@ static const char *kind_text(uint8_t kind)
 	}
 }
 
+/* A new dictionary for the records, when one is due: stored (a row
+ * before the message that first uses it), then used.  False when the
+ * writer failed or memory ran out. */
+static bool renew_dictionary(struct capture_ingest *c)
+{
+	size_t len;
+	const uint8_t *bytes = wire_packer_renew(c->packer, &len);
+	if (!bytes)
+		return true;
+	struct pending_row *r = slot_new(c, ST_WIRE_DICTIONARY_INSERT);
+	if (!r)
+		return false;
+	if (len > r->body_cap) {
+		char *grown = realloc(r->body, len);
+		if (!grown)
+			return false;
+		r->body = grown;
+		r->body_cap = len;
+	}
+	memcpy(r->body, bytes, len);
+	r->body_len = len;
+	r->ncols = 3;
+	row_int(r, 1, c->next_dictionary);
+	row_int(r, 2, c->sum->id);
+	r->col[3].type = COL_IN_BODY_BLOB;
+	if (!slot_push(c, r))
+		return false;
+	c->dictionary = c->next_dictionary++;
+	return true;
+}
+
+/* The wire column of an ONC-RPC message: its record (its head only, for
+ * one that carries data), packed against the dictionary when that makes
+ * it smaller.  False when memory ran out. */
+static bool row_wire(struct capture_ingest *c, struct pending_row *r,
+		     const struct message *m, size_t kept)
+{
+	size_t need = BODIES_WIRE_HEAD + kept;
+	if (need > c->record_cap) {
+		uint8_t *grown = realloc(c->record, need);
+		if (!grown)
+			return false;
+		c->record = grown;
+		c->record_cap = need;
+	}
+	if (need > r->body_cap) {
+		char *grown = realloc(r->body, need);
+		if (!grown)
+			return false;
+		r->body = grown;
+		r->body_cap = need;
+	}
+	size_t raw = bodies_wire_encode(c->record, m->conversation, m->pdu,
+					kept);
+	bool packed;
+	r->body_len = wire_packer_pack(c->packer, (uint8_t *)r->body,
+				       c->record, raw, &packed);
+	r->col[COL_WIRE].type = COL_IN_BODY_BLOB;
+	if (packed)
+		row_int(r, COL_WIRE_DICTIONARY, c->dictionary);
+	return true;
+}
+
 /* The message's row, queued (its body rendered straight into the row);
  * `rpc`: an ONC-RPC message (it has rpc.xid), whose reply and accept
  * states are stored as version 1 stored them.  1 done, 0 out of memory,
@@ -1355,6 +1426,8 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		     const struct field *const keys[KEYS], int64_t conv,
 		     int64_t call, bool rpc)
 {
+	if (rpc && m->pdu && !renew_dictionary(c))
+		return ingest_failed(c) ? -1 : 0;
 	struct pending_row *r = slot_new(c, ST_MESSAGE_INSERT);
 	if (!r)
 		return -1;
@@ -1438,18 +1511,9 @@ static int queue_row(struct capture_ingest *c, const struct message *m,
 		/* The body: the record itself, rendered when asked
 		 * (bodies.h) -- fewer bytes than its JSON, and no
 		 * rendering here. */
-		size_t kept = stored_record_length(m, keys[KEY_DATA_LENGTH]);
-		size_t need = BODIES_WIRE_HEAD + kept;
-		if (need > r->body_cap) {
-			char *grown = realloc(r->body, need);
-			if (!grown)
-				return 0;
-			r->body = grown;
-			r->body_cap = need;
-		}
-		r->body_len = bodies_wire_encode((uint8_t *)r->body,
-						 m->conversation, m->pdu, kept);
-		r->col[COL_WIRE].type = COL_IN_BODY_BLOB;
+		if (!row_wire(c, r, m, stored_record_length(m,
+						keys[KEY_DATA_LENGTH])))
+			return 0;
 	} else {
 		/* The body: the decoder's JSON, as tapline decode -T json
 		 * prints (0: out of memory). */
@@ -1574,6 +1638,8 @@ static void free_ingest(struct capture_ingest *c)
 		slot_return(c, &c->ring[c->tail % RING_ROWS]);
 	free(c->scratch_text);
 	free(c->scratch_body);
+	free(c->record);
+	wire_packer_free(c->packer);
 	free(c->arena);
 	free(c->streams);
 	free(c);
@@ -1581,7 +1647,7 @@ static void free_ingest(struct capture_ingest *c)
 
 size_t ingest_capture_fixed_bytes(void)
 {
-	return sizeof(struct capture_ingest);
+	return sizeof(struct capture_ingest) + wire_packer_bytes();
 }
 
 /* The decoder's share of the plan.  (Its tables: flows of about 0.5 KiB
@@ -1615,8 +1681,11 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	c->arena_size = mem->rows;
 #endif
 	c->arena = malloc(c->arena_size);
+	c->packer = wire_packer_new();
 	c->stream_words_max = mem->stream_bitmap / sizeof *c->streams;
-	if (!c->arena) {
+	if (!c->arena || !c->packer) {
+		wire_packer_free(c->packer);
+		free(c->arena);
 		fprintf(stderr, "tapline correlate: out of memory\n");
 		free(c);
 		return false;
@@ -1648,6 +1717,15 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 		return false;
 	}
 	c->next_conv_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = db_stmt(db, ST_WIRE_DICTIONARY_NEXT_ID);
+	if (!st || db_row(db, st) != 1) {
+		if (st)
+			sqlite3_reset(st);
+		free_ingest(c);
+		return false;
+	}
+	c->next_dictionary = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	/* Prepared here, before the writer uses it without db_stmt(). */
 	if (!db_stmt(db, ST_MESSAGE_INSERT)) {

@@ -43,7 +43,7 @@ correlate/schema.c: $(srcdir)/correlate/schema.sql
 # their .dump) upgraded in place, answering examples/queries.sql the same;
 # the bodies rendered from records byte for byte version 2's JSON.
 TESTS += tests/correlate-upgrade.sh tests/correlate-bodies.sh
-EXTRA_DIST += tests/correlate-upgrade.sh tests/timeline-v1.sql tests/timeline-v2.sql \
+EXTRA_DIST += tests/correlate-upgrade.sh tests/timeline-v1.sql tests/timeline-v2.sql tests/timeline-v3.sql \
 	tests/correlate-bodies.sh
 
 # Unit tests: the record reader against hostile lines, JSON strings.

@@ -2,8 +2,8 @@
 --
 -- One SQLite file holds what went over the wire (decoded captures) and what
 -- the programs did (probe records), on one realtime axis, with the links
--- between them.  The version is PRAGMA user_version: 3 (db.h); tapline
--- upgrades a version-1 or -2 timeline in place when it opens it for
+-- between them.  The version is PRAGMA user_version: 4 (db.h); tapline
+-- upgrades a timeline of versions 1 to 3 in place when it opens it for
 -- writing (db.c: the changed objects are moved aside or altered, this
 -- file creates what is missing, the rows are copied over) and refuses
 -- any other version rather than guess.  Hence IF NOT EXISTS everywhere.
@@ -11,8 +11,9 @@
 -- Message bodies are stored compact (correlate/bodies.h): an ONC-RPC or
 -- GlusterFS message keeps its record's own bytes (messages.wire; of a
 -- WRITE call or a READ reply the head before its data, which no field
--- shows) and its JSON is made again when asked, by the SQL function
--- tapline_body(id);
+-- shows), compressed against the records before it in the capture
+-- (wire_dictionaries), and its JSON is made again when asked, by the SQL
+-- function tapline_body(id);
 -- tapline_field(id, 'glusterfs.ia_atime') gives one field's value.  The
 -- views below call them: open the timeline with `tapline sql`, or load
 -- the extension into sqlite3 (.load /usr/local/lib/tapline/tapline_sql),
@@ -158,10 +159,24 @@ CREATE TABLE IF NOT EXISTS messages (
 	bname TEXT,			-- glusterfs.bname
 	body TEXT,			-- every decoded field as JSON (json_tree() it);
 					-- NULL when wire holds the record
-	wire BLOB			-- ONC-RPC: the decoder's connection number (a
-					-- varint), then the record as kept
+	wire BLOB,			-- ONC-RPC: the decoder's connection number (a
+					-- varint), then the record as kept; or those
+					-- bytes compressed:
+	wire_dictionary INTEGER REFERENCES wire_dictionaries(id)
+					-- NULL: wire as it is; else wire is a varint
+					-- (the bytes' length), then their LZ4 block
+					-- against this dictionary (correlate/bodies.h)
 );
 CREATE INDEX IF NOT EXISTS messages_by_exchange ON messages (exchange_id, ts_ns);
+
+-- What the records of a capture are compressed against: the last 64 KiB
+-- of the records before the first message that names it (a new one every
+-- 8192 records).  Read by tapline_body() and tapline_field() only.
+CREATE TABLE IF NOT EXISTS wire_dictionaries (
+	id INTEGER PRIMARY KEY,
+	input INTEGER NOT NULL REFERENCES inputs(id),
+	bytes BLOB NOT NULL
+);
 CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation, ts_ns);
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages (ts_ns);
 CREATE INDEX IF NOT EXISTS messages_by_frame ON messages (input, frame);

@@ -212,7 +212,8 @@ static bool export_table(struct export *x, size_t t, const char *default_host)
 		 * that is both. */
 		skip[i] = tab->partitioned && i == 1;
 		/* A message's record: its body is there as JSON. */
-		skip[i] |= strcmp(name, "wire") == 0;
+		skip[i] |= strcmp(name, "wire") == 0 ||
+			   strcmp(name, "wire_dictionary") == 0;
 		for (int k = 0; k < i && !skip[i]; k++)
 			skip[i] = strcmp(name, sqlite3_column_name(st, k)) == 0;
 		if (describe && !skip[i]) {

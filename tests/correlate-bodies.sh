@@ -70,6 +70,56 @@ tshark -r "$caps/qemu-img.pcap" -Y 'rpc.msgtyp == 1 && glusterfs.proc == 12' \
 	{ not_ok "qemu-img: READ replies differ from tshark's (frame, fraglen, size)"
 	  diff "$TMP/reads.tshark" "$TMP/reads.tapline" | head -4 | sed 's/^/#   /'; }
 
+# ---- records packed against the ones before them ----
+# The real distribute session, its connections copied 40 times with new
+# addresses and ports (bench/multiply): once 64 KiB of records came by,
+# each record is kept compressed against the last 64 KiB before it.
+multiply=$top_builddir/bench/multiply
+if [ -x "$multiply" ]; then
+	copies=$("$multiply" "$caps/distribute-2brick.pcap" "$TMP/many.pcap" 2400000 2>&1 | awk '{ print $2 }')
+	many=$TMP/many.db
+	"$TAPLINE" correlate -q --no-progress -o "$many" "$TMP/many.pcap"
+	"$TAPLINE" decode -T json -r "$TMP/many.pcap" | grep -v '^{[^{]*"protocol":"TCP"' >"$TMP/many.decode"
+	"$TAPLINE" sql "$many" "SELECT tapline_body(id) FROM messages ORDER BY id" >"$TMP/many.body"
+	set -- $("$TAPLINE" sql -s ' ' "$many" "SELECT count(*), count(wire_dictionary),
+		(SELECT count(*) FROM wire_dictionaries), sum(length(wire)) FROM messages")
+	rows=$1 packed=$2 dictionaries=$3 kept=$4
+	one=$("$TAPLINE" sql "$TMP/distribute-2brick.db" "SELECT sum(length(wire)) FROM messages")
+	cmp -s "$TMP/many.decode" "$TMP/many.body" && [ "$packed" -ge $(( rows * 9 / 10 )) ] &&
+		ok "$copies copies: tapline_body() of the $rows messages is decode -T json's ($packed packed)" ||
+		not_ok "$copies copies: $packed of $rows packed; bodies $(cmp "$TMP/many.decode" "$TMP/many.body" 2>&1 | head -1)"
+	# Bytes kept (dictionaries included) against the same records as
+	# they are, and the timeline against the capture.
+	dict_bytes=$((dictionaries * 65536))
+	[ "$dictionaries" -ge 1 ] && [ $(( (kept + dict_bytes) * 4 )) -lt $(( one * copies )) ] &&
+		[ "$(stat -c %s "$many")" -lt "$(stat -c %s "$TMP/many.pcap")" ] &&
+		ok "$copies copies: records in $((kept + dict_bytes)) bytes ($dictionaries dictionaries), under a quarter of $((one * copies)); the timeline smaller than the capture" ||
+		not_ok "$copies copies: records in $kept bytes + $dictionaries dictionaries, $((one * copies)) as they are; timeline $(stat -c %s "$many"), capture $(stat -c %s "$TMP/many.pcap")"
+	# Hostile: the dictionary replaced by random bytes, too long, gone;
+	# a length that lies: every row still renders; rows whose record
+	# does not unpack say so.
+	for damage in "UPDATE wire_dictionaries SET bytes = randomblob(65536)" \
+		      "UPDATE wire_dictionaries SET bytes = zeroblob(65537)" \
+		      "DELETE FROM wire_dictionaries" \
+		      "UPDATE messages SET wire = x'ffffffffffffffffff7f' || wire WHERE wire_dictionary IS NOT NULL"; do
+		cp "$many" "$TMP/damaged.db"
+		"$TAPLINE" sql -w "$TMP/damaged.db" "$damage"
+		if "$TAPLINE" sql "$TMP/damaged.db" "SELECT tapline_body(id) FROM messages ORDER BY id" \
+			>"$TMP/damaged.out" 2>"$TMP/damaged.err"; then
+			unpack=$(grep -c 'stored record that does not unpack' "$TMP/damaged.out" || true)
+			bad=$(grep -c '"verdict":"[^"]*malformed' "$TMP/damaged.out" || true)
+			case $damage in *randomblob*) want=$bad ;; *) want=$unpack ;; esac
+			[ "$(wc -l <"$TMP/damaged.out")" = "$rows" ] && [ "$want" -ge $((packed / 2)) ] &&
+				ok "$damage: all $rows rows rendered, $bad malformed ($unpack do not unpack)" ||
+				not_ok "$damage: $(wc -l <"$TMP/damaged.out") of $rows rendered, $bad malformed, $unpack do not unpack"
+		else
+			not_ok "$damage: tapline_body() failed: $(head -3 "$TMP/damaged.err")"
+		fi
+	done
+else
+	for i in 1 2 3 4 5 6; do skip "bench/multiply not built"; done
+fi
+
 # ---- tapline_field(): the value json_extract() reads in the JSON ----
 db=$TMP/gfapi-utimens.db
 [ "$("$TAPLINE" sql "$db" "SELECT tapline_field(id, 'glusterfs.ia_atime') FROM messages

@@ -41,7 +41,7 @@ check "a missing input: exit 1, named" sh -c \
 db=$TMP/t.db
 check "correlate the examples" "$TAPLINE" correlate -q -o "$db" \
 	"$ex/gfapi-utimens.pcap" "$ex/gfapi-utimens.rec"
-[ "$(q "$db" 'PRAGMA user_version')" = 3 ] && ok "schema version 3 in user_version" ||
+[ "$(q "$db" 'PRAGMA user_version')" = 4 ] && ok "schema version 4 in user_version" ||
 	not_ok "user_version $(q "$db" 'PRAGMA user_version')"
 # Every RPC message tshark sees is a row, with the same frame, XID and type.
 if command -v tshark >/dev/null; then

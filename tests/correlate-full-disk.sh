@@ -28,11 +28,11 @@ unmount() { umount "$disk"; }
 at_exit unmount
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 
-# A capture whose timeline (~110 MB) cannot fit: copies of the bundled
+# A capture whose timeline (~37 MB) cannot fit: copies of the bundled
 # session with new client ports.
 cc -O2 -o "$TMP/pcap-grow" "$top_srcdir/bench/pcap-grow.c" -lpcap ||
 	skip_all "cannot build bench/pcap-grow.c (libpcap-dev)"
-"$TMP/pcap-grow" "$ex/gfapi-utimens.pcap" "$TMP/big.pcap" 16
+"$TMP/pcap-grow" "$ex/gfapi-utimens.pcap" "$TMP/big.pcap" 40
 
 db=$disk/t.db
 "$TAPLINE" correlate -q -o "$db" "$ex/gfapi-utimens.pcap" "$ex/gfapi-utimens.rec"

@@ -1,10 +1,11 @@
 #!/bin/sh
 # correlate-upgrade.sh - a version-1 timeline (rpc_messages a table) is
-# upgraded in place to version 3 (one messages table for every protocol,
+# upgraded in place to version 4 (one messages table for every protocol,
 # rpc_messages a view of it, bodies kept compact) and answers
 # examples/queries.sql as before; so is a version-2 timeline (every body
-# as JSON), and the bodies a new timeline renders from the records it
-# keeps are the JSON version 2 stored, byte for byte.
+# as JSON), and a version-3 timeline (records kept as they are); the
+# bodies a new timeline renders from the records it keeps, and those of
+# the upgraded version 3, are the JSON version 2 stored, byte for byte.
 #
 # The version-1 timeline is tests/timeline-v1.sql: the `sqlite3 .dump` of
 # what tapline at commit 72ea628 (the last of schema version 1) made of the
@@ -59,8 +60,8 @@ up=$TMP/up.db
 cp "$v1" "$up"
 check "tapline correlate opens it for writing and says it upgraded it" sh -c \
 	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
-	 grep -q "upgraded from schema version 1 to 3 (56 messages)" "$0.err"' "$up" "$top_srcdir"
-[ "$(q "$up" 'PRAGMA user_version')" = 3 ] && ok "user_version is 3" ||
+	 grep -q "upgraded from schema version 1 to 4 (56 messages)" "$0.err"' "$up" "$top_srcdir"
+[ "$(q "$up" 'PRAGMA user_version')" = 4 ] && ok "user_version is 4" ||
 	not_ok "user_version $(q "$up" 'PRAGMA user_version')"
 [ "$(q "$up" "SELECT type FROM sqlite_master WHERE name = 'rpc_messages'")" = view ] &&
 	[ "$(q "$up" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v1_%'")" = 0 ] &&
@@ -85,8 +86,8 @@ fresh=$TMP/fresh.db
 	examples/mount-failure.pcap examples/mount-failure.rec)
 answers "$fresh" "$TMP/fresh"
 diff -r "$TMP/before" "$TMP/fresh" >/dev/null &&
-	ok "a new (version-3) timeline of the same inputs answers the same" ||
-	not_ok "version 3 answers differ from version 1's"
+	ok "a new (version-4) timeline of the same inputs answers the same" ||
+	not_ok "version 4 answers differ from version 1's"
 rows="SELECT * FROM rpc_messages ORDER BY id"
 [ "$(q "$up" "$rows")" = "$(q "$fresh" "$rows")" ] &&
 	ok "rpc_messages: every column of the $(q "$up" 'SELECT count(*) FROM rpc_messages') rows as version 1 stored them" ||
@@ -167,10 +168,10 @@ up2=$TMP/up2.db
 cp "$v2" "$up2"
 check "tapline correlate upgrades version 2 and says so" sh -c \
 	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
-	 grep -q "upgraded from schema version 2 to 3" "$0.err"' "$up2" "$top_srcdir"
-[ "$(q "$up2" 'PRAGMA user_version')" = 3 ] && [ "$(q "$up2" 'PRAGMA integrity_check')" = ok ] &&
+	 grep -q "upgraded from schema version 2 to 4" "$0.err"' "$up2" "$top_srcdir"
+[ "$(q "$up2" 'PRAGMA user_version')" = 4 ] && [ "$(q "$up2" 'PRAGMA integrity_check')" = ok ] &&
 	[ "$(q "$up2" "$counts")" = "$v2_counts" ] &&
-	ok "user_version 3, intact, the same rows ($v2_counts)" ||
+	ok "user_version 4, intact, the same rows ($v2_counts)" ||
 	not_ok "after the upgrade: version $(q "$up2" 'PRAGMA user_version'), rows $(q "$up2" "$counts")"
 # every column of version 2 as it was, and no record: the JSON stays
 [ "$(q "$up2" "SELECT id, input, frame, first_frame, ts_ns, conversation, src, dst,
@@ -188,7 +189,7 @@ diff -r "$TMP/before2" "$TMP/upgraded2" >"$TMP/diff2" &&
 	{ not_ok "answers differ after the upgrade from version 2"; head -20 "$TMP/diff2" | sed 's/^/#   /'; }
 diff -r "$TMP/before2" "$TMP/fresh" >/dev/null &&
 	ok "a new timeline of the same inputs answers as version 2 did" ||
-	not_ok "version 3 answers differ from version 2's"
+	not_ok "version 4 answers differ from version 2's"
 # The new timeline keeps records, not JSON, for its ONC-RPC messages; the
 # JSON it renders is version 2's (made when the capture was decoded, by
 # the tapline of that commit), for every message.
@@ -214,6 +215,42 @@ q "$fresh" "ATTACH '$v2' AS v2;
 	ok "tapline_field(): every field of every message as json_extract() reads version 2's JSON" ||
 	not_ok "tapline_field() differs from the JSON on $(cat "$TMP/fields") fields"
 
+# ---- a version-3 timeline (tests/timeline-v3.sql, made by tapline at
+# commit 93a0bc9: every record kept as it is): upgraded in place, its rows
+# as they were, their bodies version 2's JSON ----
+v3=$TMP/v3.db
+sqlite3 -batch "$v3" <"$top_srcdir/tests/timeline-v3.sql"
+[ "$(q "$v3" 'PRAGMA user_version')" = 3 ] &&
+	[ "$(q "$v3" "SELECT count(*) FROM messages WHERE wire IS NOT NULL AND body IS NULL")" = 56 ] &&
+	ok "the fixture is a version-3 timeline (56 records kept as they are)" ||
+	not_ok "the fixture is not version 3"
+v3_rows=$(q "$v3" "SELECT * FROM messages ORDER BY id")
+up3=$TMP/up3.db
+cp "$v3" "$up3"
+check "tapline correlate upgrades version 3 and says so" sh -c \
+	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
+	 grep -q "upgraded from schema version 3 to 4" "$0.err"' "$up3" "$top_srcdir"
+[ "$(q "$up3" 'PRAGMA user_version')" = 4 ] && [ "$(q "$up3" 'PRAGMA integrity_check')" = ok ] &&
+	[ "$(q "$up3" "$counts")" = "$v1_counts" ] &&
+	[ "$(q "$up3" "SELECT count(*) FROM wire_dictionaries")" = 0 ] &&
+	ok "user_version 4, intact, the same rows ($v1_counts), no dictionary" ||
+	not_ok "after the upgrade: version $(q "$up3" 'PRAGMA user_version'), rows $(q "$up3" "$counts")"
+# every column of version 3 as it was (the new one, last, NULL)
+[ "$(q "$up3" "SELECT * FROM messages ORDER BY id" | sed 's/|$//')" = "$v3_rows" ] &&
+	[ "$(q "$up3" "SELECT count(*) FROM messages WHERE wire_dictionary IS NOT NULL")" = 0 ] &&
+	ok "messages: every version-3 column as it was, no record packed" ||
+	not_ok "messages rows changed by the upgrade from version 3"
+q "$up3" "ATTACH '$v2' AS v2;
+	SELECT count(*), sum(o.body = tapline_body(n.id)) FROM messages n
+	JOIN v2.messages o ON o.id = n.id AND o.input = n.input AND o.frame = n.frame" >"$TMP/same3"
+[ "$(cat "$TMP/same3")" = "56|56" ] &&
+	ok "tapline_body() of the upgraded records: version 2's JSON, byte for byte" ||
+	not_ok "bodies after the upgrade from version 3: $(cat "$TMP/same3")"
+answers "$up3" "$TMP/upgraded3"
+diff -r "$TMP/before2" "$TMP/upgraded3" >"$TMP/diff3" &&
+	ok "the $nq queries answer after the upgrade from version 3 as version 2 did" ||
+	{ not_ok "answers differ after the upgrade from version 3"; head -20 "$TMP/diff3" | sed 's/^/#   /'; }
+
 # ---- two runs open the same version-1 timeline at once ----
 race=$TMP/race.db
 cp "$v1" "$race"
@@ -225,8 +262,8 @@ rc1=0; wait "$pid1" || rc1=$?
 rc2=0; wait "$pid2" || rc2=$?
 upgrades=$(cat "$TMP/race1.err" "$TMP/race2.err" | grep -c "upgraded from schema version 1" || true)
 [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$upgrades" = 1 ] &&
-	[ "$(q "$race" 'PRAGMA user_version')" = 3 ] && [ "$(q "$race" "$counts")" = "$v1_counts" ] &&
-	ok "two runs at once: one upgrades, the other finds version 3; both succeed" ||
+	[ "$(q "$race" 'PRAGMA user_version')" = 4 ] && [ "$(q "$race" "$counts")" = "$v1_counts" ] &&
+	ok "two runs at once: one upgrades, the other finds version 4; both succeed" ||
 	not_ok "two runs at once: exit $rc1 $rc2, $upgrades upgrades, rows $(q "$race" "$counts")"
 
 # ---- what cannot be upgraded is left as it was ----
@@ -236,7 +273,7 @@ sqlite3 "$bad" "ALTER TABLE rpc_messages RENAME COLUMN xid TO xid_was"
 before_bad=$(sqlite3 "$bad" .dump | sha256sum)
 check "a version-1 timeline that does not upgrade: exit 1, it is left as it was, and what to do is said" sh -c \
 	'"$TAPLINE" correlate -q -o "$0" "$1" 2>"$0.err"; test $? -eq 1 &&
-	 grep -q "a version-1 timeline; upgrading it to version 3 failed, it is left as it was" "$0.err" &&
+	 grep -q "a version-1 timeline; upgrading it to version 4 failed, it is left as it was" "$0.err" &&
 	 test "$(sqlite3 "$0" "PRAGMA user_version")" = 1' "$bad" "$ex/gfapi-utimens.rec"
 [ "$(sqlite3 "$bad" .dump | sha256sum)" = "$before_bad" ] && ok "... byte for byte the same dump" ||
 	not_ok "the failed upgrade changed the timeline"

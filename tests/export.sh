@@ -66,7 +66,7 @@ for s in auth-failure mount-failure gfapi-utimens; do
 			     ELSE 't.\"' || name || '\"' END, ' AND ')
 			FROM pragma_table_info('$t')
 			WHERE NOT ('$t' = 'probe_events' AND name = 'host')
-			  AND NOT ('$t' = 'messages' AND name = 'wire')")
+			  AND NOT ('$t' = 'messages' AND name IN ('wire', 'wire_dictionary'))")
 		counts=$(sqlite3 "$TMP/$s.db" "
 			CREATE TEMP TABLE b AS SELECT value AS line FROM json_each(
 				'[' || replace(rtrim(CAST(readfile('$TMP/back.ndjson') AS TEXT),

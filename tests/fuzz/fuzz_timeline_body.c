@@ -4,9 +4,10 @@
  * verdict, endpoints and length, rendered to JSON.
  *
  * Input: a knob byte (bits 0-2: the verdict text, 3-4: the endpoints'
- * text, 5: a request, 6: a negative length), two bytes of the request's
- * wire length N (big-endian), N bytes of the request's wire column, the
- * rest the message's.  Runs without libFuzzer through
+ * text, 5: a request, 6: a negative length, 7: the message's wire column
+ * packed, against a dictionary of the request's bytes), two bytes of the
+ * request's wire length N (big-endian), N bytes of the request's wire
+ * column, the rest the message's.  Runs without libFuzzer through
  * tests/fuzz/replay.c.
  *
  * Corpus entries, tests/fuzz/corpus/timeline_body/: replies and calls of
@@ -55,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.first_frame = 0, .ts_ns = 2000, .src = ep[1], .dst = ep[0],
 		.length = knobs & 0x40 ? -1 : (int64_t)(size - n + knobs),
 		.verdict = verdicts[(knobs >> 1) & 7],
+		.packed = knobs & 0x80,
+		.dict = data, .dict_len = n,
 	};
 	const char *json = NULL;
 	size_t len = body_render(r, &row, knobs & 0x20 ? &request : NULL,

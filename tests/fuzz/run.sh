@@ -70,6 +70,7 @@ max_len() {
 	case $1 in
 	records) echo 262144 ;;
 	rpc_record) echo 65537 ;;	# a knob byte, then 64 KiB
+	timeline_body) echo 131072 ;;	# a 64 KiB dictionary, then a record
 	filter) echo 4096 ;;
 	pcap|decode_output) echo 16384 ;;
 	*) echo 65536 ;;
