@@ -158,6 +158,10 @@ int main(int argc, char **argv)
 	}
 	pcap_dump_close(out);
 	pcap_close(dead);
+	for (size_t i = 0; i < n; i++)
+		free(frames[i].data);
+	free(frames);
+	free(buf);
 	fprintf(stderr, "multiply: %u copies of %zu frames, %llu bytes\n", copy,
 		n, (unsigned long long)written);
 	return 0;

@@ -76,7 +76,8 @@ tshark -r "$caps/qemu-img.pcap" -Y 'rpc.msgtyp == 1 && glusterfs.proc == 12' \
 # each record is kept compressed against the last 64 KiB before it.
 multiply=$top_builddir/bench/multiply
 if [ -x "$multiply" ]; then
-	copies=$("$multiply" "$caps/distribute-2brick.pcap" "$TMP/many.pcap" 2400000 2>&1 | awk '{ print $2 }')
+	copies=$("$multiply" "$caps/distribute-2brick.pcap" "$TMP/many.pcap" 2400000 2>&1 >/dev/null |
+		sed -n 's/^multiply: \([0-9]*\) copies.*/\1/p')
 	many=$TMP/many.db
 	"$TAPLINE" correlate -q --no-progress -o "$many" "$TMP/many.pcap"
 	"$TAPLINE" decode -T json -r "$TMP/many.pcap" | grep -v '^{[^{]*"protocol":"TCP"' >"$TMP/many.decode"
