@@ -446,8 +446,10 @@ static const char upgrade_2_alter[] =
 	"ALTER TABLE messages ADD COLUMN wire BLOB;";
 
 /* Version 3 to 4: messages gets wire_dictionary (NULL: a version-3 row
- * keeps its record as it is), and the schema creates wire_dictionaries. */
+ * keeps its record as it is), the schema creates wire_dictionaries, and
+ * unanswered_calls no longer calls every refusal a reset. */
 static const char upgrade_3_alter[] =
+	"DROP VIEW IF EXISTS unanswered_calls;"
 	"ALTER TABLE messages ADD COLUMN wire_dictionary INTEGER"
 	" REFERENCES wire_dictionaries(id);";
 

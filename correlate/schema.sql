@@ -318,7 +318,8 @@ CREATE VIEW IF NOT EXISTS timeline AS
 
 -- Requests that never got a response in the captures (the mount
 -- failure's GETSPEC or LOOKUP; or a capture that ended too soon), and
--- connections whose SYNs were never answered or were refused.
+-- connections whose SYNs were never answered or were refused (by a reset
+-- or an ICMP port unreachable: connect()'s ECONNREFUSED either way).
 CREATE VIEW IF NOT EXISTS unanswered_calls AS
 	SELECT m.id AS message, m.input, m.frame, m.ts_ns, m.src, m.dst,
 	       m.exchange_id AS xid, m.service AS program_name,
@@ -331,7 +332,7 @@ CREATE VIEW IF NOT EXISTS unanswered_calls AS
 	       c.client_addr || ':' || c.client_port,
 	       c.server_addr || ':' || c.server_port,
 	       NULL, NULL, NULL, c.id, c.client_pid,
-	       CASE c.state WHEN 'refused' THEN 'connection refused (reset)'
+	       CASE c.state WHEN 'refused' THEN 'connection refused'
 		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END,
 	       NULL
 	FROM conversations c

@@ -45,7 +45,8 @@ LEFT JOIN probe_events e ON e.id = l.event
 ORDER BY f.ts_ns;
 
 -- 3. Mount failure: calls that got no reply, and connection attempts that
---    nobody answered (SYNs dropped) or that were refused (reset).
+--    nobody answered (SYNs dropped) or that were refused (a reset, an
+--    ICMP port unreachable).
 SELECT u.what, u.src, u.dst, u.proc_name, u.frame, u.client_pid, i.file
 FROM unanswered_calls u JOIN inputs i ON i.id = u.input
 ORDER BY u.ts_ns;

@@ -30,7 +30,7 @@ CREATE OR REPLACE VIEW unanswered_calls AS
 	       c.client_addr || ':' || c.client_port,
 	       c.server_addr || ':' || c.server_port,
 	       NULL, NULL, NULL, c.id, c.client_pid,
-	       CASE c.state WHEN 'refused' THEN 'connection refused (reset)'
+	       CASE c.state WHEN 'refused' THEN 'connection refused'
 		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END,
 	       NULL
 	FROM conversations c

@@ -246,6 +246,12 @@ q "$up3" "ATTACH '$v2' AS v2;
 [ "$(cat "$TMP/same3")" = "56|56" ] &&
 	ok "tapline_body() of the upgraded records: version 2's JSON, byte for byte" ||
 	not_ok "bodies after the upgrade from version 3: $(cat "$TMP/same3")"
+# unanswered_calls made anew: a refusal is no longer always a reset
+[ "$(q "$v3" "SELECT instr(sql, 'refused (reset)') > 0 FROM sqlite_master WHERE name = 'unanswered_calls'")" = 1 ] &&
+	[ "$(q "$up3" "SELECT instr(sql, 'refused (reset)') = 0 AND instr(sql, '''connection refused''') > 0
+		FROM sqlite_master WHERE name = 'unanswered_calls'")" = 1 ] &&
+	ok "unanswered_calls: version 3 called every refusal a reset; the upgraded view does not" ||
+	not_ok "unanswered_calls after the upgrade: $(q "$up3" "SELECT sql FROM sqlite_master WHERE name = 'unanswered_calls'" | grep refused)"
 answers "$up3" "$TMP/upgraded3"
 diff -r "$TMP/before2" "$TMP/upgraded3" >"$TMP/diff3" &&
 	ok "the $nq queries answer after the upgrade from version 3 as version 2 did" ||
