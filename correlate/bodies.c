@@ -367,16 +367,15 @@ struct functions {
 	sqlite3_stmt *row;	/* a message, its request, its JSON */
 	sqlite3_stmt *json_field;
 	sqlite3_stmt *dictionary;
-	/* The dictionaries read last (a message's and its request's),
-	 * while the database's data version is `version`: rows that follow
-	 * each other share theirs. */
+	/* The dictionary read last for a message ([1]) and for its request
+	 * ([0]), while the database's data version is `version`: rows that
+	 * follow each other share theirs. */
 	struct dictionary {
 		int64_t id;	/* 0: empty */
 		uint8_t bytes[WIRE_DICTIONARY_BYTES];
 		size_t len;
 		bool found;
 	} dicts[2];
-	unsigned next_dict;
 	int version;
 	struct functions *next;	/* of the connections registered */
 };
@@ -472,12 +471,13 @@ static sqlite3_stmt *prepare(sqlite3_context *ctx, sqlite3_stmt **st,
 	return *st;
 }
 
-/* The bytes of dictionary `id` into b (from the cache when it has them
- * and nothing was written since); false on an error (set on ctx).  A
+/* The bytes of dictionary `id` into b, through the cache of the
+ * message (which 1) or of its request (0): from it when it has them and
+ * nothing was written since; false on an error (set on ctx).  A
  * dictionary that is not there, or longer than any packer makes, leaves
  * the row without one: its record then does not unpack, and says so. */
 static bool dictionary_of(sqlite3_context *ctx, int64_t id,
-			  struct body_row *b)
+			  struct body_row *b, int which)
 {
 	struct functions *f = sqlite3_user_data(ctx);
 	int version = 0;
@@ -486,16 +486,12 @@ static bool dictionary_of(sqlite3_context *ctx, int64_t id,
 		f->dicts[0].id = f->dicts[1].id = 0;
 		f->version = version;
 	}
-	struct dictionary *d = NULL;
-	for (int i = 0; i < 2; i++)
-		if (f->dicts[i].id == id)
-			d = &f->dicts[i];
-	if (!d) {
+	struct dictionary *d = &f->dicts[which];
+	if (d->id != id) {
 		sqlite3_stmt *st = prepare(ctx, &f->dictionary,
 			"SELECT bytes FROM wire_dictionaries WHERE id = ?1");
 		if (!st)
 			return false;
-		d = &f->dicts[f->next_dict++ & 1];
 		d->id = id;
 		d->found = false;
 		sqlite3_bind_int64(st, 1, id);
@@ -552,9 +548,9 @@ static int fetch_row(sqlite3_context *ctx, int64_t id, struct body_row *row,
 	row_from(st, 2, row, &dictionary);
 	row_from(st, 2 + ROW_COLS, request, &request_dictionary);
 	*has_request = sqlite3_column_int(st, 1);
-	if ((row->packed && !dictionary_of(ctx, dictionary, row)) ||
+	if ((row->packed && !dictionary_of(ctx, dictionary, row, 1)) ||
 	    (*has_request && request->packed &&
-	     !dictionary_of(ctx, request_dictionary, request))) {
+	     !dictionary_of(ctx, request_dictionary, request, 0))) {
 		stmt_done(f, &f->row);
 		return -1;
 	}
