@@ -171,7 +171,7 @@ struct capture_ingest {
 	 * the buffer a record is made in before it is packed. */
 	struct wire_packer *packer;
 	int64_t dictionary, next_dictionary;
-	uint8_t *record;
+	char *record;
 	size_t record_cap;
 
 	/* The ring.  Rows [ready, tail) are the decoding side's, [head,
@@ -1355,6 +1355,20 @@ static const char *kind_text(uint8_t kind)
 	}
 }
 
+/* Room for `need` bytes in *buf (of *cap); false when memory ran out. */
+static bool buffer_room(void *buf, size_t *cap, size_t need)
+{
+	char **b = buf;
+	if (need <= *cap)
+		return true;
+	char *grown = realloc(*b, need);
+	if (!grown)
+		return false;
+	*b = grown;
+	*cap = need;
+	return true;
+}
+
 /* A new dictionary for the records, when one is due: stored (a row
  * before the message that first uses it), then used.  False when the
  * writer failed or memory ran out. */
@@ -1365,15 +1379,8 @@ static bool renew_dictionary(struct capture_ingest *c)
 	if (!bytes)
 		return true;
 	struct pending_row *r = slot_new(c, ST_WIRE_DICTIONARY_INSERT);
-	if (!r)
+	if (!r || !buffer_room(&r->body, &r->body_cap, len))
 		return false;
-	if (len > r->body_cap) {
-		char *grown = realloc(r->body, len);
-		if (!grown)
-			return false;
-		r->body = grown;
-		r->body_cap = len;
-	}
 	memcpy(r->body, bytes, len);
 	r->body_len = len;
 	r->ncols = 3;
@@ -1393,25 +1400,14 @@ static bool row_wire(struct capture_ingest *c, struct pending_row *r,
 		     const struct message *m, size_t kept)
 {
 	size_t need = BODIES_WIRE_HEAD + kept;
-	if (need > c->record_cap) {
-		uint8_t *grown = realloc(c->record, need);
-		if (!grown)
-			return false;
-		c->record = grown;
-		c->record_cap = need;
-	}
-	if (need > r->body_cap) {
-		char *grown = realloc(r->body, need);
-		if (!grown)
-			return false;
-		r->body = grown;
-		r->body_cap = need;
-	}
-	size_t raw = bodies_wire_encode(c->record, m->conversation, m->pdu,
-					kept);
+	if (!buffer_room(&c->record, &c->record_cap, need) ||
+	    !buffer_room(&r->body, &r->body_cap, need))
+		return false;
+	size_t raw = bodies_wire_encode((uint8_t *)c->record, m->conversation,
+					m->pdu, kept);
 	bool packed;
 	r->body_len = wire_packer_pack(c->packer, (uint8_t *)r->body,
-				       c->record, raw, &packed);
+				       (const uint8_t *)c->record, raw, &packed);
 	r->col[COL_WIRE].type = COL_IN_BODY_BLOB;
 	if (packed)
 		row_int(r, COL_WIRE_DICTIONARY, c->dictionary);
@@ -1665,6 +1661,18 @@ static void decoder_share(struct decoder_options *o, size_t bytes)
 	o->max_flows = bytes / 2 / 2048;
 }
 
+/* *id from one of the NEXT_ID statements; false on an error. */
+static bool next_id_of(struct db *db, enum db_stmt stmt, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, stmt);
+	int rc = st ? db_row(db, st) : -1;
+	if (rc == 1)
+		*id = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return rc == 1;
+}
+
 bool ingest_capture(struct db *db, struct input_summary *sum,
 		    struct progress *prog, const struct memory_plan *mem)
 {
@@ -1699,36 +1707,13 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	/* db_stmt() below clears the message INSERT's bindings. */
 	for (int i = 1; i <= MESSAGE_COLS; i++)
 		c->w_bound[i] = SQLITE_NULL;
-	/* The ids SQLite would give: one more than the largest. */
-	sqlite3_stmt *st = db_stmt(db, ST_MESSAGE_NEXT_ID);
-	if (!st || db_row(db, st) != 1) {
-		if (st)
-			sqlite3_reset(st);
-		free_ingest(c);
-		return false;
-	}
-	c->next_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	st = db_stmt(db, ST_CONV_NEXT_ID);
-	if (!st || db_row(db, st) != 1) {
-		if (st)
-			sqlite3_reset(st);
-		free_ingest(c);
-		return false;
-	}
-	c->next_conv_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	st = db_stmt(db, ST_WIRE_DICTIONARY_NEXT_ID);
-	if (!st || db_row(db, st) != 1) {
-		if (st)
-			sqlite3_reset(st);
-		free_ingest(c);
-		return false;
-	}
-	c->next_dictionary = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	/* Prepared here, before the writer uses it without db_stmt(). */
-	if (!db_stmt(db, ST_MESSAGE_INSERT)) {
+	/* The ids SQLite would give: one more than the largest.  The
+	 * message INSERT is prepared here, before the writer uses it
+	 * without db_stmt(). */
+	if (!next_id_of(db, ST_MESSAGE_NEXT_ID, &c->next_id) ||
+	    !next_id_of(db, ST_CONV_NEXT_ID, &c->next_conv_id) ||
+	    !next_id_of(db, ST_WIRE_DICTIONARY_NEXT_ID, &c->next_dictionary) ||
+	    !db_stmt(db, ST_MESSAGE_INSERT)) {
 		free_ingest(c);
 		return false;
 	}

@@ -164,11 +164,16 @@ sqlite3 -batch "$v2" <"$top_srcdir/tests/timeline-v2.sql"
 answers "$v2" "$TMP/before2"
 v2_counts=$(q "$v2" "$counts")
 v2_rows=$(q "$v2" "SELECT * FROM messages ORDER BY id")
+# upgrade FROM FIXTURE COPY: COPY is FIXTURE opened for writing by
+# tapline correlate (an input it holds already), which says it upgraded.
+upgrade() {
+	cp "$2" "$3"
+	check "tapline correlate upgrades version $1 and says so" sh -c \
+		'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
+		 grep -q "upgraded from schema version $2 to 4" "$0.err"' "$3" "$top_srcdir" "$1"
+}
 up2=$TMP/up2.db
-cp "$v2" "$up2"
-check "tapline correlate upgrades version 2 and says so" sh -c \
-	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
-	 grep -q "upgraded from schema version 2 to 4" "$0.err"' "$up2" "$top_srcdir"
+upgrade 2 "$v2" "$up2"
 [ "$(q "$up2" 'PRAGMA user_version')" = 4 ] && [ "$(q "$up2" 'PRAGMA integrity_check')" = ok ] &&
 	[ "$(q "$up2" "$counts")" = "$v2_counts" ] &&
 	ok "user_version 4, intact, the same rows ($v2_counts)" ||
@@ -226,10 +231,7 @@ sqlite3 -batch "$v3" <"$top_srcdir/tests/timeline-v3.sql"
 	not_ok "the fixture is not version 3"
 v3_rows=$(q "$v3" "SELECT * FROM messages ORDER BY id")
 up3=$TMP/up3.db
-cp "$v3" "$up3"
-check "tapline correlate upgrades version 3 and says so" sh -c \
-	'cd "$1" && "$TAPLINE" correlate --no-progress -o "$0" examples/gfapi-utimens.pcap 2>"$0.err" &&
-	 grep -q "upgraded from schema version 3 to 4" "$0.err"' "$up3" "$top_srcdir"
+upgrade 3 "$v3" "$up3"
 [ "$(q "$up3" 'PRAGMA user_version')" = 4 ] && [ "$(q "$up3" 'PRAGMA integrity_check')" = ok ] &&
 	[ "$(q "$up3" "$counts")" = "$v1_counts" ] &&
 	[ "$(q "$up3" "SELECT count(*) FROM wire_dictionaries")" = 0 ] &&
