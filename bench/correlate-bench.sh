@@ -19,12 +19,13 @@
 # connections each: up to a minute per shape).  On the load it also
 # reports the timeline's size against the capture's (goal <= 1.0x) and
 # the ingest against `tapline decode`'s summary lines on the same file
-# (goal >= 1/3).  Measured (2026-12-06, first 351,038 packets of a
-# 13000-call load: 273 MB, 312,142 messages; `BENCH_HOSTILE=0
-# BENCH_LOAD=load.pcap bench/correlate-bench.sh 20 0`): timeline 134 MB,
-# 0.49x (1.31x before records were packed); correlate 2.57 s, 121,456
-# messages/s, against the summary's 0.51 s: 0.20x.  The writer thread
-# is the one that waits: SQLite's bind and step of each row.
+# (goal >= 1/3).  Measured (2026-12-06, a 13000-call load, 323,000
+# packets, 312,142 messages, as the pcapng editcap made of it: 273 MB;
+# `BENCH_HOSTILE=0 BENCH_LOAD=load.pcapng bench/correlate-bench.sh 20 0`):
+# timeline 134 MB, 0.49x (1.31x before records were packed); correlate
+# 2.57 s, 121,456 messages/s, against the summary's 0.51 s: 0.20x.  The
+# writer thread is the one that waits: SQLite's step of each row (1.6 s
+# of CPU; binding its values 0.15 s).
 #
 # The captures are made from the bundled real session
 # (examples/gfapi-utimens.pcap) by bench/pcap-grow.c: copies shifted in time
