@@ -111,7 +111,8 @@ CREATE TEMP TABLE xid_links AS
  JOIN rpc_messages m ON m.id = l.message AND m.msg_type = 'call'
  WHERE l.method = 'exact-xid';
 -- The correlator's guesses: links among several connections that nothing
--- but time told apart (confidence below 0.9), and the links sure ones.
+-- but time told apart (confidence below 0.9); the other links of
+-- xid_links are the ones it is sure of.
 CREATE TEMP TABLE xid_guesses AS
  SELECT DISTINCT l.event, m.frame FROM links l
  JOIN probe_events e ON e.id = l.event AND e.probe = 'rpc.call'
