@@ -86,8 +86,8 @@ static void touch(const struct message *m)
 
 /* The data as a verb whose data tapline reads, both ways: the verbs
  * taken in turn, frame after frame, from where the input's knob byte
- * says (every verb on every frame made each input cost three times as
- * much, for inputs that the mutations reach anyway). */
+ * says.  (Every verb on every frame made an input cost twice as much;
+ * the mutations reach every verb anyway.) */
 static void bodies(const struct scylla_frame *f, unsigned turn)
 {
 	static const uint8_t requests[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
