@@ -70,17 +70,45 @@ void gluster_gfid(struct message *m, struct cursor *c,
 	}
 }
 
+static bool text_byte(uint8_t b)
+{
+	return (b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t';
+}
+
+/* Whether p[0..n) is text: printable ASCII, newlines and tabs.  Eight
+ * bytes at a time where none is below 0x20 or above 0x7e: values can be
+ * whole small files (quick-read's glusterfs.content, up to 64 KiB in
+ * every LOOKUP reply), and a byte at a time was a third of the time
+ * `tapline decode` took on such a capture. */
+static bool is_text(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t highs = 0x8080808080808080ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		/* a byte below 0x20; a byte above 0x7e (or with bit 7) */
+		uint64_t below = (w - ones * 0x20) & ~w & highs;
+		uint64_t above = ((w + ones * (127 - 0x7e)) | w) & highs;
+		if (below | above)
+			for (size_t k = i; k < i + 8; k++)
+				if (!text_byte(p[k]))
+					return false;
+	}
+	for (; i < n; i++)
+		if (!text_byte(p[i]))
+			return false;
+	return true;
+}
+
 /* Text when every byte is printable (a trailing NUL allowed), else hex. */
 static void add_value(struct message *m, const uint8_t *p, size_t len)
 {
 	size_t n = len;
 	if (n && p[n - 1] == '\0')
 		n--;
-	bool text = true;
-	for (size_t i = 0; i < n && text; i++)
-		text = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
-		       p[i] == '\t';
-	if (text)
+	if (is_text(p, n))
 		msg_add_str(m, &hf_glusterfs_dict_value, p, n);
 	else
 		msg_add_bytes(m, &hf_glusterfs_dict_value, p, len);
