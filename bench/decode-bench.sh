@@ -49,6 +49,16 @@
 # (callgrind on 64 MiB: +1.4% instructions header-only, +0.9% every body
 # decoded, +0.6% summary).  Hostile peak RSS 25.8-46.5 MiB (unanswered
 # 1000 x 6200: 638 MiB before, seqjump 16384 x 64: 112 MiB).
+# The lab's metadata load (2026-12-06, 2 cores, quiet;
+# tests/lab/metadata-load.sh OUT 13000: 4 libgfapi threads, 266 MB;
+# `BENCH_INPUT=OUT/load.pcap BENCH_SIZE=536870912
+# BENCH_TSHARK_SIZE=33554432 BENCH_HOSTILE_CONNS=0`, 627,394 messages):
+# bare 0.22 s CPU, tapline 0.13 s (1.69x the bare loop), body 0.39 s
+# (0.56x), summary 0.52 s (0.42x), tshark 124x slower per byte; peak RSS
+# 7.8 MiB.  Its LOOKUP replies carry small files whole (quick-read's
+# glusterfs.content): telling their text from bytes a byte at a time
+# had made the summary 0.3x (93a0bc9 on the same file: 0.79-0.85 s CPU,
+# the bare loop 0.19-0.27 s).
 #
 # Ceph (2026-12-06, 2 cores shared, load 13-15; `make bench
 # BENCH_INPUT=$PWD/../tests/captures/ceph/msgr2-crc.pcap
