@@ -23,9 +23,10 @@
 # packets, 312,142 messages, as the pcapng editcap made of it: 273 MB;
 # `BENCH_HOSTILE=0 BENCH_LOAD=load.pcapng bench/correlate-bench.sh 20 0`):
 # timeline 134 MB, 0.49x (1.31x before records were packed); correlate
-# 2.57 s, 121,456 messages/s, against the summary's 0.51 s: 0.20x.  The
+# 2.04 s, 153,011 messages/s, against the summary's 0.34 s: 0.17x.  The
 # writer thread is the one that waits: SQLite's step of each row (1.6 s
-# of CPU; binding its values 0.15 s).
+# of CPU; binding its values 0.15 s).  The peer above, on the same rows
+# (insert-peer of that timeline): 2.19 s.
 #
 # The captures are made from the bundled real session
 # (examples/gfapi-utimens.pcap) by bench/pcap-grow.c: copies shifted in time
