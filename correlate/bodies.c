@@ -55,15 +55,22 @@ void body_renderer_free(struct body_renderer *r)
 	free(r);
 }
 
+/* v as a varint at out (at most BODIES_WIRE_HEAD bytes); its length. */
+static size_t varint_write(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
 size_t bodies_wire_encode(uint8_t *out, uint64_t stream,
 			  const uint8_t *rec, size_t kept)
 {
-	size_t n = 0;
-	while (stream >= 0x80) {
-		out[n++] = (uint8_t)(stream | 0x80);
-		stream >>= 7;
-	}
-	out[n++] = (uint8_t)stream;
+	size_t n = varint_write(out, stream);
 	if (kept)
 		memcpy(out + n, rec, kept);
 	return n + kept;
@@ -173,12 +180,7 @@ size_t wire_packer_pack(struct wire_packer *p, uint8_t *out,
 	*packed = false;
 	size_t n = 0;
 	if (p->dict_len && raw_len <= WIRE_PACK_MAX) {
-		uint64_t v = raw_len;
-		while (v >= 0x80) {
-			out[n++] = (uint8_t)(v | 0x80);
-			v >>= 7;
-		}
-		out[n++] = (uint8_t)v;
+		n = varint_write(out, raw_len);
 		/* Room for less than raw_len: LZ4 gives up (0) where
 		 * packing would not make the record smaller. */
 		memcpy(&p->work, &p->loaded, sizeof p->work);
