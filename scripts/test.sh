@@ -42,9 +42,15 @@ run_config() {
 	fi
 	echo "== $name: make check"
 	find "$dir" -name '*.trs' -delete
-	if ! (cd "$dir" && make -s -j"$jobs" check >"$dir/check.out" 2>&1); then
+	check_start=$(date +%s)
+	# Failures are printed as they happen: a run cut short still says
+	# what failed.  (Each test has a time limit: tests/bounded.sh.)
+	rm -f "$dir/check.rc"
+	(cd "$dir" || exit; rc=0; make -s -j"$jobs" check 2>&1 || rc=$?
+	 echo "$rc" >"$dir/check.rc") |
+		tee "$dir/check.out" | grep --line-buffered -E '^(FAIL|ERROR|XPASS):' || true
+	if [ "$(cat "$dir/check.rc" 2>/dev/null)" != 0 ]; then
 		status=1
-		grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" || true
 		# Show the failing tests' logs so CI output explains itself.
 		# (a test that died is named by its ERROR line, and may have
 		# no "not ok" in its log)
@@ -56,6 +62,9 @@ run_config() {
 		done
 	fi
 	grep -E '^# (TOTAL|PASS|SKIP|FAIL|ERROR)' "$dir/check.out" | sed "s/^/$name /" || true
+	# the slowest tests, to keep the run short
+	echo "== $name: make check took $(( $(date +%s) - check_start )) s; slowest: $(find "$dir/tests" -name '*.log' -exec sed -n 's|^# \(.*/\)*\([^/ ]*\): \([0-9]*\) s$|\3 \2|p' {} + |
+		sort -rn | head -5 | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1 }')"
 	count_results "$dir"
 }
 
