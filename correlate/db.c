@@ -417,11 +417,35 @@ static bool upgrade_said(struct db *db, int from, bool ok, const char *detail)
 	return true;
 }
 
+/* Versions 1 to 3 to 4: conversations.state may also be 'unreachable'.
+ * SQLite cannot alter a CHECK constraint; a looser one changes no row
+ * (every state stored already passes it), so its text in the schema is
+ * edited in place, as SQLite's documentation describes for such changes,
+ * and the schema cookie moves so every connection reads it again. */
+static bool allow_unreachable(struct db *db)
+{
+	int64_t cookie = 0;
+	char bump[64];
+	db->doing = "upgrading: the conversation states";
+	if (single_int(db, "PRAGMA schema_version", &cookie) < 0)
+		return false;
+	snprintf(bump, sizeof bump, "PRAGMA schema_version = %lld",
+		 (long long)cookie + 1);
+	return db_exec(db, db->doing, "PRAGMA writable_schema = ON;"
+		       "UPDATE sqlite_master SET sql = replace(sql,"
+		       " '''refused'', ''established''',"
+		       " '''refused'', ''unreachable'', ''established''')"
+		       " WHERE type = 'table' AND name = 'conversations';") &&
+	       db_exec(db, db->doing, bump) &&
+	       db_exec(db, db->doing, "PRAGMA writable_schema = OFF");
+}
+
 static bool upgrade_from_1(struct db *db)
 {
 	int64_t messages = 0;
 	bool ok = db_exec(db, "upgrading from version 1: the old tables",
 			  upgrade_1_aside) &&
+		  allow_unreachable(db) &&
 		  db_exec(db, "upgrading from version 1: the new schema",
 			  tapline_schema_sql) &&
 		  db_exec(db, "upgrading from version 1: copying the rows",
@@ -447,7 +471,8 @@ static const char upgrade_2_alter[] =
 
 /* Version 3 to 4: messages gets wire_dictionary (NULL: a version-3 row
  * keeps its record as it is), the schema creates wire_dictionaries, and
- * unanswered_calls no longer calls every refusal a reset. */
+ * unanswered_calls no longer calls every refusal a reset and tells
+ * unreachable destinations apart. */
 static const char upgrade_3_alter[] =
 	"DROP VIEW IF EXISTS unanswered_calls;"
 	"ALTER TABLE messages ADD COLUMN wire_dictionary INTEGER"
@@ -460,6 +485,7 @@ static bool upgrade_from(struct db *db, int from)
 			   upgrade_2_alter)) &&
 		  db_exec(db, "upgrading from version 3: the messages table",
 			  upgrade_3_alter) &&
+		  allow_unreachable(db) &&
 		  db_exec(db, "upgrading: the new schema",
 			  tapline_schema_sql) &&
 		  set_version(db);

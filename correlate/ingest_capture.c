@@ -839,10 +839,13 @@ static bool memo_change(struct capture_ingest *c, struct conn_memo *e,
 }
 
 /* Connection attempts: a mount that fails sends SYNs that nobody
- * answers, or that a reset or an ICMP port unreachable refuses.  The
- * decoder tells each SYN, the SYN-ACK that answers and the refusal as
- * connection events (wire/decoder.h), the same `tapline decode` shows:
- * the sender as source, the packet's time. */
+ * answers, that a reset or an ICMP port unreachable refuses, or that
+ * another ICMP destination unreachable answers (no route, a firewall's
+ * icmp-host-prohibited).  The decoder tells each SYN, the SYN-ACK that
+ * answers, the refusal and the unreachable as connection events
+ * (wire/decoder.h), the same `tapline decode` shows: the sender as
+ * source, the packet's time.  (An ICMP error about an open connection
+ * is an "unreachable" too; it changes no state but syn-sent.) */
 static void connection_event(struct capture_ingest *c,
 			     const struct message *m)
 {
@@ -851,6 +854,7 @@ static void connection_event(struct capture_ingest *c,
 	const char *state = syn ? NULL :
 			    !strcmp(what, "established") ? "established" :
 			    !strcmp(what, "connection refused") ? "refused" :
+			    !strcmp(what, "unreachable") ? "unreachable" :
 			    NULL;
 	if (!syn && !state)
 		return;
@@ -1733,7 +1737,7 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	struct decoder_options opts;
 	registry_decoder_options(&opts);
 	decoder_share(&opts, mem->decoder);
-	opts.events = EVENT_HANDSHAKE | EVENT_REFUSED;
+	opts.events = EVENT_HANDSHAKE | EVENT_REFUSED | EVENT_UNREACHABLE;
 	c->tcp_protocol = opts.tcp_protocol;
 	struct decoder *d = decoder_new(&opts, on_message, c);
 	if (!d) {

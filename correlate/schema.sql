@@ -89,8 +89,10 @@ CREATE TABLE IF NOT EXISTS conversations (
 	server_port INTEGER NOT NULL,
 	protocol TEXT,			-- 'GlusterFS', 'ONC-RPC', ... (first message)
 	state TEXT NOT NULL DEFAULT 'data'	-- syn-sent: SYNs never answered;
-		CHECK (state IN ('syn-sent', 'refused', 'established', 'data')),
+		CHECK (state IN ('syn-sent', 'refused', 'unreachable', 'established', 'data')),
 		-- refused: answered by a reset or an ICMP port unreachable;
+		-- unreachable: answered by another ICMP destination
+		-- unreachable (host, network, administratively filtered);
 		-- established: SYN-ACK seen;
 		-- data: no handshake in the capture, only data
 	syn_count INTEGER NOT NULL DEFAULT 0,	-- SYNs sent (retries included)
@@ -318,8 +320,10 @@ CREATE VIEW IF NOT EXISTS timeline AS
 
 -- Requests that never got a response in the captures (the mount
 -- failure's GETSPEC or LOOKUP; or a capture that ended too soon), and
--- connections whose SYNs were never answered or were refused (by a reset
--- or an ICMP port unreachable: connect()'s ECONNREFUSED either way).
+-- connections whose SYNs were never answered, were refused (by a reset
+-- or an ICMP port unreachable: connect()'s ECONNREFUSED either way), or
+-- were answered by another ICMP destination unreachable (a route or a
+-- firewall's icmp-host-prohibited: EHOSTUNREACH and its kin).
 CREATE VIEW IF NOT EXISTS unanswered_calls AS
 	SELECT m.id AS message, m.input, m.frame, m.ts_ns, m.src, m.dst,
 	       m.exchange_id AS xid, m.service AS program_name,
@@ -333,10 +337,11 @@ CREATE VIEW IF NOT EXISTS unanswered_calls AS
 	       c.server_addr || ':' || c.server_port,
 	       NULL, NULL, NULL, c.id, c.client_pid,
 	       CASE c.state WHEN 'refused' THEN 'connection refused'
+		    WHEN 'unreachable' THEN 'destination unreachable (ICMP, ' || c.syn_count || ' SYN)'
 		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END,
 	       NULL
 	FROM conversations c
-	WHERE c.state IN ('syn-sent', 'refused');
+	WHERE c.state IN ('syn-sent', 'refused', 'unreachable');
 
 -- Responses that say a request failed, with the request they answer:
 -- the exchange's status (a CQL ERROR, a negative Ceph result, an RPC

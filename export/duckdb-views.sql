@@ -31,10 +31,11 @@ CREATE OR REPLACE VIEW unanswered_calls AS
 	       c.server_addr || ':' || c.server_port,
 	       NULL, NULL, NULL, c.id, c.client_pid,
 	       CASE c.state WHEN 'refused' THEN 'connection refused'
+		    WHEN 'unreachable' THEN 'destination unreachable (ICMP, ' || c.syn_count || ' SYN)'
 		    ELSE 'connection attempt unanswered (' || c.syn_count || ' SYN)' END,
 	       NULL
 	FROM conversations c
-	WHERE c.state IN ('syn-sent', 'refused');
+	WHERE c.state IN ('syn-sent', 'refused', 'unreachable');
 
 CREATE OR REPLACE VIEW failed_calls AS
 	SELECT r.timeline, r.id AS reply, r.request AS call, r.input, r.frame,

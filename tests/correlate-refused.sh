@@ -8,7 +8,9 @@
 # real connect() calls in a private network namespace to ports nft rejects
 # with ICMP port unreachable (40001, and over IPv6), host unreachable
 # (40002) and administratively filtered (40003); the kernel retried each
-# SYN once.  The reset capture is a mount a firewall REJECTed with a TCP
+# SYN once.  Port unreachable refuses (ECONNREFUSED, as a reset); the
+# others leave the connection 'unreachable' (EHOSTUNREACH).  The reset
+# capture is a mount a firewall REJECTed with a TCP
 # reset; the drop capture one whose SYNs nobody answered.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 (the CLI) not installed"
@@ -47,7 +49,7 @@ last_ns() {
 		tail -1 | tr -d . | sed 's/^0*//'
 }
 
-# ---- ICMP: port unreachable refuses, the other codes do not ----
+# ---- ICMP: port unreachable refuses, the other codes say unreachable ----
 tshark -r "$icmp" -n -Y 'icmp.type == 3 || icmpv6.type == 1' -T fields \
 	-e icmp.code -e icmpv6.code -e tcp.srcport -e tcp.dstport 2>/dev/null |
 	awk -F '\t' '{ print ($1 == "" ? "-" : $1), ($2 == "" ? "-" : $2), $3, $4 }' |
@@ -73,16 +75,16 @@ while read -r code code6 cport sport; do
 		[ "$state" = refused ] &&
 			ok "$family port unreachable from :$sport: state refused" ||
 			not_ok "$family port unreachable from :$sport: state '$state', not refused"
-		last=$($get "$TMP/icmp-unreachable.db" "$cport" last_ts_ns)
-		at=$(last_ns "$icmp" "$filter")
-		[ "$last" = "$at" ] &&
-			ok "$family :$sport: the connection ends at tshark's last ICMP frame ($at)" ||
-			not_ok "$family :$sport: last_ts_ns $last, the last ICMP frame at $at"
 	else
-		[ "$state" = syn-sent ] &&
-			ok "$family ICMP code $code from :$sport: not refused (syn-sent)" ||
+		[ "$state" = unreachable ] &&
+			ok "$family ICMP code $code from :$sport: not refused, unreachable" ||
 			not_ok "$family ICMP code $code from :$sport: state '$state'"
 	fi
+	last=$($get "$TMP/icmp-unreachable.db" "$cport" last_ts_ns)
+	at=$(last_ns "$icmp" "$filter")
+	[ "$last" = "$at" ] &&
+		ok "$family :$sport: the connection ends at tshark's last ICMP frame ($at)" ||
+		not_ok "$family :$sport: last_ts_ns $last, the last ICMP frame at $at"
 	[ "$count" = "$want" ] && [ "$server" = "$sport" ] &&
 		ok "$family :$sport: syn_count $count, as tshark counts the SYNs of port $cport" ||
 		not_ok "$family :$sport: syn_count '$count' (server port '$server'), tshark counts $want SYNs"
@@ -127,9 +129,10 @@ said=$(sed -n 's/^  [^ ]*: \(connection refused[^,]*\), from .*/\1/p' \
 check "diagnose: the IPv4 and IPv6 ICMP refusals, in the reset's words" sh -c \
 	'grep -q "^  127\.0\.0\.2:40001: $1, from 127\.0\.0\.1:" "$0" &&
 	 grep -q "^  ::1:40001: $1, from ::1:" "$0"' "$TMP/icmp-unreachable.diag" "$said"
-check "diagnose: host unreachable and filtered are not said to be refused" sh -c \
+check "diagnose: host unreachable and filtered are not said to be refused, nor unanswered" sh -c \
 	'! grep -q ":4000[23]: connection refused" "$0" &&
-	 test "$(grep -c ":4000[23]: " "$0")" = 2' "$TMP/icmp-unreachable.diag"
+	 test "$(grep -c ":4000[23]: destination unreachable (ICMP, 2 SYN), from 127\.0\.0\.1:" "$0")" = 2' \
+	"$TMP/icmp-unreachable.diag"
 check "diagnose: 4 connections that failed" \
 	grep -q "^Connections that failed (4):" "$TMP/icmp-unreachable.diag"
 check "diagnose: nothing on stderr" sh -c \
