@@ -7,7 +7,8 @@
 # tshark's reading of the same capture.
 #
 # Scenarios: the atime -1 case, the SETVOLUME authentication
-# failure, the mount failure (brick port dropped).  Set
+# failure, the mount failure (brick port dropped, then rejected with an
+# ICMP error).  Set
 # CORRELATE_LAB_KEEP=DIR to keep the captures, records, logs and timelines.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
 need_lab
@@ -287,4 +288,50 @@ grep -q 'call=glfs_init .*ret=-1' "$out/mount.client.log" && [ "$init_ret" = -1 
 pid_known=$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE dst LIKE '%:$port' AND client_pid IS NULL")
 diag "connection attempts whose process is unknown (no SETVOLUME, no XID on them): $pid_known"
 window_check mount "$db"
+
+# ---- 4. mount failure: the brick port rejected with an ICMP error, as
+# firewalld rejects by default (icmpx admin-prohibited): connect() fails
+# with EHOSTUNREACH ----
+ip netns exec "$LAB_NAME" nft -f - <<EOF
+table inet tapline_corr {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport $port reject with icmpx type admin-prohibited
+	}
+}
+EOF
+# (Linux retries a SYN that an ICMP error answered: one retry, as above.
+# A capture filter of ports alone leaves the ICMP errors out.)
+ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries=1
+ports_only=$FILTER
+FILTER="($FILTER) or icmp or icmp6"
+record prohibited --server 127.0.0.2 --volume single --timeout 60 --path /blocked.txt
+FILTER=$ports_only
+# what connect() says to such a firewall (libgfapi's log does not say:
+# "EPOLLERR - disconnecting"), after the capture
+ip netns exec "$LAB_NAME" bash -c "exec 3<>/dev/tcp/127.0.0.2/$port" \
+	>"$TMP/connect.err" 2>&1 || true
+ip netns exec "$LAB_NAME" nft delete table inet tapline_corr || true
+ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries="$old_retries"
+db=$out/prohibited.db
+rm -f "$db"
+check "correlate the capture and records of the port rejected with ICMP" \
+	"$TAPLINE" correlate -q -o "$db" "$out/prohibited.pcap" "$out/prohibited.rec"
+answer=$(q "$db" "SELECT group_concat(what, '; ') FROM unanswered_calls WHERE dst LIKE '%:$port'")
+diag "port rejected with ICMP: $answer"
+state=$(q "$db" "SELECT group_concat(DISTINCT state) FROM conversations WHERE server_port = $port")
+syns=$(q "$db" "SELECT sum(syn_count) FROM conversations WHERE server_port = $port")
+t_syns=$(tshark -r "$out/prohibited.pcap" -Y "tcp.dstport == $port && tcp.flags.syn == 1 && tcp.flags.ack == 0 && !icmp" 2>/dev/null | wc -l)
+t_icmp=$(tshark -r "$out/prohibited.pcap" -Y "icmp.type == 3 && icmp.code == 13 && tcp.dstport == $port" 2>/dev/null | wc -l)
+[ "$state" = unreachable ] && [ "$syns" = "$t_syns" ] && [ "$t_icmp" -ge 1 ] &&
+	echo "$answer" | grep -q "^destination unreachable (ICMP, [0-9]* SYN)" &&
+	ok "the port rejected with ICMP: unreachable, $syns SYNs (tshark: $t_syns SYNs, $t_icmp ICMP administratively prohibited)" ||
+	not_ok "the port rejected with ICMP: state '$state', '$answer', SYNs $syns; tshark: $t_syns SYNs, $t_icmp ICMP code 13"
+grep -q "No route to host" "$TMP/connect.err" &&
+	ok "connect() to the port from the client's host fails: No route to host (EHOSTUNREACH)" ||
+	not_ok "connect() to the port: $(cat "$TMP/connect.err")"
+"$TAPLINE" diagnose "$db" >"$TMP/prohibited.diag" 2>&1
+grep -q "^  127\.0\.0\.2:$port: destination unreachable (ICMP, $syns SYN), from 127\.0\.0\.[0-9]*:" "$TMP/prohibited.diag" &&
+	ok "diagnose: the brick port, destination unreachable" ||
+	{ not_ok "diagnose does not say the brick port was unreachable"; sed 's/^/#   /' "$TMP/prohibited.diag"; }
 done_testing
