@@ -256,21 +256,35 @@ setvol=$(q "$db" "SELECT count(*) FROM links l JOIN probe_events e ON e.id = l.e
 # ---- 3. mount failure: the brick port dropped ----
 port=$("$LAB" gl volume status single --xml 2>/dev/null |
 	sed -n 's:.*<port>\([0-9]*\)</port>.*:\1:p' | head -1)
-old_retries=$(ip netns exec "$LAB_NAME" sysctl -n net.ipv4.tcp_syn_retries)
-ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries=1
-ip netns exec "$LAB_NAME" nft -f - <<EOF
+# blocked_mount NAME VERDICT: a mount of "single" while the brick port
+# gets the nft VERDICT, recorded and captured (ICMP too: a filter of
+# ports alone leaves ICMP errors out); then what connect() to the port
+# says under the same rule, in $TMP/NAME.connect.  One SYN retry: a drop
+# otherwise costs minutes of retries, and Linux retries a SYN that an
+# ICMP error answered too.
+blocked_mount() {
+	ip netns exec "$LAB_NAME" nft -f - <<EOF
 table inet tapline_corr {
 	chain input {
 		type filter hook input priority 0; policy accept;
-		tcp dport $port drop
+		tcp dport $port $2
 	}
 }
 EOF
-record mount --server 127.0.0.2 --volume single --timeout 60 --path /blocked.txt
-ip netns exec "$LAB_NAME" nft delete table inet tapline_corr || true
-ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries="$old_retries"
-db=$out/mount.db
-rm -f "$db"
+	old_retries=$(ip netns exec "$LAB_NAME" sysctl -n net.ipv4.tcp_syn_retries)
+	ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries=1
+	ports_only=$FILTER
+	FILTER="($FILTER) or icmp or icmp6"
+	record "$1" --server 127.0.0.2 --volume single --timeout 60 --path /blocked.txt
+	FILTER=$ports_only
+	ip netns exec "$LAB_NAME" bash -c "exec 3<>/dev/tcp/127.0.0.2/$port" \
+		>"$TMP/$1.connect" 2>&1 || true
+	ip netns exec "$LAB_NAME" nft delete table inet tapline_corr || true
+	ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries="$old_retries"
+	db=$out/$1.db
+	rm -f "$db"
+}
+blocked_mount mount drop
 check "correlate the mount-failure capture and records" \
 	"$TAPLINE" correlate -q -o "$db" "$out/mount.pcap" "$out/mount.rec"
 answer=$(q "$db" "SELECT dst, what, client_pid FROM unanswered_calls WHERE dst LIKE '%:$port'")
@@ -285,6 +299,9 @@ init_ret=$(q "$db" "SELECT x.ret FROM probe_events e JOIN probe_events x ON x.id
 grep -q 'call=glfs_init .*ret=-1' "$out/mount.client.log" && [ "$init_ret" = -1 ] &&
 	ok "glfs_init returned -1 in the records, as the client's log says" ||
 	not_ok "glfs_init ret '$init_ret'; client log: $(grep glfs_init "$out/mount.client.log")"
+grep -q "Connection timed out" "$TMP/mount.connect" &&
+	ok "connect() to the dropped port from the client's host times out (ETIMEDOUT)" ||
+	not_ok "connect() to the dropped port: $(cat "$TMP/mount.connect")"
 pid_known=$(q "$db" "SELECT count(*) FROM unanswered_calls WHERE dst LIKE '%:$port' AND client_pid IS NULL")
 diag "connection attempts whose process is unknown (no SETVOLUME, no XID on them): $pid_known"
 window_check mount "$db"
@@ -292,29 +309,7 @@ window_check mount "$db"
 # ---- 4. mount failure: the brick port rejected with an ICMP error, as
 # firewalld rejects by default (icmpx admin-prohibited): connect() fails
 # with EHOSTUNREACH ----
-ip netns exec "$LAB_NAME" nft -f - <<EOF
-table inet tapline_corr {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport $port reject with icmpx type admin-prohibited
-	}
-}
-EOF
-# (Linux retries a SYN that an ICMP error answered: one retry, as above.
-# A capture filter of ports alone leaves the ICMP errors out.)
-ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries=1
-ports_only=$FILTER
-FILTER="($FILTER) or icmp or icmp6"
-record prohibited --server 127.0.0.2 --volume single --timeout 60 --path /blocked.txt
-FILTER=$ports_only
-# what connect() says to such a firewall (libgfapi's log does not say:
-# "EPOLLERR - disconnecting"), after the capture
-ip netns exec "$LAB_NAME" bash -c "exec 3<>/dev/tcp/127.0.0.2/$port" \
-	>"$TMP/connect.err" 2>&1 || true
-ip netns exec "$LAB_NAME" nft delete table inet tapline_corr || true
-ip netns exec "$LAB_NAME" sysctl -qw net.ipv4.tcp_syn_retries="$old_retries"
-db=$out/prohibited.db
-rm -f "$db"
+blocked_mount prohibited 'reject with icmpx type admin-prohibited'
 check "correlate the capture and records of the port rejected with ICMP" \
 	"$TAPLINE" correlate -q -o "$db" "$out/prohibited.pcap" "$out/prohibited.rec"
 answer=$(q "$db" "SELECT group_concat(what, '; ') FROM unanswered_calls WHERE dst LIKE '%:$port'")
@@ -327,9 +322,9 @@ t_icmp=$(tshark -r "$out/prohibited.pcap" -Y "icmp.type == 3 && icmp.code == 13 
 	echo "$answer" | grep -q "^destination unreachable (ICMP, [0-9]* SYN)" &&
 	ok "the port rejected with ICMP: unreachable, $syns SYNs (tshark: $t_syns SYNs, $t_icmp ICMP administratively prohibited)" ||
 	not_ok "the port rejected with ICMP: state '$state', '$answer', SYNs $syns; tshark: $t_syns SYNs, $t_icmp ICMP code 13"
-grep -q "No route to host" "$TMP/connect.err" &&
+grep -q "No route to host" "$TMP/prohibited.connect" &&
 	ok "connect() to the port from the client's host fails: No route to host (EHOSTUNREACH)" ||
-	not_ok "connect() to the port: $(cat "$TMP/connect.err")"
+	not_ok "connect() to the port: $(cat "$TMP/prohibited.connect")"
 "$TAPLINE" diagnose "$db" >"$TMP/prohibited.diag" 2>&1
 grep -q "^  127\.0\.0\.2:$port: destination unreachable (ICMP, $syns SYN), from 127\.0\.0\.[0-9]*:" "$TMP/prohibited.diag" &&
 	ok "diagnose: the brick port, destination unreachable" ||
