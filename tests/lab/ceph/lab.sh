@@ -92,7 +92,9 @@ CONF=$LAB_DIR/ceph.conf
 
 # The CLI as client.admin; CLIENT_CONF chooses the wire mode.
 lab_ceph() { ns_exec ceph -c "${CLIENT_CONF:-$CONF}" --connect-timeout 20 "$@"; }
-lab_rados() { ns_exec rados -c "${CLIENT_CONF:-$CONF}" "$@"; }
+# rados waits without end for an OSD that does not answer: a minute is
+# plenty for one operation on this cluster.
+lab_rados() { timeout 60 ip netns exec "$NS" rados -c "${CLIENT_CONF:-$CONF}" "$@"; }
 
 write_conf() {
 	fsid=$1
