@@ -42,7 +42,7 @@ lab_down() { sh "$LAB" down >"$TMP/lab-down.log" 2>&1 || true; }
 stap_pids=""
 # stop_all: SIGINT to each session's stapbpf (stap does not always pass
 # its own SIGINT on, and a second one can cut the end probe's output),
-# then to stap, then SIGTERM after 15 s.
+# then to stap, then SIGTERM after 15 s, then SIGKILL.
 stop_all() {
 	for p in $stap_pids; do
 		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
@@ -62,6 +62,15 @@ stop_all() {
 				kill -TERM "$c" 2>/dev/null || true
 			done
 			kill -TERM "$p" 2>/dev/null || true
+			# and KILL 5 s later: wait must not wait for ever
+			i=0
+			while kill -0 "$p" 2>/dev/null && [ $i -lt 10 ]; do
+				sleep 0.5; i=$((i + 1))
+			done
+			for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
+				kill -KILL "$c" 2>/dev/null || true
+			done
+			kill -KILL "$p" 2>/dev/null || true
 		fi
 		wait "$p" 2>/dev/null || true
 	done
