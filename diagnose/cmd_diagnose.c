@@ -25,8 +25,9 @@ static void usage(FILE *out)
 "  calls that never returned   a glfs_* call still running at the end of\n"
 "                              its process's records, with every RPC it\n"
 "                              sent and the replies it got\n"
-"  connections that failed     SYNs never answered, or refused by a reset\n"
-"                              or an ICMP port unreachable\n"
+"  connections that failed     SYNs never answered, refused by a reset or\n"
+"                              an ICMP port unreachable, or answered by\n"
+"                              another ICMP destination unreachable\n"
 "  calls that returned an error a glfs_* call's -1 and errno, with its RPCs\n"
 "  failed calls                replies with an error, by procedure and\n"
 "                              error, with the glfs_* call that sent them\n"
@@ -320,6 +321,14 @@ static void failed_connections(struct report *r)
 	}
 	more(r, shown, count);
 	sqlite3_finalize(st);
+	/* What "unanswered" can hide: ICMP errors are on no port, and a
+	 * capture filtered by ports leaves them out. */
+	if (count_of(r, "SELECT count(*) FROM conversations"
+			" WHERE state = 'syn-sent'"))
+		printf("  (unanswered: no SYN-ACK, reset or ICMP error in the"
+		       " capture -- a firewall that drops, a host that is"
+		       " down, or ICMP errors a capture filter of ports left"
+		       " out; capture with 'or icmp or icmp6')\n");
 }
 
 static void failed_calls(struct report *r)

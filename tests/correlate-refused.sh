@@ -135,6 +135,8 @@ check "diagnose: host unreachable and filtered are not said to be refused, nor u
 	"$TMP/icmp-unreachable.diag"
 check "diagnose: 4 connections that failed" \
 	grep -q "^Connections that failed (4):" "$TMP/icmp-unreachable.diag"
+check "diagnose: no word on unanswered attempts where every one was answered" sh -c \
+	'! grep -q "^  (unanswered:" "$0"' "$TMP/icmp-unreachable.diag"
 check "diagnose: nothing on stderr" sh -c \
 	'test ! -s "$0" && test ! -s "$1"' "$TMP/icmp-unreachable.diag.err" \
 	"$TMP/mount-failure-reject.diag.err"

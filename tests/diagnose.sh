@@ -86,6 +86,9 @@ if command -v tshark >/dev/null; then
 	grep -q "^  127.0.0.2:$1: connection attempt unanswered ($2 SYN)" "$out" &&
 		ok "connections that failed: port $1, whose $2 SYNs tshark sees unanswered" ||
 		not_ok "no failed connection to port '$1' ($2 SYNs) in the report"
+	grep -q "^  (unanswered: no SYN-ACK, reset or ICMP error in the capture -- .*capture with 'or icmp or icmp6')$" "$out" &&
+		ok "connections that failed: what an unanswered attempt can be, and the capture filter that shows ICMP errors" ||
+		not_ok "no word on what the unanswered connection can be"
 else
 	skip "tshark not installed"
 fi
