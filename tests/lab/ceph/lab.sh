@@ -238,12 +238,23 @@ set_generation() {
 	[ "$(generation)" = "$1" ] && return 0
 	if [ "$1" = v1 ]; then addrs="v1:$HOST:$MON_V1_PORT"
 	else addrs="[v2:$HOST:$MON_V2_PORT,v1:$HOST:$MON_V1_PORT]"; fi
-	CLIENT_CONF=$(admin_conf) lab_ceph mon set-addrs a "$addrs" >/dev/null 2>&1 ||
-		die "mon set-addrs $addrs failed"
+	# The monitor commits its new addresses and respawns at once: the
+	# command's answer may never come, and the CLI then waits for ever
+	# at the old ones.  So the command has a bound, and what counts is
+	# the monitor map served after the restart.
+	timeout 30 ip netns exec "$NS" ceph -c "$(admin_conf)" --connect-timeout 20 \
+		mon set-addrs a "$addrs" >/dev/null 2>&1 || true
 	stop_daemon osd.0
 	stop_daemon mon.a
 	echo "$1" >"$LAB_DIR/generation"
 	start_mon
+	if [ "$1" = v1 ]; then want="0: v1:$HOST:$MON_V1_PORT/0 mon.a"
+	else want="0: [v2:$HOST:$MON_V2_PORT/0,v1:$HOST:$MON_V1_PORT/0] mon.a"; fi
+	dump=$(CLIENT_CONF=$(admin_conf) timeout 30 ip netns exec "$NS" ceph \
+		-c "$(admin_conf)" --connect-timeout 20 mon dump 2>/dev/null) || true
+	case $dump in *"$want"*) ;;
+	*) die "mon set-addrs $addrs did not take: $(echo "$dump" | grep 'mon\.a')" ;;
+	esac
 	start_osd
 	CLIENT_CONF=$(admin_conf) wait_for 60 pool_ready ||
 		die "pool $POOL did not become usable"
