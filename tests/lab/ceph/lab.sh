@@ -90,10 +90,11 @@ wait_for() { # SECONDS COMMAND...: poll COMMAND every 0.2 s
 
 CONF=$LAB_DIR/ceph.conf
 
-# The CLI as client.admin; CLIENT_CONF chooses the wire mode.
-lab_ceph() { ns_exec ceph -c "${CLIENT_CONF:-$CONF}" --connect-timeout 20 "$@"; }
-# rados waits without end for an OSD that does not answer: a minute is
-# plenty for one operation on this cluster.
+# The CLI as client.admin; CLIENT_CONF chooses the wire mode.  Both tools
+# wait without end for an answer that does not come (--connect-timeout
+# bounds the first connection only): a minute is plenty for one command
+# or operation on this cluster.
+lab_ceph() { timeout 60 ip netns exec "$NS" ceph -c "${CLIENT_CONF:-$CONF}" --connect-timeout 20 "$@"; }
 lab_rados() { timeout 60 ip netns exec "$NS" rados -c "${CLIENT_CONF:-$CONF}" "$@"; }
 
 write_conf() {
@@ -239,19 +240,16 @@ set_generation() {
 	if [ "$1" = v1 ]; then addrs="v1:$HOST:$MON_V1_PORT"
 	else addrs="[v2:$HOST:$MON_V2_PORT,v1:$HOST:$MON_V1_PORT]"; fi
 	# The monitor commits its new addresses and respawns at once: the
-	# command's answer may never come, and the CLI then waits for ever
-	# at the old ones.  So the command has a bound, and what counts is
-	# the monitor map served after the restart.
-	timeout 30 ip netns exec "$NS" ceph -c "$(admin_conf)" --connect-timeout 20 \
-		mon set-addrs a "$addrs" >/dev/null 2>&1 || true
+	# command's answer may never come (lab_ceph's bound ends the wait).
+	# What counts is the monitor map served after the restart.
+	CLIENT_CONF=$(admin_conf) lab_ceph mon set-addrs a "$addrs" >/dev/null 2>&1 || true
 	stop_daemon osd.0
 	stop_daemon mon.a
 	echo "$1" >"$LAB_DIR/generation"
 	start_mon
 	if [ "$1" = v1 ]; then want="0: v1:$HOST:$MON_V1_PORT/0 mon.a"
 	else want="0: [v2:$HOST:$MON_V2_PORT/0,v1:$HOST:$MON_V1_PORT/0] mon.a"; fi
-	dump=$(CLIENT_CONF=$(admin_conf) timeout 30 ip netns exec "$NS" ceph \
-		-c "$(admin_conf)" --connect-timeout 20 mon dump 2>/dev/null) || true
+	dump=$(CLIENT_CONF=$(admin_conf) lab_ceph mon dump 2>/dev/null) || true
 	case $dump in *"$want"*) ;;
 	*) die "mon set-addrs $addrs did not take: $(echo "$dump" | grep 'mon\.a')" ;;
 	esac
