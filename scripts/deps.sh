@@ -6,7 +6,7 @@ PACKAGES="
 build-essential autoconf automake libtool pkg-config
 libpcap-dev libelf-dev libdw-dev libsqlite3-dev zlib1g-dev libpcre2-dev sqlite3
 tcpdump tshark
-glusterfs-server glusterfs-client libglusterfs-dev
+glusterfs-server glusterfs-client libglusterfs-dev libtirpc-dev
 systemtap iproute2 nftables procps psmisc
 clang
 libclang-rt-14-dev time

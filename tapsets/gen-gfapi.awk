@@ -249,7 +249,7 @@ function gen_call(call, ret, summary,    r, npeek, maxargs, vars, doc, s, grp, f
 	print " * probe tapline.gfapi." call " - print the gfapi." call " entry record"
 	print " *"
 	print " * The record is printed after the user's handler: `next` in it skips"
-	print " * the record (e.g. if (pid() != target()) next)."
+	print " * the record (e.g. if (!tapline_traced()) next)."
 	# BPF: choose the fields that fit.
 	nkeep = 0
 	nstr = 0
@@ -303,6 +303,8 @@ function gen_call(call, ret, summary,    r, npeek, maxargs, vars, doc, s, grp, f
 	print "probe tapline.gfapi." call " +="
 	print points(call, "")
 	print "{"
+	print "\tif (!_tl_target)"
+	print "\t\tnext"
 	fmt = "%ld %ld %ld \\\"%s\\\" gfapi." call " entry"
 	args = "gettimeofday_ns(), pid(), tid(), execname()"
 	for (r = 1; r <= nr; r++) {
@@ -336,6 +338,8 @@ function gen_call(call, ret, summary,    r, npeek, maxargs, vars, doc, s, grp, f
 	print "probe tapline.gfapi." call ".return +="
 	print points(call, ".return")
 	print "{"
+	print "\tif (!_tl_target)"
+	print "\t\tnext"
 	print "\tprintf(\"%ld %ld %ld \\\"%s\\\" gfapi." call " return ret=" bfmt(ret) "\\n\",\n\t       gettimeofday_ns(), pid(), tid(), execname(),\n\t       " value("@choose_defined($return, _tl_retval())", ret) ")"
 	print "}"
 	print "%:"

@@ -14,6 +14,7 @@ stp_DATA += stp/gfapi-utimens.stp stp/gfapi-utimens.meta \
 # kind of machine needs; the shim it preloads is built here with fixed
 # flags (never the sanitizers of a test build: it is preloaded into stap).
 dist_bin_SCRIPTS = scripts/tapline-stap
+dist_man_MANS += man/tapline-stap.1
 stapshimdir = $(pkglibdir)
 stapshim_DATA = scripts/stap-memlock-shim.so
 check_DATA = scripts/stap-memlock-shim.so
@@ -35,7 +36,10 @@ regen-tapsets:
 	mv $(srcdir)/tapsets/gfapi.stp.tmp $(srcdir)/tapsets/gfapi.stp
 .PHONY: regen-tapsets
 
-TESTS += tests/stap-probes.sh tests/stap-buildok.sh tests/stap-lab.sh \
+TESTS += tests/stap-probes.sh tests/stap-wrapper.sh tests/stap-buildok.sh tests/stap-lab.sh \
 	tests/stap-dwarf.sh
-EXTRA_DIST += tests/stap-probes.sh tests/stap-buildok.sh tests/stap-lab.sh \
+EXTRA_DIST += tests/stap-probes.sh tests/stap-wrapper.sh tests/stap-buildok.sh tests/stap-lab.sh \
 	tests/stap-dwarf.sh
+# Not in make check: bench/stap-flood.sh (the tracers under a flood of
+# another process's libgfapi calls, ratios to the same flood untraced).
+EXTRA_DIST += bench/stap-flood.sh

@@ -54,10 +54,10 @@ n=$(count 'gluster.client_setvolume_cbk')
 diag "gluster.client_setvolume_cbk (DWARF) resolves to $n probe(s) here (0 on Debian: see tests/stap-dwarf.sh)"
 
 # The BPF runtime: every printer, with a user filter (the tightest case).
-printf 'probe tapline.gfapi.*, tapline.gfapi.*.return { if (target() != 0 && pid() != target()) next }\n' >"$TMP/bpf.stp"
+printf 'probe tapline.gfapi.*, tapline.gfapi.*.return { if (!tapline_traced()) next }\n' >"$TMP/bpf.stp"
 check "stap -p4 --runtime=bpf: every tapline.gfapi.* printer with a pid filter" \
 	stap_bpf -p4 "$TMP/bpf.stp"
-printf 'probe tapline.rpc.*, tapline.gluster.* ? { if (target() != 0 && pid() != target()) next }\n' >"$TMP/bpf2.stp"
+printf 'probe tapline.rpc.*, tapline.gluster.* ? { if (!tapline_traced()) next }\n' >"$TMP/bpf2.stp"
 check "stap -p4 --runtime=bpf: tapline.rpc.* and tapline.gluster.*" stap_bpf -p4 "$TMP/bpf2.stp"
 
 # The tapsets and `tapline record` write the same probes with the same

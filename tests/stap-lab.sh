@@ -1,12 +1,25 @@
 #!/bin/sh
-# tests/stap-lab.sh - the stp/ scripts run for real (stap --runtime=bpf)
-# against the lab's GlusterFS and libgfapi client, and what they record is
-# checked against independent sources:
+# tests/stap-lab.sh - the stp/ scripts run for real (stap --runtime=bpf,
+# through scripts/tapline-stap) against the lab's GlusterFS and libgfapi
+# client on a busy host, and what they record is checked against
+# independent sources:
 #   - the client's own log (tests/lab/gfapi-client.c: every call with its
 #     arguments, result and [start,end] realtime window),
 #   - tshark's decoding of a capture of the same run (RPC XIDs),
 #   - `lab.sh status` (the brick port) and the client's GlusterFS log
-#     ("Authentication failed").
+#     ("Authentication failed"),
+#   - the kernel's uprobe hit counts (uprobe_profile) and ss(8).
+# The busy host: two other libgfapi processes run all along
+# (tests/lab/gfapi-busy.c): a flood of probe hits without a volume, and a
+# real session on the lab's volume "dist".  Uprobes fire in them too, and
+# stapbpf, made to print every process's calls under such a flood, loses
+# perf events and aborts (docs/probes.md).  So each client is held (a
+# shell that writes its pid and waits on a FIFO, then execs the client)
+# until its pid is known, the scripts run with -x PID (they filter on
+# target()), and the client is released only once every session runs and
+# its uprobes fire; samba-gluster.stp keeps smbd's calls by comm.  Each
+# session must then write the client's records only, lose no perf event
+# and end normally.
 # Brings its own lab up and down (LAB_NAME=stap<PID>); SKIPs only when the
 # lab cannot run here.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -23,8 +36,11 @@ mountpoint -q /sys/kernel/debug 2>/dev/null ||
 	mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
 [ -e /sys/kernel/debug/tracing/uprobe_events ] ||
 	skip_all "no /sys/kernel/debug/tracing/uprobe_events: stapbpf cannot set uprobes"
+PROFILE=/sys/kernel/tracing/uprobe_profile
+[ -r "$PROFILE" ] || PROFILE=/sys/kernel/debug/tracing/uprobe_profile
+[ -r "$PROFILE" ] || skip_all "no uprobe_profile: cannot see whether probes fire"
 
-# The lab's client: make check builds it; else build it here.
+# The lab's client and the busy process: make check builds them; else here.
 CLIENT=$top_builddir/tests/lab/gfapi-client
 if [ ! -x "$CLIENT" ]; then
 	CLIENT=$TMP/gfapi-client
@@ -34,22 +50,36 @@ if [ ! -x "$CLIENT" ]; then
 		$(pkg-config --cflags --libs glusterfs-api) -lpthread ||
 		skip_all "cannot build tests/lab/gfapi-client.c"
 fi
+BUSY=$top_builddir/tests/lab/gfapi-busy
+if [ ! -x "$BUSY" ]; then
+	BUSY=$TMP/gfapi-busy
+	# shellcheck disable=SC2046
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O1 -o "$BUSY" \
+		"$top_srcdir/tests/lab/gfapi-busy.c" \
+		$(pkg-config --cflags --libs glusterfs-api libtirpc) -lpthread ||
+		skip_all "cannot build tests/lab/gfapi-busy.c (libtirpc-dev)"
+fi
 
 LAB_NAME=stap$$
 LAB_DIR=$TMP/lab
 export LAB_NAME LAB_DIR
 lab_down() { sh "$LAB" down >"$TMP/lab-down.log" 2>&1 || true; }
-stap_pids=""
+sessions=""	# the stp/ scripts running, by name: stap's pid in $TMP/NAME.stap
 # stop_all: SIGINT to each session's stapbpf (stap does not always pass
 # its own SIGINT on, and a second one can cut the end probe's output),
-# then to stap, then SIGTERM after 15 s, then SIGKILL.
+# then to stap, then SIGTERM after 15 s, then SIGKILL; stap's exit status goes to
+# $TMP/NAME.status.  Then waits for stap's other child, tapline-stap's
+# filter of its standard error, to write its last lines.
 stop_all() {
-	for p in $stap_pids; do
-		for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do
+	children=""
+	for n in $sessions; do
+		for c in $(ps -o pid= --ppid "$(cat "$TMP/$n.stap")" 2>/dev/null); do
+			children="$children $c"
 			kill -INT "$c" 2>/dev/null || true
 		done
 	done
-	for p in $stap_pids; do
+	for n in $sessions; do
+		p=$(cat "$TMP/$n.stap")
 		i=0
 		while kill -0 "$p" 2>/dev/null && [ $i -lt 30 ]; do
 			sleep 0.5; i=$((i + 1))
@@ -72,9 +102,16 @@ stop_all() {
 			done
 			kill -KILL "$p" 2>/dev/null || true
 		fi
-		wait "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null && st=0 || st=$?
+		echo "$st" >"$TMP/$n.status"
 	done
-	stap_pids=""
+	for c in $children; do
+		i=0
+		while kill -0 "$c" 2>/dev/null && [ $i -lt 20 ]; do
+			sleep 0.5; i=$((i + 1))
+		done
+	done
+	sessions=""
 }
 # stapbpf leaves its uprobe events (uprobes/stapprobe_PID_N) behind when it
 # is killed; those of dead stapbpf processes can serve no one: remove them.
@@ -90,47 +127,158 @@ drop_dead_stapprobes() {
 		kill -0 "$pid" 2>/dev/null || echo "-:$name" >>"$ev" 2>/dev/null || true
 	done
 }
+busy_jobs=""
+# busy_stop: SIGTERM to the busy processes; each prints its call count.
+busy_stop() {
+	for b in flood session; do
+		[ -s "$TMP/busy-$b.pid" ] || continue
+		kill -TERM "$(cat "$TMP/busy-$b.pid")" 2>/dev/null || true
+	done
+	for j in $busy_jobs; do wait "$j" 2>/dev/null || true; done
+	busy_jobs=""
+}
 at_exit drop_dead_stapprobes
 at_exit lab_down
 at_exit stop_all
+at_exit busy_stop
 if ! sh "$LAB" up >"$TMP/lab-up.log" 2>&1; then
 	sed 's/^/# /' "$TMP/lab-up.log" | tail -5
 	skip_all "the GlusterFS lab does not come up here (see above)"
 fi
 ok "lab $LAB_NAME is up"
 
-# start_stap NAME: run stp/NAME.stp under the BPF runtime into $TMP/NAME.rec.
-# (exec: $! is then stap itself)
-start_stap() {
-	boot_id=$(cat /proc/sys/kernel/random/boot_id)
-	(exec env LD_PRELOAD="$SHIM" "$STAP" -r "$KBUILD" -I "$TAPSETS" --runtime=bpf \
-		"$STP/$1.stp" host-stap-lab "$boot_id" >"$TMP/$1.rec" 2>"$TMP/$1.err") &
-	stap_pids="$stap_pids $!"
+# --- the busy host -----------------------------------------------------------
+(exec "$BUSY" --rounds 0 >"$TMP/busy-flood.out" 2>&1) &
+echo $! >"$TMP/busy-flood.pid"
+busy_jobs=$!
+sh "$LAB" exec sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/busy-session.pid" \
+	"$BUSY" --server 127.0.0.2 --volume dist --threads 1 \
+	--gf-log "$LAB_DIR/log/busy.gfapi.log" >"$TMP/busy-session.out" 2>&1 &
+busy_jobs="$busy_jobs $!"
+i=0
+until grep -q '^# gfapi-busy pid=[0-9]* ready' "$TMP/busy-session.out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -le 120 ] && kill -0 "$!" 2>/dev/null || break
+	sleep 0.5
+done
+check "the busy host: a libgfapi flood and a session on volume dist run" \
+	sh -c "grep -q '^# gfapi-busy pid=[0-9]* ready' '$TMP/busy-flood.out' &&
+	       grep -q '^# gfapi-busy pid=$(cat "$TMP/busy-session.pid" 2>/dev/null) ready' '$TMP/busy-session.out'"
+# Its TCP connections (ss, inside the lab), left out of tshark's view of
+# the capture: "LOCALPORT PEERPORT" lines.
+sh "$LAB" exec ss -tnpH 2>/dev/null |
+	awk -v p="pid=$(cat "$TMP/busy-session.pid" 2>/dev/null)," 'index($0, p) {
+		n = split($4, l, ":"); m = split($5, r, ":"); print l[n], r[m] }' \
+	>"$TMP/busy-conns"
+check "the busy session's connections are known ($(wc -l <"$TMP/busy-conns"): glusterd, the bricks of dist)" \
+	test "$(wc -l <"$TMP/busy-conns")" -ge 3
+
+# --- a client held until its tracers are ready ------------------------------
+# hold NAME: $TMP/NAME.held writes its pid to $TMP/NAME.pid, waits until
+# `release NAME`, then execs the lab's client with its arguments (same pid).
+hold() {
+	mkfifo "$TMP/$1.go"
+	printf '#!/bin/sh\necho $$ >"%s"\nread go <"%s"\nexec "%s" "$@"\n' \
+		"$TMP/$1.pid" "$TMP/$1.go" "$CLIENT" >"$TMP/$1.held"
+	chmod +x "$TMP/$1.held"
 }
-# wait_header NAME...: until each .rec has its header line (uprobes are
-# attached when stapbpf runs the begin probe), at most 60 s.
-wait_header() {
+# held_pid NAME: the held program's pid, once written (at most 60 s).
+held_pid() {
+	i=0
+	until [ -s "$TMP/$1.pid" ]; do
+		i=$((i + 1))
+		[ $i -le 120 ] || return 1
+		sleep 0.5
+	done
+	cat "$TMP/$1.pid"
+}
+release() { timeout 10 sh -c 'echo go >"$1"' sh "$TMP/$1.go"; }
+
+# --- stap sessions -------------------------------------------------------------
+# start_stap NAME [STAP-OPTION...]: stp/NAME.stp through scripts/tapline-stap
+# into $TMP/NAME.rec.  (exec: $! is stap itself)
+start_stap() {
+	name=$1; shift
+	boot_id=$(cat /proc/sys/kernel/random/boot_id)
+	(exec "$TAPLINE_STAP" "$@" "$STP/$name.stp" host-stap-lab "$boot_id" \
+		>"$TMP/$name.rec" 2>"$TMP/$name.err") &
+	echo $! >"$TMP/$name.stap"
+	rm -f "$TMP/$name.status"
+	sessions="$sessions $name"
+}
+stapbpf_pid() {
+	ps -o pid=,comm= --ppid "$(cat "$TMP/$1.stap")" 2>/dev/null |
+		awk '$2 == "stapbpf" { print $1 }'
+}
+# uprobe_hits STAPBPF_PID: how often that stapbpf's uprobes fired so far.
+uprobe_hits() {
+	awk -v p="stapprobe_$1_" 'index($2, p) == 1 { n += $3 } END { print n + 0 }' "$PROFILE"
+}
+# ready NAME...: each session's stap and stapbpf run, its first line is
+# written, and its uprobes fire: their hit counts grow while gfapi-busy
+# touches every script's entry points once (stapbpf runs the begin probe
+# before it enables the probes).  At most 120 s.
+ready() {
 	for n in "$@"; do
 		i=0
-		until grep -Eq '^(tapline-records 1 |# gfapi-latency.stp: tracing)' "$TMP/$n.rec" 2>/dev/null; do
+		while :; do
 			i=$((i + 1))
-			if [ $i -gt 120 ]; then
-				sed 's/^/#   /' "$TMP/$n.err" | grep -v debuginfo | head -20
+			if [ $i -gt 240 ] || ! kill -0 "$(cat "$TMP/$n.stap")" 2>/dev/null; then
+				diag "stp/$n.stp does not run or its probes do not fire:"
+				grep -v debuginfo "$TMP/$n.err" | sed 's/^/#   /' | head -20
 				return 1
+			fi
+			b=$(stapbpf_pid "$n")
+			if [ -n "$b" ] && grep -Eq '^(tapline-records 1 |# gfapi-latency.stp: tracing)' \
+				"$TMP/$n.rec" 2>/dev/null; then
+				h=$(uprobe_hits "$b")
+				"$BUSY" >/dev/null 2>&1 || true
+				[ "$(uprobe_hits "$b")" -gt "$h" ] && break
 			fi
 			sleep 0.5
 		done
 	done
-	sleep 1
 }
+# alive NAME...: stap and its stapbpf still run.
+alive() {
+	for n in "$@"; do
+		if ! kill -0 "$(cat "$TMP/$n.stap")" 2>/dev/null ||
+		   [ -z "$(stapbpf_pid "$n")" ]; then
+			echo "stp/$n.stp ended early:"
+			grep -v debuginfo "$TMP/$n.err" | tail -5
+			return 1
+		fi
+	done
+}
+# sound NAME: after stop_all: stapbpf lost no perf event and did not abort
+# (stapbpf's own messages, tapline-stap's summary of the losses and its
+# comment line in the records), and stap ended with status 0.
+sound() {
+	! grep -E 'lost [0-9]+ perf_events|exited with signal|bpfinterp|tapline-stap: (error: )?stapbpf lost' \
+		"$TMP/$1.err" &&
+	! grep '^# tapline-stap: lost' "$TMP/$1.rec" &&
+		test "$(cat "$TMP/$1.status" 2>/dev/null)" = 0
+}
+# only_pid PID FILE: every record of FILE (.tsv) is of process PID.
+only_pid() { awk -F'\t' -v pid="$1" '$2 != pid { print; bad = 1 } END { exit bad }' "$2"; }
+
+# --- the client's run ------------------------------------------------------------
+hold client
+sh "$LAB" exec "$TMP/client.held" --server 127.0.0.2 --volume single \
+	--path /stap-lab.txt >"$TMP/client.log" 2>"$TMP/client.err" &
+client_job=$!
+cpid=$(held_pid client) || cpid=""
+check "the client is held before its first call (pid ${cpid:-none})" test -n "$cpid"
+[ -n "$cpid" ] || done_testing
 
 scripts="gfapi-utimens gfapi-trace rpc-xid handshake gfapi-latency"
-for s in $scripts; do start_stap "$s"; done
-if ! wait_header gfapi-utimens gfapi-trace rpc-xid handshake gfapi-latency; then
-	not_ok "stapbpf sessions started"
+for s in $scripts; do start_stap "$s" -x "$cpid"; done
+# shellcheck disable=SC2086
+if ! ready $scripts; then
+	not_ok "5 stap --runtime=bpf sessions with -x $cpid run, their probes fire"
 	done_testing
 fi
-ok "5 stap --runtime=bpf sessions started"
+ok "5 stap --runtime=bpf sessions with -x $cpid run, their probes fire"
 
 # A capture of the run, for tshark (tcpdump's pid via exec).
 have_tshark=0
@@ -140,21 +288,37 @@ sh "$LAB" exec sh -c 'echo $$ >"$0"; exec tcpdump -i lo -s 0 -U -w "$1" \
 	"$TMP/tcpdump.pid" "$TMP/run.pcap" &
 sleep 1
 
-sh "$LAB" exec "$CLIENT" --server 127.0.0.2 --volume single \
-	--path /stap-lab.txt >"$TMP/client.log" 2>"$TMP/client.err" && st=0 || st=$?
+release client
+wait "$client_job" && st=0 || st=$?
 check "the lab client ran (exit $st)" test "$st" = 0
 kill -INT "$(cat "$TMP/tcpdump.pid")" 2>/dev/null || true
 sleep 1
+# shellcheck disable=SC2086
+check "the 5 sessions ran through the client's run on the busy host" alive $scripts
+for s in $scripts; do
+	b=$(stapbpf_pid "$s")
+	echo "$s $(uprobe_hits "${b:-0}")"
+done >"$TMP/hits"
 stop_all
+for s in $scripts; do
+	check "stp/$s.stp: no perf event lost, stapbpf did not abort, stap exit 0" sound "$s"
+done
 
-cpid=$(sed -n 's/.* pid=\([0-9]*\) .*call=glfs_new .*/\1/p' "$TMP/client.log" | head -1)
-check "the client logged its pid" test -n "$cpid"
-diag "client pid $cpid"
+check "the client logged the held pid ($cpid)" \
+	grep -q " pid=$cpid .*call=glfs_new " "$TMP/client.log"
 
 for s in gfapi-utimens gfapi-trace rpc-xid handshake; do
 	check "stp/$s.stp output parses as records" \
 		sh -c "awk -f '$top_srcdir/tests/stap-records.awk' '$TMP/$s.rec' >'$TMP/$s.tsv'"
+	check "stp/$s.stp: only the client's records (pid $cpid), none of the busy processes" \
+		only_pid "$cpid" "$TMP/$s.tsv"
 done
+# The busy processes' calls reached the probes and were filtered out.
+hits=$(awk '$1 == "gfapi-trace" { print $2 }' "$TMP/hits")
+nrec=$(wc -l <"$TMP/gfapi-trace.tsv")
+diag "uprobe hits while tracing: $(tr '\n' ' ' <"$TMP/hits")"
+check "gfapi-trace.stp: its probes fired $hits times for $nrec records (the other processes' calls)" \
+	test "$hits" -gt $((nrec + 1000))
 
 # --- gfapi-utimens: the atime -1 case against the client's own log.
 # client: start=NS end=NS pid=N tid=N call=glfs_utimens path=P atime=S.N mtime=S.N ret=R ...
@@ -215,10 +379,9 @@ check "gfapi-trace.stp: gfapi.write size and ret = the client's ($wsize)" \
 	sh -c "grep -q '	gfapi.write	entry	fd=$fd	size=$wsize	' '$TMP/gfapi-trace.tsv' &&
 	       grep -q '	gfapi.write	return	ret=$wsize\$' '$TMP/gfapi-trace.tsv'"
 
-# --- gfapi-latency: one line per call, utimens counted twice.
-# (it counts every process on the machine: at least the client's two)
-check "gfapi-latency.stp: a gfapi.utimens line counting >= 2 calls" \
-	awk '/^gfapi.utimens: count=/ { split($2, c, "="); if (c[2] >= 2) f = 1 } END { exit !f }' "$TMP/gfapi-latency.rec"
+# --- gfapi-latency: one line per call of the client only: utimens twice.
+check "gfapi-latency.stp: gfapi.utimens counted 2 times, the client's calls only" \
+	awk '/^gfapi.utimens: count=/ { split($2, c, "="); if (c[2] == 2) f = 1 } END { exit !f }' "$TMP/gfapi-latency.rec"
 
 # --- rpc-xid: the client's calls = the calls tshark decodes, one for one.
 awk -F'\t' -v pid="$cpid" '$2 == pid && $5 == "rpc.call" {
@@ -228,16 +391,18 @@ awk -F'\t' -v pid="$cpid" '$2 == pid && $5 == "rpc.call" {
 check "rpc-xid.stp: the client's rpc.call records ($(wc -l <"$TMP/rec-xids"))" \
 	test -s "$TMP/rec-xids"
 if [ "$have_tshark" = 1 ] && [ -s "$TMP/run.pcap" ]; then
-	tshark -r "$TMP/run.pcap" -Y 'rpc.msgtyp == 0' -T fields -E separator=' ' \
+	# Not the busy session's connections (ss saw them).
+	others=$(awk '{ printf " && !(tcp.port == %s && tcp.port == %s)", $1, $2 }' "$TMP/busy-conns")
+	tshark -r "$TMP/run.pcap" -Y "rpc.msgtyp == 0$others" -T fields -E separator=' ' \
 		-e rpc.xid -e rpc.program -e rpc.programversion -e rpc.procedure \
 		2>/dev/null | while read -r x p v c; do
 			printf '%d %s %s %s\n' "$x" "${p%%,*}" "${v%%,*}" "${c%%,*}"
 		done | sort >"$TMP/wire-xids"
-	check "rpc-xid.stp: (xid, prog, vers, proc) = tshark's calls of the capture ($(wc -l <"$TMP/wire-xids"))" \
+	check "rpc-xid.stp: (xid, prog, vers, proc) = tshark's calls of the client's connections ($(wc -l <"$TMP/wire-xids"))" \
 		cmp "$TMP/rec-xids" "$TMP/wire-xids"
 	awk -F'\t' -v pid="$cpid" '$2 == pid && $5 == "rpc.reply" { split($7, kv, "="); print kv[2] }' \
 		"$TMP/rpc-xid.tsv" | sort >"$TMP/rec-rxids"
-	tshark -r "$TMP/run.pcap" -Y 'rpc.msgtyp == 1' -T fields -e rpc.xid 2>/dev/null |
+	tshark -r "$TMP/run.pcap" -Y "rpc.msgtyp == 1$others" -T fields -e rpc.xid 2>/dev/null |
 		while read -r x; do printf '%d\n' "$x"; done | sort >"$TMP/wire-rxids"
 	check "rpc-xid.stp: rpc.reply XIDs = tshark's replies" cmp "$TMP/rec-rxids" "$TMP/wire-rxids"
 else
@@ -254,38 +419,56 @@ check "handshake.stp: gluster.setvolume_rsp op_ret=0 for the client" \
 check "handshake.stp: gluster.getspec_rsp op_ret > 0 (the volfile's size)" \
 	awk -F'\t' -v pid="$cpid" '$2 == pid && $5 == "gluster.getspec_rsp" { split($7, kv, "="); if (kv[2] > 0) f = 1 } END { exit !f }' "$TMP/handshake.tsv"
 
-# --- handshake: the auth-failure scenario (SETVOLUME refused, errno 13).
+# --- handshake: the auth-failure scenario (SETVOLUME refused, errno 13),
+# its client held the same way (lab.sh runs GFAPI_CLIENT).
 mv "$TMP/handshake.rec" "$TMP/handshake-ok.rec"
-start_stap handshake
-if wait_header handshake; then
-	GFAPI_CLIENT=$CLIENT sh "$LAB" run auth-failure --capture "$TMP/auth.pcap" \
-		>"$TMP/auth.log" 2>&1 || true
+hold auth
+GFAPI_CLIENT=$TMP/auth.held sh "$LAB" run auth-failure --capture "$TMP/auth.pcap" \
+	>"$TMP/auth.log" 2>&1 &
+auth_job=$!
+apid=$(held_pid auth) || apid=""
+if [ -n "$apid" ] && start_stap handshake -x "$apid" && ready handshake; then
+	release auth
+	wait "$auth_job" || true
 	sleep 1
+	check "auth-failure: handshake.stp ran through the scenario" alive handshake
 	stop_all
-	apid=$(sed -n 's/.* pid=\([0-9]*\) .*call=glfs_new .*/\1/p' "$TMP/auth.client.log" | head -1)
+	check "auth-failure: handshake.stp lost no perf event, did not abort, exit 0" sound handshake
+	check "auth-failure: the client logged the held pid ($apid)" \
+		grep -q " pid=$apid .*call=glfs_new " "$TMP/auth.client.log"
 	check "auth-failure: the client logged that glfs_init never returned" \
 		grep -q 'call=glfs_init .*returned=no' "$TMP/auth.client.log"
 	check "auth-failure: its GlusterFS log says Authentication failed" \
 		grep -q 'Authentication failed' "$LAB_DIR/log/auth-failure.gfapi.log"
 	check "auth-failure: handshake.stp output parses as records" \
 		sh -c "awk -f '$top_srcdir/tests/stap-records.awk' '$TMP/handshake.rec' >'$TMP/auth.tsv'"
+	check "auth-failure: only the client's records (pid $apid)" only_pid "$apid" "$TMP/auth.tsv"
 	check "auth-failure: gluster.setvolume_rsp op_ret=-1 op_errno=13 from the client (pid $apid)" \
 		awk -F'\t' -v pid="$apid" '$2 == pid && $5 == "gluster.setvolume_rsp" && $7 == "op_ret=-1" && $8 == "op_errno=13" { f = 1 } END { exit !f }' "$TMP/auth.tsv"
 else
-	not_ok "handshake.stp restarted for the auth-failure scenario"
+	not_ok "auth-failure: its client held (pid ${apid:-none}) and handshake.stp running for it"
+	[ -z "$apid" ] || release auth || true
+	wait "$auth_job" || true
+	stop_all
 fi
 # --- samba-gluster: smbd's libgfapi calls for an SMB client (lab scenario
 # "samba": smbclient sets only the write time, 2023-11-14 22:13:20 UTC).
+# smbd forks a process per SMB client: the script keeps them by comm.
 if command -v smbd >/dev/null 2>&1 && command -v smbclient >/dev/null 2>&1 &&
    [ -f /usr/lib/x86_64-linux-gnu/samba/vfs/glusterfs.so ] &&
    grep -q '^scenario_samba()' "$LAB"; then
 	start_stap samba-gluster
-	if wait_header samba-gluster; then
+	if ready samba-gluster; then
 		sh "$LAB" run samba --capture "$TMP/samba.pcap" >"$TMP/samba.log" 2>&1 && st=0 || st=$?
+		check "samba: samba-gluster.stp ran through the scenario" alive samba-gluster
 		stop_all
 		check "samba: the lab's smbclient session ran (exit $st)" test "$st" = 0
+		check "samba: samba-gluster.stp lost no perf event, did not abort, exit 0" \
+			sound samba-gluster
 		check "samba: samba-gluster.stp output parses as records" \
 			sh -c "awk -f '$top_srcdir/tests/stap-records.awk' '$TMP/samba-gluster.rec' >'$TMP/samba.tsv'"
+		check "samba: smbd's records only (comm smbd*), none of the busy processes" \
+			awk -F'\t' '$4 !~ /^smbd/ { print; bad = 1 } END { exit bad }' "$TMP/samba.tsv"
 		# smbclient's own view after `utimes`: the second allinfo block.
 		wt=$(grep 'write_time:' "$TMP/samba.client.log" | tail -1 | sed 's/.*write_time: *//')
 		at=$(grep 'access_time:' "$TMP/samba.client.log" | tail -1 | sed 's/.*access_time: *//')
@@ -302,8 +485,19 @@ if command -v smbd >/dev/null 2>&1 && command -v smbclient >/dev/null 2>&1 &&
 			grep -q "	atime_sec=$at_s	.*mtime_sec=$wt_s	" "$TMP/smbd-times"
 	else
 		not_ok "samba-gluster.stp started"
+		stop_all
 	fi
 else
 	skip "samba: smbd, smbclient, samba-vfs-modules or the lab's samba scenario missing"
 fi
+
+# --- the busy host stayed busy to the end.
+busy_stop
+flood=$(sed -n 's/^busy .* calls=\([0-9]*\) .*/\1/p' "$TMP/busy-flood.out")
+session=$(sed -n 's/^busy .* calls=\([0-9]*\) .*/\1/p' "$TMP/busy-session.out")
+diag "$(grep -h '^busy ' "$TMP/busy-flood.out" "$TMP/busy-session.out" | tr '\n' ';')"
+check "the busy host: the flood made libgfapi calls to the end (${flood:-none})" \
+	test "${flood:-0}" -gt 10000
+check "the busy host: the session on dist made calls to the end (${session:-none})" \
+	test "${session:-0}" -gt 100
 done_testing

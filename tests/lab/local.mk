@@ -8,6 +8,12 @@ tests_lab_gfapi_client_SOURCES = tests/lab/gfapi-client.c
 tests_lab_gfapi_client_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS)
 tests_lab_gfapi_client_LDADD = $(GFAPI_LIBS) -lpthread
 endif
+if HAVE_GFAPI_TIRPC
+check_PROGRAMS += tests/lab/gfapi-busy
+tests_lab_gfapi_busy_SOURCES = tests/lab/gfapi-busy.c
+tests_lab_gfapi_busy_CPPFLAGS = $(AM_CPPFLAGS) $(GFAPI_CFLAGS) $(TIRPC_CFLAGS)
+tests_lab_gfapi_busy_LDADD = $(GFAPI_LIBS) $(TIRPC_LIBS) -lpthread
+endif
 EXTRA_DIST += tests/lab/README.md tests/lab/lab-smoke.sh tests/captures \
 	tests/lab/build-debug-gluster.sh tests/lab/debug-gluster.sh \
 	tests/lab/captures-check.sh
