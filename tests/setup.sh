@@ -1,5 +1,6 @@
 # tests/setup.sh - sourced by every shell test: strict mode, C locale, a
-# private temp dir removed on exit, and TAP helpers.
+# private temp dir removed on exit (kept, and named in the log, when
+# TAPLINE_TEST_KEEP is set), and TAP helpers.
 set -eu
 export LC_ALL=C
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -9,7 +10,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/tapline-test.XXXXXX")
 tap_cleanup_hooks=""
 tap_cleanup() {
 	for hook in $tap_cleanup_hooks; do "$hook" || true; done
-	rm -rf "$TMP"
+	if [ -n "${TAPLINE_TEST_KEEP:-}" ]; then echo "# kept $TMP"
+	else rm -rf "$TMP"; fi
 }
 trap tap_cleanup EXIT
 trap 'exit 130' INT TERM
