@@ -8,13 +8,15 @@
 #   record   tapline record -- TARGET (the recorder's pid filter)
 #   record-kernel  the same with TAPLINE_RECORD_KERNEL_PID_FILTER=1
 #
-#   bench/stap-flood.sh [BUILDDIR [SECONDS]]   (root; not in make check;
-#                                               under the lab lock)
+#   bench/stap-flood.sh [BUILDDIR [SECONDS [PAUSE_US]]]
+#                        (root; not in make check; under the lab lock)
 #
 # The flood: tests/lab/gfapi-busy --rounds 0 for SECONDS (default 10):
 # glfs_utimens, glfs_set_volfile_server, glfs_fini on a NULL glfs_t and one
-# xdr_callmsg per round, as fast as it can: every script's entry points at
-# the cost of the probes alone, no lab needed.  The target: gfapi-busy
+# xdr_callmsg per round, as fast as it can (or PAUSE_US microseconds of
+# sleep after each round: 20 makes about 40,000 calls/s, the flood of
+# tests/stap-lab.sh): every script's entry points at the cost of the
+# probes alone, no lab needed.  The target: gfapi-busy
 # --rounds 2000 --pause-us 1000 (at most a round per millisecond, 4 to 8
 # records each; at full speed the target alone overflows stapbpf), held
 # until its tracers run, started 1 s into the flood.
@@ -40,6 +42,7 @@
 set -u
 BUILD=${1:-.}
 SECONDS_FLOOD=${2:-10}
+FLOOD_PAUSE_US=${3:-0}
 here=$(cd "$(dirname "$0")/.." && pwd)
 BUSY=$BUILD/tests/lab/gfapi-busy
 TAPLINE=$BUILD/tapline
@@ -63,7 +66,7 @@ calls_per_s() { sed -n 's/^busy .* calls_per_s=\([0-9]*\).*/\1/p' "$1"; }
 # flood MODE: the flood for SECONDS_FLOOD, the target held until
 # $OUT/MODE.go is written, started 1 s in; waits for both.
 flood() {
-	"$BUSY" --rounds 0 --seconds "$SECONDS_FLOOD" >"$OUT/$1.flood" 2>&1 &
+	"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/$1.flood" 2>&1 &
 	flood_pid=$!
 	sleep 1
 	[ -p "$OUT/$1.go" ] && echo go >"$OUT/$1.go"
@@ -128,7 +131,7 @@ record_phase() {
 	else
 		unset TAPLINE_RECORD_KERNEL_PID_FILTER
 	fi
-	"$BUSY" --rounds 0 --seconds "$SECONDS_FLOOD" >"$OUT/$mode.flood" 2>&1 &
+	"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/$mode.flood" 2>&1 &
 	flood_pid=$!
 	sleep 1
 	"$TAPLINE" record -q -o "$OUT/$mode.rec" -- "$BUSY" --rounds "$ROUNDS" --pause-us "$PAUSE_US" \
@@ -146,7 +149,7 @@ record_phase() {
 		"$(echo "$(calls_per_s "$OUT/$mode.flood") $base" | awk '{ print $1 / $2 }')"
 }
 
-"$BUSY" --rounds 0 --seconds "$SECONDS_FLOOD" >"$OUT/none.flood"
+"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/none.flood"
 base=$(calls_per_s "$OUT/none.flood")
 echo "flood untraced: $base calls/s ($SECONDS_FLOOD s)"
 stap_phase wide
