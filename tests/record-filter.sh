@@ -8,7 +8,8 @@
 #   -- COMMAND: the command's child and grandchild processes; a concurrent
 #           unrelated process is not recorded, its events counted;
 # the errno stores (gfapi_errno_store) are filtered alike: the other
-# process's are dropped, the child's still give its failed returns errno.
+# process's are dropped (and not counted among the stores seen), the
+# child's still give its failed returns errno.
 # The programs say which pids and tids made which calls (their own log is
 # the oracle); the library is a stand-in with glfs_utimens's prototype.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -131,6 +132,7 @@ entries() {
 		END { print n + 0 }'
 }
 dropped() { sed -n 's/^# tapline-record: \([0-9]*\) event(s) of other processes dropped.*/\1/p' "$TMP/rec"; }
+stores() { sed -n 's/^# tapline-record: \([0-9]*\) errno store(s) seen.*/\1/p' "$TMP/rec"; }
 
 # --- -p PID ---------------------------------------------------------------
 by_pid() { # MODE (recorder|kernel)
@@ -172,6 +174,8 @@ by_pid() { # MODE (recorder|kernel)
 	if [ "$mode" = recorder ]; then
 		check "-p: its $((3 * N)) events (entries, returns, errno stores) counted as dropped" \
 			test "$(dropped)" = $((3 * N))
+		check "-p: and its errno stores not among the target's stores seen ($(stores), the target has none)" \
+			test "$(stores)" = 0
 	else
 		check "-p (kernel): the kernel filtered, the trailer says so" \
 			grep -q '^# tapline-record: pid filter of the kernel' "$TMP/rec"
@@ -210,6 +214,8 @@ check "-- COMMAND: nothing of the concurrent unrelated process" \
 	sh -c "! grep -v '^#' '$TMP/rec' | grep -q -e '/oth' -e ' $opid $opid '"
 check "-- COMMAND: its $((3 * N)) events (entries, returns, errno stores) counted as dropped" \
 	test "$(dropped)" = $((3 * N))
+check "-- COMMAND: the errno stores seen are the child's $N, not the stranger's ($(stores))" \
+	test "$(stores)" = "$N"
 pid=$(logged one pid)
 check "-- COMMAND: the child's failed calls carry their errno (EIO) all the same" \
 	test "$(grep -v '^#' "$TMP/rec" | awk -v p="$pid" '$2 == p && $6 == "return" &&

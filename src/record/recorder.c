@@ -1528,8 +1528,6 @@ static void errno_event(struct recorder *r, const struct rb_event *rbe,
 	uint64_t v;
 	if (tf_read_int(&ev->fields[0].f, rbe->data, rbe->len, &v))
 		return;
-	r->errno_stores++;
-	r->errno_zero_stores += v == 0;
 	pending_push(r, rbe->ts, (struct pending){ .errno_role = ER_STORE,
 		.tid = tid, .value = (int)(int64_t)v });
 }
@@ -1801,8 +1799,13 @@ static void flush_pending(struct recorder *r, uint64_t cutoff)
 		}
 		int err_value = 0;
 		int with_errno = p->errno_role ? errno_apply(r, p, &err_value) : 0;
-		if (with_errno < 0)
-			continue;	/* an errno store: no line */
+		if (with_errno < 0) {
+			/* an errno store: no line; counted here, once other
+			 * processes' stores were dropped with their events */
+			r->errno_stores++;
+			r->errno_zero_stores += p->value == 0;
+			continue;
+		}
 		/* errno goes after ret, before the newline */
 		size_t len = p->len - (with_errno && p->len ? 1 : 0);
 		int64_t ts = (int64_t)p->ts + r->to_realtime_ns;
