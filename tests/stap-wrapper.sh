@@ -2,7 +2,8 @@
 # tests/stap-wrapper.sh - scripts/tapline-stap tells the user when stapbpf
 # lost perf events: on standard error and as a comment line at the end of
 # the records (when they go to standard output), with stap's exit status
-# and everything stap printed passed on unchanged.
+# and everything stap printed passed on unchanged; and it runs stap at the
+# niceness TAPLINE_STAP_NICE says.
 # Pure (no lab lock): no stap runs here (tests/stap-lab.sh and
 # bench/stap-flood.sh run the real one).  STAP is a program that prints,
 # on its standard error, the lines stapbpf 4.8 printed when a flood of
@@ -32,6 +33,7 @@ export TAPLINE_KBUILD TAPLINE_STAP_SHIM TAPLINE_TAPSETS TMPDIR
 cat >"$TMP/stap" <<'EOF'
 #!/bin/sh
 printf '%s\n' "$@" >"$STAP_ARGS"
+nice >"$STAP_ARGS.nice"
 echo 'tapline-records 1 host=h clock=realtime clock_offset_ns=0 boot_id=b recorder=stap/rpc-xid.stp start_ns=1700000000000000000'
 echo '1700000000000000001 42 42 "client" rpc.call event xid=1 prog=1298437 vers=330 proc=14'
 if [ "${LOST:-}" = yes ]; then
@@ -106,6 +108,26 @@ check "--runtime=kernel: no summary (no stapbpf)" \
 	sh -c "! grep -q 'tapline-stap' '$TMP/module.err' '$TMP/module.out'"
 check "--runtime=kernel: passed on, without --runtime=bpf" \
 	sh -c "grep -qx -- '--runtime=kernel' '$TMP/args' && ! grep -qx -- '--runtime=bpf' '$TMP/args'"
+
+# --- the niceness stap (and stapbpf) run at: 10 levels above the
+# caller's for root (lowering it needs root), TAPLINE_STAP_NICE otherwise.
+mine=$(nice)
+run nice-default -x 42 stp/rpc-xid.stp
+if [ "$(id -u)" = 0 ]; then want=$((mine - 10)); [ $want -ge -20 ] || want=-20
+else want=$mine; fi
+check "niceness: stap runs at $want by default, the caller at $mine" \
+	test "$(cat "$TMP/args.nice")" = "$want"
+TAPLINE_STAP_NICE=0 run nice-0 -x 42 stp/rpc-xid.stp
+check "niceness: TAPLINE_STAP_NICE=0 keeps the caller's ($mine)" \
+	test "$(cat "$TMP/args.nice")" = "$mine"
+TAPLINE_STAP_NICE=5 run nice-5 -x 42 stp/rpc-xid.stp
+check "niceness: TAPLINE_STAP_NICE=5 adds 5" \
+	test "$(cat "$TMP/args.nice")" = "$((mine + 5 > 19 ? 19 : mine + 5))"
+TAPLINE_STAP_NICE=fast run nice-bad -x 42 stp/rpc-xid.stp
+check "niceness: TAPLINE_STAP_NICE=fast is refused, exit 1, and stap does not run" \
+	sh -c "test \"\$(cat '$TMP/nice-bad.status')\" = 1 &&
+	       grep -q \"^tapline-stap: error: TAPLINE_STAP_NICE must be a number\" '$TMP/nice-bad.err' &&
+	       test -z \"\$(cat '$TMP/nice-bad.out')\""
 
 check "no FIFO directory left behind" \
 	sh -c "! ls -d '$TMP'/tapline-stap.* 2>/dev/null | grep -q ."
