@@ -10,18 +10,19 @@
 #     ("Authentication failed"),
 #   - the kernel's uprobe hit counts (uprobe_profile) and ss(8).
 # The busy host: two other libgfapi processes run all along
-# (tests/lab/gfapi-busy.c): a flood of probe hits without a volume (about
-# 40,000 calls/s), and a real session on the lab's volume "dist".  Uprobes
-# fire in them too, and stapbpf, made to print every process's calls under
-# such a flood, loses perf events and aborts (docs/probes.md).  The flood
-# is paced: unpaced (7-9 M calls/s, a processor kept busy in uprobe traps
-# alone) it starves stapbpf's reader on a 2-processor machine, and even a
-# session that filters loses its own target's events; bench/stap-flood.sh
-# measures that case and tapline-stap(1) tells it.  Each client is held
-# (a shell that writes its pid and waits on a FIFO, then execs the
-# client) until its pid is known, the scripts run with -x PID (they
-# filter on target()), and the client is released only once every session
-# runs and its uprobes fire.  Each session must then write the client's
+# (tests/lab/gfapi-busy.c): a flood of probe hits without a volume (28,000
+# to 36,000 calls/s measured), and a real session on the lab's volume
+# "dist" (about 5,000 calls/s).  Uprobes fire in them too.  At the flood's
+# pace, stapbpf made to print every process's calls wrote 94,775 lines of
+# the flood in 10 s among its target's and slowed it 18-fold
+# (bench/stap-flood.sh BUILDDIR 10 20); unpaced (7-9 M calls/s, a
+# processor kept busy in uprobe traps alone) it loses perf events and
+# aborts, and even a session that filters loses some of its own target's
+# on a 2-processor machine (bench/stap-flood.sh measures that case,
+# tapline-stap(1) tells it).  Each client is held (a shell that writes its
+# pid and waits on a FIFO, then execs the client) until its pid is known,
+# the scripts run with -x PID (they filter on target()), and the client
+# is released only once every session runs and its uprobes fire.  Each session must then write the client's
 # records only, lose no perf event and end normally.  samba-gluster.stp,
 # which keeps smbd's calls by comm, runs last, once the busy host has
 # stopped (see there why).
