@@ -70,11 +70,17 @@ ROUNDS=2000
 PAUSE_US=1000
 
 calls_per_s() { sed -n 's/^busy .* calls_per_s=\([0-9]*\).*/\1/p' "$1"; }
+# flood_into FILE: the flood for SECONDS_FLOOD, its last line into FILE.
+flood_into() {
+	"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$1" 2>&1
+}
+# flood_ratio MODE: that mode's flood in calls/s, as a ratio to untraced.
+flood_ratio() { echo "$(calls_per_s "$OUT/$1.flood") $base" | awk '{ print $1 / $2 }'; }
 
 # flood MODE: the flood for SECONDS_FLOOD, the target held until
 # $OUT/MODE.go is written, started 1 s in; waits for both.
 flood() {
-	"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/$1.flood" 2>&1 &
+	flood_into "$OUT/$1.flood" &
 	flood_pid=$!
 	sleep 1
 	[ -p "$OUT/$1.go" ] && echo go >"$OUT/$1.go"
@@ -128,7 +134,7 @@ stap_phase() {
 	others=$(cat "$OUT/$mode".*.rec | awk -v p="$tpid" '$1 ~ /^[0-9]+$/ && $2 != p' | wc -l)
 	printf '%-14s lost %8s perf events, %d of 4 sessions failed, target %4d/%d, other lines %7d, flood %.3fx\n' \
 		"$mode" "$lost" "$failed" "$found" "$ROUNDS" "$others" \
-		"$(echo "$(calls_per_s "$OUT/$mode.flood") $base" | awk '{ print $1 / $2 }')"
+		"$(flood_ratio "$mode")"
 }
 
 # record_phase MODE: tapline record holds the command itself.
@@ -139,7 +145,7 @@ record_phase() {
 	else
 		unset TAPLINE_RECORD_KERNEL_PID_FILTER
 	fi
-	"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/$mode.flood" 2>&1 &
+	flood_into "$OUT/$mode.flood" &
 	flood_pid=$!
 	sleep 1
 	"$TAPLINE" record -q -o "$OUT/$mode.rec" -- "$BUSY" --rounds "$ROUNDS" --pause-us "$PAUSE_US" \
@@ -154,10 +160,10 @@ record_phase() {
 	others=$(awk -v p="$tpid" '$1 ~ /^[0-9]+$/ && $2 != p' "$OUT/$mode.rec" | wc -l)
 	printf '%-14s lost %8s events, %s dropped, exit %d, target %4d/%d, other lines %7d, flood %.3fx\n' \
 		"$mode" "${lost:-0}" "${dropped:-(kernel)}" "$st" "$found" "$ROUNDS" "$others" \
-		"$(echo "$(calls_per_s "$OUT/$mode.flood") $base" | awk '{ print $1 / $2 }')"
+		"$(flood_ratio "$mode")"
 }
 
-"$BUSY" --rounds 0 --pause-us "$FLOOD_PAUSE_US" --seconds "$SECONDS_FLOOD" >"$OUT/none.flood"
+flood_into "$OUT/none.flood"
 base=$(calls_per_s "$OUT/none.flood")
 echo "flood untraced: $base calls/s ($SECONDS_FLOOD s)"
 stap_phase wide

@@ -226,12 +226,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 
+	if (opt.volume && open_session() < 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	printf("# gfapi-busy pid=%ld ready\n", (long)getpid());
+	fflush(stdout);
 	if (opt.volume) {
-		if (open_session() < 0)
-			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &started);
-		printf("# gfapi-busy pid=%ld ready\n", (long)getpid());
-		fflush(stdout);
 		int n = 0;
 		for (; n < opt.threads; n++)
 			if (pthread_create(&threads[n], NULL, session_loop, NULL))
@@ -243,9 +243,6 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++)
 			pthread_join(threads[i], NULL);
 	} else {
-		clock_gettime(CLOCK_MONOTONIC, &started);
-		printf("# gfapi-busy pid=%ld ready\n", (long)getpid());
-		fflush(stdout);
 		for (long r = 0; (opt.rounds == 0 || r < opt.rounds) && !should_stop(); r++) {
 			probe_round();
 			pause_a_while();
