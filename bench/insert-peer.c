@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	remove(argv[2]);
 	if (sqlite3_open_v2(argv[2], &to, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) ||
+	    sqlite3_exec(to, "PRAGMA page_size = 16384", NULL, NULL, NULL) ||
 	    sqlite3_exec(to, tapline_schema_sql, NULL, NULL, NULL) ||
 	    sqlite3_exec(to, "PRAGMA cache_size = -32768", NULL, NULL, NULL))
 		die(to, argv[2]);

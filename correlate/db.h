@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "row_batch.h"
+
 #define DB_SCHEMA_VERSION 4
 
 /* The hot statements, prepared once (on first use) and reused with
@@ -58,6 +60,9 @@ struct db {
 	bool quiet;		/* no note while waiting for another writer */
 	int64_t busy_since_ns;	/* when the current wait began */
 	bool busy_noted;
+	/* The rows tapline_row_batch yields (row_batch.h): its owner sets
+	 * them before stepping ST_MESSAGE_INSERT. */
+	struct row_batch batch;
 };
 
 /* How long a run waits for another writer of the same timeline (another

@@ -2,9 +2,10 @@
  * through the decoder (src/wire/decoder.h).
  *
  * Two threads share the work: the caller's reads the capture, decodes,
- * keeps the connections and renders each row; a writer thread binds and
- * steps the rows, in order, into SQLite.  Between them is a ring of rows
- * and statements (INSERTs and UPDATEs, each with its values).  The
+ * keeps the connections and renders each row; a writer thread steps the
+ * rows, in order, into SQLite (a run of message rows with one statement,
+ * row_batch.h).  Between them is a ring of rows and statements (INSERTs
+ * and UPDATEs, each with its values).  The
  * writer is the only one to use the database while it runs; the rare
  * question the decoding side must ask SQL (a connection or a call that
  * left every memory) waits until the writer has stepped everything
@@ -31,7 +32,7 @@
 #define STREAM_CACHE 1024
 #endif
 
-/* Columns of ST_MESSAGE_INSERT (its ?N). */
+/* Columns of ST_MESSAGE_INSERT (its cN). */
 enum {
 	COL_INPUT = 1, COL_FRAME, COL_FIRST_FRAME, COL_TS, COL_CONVERSATION,
 	COL_SRC, COL_DST, COL_LENGTH, COL_EXCHANGE_ID, COL_KIND, COL_PROTOCOL,
@@ -205,8 +206,6 @@ struct capture_ingest {
 	pthread_mutex_t lock;
 	pthread_cond_t work, space;
 	uint64_t w_ready, w_head;
-	uint8_t w_bound[MESSAGE_COLS + 1];	/* the message INSERT's
-						 * bindings: NULL or not */
 	bool w_sleeping, p_waiting, closing, abandon;
 	atomic_bool w_failed;
 };
@@ -219,15 +218,12 @@ static bool ingest_failed(struct capture_ingest *c)
 
 /* ---- the writer */
 
-/* Binds a row's values and steps its statement.  A message row binds
- * every column (db_done() resets, bindings stay): a NULL is bound only
- * where the previous row had a value (bound[] says which). */
-static bool row_exec(struct db *db, const struct pending_row *r,
-		     uint8_t bound[MESSAGE_COLS + 1])
+/* Binds a row's values and steps its statement: a row other than a
+ * message's. */
+static bool row_exec(struct db *db, const struct pending_row *r)
 {
-	bool message = r->stmt == ST_MESSAGE_INSERT;
-	sqlite3_stmt *st = message ? db->stmts[ST_MESSAGE_INSERT] : NULL;
-	if (!st && !(st = db_stmt(db, r->stmt)))
+	sqlite3_stmt *st = db_stmt(db, r->stmt);
+	if (!st)
 		return false;
 	for (int i = 1; i <= r->ncols; i++) {
 		uint8_t type = r->col[i].type;
@@ -243,12 +239,67 @@ static bool row_exec(struct db *db, const struct pending_row *r,
 		else if (type == COL_IN_BODY_BLOB)
 			sqlite3_bind_blob(st, i, r->body, (int)r->body_len,
 					  SQLITE_STATIC);
-		else if (!message || bound[i] != SQLITE_NULL)
+		else
 			sqlite3_bind_null(st, i);
-		if (message)
-			bound[i] = type;
 	}
 	return db_done(db, st);
+}
+
+/* The value of column col + 1 of the message row `row` of the ring, as
+ * tapline_row_batch gives it to ST_MESSAGE_INSERT (row_batch.h). */
+static void message_column(void *user, uint64_t row, int col,
+			   sqlite3_context *ctx)
+{
+	const struct capture_ingest *c = user;
+	const struct pending_row *r = &c->ring[row % RING_ROWS];
+	int i = col + 1;
+	if (i > r->ncols)
+		return;
+	switch (r->col[i].type) {
+	case SQLITE_INTEGER:
+		sqlite3_result_int64(ctx, r->col[i].i);
+		break;
+	case SQLITE_TEXT:
+		sqlite3_result_text(ctx, r->col[i].len ?
+				    r->text + r->col[i].off : "",
+				    (int)r->col[i].len, SQLITE_STATIC);
+		break;
+	case COL_IN_BODY:
+		sqlite3_result_text(ctx, r->body, (int)r->body_len,
+				    SQLITE_STATIC);
+		break;
+	case COL_IN_BODY_BLOB:
+		sqlite3_result_blob(ctx, r->body, (int)r->body_len,
+				    SQLITE_STATIC);
+		break;
+	default:
+		break;	/* NULL */
+	}
+}
+
+/* Steps the rows [from, to) of the ring in order: each run of message
+ * rows with one step of ST_MESSAGE_INSERT, any other row alone.  False
+ * at the first that fails (reported). */
+static bool rows_exec(struct capture_ingest *c, uint64_t from, uint64_t to)
+{
+	struct db *db = c->db;
+	while (from < to) {
+		uint64_t end = from;
+		while (end < to &&
+		       c->ring[end % RING_ROWS].stmt == ST_MESSAGE_INSERT)
+			end++;
+		if (end == from) {
+			if (!row_exec(db, &c->ring[from % RING_ROWS]))
+				return false;
+			from++;
+			continue;
+		}
+		db->batch = (struct row_batch){ from, end, message_column, c };
+		if (!db_done(db, db->stmts[ST_MESSAGE_INSERT]))
+			return false;
+		from = end;
+	}
+	return true;
 }
 
 static void *writer_main(void *arg)
@@ -272,13 +323,8 @@ static void *writer_main(void *arg)
 			    atomic_load_explicit(&c->w_failed,
 						 memory_order_relaxed);
 		pthread_mutex_unlock(&c->lock);
-		for (uint64_t i = from; i < to; i++) {
-			const struct pending_row *r = &c->ring[i % RING_ROWS];
-			if (!skip && !row_exec(c->db, r, c->w_bound)) {
-				skip = true;
-				atomic_store(&c->w_failed, true);
-			}
-		}
+		if (!skip && !rows_exec(c, from, to))
+			atomic_store(&c->w_failed, true);
 		pthread_mutex_lock(&c->lock);
 		c->w_head = to;
 		if (c->p_waiting)
@@ -303,12 +349,9 @@ static void publish_locked(struct capture_ingest *c, bool now)
 static void publish(struct capture_ingest *c, bool now)
 {
 	if (!c->threaded) {
-		for (; c->w_head < c->ready; c->w_head++) {
-			const struct pending_row *r =
-				&c->ring[c->w_head % RING_ROWS];
-			if (!ingest_failed(c) && !row_exec(c->db, r, c->w_bound))
-				atomic_store(&c->w_failed, true);
-		}
+		if (!ingest_failed(c) && !rows_exec(c, c->w_head, c->ready))
+			atomic_store(&c->w_failed, true);
+		c->w_head = c->ready;
 		c->seen_head = c->w_head;
 		return;
 	}
@@ -1708,9 +1751,6 @@ bool ingest_capture(struct db *db, struct input_summary *sum,
 	field_ref_init(&c->op_ret, "gluster.op_ret");
 	field_ref_init(&c->op_errno, "gluster.op_errno");
 	atomic_init(&c->w_failed, false);
-	/* db_stmt() below clears the message INSERT's bindings. */
-	for (int i = 1; i <= MESSAGE_COLS; i++)
-		c->w_bound[i] = SQLITE_NULL;
 	/* The ids SQLite would give: one more than the largest.  The
 	 * message INSERT is prepared here, before the writer uses it
 	 * without db_stmt(). */

@@ -4,7 +4,8 @@ libtapline_a_SOURCES += correlate/schema.sql correlate/db.h correlate/db.c \
 	correlate/sha256.h correlate/sha256.c correlate/jbuf.h \
 	correlate/jbuf.c correlate/records.h correlate/records.c \
 	correlate/ingest.h correlate/ingest_records.c \
-	correlate/ingest_capture.c correlate/join.h correlate/join.c \
+	correlate/ingest_capture.c correlate/row_batch.h \
+	correlate/row_batch.c correlate/join.h correlate/join.c \
 	correlate/memory.h correlate/memory.c correlate/cmd_correlate.c \
 	correlate/bodies.h correlate/bodies.c correlate/cmd_sql.c
 nodist_libtapline_a_SOURCES += correlate/schema.c

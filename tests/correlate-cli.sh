@@ -43,6 +43,16 @@ check "correlate the examples" "$TAPLINE" correlate -q -o "$db" \
 	"$ex/gfapi-utimens.pcap" "$ex/gfapi-utimens.rec"
 [ "$(q "$db" 'PRAGMA user_version')" = 4 ] && ok "schema version 4 in user_version" ||
 	not_ok "user_version $(q "$db" 'PRAGMA user_version')"
+[ "$(q "$db" 'PRAGMA page_size')" = 16384 ] && ok "a new timeline has pages of 16 KiB" ||
+	not_ok "page_size $(q "$db" 'PRAGMA page_size')"
+# An empty SQLite file becomes a timeline, and keeps its page size.
+sqlite3 "$TMP/p8k.db" "PRAGMA page_size = 8192; CREATE TABLE t (x); DROP TABLE t"
+check "an empty SQLite file becomes a timeline" "$TAPLINE" correlate -q \
+	-o "$TMP/p8k.db" "$ex/auth-failure.pcap"
+[ "$(q "$TMP/p8k.db" 'PRAGMA page_size')" = 8192 ] &&
+	[ "$(q "$TMP/p8k.db" 'SELECT count(*) FROM messages')" -gt 0 ] &&
+	ok "...with its own page size (8 KiB), its messages in" ||
+	not_ok "page_size $(q "$TMP/p8k.db" 'PRAGMA page_size')"
 # Every RPC message tshark sees is a row, with the same frame, XID and type.
 if command -v tshark >/dev/null; then
 	tshark -r "$ex/gfapi-utimens.pcap" -Y rpc -T fields -e frame.number \
