@@ -23,15 +23,11 @@ static uint8_t base_version(uint8_t v)
 	return v == 0x41 || v == 0x42 ? 4 : v;
 }
 
-unsigned cql_header_length(uint8_t version_byte)
-{
-	uint8_t v = version_byte & 0x7f;
-	if (v >= 1 && v <= 2)
-		return 8;
-	if ((v >= 3 && v <= 5) || v == 0x41 || v == 0x42)
-		return 9;
-	return 0;
-}
+const uint8_t cql_header_lengths[256] = {
+	[0x01] = 8, [0x02] = 8, [0x81] = 8, [0x82] = 8,
+	[0x03] = 9, [0x04] = 9, [0x05] = 9, [0x41] = 9, [0x42] = 9,
+	[0x83] = 9, [0x84] = 9, [0x85] = 9, [0xc1] = 9, [0xc2] = 9,
+};
 
 bool cql_opcode_allowed(uint8_t opcode, uint8_t version, bool response)
 {

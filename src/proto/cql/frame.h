@@ -61,9 +61,15 @@ enum cql_header_verdict {
 enum cql_header_verdict cql_header_parse(const uint8_t *p, size_t n, bool strict,
 					 struct cql_frame_header *h, const char **why);
 
-/* The header length a version byte implies: 8 for v1/v2, 9 for v3-v5 and
- * the DSE probes 0x41/0x42 (v4 layout); 0 if the byte is no version. */
-unsigned cql_header_length(uint8_t version_byte);
+/* The header length a version byte implies (either direction): 8 for
+ * v1/v2, 9 for v3-v5 and the DSE probes 0x41/0x42 (v4 layout); 0 if the
+ * byte is no version.  A table: a hunt asks it of every byte it passes. */
+extern const uint8_t cql_header_lengths[256];
+
+static inline unsigned cql_header_length(uint8_t version_byte)
+{
+	return cql_header_lengths[version_byte];
+}
 
 /* "QUERY", "RESULT", ...; NULL when unknown. */
 const char *cql_opcode_name(uint8_t opcode);
