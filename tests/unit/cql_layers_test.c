@@ -187,6 +187,19 @@ static void test_headers(void)
 	n = unhex("04 20 0000 07 00000010", b, sizeof b);
 	ok(cql_header_parse(b, n, false, &h, &why) == CQL_HEADER_OK,
 	   "without strict, an odd flag keeps the framing");
+	/* Every byte: the versions of the spec (v1, v2: 8-byte headers; v3
+	 * to v5 and the DSE probes 0x41, 0x42: 9), with or without the
+	 * response bit; nothing else. */
+	unsigned wrong = 0;
+	for (unsigned byte = 0; byte < 256; byte++) {
+		unsigned v = byte & 0x7f, want = 0;
+		if (v == 1 || v == 2)
+			want = 8;
+		else if (v == 3 || v == 4 || v == 5 || v == 0x41 || v == 0x42)
+			want = 9;
+		wrong += cql_header_length((uint8_t)byte) != want;
+	}
+	ok(wrong == 0, "header length of each of the 256 version bytes (%u wrong)", wrong);
 	is_str(cql_opcode_name(CQL_AUTH_SUCCESS), "AUTH_SUCCESS", "opcode name");
 	ok(cql_opcode_name(0x11) == NULL, "opcode 0x11 has no name");
 }
