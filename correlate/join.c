@@ -607,18 +607,37 @@ static int xid_linked(struct db *db, sqlite3_stmt *st, int64_t event)
  * candidate nearest in time (XID_NEAREST). */
 enum xid_pass { XID_MAP_PIDS, XID_BY_THREAD, XID_NEAREST };
 
+/* The events that carry an XID, each with next_ts: its thread's next
+ * record of the same session (one clock), of any probe.  Made once for
+ * the passes below: the window sorts every probe event. */
+static const char xid_events_sql[] =
+	"DROP TABLE IF EXISTS temp.xid_events;"
+	"CREATE TEMP TABLE xid_events AS"
+	" SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe, input,"
+	" next_ts FROM (SELECT *, lead(ts_ns) OVER"
+	"  (PARTITION BY input, session, host, pid, tid"
+	"   ORDER BY ts_raw, id) AS next_ts"
+	"  FROM probe_events WHERE ts_ns IS NOT NULL)"
+	" WHERE xid IS NOT NULL";
+
 static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
 	db->doing = "joining: links by XID";
-	/* next_ts: the thread's next record of the same session (one
-	 * clock), of any probe. */
+	/* No event with an XID (the gfapi and vfs_glusterfs probes record
+	 * none): nothing to sort.  By the partial index on xid. */
+	sqlite3_stmt *any = prepare(db, "SELECT EXISTS (SELECT 1 FROM"
+				    " probe_events WHERE xid IS NOT NULL)");
+	int have = any ? db_row(db, any) : -1;
+	if (have == 1)
+		have = sqlite3_column_int(any, 0) != 0;
+	sqlite3_finalize(any);
+	if (have <= 0)
+		return have == 0;
+	if (!db_exec(db, db->doing, xid_events_sql))
+		return false;
 	sqlite3_stmt *sel = prepare(db,
 		"SELECT id, host, pid, ts_ns, xid, prog, vers, proc, probe,"
-		" input, next_ts FROM (SELECT *, lead(ts_ns) OVER"
-		"  (PARTITION BY input, session, host, pid, tid"
-		"   ORDER BY ts_raw, id) AS next_ts"
-		"  FROM probe_events WHERE ts_ns IS NOT NULL)"
-		" WHERE xid IS NOT NULL ORDER BY ts_ns, id");
+		" input, next_ts FROM temp.xid_events ORDER BY ts_ns, id");
 	sqlite3_stmt *calls = prepare(db, xid_call_sql);
 	sqlite3_stmt *replies = prepare(db, xid_reply_sql);
 	sqlite3_stmt *map = prepare(db,
@@ -728,7 +747,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 	sqlite3_finalize(map);
 	sqlite3_finalize(linked);
 	sqlite3_finalize(ins);
-	return ok;
+	return ok && db_exec(db, db->doing, "DROP TABLE temp.xid_events");
 }
 
 /* ---- time window ---- */
