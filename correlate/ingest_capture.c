@@ -5,11 +5,11 @@
  * keeps the connections and renders each row; a writer thread steps the
  * rows, in order, into SQLite (a run of message rows with one statement,
  * row_batch.h).  Between them is a ring of rows and statements (INSERTs
- * and UPDATEs, each with its values).  The
- * writer is the only one to use the database while it runs; the rare
- * question the decoding side must ask SQL (a connection or a call that
- * left every memory) waits until the writer has stepped everything
- * before it (writer_sync), then asks on the caller's thread. */
+ * and UPDATEs, each with its values).  The writer is the only one to use
+ * the database while it runs; the rare question the decoding side must
+ * ask SQL (a connection or a call that left every memory) waits until
+ * the writer has stepped everything before it (writer_sync), then asks
+ * on the caller's thread. */
 #include "ingest.h"
 
 #include "memory.h"
