@@ -145,11 +145,10 @@ static struct field *add_field(struct message *m,
 	return msg_field_slot(m, def, kind);
 }
 
-/* Bytes inside the message's own record (m->pdu, valid for as long as
- * anyone reads the message: the consumer's callback) are pointed at: a
- * LOOKUP reply's 64 KiB of quick-read content was a copy per message.
- * Others are copied into the arena; false (and FIELDS_FULL) when no
- * room. */
+/* Bytes inside the message's own (m->pdu, valid for as long as anyone
+ * reads the message: the consumer's callback) are pointed at: a LOOKUP
+ * reply's 64 KiB of quick-read content was a copy per message.  Others
+ * are copied into the arena; false (and FIELDS_FULL) when no room. */
 static inline bool arena_copy(struct message *m, struct field *f,
 			      const void *p, size_t len)
 {
