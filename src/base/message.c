@@ -145,21 +145,10 @@ static struct field *add_field(struct message *m,
 	return msg_field_slot(m, def, kind);
 }
 
-/* Bytes inside the message's own (m->pdu, valid for as long as anyone
- * reads the message: the consumer's callback) are pointed at: a LOOKUP
- * reply's 64 KiB of quick-read content was a copy per message.  Others
- * are copied into the arena; false (and FIELDS_FULL) when no room. */
+/* Copies len bytes into the arena; false (and FIELDS_FULL) when no room. */
 static inline bool arena_copy(struct message *m, struct field *f,
 			      const void *p, size_t len)
 {
-	uintptr_t at = (uintptr_t)p, pdu = (uintptr_t)m->pdu;
-	if (m->pdu && at >= pdu && m->pdu_len <= UINT32_MAX &&
-	    len <= m->pdu_len && at - pdu <= m->pdu_len - len) {
-		f->in_pdu = true;
-		f->off = (uint32_t)(at - pdu);
-		f->len = (uint32_t)len;
-		return true;
-	}
 	if (len > sizeof m->arena - m->arena_used) {
 		m->verdict |= MSG_FIELDS_FULL;
 		m->nfields--;
@@ -278,7 +267,7 @@ const struct field *msg_find(const struct message *m,
 
 const uint8_t *field_bytes(const struct message *m, const struct field *f)
 {
-	return (f->in_pdu ? m->pdu : m->arena) + f->off;
+	return m->arena + f->off;
 }
 
 size_t endpoint_address_text(char *buf, size_t len, const struct endpoint *e)

@@ -7,9 +7,7 @@
  * names where they exist: docs/fields.md).  The message owns
  * fixed-size storage, so decoding one message never allocates and a hostile
  * message can at worst fill it: overflow is marked, never unbounded.
- * Strings are copied into the message's arena (packet buffers move),
- * except those inside the message's own bytes (pdu), which outlive every
- * reader of the message: those are pointed at.
+ * Strings are copied into the message's arena (packet buffers move).
  */
 #ifndef TAPLINE_MESSAGE_H
 #define TAPLINE_MESSAGE_H
@@ -27,10 +25,8 @@ struct field {
 					 * only for FIELD_TREE_END */
 	uint8_t kind;		/* enum field_kind */
 	uint8_t depth;		/* nesting level, 0 = top */
-	bool in_pdu;		/* the bytes are the message's own (pdu) */
 	uint32_t len;		/* STR/BYTES/GFID/FLAGS/TREE: bytes in arena */
-	uint32_t off;		/* offset of those bytes in the arena (pdu);
-				 * field_bytes() reads either */
+	uint32_t off;		/* offset of those bytes in the arena */
 	const char *text;	/* ENUM/ERRNO: static name, NULL if unknown */
 	union {
 		uint64_t u;
