@@ -25,7 +25,8 @@
 # is released only once every session runs and its uprobes fire.  Each session must then write the client's
 # records only, lose no perf event and end normally.  samba-gluster.stp,
 # which keeps smbd's calls by comm, runs last, once the busy host has
-# stopped (see there why).
+# stopped (see there why), and once more if stapbpf lost events the first
+# time.
 # Brings its own lab up and down (LAB_NAME=stap<PID>); SKIPs only when the
 # lab cannot run here.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/setup.sh"
@@ -499,11 +500,28 @@ check "the busy host: the session on dist made calls to here (${session:-none})"
 if command -v smbd >/dev/null 2>&1 && command -v smbclient >/dev/null 2>&1 &&
    [ -f /usr/lib/x86_64-linux-gnu/samba/vfs/glusterfs.so ] &&
    grep -q '^scenario_samba()' "$LAB"; then
-	start_stap samba-gluster
-	if ready samba-gluster; then
+	# samba_session: the scenario under samba-gluster.stp; its result
+	# in $st (the scenario) and $ran (the session ran through it).
+	samba_session() {
+		start_stap samba-gluster
+		ready samba-gluster || return 1
 		sh "$LAB" run samba --capture "$TMP/samba.pcap" >"$TMP/samba.log" 2>&1 && st=0 || st=$?
-		check "samba: samba-gluster.stp ran through the scenario" alive samba-gluster
+		alive samba-gluster >"$TMP/samba.alive" && ran=0 || ran=1
 		stop_all
+	}
+	# A loaded host (CI runs tests two at a time) can still make
+	# stapbpf's reader fall behind smbd's bursts: tapline-stap says so
+	# (BUSY HOSTS).  Once, said in the log, the scenario runs again;
+	# the checks below are of the second run then.
+	if samba_session && ! sound samba-gluster; then
+		diag "samba: stapbpf lost events or failed on this host, once more:"
+		grep -E 'lost|signal|bpfinterp' "$TMP/samba-gluster.err" | sed 's/^/#   /' | head -5
+		rm -f "$TMP/samba.alive"
+		samba_session || true
+	fi
+	if [ -f "$TMP/samba.alive" ]; then
+		check "samba: samba-gluster.stp ran through the scenario" \
+			sh -c 'cat "$1"; test "$2" = 0' _ "$TMP/samba.alive" "$ran"
 		check "samba: the lab's smbclient session ran (exit $st)" test "$st" = 0
 		check "samba: samba-gluster.stp lost no perf event, did not abort, exit 0" \
 			sound samba-gluster
