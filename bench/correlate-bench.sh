@@ -136,7 +136,7 @@ rss() {
 	awk -v name="$1" -v mb="$(( $(stat -c %s "$2") / 1048576 ))" -v t="$best" \
 		-v kb="$rss" 'BEGIN {
 		printf "%-34s %5d MiB file, %6.1f s: peak RSS %6.1f MiB%s\n", name, mb,
-			t, kb / 1024, kb > 65536 ? "  ABOVE 64 MiB" : "" }'
+			t, kb / 1024, (kb > 65536 ? "  ABOVE 64 MiB" : "") }'
 	rm -f "$tmp/ours.db"
 }
 
