@@ -25,6 +25,18 @@ static sqlite3_stmt *prepare(struct db *db, const char *sql)
 	return st;
 }
 
+/* 1 when the query (SELECT 1 ... LIMIT 1) finds a row, 0 when it finds
+ * none, -1 when it fails (said). */
+static int any_row(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = prepare(db, sql);
+	if (!st)
+		return -1;
+	int rc = db_row(db, st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static bool column_null(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL;
@@ -624,13 +636,9 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
 	db->doing = "joining: links by XID";
 	/* No event with an XID (the gfapi and vfs_glusterfs probes record
-	 * none): nothing to sort.  By the partial index on xid. */
-	sqlite3_stmt *any = prepare(db, "SELECT EXISTS (SELECT 1 FROM"
-				    " probe_events WHERE xid IS NOT NULL)");
-	int have = any ? db_row(db, any) : -1;
-	if (have == 1)
-		have = sqlite3_column_int(any, 0) != 0;
-	sqlite3_finalize(any);
+	 * none): nothing to sort.  Found by the partial index on xid. */
+	int have = any_row(db, "SELECT 1 FROM probe_events"
+			   " WHERE xid IS NOT NULL LIMIT 1");
 	if (have <= 0)
 		return have == 0;
 	if (!db_exec(db, db->doing, xid_events_sql))
@@ -829,14 +837,8 @@ static const char window_tables_sql[] =
  * none, -1 error. */
 static int have_client_calls(struct db *db)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT 1 FROM probe_events e"
-				   " WHERE " CLIENT_CALL_SQL
-				   " AND e.phase = 'entry' LIMIT 1");
-	if (!st)
-		return -1;
-	int rc = db_row(db, st);
-	sqlite3_finalize(st);
-	return rc;
+	return any_row(db, "SELECT 1 FROM probe_events e WHERE "
+		       CLIENT_CALL_SQL " AND e.phase = 'entry' LIMIT 1");
 }
 
 /* Work a call leaves behind, sent after it returned: its RPCs belong to
