@@ -549,6 +549,36 @@ static enum scylla_sync hunt_try(const struct scylla_reader *r, const struct scy
 	return s;
 }
 
+/* The first offset from i at which hunt_try could say other than NO:
+ * those before it are ruled out by their first bytes, the very test
+ * hunt_try would make (scylla_header_run, scylla_guess_layout), here
+ * without a call per byte.  Most of a window is passed over so. */
+static size_t hunt_skip(const struct scylla_reader *r,
+			const struct scylla_layout *l, size_t i)
+{
+	const uint8_t *p = r->hunt;
+	size_t len = r->hunt_len;
+	if (!l->known) {
+		while (len - i >= SCYLLA_HEADER_MAX &&
+		       !header_may_fit(false, p + i))
+			i++;
+	} else if (l->compression) {
+		while (len - i >= SCYLLA_COMPRESSED_HEADER &&
+		       le32(p + i) > SCYLLA_MAX_FRAME)
+			i++;
+	} else if (l->stream) {
+		while (len - i >= SCYLLA_STREAM_HEADER &&
+		       le32(p + i) > SCYLLA_MAX_FRAME &&
+		       le32(p + i) != SCYLLA_STREAM_EOS)
+			i++;
+	} else {
+		size_t need = scylla_header_size(l);
+		while (len - i >= need && !header_may_fit(l->requests, p + i))
+			i++;
+	}
+	return i;
+}
+
 /* Looks for where frames begin again in the hunt window; true and *at
  * when found (the layout is then known: negotiated, or guessed now).
  * An offset whose headers could still turn out to be frames with more
@@ -586,6 +616,9 @@ static bool hunt_search(struct scylla_reader *r, struct scylla_conn *c,
 		}
 	}
 	for (size_t i = scanned; i < r->hunt_len && !found; i++) {
+		i = hunt_skip(r, &l, i);
+		if (i == r->hunt_len)
+			break;
 		enum scylla_sync s = hunt_try(r, c, c2s, &l, i, &g);
 		if (s == SCYLLA_SYNC_YES) {
 			*at = i;
