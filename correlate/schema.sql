@@ -19,6 +19,11 @@
 -- the extension into sqlite3 (.load /usr/local/lib/tapline/tapline_sql),
 -- see tapline-sql(1).
 --
+-- A CHECK on a column written on every row lists its values as
+-- comparisons (kind = 'request' OR ...), not as IN (...): SQLite builds
+-- a temporary index of an IN list of three or more for each row it
+-- checks, a tenth of the time a capture took to go in.
+--
 -- Times are integers: nanoseconds since the Unix epoch, realtime clock.
 -- Column names follow the decoder's field names (docs/fields.md) without
 -- their protocol prefix (op_ret = gluster.op_ret), or the decoder's
@@ -129,7 +134,7 @@ CREATE TABLE IF NOT EXISTS messages (
 	dst TEXT,
 	protocol TEXT NOT NULL,		-- registry name: rpc, glusterfs, ceph, cql, scylla
 	kind TEXT			-- NULL: not part of an exchange
-		CHECK (kind IN ('request', 'response', 'event')),
+		CHECK (kind = 'request' OR kind = 'response' OR kind = 'event'),
 	exchange_id INTEGER,		-- XID, CQL stream id, Scylla msg id, Ceph tid
 	service TEXT,			-- 'GlusterFS', 'GF-HNDSK', ... (RPC program)
 	service_code INTEGER,		-- rpc.program (responses: from the request)
@@ -236,7 +241,8 @@ CREATE TABLE IF NOT EXISTS probe_events (
 	tid INTEGER NOT NULL,
 	comm TEXT NOT NULL,
 	probe TEXT NOT NULL,		-- 'gfapi.utimens', 'rpc.call', ...
-	phase TEXT NOT NULL CHECK (phase IN ('entry', 'return', 'event')),
+	phase TEXT NOT NULL
+		CHECK (phase = 'entry' OR phase = 'return' OR phase = 'event'),
 	args TEXT NOT NULL,		-- every key=value of the line as a JSON object
 	ret INTEGER,			-- args' ret, errno, xid, prog, vers, proc,
 	errno INTEGER,			-- path, copied out for joins and queries
@@ -269,7 +275,8 @@ CREATE TABLE IF NOT EXISTS links (
 	event INTEGER NOT NULL REFERENCES probe_events(id),
 	message INTEGER REFERENCES messages(id),	-- exact-xid, time-window
 	parent INTEGER REFERENCES probe_events(id),	-- nesting: the enclosing entry
-	method TEXT NOT NULL CHECK (method IN ('exact-xid', 'time-window', 'nesting')),
+	method TEXT NOT NULL
+		CHECK (method = 'exact-xid' OR method = 'time-window' OR method = 'nesting'),
 	confidence REAL NOT NULL,	-- 1 certain; 1/n when n candidates fit equally
 	note TEXT			-- why, in words ('2 candidates', 'write-behind', ...)
 );

@@ -253,6 +253,20 @@ else
 	skip "tests/captures not there"
 fi
 
+# ---- the constraints still refuse what no row may hold ----
+# (written as comparisons rather than IN lists, correlate/schema.sql)
+cp "$db" "$TMP/constraints.db"
+for bad in "UPDATE messages SET kind = 'reply' WHERE id = (SELECT min(id) FROM messages)" \
+	   "UPDATE probe_events SET phase = 'exit' WHERE id = (SELECT min(id) FROM probe_events)" \
+	   "UPDATE links SET method = 'guess' WHERE id = (SELECT min(id) FROM links)"; do
+	check "refused: $bad" sh -c \
+		'sqlite3 "$0" "$1" 2>"$0.err"; test $? -ne 0 && grep -q "CHECK constraint failed" "$0.err"' \
+		"$TMP/constraints.db" "$bad"
+done
+check "a message's kind may be request, response, event or NULL" sqlite3 "$TMP/constraints.db" \
+	"UPDATE messages SET kind = CASE id % 4 WHEN 0 THEN 'request' WHEN 1 THEN 'response'
+	 WHEN 2 THEN 'event' END"
+
 # ---- schema version, foreign databases ----
 sqlite3 "$TMP/other.db" "CREATE TABLE t (x)"
 check "an SQLite file that is not a timeline is refused" sh -c \
