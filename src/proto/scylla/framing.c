@@ -91,8 +91,7 @@ bool scylla_header_plausible(const struct scylla_header *h,
 			w = "timeout longer than a day";
 	} else if (h->kind == SCYLLA_FRAME_RESPONSE ||
 		   h->kind == SCYLLA_FRAME_EXCEPTION) {
-		uint64_t id = h->msg_id < 0 ? 0 - (uint64_t)h->msg_id
-					    : (uint64_t)h->msg_id;
+		uint64_t id = scylla_answered_id(h->msg_id);
 		if (!id || id >= SCYLLA_MAX_MSG_ID)
 			w = "response message id out of range";
 		else if (h->kind == SCYLLA_FRAME_EXCEPTION && h->body_len < 8)
@@ -169,8 +168,7 @@ static bool tight(const struct scylla_layout *l, const uint8_t *p)
 	if (h.kind == SCYLLA_FRAME_REQUEST)
 		return h.verb < SCYLLA_VERB_COUNT && h.msg_id < (1ll << 32) &&
 		       (!h.has_timeout || h.timeout_ms <= 600000);
-	int64_t id = h.msg_id < 0 ? -h.msg_id : h.msg_id;
-	return id < (1ll << 32) &&
+	return scylla_answered_id(h.msg_id) < (1ull << 32) &&
 	       (!h.has_duration || h.duration_us <= 600000000u ||
 		h.duration_us == SCYLLA_DURATION_NONE);
 }

@@ -74,6 +74,14 @@ size_t scylla_header_size(const struct scylla_layout *l);
 void scylla_header_parse(const struct scylla_layout *l, const uint8_t *p,
 			 struct scylla_header *h);
 
+/* The request id a response answers: msg_id, or -msg_id for an
+ * exception, as unsigned (a header from the wire may hold INT64_MIN,
+ * whose negation is no int64_t). */
+static inline uint64_t scylla_answered_id(int64_t msg_id)
+{
+	return msg_id < 0 ? 0 - (uint64_t)msg_id : (uint64_t)msg_id;
+}
+
 /* Would a peer send this header?  (Bounds above.)  why: why not. */
 bool scylla_header_plausible(const struct scylla_header *h,
 			     const char **why);

@@ -203,17 +203,17 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 	}
 	case SCYLLA_FRAME_RESPONSE:
 	case SCYLLA_FRAME_EXCEPTION: {
-		int64_t id = f->h.msg_id < 0 ? -f->h.msg_id : f->h.msg_id;
+		uint64_t id = scylla_answered_id(f->h.msg_id);
 		/* its request went the other way */
 		struct waiting_request w = { 0 };
-		bool matched = waiting_take(&s->requests, (uint64_t)id,
+		bool matched = waiting_take(&s->requests, id,
 					    !stream_direction(dir), &w);
 		uint64_t verb = w.payload.u64[0];
 		bool exc = f->kind == SCYLLA_FRAME_EXCEPTION;
 		struct exchange *ex = &m->exchange;
 		ex->kind = EXCHANGE_RESPONSE;
 		ex->has_id = true;
-		ex->id = (uint64_t)id;
+		ex->id = id;
 		if (matched) {
 			const struct scylla_verb_info *vi = scylla_verb(verb);
 			ex->op = vi ? vi->name : NULL;
@@ -234,7 +234,7 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 		msg_info_str(m, exc ? "Exception " : "Response ");
 		info_verb(m, matched, verb);
 		msg_info_label(m, "id");
-		msg_info_int(m, id);
+		msg_info_uint(m, id);
 		if (matched)
 			add_verb(m, verb);
 		msg_add_int(m, &hf_scylla_msg_id, f->h.msg_id);
