@@ -112,6 +112,31 @@ static bool header_may_fit(bool requests, const uint8_t *p)
 	return p[6] == p[7] && (p[7] == 0 || (!requests && p[7] == 0xff));
 }
 
+/* Whether no run of frames laid out as l begins at p (len bytes there,
+ * `need` of them a header), by the leading bytes of its first header
+ * alone: a length over 256 MiB (a compressed envelope, or a stream frame
+ * other than the end of a stream), or a first number no header holds.
+ * scylla_header_run says NO there; a hunt passes over such offsets
+ * without calling it. */
+static bool header_ruled_out(const struct scylla_layout *l, size_t need,
+			     const uint8_t *p, size_t len)
+{
+	if (len < need)
+		return false;
+	if (l->compression || l->stream) {
+		uint32_t n = le32(p);
+		return n > SCYLLA_MAX_FRAME &&
+		       (l->compression || n != SCYLLA_STREAM_EOS);
+	}
+	return !header_may_fit(l->requests, p);
+}
+
+/* The same for every layout scylla_guess_layout may pick. */
+static bool any_header_ruled_out(const uint8_t *p, size_t len)
+{
+	return len >= SCYLLA_HEADER_MAX && !header_may_fit(false, p);
+}
+
 enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 				   const uint8_t *p, size_t len,
 				   unsigned want, unsigned *run)
@@ -120,8 +145,7 @@ enum scylla_sync scylla_header_run(const struct scylla_layout *l,
 	size_t off = 0;
 	int64_t last_id = 0;
 	*run = 0;
-	if (!l->compression && !l->stream && len >= need &&
-	    !header_may_fit(l->requests, p))
+	if (header_ruled_out(l, need, p, len))
 		return SCYLLA_SYNC_NO;
 	while (len - off >= need) {
 		uint64_t frame;
@@ -187,7 +211,7 @@ enum scylla_sync scylla_guess_layout(const uint8_t *p, size_t len,
 	int pick = -1;
 	bool more = false;
 	/* every candidate's header whole and none plausible */
-	if (len >= SCYLLA_HEADER_MAX && !header_may_fit(false, p))
+	if (any_header_ruled_out(p, len))
 		return SCYLLA_SYNC_NO;
 	for (unsigned i = 0; i < sizeof candidates / sizeof *candidates; i++) {
 		if ((*requests && !candidates[i].requests) ||
@@ -548,30 +572,20 @@ static enum scylla_sync hunt_try(const struct scylla_reader *r, const struct scy
 }
 
 /* The first offset from i at which hunt_try could say other than NO:
- * those before it are ruled out by their first bytes, the very test
- * hunt_try would make (scylla_header_run, scylla_guess_layout), here
- * without a call per byte.  Most of a window is passed over so. */
+ * those before it are ruled out by their first bytes, the test that
+ * scylla_header_run and scylla_guess_layout begin with, made here
+ * without two calls per byte.  Most of a window is passed over so. */
 static size_t hunt_skip(const struct scylla_reader *r,
 			const struct scylla_layout *l, size_t i)
 {
 	const uint8_t *p = r->hunt;
 	size_t len = r->hunt_len;
 	if (!l->known) {
-		while (len - i >= SCYLLA_HEADER_MAX &&
-		       !header_may_fit(false, p + i))
-			i++;
-	} else if (l->compression) {
-		while (len - i >= SCYLLA_COMPRESSED_HEADER &&
-		       le32(p + i) > SCYLLA_MAX_FRAME)
-			i++;
-	} else if (l->stream) {
-		while (len - i >= SCYLLA_STREAM_HEADER &&
-		       le32(p + i) > SCYLLA_MAX_FRAME &&
-		       le32(p + i) != SCYLLA_STREAM_EOS)
+		while (any_header_ruled_out(p + i, len - i))
 			i++;
 	} else {
 		size_t need = scylla_header_size(l);
-		while (len - i >= need && !header_may_fit(l->requests, p + i))
+		while (header_ruled_out(l, need, p + i, len - i))
 			i++;
 	}
 	return i;
