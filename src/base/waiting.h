@@ -8,7 +8,7 @@
  *	union waiting_payload p = { .u32 = { program, version, proc } };
  *	waiting_insert(&conn->calls, xid, dir, frame, ts_ns, &p);
  *	struct waiting_request r;
- *	if (waiting_take(&conn->calls, xid, !dir, &r))
+ *	if (waiting_take(&conn->calls, xid, !dir, frame, &r))
  *		latency = ts_ns - r.ts_ns ...
  *	unanswered += waiting_table_close(&conn->calls);
  *	waiting_set_free(set);
@@ -119,10 +119,14 @@ static inline bool waiting_insert(struct waiting_table *t, uint64_t id,
 static inline const struct waiting_request *
 waiting_find(const struct waiting_table *t, uint64_t id, uint8_t direction);
 
-/* Finds and removes it (a response answered it): true and *out filled,
- * or false. */
+/* Finds and removes it (a response in frame `answer` answered it): true
+ * and *out filled, or false.  A request that completed in that frame or
+ * later answers nothing and stays: a response cannot come before its
+ * request, though a hostile capture may show one so (bytes held until
+ * their direction's protocol is known, or past a hole given up, are
+ * decoded late but reported in the frames they came in). */
 static inline bool waiting_take(struct waiting_table *t, uint64_t id,
-				uint8_t direction,
+				uint8_t direction, uint64_t answer,
 				struct waiting_request *out);
 
 static inline uint32_t waiting_count(const struct waiting_table *t)
@@ -276,7 +280,7 @@ waiting_find(const struct waiting_table *t, uint64_t id, uint8_t direction)
 }
 
 static inline bool waiting_take(struct waiting_table *t, uint64_t id,
-				uint8_t direction,
+				uint8_t direction, uint64_t answer,
 				struct waiting_request *out)
 {
 	if (!t->count)
@@ -289,6 +293,8 @@ static inline bool waiting_take(struct waiting_table *t, uint64_t id,
 		return false;
 	uint32_t pos = t->index[i].pos;
 	struct waiting_request *e = waiting_at(s, pos);
+	if (e->frame >= answer)
+		return false;
 	*out = *e;
 	e->table = WAITING_NO_TABLE;
 	s->holes++;

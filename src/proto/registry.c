@@ -3,6 +3,7 @@
  * layers first, as a frame nests them). */
 #include "registry.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -273,6 +274,19 @@ unsigned registry_value_names(const struct field_def *def,
 
 bool registry_check_message(const struct message *m, char *why, size_t len)
 {
+	if (m->first_frame > m->frame) {
+		snprintf(why, len, "frame %" PRIu64 ": begins later, in %"
+			 PRIu64, m->frame, m->first_frame);
+		return false;
+	}
+	const struct exchange *ex = &m->exchange;
+	if (ex->kind == EXCHANGE_RESPONSE && ex->request_frame >= m->frame &&
+	    ex->request_frame) {
+		snprintf(why, len, "frame %" PRIu64 ": answers a request of "
+			 "frame %" PRIu64 ", not before it", m->frame,
+			 ex->request_frame);
+		return false;
+	}
 	for (unsigned i = 0; i < m->nfields; i++) {
 		const struct field *f = &m->fields[i];
 		const struct field_def *def = f->def;

@@ -138,8 +138,10 @@ unsigned registry_value_names(const struct field_def *def,
 			      void *user);
 
 /* Whether every stored field of m has its definition from a registered
- * table and one of that definition's kinds; false with the first
- * culprit in why.  (Tests and fuzz harnesses call it on every message.) */
+ * table and one of that definition's kinds, and its frames are in
+ * order (it began no later than it ended; a response's request came
+ * before it); false with the first culprit in why.  (Tests and fuzz
+ * harnesses call it on every message.) */
 struct message;
 bool registry_check_message(const struct message *m, char *why,
 			    size_t len);

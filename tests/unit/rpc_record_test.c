@@ -173,9 +173,10 @@ static void test_records(void)
 	f = find(m, "rpc.auth.lk_owner");
 	ok(f && f->len == 4, "AUTH_GLUSTERFS-v2 lk_owner<>");
 
-	/* the reply, other direction: matched with the call's identity */
+	/* the reply, other direction, after the call's last byte (frame
+	 * 10 + n - 1): matched with the call's identity */
 	n = dump_reply(buf, 7);
-	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 40);
+	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 400);
 	is_int(nmsgs, 2, "reply decoded");
 	m = &msgs[1];
 	ok(rpc_header(m, RPC_H_TYPE) == RPC_REPLY &&
@@ -186,7 +187,7 @@ static void test_records(void)
 	is_int(m->exchange.request_frame, 10 + dump_call(buf, 7, true) - 1,
 	       "Call In = the frame where the call completed");
 	is_int(m->exchange.latency_ns,
-	       (40 - (int64_t)(10 + dump_call(buf, 7, true) - 1)) * 1000000,
+	       (400 - (int64_t)(10 + dump_call(buf, 7, true) - 1)) * 1000000,
 	       "latency from the call's frame time");
 	ok(result_ret_is(m, 0), "op_ret from the body");
 	f = find(m, "gluster.dump.prognum");
@@ -197,7 +198,7 @@ static void test_records(void)
 
 	/* same xid, same direction as a reply: no call to match */
 	n = dump_reply(buf, 7);
-	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 41);
+	feed(&b, 1, RPC_DEFAULT_KEEP, buf, n, 401);
 	m = &msgs[2];
 	ok(rpc_header(m, RPC_H_TYPE) == RPC_REPLY &&
 	   m->exchange.request_frame == 0 &&

@@ -113,7 +113,8 @@ static unsigned run(size_t limit, unsigned ops, unsigned idspace,
 		} else if (what < 95) {		/* a response */
 			struct model_request *m = model_find(t, id, !dir);
 			struct waiting_request r;
-			bool got = waiting_take(&tables[t], id, (uint8_t)!dir, &r);
+			bool got = waiting_take(&tables[t], id, (uint8_t)!dir,
+						 UINT64_MAX, &r);
 			if (got != (m != NULL) ||
 			    (got && (r.frame != m->frame || r.id != id)))
 				bad++;
@@ -209,7 +210,7 @@ static void test_ring(void)
 		waiting_insert(&t, i, 0, i, 0, NULL);
 		struct waiting_request r;
 		if (i >= 1000 &&	/* the one 1000 back, but keep 1 in 7 */
-		    (i % 7 || i < 90000) && !waiting_take(&t, i - 1000, 0, &r))
+		    (i % 7 || i < 90000) && !waiting_take(&t, i - 1000, 0, i + 1, &r))
 			bad++;
 	}
 	is_int(bad, 0, "every answer found its request");
@@ -226,6 +227,25 @@ static void test_ring(void)
 	waiting_table_close(&t);
 	waiting_set_free(set);
 	is_int(b.used, 0, "all given back");
+}
+
+/* A response reported in a frame before its request's (bytes held for
+ * detection, decoded late, keep their own frames) does not answer it. */
+static void test_answer_after_request(void)
+{
+	struct waiting_set *set = waiting_set_new(NULL, NULL, NULL);
+	struct waiting_table t;
+	waiting_table_init(&t, set, 1);
+	waiting_insert(&t, 4, 0, 36, 0, NULL);
+	struct waiting_request r = { 0 };
+	ok(!waiting_take(&t, 4, 0, 13, &r) && !waiting_take(&t, 4, 0, 36, &r),
+	   "a response in an earlier frame, or the same, answers nothing");
+	ok(waiting_find(&t, 4, 0) && waiting_count(&t) == 1,
+	   "the request still waits");
+	ok(waiting_take(&t, 4, 0, 37, &r) && r.frame == 36 &&
+	   !waiting_count(&t), "a later response takes it");
+	waiting_table_close(&t);
+	waiting_set_free(set);
 }
 
 static bool hook_called;
@@ -276,6 +296,7 @@ int main(void)
 {
 	test_budget();
 	test_ring();
+	test_answer_after_request();
 	test_against_model();
 	return tap_done();
 }

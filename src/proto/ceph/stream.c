@@ -171,7 +171,7 @@ static void exchange(struct ceph_stream_conn *c, struct stream_dir *dir,
 		waiting_find(t, id, !direction);
 	struct waiting_request r;
 	if (w && w->payload.u32[WAIT_P_CLASS] == class &&
-	    waiting_take(t, id, !direction, &r)) {
+	    waiting_take(t, id, !direction, m->frame, &r)) {
 		ex->request_frame = r.frame;
 		ex->latency_ns = m->ts_ns - r.ts_ns;
 		op = (uint16_t)r.payload.u32[WAIT_P_FIRST_OP];

@@ -1334,7 +1334,8 @@ void cql_decode_envelope(struct cql_conn *conn, struct message *m,
 	} else {
 		ex->kind = EXCHANGE_RESPONSE;
 		struct waiting_request r;
-		if (waiting_take(&conn->requests, ex->id, !e->direction, &r)) {
+		if (waiting_take(&conn->requests, ex->id, !e->direction,
+				 frame->number, &r)) {
 			w = &current;
 			*w = (struct cql_waiting){ .opcode = r.payload.bytes[PAYLOAD_OPCODE],
 						   .version = r.payload.bytes[PAYLOAD_VERSION],

@@ -373,7 +373,7 @@ static void decode_reply(struct rpc_conn *conn, struct message *m,
 	bool matched = false;
 	struct waiting_request call;
 	if (conn && waiting_take(&conn->calls, ex->id, !info->direction,
-				 &call)) {
+				 info->frame, &call)) {
 		ex->service_code = call.payload.u32[0];
 		ex->service_version = call.payload.u32[1];
 		ex->op_code = call.payload.u32[2];

@@ -207,7 +207,8 @@ static void emit_frame(void *vctx, const struct scylla_frame *f,
 		/* its request went the other way */
 		struct waiting_request w = { 0 };
 		bool matched = waiting_take(&s->requests, id,
-					    !stream_direction(dir), &w);
+					    !stream_direction(dir), m->frame,
+					    &w);
 		uint64_t verb = w.payload.u64[0];
 		bool exc = f->kind == SCYLLA_FRAME_EXCEPTION;
 		struct exchange *ex = &m->exchange;
