@@ -573,7 +573,7 @@ static void footer_fields(struct message *m, const struct ceph_unit *u)
 	msg_add_hex(m, &hf_ceph_foot_middle_crc, f->middle_crc);
 	msg_add_hex(m, &hf_ceph_foot_data_crc, f->data_crc);
 	msg_add_hex(m, &hf_ceph_foot_signature, f->sig);
-	char names[40];
+	char names[40] = "";	/* no flag: none named */
 	size_t n = 0;
 	static const char *const bit[] = { "COMPLETE", "NOCRC", "SIGNED" };
 	for (int i = 0; i < 3; i++)
