@@ -156,7 +156,7 @@ static inline bool arena_copy(struct message *m, struct field *f,
 	}
 	f->off = (uint32_t)m->arena_used;
 	f->len = (uint32_t)len;
-	if (len)
+	if (len && !m->no_fields)
 		memcpy(m->arena + m->arena_used, p, len);
 	m->arena_used += len;
 	return true;

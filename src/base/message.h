@@ -155,6 +155,13 @@ struct message {
 	 * (op_ret, op_errno), body fields and body verdicts stay unset. */
 	bool header_only;
 
+	/* Set by the decoder when no consumer reads a field (the summary
+	 * lines, -q): fields are counted, and their bytes in the arena, so
+	 * that "Fields full" is as when they are stored, but neither is
+	 * kept (each is written over the first).  A decoder that reads its
+	 * own fields back clears it first: those added after are kept. */
+	bool no_fields;
+
 	/* One-line summary after the protocol and program names. */
 	char info[MSG_INFO_SIZE];
 	size_t info_len;
@@ -199,7 +206,8 @@ static inline struct field *msg_field_slot(struct message *m,
 		m->verdict |= MSG_FIELDS_FULL;
 		return NULL;
 	}
-	struct field *f = &m->fields[m->nfields++];
+	struct field *f = &m->fields[m->no_fields ? 0 : m->nfields];
+	m->nfields++;
 	*f = (struct field){ .def = def, .kind = (uint8_t)kind,
 			     .depth = m->depth };
 	return f;

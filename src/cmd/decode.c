@@ -278,6 +278,15 @@ static bool header_is_enough(const struct decode_run *r)
 	return enough;
 }
 
+/* Whether nothing reads a message's fields: the summary lines (their
+ * text is the decoder's) or -q, without a filter or a report. */
+static bool no_field_read(const struct decode_run *r)
+{
+	bool lines = r->out.format == OUTPUT_TEXT && !r->out.verbose;
+	return (lines || r->out.format == OUTPUT_NONE) && !r->filter &&
+	       !r->listing && !stats_enabled(r->stats);
+}
+
 /* A -Y name that asks for packet view: the tcp, ip or ipv6 layer
  * itself, or a field of the segment (tcp.len, tcp.flags.syn, ...). */
 static void check_packet_name(void *user, const char *name)
@@ -694,6 +703,7 @@ int cmd_decode(int argc, char **argv)
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
 	opts.header_only = header_is_enough(&run);
+	opts.no_fields = no_field_read(&run);
 	/* what the TCP layer alone tells of a connection's trouble */
 	opts.events = EVENT_PROBLEMS;
 	/* packet view: asked for, or a filter about packets */

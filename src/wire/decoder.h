@@ -78,6 +78,9 @@ struct decoder_options {
 				 * consumer reads no body field, result or
 				 * verdict (false; message.h says what is
 				 * kept) */
+	bool no_fields;		/* messages carry no field: the consumer
+				 * reads none (false; message.h says what
+				 * is counted) */
 	/* The stream protocols tried on each new connection, in order (the
 	 * caller's: src/proto/registry.h's registry_decoder_options() gives
 	 * every registered one).  Default none: every connection is

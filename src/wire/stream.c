@@ -59,6 +59,7 @@ struct message *stream_scratch_message(struct stream_dir *dir)
 	msg_reset(m);
 	m->no_info = dir->decoder->opts.no_summary;
 	m->header_only = dir->decoder->opts.header_only;
+	m->no_fields = dir->decoder->opts.no_fields;
 	return m;
 }
 

@@ -11,11 +11,13 @@
 #include "proto/registry.h"
 #include "wire/decoder.h"
 
-static inline struct decoder *small_decoder_new(decoder_message_fn fn,
-						void *user, bool packets)
+static inline struct decoder *small_decoder_new_with(decoder_message_fn fn,
+						     void *user, bool packets,
+						     bool no_fields)
 {
 	struct decoder_options o;
 	registry_decoder_options(&o);
+	o.no_fields = no_fields;
 	o.max_flows = 8;
 	o.max_flow_buffer = 64 * 1024;
 	o.max_total_buffer = 256 * 1024;
@@ -33,6 +35,12 @@ static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 	if (!d)
 		abort();
 	return d;
+}
+
+static inline struct decoder *small_decoder_new(decoder_message_fn fn,
+						void *user, bool packets)
+{
+	return small_decoder_new_with(fn, user, packets, false);
 }
 
 #endif

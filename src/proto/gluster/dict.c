@@ -102,13 +102,17 @@ static bool is_text(const uint8_t *p, size_t n)
 	return true;
 }
 
-/* Text when every byte is printable (a trailing NUL allowed), else hex. */
+/* Text when every byte is printable (a trailing NUL allowed), else hex.
+ * A value that nobody reads takes its length either way, unless a NUL
+ * ends it: then only is_text says which. */
 static void add_value(struct message *m, const uint8_t *p, size_t len)
 {
 	size_t n = len;
 	if (n && p[n - 1] == '\0')
 		n--;
-	if (is_text(p, n))
+	if (m->no_fields && n == len)
+		msg_add_bytes(m, &hf_glusterfs_dict_value, p, len);
+	else if (is_text(p, n))
 		msg_add_str(m, &hf_glusterfs_dict_value, p, n);
 	else
 		msg_add_bytes(m, &hf_glusterfs_dict_value, p, len);
