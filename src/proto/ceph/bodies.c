@@ -641,7 +641,7 @@ static void osd_flags_field(struct message *m, uint64_t flags)
 		"MAP_SNAP_CLONE", "ENFORCE_SNAPC", "REDIRECTED", "KNOWN_REDIR",
 		"FULL_TRY", "FULL_FORCE", "IGNORE_REDIRECT", "RETURNVEC",
 	};
-	char text[400];
+	char text[400] = "";	/* no flag: none named */
 	size_t n = 0;
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (flags >> i & 1)
