@@ -159,6 +159,10 @@ static struct flow *flow_lookup(struct reassembly *ra, uint32_t hash,
 static void gap(struct decoder *d, struct tcp_dir *t, uint64_t missing,
 		const struct frame_ref *frame)
 {
+	/* what the hole cuts short ends no earlier than its bytes came
+	 * (a hole given up: frame is that of the bytes after it) */
+	if (frame->number < t->latest.number)
+		frame = &t->latest;
 	d->stats.tcp_gaps++;
 	d->stats.tcp_gap_bytes += missing;
 	t->sd.bytes_seen = t->offset;
@@ -170,6 +174,8 @@ static void gap(struct decoder *d, struct tcp_dir *t, uint64_t missing,
 static void deliver(struct tcp_dir *t, const uint8_t *data, size_t len,
 		    const struct frame_ref *frame)
 {
+	if (frame->number > t->latest.number)
+		t->latest = *frame;
 	t->sd.bytes_seen = t->offset;
 	stream_data(t, data, len, frame);
 	t->offset += len;
@@ -190,7 +196,10 @@ static void segment_free(struct decoder *d, struct tcp_dir *t,
 /* Delivers queued segments that the stream has reached: as bytes of
  * `frame`, the segment that filled the hole before them, so that what
  * completes now is reported where it completed (tshark's habit); NULL
- * (the hole was given up): each as bytes of the frame it came in. */
+ * (the hole was given up): each as bytes of the frame it came in, or
+ * of a later one whose bytes came before them in the stream (segments
+ * may arrive in any order): a message completes in the latest frame of
+ * its bytes, and never before it began. */
 static void drain(struct decoder *d, struct tcp_dir *t,
 		  const struct frame_ref *frame)
 {
@@ -199,8 +208,10 @@ static void drain(struct decoder *d, struct tcp_dir *t,
 		t->ooo = s->next;
 		if (s->off + s->len > t->offset) {
 			size_t skip = (size_t)(t->offset - s->off);
-			deliver(t, s->data + skip, s->len - skip,
-				frame ? frame : &s->frame);
+			const struct frame_ref *at = frame ? frame : &s->frame;
+			if (at->number < t->latest.number)
+				at = &t->latest;
+			deliver(t, s->data + skip, s->len - skip, at);
 		}
 		segment_free(d, t, s);
 	}

@@ -62,6 +62,7 @@ struct tcp_dir {
 	uint32_t next_seq;
 	struct ooo_segment *ooo;/* ahead of offset, sorted, disjoint */
 	struct ooo_segment *ooo_last;	/* the one queued last, or NULL */
+	struct frame_ref latest;	/* the latest frame of bytes delivered */
 	size_t ooo_bytes;	/* what they are charged */
 	/* protocol detection */
 	uint8_t detect;		/* enum detect_state */

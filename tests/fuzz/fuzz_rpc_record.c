@@ -34,8 +34,9 @@ static void on_record(void *vctx, const uint8_t *rec, size_t kept,
 		      bool after_gap)
 {
 	struct ctx *ctx = vctx;
-	(void)first_frame;
 	msg_reset(&msg);
+	msg.frame = info->frame;	/* as the decoder's stream layer does */
+	msg.first_frame = first_frame;
 	rpc_decode(ctx->conn, &msg, rec, kept, info);
 	if (after_gap)
 		msg_mark(&msg, MSG_AFTER_GAP, NULL);

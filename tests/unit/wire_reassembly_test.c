@@ -448,6 +448,30 @@ static void test_gap_resync(void)
 	is_int(last_stats.resync_skipped_bytes, nl - 10, "the lost record's tail skipped");
 }
 
+/* Behind a hole that is given up, the bytes come in stream order, not
+ * in the order their frames came: a record begun in frame 6's bytes and
+ * ended in frame 5's completes in frame 6 (never before it began). */
+static void test_hole_given_up_reordered(void)
+{
+	struct writer w;
+	const char *path = tmp_path("gap-reordered.pcap");
+	writer_open(&w, path, DLT_EN10MB);
+	struct conn c = { &w, 4, 40000, 2049, 1000, 5000, 0 };
+	uint8_t a[64], r[64];
+	handshake(&c);
+	tx(&c, true, a, rec(a, "before"));			/* 4 */
+	size_t n = rec(r, "spanning");
+	send_at(&c, true, 10 + 6, r + 6, n - 6, false);	/* 5 */
+	send_at(&c, true, 10, r, 6, false);			/* 6 */
+	c.cseq += (uint32_t)(10 + n);	/* 10 bytes never captured */
+	ack(&c, false);			/* 7: the server got them all */
+	writer_close(&w);
+	decode(path, NULL);
+	is_str(log_buf, "C:before@4 gap(40000,10) !C:spanning@6 close(40000) close(2049)",
+	       "a hole given up: what follows completes in its latest frame");
+	is_int(last_stats.tcp_gaps, 1, "one gap");
+}
+
 static void test_mid_stream(void)
 {
 	struct writer w;
@@ -857,6 +881,7 @@ int main(void)
 	test_out_of_order();
 	test_retransmission_and_overlap();
 	test_gap_resync();
+	test_hole_given_up_reordered();
 	test_mid_stream();
 	test_roles_fixed_by_protocol();
 	test_fragments();
