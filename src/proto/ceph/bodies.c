@@ -311,8 +311,7 @@ static void auth(struct message *m, struct cursor *k)
 		msg_add_uint(m, &hf_ceph_msg_auth_monmap_epoch, epoch);
 }
 
-static void auth_reply(struct message *m, struct cursor *k,
-		       struct ceph_body_facts *facts)
+static void auth_reply(struct message *m, struct cursor *k)
 {
 	uint32_t proto = cursor_le32(k);
 	int32_t result = (int32_t)cursor_le32(k);
@@ -340,20 +339,15 @@ static void auth_reply(struct message *m, struct cursor *k,
 	msg_info_int(m, result);
 	msg_info_str(m, " global_id=");
 	msg_info_uint(m, gid);
-	facts->has_result = true;
-	facts->result = result;
 }
 
-static void mon_get_version(struct message *m, struct cursor *k,
-			    struct ceph_body_facts *facts)
+static void mon_get_version(struct message *m, struct cursor *k)
 {
 	uint64_t handle = cursor_le64(k);
 	uint32_t len;
 	const uint8_t *what = take_str(k, &len);
 	if (!cursor_ok(k))
 		return;
-	facts->has_handle = true;
-	facts->handle = handle;
 	msg_add_uint(m, &hf_ceph_msg_mon_getversion_tid, handle);
 	add_str(m, &hf_ceph_msg_mon_getversion_what, what, len);
 	msg_info_str(m, " handle=");
@@ -363,15 +357,12 @@ static void mon_get_version(struct message *m, struct cursor *k,
 }
 
 static void mon_get_version_reply(struct message *m, struct cursor *k,
-				  unsigned version,
-				  struct ceph_body_facts *facts)
+				  unsigned version)
 {
 	uint64_t handle = cursor_le64(k);
 	uint64_t ver = cursor_le64(k);
 	if (!cursor_ok(k))
 		return;
-	facts->has_handle = true;
-	facts->handle = handle;
 	msg_add_uint(m, &hf_ceph_msg_mon_getversionreply_tid, handle);
 	msg_add_uint(m, &hf_ceph_msg_mon_getversionreply_ver, ver);
 	msg_info_str(m, " handle=");
@@ -412,8 +403,7 @@ static void mon_command(struct message *m, struct cursor *k)
 }
 
 static void mon_command_ack(struct message *m, struct cursor *k,
-			    const uint8_t *data, size_t data_kept,
-			    struct ceph_body_facts *facts)
+			    const uint8_t *data, size_t data_kept)
 {
 	paxos_header(m, k);
 	int32_t r = (int32_t)cursor_le32(k);
@@ -421,8 +411,6 @@ static void mon_command_ack(struct message *m, struct cursor *k,
 	const uint8_t *rs = take_str(k, &len);
 	if (!cursor_ok(k))
 		return;
-	facts->has_result = true;
-	facts->result = r;
 	ceph_add_result(m, &hf_ceph_msg_mon_cmd_ack_code, r);
 	add_str(m, &hf_ceph_msg_mon_cmd_ack_result, rs, len);
 	command_strings(m, k, &hf_ceph_msg_mon_cmd_ack_str);
@@ -890,8 +878,7 @@ static void pg_fields(struct message *m, struct cursor *k, int64_t *pool)
 }
 
 static void osd_op(struct message *m, struct cursor *k, unsigned version,
-		   const uint8_t *data, size_t data_kept,
-		   struct ceph_body_facts *facts)
+		   const uint8_t *data, size_t data_kept)
 {
 	int64_t pool = -1;
 	uint32_t hash = 0, epoch, flags;
@@ -964,8 +951,6 @@ static void osd_op(struct message *m, struct cursor *k, unsigned version,
 		struct osd_op o;
 		if (!read_op(k, &o))
 			return;
-		if (i == 0)
-			facts->first_op = o.op;
 		if (n < 16)
 			ops[n++] = o;
 	}
@@ -984,8 +969,7 @@ static void osd_op(struct message *m, struct cursor *k, unsigned version,
 }
 
 static void osd_opreply(struct message *m, struct cursor *k, unsigned version,
-			const uint8_t *data, size_t data_kept,
-			struct ceph_body_facts *facts)
+			const uint8_t *data, size_t data_kept)
 {
 	if (version < 2) {
 		msg_add_str(m, &hf_ceph_not_decoded,
@@ -1004,8 +988,6 @@ static void osd_opreply(struct message *m, struct cursor *k, unsigned version,
 	uint32_t nops = cursor_le32(k);
 	if (!cursor_ok(k))
 		return;
-	facts->has_result = true;
-	facts->result = result;
 	add_str(m, &hf_ceph_msg_osd_opreply_oid, oid, olen);
 	pg_fields(m, &pg, &pool);
 	osd_flags_field(m, flags);
@@ -1027,8 +1009,6 @@ static void osd_opreply(struct message *m, struct cursor *k, unsigned version,
 		struct osd_op o;
 		if (!read_op(k, &o))
 			return;
-		if (i == 0)
-			facts->first_op = o.op;
 		if (n < 16)
 			ops[n++] = o;
 	}
@@ -1071,6 +1051,79 @@ static void osd_opreply(struct message *m, struct cursor *k, unsigned version,
 
 /* ---- the body ---- */
 
+/* An operation list's first operation, when the whole list's bytes are
+ * there (as the decoder of the list takes it). */
+static void first_op(struct cursor *k, uint32_t nops,
+		     struct ceph_body_facts *facts)
+{
+	if (cursor_ok(k) && nops && nops <= cursor_left(k) / OSD_OP_LEN)
+		facts->first_op = cursor_le16(k);
+}
+
+/* What the exchange needs of a front (the result, the handle, the first
+ * operation), read by the rules of the decoders above, so that
+ * header-only decoding finds what whole decoding finds. */
+static void body_facts(unsigned type, unsigned version, struct cursor k,
+		       struct ceph_body_facts *facts)
+{
+	uint8_t v;
+	uint32_t len;
+	switch (type) {
+	case CEPH_MSG_OSD_OP:
+		if (version == 8) {
+			take_struct(&k, &v);		/* spg */
+			cursor_skip(&k, 12);		/* hash, epoch, flags */
+			take_struct(&k, &v);		/* reqid */
+			cursor_skip(&k, 24);		/* trace */
+		} else if (version == 7) {
+			cursor_skip(&k, 17 + 8 + 12);	/* pg, epoch, flags,
+							 * reassert version */
+			take_struct(&k, &v);		/* reqid */
+		} else {
+			return;
+		}
+		cursor_skip(&k, 12);			/* client inc, mtime */
+		take_struct(&k, &v);			/* object locator */
+		take_str(&k, &len);			/* object name */
+		first_op(&k, cursor_le16(&k), facts);
+		break;
+	case CEPH_MSG_OSD_OPREPLY: {
+		if (version < 2)
+			return;
+		take_str(&k, &len);			/* object name */
+		cursor_skip(&k, 17 + 8);		/* pg, flags */
+		int32_t r = (int32_t)cursor_le32(&k);
+		cursor_skip(&k, 12 + 4);		/* replay version, epoch */
+		uint32_t nops = cursor_le32(&k);
+		if (!cursor_ok(&k))
+			return;
+		facts->has_result = true;
+		facts->result = r;
+		first_op(&k, nops, facts);
+		break;
+	}
+	case CEPH_MSG_MON_COMMAND_ACK: {
+		cursor_skip(&k, 18);			/* paxos header */
+		int32_t r = (int32_t)cursor_le32(&k);
+		take_str(&k, &len);			/* its text */
+		facts->has_result = cursor_ok(&k);
+		facts->result = r;
+		break;
+	}
+	case CEPH_MSG_MON_GET_VERSION:
+	case CEPH_MSG_MON_GET_VERSION_REPLY:
+		facts->handle = cursor_le64(&k);
+		if (type == CEPH_MSG_MON_GET_VERSION)
+			take_str(&k, &len);		/* what */
+		else
+			cursor_le64(&k);		/* version */
+		facts->has_handle = cursor_ok(&k);
+		break;
+	default:
+		break;
+	}
+}
+
 void ceph_decode_body(struct message *m, const struct ceph_unit *u,
 		      struct ceph_body_facts *facts)
 {
@@ -1095,55 +1148,9 @@ void ceph_decode_body(struct message *m, const struct ceph_unit *u,
 	}
 	struct cursor k = cursor_init(front ? front : (const uint8_t *)"",
 				      front ? front_kept : 0);
-	if (m->header_only) {
-		/* what the exchange needs, nothing else */
-		switch (type) {
-		case CEPH_MSG_OSD_OPREPLY: {
-			uint32_t olen = cursor_le32(&k);
-			cursor_skip(&k, (size_t)olen + 17 + 8);
-			int32_t r = (int32_t)cursor_le32(&k);
-			cursor_skip(&k, 16);
-			uint32_t nops = cursor_le32(&k);
-			uint16_t op = cursor_le16(&k);
-			if (cursor_ok(&k)) {
-				facts->has_result = true;
-				facts->result = r;
-				if (nops)
-					facts->first_op = op;
-			}
-			break;
-		}
-		case CEPH_MSG_OSD_OP:
-			if (version == 8) {
-				uint8_t v;
-				take_struct(&k, &v);
-				cursor_skip(&k, 12);
-				take_struct(&k, &v);
-				cursor_skip(&k, 24 + 12);
-				take_struct(&k, &v);
-				uint32_t olen = cursor_le32(&k);
-				cursor_skip(&k, olen);
-				uint16_t nops = cursor_le16(&k);
-				uint16_t op = cursor_le16(&k);
-				if (cursor_ok(&k) && nops)
-					facts->first_op = op;
-			}
-			break;
-		case CEPH_MSG_MON_COMMAND_ACK:
-			cursor_skip(&k, 18);
-			facts->result = (int32_t)cursor_le32(&k);
-			facts->has_result = cursor_ok(&k);
-			break;
-		case CEPH_MSG_MON_GET_VERSION:
-		case CEPH_MSG_MON_GET_VERSION_REPLY:
-			facts->handle = cursor_le64(&k);
-			facts->has_handle = cursor_ok(&k);
-			break;
-		default:
-			break;
-		}
-		return;
-	}
+	body_facts(type, version, k, facts);
+	if (m->header_only)
+		return;		/* what the exchange needs, nothing else */
 	switch (type) {
 	case CEPH_MSG_PING:
 		ping(m, &k);
@@ -1167,28 +1174,28 @@ void ceph_decode_body(struct message *m, const struct ceph_unit *u,
 		auth(m, &k);
 		break;
 	case CEPH_MSG_AUTH_REPLY:
-		auth_reply(m, &k, facts);
+		auth_reply(m, &k);
 		break;
 	case CEPH_MSG_MON_GET_VERSION:
-		mon_get_version(m, &k, facts);
+		mon_get_version(m, &k);
 		break;
 	case CEPH_MSG_MON_GET_VERSION_REPLY:
-		mon_get_version_reply(m, &k, version, facts);
+		mon_get_version_reply(m, &k, version);
 		break;
 	case CEPH_MSG_OSD_MAP:
 		osd_map(m, &k, version);
 		break;
 	case CEPH_MSG_OSD_OP:
-		osd_op(m, &k, version, data, data_kept, facts);
+		osd_op(m, &k, version, data, data_kept);
 		break;
 	case CEPH_MSG_OSD_OPREPLY:
-		osd_opreply(m, &k, version, data, data_kept, facts);
+		osd_opreply(m, &k, version, data, data_kept);
 		break;
 	case CEPH_MSG_MON_COMMAND:
 		mon_command(m, &k);
 		break;
 	case CEPH_MSG_MON_COMMAND_ACK:
-		mon_command_ack(m, &k, data, data_kept, facts);
+		mon_command_ack(m, &k, data, data_kept);
 		break;
 	case CEPH_MSG_LOG:
 		log_entries(m, &k);
