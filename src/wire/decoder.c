@@ -208,6 +208,8 @@ void decoder_finish(struct decoder *d)
 	reassembly_finish(d, &d->last);
 	d->stats.memory_peak = d->budget.peak;
 	d->stats.memory_limit = d->budget.limit;
+	d->stats.memory_refusals = d->budget.refused + d->buffers.refused +
+				   d->waiting_budget.refused;
 }
 
 const struct decoder_stats *decoder_stats(const struct decoder *d)
@@ -258,6 +260,6 @@ void decoder_print_stats(const struct decoder_stats *s, FILE *out)
 	STAT(messages); STAT(malformed); STAT(truncated);
 	STAT(requests); STAT(responses); STAT(unanswered);
 	STAT(orphan_responses); STAT(requests_expired);
-	STAT(memory_peak); STAT(memory_limit);
+	STAT(memory_peak); STAT(memory_limit); STAT(memory_refusals);
 #undef STAT
 }

@@ -125,6 +125,7 @@ struct decoder_stats {
 	uint64_t requests_expired;	/* waiting requests given up */
 	uint64_t memory_peak;		/* bytes charged at most */
 	uint64_t memory_limit;		/* max_memory */
+	uint64_t memory_refusals;	/* charges that did not fit */
 };
 
 /* Called once per decoded message, in the order the messages completed.

@@ -3,16 +3,23 @@
  * registered protocol, under small memory caps so eviction and forced
  * gaps run too.  Uncompressed input is also read by libpcap alone, and
  * tapline's frames (read in place from classic pcap by pcap_file.c) must
- * be libpcap's: any difference aborts.  A second decoder stores no
- * field, as for the summary lines: its messages must count the same
- * fields and arena bytes and say the same (summary, verdicts), or it
- * aborts.  Also replayed without libFuzzer by replay.c. */
+ * be libpcap's: any difference aborts.  Two more decoders take the same
+ * frames, as tapline decode's cheaper modes: one stores no field (the
+ * summary lines), whose messages must count the same fields and arena
+ * bytes and say the same (summary, verdicts); one decodes headers only
+ * (-T fields of header columns), whose every header column must be as
+ * full decoding renders it, unless the memory budget refused either
+ * decoder something (decoding less, header-only keeps more).  Half the
+ * inputs get the first, a quarter the second, chosen by their bytes.
+ * Any difference aborts.  Also replayed
+ * without libFuzzer by replay.c. */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "present/output.h"
 #include "wire/capture.h"
 #include "wire/decoder.h"
 #include "proto/registry.h"
@@ -44,18 +51,107 @@ static void digest_message(struct digest *g, const struct message *m)
 	g->messages++;
 }
 
+/* A decoder's header columns (every field of every registered table
+ * that header-only decoding completes, but the packet's own layers,
+ * decoded alike in both), rendered as -T fields does into a stream that
+ * hashes what it is given. */
+#define HEADER_OUTPUTS 3
+struct columns {
+	struct digest digest;
+	struct output out[HEADER_OUTPUTS];
+};
+
+/* Eight bytes at a time: the columns are many. */
+static ssize_t hash_write(void *cookie, const char *buf, size_t size)
+{
+	struct digest *g = cookie;
+	size_t i = 0;
+	for (; i + 8 <= size; i += 8) {
+		uint64_t w;
+		memcpy(&w, buf + i, 8);
+		g->hash = (g->hash ^ w) * 0x9e3779b97f4a7c15ull;
+		g->hash ^= g->hash >> 29;
+	}
+	mix(g, buf + i, size - i);
+	return (ssize_t)size;
+}
+
+static void columns_init(struct columns *c)
+{
+	FILE *f = fopencookie(&c->digest, "w",
+			      (cookie_io_functions_t){ .write = hash_write });
+	if (!f || setvbuf(f, NULL, _IOFBF, 64 * 1024))
+		abort();
+	for (unsigned k = 0; k < HEADER_OUTPUTS; k++) {
+		output_init(&c->out[k], f);
+		c->out[k].format = OUTPUT_FIELDS;
+	}
+	unsigned n = 0;
+	static const char *const packet_layers[] = {
+		"frame", "ip", "ipv6", "tcp", "icmp",
+	};
+	for (const struct protocol *const *p = protocols; *p; p++) {
+		bool layer = false;
+		for (size_t i = 0; i < sizeof packet_layers / sizeof *packet_layers; i++)
+			layer |= !strcmp((*p)->name, packet_layers[i]);
+		for (const struct field_def *const *d = (*p)->fields;
+		     !layer && *d; d++) {
+			if (!((*d)->flags & FIELD_DEF_HEADER))
+				continue;
+			if (n / OUTPUT_MAX_FIELDS >= HEADER_OUTPUTS ||
+			    !output_add_field(&c->out[n / OUTPUT_MAX_FIELDS],
+					      (*d)->name))
+				abort();	/* more than the outputs hold */
+			n++;
+		}
+	}
+}
+
+static void columns_render(struct columns *c, const struct message *m)
+{
+	for (unsigned k = 0; k < HEADER_OUTPUTS; k++)
+		if (c->out[k].nfields)
+			output_message(&c->out[k], m);
+	c->digest.messages++;
+}
+
+static void columns_restart(struct columns *c)
+{
+	for (unsigned k = 0; k < HEADER_OUTPUTS; k++) {
+		struct output *o = &c->out[k];
+		o->have_first = o->header_done = false;
+		o->first_ts_ns = o->prev_ts_ns = 0;
+		o->shown = 0;
+	}
+	c->digest = (struct digest){ 0xcbf29ce484222325ull, 0 };
+}
+
+static struct digest full, fieldless;
+static struct columns full_columns, header_columns;
+static bool header_check;	/* this input's header columns compared */
+
 static void consume(void *user, const struct message *m)
 {
+	(void)user;
 	/* Touch what a renderer would. */
 	sink += m->frame + m->nfields + m->info_len + m->verdict;
 	for (unsigned i = 0; i < m->nfields; i++)
 		sink += m->fields[i].len;
-	digest_message(user, m);
+	digest_message(&full, m);
+	if (header_check)
+		columns_render(&full_columns, m);
 }
 
-static void consume_lean(void *user, const struct message *m)
+static void consume_fieldless(void *user, const struct message *m)
 {
-	digest_message(user, m);
+	(void)user;
+	digest_message(&fieldless, m);
+}
+
+static void consume_header(void *user, const struct message *m)
+{
+	(void)user;
+	columns_render(&header_columns, m);
 }
 
 /* The frames of capture_open_file and of pcap_next_ex, side by side. */
@@ -118,29 +214,65 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						sizeof err);
 	if (!cap)
 		return 0;
-	static struct decoder *d, *lean;
-	static struct digest full, fieldless;
-	if (!d) {
-		d = small_decoder_new(consume, &full, false);
-		lean = small_decoder_new_with(consume_lean, &fieldless, false,
-					      true);
+	static struct decoder *d[3];
+	if (!d[0]) {
+		struct decoder_options o;
+		small_decoder_options(&o, false);
+		d[0] = small_decoder_from(&o, consume, NULL);
+		o.no_fields = true;
+		d[1] = small_decoder_from(&o, consume_fieldless, NULL);
+		o.no_fields = false;
+		o.header_only = o.no_summary = true;
+		d[2] = small_decoder_from(&o, consume_header, NULL);
+		columns_init(&full_columns);
+		columns_init(&header_columns);
 	}
 	full = fieldless = (struct digest){ 0xcbf29ce484222325ull, 0 };
+	columns_restart(&full_columns);
+	columns_restart(&header_columns);
+	/* Each comparison costs a decoding (the header columns more): the
+	 * fieldless one is made for half the inputs, the header one for a
+	 * quarter, chosen by the input's bytes (the same input, the same
+	 * choice) */
+	struct digest pick = { 0xcbf29ce484222325ull, 0 };
+	mix(&pick, data, size < 64 ? size : 64);
+	unsigned choice = (unsigned)(pick.hash >> 32) & 3;
+	header_check = choice == 0;
+	bool fieldless_check = choice >= 2;
+	struct decoder *run[3] = { d[0] };
+	int decoders = 1;
+	if (fieldless_check)
+		run[decoders++] = d[1];
+	if (header_check)
+		run[decoders++] = d[2];
 	struct capture_frame frame;
-	while (capture_next(cap, &frame) == 1) {
-		decoder_frame(d, &frame);
-		decoder_frame(lean, &frame);
-	}
-	decoder_finish(d);
-	decoder_finish(lean);
-	decoder_reset(d);
-	decoder_reset(lean);
+	while (capture_next(cap, &frame) == 1)
+		for (int k = 0; k < decoders; k++)
+			decoder_frame(run[k], &frame);
+	for (int k = 0; k < decoders; k++)
+		decoder_finish(run[k]);
+	bool pressed = decoder_stats(d[0])->memory_refusals ||
+		       (header_check && decoder_stats(d[2])->memory_refusals);
+	for (int k = 0; k < decoders; k++)
+		decoder_reset(run[k]);
 	capture_close(cap);
-	if (full.hash != fieldless.hash || full.messages != fieldless.messages) {
+	fflush(full_columns.out[0].out);
+	fflush(header_columns.out[0].out);
+	if (fieldless_check &&
+	    (full.hash != fieldless.hash || full.messages != fieldless.messages)) {
 		fprintf(stderr, "fuzz_pcap: %llu messages with fields, %llu "
 			"without, and they differ\n",
 			(unsigned long long)full.messages,
 			(unsigned long long)fieldless.messages);
+		abort();
+	}
+	if (header_check && !pressed &&
+	    (full_columns.digest.hash != header_columns.digest.hash ||
+	     full_columns.digest.messages != header_columns.digest.messages)) {
+		fprintf(stderr, "fuzz_pcap: %llu messages decoded whole, %llu "
+			"header-only, and their header columns differ\n",
+			(unsigned long long)full_columns.digest.messages,
+			(unsigned long long)header_columns.digest.messages);
 		abort();
 	}
 	return 0;

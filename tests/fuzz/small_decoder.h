@@ -11,13 +11,11 @@
 #include "proto/registry.h"
 #include "wire/decoder.h"
 
-static inline struct decoder *small_decoder_new_with(decoder_message_fn fn,
-						     void *user, bool packets,
-						     bool no_fields)
+static inline void small_decoder_options(struct decoder_options *opts,
+					 bool packets)
 {
 	struct decoder_options o;
 	registry_decoder_options(&o);
-	o.no_fields = no_fields;
 	o.max_flows = 8;
 	o.max_flow_buffer = 64 * 1024;
 	o.max_total_buffer = 256 * 1024;
@@ -31,7 +29,14 @@ static inline struct decoder *small_decoder_new_with(decoder_message_fn fn,
 	 * handshake's events as well, as the correlator asks for them */
 	o.events = EVENT_PROBLEMS | (packets ? 0 : EVENT_HANDSHAKE);
 	o.packets = packets;		/* packet view: every TCP frame */
-	struct decoder *d = decoder_new(&o, fn, user);
+	*opts = o;
+}
+
+static inline struct decoder *small_decoder_from(const struct decoder_options *o,
+						 decoder_message_fn fn,
+						 void *user)
+{
+	struct decoder *d = decoder_new(o, fn, user);
 	if (!d)
 		abort();
 	return d;
@@ -40,7 +45,9 @@ static inline struct decoder *small_decoder_new_with(decoder_message_fn fn,
 static inline struct decoder *small_decoder_new(decoder_message_fn fn,
 						void *user, bool packets)
 {
-	return small_decoder_new_with(fn, user, packets, false);
+	struct decoder_options o;
+	small_decoder_options(&o, packets);
+	return small_decoder_from(&o, fn, user);
 }
 
 #endif
