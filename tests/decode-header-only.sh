@@ -18,8 +18,9 @@ header="-e frame.number -e frame.time_epoch -e ip.src -e ip.dst
 	-e rpc.program -e rpc.programversion -e rpc.procedure -e rpc.repframe
 	-e rpc.time -e rpc.replystat -e rpc.state_accept -e tapline.protocol
 	-e tapline.program -e tapline.procedure -e tapline.length
-	-e tapline.first_frame"
-ncols=21
+	-e tapline.first_frame -e tapline.kind -e tapline.id -e tapline.service
+	-e tapline.op -e tapline.request_frame -e tapline.latency"
+ncols=27
 
 # columns CAPTURE [EXTRA...]: the header columns (and EXTRA), with the
 # error message if decoding stops at one (hostile captures)
