@@ -156,13 +156,21 @@ static struct flow *flow_lookup(struct reassembly *ra, uint32_t hash,
 	return NULL;
 }
 
+/* The frame a direction's next bytes or gap are reported in: `frame`,
+ * or the latest whose bytes it delivered when that is later (bytes
+ * behind a hole that was given up come in stream order, their frames in
+ * any): what completes with them completes no earlier than its bytes
+ * came, never before it began. */
+static const struct frame_ref *not_before_latest(struct tcp_dir *t,
+						  const struct frame_ref *frame)
+{
+	return frame->number < t->latest.number ? &t->latest : frame;
+}
+
 static void gap(struct decoder *d, struct tcp_dir *t, uint64_t missing,
 		const struct frame_ref *frame)
 {
-	/* what the hole cuts short ends no earlier than its bytes came
-	 * (a hole given up: frame is that of the bytes after it) */
-	if (frame->number < t->latest.number)
-		frame = &t->latest;
+	frame = not_before_latest(t, frame);
 	d->stats.tcp_gaps++;
 	d->stats.tcp_gap_bytes += missing;
 	t->sd.bytes_seen = t->offset;
@@ -174,8 +182,8 @@ static void gap(struct decoder *d, struct tcp_dir *t, uint64_t missing,
 static void deliver(struct tcp_dir *t, const uint8_t *data, size_t len,
 		    const struct frame_ref *frame)
 {
-	if (frame->number > t->latest.number)
-		t->latest = *frame;
+	frame = not_before_latest(t, frame);
+	t->latest = *frame;
 	t->sd.bytes_seen = t->offset;
 	stream_data(t, data, len, frame);
 	t->offset += len;
@@ -196,10 +204,8 @@ static void segment_free(struct decoder *d, struct tcp_dir *t,
 /* Delivers queued segments that the stream has reached: as bytes of
  * `frame`, the segment that filled the hole before them, so that what
  * completes now is reported where it completed (tshark's habit); NULL
- * (the hole was given up): each as bytes of the frame it came in, or
- * of a later one whose bytes came before them in the stream (segments
- * may arrive in any order): a message completes in the latest frame of
- * its bytes, and never before it began. */
+ * (the hole was given up): each as bytes of the frame it came in
+ * (deliver() keeps them no earlier than the bytes before them). */
 static void drain(struct decoder *d, struct tcp_dir *t,
 		  const struct frame_ref *frame)
 {
@@ -208,10 +214,8 @@ static void drain(struct decoder *d, struct tcp_dir *t,
 		t->ooo = s->next;
 		if (s->off + s->len > t->offset) {
 			size_t skip = (size_t)(t->offset - s->off);
-			const struct frame_ref *at = frame ? frame : &s->frame;
-			if (at->number < t->latest.number)
-				at = &t->latest;
-			deliver(t, s->data + skip, s->len - skip, at);
+			deliver(t, s->data + skip, s->len - skip,
+				frame ? frame : &s->frame);
 		}
 		segment_free(d, t, s);
 	}
