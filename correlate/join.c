@@ -385,6 +385,7 @@ static bool estimate_offsets(struct db *db, struct join_stats *js,
 struct candidate {
 	int64_t id, other;	/* the message, and its reply or call */
 	int64_t conversation, input;
+	int64_t ts;		/* when it was captured */
 	char tuple[160];	/* "src dst": copies in two captures agree */
 	bool mine;		/* on a connection of the event's pid */
 	bool guessed;		/* an earlier event took it, not surely */
@@ -420,7 +421,7 @@ struct xid_event {
 static const char xid_call_sql[] =
 	"SELECT m.id, m.response, m.conversation, m.src || ' ' || m.dst,"
 	" c.client_pid, c.client_host, c.pid_method, m.input, " XID_TAKEN_SQL
-	" FROM messages m JOIN conversations c ON c.id = m.conversation"
+	", m.ts_ns FROM messages m JOIN conversations c ON c.id = m.conversation"
 	" WHERE m.exchange_id = ?1 AND m.kind = 'request'"
 	" AND m.ts_ns BETWEEN ?2 - ?6 AND ?2 + ?7"
 	" AND (?3 IS NULL OR m.service_code = ?3)"
@@ -430,7 +431,7 @@ static const char xid_call_sql[] =
 static const char xid_reply_sql[] =
 	"SELECT m.id, m.request, m.conversation, m.src || ' ' || m.dst,"
 	" c.client_pid, c.client_host, c.pid_method, m.input, " XID_TAKEN_SQL
-	" FROM messages m JOIN conversations c ON c.id = m.conversation"
+	", m.ts_ns FROM messages m JOIN conversations c ON c.id = m.conversation"
 	" WHERE m.exchange_id = ?1 AND m.kind = 'response'"
 	" AND m.ts_ns BETWEEN ?2 - ?7 AND ?2 + ?6"
 	" AND (?3 IS NULL OR m.service_code = ?3)"
@@ -475,6 +476,7 @@ static int xid_candidates(struct db *db, sqlite3_stmt *st,
 		c->other = column_null(st, 1) ? 0 : sqlite3_column_int64(st, 1);
 		c->conversation = sqlite3_column_int64(st, 2);
 		c->input = sqlite3_column_int64(st, 7);
+		c->ts = sqlite3_column_int64(st, 9);
 		snprintf(c->tuple, sizeof c->tuple, "%s", column_text(st, 3));
 		c->mine = mine;
 		const char *method = column_text(st, 6);
@@ -538,6 +540,15 @@ static bool usable(const struct candidate *c, size_t nmine)
 	return !c->guessed && (!nmine || c->mine);
 }
 
+/* The nearest usable candidate (there is one). */
+static int first_usable(const struct candidate *cand, int n, size_t nmine)
+{
+	int i = 0;
+	while (i < n - 1 && !usable(&cand[i], nmine))
+		i++;
+	return i;
+}
+
 /* Whether a candidate counts among an event's possible connections:
  * usable, or (with_guessed) taken from it only by an earlier guess. */
 static bool counted(const struct candidate *c, size_t nmine, bool with_guessed)
@@ -573,10 +584,7 @@ static bool link_xid_candidate(struct db *db, sqlite3_stmt *ins,
 			       size_t nmine, double confidence,
 			       const char *why)
 {
-	int best = -1;
-	for (int i = 0; i < n && best < 0; i++)
-		if (usable(&cand[i], nmine))
-			best = i;
+	int best = first_usable(cand, n, nmine);
 	char note[512];
 	snprintf(note, sizeof note, "%s%s%s",
 		 nmine ? "connection of the pid, known by " :
@@ -615,8 +623,9 @@ static int xid_linked(struct db *db, sqlite3_stmt *st, int64_t event)
  * before it records anything else, unless the socket's queue is busy:
  * among the connections that carry a call's XID, the one on which it
  * was sent between its rpc.call event and its thread's next record is
- * its connection (XID_BY_THREAD).  Every other event goes with the
- * candidate nearest in time (XID_NEAREST). */
+ * its connection (XID_BY_THREAD), unless that rule gives the same call to
+ * another thread's event too.  Every other event goes with the candidate
+ * nearest in time (XID_NEAREST). */
 enum xid_pass { XID_MAP_PIDS, XID_BY_THREAD, XID_NEAREST };
 
 /* The events that carry an XID, each with next_ts: its thread's next
@@ -630,7 +639,60 @@ static const char xid_events_sql[] =
 	"  (PARTITION BY input, session, host, pid, tid"
 	"   ORDER BY ts_raw, id) AS next_ts"
 	"  FROM probe_events WHERE ts_ns IS NOT NULL)"
-	" WHERE xid IS NOT NULL";
+	" WHERE xid IS NOT NULL;"
+	"CREATE INDEX temp.xid_events_by_xid ON xid_events (xid, ts_ns)";
+
+/* The other rpc.call events of an event's process with its XID, service
+ * and operation whose thread's window (from the event to that thread's
+ * next record) holds time ?9. */
+static const char xid_rivals_sql[] =
+	"SELECT id, ts_ns, next_ts FROM temp.xid_events"
+	" WHERE xid = ?1 AND ts_ns <= ?9 AND next_ts >= ?9 AND id <> ?2"
+	" AND input = ?3 AND pid = ?4 AND host IS ?5 AND probe = 'rpc.call'"
+	" AND prog IS ?6 AND vers IS ?7 AND proc IS ?8";
+
+/* Whether the thread rule that gives event ev the call at time t gives
+ * that call as surely to another event: another thread's call of the
+ * same XID, encoded before t and whose thread recorded nothing else
+ * until after t, with no other connection in its window.  One of the two
+ * sends was late (a busy socket queue: another thread wrote it), and
+ * time alone cannot tell which.  1 when so, 0 not, -1 error. */
+static int thread_rule_contested(struct db *db, sqlite3_stmt *rivals,
+				 sqlite3_stmt *calls, sqlite3_stmt *linked,
+				 const struct xid_event *ev, int64_t t,
+				 struct candidate *cand)
+{
+	sqlite3_reset(rivals);
+	sqlite3_clear_bindings(rivals);
+	sqlite3_bind_int64(rivals, 1, ev->xid);
+	sqlite3_bind_int64(rivals, 2, ev->id);
+	sqlite3_bind_int64(rivals, 3, ev->input);
+	sqlite3_bind_int64(rivals, 4, ev->pid);
+	if (ev->have_host)
+		sqlite3_bind_text(rivals, 5, ev->host, -1, SQLITE_TRANSIENT);
+	db_bind_opt_int(rivals, 6, ev->have_prog, ev->prog);
+	db_bind_opt_int(rivals, 7, ev->have_vers, ev->vers);
+	db_bind_opt_int(rivals, 8, ev->have_proc, ev->proc);
+	sqlite3_bind_int64(rivals, 9, t);
+	int rc = 0, contested = 0;
+	while (!contested && (rc = db_row(db, rivals)) == 1) {
+		struct xid_event rival = *ev;
+		rival.id = sqlite3_column_int64(rivals, 0);
+		rival.ts = sqlite3_column_int64(rivals, 1);
+		rival.before_ns = 0;
+		rival.after_ns = sqlite3_column_int64(rivals, 2) - rival.ts;
+		/* A rival already linked took another call. */
+		int done = xid_linked(db, linked, rival.id);
+		size_t nmine;
+		int n = done ? -1 : xid_candidates(db, calls, &rival, cand, &nmine);
+		if (done < 0 || (!done && n < 0))
+			contested = -1;
+		else if (!done)
+			contested = distinct_connections(cand, n, nmine, false) == 1;
+	}
+	sqlite3_reset(rivals);
+	return rc < 0 ? -1 : contested;
+}
 
 static bool link_exact_xid(struct db *db, struct join_stats *js)
 {
@@ -655,8 +717,11 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 		"SELECT 1 FROM links WHERE event = ?1 AND method = 'exact-xid'"
 		" LIMIT 1");
 	sqlite3_stmt *ins = prepare(db, link_sql);
+	sqlite3_stmt *rivals = prepare(db, xid_rivals_sql);
 	struct candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
-	bool ok = sel && calls && replies && map && linked && ins && cand;
+	struct candidate *rival_cand = malloc(MAX_CANDIDATES * sizeof *cand);
+	bool ok = sel && calls && replies && map && linked && ins && rivals &&
+		  cand && rival_cand;
 
 	for (enum xid_pass pass = XID_MAP_PIDS; ok && pass <= XID_NEAREST;
 	     pass++) {
@@ -719,7 +784,17 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 					ok = false;
 					break;
 				}
-				if (distinct_connections(cand, n, nmine, false) == 1)
+				if (distinct_connections(cand, n, nmine, false) != 1)
+					continue;
+				int contested = thread_rule_contested(db, rivals,
+					calls, linked, &ev,
+					cand[first_usable(cand, n, nmine)].ts,
+					rival_cand);
+				if (contested < 0) {
+					ok = false;
+					break;
+				}
+				if (!contested)
 					ok = link_xid_candidate(db, ins, &ev, cand,
 								n, nmine,
 								nmine ? 1.0 : 0.9,
@@ -749,6 +824,8 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 			ok = false;
 	}
 	free(cand);
+	free(rival_cand);
+	sqlite3_finalize(rivals);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(calls);
 	sqlite3_finalize(replies);

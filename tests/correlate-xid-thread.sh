@@ -83,4 +83,29 @@ rm -f "$db"
 	AND l.note LIKE '%several connections carry this XID: nearest in time'")" = 2 ] &&
 	ok "both threads' windows hold both calls: each link is nearest in time, confidence 0.5" ||
 	not_ok "undecided calls: $(q "$db" "SELECT e.tid, l.confidence, l.note FROM links l JOIN probe_events e ON e.id = l.event WHERE e.probe = 'rpc.call'")"
+
+# When each thread records next before the second call is sent, both
+# threads' windows hold the first call only: one of the two sends was
+# late, and either thread's could be (thread 102 encodes at -100 us and
+# records next at +40 us, thread 103 at -20 us and +25 us).  Neither link
+# may claim to be sure: on a loaded host the rule that gave thread 102
+# the first call, surely, and then thread 103 the second was wrong.
+cat >"$TMP/contested.rec" <<EOF
+tapline-records 1 host=vm clock=realtime clock_offset_ns=0 boot_id=? recorder=test start_ns=$((t_first - 1000000000))
+$((t_first - 100000)) 2409 102 "glfs_epoll000" rpc.call event xid=9 prog=1298437 vers=400 proc=27
+$((t_first - 20000)) 2409 103 "glfs_epoll001" rpc.call event xid=9 prog=1298437 vers=400 proc=27
+$((t_first + 25000)) 2409 103 "glfs_epoll001" epoll.wait event
+$((t_first + 40000)) 2409 102 "glfs_epoll000" epoll.wait event
+EOF
+rm -f "$db"
+"$TAPLINE" correlate -q -o "$db" "$cap" "$TMP/contested.rec" 2>"$TMP/err" ||
+	sed 's/^/# /' "$TMP/err"
+got=$(q "$db" "SELECT e.tid, m.frame, l.confidence FROM links l
+	JOIN probe_events e ON e.id = l.event JOIN messages m ON m.id = l.message
+	WHERE e.probe = 'rpc.call' AND l.method = 'exact-xid' AND m.kind = 'request'
+	ORDER BY e.tid")
+[ "$got" = "102 $first 0.5
+103 $second 0.5" ] &&
+	ok "both threads' windows hold the first call only: nearest in time, each a guess (0.5)" ||
+	not_ok "contested calls (tid frame confidence): $got (want 102 $first 0.5, 103 $second 0.5)"
 done_testing
