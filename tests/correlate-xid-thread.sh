@@ -16,6 +16,14 @@ for tool in sqlite3 tshark; do
 done
 cap=$top_srcdir/tests/captures/distribute-2brick.pcap
 q() { sqlite3 -batch -noheader -separator ' ' "$1" "$2"; }
+# call_links: "tid frame confidence" of each rpc.call's exact-XID link
+# to a call in $db.
+call_links() {
+	q "$db" "SELECT e.tid, m.frame, l.confidence FROM links l
+	JOIN probe_events e ON e.id = l.event JOIN messages m ON m.id = l.message
+	WHERE e.probe = 'rpc.call' AND l.method = 'exact-xid' AND m.kind = 'request'
+	ORDER BY e.tid"
+}
 
 # tshark: the LOOKUP calls (GlusterFS program 1298437, procedure 27) with
 # XID 9, "frame time_ns", in time order.
@@ -37,22 +45,25 @@ gap=$((t_second - t_first))
 # Thread 102 encodes at -200 us and records next 40 us after the second
 # call is on the wire; thread 103 encodes at -30 us and records next
 # 25 us after the first.
-rec=$TMP/client.rec
-cat >"$rec" <<EOF
+# records FILE ENCODE102 NEXT102 ENCODE103 NEXT103: threads 102 and 103
+# of pid 2409 encode a LOOKUP with XID 9 and record next at those times.
+records() {
+	cat >"$1" <<EOF
 tapline-records 1 host=vm clock=realtime clock_offset_ns=0 boot_id=? recorder=test start_ns=$((t_first - 1000000000))
-$((t_first - 200000)) 2409 102 "glfs_epoll000" rpc.call event xid=9 prog=1298437 vers=400 proc=27
-$((t_first - 30000)) 2409 103 "glfs_epoll001" rpc.call event xid=9 prog=1298437 vers=400 proc=27
-$((t_first + 25000)) 2409 103 "glfs_epoll001" epoll.wait event
-$((t_second + 40000)) 2409 102 "glfs_epoll000" epoll.wait event
+$2 2409 102 "glfs_epoll000" rpc.call event xid=9 prog=1298437 vers=400 proc=27
+$4 2409 103 "glfs_epoll001" rpc.call event xid=9 prog=1298437 vers=400 proc=27
+$5 2409 103 "glfs_epoll001" epoll.wait event
+$3 2409 102 "glfs_epoll000" epoll.wait event
 EOF
+}
+rec=$TMP/client.rec
+records "$rec" $((t_first - 200000)) $((t_second + 40000)) \
+	$((t_first - 30000)) $((t_first + 25000))
 db=$TMP/t.db
 "$TAPLINE" correlate -q -o "$db" "$cap" "$rec" 2>"$TMP/err" ||
 	{ sed 's/^/# /' "$TMP/err"; not_ok "tapline correlate failed"; done_testing; exit 1; }
 
-got=$(q "$db" "SELECT e.tid, m.frame, l.confidence FROM links l
-	JOIN probe_events e ON e.id = l.event JOIN messages m ON m.id = l.message
-	WHERE e.probe = 'rpc.call' AND l.method = 'exact-xid' AND m.kind = 'request'
-	ORDER BY e.tid")
+got=$(call_links)
 [ "$got" = "102 $second 1.0
 103 $first 1.0" ] &&
 	ok "thread 103's call is frame $first (sent before its next record), thread 102's is frame $second" ||
@@ -74,7 +85,8 @@ replies=$(q "$db" "SELECT count(*) FROM links l JOIN probe_events e ON e.id = l.
 
 # When thread 103 records nothing until after both calls are sent, its
 # window holds both: nearest in time, marked as a guess.
-sed "/103 \"glfs_epoll001\" epoll/s/^[0-9]*/$((t_second + 25000))/" "$rec" >"$TMP/late.rec"
+records "$TMP/late.rec" $((t_first - 200000)) $((t_second + 40000)) \
+	$((t_first - 30000)) $((t_second + 25000))
 rm -f "$db"
 "$TAPLINE" correlate -q -o "$db" "$cap" "$TMP/late.rec" 2>"$TMP/err" ||
 	sed 's/^/# /' "$TMP/err"
@@ -90,20 +102,12 @@ rm -f "$db"
 # records next at +40 us, thread 103 at -20 us and +25 us).  Neither link
 # may claim to be sure: on a loaded host the rule that gave thread 102
 # the first call, surely, and then thread 103 the second was wrong.
-cat >"$TMP/contested.rec" <<EOF
-tapline-records 1 host=vm clock=realtime clock_offset_ns=0 boot_id=? recorder=test start_ns=$((t_first - 1000000000))
-$((t_first - 100000)) 2409 102 "glfs_epoll000" rpc.call event xid=9 prog=1298437 vers=400 proc=27
-$((t_first - 20000)) 2409 103 "glfs_epoll001" rpc.call event xid=9 prog=1298437 vers=400 proc=27
-$((t_first + 25000)) 2409 103 "glfs_epoll001" epoll.wait event
-$((t_first + 40000)) 2409 102 "glfs_epoll000" epoll.wait event
-EOF
+records "$TMP/contested.rec" $((t_first - 100000)) $((t_first + 40000)) \
+	$((t_first - 20000)) $((t_first + 25000))
 rm -f "$db"
 "$TAPLINE" correlate -q -o "$db" "$cap" "$TMP/contested.rec" 2>"$TMP/err" ||
 	sed 's/^/# /' "$TMP/err"
-got=$(q "$db" "SELECT e.tid, m.frame, l.confidence FROM links l
-	JOIN probe_events e ON e.id = l.event JOIN messages m ON m.id = l.message
-	WHERE e.probe = 'rpc.call' AND l.method = 'exact-xid' AND m.kind = 'request'
-	ORDER BY e.tid")
+got=$(call_links)
 [ "$got" = "102 $first 0.5
 103 $second 0.5" ] &&
 	ok "both threads' windows hold the first call only: nearest in time, each a guess (0.5)" ||
