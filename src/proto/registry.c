@@ -182,20 +182,23 @@ const struct field_def *field_find(const char *name)
 }
 
 /* Every definition with its protocol, by address, made once: a
- * message's check looks up each of its fields. */
+ * message's check looks up each of its fields.  An open-addressed table
+ * at most half full: a lookup is a probe or two, where a binary search
+ * over the thousand-odd definitions took ten comparisons, for each field
+ * of each message a fuzz harness checks. */
 struct def_owner {
-	uintptr_t def;
+	const struct field_def *def;
 	const struct protocol *proto;
 };
 static struct def_owner *def_owners;
-static size_t ndef_owners;
+static size_t def_owners_mask;
 static pthread_once_t def_owners_once = PTHREAD_ONCE_INIT;
 
-static int by_def(const void *a, const void *b)
+static size_t def_slot(const struct field_def *def)
 {
-	uintptr_t x = ((const struct def_owner *)a)->def;
-	uintptr_t y = ((const struct def_owner *)b)->def;
-	return (x > y) - (x < y);
+	/* Fibonacci hashing of the address; its low bits are alignment. */
+	return (size_t)(((uintptr_t)def >> 3) * 0x9e3779b97f4a7c15ull >> 20) &
+	       def_owners_mask;
 }
 
 static void gather_def_owners(void)
@@ -204,25 +207,31 @@ static void gather_def_owners(void)
 	for (const struct protocol *const *p = protocols; *p; p++)
 		for (const struct field_def *const *f = (*p)->fields; *f; f++)
 			n++;
-	def_owners = malloc(n * sizeof *def_owners);
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	def_owners = calloc(cap, sizeof *def_owners);
 	if (!def_owners)
 		return;		/* field_protocol() searches the tables */
+	def_owners_mask = cap - 1;
 	for (const struct protocol *const *p = protocols; *p; p++)
-		for (const struct field_def *const *f = (*p)->fields; *f; f++)
-			def_owners[ndef_owners++] = (struct def_owner){
-				(uintptr_t)*f, *p };
-	qsort(def_owners, ndef_owners, sizeof *def_owners, by_def);
+		for (const struct field_def *const *f = (*p)->fields; *f; f++) {
+			size_t i = def_slot(*f);
+			while (def_owners[i].def && def_owners[i].def != *f)
+				i = (i + 1) & def_owners_mask;
+			def_owners[i] = (struct def_owner){ *f, *p };
+		}
 }
 
 const struct protocol *field_protocol(const struct field_def *def)
 {
 	pthread_once(&def_owners_once, gather_def_owners);
 	if (def_owners) {
-		struct def_owner key = { (uintptr_t)def, NULL };
-		const struct def_owner *o = bsearch(&key, def_owners,
-						    ndef_owners,
-						    sizeof *def_owners, by_def);
-		return o ? o->proto : NULL;
+		for (size_t i = def_slot(def); def_owners[i].def;
+		     i = (i + 1) & def_owners_mask)
+			if (def_owners[i].def == def)
+				return def_owners[i].proto;
+		return NULL;
 	}
 	for (const struct protocol *const *p = protocols; *p; p++)
 		for (const struct field_def *const *f = (*p)->fields; *f; f++)
