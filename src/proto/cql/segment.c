@@ -22,13 +22,20 @@ static void crc24_table_init(void)
 	}
 }
 
+#define CRC24_INIT 0x875060
+
+static uint32_t crc24_step(uint32_t crc, uint8_t byte)
+{
+	return ((crc << 8) & 0xffffff) ^ crc24_table[(crc >> 16 ^ byte) & 0xff];
+}
+
 uint32_t cql_crc24(const uint8_t *p, size_t n)
 {
 	if (!crc24_table[1])
 		crc24_table_init();
-	uint32_t crc = 0x875060;
+	uint32_t crc = CRC24_INIT;
 	for (size_t i = 0; i < n; i++)
-		crc = ((crc << 8) & 0xffffff) ^ crc24_table[(crc >> 16 ^ p[i]) & 0xff];
+		crc = crc24_step(crc, p[i]);
 	return crc;
 }
 
@@ -52,9 +59,16 @@ enum cql_segment_verdict cql_segment_header_parse(const uint8_t *p, size_t n, bo
 	unsigned words = lz4 ? 5 : 3;
 	if (n < words + 3u)
 		return CQL_SEGMENT_SHORT;
-	uint64_t w = 0;
-	for (unsigned i = 0; i < words; i++)
-		w |= (uint64_t)p[i] << (8 * i);
+	/* Written out, not looped: looking for a header after a gap parses
+	 * one at every offset. */
+	if (!crc24_table[1])
+		crc24_table_init();
+	uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16;
+	uint32_t crc = crc24_step(crc24_step(crc24_step(CRC24_INIT, p[0]), p[1]), p[2]);
+	if (lz4) {
+		w |= (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32;
+		crc = crc24_step(crc24_step(crc, p[3]), p[4]);
+	}
 	h->lz4 = lz4;
 	h->header_len = (uint8_t)(words + 3);
 	h->payload_length = (uint32_t)(w & 0x1ffff);
@@ -67,7 +81,7 @@ enum cql_segment_verdict cql_segment_header_parse(const uint8_t *p, size_t n, bo
 	}
 	h->crc24_wire = (uint32_t)p[words] | (uint32_t)p[words + 1] << 8 |
 			(uint32_t)p[words + 2] << 16;
-	h->crc24_computed = cql_crc24(p, words);
+	h->crc24_computed = crc;
 	return h->crc24_wire == h->crc24_computed ? CQL_SEGMENT_OK : CQL_SEGMENT_BAD_HEADER_CRC;
 }
 
