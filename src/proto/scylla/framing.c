@@ -571,6 +571,37 @@ static enum scylla_sync hunt_try(const struct scylla_reader *r, const struct scy
 	return s;
 }
 
+/* The first j in [from, end) where p[j - 1] and p[j] are both b (from
+ * at least 1), else end; memchr passes over the bytes between. */
+static size_t byte_pair(const uint8_t *p, size_t from, size_t end, uint8_t b)
+{
+	while (from < end) {
+		const uint8_t *q = memchr(p + from, b, end - from);
+		if (!q)
+			return end;
+		size_t j = (size_t)(q - p);
+		if (p[j - 1] == b)
+			return j;
+		from = j + 1;
+	}
+	return end;
+}
+
+/* The first offset from i not ruled out by header_may_fit (for a header
+ * of `need` bytes, in len): one whose bytes 6 and 7 are both 0, or for a
+ * response both 0xff, or the first too near the end to judge. */
+static size_t fit_skip(const uint8_t *p, size_t len, size_t need,
+		       bool requests, size_t i)
+{
+	if (len < need || i > len - need)
+		return i;
+	size_t end = len - need + 8;	/* past byte 7 of the last offset */
+	size_t j = byte_pair(p, i + 7, end, 0);
+	if (!requests)
+		j = byte_pair(p, i + 7, j, 0xff);
+	return j - 7;
+}
+
 /* The first offset from i at which hunt_try could say other than NO:
  * those before it are ruled out by their first bytes, the test that
  * scylla_header_run and scylla_guess_layout begin with, made here
@@ -580,14 +611,13 @@ static size_t hunt_skip(const struct scylla_reader *r,
 {
 	const uint8_t *p = r->hunt;
 	size_t len = r->hunt_len;
-	if (!l->known) {
-		while (any_header_ruled_out(p + i, len - i))
-			i++;
-	} else {
-		size_t need = scylla_header_size(l);
-		while (header_ruled_out(l, need, p + i, len - i))
-			i++;
-	}
+	if (!l->known)
+		return fit_skip(p, len, SCYLLA_HEADER_MAX, false, i);
+	size_t need = scylla_header_size(l);
+	if (!l->compression && !l->stream)
+		return fit_skip(p, len, need, l->requests, i);
+	while (header_ruled_out(l, need, p + i, len - i))
+		i++;
 	return i;
 }
 
