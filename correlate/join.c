@@ -683,12 +683,14 @@ static int thread_rule_contested(struct db *db, sqlite3_stmt *rivals,
 		rival.after_ns = sqlite3_column_int64(rivals, 2) - rival.ts;
 		/* A rival already linked took another call. */
 		int done = xid_linked(db, linked, rival.id);
-		size_t nmine;
-		int n = done ? -1 : xid_candidates(db, calls, &rival, cand, &nmine);
-		if (done < 0 || (!done && n < 0))
+		if (done < 0)
 			contested = -1;
-		else if (!done)
-			contested = distinct_connections(cand, n, nmine, false) == 1;
+		if (done)
+			continue;
+		size_t nmine;
+		int n = xid_candidates(db, calls, &rival, cand, &nmine);
+		contested = n < 0 ? -1 :
+			    distinct_connections(cand, n, nmine, false) == 1;
 	}
 	sqlite3_reset(rivals);
 	return rc < 0 ? -1 : contested;
