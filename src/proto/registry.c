@@ -184,8 +184,8 @@ const struct field_def *field_find(const char *name)
 /* Every definition with its protocol, by address, made once: a
  * message's check looks up each of its fields.  An open-addressed table
  * at most half full: a lookup is a probe or two, where a binary search
- * over the thousand-odd definitions took ten comparisons, for each field
- * of each message a fuzz harness checks. */
+ * over the several hundred definitions took ten comparisons, for each
+ * field of each message a fuzz harness checks. */
 struct def_owner {
 	const struct field_def *def;
 	const struct protocol *proto;
