@@ -339,7 +339,7 @@ static void test_sha256(void)
 	struct sha256 s;
 	uint8_t d[32];
 	char h[65];
-	sha256_init(&s);
+	ok(sha256_init(&s), "sha256_init");
 	sha256_update(&s, "abc", 3);
 	sha256_final(&s, d);
 	hex(d, h);
