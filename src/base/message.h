@@ -213,6 +213,22 @@ static inline struct field *msg_field_slot(struct message *m,
 	return f;
 }
 
+/* For a part of fixed shape that nobody reads (no_fields): counts its
+ * nfields fields and arena bytes as adding them would, without reading
+ * them; true then.  False when fields are kept, or when they might not
+ * fit: then the caller adds them one by one, so that "Fields full"
+ * falls where it always did. */
+static inline bool msg_count_only(struct message *m, unsigned nfields,
+				  size_t arena)
+{
+	if (!m->no_fields || nfields > MSG_MAX_FIELDS - m->nfields ||
+	    arena > MSG_ARENA_SIZE - m->arena_used)
+		return false;
+	m->nfields += nfields;
+	m->arena_used += arena;
+	return true;
+}
+
 static inline struct field *msg_add_uint(struct message *m,
 					 const struct field_def *def,
 					 uint64_t v)

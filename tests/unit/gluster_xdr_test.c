@@ -15,6 +15,7 @@
 static struct message msg;
 static struct rpc_conn conn;
 static struct waiting_set *calls;
+static bool no_fields;		/* decode as for the summary lines */
 
 static struct message *decode(const struct xb *x, uint8_t direction,
 			      uint64_t frame)
@@ -22,6 +23,7 @@ static struct message *decode(const struct xb *x, uint8_t direction,
 	struct rpc_record_info info = { direction, x->n, false, false, frame,
 					(int64_t)frame * 1000 };
 	msg_reset(&msg);
+	msg.no_fields = no_fields;
 	rpc_decode(&conn, &msg, x->b, x->n, &info);
 	return &msg;
 }
@@ -368,6 +370,67 @@ static void test_mgmt(void)
 	rpc_conn_free(&conn);
 }
 
+/* gfx_readdirp_rsp with more entries than a message has fields for:
+ * decoded with no field kept, the iatts are counted, not read, and
+ * "Fields full" must fall as when every field is stored. */
+static void test_count_only(void)
+{
+	static struct xb call, reply;
+	call.n = reply.n = 0;
+	xb_call(&call, 0x70, 1298437, 400, 40);
+	xb_fixed(&call, gfid, 16);
+	xb_u64(&call, 1);	/* fd */
+	xb_u64(&call, 0);	/* offset */
+	xb_u32(&call, 131072);	/* size */
+	xb_u32(&call, 0);	/* xdata: a NULL gfx_dict */
+	xb_u32(&call, (uint32_t)-1);
+	xb_u32(&call, 0);
+	xb_reply(&reply, 0x70);
+	xb_u32(&reply, 110);	/* op_ret */
+	xb_u32(&reply, 0);	/* op_errno */
+	xb_u32(&reply, 0);	/* xdata: NULL */
+	xb_u32(&reply, (uint32_t)-1);
+	xb_u32(&reply, 0);
+	for (unsigned i = 0; i < 110; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "entry-%u", i);
+		xb_u32(&reply, 1);	/* another entry follows */
+		xb_u64(&reply, 1000 + i);	/* d_ino */
+		xb_u64(&reply, i + 1);	/* d_off */
+		xb_u32(&reply, (uint32_t)strlen(name));
+		xb_u32(&reply, 8);	/* DT_REG */
+		xb_string(&reply, name);
+		xb_fixed(&reply, gfid, 16);	/* gfx_iattx */
+		for (int w = 0; w < 8 + 4; w++)
+			xb_u64(&reply, (uint64_t)w);
+		for (int w = 0; w < 4 + 5; w++)
+			xb_u32(&reply, (uint32_t)w);
+		xb_u32(&reply, 0);	/* dict: NULL */
+		xb_u32(&reply, (uint32_t)-1);
+		xb_u32(&reply, 0);
+	}
+	xb_u32(&reply, 0);	/* no more entries */
+	unsigned nfields[2], verdict[2];
+	size_t arena[2];
+	for (int pass = 0; pass < 2; pass++) {
+		no_fields = pass == 1;
+		rpc_conn_init(&conn, calls, 1);
+		decode(&call, 0, 1);
+		struct message *m = decode(&reply, 1, 2);
+		nfields[pass] = m->nfields;
+		arena[pass] = m->arena_used;
+		verdict[pass] = m->verdict;
+		rpc_conn_free(&conn);
+	}
+	no_fields = false;
+	ok(verdict[0] & MSG_FIELDS_FULL, "READDIRP of 110 entries: fields "
+	   "full (%u fields)", nfields[0]);
+	ok(nfields[0] == nfields[1] && arena[0] == arena[1] &&
+	   verdict[0] == verdict[1], "counted as stored: %u/%u fields, "
+	   "%zu/%zu arena bytes, verdict %u/%u", nfields[0], nfields[1],
+	   arena[0], arena[1], verdict[0], verdict[1]);
+}
+
 int main(void)
 {
 	calls = waiting_set_new(NULL, NULL, NULL);
@@ -376,6 +439,7 @@ int main(void)
 	test_changelog();
 	test_v400_dict();
 	test_names();
+	test_count_only();
 	waiting_set_free(calls);
 	return tap_done();
 }

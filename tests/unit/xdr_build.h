@@ -7,7 +7,7 @@
 #include <string.h>
 
 struct xb {
-	uint8_t b[8192];
+	uint8_t b[32768];
 	size_t n;
 };
 

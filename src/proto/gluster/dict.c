@@ -363,6 +363,26 @@ bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia)
 	return cursor_ok(c);
 }
 
+#define IATT3_SIZE (16 + 8 * 5 + 4 * 5 + 4 * 6)
+
+/* What gluster_add_iatt adds: the tree and its end, the gfid, ten
+ * numbers and three times; 4.x also the flags, the birth time and the
+ * attributes with their mask. */
+#define IATT3_FIELDS (1 + 1 + 10 + 3 + 1)
+#define IATTX_FIELDS (IATT3_FIELDS + 1 + 1 + 2)
+
+bool gluster_skip_iatt(struct message *m, struct cursor *c, bool x,
+		       const char *label)
+{
+	size_t size = x ? IATTX_SIZE : IATT3_SIZE;
+	if (!cursor_ok(c) || cursor_left(c) < size ||
+	    !msg_count_only(m, x ? IATTX_FIELDS : IATT3_FIELDS,
+			    (label ? strlen(label) : 0) + 16))
+		return false;
+	cursor_skip(c, size);
+	return true;
+}
+
 void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
 		      const struct field_def *def, const char *label)
 {

@@ -218,8 +218,9 @@ static void dirlist(struct message *m, struct cursor *c, bool plus, bool v4)
 			msg_add_str(m, &hf_glusterfs_entry_path, name, len);
 		if (plus) {
 			struct gluster_iatt st;
-			if (v4 ? gluster_read_iattx(c, &st)
-			       : gluster_read_iatt3(c, &st))
+			if (!gluster_skip_iatt(m, c, v4, "stat") &&
+			    (v4 ? gluster_read_iattx(c, &st)
+				: gluster_read_iatt3(c, &st)))
 				gluster_add_iatt(m, &st, &hf_glusterfs_iatt,
 						 "stat");
 			if (v4)
@@ -390,11 +391,14 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 	case I_STBUFX: {
 		struct gluster_iatt ia;
 		bool x = it->op == I_IATTX || it->op == I_STBUFX;
+		bool stbuf = it->op == I_STBUF3 || it->op == I_STBUFX;
+		if (!stbuf && gluster_skip_iatt(m, c, x, it->label))
+			break;
 		if (!(x ? gluster_read_iattx(c, &ia)
 			: gluster_read_iatt3(c, &ia)))
 			break;
 		gluster_add_iatt(m, &ia, it->def, it->label);
-		if (it->op == I_STBUF3 || it->op == I_STBUFX) {
+		if (stbuf) {
 			st->stbuf = ia;
 			st->have_stbuf = true;
 		}
