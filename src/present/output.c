@@ -476,13 +476,41 @@ static void put_time(struct output *o, const struct message *m)
 	}
 }
 
+static bool same_endpoint(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->port == b->port && a->family == b->family &&
+	       !memcmp(a->addr, b->addr, sizeof a->addr);
+}
+
+/* "src → dst" into buf; its length.  A capture's messages come from a
+ * few connections, and writing two addresses was a fifth of a summary
+ * line's cost: the text is kept by pair, in a small table by ports. */
+static size_t pair_text(struct output *o, char *buf, const struct message *m)
+{
+	static const char arrow[] = " \u2192 ";
+	struct output_pair *p = &o->pairs[(m->src.port * 7u + m->dst.port) %
+					  OUTPUT_PAIRS];
+	if (!p->used || !same_endpoint(&p->src, &m->src) ||
+	    !same_endpoint(&p->dst, &m->dst)) {
+		size_t n = endpoint_text(p->text, &m->src);
+		memcpy(p->text + n, arrow, sizeof arrow - 1);
+		n += sizeof arrow - 1;
+		n += endpoint_text(p->text + n, &m->dst);
+		p->len = (uint8_t)n;
+		p->src = m->src;
+		p->dst = m->dst;
+		p->used = true;
+	}
+	memcpy(buf, p->text, p->len);
+	return p->len;
+}
+
 /* One line per message, put together without printf and written at
  * once: on big captures this is most of the summary's cost. */
 void output_summary(struct output *o, const struct message *m)
 {
-	char info[MSG_INFO_SIZE + 256];
-	char line[2 * ENDPOINT_TEXT_SIZE + 128];
-	compose_info(info, sizeof info, m);
+	enum { INFO_ROOM = MSG_INFO_SIZE + 256, LABEL_ROOM = 64 };
+	char line[2 * ENDPOINT_TEXT_SIZE + LABEL_ROOM + 128 + INFO_ROOM];
 	size_t n = 0, k;
 	char num[24];
 	k = u64_dec(num, m->frame);	/* "%5" PRIu64 */
@@ -510,21 +538,18 @@ void output_summary(struct output *o, const struct message *m)
 		put_time(o, m);
 	}
 	line[n++] = ' ';
-	n += endpoint_text(line + n, &m->src);
-	static const char arrow[] = " \u2192 ";
-	memcpy(line + n, arrow, sizeof arrow - 1);
-	n += sizeof arrow - 1;
-	n += endpoint_text(line + n, &m->dst);
+	n += pair_text(o, line + n, m);
 	line[n++] = ' ';
-	fwrite_unlocked(line, 1, n, o->out);
-	fputs_unlocked(protocol_label(m), o->out);
-	n = 0;
+	const char *label = protocol_label(m);
+	k = strnlen(label, LABEL_ROOM);
+	memcpy(line + n, label, k);
+	n += k;
 	line[n++] = ' ';
 	n += u64_dec(line + n, m->length);
 	line[n++] = ' ';
+	n += compose_info(line + n, INFO_ROOM, m);
+	line[n++] = '\n';
 	fwrite_unlocked(line, 1, n, o->out);
-	fputs_unlocked(info, o->out);
-	putc_unlocked('\n', o->out);
 }
 
 /* ---- -V: the detail tree */

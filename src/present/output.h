@@ -40,6 +40,16 @@ enum time_format {
 
 #define OUTPUT_MAX_FIELDS 64
 
+/* The summary's "src → dst" text of a pair of endpoints, kept for the
+ * next message between them. */
+#define OUTPUT_PAIRS 16
+struct output_pair {
+	struct endpoint src, dst;
+	bool used;
+	uint8_t len;
+	char text[2 * ENDPOINT_TEXT_SIZE + 8];
+};
+
 struct output {
 	FILE *out;
 	enum output_format format;
@@ -59,6 +69,7 @@ struct output {
 	int64_t prev_ts_ns;
 	bool header_done;
 	uint64_t shown;
+	struct output_pair pairs[OUTPUT_PAIRS];
 };
 
 /* Defaults: text, relative times, tab separator, ',' aggregator,
