@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "field.h"
 
@@ -182,7 +183,18 @@ void msg_info(struct message *m, const char *fmt, ...)
 
 /* printf-free appenders for hot paths; the same bounds as msg_info
  * (text past the summary's room is dropped, never overflows). */
-void msg_info_put(struct message *m, const char *s, size_t n);
+void msg_info_put_cut(struct message *m, const char *s, size_t n);
+static inline void msg_info_put(struct message *m, const char *s, size_t n)
+{
+	size_t at = m->info_len;
+	if (m->no_info || n >= sizeof m->info - at) {
+		msg_info_put_cut(m, s, n);	/* nothing, or what fits */
+		return;
+	}
+	memcpy(m->info + at, s, n);
+	m->info_len = at + n;
+	m->info[at + n] = '\0';
+}
 /* s up to its first NUL or n bytes, as printf's "%.*s" does. */
 void msg_info_strn(struct message *m, const char *s, size_t n);
 void msg_info_str(struct message *m, const char *s);
