@@ -1,13 +1,35 @@
 /* message_test.c - the message's bounded storage and field adders. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/message.h"
 #include "proto/oncrpc/fields.h"
 #include "proto/gluster/fields.h"
 #include "tap.h"
 
+/* gfid_text against printf, byte by byte: every value of every byte. */
+static void test_gfid_text(void)
+{
+	unsigned bad = 0;
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t g[16];
+		for (unsigned i = 0; i < 16; i++)
+			g[i] = (uint8_t)(v + 37 * i);
+		char got[37], want[40];
+		gfid_text(g, got);
+		snprintf(want, sizeof want, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x-%02x%02x%02x%02x%02x%02x", g[0], g[1], g[2],
+			 g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11],
+			 g[12], g[13], g[14], g[15]);
+		bad += strcmp(got, want) != 0;
+	}
+	is_int(bad, 0, "gfid_text writes what printf writes, for every byte");
+}
+
 int main(void)
 {
+	test_gfid_text();
 	struct message *m = malloc(sizeof *m);
 	msg_reset(m);
 	msg_add_uint(m, &hf_rpc_xid, 42);
