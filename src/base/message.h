@@ -218,8 +218,11 @@ static inline struct field *msg_field_slot(struct message *m,
 		m->verdict |= MSG_FIELDS_FULL;
 		return NULL;
 	}
-	struct field *f = &m->fields[m->no_fields ? 0 : m->nfields];
-	m->nfields++;
+	if (m->no_fields) {	/* counted: the first slot takes what is set */
+		m->nfields++;
+		return &m->fields[0];
+	}
+	struct field *f = &m->fields[m->nfields++];
 	*f = (struct field){ .def = def, .kind = (uint8_t)kind,
 			     .depth = m->depth };
 	return f;

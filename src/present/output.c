@@ -528,9 +528,9 @@ void output_summary(struct output *o, const struct message *m)
 		}
 		n += u64_dec(line + n, (uint64_t)(d / 1000000000));
 		line[n++] = '.';
-		int64_t us = d % 1000000000 / 1000;	/* "%06" */
-		for (int i = 5; i >= 0; i--, us /= 10)
-			line[n + (size_t)i] = (char)('0' + us % 10);
+		unsigned us = (unsigned)(d % 1000000000 / 1000);  /* "%06" */
+		for (int i = 4; i >= 0; i -= 2, us /= 100)
+			memcpy(line + n + i, pairs + 2 * (us % 100), 2);
 		n += 6;
 	} else {
 		fwrite_unlocked(line, 1, n, o->out);

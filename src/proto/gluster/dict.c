@@ -19,21 +19,19 @@
 /* "NAME: N pairs", cut to 63 bytes as snprintf would. */
 static void dict_label(char out[64], const char *name, uint32_t n)
 {
-	char num[16], *end = num + sizeof num, *p = end;
+	char tail[24], *end = tail + sizeof tail, *p = end - 6;
+	memcpy(p, " pairs", 6);
 	do
 		*--p = (char)('0' + n % 10);
 	while (n /= 10);
-	size_t at = 0;
-	const char *parts[] = { name, ": ", NULL, " pairs" };
-	for (int i = 0; i < 4; i++) {
-		const char *s = parts[i] ? parts[i] : p;
-		size_t l = parts[i] ? strlen(s) : (size_t)(end - p);
-		if (l > 63 - at)
-			l = 63 - at;
-		memcpy(out + at, s, l);
-		at += l;
-	}
-	out[at] = '\0';
+	*--p = ' ';
+	*--p = ':';
+	size_t at = strnlen(name, 63), k = (size_t)(end - p);
+	if (k > 63 - at)
+		k = 63 - at;
+	memcpy(out, name, at);
+	memcpy(out + at, p, k);
+	out[at + k] = '\0';
 }
 
 void gluster_op(struct message *m, struct cursor *c)
