@@ -204,17 +204,6 @@ struct field *msg_add_gfid(struct message *m, const struct field_def *def,
 	return add_blob(m, def, FIELD_GFID, gfid, 16);
 }
 
-struct field *msg_add_time(struct message *m, const struct field_def *def,
-			   int64_t sec, uint32_t nsec)
-{
-	struct field *f = add_field(m, def, FIELD_TIME);
-	if (f) {
-		f->v.t.sec = sec;
-		f->v.t.nsec = nsec;
-	}
-	return f;
-}
-
 struct field *msg_add_errno(struct message *m, const struct field_def *def,
 			    int64_t e)
 {
@@ -236,24 +225,15 @@ struct field *msg_add_flags(struct message *m, const struct field_def *def,
 	return f;
 }
 
-struct field *msg_open(struct message *m, const struct field_def *def,
-		       const char *label)
+struct field *msg_open_n(struct message *m, const struct field_def *def,
+			 const char *label, size_t len)
 {
-	struct field *f = add_blob(m, def, FIELD_TREE, label,
-				   label ? strlen(label) : 0);
+	struct field *f = add_blob(m, def, FIELD_TREE, label, len);
 	/* Depth follows open/close even when the field did not fit, so
 	 * that every close matches its open. */
 	if (m->depth < UINT8_MAX)
 		m->depth++;
 	return f;
-}
-
-void msg_close(struct message *m)
-{
-	if (m->depth == 0)
-		return;
-	m->depth--;
-	add_field(m, NULL, FIELD_TREE_END);
 }
 
 const struct field *msg_find(const struct message *m,

@@ -292,8 +292,17 @@ struct field *msg_add_bytes(struct message *m, const struct field_def *def,
 			    const void *p, size_t len);
 struct field *msg_add_gfid(struct message *m, const struct field_def *def,
 			   const uint8_t gfid[16]);
-struct field *msg_add_time(struct message *m, const struct field_def *def,
-			   int64_t sec, uint32_t nsec);
+static inline struct field *msg_add_time(struct message *m,
+					 const struct field_def *def,
+					 int64_t sec, uint32_t nsec)
+{
+	struct field *f = msg_field_slot(m, def, FIELD_TIME);
+	if (f) {
+		f->v.t.sec = sec;
+		f->v.t.nsec = nsec;
+	}
+	return f;
+}
 static inline struct field *msg_add_enum(struct message *m,
 					 const struct field_def *def,
 					 uint64_t v, const char *value_name)
@@ -309,9 +318,23 @@ struct field *msg_add_errno(struct message *m, const struct field_def *def,
 			    int64_t e);
 struct field *msg_add_flags(struct message *m, const struct field_def *def,
 			    uint64_t v, const char *names);
-struct field *msg_open(struct message *m, const struct field_def *def,
-		       const char *label);
-void msg_close(struct message *m);
+/* Opens a subtree labelled label (len bytes; NULL: none), closed by
+ * msg_close.  Inline, so that a constant label's length is too. */
+struct field *msg_open_n(struct message *m, const struct field_def *def,
+			 const char *label, size_t len);
+static inline struct field *msg_open(struct message *m,
+				     const struct field_def *def,
+				     const char *label)
+{
+	return msg_open_n(m, def, label, label ? strlen(label) : 0);
+}
+static inline void msg_close(struct message *m)
+{
+	if (m->depth == 0)
+		return;
+	m->depth--;
+	msg_field_slot(m, NULL, FIELD_TREE_END);
+}
 
 /* The field's dotted name ("" for a subtree's end). */
 static inline const char *field_name(const struct field *f)
