@@ -278,13 +278,34 @@ static bool header_is_enough(const struct decode_run *r)
 	return enough;
 }
 
-/* Whether nothing reads a message's fields: the summary lines (their
- * text is the decoder's) or -q, without a filter or a report. */
+/* A name whose value is derived (from the message's header, exchange,
+ * result or verdicts: no derive function reads a stored field). */
+static void check_derived(void *user, const char *name)
+{
+	const struct field_def *def = field_find(name);
+	if (!def || !def->derive)
+		*(bool *)user = false;
+}
+
+/* Whether nothing reads a message's stored fields: the summary lines
+ * (their text is the decoder's), -q or -T fields, when every column and
+ * every -Y name is derived, and no report runs.  Then bodies are still
+ * decoded whole (results, verdicts, summaries), their fields counted,
+ * not kept. */
 static bool no_field_read(const struct decode_run *r)
 {
 	bool lines = r->out.format == OUTPUT_TEXT && !r->out.verbose;
-	return (lines || r->out.format == OUTPUT_NONE) && !r->filter &&
-	       !r->listing && !stats_enabled(r->stats);
+	if (r->listing || stats_enabled(r->stats) ||
+	    (!lines && r->out.format != OUTPUT_NONE &&
+	     r->out.format != OUTPUT_FIELDS))
+		return false;
+	bool derived = true;
+	for (unsigned i = 0; r->out.format == OUTPUT_FIELDS &&
+			     i < r->out.nfields; i++)
+		check_derived(&derived, r->out.fields[i].name);
+	if (r->filter)
+		filter_names(r->filter, check_derived, &derived);
+	return derived;
 }
 
 /* A -Y name that asks for packet view: the tcp, ip or ipv6 layer
