@@ -16,6 +16,10 @@
 #        body     `tapline decode -T fields -e FIELD -e BODY_FIELD`
 #                 (BENCH_BODY_FIELD, default gluster.op_errno; shown,
 #                 not a target: see below)
+#        stored   the same with `-e STORED_FIELD` (BENCH_STORED_FIELD,
+#                 default glusterfs.bname): a stored field makes the
+#                 decoder keep every field, where derived columns alone
+#                 (rpc.xid, gluster.op_errno) let it count them
 #        summary  `tapline decode` (the default summary lines; shown,
 #                 not a target)
 #        tshark   `tshark -T fields -e FIELD`
@@ -25,8 +29,9 @@
 #      tapline runs header-only: no column reads a body, so no body is
 #      decoded (tests/decode-header-only.sh proves the output the same).
 #      The "body" run decodes every body (gluster.op_errno is in the
-#      replies' bodies, ceph.msg.osd_opreply.result in OSD_OPREPLY's) and
-#      "summary" also formats the summary lines:
+#      replies' bodies, ceph.msg.osd_opreply.result in OSD_OPREPLY's),
+#      "stored" keeps every field of them too, "summary" formats the
+#      summary lines and "json" writes `-T json`:
 #      their ratios are printed beside, so nobody mistakes one for the
 #      other.  Classic pcap files are read in place (src/wire/pcap_file.c),
 #      not by pcap_next_ex, hence "wire" can beat the bare loop;
@@ -84,6 +89,7 @@ top_builddir=${top_builddir:-$(pwd)}
 size=${BENCH_SIZE:-1073741824}
 field=${BENCH_FIELD:-rpc.xid}
 body_field=${BENCH_BODY_FIELD-gluster.op_errno}
+stored_field=${BENCH_STORED_FIELD-glusterfs.bname}
 work="$top_builddir/bench/work"
 bench="$top_builddir/bench/decode_bench"
 multiply="$top_builddir/bench/multiply"
@@ -126,8 +132,13 @@ if "$TAPLINE" decode --help >/dev/null 2>&1; then
 	# every body decoded: the body field comes from reply bodies
 	[ -z "$body_field" ] ||
 	run body "$TAPLINE" decode -T fields -e "$field" -e "$body_field" "$big"
+	# ... and every field kept
+	[ -z "$body_field" ] || [ -z "$stored_field" ] ||
+	run stored "$TAPLINE" decode -T fields -e "$field" -e "$body_field" \
+		-e "$stored_field" "$big"
 	# the default output, one summary line per message (informative)
 	run summary "$TAPLINE" decode "$big"
+	run json "$TAPLINE" decode -T json "$big"
 else
 	decoder="decode_bench --fields (tapline decode not built yet)"
 	run tapline "$bench" --fields "$big"
@@ -164,19 +175,27 @@ printf '%-9s %10s %10s %12s %10s  %s\n' wire "$wall_wire" "$cpu_wire" "$tp_wire"
 printf '%-9s %10s %10s %12s %10s  %s\n' tapline "$wall_tapline" "$cpu_tapline" "$tp_tapline" $((rss_tapline / 1024)) "$decoder"
 [ -z "${cpu_body:-}" ] ||
 printf '%-9s %10s %10s %12s %10s  %s\n' body "$wall_body" "$cpu_body" "$(mbps "$bytes" "$cpu_body")" $((rss_body / 1024)) "tapline decode -T fields -e $field -e $body_field"
+[ -z "${cpu_stored:-}" ] ||
+printf '%-9s %10s %10s %12s %10s  %s\n' stored "$wall_stored" "$cpu_stored" "$(mbps "$bytes" "$cpu_stored")" $((rss_stored / 1024)) "... -e $stored_field (every field kept)"
 [ -z "${cpu_summary:-}" ] ||
 printf '%-9s %10s %10s %12s %10s  %s\n' summary "$wall_summary" "$cpu_summary" "$(mbps "$bytes" "$cpu_summary")" $((rss_summary / 1024)) "tapline decode (summary lines)"
+[ -z "${cpu_json:-}" ] ||
+printf '%-9s %10s %10s %12s %10s  %s\n' json "$wall_json" "$cpu_json" "$(mbps "$bytes" "$cpu_json")" $((rss_json / 1024)) "tapline decode -T json"
 printf '%-9s %10s %10s %12s %10s  %s\n' tshark "$wall_tshark" "$cpu_tshark" "$tp_tshark" $((rss_tshark / 1024)) "tshark -T fields -e $field ($tshark_bytes bytes)"
-tp_summary=0 tp_body=0
+tp_summary=0 tp_body=0 tp_stored=0 tp_json=0
+[ -z "${cpu_json:-}" ] || tp_json=$(mbps "$bytes" "$cpu_json")
 [ -z "${cpu_summary:-}" ] || tp_summary=$(mbps "$bytes" "$cpu_summary")
 [ -z "${cpu_body:-}" ] || tp_body=$(mbps "$bytes" "$cpu_body")
-awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" -v w="$tp_wire" -v s="$tp_summary" -v y="$tp_body" 'BEGIN {
+[ -z "${cpu_stored:-}" ] || tp_stored=$(mbps "$bytes" "$cpu_stored")
+awk -v a="$tp_tapline" -v b="$tp_bare" -v t="$tp_tshark" -v rss="$rss_tapline" -v w="$tp_wire" -v s="$tp_summary" -v y="$tp_body" -v k="$tp_stored" -v js="$tp_json" 'BEGIN {
 	vs_tshark = a / (t > 0 ? t : 0.001); vs_bare = a / (b > 0 ? b : 0.001)
 	printf "\ntapline vs tshark:    %7.1fx  (target >= 50x)   %s\n", vs_tshark, (vs_tshark >= 50 ? "met" : "MISSED")
 	printf "tapline vs bare loop: %7.2fx  (target >= 0.5x)  %s\n", vs_bare, (vs_bare >= 0.5 ? "met" : "MISSED")
 	printf "wire layers alone vs bare loop: %.2fx\n", w / (b > 0 ? b : 0.001)
 	if (y > 0) printf "every body decoded vs bare loop: %.2fx, vs tshark: %.1fx\n", y / (b > 0 ? b : 0.001), y / (t > 0 ? t : 0.001)
+	if (k > 0) printf "every body decoded, every field kept, vs bare loop: %.2fx\n", k / (b > 0 ? b : 0.001)
 	if (s > 0) printf "summary output vs bare loop: %.2fx\n", s / (b > 0 ? b : 0.001)
+	if (js > 0) printf "-T json vs bare loop: %.2fx\n", js / (b > 0 ? b : 0.001)
 	printf "tapline peak RSS:     %7.1f MiB (target <= 64)  %s\n", rss / 1024, (rss / 1024 <= 64 ? "met" : "MISSED")
 }'
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$big" "$work/big.source" "$work/tshark-prefix.pcap"
