@@ -20,6 +20,7 @@ void msg_reset(struct message *m)
 	m->info[0] = '\0';
 	m->info_len = 0;
 	m->nfields = 0;
+	m->skipped = 0;
 	m->depth = 0;
 	m->arena_used = 0;
 }
@@ -149,14 +150,18 @@ static struct field *add_field(struct message *m,
 static inline bool arena_copy(struct message *m, struct field *f,
 			      const void *p, size_t len)
 {
+	bool kept = f != &m->scratch;
 	if (len > sizeof m->arena - m->arena_used) {
 		m->verdict |= MSG_FIELDS_FULL;
-		m->nfields--;
+		if (kept)
+			m->nfields--;
+		else
+			m->skipped--;
 		return false;
 	}
 	f->off = (uint32_t)m->arena_used;
 	f->len = (uint32_t)len;
-	if (len && !m->no_fields)
+	if (len && kept)
 		memcpy(m->arena + m->arena_used, p, len);
 	m->arena_used += len;
 	return true;

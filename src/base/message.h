@@ -118,6 +118,12 @@ struct endpoint {
 #define MSG_ARENA_SIZE (128 * 1024)
 #define MSG_INFO_SIZE 1024
 
+/* The stored fields a consumer reads: defs[0..n). */
+struct field_wants {
+	const struct field_def *const *defs;
+	size_t n;
+};
+
 struct message {
 	/* Where and when: the frame in which the message completed (tshark's
 	 * habit), and the frame where it began. */
@@ -159,16 +165,22 @@ struct message {
 	/* Set by the decoder when no consumer reads a field (the summary
 	 * lines, -q): fields are counted, and their bytes in the arena, so
 	 * that "Fields full" is as when they are stored, but neither is
-	 * kept (each is written over the first).  A decoder that reads its
-	 * own fields back clears it first: those added after are kept. */
+	 * kept.  A decoder that reads its own fields back calls
+	 * msg_keep_fields() first: those added after are kept. */
 	bool no_fields;
+	/* Set by the decoder when consumers read only some stored fields
+	 * (-T fields columns, -Y names): the others are counted as above,
+	 * not kept.  NULL: any may be read. */
+	const struct field_wants *wants;
 
 	/* One-line summary after the protocol and program names. */
 	char info[MSG_INFO_SIZE];
 	size_t info_len;
 
-	unsigned nfields;
+	unsigned nfields;	/* kept in fields[] */
+	unsigned skipped;	/* counted, not kept */
 	uint8_t depth;
+	struct field scratch;	/* what a field counted, not kept, is set in */
 	struct field fields[MSG_MAX_FIELDS];
 	size_t arena_used;
 	uint8_t arena[MSG_ARENA_SIZE];
@@ -205,22 +217,61 @@ void msg_info_oct(struct message *m, uint64_t v);	/* "%llo" */
 /* " label=" */
 void msg_info_label(struct message *m, const char *label);
 
+/* Whether a consumer may read fields of def. */
+static inline bool msg_keeps(const struct message *m,
+			     const struct field_def *def)
+{
+	if (m->no_fields)
+		return false;
+	if (!m->wants)
+		return true;
+	for (size_t i = 0; i < m->wants->n; i++)
+		if (m->wants->defs[i] == def)
+			return true;
+	return false;
+}
+
+/* Whether no consumer reads a part: its subtree def and the n defs of
+ * what it holds. */
+static inline bool msg_part_unread(const struct message *m,
+				   const struct field_def *tree,
+				   const struct field_def *const *defs,
+				   size_t n)
+{
+	if (m->no_fields)
+		return true;
+	if (!m->wants || msg_keeps(m, tree))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (msg_keeps(m, defs[i]))
+			return false;
+	return true;
+}
+
+/* From here on every field is kept: for a decoder that reads its own
+ * fields back. */
+static inline void msg_keep_fields(struct message *m)
+{
+	m->no_fields = false;
+	m->wants = NULL;
+}
+
 /* Field adders return the field, or NULL when the message is full (then
- * MSG_FIELDS_FULL is marked; callers need not check). */
-/* The next field slot, or NULL (and FIELDS_FULL) when the table is
- * full; inline with the scalar adders below, which run for nearly every
- * word a decoder reads. */
+ * MSG_FIELDS_FULL is marked; callers need not check).  The next field
+ * slot: the scratch slot, counted, for a field nobody reads; inline with
+ * the scalar adders below, which run for nearly every word a decoder
+ * reads. */
 static inline struct field *msg_field_slot(struct message *m,
 					   const struct field_def *def,
 					   enum field_kind kind)
 {
-	if (m->nfields >= MSG_MAX_FIELDS) {
+	if (m->nfields + m->skipped >= MSG_MAX_FIELDS) {
 		m->verdict |= MSG_FIELDS_FULL;
 		return NULL;
 	}
-	if (m->no_fields) {	/* counted: the first slot takes what is set */
-		m->nfields++;
-		return &m->fields[0];
+	if (!msg_keeps(m, def)) {	/* counted: set, never read */
+		m->skipped++;
+		return &m->scratch;
 	}
 	struct field *f = &m->fields[m->nfields++];
 	*f = (struct field){ .def = def, .kind = (uint8_t)kind,
@@ -228,18 +279,18 @@ static inline struct field *msg_field_slot(struct message *m,
 	return f;
 }
 
-/* For a part of fixed shape that nobody reads (no_fields): counts its
- * nfields fields and arena bytes as adding them would, without reading
- * them; true then.  False when fields are kept, or when they might not
- * fit: then the caller adds them one by one, so that "Fields full"
- * falls where it always did. */
+/* For a part of fixed shape that nobody reads (msg_part_unread):
+ * counts its nfields fields and arena bytes as adding them would,
+ * without reading them; true then.  False when they might not fit: then
+ * the caller adds them one by one, so that "Fields full" falls where it
+ * always did. */
 static inline bool msg_count_only(struct message *m, unsigned nfields,
 				  size_t arena)
 {
-	if (!m->no_fields || nfields > MSG_MAX_FIELDS - m->nfields ||
+	if (nfields > MSG_MAX_FIELDS - m->nfields - m->skipped ||
 	    arena > MSG_ARENA_SIZE - m->arena_used)
 		return false;
-	m->nfields += nfields;
+	m->skipped += nfields;
 	m->arena_used += arena;
 	return true;
 }

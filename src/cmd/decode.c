@@ -278,34 +278,50 @@ static bool header_is_enough(const struct decode_run *r)
 	return enough;
 }
 
-/* A name whose value is derived (from the message's header, exchange,
- * result or verdicts: no derive function reads a stored field). */
-static void check_derived(void *user, const char *name)
+/* The stored fields a run reads, when it names every one. */
+#define WANTS_MAX (OUTPUT_MAX_FIELDS + 64)
+struct wants_build {
+	const struct field_def *defs[WANTS_MAX];
+	size_t n;
+	bool any;		/* a name that may read any field */
+};
+
+/* A -e or -Y name: a derived field reads no stored one (derive
+ * functions read the header words, the exchange and the verdicts); a
+ * protocol word (-Y gluster) may read any. */
+static void want_name(void *user, const char *name)
 {
+	struct wants_build *w = user;
 	const struct field_def *def = field_find(name);
-	if (!def || !def->derive)
-		*(bool *)user = false;
+	if (!def || w->n == WANTS_MAX) {
+		w->any = true;
+		return;
+	}
+	if (!def->derive)
+		w->defs[w->n++] = def;
 }
 
-/* Whether nothing reads a message's stored fields: the summary lines
- * (their text is the decoder's), -q or -T fields, when every column and
- * every -Y name is derived, and no report runs.  Then bodies are still
- * decoded whole (results, verdicts, summaries), their fields counted,
- * not kept. */
-static bool no_field_read(const struct decode_run *r)
+/* Whether this run names every stored field it reads (into w): with the
+ * summary lines, -q or -T fields, and no report, they are the columns'
+ * and the -Y names' that are not derived.  Then the decoder keeps only
+ * those and counts the others (none kept when w->n is 0); bodies are
+ * still decoded whole, so results, verdicts and summaries are as ever. */
+static bool names_every_field(const struct decode_run *r,
+			      struct wants_build *w)
 {
 	bool lines = r->out.format == OUTPUT_TEXT && !r->out.verbose;
 	if (r->listing || stats_enabled(r->stats) ||
 	    (!lines && r->out.format != OUTPUT_NONE &&
 	     r->out.format != OUTPUT_FIELDS))
 		return false;
-	bool derived = true;
+	w->n = 0;
+	w->any = false;
 	for (unsigned i = 0; r->out.format == OUTPUT_FIELDS &&
 			     i < r->out.nfields; i++)
-		check_derived(&derived, r->out.fields[i].name);
+		want_name(w, r->out.fields[i].name);
 	if (r->filter)
-		filter_names(r->filter, check_derived, &derived);
-	return derived;
+		filter_names(r->filter, want_name, w);
+	return !w->any;
 }
 
 /* A -Y name that asks for packet view: the tcp, ip or ipv6 layer
@@ -724,7 +740,13 @@ int cmd_decode(int argc, char **argv)
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
 	opts.header_only = header_is_enough(&run);
-	opts.no_fields = no_field_read(&run);
+	static struct wants_build wanted;
+	static struct field_wants wants;
+	if (names_every_field(&run, &wanted)) {
+		opts.no_fields = wanted.n == 0;
+		wants = (struct field_wants){ wanted.defs, wanted.n };
+		opts.wants = wanted.n ? &wants : NULL;
+	}
 	/* what the TCP layer alone tells of a connection's trouble */
 	opts.events = EVENT_PROBLEMS;
 	/* packet view: asked for, or a filter about packets */

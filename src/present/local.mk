@@ -18,11 +18,11 @@ TESTS += tests/unit/output_test tests/unit/filter_test tests/unit/stats_test
 # the differential test against tshark; `make accept` re-blesses the
 # golden outputs - only after a human checked the printed differences.
 TESTS += tests/golden.sh tests/decode-vs-tshark.sh tests/decode-cli.sh \
-	tests/decode-header-only.sh tests/decode-derived.sh tests/decode-tcp.sh \
+	tests/decode-header-only.sh tests/decode-counted.sh tests/decode-tcp.sh \
 	tests/decode-packets.sh tests/filter-addresses.sh
 EXTRA_DIST += tests/golden.sh tests/golden tests/decode-vs-tshark.sh \
 	tests/decode-vs-tshark.awk tests/decode-vs-tshark.known \
-	tests/decode-cli.sh tests/decode-header-only.sh tests/decode-derived.sh \
+	tests/decode-cli.sh tests/decode-header-only.sh tests/decode-counted.sh \
 	tests/decode-tcp.sh tests/decode-packets.sh tests/filter-addresses.sh
 accept: tapline$(EXEEXT)
 	GOLDEN_ACCEPT=1 top_srcdir='$(abs_top_srcdir)' \

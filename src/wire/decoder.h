@@ -81,6 +81,9 @@ struct decoder_options {
 	bool no_fields;		/* messages carry no field: the consumer
 				 * reads none (false; message.h says what
 				 * is counted) */
+	const struct field_wants *wants;	/* the stored fields the
+				 * consumer reads, the others counted (NULL:
+				 * any); must outlive the decoder */
 	/* The stream protocols tried on each new connection, in order (the
 	 * caller's: src/proto/registry.h's registry_decoder_options() gives
 	 * every registered one).  Default none: every connection is

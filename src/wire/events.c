@@ -21,6 +21,7 @@ static struct message *event_begin(struct decoder *d, const struct flow *f,
 	m->no_info = d->opts.no_summary;
 	m->header_only = d->opts.header_only;
 	m->no_fields = d->opts.no_fields;
+	m->wants = d->opts.wants;
 	m->frame = m->first_frame = frame->number;
 	m->ts_ns = frame->ts_ns;
 	m->src = f->dir[sender].sd.src;
@@ -311,6 +312,7 @@ void event_packet(struct decoder *d, const struct tcp_segment *seg)
 	m->no_info = d->opts.no_summary;
 	m->header_only = d->opts.header_only;
 	m->no_fields = d->opts.no_fields;
+	m->wants = d->opts.wants;
 	m->frame = m->first_frame = d->packet_frame;
 	m->ts_ns = d->last.ts_ns;
 	m->src = d->seg_src;

@@ -60,6 +60,7 @@ struct message *stream_scratch_message(struct stream_dir *dir)
 	m->no_info = dir->decoder->opts.no_summary;
 	m->header_only = dir->decoder->opts.header_only;
 	m->no_fields = dir->decoder->opts.no_fields;
+	m->wants = dir->decoder->opts.wants;
 	return m;
 }
 

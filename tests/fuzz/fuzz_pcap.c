@@ -3,16 +3,17 @@
  * registered protocol, under small memory caps so eviction and forced
  * gaps run too.  Uncompressed input is also read by libpcap alone, and
  * tapline's frames (read in place from classic pcap by pcap_file.c) must
- * be libpcap's: any difference aborts.  Two more decoders take the same
- * frames, as tapline decode's cheaper modes: one stores no field (the
- * summary lines), whose messages must count the same fields and arena
- * bytes and say the same (summary, verdicts); one decodes headers only
- * (-T fields of header columns), whose every header column must be as
- * full decoding renders it, unless the memory budget refused either
- * decoder something (decoding less, header-only keeps more).  Half the
- * inputs get the first, a quarter the second, chosen by their bytes.
- * Any difference aborts.  Also replayed
- * without libFuzzer by replay.c. */
+ * be libpcap's: any difference aborts.  Three more decoders take the
+ * same frames, as tapline decode's cheaper modes: one stores no field
+ * (the summary lines), whose messages must count the same fields and
+ * arena bytes and say the same (summary, verdicts); one keeps only a few
+ * stored fields (-T fields of stored columns), which must also have
+ * those fields as full decoding has them; one decodes headers only (-T
+ * fields of header columns), whose every header column must be as full
+ * decoding renders it, unless the memory budget refused either decoder
+ * something (decoding less, header-only keeps more).  Half the inputs
+ * get the first, a quarter each of the others, chosen by their bytes.
+ * Any difference aborts.  Also replayed without libFuzzer by replay.c. */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,8 +45,8 @@ static void mix(struct digest *g, const void *p, size_t n)
 
 static void digest_message(struct digest *g, const struct message *m)
 {
-	uint64_t facts[] = { m->frame, m->verdict, m->nfields, m->arena_used,
-			     (uintptr_t)m->why, m->info_len };
+	uint64_t facts[] = { m->frame, m->verdict, m->nfields + m->skipped,
+			     m->arena_used, (uintptr_t)m->why, m->info_len };
 	mix(g, facts, sizeof facts);
 	mix(g, m->info, m->info_len);
 	g->messages++;
@@ -126,8 +127,38 @@ static void columns_restart(struct columns *c)
 	c->digest = (struct digest){ 0xcbf29ce484222325ull, 0 };
 }
 
-static struct digest full, fieldless;
+static struct digest full, fieldless, wanted, full_wanted;
 static struct columns full_columns, header_columns;
+
+/* The stored fields the "wanted" decoder keeps: from each protocol's
+ * bodies, and inside parts that are otherwise stepped over (iatt). */
+static const char *const wanted_names[] = {
+	"glusterfs.bname", "glusterfs.ia_size", "glusterfs.dict.key",
+	"rpc.auth.uid", "ceph.msg.osd_opreply.result", "cql.query",
+	"scylla.verb",
+};
+static const struct field_def *wanted_defs[sizeof wanted_names /
+					   sizeof *wanted_names];
+static struct field_wants wants;
+
+/* The fields of wanted_defs that m holds, as values. */
+static void digest_wanted(struct digest *g, const struct message *m)
+{
+	for (unsigned i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+		bool named = false;
+		for (size_t k = 0; k < wants.n; k++)
+			named |= f->def == wants.defs[k];
+		if (!named)
+			continue;
+		uint64_t facts[] = { (uintptr_t)f->def, f->kind, f->v.u,
+				     f->len };
+		mix(g, facts, sizeof facts);
+		if (f->kind == FIELD_STR || f->kind == FIELD_BYTES ||
+		    f->kind == FIELD_GFID || f->kind == FIELD_TREE)
+			mix(g, field_bytes(m, f), f->len);
+	}
+}
 static bool header_check;	/* this input's header columns compared */
 
 static void consume(void *user, const struct message *m)
@@ -138,6 +169,8 @@ static void consume(void *user, const struct message *m)
 	for (unsigned i = 0; i < m->nfields; i++)
 		sink += m->fields[i].len;
 	digest_message(&full, m);
+	digest_message(&full_wanted, m);
+	digest_wanted(&full_wanted, m);
 	if (header_check)
 		columns_render(&full_columns, m);
 }
@@ -146,6 +179,13 @@ static void consume_fieldless(void *user, const struct message *m)
 {
 	(void)user;
 	digest_message(&fieldless, m);
+}
+
+static void consume_wanted(void *user, const struct message *m)
+{
+	(void)user;
+	digest_message(&wanted, m);
+	digest_wanted(&wanted, m);
 }
 
 static void consume_header(void *user, const struct message *m)
@@ -214,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						sizeof err);
 	if (!cap)
 		return 0;
-	static struct decoder *d[3];
+	static struct decoder *d[4];
 	if (!d[0]) {
 		struct decoder_options o;
 		small_decoder_options(&o, false);
@@ -222,27 +262,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.no_fields = true;
 		d[1] = small_decoder_from(&o, consume_fieldless, NULL);
 		o.no_fields = false;
+		for (size_t k = 0; k < sizeof wanted_names / sizeof *wanted_names;
+		     k++)
+			if (!(wanted_defs[k] = field_find(wanted_names[k])))
+				abort();	/* a name no table has */
+		wants = (struct field_wants){ wanted_defs, sizeof wanted_defs /
+							   sizeof *wanted_defs };
+		o.wants = &wants;
+		d[3] = small_decoder_from(&o, consume_wanted, NULL);
+		o.wants = NULL;
 		o.header_only = o.no_summary = true;
 		d[2] = small_decoder_from(&o, consume_header, NULL);
 		columns_init(&full_columns);
 		columns_init(&header_columns);
 	}
-	full = fieldless = (struct digest){ 0xcbf29ce484222325ull, 0 };
+	full = fieldless = wanted = full_wanted =
+		(struct digest){ 0xcbf29ce484222325ull, 0 };
 	columns_restart(&full_columns);
 	columns_restart(&header_columns);
 	/* Each comparison costs a decoding (the header columns more): the
-	 * fieldless one is made for half the inputs, the header one for a
-	 * quarter, chosen by the input's bytes (the same input, the same
-	 * choice) */
+	 * fieldless one is made for half the inputs, the wanted and the
+	 * header one for a quarter each, chosen by the input's bytes (the
+	 * same input, the same choice) */
 	struct digest pick = { 0xcbf29ce484222325ull, 0 };
 	mix(&pick, data, size < 64 ? size : 64);
 	unsigned choice = (unsigned)(pick.hash >> 32) & 3;
 	header_check = choice == 0;
+	bool wanted_check = choice == 1;
 	bool fieldless_check = choice >= 2;
 	struct decoder *run[3] = { d[0] };
 	int decoders = 1;
 	if (fieldless_check)
 		run[decoders++] = d[1];
+	if (wanted_check)
+		run[decoders++] = d[3];
 	if (header_check)
 		run[decoders++] = d[2];
 	struct capture_frame frame;
@@ -264,6 +317,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			"without, and they differ\n",
 			(unsigned long long)full.messages,
 			(unsigned long long)fieldless.messages);
+		abort();
+	}
+	if (wanted_check && (full_wanted.hash != wanted.hash ||
+			     full_wanted.messages != wanted.messages)) {
+		fprintf(stderr, "fuzz_pcap: %llu messages with fields, %llu "
+			"with a few kept, and they differ\n",
+			(unsigned long long)full_wanted.messages,
+			(unsigned long long)wanted.messages);
 		abort();
 	}
 	if (header_check && !pressed &&

@@ -60,7 +60,7 @@ static void remember(struct run *r, const struct message *m)
 		r->room = room;
 	}
 	r->seen[r->nseen++] = (struct counted){
-		m->frame, m->nfields, m->verdict, m->arena_used,
+		m->frame, m->nfields + m->skipped, m->verdict, m->arena_used,
 		fnv1a(m->info, m->info_len) };
 }
 

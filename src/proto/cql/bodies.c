@@ -510,7 +510,8 @@ static void read_rows(struct body *b, const struct columns *cols, const struct c
 		/* Room for this row's cells and its tree, and the fields
 		 * that may follow. */
 		bool show = shown < CELLS_MAX &&
-			    m->nfields + cols->count + 2 + 16 < MSG_MAX_FIELDS;
+			    m->nfields + m->skipped + cols->count + 2 + 16 <
+				    MSG_MAX_FIELDS;
 		if (show) {
 			/* "row N" without printf: this runs for every row. */
 			char label[16] = "row ", digits[12];

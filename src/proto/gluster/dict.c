@@ -108,7 +108,7 @@ static void add_value(struct message *m, const uint8_t *p, size_t len)
 	size_t n = len;
 	if (n && p[n - 1] == '\0')
 		n--;
-	if (m->no_fields && n == len)
+	if (n == len && !msg_keeps(m, &hf_glusterfs_dict_value))
 		msg_add_bytes(m, &hf_glusterfs_dict_value, p, len);
 	else if (is_text(p, n))
 		msg_add_str(m, &hf_glusterfs_dict_value, p, n);
@@ -369,11 +369,24 @@ bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia)
 #define IATT3_FIELDS (1 + 1 + 10 + 3 + 1)
 #define IATTX_FIELDS (IATT3_FIELDS + 1 + 1 + 2)
 
+/* Every field gluster_add_iatt adds within its subtree. */
+static const struct field_def *const iatt_defs[] = {
+	&hf_glusterfs_ia_gfid, &hf_glusterfs_iax_flags, &hf_glusterfs_ia_ino,
+	&hf_glusterfs_ia_dev, &hf_glusterfs_ia_rdev, &hf_glusterfs_ia_size,
+	&hf_glusterfs_ia_blocks, &hf_glusterfs_ia_blksize,
+	&hf_glusterfs_ia_mode, &hf_glusterfs_ia_nlink, &hf_glusterfs_ia_uid,
+	&hf_glusterfs_ia_gid, &hf_glusterfs_ia_atime, &hf_glusterfs_ia_mtime,
+	&hf_glusterfs_ia_ctime, &hf_glusterfs_ia_btime,
+	&hf_glusterfs_iax_attributes, &hf_glusterfs_iax_attributes_mask,
+};
+
 bool gluster_skip_iatt(struct message *m, struct cursor *c, bool x,
-		       const char *label)
+		       const struct field_def *def, const char *label)
 {
 	size_t size = x ? IATTX_SIZE : IATT3_SIZE;
-	if (!cursor_ok(c) || cursor_left(c) < size ||
+	if (!msg_part_unread(m, def, iatt_defs,
+			     sizeof iatt_defs / sizeof *iatt_defs) ||
+	    !cursor_ok(c) || cursor_left(c) < size ||
 	    !msg_count_only(m, x ? IATTX_FIELDS : IATT3_FIELDS,
 			    (label ? strlen(label) : 0) + 16))
 		return false;

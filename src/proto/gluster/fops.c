@@ -218,7 +218,8 @@ static void dirlist(struct message *m, struct cursor *c, bool plus, bool v4)
 			msg_add_str(m, &hf_glusterfs_entry_path, name, len);
 		if (plus) {
 			struct gluster_iatt st;
-			if (!gluster_skip_iatt(m, c, v4, "stat") &&
+			if (!gluster_skip_iatt(m, c, v4, &hf_glusterfs_iatt,
+					       "stat") &&
 			    (v4 ? gluster_read_iattx(c, &st)
 				: gluster_read_iatt3(c, &st)))
 				gluster_add_iatt(m, &st, &hf_glusterfs_iatt,
@@ -392,7 +393,7 @@ static void run_item(struct message *m, struct cursor *c, const struct gluster_i
 		struct gluster_iatt ia;
 		bool x = it->op == I_IATTX || it->op == I_STBUFX;
 		bool stbuf = it->op == I_STBUF3 || it->op == I_STBUFX;
-		if (!stbuf && gluster_skip_iatt(m, c, x, it->label))
+		if (!stbuf && gluster_skip_iatt(m, c, x, it->def, it->label))
 			break;
 		if (!(x ? gluster_read_iattx(c, &ia)
 			: gluster_read_iatt3(c, &ia)))
@@ -464,12 +465,13 @@ void gluster_run_layout(struct message *m, struct cursor *c,
 {
 	struct layout_state st = { .have_stbuf = false };
 	for (const struct gluster_item *it = layout; it->op != I_END; it++) {
-		unsigned nfields = m->nfields;
+		unsigned nfields = m->nfields, skipped = m->skipped;
 		size_t arena = m->arena_used, info = m->info_len;
 		uint8_t depth = m->depth;
 		run_item(m, c, it, &st);
 		if (c->status & CURSOR_TRUNCATED) {
 			m->nfields = nfields;
+			m->skipped = skipped;
 			m->arena_used = arena;
 			m->depth = depth;
 			m->info_len = info;

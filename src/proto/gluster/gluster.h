@@ -73,11 +73,11 @@ struct gluster_iatt {
 };
 bool gluster_read_iatt3(struct cursor *c, struct gluster_iatt *ia);
 bool gluster_read_iattx(struct cursor *c, struct gluster_iatt *ia);
-/* Steps over an iatt (x: 4.x's iattx) that nobody reads, counting what
- * gluster_add_iatt would add (msg_count_only); false, and the cursor
- * untouched, when it must be read and added instead. */
+/* Steps over an iatt (x: 4.x's iattx; def its subtree) that nobody
+ * reads, counting what gluster_add_iatt would add (msg_count_only);
+ * false, and the cursor untouched, when it must be read and added. */
 bool gluster_skip_iatt(struct message *m, struct cursor *c, bool x,
-		       const char *label);
+		       const struct field_def *def, const char *label);
 void gluster_add_iatt(struct message *m, const struct gluster_iatt *ia,
 		      const struct field_def *def, const char *label);
 

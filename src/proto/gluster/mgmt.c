@@ -61,7 +61,7 @@ static void setvolume_reply(struct message *m, struct cursor *c,
 			    const struct rpc_proc *proc)
 {
 	(void)proc;
-	m->no_fields = false;	/* read back below */
+	msg_keep_fields(m);	/* read back below */
 	unsigned from = m->nfields;
 	gluster_run_layout(m, c, r_setvolume);
 	const struct field *err = gluster_dict_find(m, from, "ERROR");
@@ -78,7 +78,7 @@ static void setvolume_call(struct message *m, struct cursor *c,
 			   const struct rpc_proc *proc)
 {
 	(void)proc;
-	m->no_fields = false;	/* read back below */
+	msg_keep_fields(m);	/* read back below */
 	unsigned from = m->nfields;
 	gluster_run_layout(m, c, c_setvolume);
 	static const char *const keys[] = {
@@ -100,7 +100,7 @@ static void getspec_reply(struct message *m, struct cursor *c,
 			  const struct rpc_proc *proc)
 {
 	(void)proc;
-	m->no_fields = false;	/* read back below */
+	msg_keep_fields(m);	/* read back below */
 	unsigned from = m->nfields;
 	gluster_run_layout(m, c, r_getspec);
 	for (unsigned i = from; i < m->nfields; i++)
