@@ -912,9 +912,6 @@ __attribute__((destructor)) static void name_cache_free(void)
 
 #define PUT_LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) += sizeof(s) - 1)
 
-/* One entry of "fields" (a TREE opens its own "fields" list): the room
- * it can take is reserved once, then written through a plain pointer --
- * this runs some fifty times a message. */
 /* Whether the field's -T fields text needs no JSON escape (hex digits,
  * a gfid, seconds.nanoseconds): then it is written in place. */
 static bool plain_value(const struct field *f)
@@ -932,6 +929,9 @@ static bool plain_value(const struct field *f)
 	}
 }
 
+/* One entry of "fields" (a TREE opens its own "fields" list): the room
+ * it can take is reserved once, then written through a plain pointer --
+ * this runs some fifty times a message. */
 static void jout_field(struct jout *j, const struct field *f,
 		       const uint8_t *bytes, bool comma)
 {
