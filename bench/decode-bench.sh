@@ -64,6 +64,15 @@
 # glusterfs.content): telling their text from bytes a byte at a time
 # had made the summary 0.3x (93a0bc9 on the same file: 0.79-0.85 s CPU,
 # the bare loop 0.19-0.27 s).
+# Fields counted where nothing reads them (2026-12-07, 2 cores, quiet;
+# 512 MiB from the lab's load; median CPU of 11 alternating runs of the
+# binary before and after, on a machine whose speed drifts by a quarter
+# between runs): bare 0.23 s; summary 0.90 -> 0.64 s (0.26x -> 0.36x),
+# body 0.68 -> 0.60 s, stored 0.71 -> 0.53 s, json 2.54 -> 2.39 s (0.09x
+# -> 0.10x).  callgrind on 60,000 frames of the load (51,205 messages),
+# the steadier figure: summary 354.6 M -> 245.9 M instructions, body
+# (derived columns) 278.3 M -> 216.8 M, stored 297.2 M -> 249.9 M, json
+# 1,051.6 M -> 945.0 M, header-only 136.7 M -> 135.4 M.
 #
 # Ceph (2026-12-06, 2 cores shared, load 13-15; `make bench
 # BENCH_INPUT=$PWD/../tests/captures/ceph/msgr2-crc.pcap
