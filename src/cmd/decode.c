@@ -161,6 +161,14 @@ static void usage(FILE *out)
 	registry_print_options(out);
 }
 
+/* The stored fields a run reads, when it names every one. */
+#define WANTS_MAX (OUTPUT_MAX_FIELDS + 64)
+struct wants_build {
+	const struct field_def *defs[WANTS_MAX];
+	struct field_wants wants;	/* defs[0..wants.n) */
+	bool any;		/* a name that may read any field */
+};
+
 struct decode_run {
 	struct output out;
 	struct filter *filter;
@@ -173,6 +181,7 @@ struct decode_run {
 	const char **seen_names;
 	uint64_t *seen_counts;
 	size_t nseen, capseen;
+	struct wants_build wanted;	/* what the decoder is told to keep */
 };
 
 static void note_names(struct decode_run *r, const struct message *m)
@@ -278,14 +287,6 @@ static bool header_is_enough(const struct decode_run *r)
 	return enough;
 }
 
-/* The stored fields a run reads, when it names every one. */
-#define WANTS_MAX (OUTPUT_MAX_FIELDS + 64)
-struct wants_build {
-	const struct field_def *defs[WANTS_MAX];
-	size_t n;
-	bool any;		/* a name that may read any field */
-};
-
 /* A -e or -Y name: a derived field reads no stored one (derive
  * functions read the header words, the exchange and the verdicts); a
  * protocol word (-Y gluster) may read any. */
@@ -293,28 +294,29 @@ static void want_name(void *user, const char *name)
 {
 	struct wants_build *w = user;
 	const struct field_def *def = field_find(name);
-	if (!def || w->n == WANTS_MAX) {
+	if (!def || w->wants.n == WANTS_MAX) {
 		w->any = true;
 		return;
 	}
 	if (!def->derive)
-		w->defs[w->n++] = def;
+		w->defs[w->wants.n++] = def;
 }
 
-/* Whether this run names every stored field it reads (into w): with the
- * summary lines, -q or -T fields, and no report, they are the columns'
- * and the -Y names' that are not derived.  Then the decoder keeps only
- * those and counts the others (none kept when w->n is 0); bodies are
- * still decoded whole, so results, verdicts and summaries are as ever. */
-static bool names_every_field(const struct decode_run *r,
-			      struct wants_build *w)
+/* Whether this run names every stored field it reads (into r->wanted):
+ * with the summary lines, -q or -T fields, and no report, they are the
+ * columns' and the -Y names' that are not derived.  Then the decoder
+ * keeps only those and counts the others (none kept when there are
+ * none); bodies are still decoded whole, so results, verdicts and
+ * summaries are as ever. */
+static bool names_every_field(struct decode_run *r)
 {
+	struct wants_build *w = &r->wanted;
 	bool lines = r->out.format == OUTPUT_TEXT && !r->out.verbose;
 	if (r->listing || stats_enabled(r->stats) ||
 	    (!lines && r->out.format != OUTPUT_NONE &&
 	     r->out.format != OUTPUT_FIELDS))
 		return false;
-	w->n = 0;
+	w->wants = (struct field_wants){ w->defs, 0 };
 	w->any = false;
 	for (unsigned i = 0; r->out.format == OUTPUT_FIELDS &&
 			     i < r->out.nfields; i++)
@@ -740,12 +742,9 @@ int cmd_decode(int argc, char **argv)
 	opts.no_summary = run.out.format == OUTPUT_FIELDS ||
 			  run.out.format == OUTPUT_NONE || list_fields;
 	opts.header_only = header_is_enough(&run);
-	static struct wants_build wanted;
-	static struct field_wants wants;
-	if (names_every_field(&run, &wanted)) {
-		opts.no_fields = wanted.n == 0;
-		wants = (struct field_wants){ wanted.defs, wanted.n };
-		opts.wants = wanted.n ? &wants : NULL;
+	if (names_every_field(&run)) {
+		opts.no_fields = run.wanted.wants.n == 0;
+		opts.wants = run.wanted.wants.n ? &run.wanted.wants : NULL;
 	}
 	/* what the TCP layer alone tells of a connection's trouble */
 	opts.events = EVENT_PROBLEMS;

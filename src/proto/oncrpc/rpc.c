@@ -236,7 +236,8 @@ static void decode_auth(struct message *m, struct cursor *c, bool cred)
 		&hf_rpc_auth_flavor, &hf_rpc_auth_length,
 	};
 	if (!cred && !len &&
-	    msg_part_unread(m, &hf_rpc_verf, verifier, 2) &&
+	    msg_part_unread(m, &hf_rpc_verf, verifier,
+			    sizeof verifier / sizeof *verifier) &&
 	    msg_count_only(m, 4, sizeof "Verifier" - 1))
 		return;
 	msg_open(m, cred ? &hf_rpc_cred : &hf_rpc_verf,
