@@ -62,13 +62,15 @@ TESTS += tests/unit/records_test tests/unit/jbuf_test
 TESTS += tests/correlate-cli.sh tests/correlate-lab.sh tests/correlate-load.sh \
 	tests/correlate-race.sh tests/correlate-full-disk.sh \
 	tests/correlate-two-hosts.sh tests/correlate-oracle.sh \
+	tests/correlate-oracle-replay.sh \
 	tests/correlate-cql-window.sh tests/correlate-xid-thread.sh
 EXTRA_DIST += tests/correlate-cli.sh tests/correlate-hostile.rec \
 	tests/correlate-cql-window.sh tests/correlate-xid-thread.sh \
 	tests/correlate-lab.sh tests/correlate-load.sh tests/correlate-load.c \
 	tests/correlate-race.sh tests/correlate-full-disk.sh \
 	tests/correlate-two-hosts.sh tests/correlate-oracle.sh \
-	tests/correlate-oracle.sql
+	tests/correlate-oracle.sql tests/correlate-oracle-check.sh \
+	tests/correlate-oracle-replay.sh
 
 # tapline with the capture ingest's memories made tiny, which must store
 # the same timeline (tests/correlate-small.sh).
