@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/fuzz/run.sh [--long] [SECONDS [NAME...]] - runs every libFuzzer
 # harness built in this build dir (tests/fuzz/fuzz_*; NAME is the harness
-# without "fuzz_"), or those named, one after the other.  `make fuzz-run`
-# (CI) and `make fuzz-long` call it.
+# without "fuzz_"), or those named, as many at a time as there are CPUs
+# ($FUZZ_JOBS).  `make fuzz-run` (CI) and `make fuzz-long` call it.
 #
 # For each harness:
 #  1. Replay: every input of tests/fuzz/corpus/NAME/ (and for pcap and
@@ -116,11 +116,10 @@ add_lab_pieces() {
 	done
 }
 
-for harness in "$fuzzdir"/fuzz_*; do
-	[ -x "$harness" ] && [ -f "$harness" ] || continue
-	case $harness in *.o|*.c) continue ;; esac
-	name=$(basename "$harness"); name=${name#fuzz_}
-	[ "$only" = "  " ] || case $only in *" $name "*) ;; *) continue ;; esac
+# fuzz_one HARNESS NAME: replays, then fuzzes one harness; prints what
+# it did, and returns non-zero when it failed.
+fuzz_one() {
+	harness=$1 name=$2
 	log=$fuzzdir/$name.log
 	limits="-timeout=20 -rss_limit_mb=2048"
 	# libFuzzer's entropic schedule keeps, besides the 100 rarest
@@ -133,7 +132,6 @@ for harness in "$fuzzdir"/fuzz_*; do
 	# -reload=0: nothing else writes to the working corpus, and rereading
 	# its directory every second took 5% of fuzz_pcap's time.
 	tuning="-entropic_feature_frequency_threshold=1 -reload=0"
-	ran=$((ran + 1))
 
 	# 1. replay, whole inputs, each once
 	set --
@@ -150,8 +148,7 @@ for harness in "$fuzzdir"/fuzz_*; do
 		if ! "$harness" $limits "$@" >"$fuzzdir/$name-replay.log" 2>&1; then
 			echo "fuzz: $name FAILED replaying its corpus ($# inputs); see $fuzzdir/$name-replay.log:"
 			grep -E 'ERROR|SUMMARY|Running:' "$fuzzdir/$name-replay.log" | tail -20
-			status=1
-			continue
+			return 1
 		fi
 		echo "fuzz: $name replayed $# inputs"
 	fi
@@ -184,13 +181,41 @@ for harness in "$fuzzdir"/fuzz_*; do
 	if ! "$harness" "$@" "$work" >>"$log" 2>&1; then
 		echo "fuzz: $name FAILED; see $log:"
 		grep -E 'ERROR|SUMMARY|artifact|^#[0-9]+ ' "$log" | tail -20
-		status=1
-	else
-		runs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
-		rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
-		rss=$(awk '/^stat::peak_rss_mb/ {print $2}' "$log")
-		echo "fuzz: $name ran $runs inputs, $rate/s, peak RSS $rss MB"
+		return 1
 	fi
+	runs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
+	rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
+	rss=$(awk '/^stat::peak_rss_mb/ {print $2}' "$log")
+	echo "fuzz: $name ran $runs inputs, $rate/s, peak RSS $rss MB"
+}
+
+# The harnesses run $FUZZ_JOBS at a time (default: one a CPU), each on a
+# core of its own, so each gets the time it would get alone; what each
+# did is printed in the harnesses' order.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+names=""
+for harness in "$fuzzdir"/fuzz_*; do
+	[ -x "$harness" ] && [ -f "$harness" ] || continue
+	case $harness in *.o|*.c) continue ;; esac
+	name=$(basename "$harness"); name=${name#fuzz_}
+	[ "$only" = "  " ] || case $only in *" $name "*) ;; *) continue ;; esac
+	names="$names $name"
+done
+running=0
+for name in $names; do
+	(fuzz_one "$fuzzdir/fuzz_$name" "$name" >"$fuzzdir/$name.out" 2>&1
+	 echo $? >"$fuzzdir/$name.rc") &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+for name in $names; do
+	ran=$((ran + 1))
+	cat "$fuzzdir/$name.out"
+	[ "$(cat "$fuzzdir/$name.rc" 2>/dev/null)" = 0 ] || status=1
 done
 [ "$ran" -gt 0 ] || { echo "fuzz: no harness built (configure --enable-fuzz CC=clang; make fuzz)"; exit 1; }
 exit $status
