@@ -38,6 +38,19 @@
 # (1.1 s of CPU: the record, four indexes, the page writes); without the
 # indexes it would be 0.4 s less, and building them afterwards costs
 # 0.36 s.
+# Without the statement journal (INSERT OR FAIL, correlate/db.c: SQLite
+# had copied every index page each run changed to a temporary file,
+# 146,818 writes of 16 KiB, 1.2 GB, for that 130 MB timeline; strace -c
+# counts 8,234 writes in all now) (2026-12-08, 2 cores, a lab test
+# running beside; tests/lab/metadata-load.sh's 266 MB pcap, 312,132
+# messages, three runs each, alternating): 1.44-1.50 s (system time
+# 0.50-0.56 s) before, 1.06-1.13 s (0.25-0.27 s) after;
+# `BENCH_HOSTILE=0 BENCH_LOAD=load.pcap bench/correlate-bench.sh 20 0`:
+# 1.17 s, 266,779 messages/s against the summary's 0.17 s (that pcap is
+# read in place: 0.15x).  Left: the writer's step (0.8 s of CPU: SQLite's
+# VM, the four indexes).  Without the two whose keys come in random
+# order (exchange, conversation) the run takes 0.83-0.89 s, but building
+# them after costs 0.27 s each.
 #
 # The captures are made from the bundled real session
 # (examples/gfapi-utimens.pcap) by bench/pcap-grow.c: copies shifted in time
