@@ -575,26 +575,17 @@ static size_t distinct_connections(const struct candidate *cand, int n,
 	return distinct;
 }
 
-/* The connections a call may be on: the counted candidates, and beside
- * the pid's own connections those of unknown process.  The pid's own
- * come first, yet a connection of unknown process may be the pid's too:
- * its pid was never learnt (libgfapi's portmap and DUMP connections to
- * glusterd carry no credential). */
+/* The connections a call may be on: those of the pid and, beside them,
+ * those of unknown process.  The pid's own are preferred, yet one of
+ * unknown process may be the pid's too: its pid was never learnt
+ * (libgfapi's portmap and DUMP connections to glusterd carry no
+ * credential).  Counted as if the pid had none here, so that a copy of
+ * one connection in two captures, its pid known in one only, counts
+ * once. */
 static size_t possible_connections(const struct candidate *cand, int n,
-				   size_t nmine, bool with_guessed)
+				   bool with_guessed)
 {
-	size_t possible = distinct_connections(cand, n, nmine, with_guessed);
-	for (int i = 0; nmine && i < n; i++) {
-		if (cand[i].mine || (cand[i].guessed && !with_guessed))
-			continue;
-		bool dup = false;
-		for (int j = 0; j < i && !dup; j++)
-			dup = !cand[j].mine &&
-			      (!cand[j].guessed || with_guessed) &&
-			      !strcmp(cand[i].tuple, cand[j].tuple);
-		possible += !dup;
-	}
-	return possible;
+	return distinct_connections(cand, n, 0, with_guessed);
 }
 
 /* Links an event to its nearest usable candidate, the copies of that
@@ -712,7 +703,7 @@ static int thread_rule_contested(struct db *db, sqlite3_stmt *rivals,
 		size_t nmine;
 		int n = xid_candidates(db, calls, &rival, cand, &nmine);
 		contested = n < 0 ? -1 :
-			    possible_connections(cand, n, nmine, false) == 1;
+			    possible_connections(cand, n, false) == 1;
 	}
 	sqlite3_reset(rivals);
 	return rc < 0 ? -1 : contested;
@@ -796,8 +787,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 				continue;
 			}
 			if (pass == XID_BY_THREAD) {
-				if (possible_connections(cand, n, nmine,
-							 false) < 2)
+				if (possible_connections(cand, n, false) < 2)
 					continue;
 				/* Several: the window shrinks to the thread's
 				 * next record. */
@@ -809,8 +799,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 					ok = false;
 					break;
 				}
-				if (possible_connections(cand, n, nmine,
-							 false) != 1)
+				if (possible_connections(cand, n, false) != 1)
 					continue;
 				int contested = thread_rule_contested(db, rivals,
 					calls, linked, &ev,
@@ -835,8 +824,7 @@ static bool link_exact_xid(struct db *db, struct join_stats *js)
 				continue;	/* stays unlinked, visibly */
 			/* A connection an earlier guess took is still one
 			 * this event's call may be on. */
-			size_t possible = possible_connections(cand, n, nmine,
-							       true);
+			size_t possible = possible_connections(cand, n, true);
 			if (possible > 1)
 				js->xid_ambiguous++;
 			js->xid_linked++;
